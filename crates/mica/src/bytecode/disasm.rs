@@ -1,0 +1,22 @@
+//! A readable listing of translated code, for debugging and for the few snapshot tests that
+//! guard optimisations.
+
+use super::Instr;
+use alloc::format;
+use alloc::string::String;
+use core::fmt::Write;
+
+/// One line per instruction: its index, then the instruction.
+pub fn disassemble(code: &[Instr]) -> String {
+    let mut out = String::new();
+    for (i, instr) in code.iter().enumerate() {
+        let target = match *instr {
+            Instr::Br(o) | Instr::BrIfNez { offset: o, .. } | Instr::BrIfEqz { offset: o, .. } => {
+                format!("  -> {}", i as i64 + i64::from(o))
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "{i:4}: {instr:?}{target}");
+    }
+    out
+}

@@ -1,0 +1,423 @@
+//! Mica's internal instruction set, declared once.
+//!
+//! A function body is translated into a flat array of [`Instr`]. Operands are addressed
+//! directly: every value lives in a *slot* of the function's frame (parameters and locals first,
+//! then one slot per operand-stack position), and each instruction names the slots it reads and
+//! writes. Nothing is pushed or popped at run time.
+//!
+//! Branch offsets are relative to the branch instruction itself, in instructions.
+//!
+//! Design rules (keep them true when adding instructions):
+//! - An instruction is at most 16 bytes (checked below); wide immediates go to the function's
+//!   constant pool.
+//! - Slots are [`Slot`]s, relative to the frame base; a `v128` will take two adjacent slots.
+//! - Memory instructions carry no memory index yet: they address memory 0. Multi-memory will
+//!   add variants with an index rather than widen these.
+
+mod disasm;
+
+use crate::error::TrapCode;
+
+/// A frame slot index, relative to the frame base.
+pub type Slot = u16;
+
+/// The largest number of slots a function frame may have.
+pub const MAX_SLOTS: usize = Slot::MAX as usize;
+
+/// A binary operation: `dst = a op b`.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub struct Bin {
+    pub dst: Slot,
+    pub a: Slot,
+    pub b: Slot,
+}
+
+/// A binary operation with a constant right operand: `dst = a op imm`.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub struct BinImm {
+    pub dst: Slot,
+    pub a: Slot,
+    /// Sign-extended to 64 bits for `i64` operations.
+    pub imm: i32,
+}
+
+/// A unary operation or a move: `dst = op src`.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub struct Un {
+    pub dst: Slot,
+    pub src: Slot,
+}
+
+/// A load: `dst = memory[addr + offset]`.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub struct Load {
+    pub dst: Slot,
+    pub addr: Slot,
+    pub offset: u32,
+}
+
+/// A store: `memory[addr + offset] = value`.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub struct Store {
+    pub addr: Slot,
+    pub value: Slot,
+    pub offset: u32,
+}
+
+/// A run of consecutive slots.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub start: Slot,
+    pub len: Slot,
+}
+
+/// One instruction. See the module documentation for the operand conventions.
+#[derive(Debug, Copy, Clone, PartialEq)]
+pub enum Instr {
+    // --- control -----------------------------------------------------------------------
+    /// Trap unconditionally (`unreachable`, and code that can only trap).
+    Trap(TrapCode),
+    /// Jump by `offset` instructions.
+    Br(i32),
+    /// Jump if the `i32` in `cond` is non-zero.
+    BrIfNez { cond: Slot, offset: i32 },
+    /// Jump if the `i32` in `cond` is zero.
+    BrIfEqz { cond: Slot, offset: i32 },
+    /// Jump through a table: followed by `len` `Br` entries, the last being the default.
+    BrTable { index: Slot, len: u32 },
+    /// Copy `len` result slots starting at `start` to the frame base, then return.
+    Return(Span),
+
+    // --- calls: `args` is where the arguments start; results land at the same place ---------
+    /// Call function `func` of the current instance.
+    Call { func: u32, args: Slot },
+    /// Call the function at `table[index]`, checking it has type `ty`.
+    CallIndirect { index: Slot, args: Slot, table: u16, ty: u32 },
+    /// Tail-call `func`: the current frame is reused (or, for a host function, released
+    /// after the host returns).
+    ReturnCall { func: u32, args: Slot },
+    ReturnCallIndirect { index: Slot, args: Slot, table: u16, ty: u32 },
+
+    // --- moves and constants -------------------------------------------------------------
+    Copy(Un),
+    /// `dst = imm`, for any 32-bit value (zero-extended into the cell).
+    Const32 { dst: Slot, value: u32 },
+    /// `dst = consts[index]`: 64-bit constants live in the function's constant pool.
+    Const64 { dst: Slot, index: u32 },
+    /// `dst = cond != 0 ? a : b`.
+    Select { dst: Slot, cond: Slot, a: Slot, b: Slot },
+
+    // --- variables -------------------------------------------------------------------------
+    GlobalGet { dst: Slot, global: u32 },
+    GlobalSet { src: Slot, global: u32 },
+
+    // --- references --------------------------------------------------------------------------
+    RefIsNull(Un),
+    RefFunc { dst: Slot, func: u32 },
+
+    // --- tables ------------------------------------------------------------------------------
+    TableGet { dst: Slot, index: Slot, table: u32 },
+    TableSet { index: Slot, value: Slot, table: u32 },
+    TableSize { dst: Slot, table: u32 },
+    /// `dst = table.grow(init = args[0], delta = args[1])`.
+    TableGrow { dst: Slot, args: Slot, table: u32 },
+    /// `table.fill(index = args[0], value = args[1], len = args[2])`.
+    TableFill { args: Slot, table: u32 },
+    /// `table.copy(dst = args[0], src = args[1], len = args[2])`.
+    TableCopy { args: Slot, dst_table: u16, src_table: u16 },
+    /// `table.init(dst = args[0], src = args[1], len = args[2])`.
+    TableInit { args: Slot, table: u16, elem: u32 },
+    ElemDrop(u32),
+
+    // --- memory ------------------------------------------------------------------------------
+    MemorySize { dst: Slot },
+    MemoryGrow(Un),
+    /// `memory.fill(dst = args[0], value = args[1], len = args[2])`.
+    MemoryFill { args: Slot },
+    /// `memory.copy(dst = args[0], src = args[1], len = args[2])`.
+    MemoryCopy { args: Slot },
+    /// `memory.init(dst = args[0], src = args[1], len = args[2])`.
+    MemoryInit { args: Slot, data: u32 },
+    DataDrop(u32),
+
+    I32Load(Load),
+    I64Load(Load),
+    F32Load(Load),
+    F64Load(Load),
+    I32Load8S(Load),
+    I32Load8U(Load),
+    I32Load16S(Load),
+    I32Load16U(Load),
+    I64Load8S(Load),
+    I64Load8U(Load),
+    I64Load16S(Load),
+    I64Load16U(Load),
+    I64Load32S(Load),
+    I64Load32U(Load),
+    I32Store(Store),
+    I64Store(Store),
+    F32Store(Store),
+    F64Store(Store),
+    I32Store8(Store),
+    I32Store16(Store),
+    I64Store8(Store),
+    I64Store16(Store),
+    I64Store32(Store),
+
+    // --- i32 ---------------------------------------------------------------------------------
+    I32Eqz(Un),
+    I32Clz(Un),
+    I32Ctz(Un),
+    I32Popcnt(Un),
+    I32Extend8S(Un),
+    I32Extend16S(Un),
+    I32Add(Bin),
+    I32Sub(Bin),
+    I32Mul(Bin),
+    I32DivS(Bin),
+    I32DivU(Bin),
+    I32RemS(Bin),
+    I32RemU(Bin),
+    I32And(Bin),
+    I32Or(Bin),
+    I32Xor(Bin),
+    I32Shl(Bin),
+    I32ShrS(Bin),
+    I32ShrU(Bin),
+    I32Rotl(Bin),
+    I32Rotr(Bin),
+    I32Eq(Bin),
+    I32Ne(Bin),
+    I32LtS(Bin),
+    I32LtU(Bin),
+    I32GtS(Bin),
+    I32GtU(Bin),
+    I32LeS(Bin),
+    I32LeU(Bin),
+    I32GeS(Bin),
+    I32GeU(Bin),
+    I32AddImm(BinImm),
+    I32SubImm(BinImm),
+    I32MulImm(BinImm),
+    I32AndImm(BinImm),
+    I32OrImm(BinImm),
+    I32XorImm(BinImm),
+    I32ShlImm(BinImm),
+    I32ShrSImm(BinImm),
+    I32ShrUImm(BinImm),
+    I32EqImm(BinImm),
+    I32NeImm(BinImm),
+    I32LtSImm(BinImm),
+    I32LtUImm(BinImm),
+    I32GtSImm(BinImm),
+    I32GtUImm(BinImm),
+    I32LeSImm(BinImm),
+    I32LeUImm(BinImm),
+    I32GeSImm(BinImm),
+    I32GeUImm(BinImm),
+
+    // --- i64 ---------------------------------------------------------------------------------
+    I64Eqz(Un),
+    I64Clz(Un),
+    I64Ctz(Un),
+    I64Popcnt(Un),
+    I64Extend8S(Un),
+    I64Extend16S(Un),
+    I64Extend32S(Un),
+    I64Add(Bin),
+    I64Sub(Bin),
+    I64Mul(Bin),
+    I64DivS(Bin),
+    I64DivU(Bin),
+    I64RemS(Bin),
+    I64RemU(Bin),
+    I64And(Bin),
+    I64Or(Bin),
+    I64Xor(Bin),
+    I64Shl(Bin),
+    I64ShrS(Bin),
+    I64ShrU(Bin),
+    I64Rotl(Bin),
+    I64Rotr(Bin),
+    I64Eq(Bin),
+    I64Ne(Bin),
+    I64LtS(Bin),
+    I64LtU(Bin),
+    I64GtS(Bin),
+    I64GtU(Bin),
+    I64LeS(Bin),
+    I64LeU(Bin),
+    I64GeS(Bin),
+    I64GeU(Bin),
+    I64AddImm(BinImm),
+    I64SubImm(BinImm),
+    I64MulImm(BinImm),
+    I64AndImm(BinImm),
+    I64OrImm(BinImm),
+    I64XorImm(BinImm),
+    I64ShlImm(BinImm),
+    I64ShrSImm(BinImm),
+    I64ShrUImm(BinImm),
+    I64EqImm(BinImm),
+    I64NeImm(BinImm),
+    I64LtSImm(BinImm),
+    I64LtUImm(BinImm),
+    I64GtSImm(BinImm),
+    I64GtUImm(BinImm),
+    I64LeSImm(BinImm),
+    I64LeUImm(BinImm),
+    I64GeSImm(BinImm),
+    I64GeUImm(BinImm),
+
+    // --- f32 / f64 -----------------------------------------------------------------------------
+    F32Abs(Un),
+    F32Neg(Un),
+    F32Ceil(Un),
+    F32Floor(Un),
+    F32Trunc(Un),
+    F32Nearest(Un),
+    F32Sqrt(Un),
+    F32Add(Bin),
+    F32Sub(Bin),
+    F32Mul(Bin),
+    F32Div(Bin),
+    F32Min(Bin),
+    F32Max(Bin),
+    F32Copysign(Bin),
+    F32Eq(Bin),
+    F32Ne(Bin),
+    F32Lt(Bin),
+    F32Gt(Bin),
+    F32Le(Bin),
+    F32Ge(Bin),
+    F64Abs(Un),
+    F64Neg(Un),
+    F64Ceil(Un),
+    F64Floor(Un),
+    F64Trunc(Un),
+    F64Nearest(Un),
+    F64Sqrt(Un),
+    F64Add(Bin),
+    F64Sub(Bin),
+    F64Mul(Bin),
+    F64Div(Bin),
+    F64Min(Bin),
+    F64Max(Bin),
+    F64Copysign(Bin),
+    F64Eq(Bin),
+    F64Ne(Bin),
+    F64Lt(Bin),
+    F64Gt(Bin),
+    F64Le(Bin),
+    F64Ge(Bin),
+
+    // --- conversions ---------------------------------------------------------------------------
+    I32WrapI64(Un),
+    I32TruncF32S(Un),
+    I32TruncF32U(Un),
+    I32TruncF64S(Un),
+    I32TruncF64U(Un),
+    I64ExtendI32S(Un),
+    I64ExtendI32U(Un),
+    I64TruncF32S(Un),
+    I64TruncF32U(Un),
+    I64TruncF64S(Un),
+    I64TruncF64U(Un),
+    F32ConvertI32S(Un),
+    F32ConvertI32U(Un),
+    F32ConvertI64S(Un),
+    F32ConvertI64U(Un),
+    F32DemoteF64(Un),
+    F64ConvertI32S(Un),
+    F64ConvertI32U(Un),
+    F64ConvertI64S(Un),
+    F64ConvertI64U(Un),
+    F64PromoteF32(Un),
+    I32TruncSatF32S(Un),
+    I32TruncSatF32U(Un),
+    I32TruncSatF64S(Un),
+    I32TruncSatF64U(Un),
+    I64TruncSatF32S(Un),
+    I64TruncSatF32U(Un),
+    I64TruncSatF64S(Un),
+    I64TruncSatF64U(Un),
+}
+
+const _: () = assert!(core::mem::size_of::<Instr>() <= 16);
+
+impl Instr {
+    /// The branch offset of a jump, for patching.
+    pub(crate) fn branch_offset_mut(&mut self) -> Option<&mut i32> {
+        match self {
+            Instr::Br(offset)
+            | Instr::BrIfNez { offset, .. }
+            | Instr::BrIfEqz { offset, .. } => Some(offset),
+            _ => None,
+        }
+    }
+
+    /// The slot an instruction writes its single result to, if it is redirectable.
+    pub(crate) fn result_slot(&self) -> Option<Slot> {
+        let mut copy = *self;
+        copy.result_slot_mut().copied()
+    }
+
+    /// The slot an instruction writes its single result to, if it has exactly one and nothing
+    /// else happens to it (so that the translator may redirect it to a local).
+    pub(crate) fn result_slot_mut(&mut self) -> Option<&mut Slot> {
+        use Instr::*;
+        match self {
+            Copy(Un { dst, .. })
+            | Const32 { dst, .. }
+            | Const64 { dst, .. }
+            | Select { dst, .. }
+            | GlobalGet { dst, .. }
+            | RefIsNull(Un { dst, .. })
+            | RefFunc { dst, .. }
+            | TableGet { dst, .. }
+            | TableSize { dst, .. }
+            | MemorySize { dst } => Some(dst),
+            I32Load(l) | I64Load(l) | F32Load(l) | F64Load(l) | I32Load8S(l) | I32Load8U(l)
+            | I32Load16S(l) | I32Load16U(l) | I64Load8S(l) | I64Load8U(l) | I64Load16S(l)
+            | I64Load16U(l) | I64Load32S(l) | I64Load32U(l) => Some(&mut l.dst),
+            I32Eqz(u) | I32Clz(u) | I32Ctz(u) | I32Popcnt(u) | I32Extend8S(u)
+            | I32Extend16S(u) | I64Eqz(u) | I64Clz(u) | I64Ctz(u) | I64Popcnt(u)
+            | I64Extend8S(u) | I64Extend16S(u) | I64Extend32S(u) | F32Abs(u) | F32Neg(u)
+            | F32Ceil(u) | F32Floor(u) | F32Trunc(u) | F32Nearest(u) | F32Sqrt(u)
+            | F64Abs(u) | F64Neg(u) | F64Ceil(u) | F64Floor(u) | F64Trunc(u)
+            | F64Nearest(u) | F64Sqrt(u) | I32WrapI64(u) | I32TruncF32S(u)
+            | I32TruncF32U(u) | I32TruncF64S(u) | I32TruncF64U(u) | I64ExtendI32S(u)
+            | I64ExtendI32U(u) | I64TruncF32S(u) | I64TruncF32U(u) | I64TruncF64S(u)
+            | I64TruncF64U(u) | F32ConvertI32S(u) | F32ConvertI32U(u) | F32ConvertI64S(u)
+            | F32ConvertI64U(u) | F32DemoteF64(u) | F64ConvertI32S(u) | F64ConvertI32U(u)
+            | F64ConvertI64S(u) | F64ConvertI64U(u) | F64PromoteF32(u)
+            | I32TruncSatF32S(u) | I32TruncSatF32U(u) | I32TruncSatF64S(u)
+            | I32TruncSatF64U(u) | I64TruncSatF32S(u) | I64TruncSatF32U(u)
+            | I64TruncSatF64S(u) | I64TruncSatF64U(u) => Some(&mut u.dst),
+            I32Add(b) | I32Sub(b) | I32Mul(b) | I32DivS(b) | I32DivU(b) | I32RemS(b)
+            | I32RemU(b) | I32And(b) | I32Or(b) | I32Xor(b) | I32Shl(b) | I32ShrS(b)
+            | I32ShrU(b) | I32Rotl(b) | I32Rotr(b) | I32Eq(b) | I32Ne(b) | I32LtS(b)
+            | I32LtU(b) | I32GtS(b) | I32GtU(b) | I32LeS(b) | I32LeU(b) | I32GeS(b)
+            | I32GeU(b) | I64Add(b) | I64Sub(b) | I64Mul(b) | I64DivS(b) | I64DivU(b)
+            | I64RemS(b) | I64RemU(b) | I64And(b) | I64Or(b) | I64Xor(b) | I64Shl(b)
+            | I64ShrS(b) | I64ShrU(b) | I64Rotl(b) | I64Rotr(b) | I64Eq(b) | I64Ne(b)
+            | I64LtS(b) | I64LtU(b) | I64GtS(b) | I64GtU(b) | I64LeS(b) | I64LeU(b)
+            | I64GeS(b) | I64GeU(b) | F32Add(b) | F32Sub(b) | F32Mul(b) | F32Div(b)
+            | F32Min(b) | F32Max(b) | F32Copysign(b) | F32Eq(b) | F32Ne(b) | F32Lt(b)
+            | F32Gt(b) | F32Le(b) | F32Ge(b) | F64Add(b) | F64Sub(b) | F64Mul(b)
+            | F64Div(b) | F64Min(b) | F64Max(b) | F64Copysign(b) | F64Eq(b) | F64Ne(b)
+            | F64Lt(b) | F64Gt(b) | F64Le(b) | F64Ge(b) => Some(&mut b.dst),
+            I32AddImm(b) | I32SubImm(b) | I32MulImm(b) | I32AndImm(b) | I32OrImm(b)
+            | I32XorImm(b) | I32ShlImm(b) | I32ShrSImm(b) | I32ShrUImm(b) | I32EqImm(b)
+            | I32NeImm(b) | I32LtSImm(b) | I32LtUImm(b) | I32GtSImm(b) | I32GtUImm(b)
+            | I32LeSImm(b) | I32LeUImm(b) | I32GeSImm(b) | I32GeUImm(b) | I64AddImm(b)
+            | I64SubImm(b) | I64MulImm(b) | I64AndImm(b) | I64OrImm(b) | I64XorImm(b)
+            | I64ShlImm(b) | I64ShrSImm(b) | I64ShrUImm(b) | I64EqImm(b) | I64NeImm(b)
+            | I64LtSImm(b) | I64LtUImm(b) | I64GtSImm(b) | I64GtUImm(b) | I64LeSImm(b)
+            | I64LeUImm(b) | I64GeSImm(b) | I64GeUImm(b) => Some(&mut b.dst),
+            _ => None,
+        }
+    }
+}
+
+pub use disasm::disassemble;

@@ -1,0 +1,177 @@
+//! The engine and its configuration: which WebAssembly features are on, how functions are
+//! translated, and the limits every store of the engine runs under.
+
+use alloc::sync::Arc;
+use wasmparser::WasmFeatures;
+
+/// When function bodies are translated to Mica's bytecode.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub enum TranslationMode {
+    /// Every body is validated and translated while the module loads.
+    Eager,
+    /// Bodies are validated while the module loads and translated on their first call.
+    Lazy,
+}
+
+/// A released version of the WebAssembly specification, as a preset feature set.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub enum SpecVersion {
+    V1,
+    V2,
+    V3,
+}
+
+/// Engine configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) features: WasmFeatures,
+    pub(crate) translation: TranslationMode,
+    pub(crate) max_stack_cells: usize,
+    pub(crate) max_call_depth: usize,
+    pub(crate) max_memory_pages: u64,
+}
+
+/// The proposals Mica implements; everything else stays off whatever is asked.
+const SUPPORTED: WasmFeatures = WasmFeatures::WASM2
+    .difference(WasmFeatures::SIMD)
+    .union(WasmFeatures::TAIL_CALL)
+    .union(WasmFeatures::EXTENDED_CONST);
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            features: SUPPORTED,
+            translation: TranslationMode::Eager,
+            max_stack_cells: 1 << 20,
+            max_call_depth: 100_000,
+            max_memory_pages: 65536,
+        }
+    }
+}
+
+macro_rules! feature_switches {
+    ($( $(#[$doc:meta])* $method:ident => $flag:ident, )*) => {
+        impl Config {
+            $(
+                $(#[$doc])*
+                pub fn $method(&mut self, enable: bool) -> &mut Config {
+                    self.set_feature(WasmFeatures::$flag, enable)
+                }
+            )*
+        }
+    };
+}
+
+feature_switches! {
+    /// Multi-value block and function results (2.0).
+    wasm_multi_value => MULTI_VALUE,
+    /// Bulk memory and table operations and passive segments (2.0).
+    wasm_bulk_memory => BULK_MEMORY,
+    /// `funcref`/`externref` values and multiple tables (2.0).
+    wasm_reference_types => REFERENCE_TYPES,
+    /// Sign-extension operators (2.0).
+    wasm_sign_extension => SIGN_EXTENSION,
+    /// Non-trapping float-to-int conversions (2.0).
+    wasm_saturating_float_to_int => SATURATING_FLOAT_TO_INT,
+    /// Import and export of mutable globals (1.0).
+    wasm_mutable_global => MUTABLE_GLOBAL,
+    /// `return_call` and `return_call_indirect` (3.0).
+    wasm_tail_call => TAIL_CALL,
+    /// Arithmetic in constant expressions (3.0).
+    wasm_extended_const => EXTENDED_CONST,
+}
+
+impl Config {
+    pub fn new() -> Config {
+        Config::default()
+    }
+
+    fn set_feature(&mut self, flag: WasmFeatures, enable: bool) -> &mut Config {
+        self.features.set(flag & SUPPORTED, enable);
+        self
+    }
+
+    /// Turns on exactly the features of a spec version that Mica implements.
+    pub fn spec_version(&mut self, version: SpecVersion) -> &mut Config {
+        let features = match version {
+            SpecVersion::V1 => WasmFeatures::WASM1,
+            SpecVersion::V2 => WasmFeatures::WASM2,
+            SpecVersion::V3 => WasmFeatures::WASM3,
+        };
+        self.features = (features & SUPPORTED) | WasmFeatures::WASM1;
+        self
+    }
+
+    /// Enables a proposal by its name in the spec repository (`multi-value`, `tail-call`, ...).
+    /// Returns `false` for a name Mica does not know or does not implement.
+    pub fn enable_proposal(&mut self, name: &str) -> bool {
+        let flag = match name {
+            "mutable-global" => WasmFeatures::MUTABLE_GLOBAL,
+            "multi-value" => WasmFeatures::MULTI_VALUE,
+            "bulk-memory" | "bulk-memory-operations" => WasmFeatures::BULK_MEMORY,
+            "reference-types" => WasmFeatures::REFERENCE_TYPES,
+            "sign-extension-ops" => WasmFeatures::SIGN_EXTENSION,
+            "nontrapping-float-to-int-conversions" => WasmFeatures::SATURATING_FLOAT_TO_INT,
+            "tail-call" => WasmFeatures::TAIL_CALL,
+            "extended-const" => WasmFeatures::EXTENDED_CONST,
+            _ => return false,
+        };
+        self.set_feature(flag, true);
+        true
+    }
+
+    /// Only the 1.0 feature set: the starting point for [`Config::enable_proposal`].
+    pub fn mvp_only(&mut self) -> &mut Config {
+        self.features = WasmFeatures::WASM1;
+        self
+    }
+
+    pub fn translation(&mut self, mode: TranslationMode) -> &mut Config {
+        self.translation = mode;
+        self
+    }
+
+    /// The value stack's size limit, in 8-byte cells; exceeding it is a stack-overflow trap.
+    pub fn max_stack_cells(&mut self, cells: usize) -> &mut Config {
+        self.max_stack_cells = cells.max(64);
+        self
+    }
+
+    /// The deepest nesting of calls; exceeding it is a stack-overflow trap.
+    pub fn max_call_depth(&mut self, depth: usize) -> &mut Config {
+        self.max_call_depth = depth.max(1);
+        self
+    }
+
+    /// The largest any memory may grow, in 64 KiB pages.
+    pub fn max_memory_pages(&mut self, pages: u64) -> &mut Config {
+        self.max_memory_pages = pages.min(65536);
+        self
+    }
+
+    pub(crate) fn bulk_memory(&self) -> bool {
+        self.features.contains(WasmFeatures::BULK_MEMORY)
+    }
+}
+
+/// The shared, immutable context modules are loaded in and stores run under.
+///
+/// Cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct Engine {
+    config: Arc<Config>,
+}
+
+impl Engine {
+    pub fn new(config: &Config) -> Engine {
+        Engine { config: Arc::new(config.clone()) }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub(crate) fn same(&self, other: &Engine) -> bool {
+        Arc::ptr_eq(&self.config, &other.config)
+    }
+}

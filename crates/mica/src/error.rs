@@ -1,0 +1,262 @@
+//! Errors: everything that can go wrong is a value the embedder receives.
+//!
+//! [`Error`] covers loading (malformed or invalid bytes, with a byte offset), linking,
+//! instantiation and execution; execution failures are a [`Trap`] with its [`TrapCode`] and a
+//! wasm backtrace.
+
+use alloc::boxed::Box;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+/// Why execution stopped abnormally.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TrapCode {
+    Unreachable,
+    IntegerOverflow,
+    IntegerDivisionByZero,
+    BadConversionToInteger,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    IndirectCallToNull,
+    BadSignature,
+    NullReference,
+    UninitializedElement,
+    StackOverflow,
+    /// A host function returned an error.
+    HostError,
+}
+
+impl TrapCode {
+    /// The spec's wording for the trap, as `assert_trap` directives spell it.
+    pub fn message(self) -> &'static str {
+        match self {
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::IntegerOverflow => "integer overflow",
+            TrapCode::IntegerDivisionByZero => "integer divide by zero",
+            TrapCode::BadConversionToInteger => "invalid conversion to integer",
+            TrapCode::MemoryOutOfBounds => "out of bounds memory access",
+            TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::IndirectCallToNull => "uninitialized element",
+            TrapCode::BadSignature => "indirect call type mismatch",
+            TrapCode::NullReference => "null reference",
+            TrapCode::UninitializedElement => "uninitialized element",
+            TrapCode::StackOverflow => "call stack exhausted",
+            TrapCode::HostError => "host error",
+        }
+    }
+}
+
+impl fmt::Display for TrapCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+/// One frame of a wasm backtrace, innermost first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// The function's index in its module.
+    pub func_index: u32,
+    /// The function's name, where the module's name section gives one.
+    pub func_name: Option<String>,
+}
+
+impl fmt::Display for FrameInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.func_name {
+            Some(name) => write!(f, "func[{}] <{}>", self.func_index, name),
+            None => write!(f, "func[{}]", self.func_index),
+        }
+    }
+}
+
+/// An execution failure: its kind, and the wasm frames that were live when it happened.
+#[derive(Debug)]
+pub struct Trap {
+    code: TrapCode,
+    backtrace: Vec<FrameInfo>,
+    /// For [`TrapCode::HostError`]: what the host returned.
+    host: Option<Box<Error>>,
+}
+
+impl Trap {
+    pub(crate) fn new(code: TrapCode) -> Trap {
+        Trap { code, backtrace: Vec::new(), host: None }
+    }
+
+    pub(crate) fn host(error: Error) -> Trap {
+        Trap { code: TrapCode::HostError, backtrace: Vec::new(), host: Some(Box::new(error)) }
+    }
+
+    pub fn code(&self) -> TrapCode {
+        self.code
+    }
+
+    /// The wasm frames at the point of the trap, innermost first.
+    pub fn backtrace(&self) -> &[FrameInfo] {
+        &self.backtrace
+    }
+
+    pub(crate) fn backtrace_mut(&mut self) -> &mut Vec<FrameInfo> {
+        &mut self.backtrace
+    }
+
+    /// For a host error: the error the host function returned.
+    pub fn host_error(&self) -> Option<&Error> {
+        self.host.as_deref()
+    }
+
+    pub(crate) fn into_host_error(self) -> Option<Error> {
+        self.host.map(|e| *e)
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.host {
+            Some(host) => write!(f, "{host}"),
+            None => write!(f, "wasm trap: {}", self.code),
+        }
+    }
+}
+
+/// What kind of failure an [`Error`] is.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The bytes are not a well-formed module.
+    Malformed { message: String, offset: usize },
+    /// The module is well-formed but does not validate.
+    Invalid { message: String, offset: usize },
+    /// A module's text could not be parsed.
+    Text(String),
+    /// The module uses something this engine or its configuration does not support.
+    Unsupported(String),
+    /// An import could not be satisfied.
+    Link(String),
+    /// Execution trapped.
+    Trap(Trap),
+    /// An error made by the embedder's code (a host function, for example).
+    Host(Box<dyn HostError>),
+    /// A misuse of the API: a value of another store, a wrong argument count or type.
+    Usage(String),
+}
+
+/// An error payload a host function can return; carried through traps untouched so the
+/// embedder can downcast it (WASI's exit status travels this way).
+pub trait HostError: fmt::Display + fmt::Debug + Send + Sync + 'static {
+    fn as_any(&self) -> &dyn core::any::Any;
+}
+
+impl<E: fmt::Display + fmt::Debug + Send + Sync + 'static> HostError for E {
+    fn as_any(&self) -> &dyn core::any::Any {
+        self
+    }
+}
+
+/// Mica's error type.
+#[derive(Debug)]
+pub struct Error {
+    kind: Box<ErrorKind>,
+}
+
+/// `Result` with Mica's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+impl Error {
+    /// An error with a message, as a host function returns it.
+    pub fn new(message: impl fmt::Display) -> Error {
+        Error::host(message.to_string())
+    }
+
+    /// An error carrying any payload; [`Error::downcast_ref`] gets it back.
+    pub fn host(payload: impl HostError) -> Error {
+        Error::from_kind(ErrorKind::Host(Box::new(payload)))
+    }
+
+    pub(crate) fn from_kind(kind: ErrorKind) -> Error {
+        Error { kind: Box::new(kind) }
+    }
+
+    pub(crate) fn usage(message: impl Into<String>) -> Error {
+        Error::from_kind(ErrorKind::Usage(message.into()))
+    }
+
+    pub(crate) fn link(message: impl Into<String>) -> Error {
+        Error::from_kind(ErrorKind::Link(message.into()))
+    }
+
+    pub(crate) fn unsupported(message: impl Into<String>) -> Error {
+        Error::from_kind(ErrorKind::Unsupported(message.into()))
+    }
+
+    pub(crate) fn from_parser(e: wasmparser::BinaryReaderError, malformed: bool) -> Error {
+        let message = e.message().to_string();
+        let offset = e.offset() as usize;
+        Error::from_kind(if malformed {
+            ErrorKind::Malformed { message, offset }
+        } else {
+            ErrorKind::Invalid { message, offset }
+        })
+    }
+
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    pub(crate) fn kind_mut(&mut self) -> &mut ErrorKind {
+        &mut self.kind
+    }
+
+    /// The trap, if this error is one. A host error that unwound through wasm is also a trap
+    /// (with [`TrapCode::HostError`]).
+    pub fn as_trap(&self) -> Option<&Trap> {
+        match &*self.kind {
+            ErrorKind::Trap(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The trap code, if this error is a trap.
+    pub fn trap_code(&self) -> Option<TrapCode> {
+        self.as_trap().map(Trap::code)
+    }
+
+    /// The host payload of type `E`, whether returned directly or through a trap.
+    pub fn downcast_ref<E: 'static>(&self) -> Option<&E> {
+        match &*self.kind {
+            ErrorKind::Host(h) => h.as_any().downcast_ref(),
+            ErrorKind::Trap(t) => t.host_error()?.downcast_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl From<Trap> for Error {
+    fn from(trap: Trap) -> Error {
+        Error::from_kind(ErrorKind::Trap(trap))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.kind {
+            ErrorKind::Malformed { message, offset } => {
+                write!(f, "malformed module: {message} (at offset {offset:#x})")
+            }
+            ErrorKind::Invalid { message, offset } => {
+                write!(f, "invalid module: {message} (at offset {offset:#x})")
+            }
+            ErrorKind::Text(message) => write!(f, "{message}"),
+            ErrorKind::Unsupported(message) => write!(f, "unsupported: {message}"),
+            ErrorKind::Link(message) => write!(f, "link error: {message}"),
+            ErrorKind::Trap(trap) => write!(f, "{trap}"),
+            ErrorKind::Host(payload) => write!(f, "{payload}"),
+            ErrorKind::Usage(message) => write!(f, "{message}"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}

@@ -1,0 +1,187 @@
+//! Execution: the value and frame stacks, calls in and out of wasm, and the interpreter.
+//!
+//! # The frame protocol
+//!
+//! One protocol covers every way control moves between functions:
+//!
+//! - **State lives in the interpreter, not in frames.** The running function's code,
+//!   instruction index, frame base and instance are locals of [`interp::Executor`]. The frame
+//!   stack holds only *suspended callers*: a `Frame` is pushed by a call and popped by the
+//!   matching return, and is never read at any other time.
+//! - **Frames are windows on one value stack.** A callee's frame starts where the caller put
+//!   the arguments, so arguments are passed in place and results come back in place.
+//! - **Wasm calls never recurse on the Rust stack.** `call`, `call_indirect` push a `Frame` and
+//!   switch state; `return` pops one and switches back.
+//! - **Tail calls reuse the frame.** `return_call*` to a wasm function copies the arguments to
+//!   the frame base and switches the running function; nothing is pushed. A tail call to a
+//!   host function calls the host with the arguments, writes the host's results at the frame
+//!   base, and then performs an ordinary return — from the state of the suspended caller,
+//!   which is live on the frame stack. No state is ever read back from the released frame.
+//! - **Host calls borrow nothing.** Before calling a host function the interpreter records
+//!   the top of the current frame (`ExecStack::top`) so that re-entrant calls from the host
+//!   start above it; after the host returns it re-reads everything it needs from the store.
+//! - **Traps unwind by truncation.** A trap collects the backtrace from the live frames and
+//!   truncates the frame stack back to where this activation of the interpreter began;
+//!   the store stays usable.
+
+mod interp;
+mod values;
+
+use crate::engine::Config;
+use crate::error::{Error, Result, Trap, TrapCode};
+use crate::func::Caller;
+use crate::store::{FuncEntity, Store};
+use crate::translate::CompiledFunc;
+use crate::value::{Cell, Val};
+use alloc::vec::Vec;
+
+/// How many host→wasm re-entries may nest: each one takes some native stack.
+const MAX_NESTED_ACTIVATIONS: u32 = 200;
+
+/// A suspended caller: where to continue when the callee returns.
+#[derive(Debug, Copy, Clone)]
+pub(crate) struct Frame {
+    pub code: CodeRef,
+    /// The instruction to continue at.
+    pub ip: usize,
+    /// The caller's frame base, in cells.
+    pub base: usize,
+    pub instance: u32,
+    /// The caller's store function index, for backtraces.
+    pub func: u32,
+}
+
+/// A pointer to translated code.
+///
+/// Translated code is owned by its module (`ModuleInner::bodies`), set once and never
+/// changed or freed while the module lives; every instance in a store holds its module's
+/// `Arc`, and instances live as long as the store. So a `CodeRef` taken from a function of a
+/// store is valid for as long as that store is.
+#[derive(Debug, Copy, Clone)]
+pub(crate) struct CodeRef(*const CompiledFunc);
+
+impl CodeRef {
+    fn new(code: &CompiledFunc) -> CodeRef {
+        CodeRef(code)
+    }
+
+    fn get<'a>(self) -> &'a CompiledFunc {
+        // SAFETY: see the type's documentation: the pointee is owned by a module that the
+        // store keeps alive, and it is never mutated after translation. Executors only hold
+        // `CodeRef`s of the store they run in, and never outlive it.
+        unsafe { &*self.0 }
+    }
+}
+
+// SAFETY: `CompiledFunc` is immutable shared data (`Sync`); a `CodeRef` is just a shared
+// reference whose lifetime the store guarantees.
+unsafe impl Send for CodeRef {}
+// SAFETY: as above.
+unsafe impl Sync for CodeRef {}
+
+/// The store's execution stacks.
+pub(crate) struct ExecStack {
+    pub cells: Vec<Cell>,
+    pub frames: Vec<Frame>,
+    /// Where a new activation's first frame starts: above every live frame.
+    pub top: usize,
+    pub max_cells: usize,
+    pub max_frames: usize,
+    /// How many interpreter activations are running (host→wasm re-entry nests them).
+    pub activations: u32,
+}
+
+impl ExecStack {
+    pub(crate) fn new(config: &Config) -> ExecStack {
+        ExecStack {
+            cells: Vec::new(),
+            frames: Vec::new(),
+            top: 0,
+            max_cells: config.max_stack_cells,
+            max_frames: config.max_call_depth,
+            activations: 0,
+        }
+    }
+
+    /// Makes sure cells `..end` exist.
+    pub(crate) fn reserve(&mut self, end: usize) -> Result<(), TrapCode> {
+        if end > self.max_cells {
+            return Err(TrapCode::StackOverflow);
+        }
+        if end > self.cells.len() {
+            let len = end.next_power_of_two().clamp(1024, self.max_cells.max(end));
+            self.cells.resize(len, 0);
+        }
+        Ok(())
+    }
+}
+
+/// Calls store function `func` with typed values, as the embedder does.
+pub(crate) fn call_from_host<T>(
+    store: &mut Store<T>,
+    func: u32,
+    params: &[Val],
+    results: &mut [Val],
+) -> Result<()> {
+    let ty = store.inner.funcs[func as usize].ty().clone();
+    let id = store.inner.id;
+    if params.len() != ty.params().len()
+        || params.iter().zip(ty.params()).any(|(v, t)| v.ty() != *t || !v.belongs_to(id))
+    {
+        return Err(Error::usage(alloc::format!(
+            "arguments do not match the function's type {ty}"
+        )));
+    }
+    if results.len() != ty.results().len() {
+        return Err(Error::usage(alloc::format!(
+            "{} result slots given for a function of type {ty}",
+            results.len()
+        )));
+    }
+    let mut cells: Vec<Cell> = params.iter().map(|v| v.to_cell()).collect();
+    cells.resize(params.len().max(results.len()), 0);
+    call_cells(store, func, &mut cells)?;
+    for ((slot, ty), cell) in results.iter_mut().zip(ty.results()).zip(&cells) {
+        *slot = Val::from_cell(*cell, *ty, id);
+    }
+    Ok(())
+}
+
+/// Calls store function `func`: parameters in `cells`, results written over them.
+pub(crate) fn call_cells<T>(store: &mut Store<T>, func: u32, cells: &mut [Cell]) -> Result<()> {
+    match &store.inner.funcs[func as usize] {
+        FuncEntity::Host { host, .. } => {
+            let host = *host;
+            call_host(store, host, None, cells)
+        }
+        FuncEntity::Wasm { ty, .. } => {
+            let (params, results) = (ty.params().len(), ty.results().len());
+            let exec = &mut store.inner.exec;
+            if exec.activations >= MAX_NESTED_ACTIVATIONS {
+                return Err(Trap::new(TrapCode::StackOverflow).into());
+            }
+            let base = exec.top;
+            exec.reserve(base + params.max(results)).map_err(Trap::new)?;
+            exec.cells[base..base + params].copy_from_slice(&cells[..params]);
+            exec.activations += 1;
+            let outcome = interp::Executor::run(store, func, base);
+            let exec = &mut store.inner.exec;
+            exec.activations -= 1;
+            exec.top = base;
+            outcome?;
+            cells[..results].copy_from_slice(&exec.cells[base..base + results]);
+            Ok(())
+        }
+    }
+}
+
+/// Calls host function `host` on `cells` (parameters in, results out).
+pub(crate) fn call_host<T>(
+    store: &mut Store<T>,
+    host: u32,
+    instance: Option<u32>,
+    cells: &mut [Cell],
+) -> Result<()> {
+    let func = alloc::sync::Arc::clone(&store.hosts[host as usize]);
+    func(Caller { store, instance }, cells)
+}

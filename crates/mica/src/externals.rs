@@ -1,0 +1,195 @@
+//! Handles to memories, tables and globals, and what the embedder can do with them.
+
+use crate::error::{Error, Result};
+use crate::store::{AsContext, AsContextMut, GlobalEntity, MemoryEntity, StoreContext, StoreId, TableEntity};
+use crate::types::{GlobalType, MemoryType, Mutability, TableType};
+use crate::value::Val;
+use alloc::vec::Vec;
+
+/// A linear memory.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+pub struct Memory {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+impl Memory {
+    /// A new memory of `ty.limits.min` zeroed pages.
+    pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
+        let inner = &mut store.as_context_mut().0.inner;
+        let max_pages = ty.limits.max.unwrap_or(65536).min(inner.engine.config().max_memory_pages);
+        let mut memory = MemoryEntity { ty, data: Vec::new(), max_pages };
+        if ty.limits.min > max_pages || memory.grow(ty.limits.min).is_none() {
+            return Err(Error::usage("cannot allocate the memory's minimum size"));
+        }
+        inner.memories.push(memory);
+        Ok(Memory { store: inner.id, index: (inner.memories.len() - 1) as u32 })
+    }
+
+    fn entity<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> &'a MemoryEntity {
+        let store = store.into().0;
+        assert!(store.inner.id == self.store, "memory used with a store it does not belong to");
+        &store.inner.memories[self.index as usize]
+    }
+
+    fn entity_mut<'a>(&self, store: &'a mut crate::store::StoreInner) -> &'a mut MemoryEntity {
+        assert!(store.id == self.store, "memory used with a store it does not belong to");
+        &mut store.memories[self.index as usize]
+    }
+
+    pub fn ty(&self, store: impl AsContext) -> MemoryType {
+        self.entity(store.as_context()).ty
+    }
+
+    /// The memory's contents.
+    pub fn data<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> &'a [u8] {
+        &self.entity(store).data
+    }
+
+    /// The memory's contents, writable.
+    pub fn data_mut<'a, T: 'a>(&self, store: &'a mut crate::Store<T>) -> &'a mut [u8] {
+        &mut self.entity_mut(&mut store.inner).data
+    }
+
+    /// The size in pages.
+    pub fn size(&self, store: impl AsContext) -> u64 {
+        self.entity(store.as_context()).pages()
+    }
+
+    /// Copies `buffer.len()` bytes at `offset` into `buffer`.
+    pub fn read(&self, store: impl AsContext, offset: usize, buffer: &mut [u8]) -> Result<()> {
+        let data = self.data(store.as_context());
+        let src = offset
+            .checked_add(buffer.len())
+            .and_then(|end| data.get(offset..end))
+            .ok_or_else(|| Error::usage("memory read out of bounds"))?;
+        buffer.copy_from_slice(src);
+        Ok(())
+    }
+
+    /// Copies `bytes` into the memory at `offset`.
+    pub fn write(&self, mut store: impl AsContextMut, offset: usize, bytes: &[u8]) -> Result<()> {
+        let data = &mut self.entity_mut(&mut store.as_context_mut().0.inner).data;
+        let dst = offset
+            .checked_add(bytes.len())
+            .and_then(|end| data.get_mut(offset..end))
+            .ok_or_else(|| Error::usage("memory write out of bounds"))?;
+        dst.copy_from_slice(bytes);
+        Ok(())
+    }
+
+    /// Grows by `delta` pages; returns the previous size in pages.
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
+        self.entity_mut(&mut store.as_context_mut().0.inner)
+            .grow(delta)
+            .ok_or_else(|| Error::usage("memory cannot grow by that much"))
+    }
+}
+
+/// A table of references.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+pub struct Table {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+impl Table {
+    /// A new table of `ty.limits.min` elements, each `init`.
+    pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
+        let inner = &mut store.as_context_mut().0.inner;
+        if init.ty() != ty.element.val_type() || !init.belongs_to(inner.id) {
+            return Err(Error::usage("table initial value of the wrong type"));
+        }
+        let len = usize::try_from(ty.limits.min).map_err(|_| Error::usage("table too large"))?;
+        let elems = alloc::vec![init.to_cell(); len];
+        inner.tables.push(TableEntity { ty, elems });
+        Ok(Table { store: inner.id, index: (inner.tables.len() - 1) as u32 })
+    }
+
+    fn entity<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> (&'a TableEntity, StoreId) {
+        let store = store.into().0;
+        assert!(store.inner.id == self.store, "table used with a store it does not belong to");
+        (&store.inner.tables[self.index as usize], store.inner.id)
+    }
+
+    pub fn ty(&self, store: impl AsContext) -> TableType {
+        self.entity(store.as_context()).0.ty
+    }
+
+    pub fn size(&self, store: impl AsContext) -> u64 {
+        self.entity(store.as_context()).0.elems.len() as u64
+    }
+
+    /// The element at `index`, or `None` past the end.
+    pub fn get(&self, store: impl AsContext, index: u64) -> Option<Val> {
+        let (table, id) = self.entity(store.as_context());
+        let cell = *table.elems.get(usize::try_from(index).ok()?)?;
+        Some(Val::from_cell(cell, table.ty.element.val_type(), id))
+    }
+
+    pub fn set(&self, mut store: impl AsContextMut, index: u64, value: Val) -> Result<()> {
+        let inner = &mut store.as_context_mut().0.inner;
+        let table = &mut inner.tables[self.index as usize];
+        if value.ty() != table.ty.element.val_type() || !value.belongs_to(inner.id) {
+            return Err(Error::usage("table element of the wrong type"));
+        }
+        let slot = usize::try_from(index)
+            .ok()
+            .and_then(|i| table.elems.get_mut(i))
+            .ok_or_else(|| Error::usage("table index out of bounds"))?;
+        *slot = value.to_cell();
+        Ok(())
+    }
+
+    /// Grows by `delta` elements set to `init`; returns the previous size.
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64> {
+        let inner = &mut store.as_context_mut().0.inner;
+        let table = &mut inner.tables[self.index as usize];
+        if init.ty() != table.ty.element.val_type() || !init.belongs_to(inner.id) {
+            return Err(Error::usage("table element of the wrong type"));
+        }
+        table.grow(delta, init.to_cell()).ok_or_else(|| Error::usage("table cannot grow by that much"))
+    }
+}
+
+/// A global variable.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+pub struct Global {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+impl Global {
+    pub fn new(mut store: impl AsContextMut, ty: GlobalType, value: Val) -> Result<Global> {
+        let inner = &mut store.as_context_mut().0.inner;
+        if value.ty() != ty.content || !value.belongs_to(inner.id) {
+            return Err(Error::usage("global value of the wrong type"));
+        }
+        inner.globals.push(GlobalEntity { ty, value: value.to_cell() });
+        Ok(Global { store: inner.id, index: (inner.globals.len() - 1) as u32 })
+    }
+
+    pub fn ty(&self, store: impl AsContext) -> GlobalType {
+        let store = store.as_context().0;
+        store.inner.globals[self.index as usize].ty
+    }
+
+    pub fn get(&self, store: impl AsContext) -> Val {
+        let store = store.as_context().0;
+        let global = &store.inner.globals[self.index as usize];
+        Val::from_cell(global.value, global.ty.content, store.inner.id)
+    }
+
+    pub fn set(&self, mut store: impl AsContextMut, value: Val) -> Result<()> {
+        let inner = &mut store.as_context_mut().0.inner;
+        let global = &mut inner.globals[self.index as usize];
+        if global.ty.mutability != Mutability::Var {
+            return Err(Error::usage("global is immutable"));
+        }
+        if value.ty() != global.ty.content || !value.belongs_to(inner.id) {
+            return Err(Error::usage("global value of the wrong type"));
+        }
+        global.value = value.to_cell();
+        Ok(())
+    }
+}

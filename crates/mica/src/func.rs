@@ -1,0 +1,402 @@
+//! Functions: the [`Func`] handle, host functions and their [`Caller`], and typed calls.
+
+use crate::error::{Error, Result};
+use crate::instance::Extern;
+use crate::store::{AsContext, AsContextMut, FuncEntity, Store, StoreId};
+use crate::types::{FuncType, ValType};
+use crate::value::{Cell, Val};
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::marker::PhantomData;
+
+/// A host function as the store keeps it: it reads its parameters from `cells` and writes its
+/// results back over them (`cells` is as long as the longer of the two lists).
+pub(crate) type HostFunc<T> =
+    Arc<dyn Fn(Caller<'_, T>, &mut [Cell]) -> Result<()> + Send + Sync + 'static>;
+
+/// A function of a store: a wasm function of some instance, or a host function.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+pub struct Func {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+impl Func {
+    /// A host function from a closure over untyped values: `params` holds the arguments,
+    /// `results` must be filled with values of the result types.
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        ty: FuncType,
+        func: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
+    ) -> Func {
+        let host = untyped_host(ty.clone(), func);
+        store.as_context_mut().0.push_host(ty, host)
+    }
+
+    /// A host function from a typed Rust closure. The closure's first parameter may be a
+    /// [`Caller`]; its result may be `()`, a value, a tuple, or a `Result` of those.
+    pub fn wrap<T, Params, Results>(
+        mut store: impl AsContextMut<Data = T>,
+        func: impl IntoFunc<T, Params, Results>,
+    ) -> Func {
+        let (ty, host) = func.into_func();
+        store.as_context_mut().0.push_host(ty, host)
+    }
+
+    /// The function's type.
+    pub fn ty(&self, store: impl AsContext) -> FuncType {
+        let store = store.as_context().0;
+        store.inner.funcs[self.index as usize].ty().clone()
+    }
+
+    /// Calls the function with `params`, writing its results to `results`.
+    pub fn call<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<()> {
+        let store = store.as_context_mut().0;
+        store.check_owner(self.store)?;
+        crate::exec::call_from_host(store, self.index, params, results)
+    }
+
+    /// A typed view of the function; fails if the types do not match.
+    pub fn typed<P: WasmParams, R: WasmResults>(&self, store: impl AsContext) -> Result<TypedFunc<P, R>> {
+        let ty = self.ty(store);
+        if !P::matches(ty.params()) || !R::matches(ty.results()) {
+            return Err(Error::usage(alloc::format!(
+                "function has type {ty}, not the requested typed signature"
+            )));
+        }
+        Ok(TypedFunc { func: *self, _marker: PhantomData })
+    }
+}
+
+impl<T> Store<T> {
+    pub(crate) fn push_host(&mut self, ty: FuncType, host: HostFunc<T>) -> Func {
+        self.hosts.push(host);
+        let host = (self.hosts.len() - 1) as u32;
+        self.inner.funcs.push(FuncEntity::Host { ty, host });
+        Func { store: self.inner.id, index: (self.inner.funcs.len() - 1) as u32 }
+    }
+
+    pub(crate) fn check_owner(&self, id: StoreId) -> Result<()> {
+        if self.inner.id == id {
+            Ok(())
+        } else {
+            Err(Error::usage("handle used with a store it does not belong to"))
+        }
+    }
+}
+
+pub(crate) fn untyped_host<T>(
+    ty: FuncType,
+    func: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
+) -> HostFunc<T> {
+    Arc::new(move |caller: Caller<'_, T>, cells: &mut [Cell]| {
+        let id = caller.store.inner.id;
+        let params: Vec<Val> =
+            ty.params().iter().zip(cells.iter()).map(|(t, c)| Val::from_cell(*c, *t, id)).collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        func(caller, &params, &mut results)?;
+        for ((result, ty), cell) in results.iter().zip(ty.results()).zip(cells.iter_mut()) {
+            if result.ty() != *ty || !result.belongs_to(id) {
+                return Err(Error::usage(alloc::format!(
+                    "host function returned {:?} where {ty} was expected",
+                    result
+                )));
+            }
+            *cell = result.to_cell();
+        }
+        Ok(())
+    })
+}
+
+/// What a host function sees of its caller: the store (with the host data) and the calling
+/// instance's exports.
+pub struct Caller<'a, T> {
+    pub(crate) store: &'a mut Store<T>,
+    pub(crate) instance: Option<u32>,
+}
+
+impl<T> Caller<'_, T> {
+    pub fn data(&self) -> &T {
+        self.store.data()
+    }
+
+    pub fn data_mut(&mut self) -> &mut T {
+        self.store.data_mut()
+    }
+
+    /// An export of the calling instance (its memory, typically).
+    pub fn get_export(&self, name: &str) -> Option<Extern> {
+        let instance = self.instance?;
+        crate::instance::export_of(&self.store.inner, instance, name)
+    }
+
+    pub fn engine(&self) -> &crate::Engine {
+        self.store.engine()
+    }
+}
+
+impl<T> AsContextMut for Caller<'_, T> {
+    type Data = T;
+    fn as_context_mut(&mut self) -> crate::store::StoreContextMut<'_, T> {
+        crate::store::StoreContextMut(self.store)
+    }
+}
+
+/// A function with a statically known signature: calls skip the dynamic type checks.
+pub struct TypedFunc<Params, Results> {
+    func: Func,
+    _marker: PhantomData<fn(Params) -> Results>,
+}
+
+impl<P, R> Clone for TypedFunc<P, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P, R> Copy for TypedFunc<P, R> {}
+
+impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
+    pub fn func(&self) -> Func {
+        self.func
+    }
+
+    pub fn call<T>(&self, mut store: impl AsContextMut<Data = T>, params: P) -> Result<R> {
+        let store = store.as_context_mut().0;
+        store.check_owner(self.func.store)?;
+        let mut cells = [0 as Cell; 16];
+        let mut heap;
+        let len = P::LEN.max(R::LEN);
+        let cells: &mut [Cell] = if len <= cells.len() {
+            &mut cells[..len]
+        } else {
+            heap = alloc::vec![0 as Cell; len];
+            &mut heap
+        };
+        params.store(cells, store.inner.id)?;
+        crate::exec::call_cells(store, self.func.index, cells)?;
+        Ok(R::load(cells, store.inner.id))
+    }
+}
+
+/// A Rust type that is a WebAssembly value type.
+pub trait WasmTy: Sized + Send + 'static {
+    #[doc(hidden)]
+    fn val_type() -> ValType;
+    #[doc(hidden)]
+    fn into_cell(self, store: StoreId) -> Result<Cell>;
+    #[doc(hidden)]
+    fn from_cell(cell: Cell, store: StoreId) -> Self;
+}
+
+macro_rules! wasm_ty_number {
+    ($($ty:ty => $val:ident, |$x:ident| $to:expr, |$c:ident| $from:expr;)*) => {$(
+        impl WasmTy for $ty {
+            fn val_type() -> ValType { ValType::$val }
+            fn into_cell(self, _: StoreId) -> Result<Cell> { let $x = self; Ok($to) }
+            fn from_cell($c: Cell, _: StoreId) -> Self { $from }
+        }
+    )*};
+}
+
+wasm_ty_number! {
+    i32 => I32, |x| x as u32 as Cell, |c| c as u32 as i32;
+    u32 => I32, |x| x as Cell, |c| c as u32;
+    i64 => I64, |x| x as Cell, |c| c as i64;
+    u64 => I64, |x| x, |c| c;
+    f32 => F32, |x| x.to_bits() as Cell, |c| f32::from_bits(c as u32);
+    f64 => F64, |x| x.to_bits(), |c| f64::from_bits(c);
+}
+
+impl WasmTy for Option<Func> {
+    fn val_type() -> ValType {
+        ValType::FuncRef
+    }
+    fn into_cell(self, store: StoreId) -> Result<Cell> {
+        let val = Val::FuncRef(self);
+        if !val.belongs_to(store) {
+            return Err(Error::usage("function reference from another store"));
+        }
+        Ok(val.to_cell())
+    }
+    fn from_cell(cell: Cell, store: StoreId) -> Self {
+        crate::value::ref_index(cell).map(|index| Func { store, index })
+    }
+}
+
+impl WasmTy for Option<crate::store::ExternRef> {
+    fn val_type() -> ValType {
+        ValType::ExternRef
+    }
+    fn into_cell(self, store: StoreId) -> Result<Cell> {
+        let val = Val::ExternRef(self);
+        if !val.belongs_to(store) {
+            return Err(Error::usage("extern reference from another store"));
+        }
+        Ok(val.to_cell())
+    }
+    fn from_cell(cell: Cell, store: StoreId) -> Self {
+        crate::value::ref_index(cell).map(|index| crate::store::ExternRef { store, index })
+    }
+}
+
+/// A list of parameters: `()`, a single [`WasmTy`], or a tuple of them.
+pub trait WasmParams: Sized + Send {
+    #[doc(hidden)]
+    const LEN: usize;
+    #[doc(hidden)]
+    fn matches(types: &[ValType]) -> bool;
+    #[doc(hidden)]
+    fn types() -> Vec<ValType>;
+    #[doc(hidden)]
+    fn store(self, cells: &mut [Cell], store: StoreId) -> Result<()>;
+    #[doc(hidden)]
+    fn load(cells: &[Cell], store: StoreId) -> Self;
+}
+
+/// A list of results; the same types as [`WasmParams`].
+pub trait WasmResults: WasmParams {}
+impl<T: WasmParams> WasmResults for T {}
+
+impl<A: WasmTy> WasmParams for A {
+    const LEN: usize = 1;
+    fn matches(types: &[ValType]) -> bool {
+        types == [A::val_type()]
+    }
+    fn types() -> Vec<ValType> {
+        alloc::vec![A::val_type()]
+    }
+    fn store(self, cells: &mut [Cell], store: StoreId) -> Result<()> {
+        cells[0] = self.into_cell(store)?;
+        Ok(())
+    }
+    fn load(cells: &[Cell], store: StoreId) -> Self {
+        A::from_cell(cells[0], store)
+    }
+}
+
+macro_rules! wasm_params_tuple {
+    ($(($($t:ident $i:tt),*))*) => {$(
+        impl<$($t: WasmTy),*> WasmParams for ($($t,)*) {
+            const LEN: usize = 0 $(+ { let _ = $i; 1 })*;
+            fn matches(types: &[ValType]) -> bool {
+                types == [$($t::val_type()),*]
+            }
+            fn types() -> Vec<ValType> {
+                alloc::vec![$($t::val_type()),*]
+            }
+            #[allow(unused_variables)]
+            fn store(self, cells: &mut [Cell], store: StoreId) -> Result<()> {
+                $(cells[$i] = self.$i.into_cell(store)?;)*
+                Ok(())
+            }
+            #[allow(unused_variables, clippy::unused_unit)]
+            fn load(cells: &[Cell], store: StoreId) -> Self {
+                ($($t::from_cell(cells[$i], store),)*)
+            }
+        }
+    )*};
+}
+
+wasm_params_tuple! {
+    ()
+    (A 0)
+    (A 0, B 1)
+    (A 0, B 1, C 2)
+    (A 0, B 1, C 2, D 3)
+    (A 0, B 1, C 2, D 3, E 4)
+    (A 0, B 1, C 2, D 3, E 4, F 5)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9)
+}
+
+/// What a host closure may return: results directly, or a `Result` of them.
+pub trait HostResult {
+    #[doc(hidden)]
+    type Results: WasmResults;
+    #[doc(hidden)]
+    fn into_result(self) -> Result<Self::Results>;
+}
+
+impl<R: WasmResults> HostResult for R {
+    type Results = R;
+    fn into_result(self) -> Result<R> {
+        Ok(self)
+    }
+}
+
+impl<R: WasmResults> HostResult for Result<R> {
+    type Results = R;
+    fn into_result(self) -> Result<R> {
+        self
+    }
+}
+
+/// A Rust closure that can become a host function.
+pub trait IntoFunc<T, Params, Results>: Send + Sync + 'static {
+    #[doc(hidden)]
+    fn into_func(self) -> (FuncType, HostFunc<T>);
+}
+
+/// Marker for closures whose first parameter is a [`Caller`].
+#[doc(hidden)]
+pub struct WithCaller<P>(PhantomData<P>);
+
+macro_rules! into_func {
+    ($(($($t:ident $i:tt),*))*) => {$(
+        impl<T, F, R, $($t: WasmTy),*> IntoFunc<T, ($($t,)*), R> for F
+        where
+            F: Fn($($t),*) -> R + Send + Sync + 'static,
+            R: HostResult,
+        {
+            fn into_func(self) -> (FuncType, HostFunc<T>) {
+                let ty = FuncType::new(<($($t,)*)>::types(), R::Results::types());
+                let host = Arc::new(move |caller: Caller<'_, T>, cells: &mut [Cell]| {
+                    let id = caller.store.inner.id;
+                    let ($($t,)*) = <($($t,)*)>::load(cells, id);
+                    let results = (self)($($t),*).into_result()?;
+                    results.store(cells, id)
+                });
+                (ty, host)
+            }
+        }
+
+        impl<T, F, R, $($t: WasmTy),*> IntoFunc<T, WithCaller<($($t,)*)>, R> for F
+        where
+            F: Fn(Caller<'_, T>, $($t),*) -> R + Send + Sync + 'static,
+            R: HostResult,
+        {
+            fn into_func(self) -> (FuncType, HostFunc<T>) {
+                let ty = FuncType::new(<($($t,)*)>::types(), R::Results::types());
+                let host = Arc::new(move |caller: Caller<'_, T>, cells: &mut [Cell]| {
+                    let id = caller.store.inner.id;
+                    let ($($t,)*) = <($($t,)*)>::load(cells, id);
+                    let results = (self)(caller, $($t),*).into_result()?;
+                    results.store(cells, id)
+                });
+                (ty, host)
+            }
+        }
+    )*};
+}
+
+into_func! {
+    ()
+    (A1 0)
+    (A1 0, A2 1)
+    (A1 0, A2 1, A3 2)
+    (A1 0, A2 1, A3 2, A4 3)
+    (A1 0, A2 1, A3 2, A4 3, A5 4)
+    (A1 0, A2 1, A3 2, A4 3, A5 4, A6 5)
+    (A1 0, A2 1, A3 2, A4 3, A5 4, A6 5, A7 6)
+    (A1 0, A2 1, A3 2, A4 3, A5 4, A6 5, A7 6, A8 7)
+    (A1 0, A2 1, A3 2, A4 3, A5 4, A6 5, A7 6, A8 7, A9 8)
+    (A1 0, A2 1, A3 2, A4 3, A5 4, A6 5, A7 6, A8 7, A9 8, A10 9)
+}

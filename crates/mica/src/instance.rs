@@ -1,0 +1,386 @@
+//! Instances: a module's definitions made real in a store, with its imports resolved.
+//!
+//! Instantiation follows the spec's order: check imports, allocate functions, tables,
+//! memories and globals (evaluating initialisers), then apply the active element and data
+//! segments, then run the start function.
+
+use crate::error::{Error, Result, Trap, TrapCode};
+use crate::externals::{Global, Memory, Table};
+use crate::func::Func;
+use crate::module::{EntityIndex, Module, ModuleInner, SegmentMode};
+use crate::store::{
+    AsContext, AsContextMut, FuncEntity, GlobalEntity, MemoryEntity, PAGE_SIZE, Store, StoreContext,
+    StoreId, StoreInner, TableEntity,
+};
+use crate::types::ExternType;
+use crate::value::{Cell, ref_cell};
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+/// Something an instance imports or exports.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub enum Extern {
+    Func(Func),
+    Memory(Memory),
+    Table(Table),
+    Global(Global),
+}
+
+impl Extern {
+    pub fn into_func(self) -> Option<Func> {
+        if let Extern::Func(f) = self { Some(f) } else { None }
+    }
+    pub fn into_memory(self) -> Option<Memory> {
+        if let Extern::Memory(m) = self { Some(m) } else { None }
+    }
+    pub fn into_table(self) -> Option<Table> {
+        if let Extern::Table(t) = self { Some(t) } else { None }
+    }
+    pub fn into_global(self) -> Option<Global> {
+        if let Extern::Global(g) = self { Some(g) } else { None }
+    }
+
+    fn store(&self) -> StoreId {
+        match self {
+            Extern::Func(f) => f.store,
+            Extern::Memory(m) => m.store,
+            Extern::Table(t) => t.store,
+            Extern::Global(g) => g.store,
+        }
+    }
+
+    /// The type of the extern, as import matching sees it (current sizes as minimums).
+    pub(crate) fn ty(&self, inner: &StoreInner) -> ExternType {
+        match self {
+            Extern::Func(f) => ExternType::Func(inner.funcs[f.index as usize].ty().clone()),
+            Extern::Memory(m) => ExternType::Memory(inner.memories[m.index as usize].ty),
+            Extern::Table(t) => ExternType::Table(inner.tables[t.index as usize].ty),
+            Extern::Global(g) => ExternType::Global(inner.globals[g.index as usize].ty),
+        }
+    }
+}
+
+impl From<Func> for Extern {
+    fn from(f: Func) -> Extern {
+        Extern::Func(f)
+    }
+}
+impl From<Memory> for Extern {
+    fn from(m: Memory) -> Extern {
+        Extern::Memory(m)
+    }
+}
+impl From<Table> for Extern {
+    fn from(t: Table) -> Extern {
+        Extern::Table(t)
+    }
+}
+impl From<Global> for Extern {
+    fn from(g: Global) -> Extern {
+        Extern::Global(g)
+    }
+}
+
+/// An instance's index spaces, resolved to store entities.
+pub(crate) struct InstanceEntity {
+    pub module: Arc<ModuleInner>,
+    pub funcs: Box<[u32]>,
+    pub tables: Box<[u32]>,
+    pub memories: Box<[u32]>,
+    pub globals: Box<[u32]>,
+    /// Element segments' references; emptied by `elem.drop` (and for active and declared
+    /// segments, once instantiation is done).
+    pub elems: Vec<Box<[Cell]>>,
+    /// Whether each data segment was dropped.
+    pub data_dropped: Vec<bool>,
+}
+
+impl InstanceEntity {
+    /// The bytes of data segment `index`: empty once dropped.
+    pub(crate) fn data(&self, index: u32) -> &[u8] {
+        if self.data_dropped[index as usize] {
+            return &[];
+        }
+        &self.module.bytes[self.module.datas[index as usize].range.clone()]
+    }
+}
+
+/// An instantiated module.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+pub struct Instance {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+impl Instance {
+    /// Instantiates `module` with `imports` given in the module's import order, and runs its
+    /// start function.
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance> {
+        let store = store.as_context_mut().0;
+        let instance = instantiate(store, module, imports)?;
+        let start = store.inner.instances[instance.index as usize].module.start;
+        if let Some(start) = start {
+            let func = store.inner.instances[instance.index as usize].funcs[start as usize];
+            crate::exec::call_from_host(store, func, &[], &mut [])?;
+        }
+        Ok(instance)
+    }
+
+    /// The export called `name`.
+    pub fn get_export(&self, store: impl AsContext, name: &str) -> Option<Extern> {
+        let store = store.as_context().0;
+        if store.inner.id != self.store {
+            return None;
+        }
+        export_of(&store.inner, self.index, name)
+    }
+
+    pub fn get_func(&self, store: impl AsContext, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+
+    pub fn get_typed_func<P, R>(&self, store: impl AsContext, name: &str) -> Result<crate::TypedFunc<P, R>>
+    where
+        P: crate::WasmParams,
+        R: crate::WasmResults,
+    {
+        let func = self
+            .get_func(&store, name)
+            .ok_or_else(|| Error::usage(format!("no exported function named `{name}`")))?;
+        func.typed(&store)
+    }
+
+    pub fn get_memory(&self, store: impl AsContext, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+
+    pub fn get_table(&self, store: impl AsContext, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+
+    pub fn get_global(&self, store: impl AsContext, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+
+    /// Every export, in the module's order.
+    pub fn exports<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> Vec<(&'a str, Extern)> {
+        let store = store.into().0;
+        let entity = &store.inner.instances[self.index as usize];
+        entity
+            .module
+            .exports
+            .iter()
+            .map(|(name, index)| (name.as_str(), resolve(&store.inner, entity, *index)))
+            .collect()
+    }
+}
+
+pub(crate) fn export_of(inner: &StoreInner, instance: u32, name: &str) -> Option<Extern> {
+    let entity = &inner.instances[instance as usize];
+    let (_, index) = entity.module.exports.iter().find(|(n, _)| n == name)?;
+    Some(resolve(inner, entity, *index))
+}
+
+fn resolve(inner: &StoreInner, entity: &InstanceEntity, index: EntityIndex) -> Extern {
+    let store = inner.id;
+    match index {
+        EntityIndex::Func(i) => Extern::Func(Func { store, index: entity.funcs[i as usize] }),
+        EntityIndex::Table(i) => Extern::Table(Table { store, index: entity.tables[i as usize] }),
+        EntityIndex::Memory(i) => {
+            Extern::Memory(Memory { store, index: entity.memories[i as usize] })
+        }
+        EntityIndex::Global(i) => {
+            Extern::Global(Global { store, index: entity.globals[i as usize] })
+        }
+    }
+}
+
+/// Whether `have` satisfies an import of type `want`.
+fn import_matches(have: &ExternType, want: &ExternType) -> bool {
+    match (have, want) {
+        (ExternType::Func(a), ExternType::Func(b)) => a == b,
+        (ExternType::Global(a), ExternType::Global(b)) => a == b,
+        (ExternType::Memory(a), ExternType::Memory(b)) => a.limits.matches(&b.limits),
+        (ExternType::Table(a), ExternType::Table(b)) => {
+            a.element == b.element && a.limits.matches(&b.limits)
+        }
+        _ => false,
+    }
+}
+
+/// Everything up to (not including) the start function.
+fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> Result<Instance> {
+    let m = &module.inner;
+    if !store.inner.engine.same(&m.engine) {
+        return Err(Error::usage("module and store belong to different engines"));
+    }
+    if imports.len() != m.imports.len() {
+        return Err(Error::link(format!(
+            "module needs {} imports, {} given",
+            m.imports.len(),
+            imports.len()
+        )));
+    }
+    let inner = &mut store.inner;
+    let mut funcs = Vec::with_capacity(m.funcs.len());
+    let mut tables = Vec::with_capacity(m.tables.len());
+    let mut memories = Vec::with_capacity(m.memories.len());
+    let mut globals = Vec::with_capacity(m.globals.len());
+    for (import, given) in m.imports.iter().zip(imports) {
+        if given.store() != inner.id {
+            return Err(Error::usage("import from another store"));
+        }
+        let have = given.ty(inner);
+        if !import_matches(&have, &import.ty) {
+            return Err(Error::link(format!(
+                "incompatible import type for `{}::{}`: expected {} {:?}, found {} {:?}",
+                import.module,
+                import.name,
+                import.ty.kind_name(),
+                import.ty,
+                have.kind_name(),
+                have
+            )));
+        }
+        match given {
+            Extern::Func(f) => funcs.push(f.index),
+            Extern::Table(t) => tables.push(t.index),
+            Extern::Memory(mem) => memories.push(mem.index),
+            Extern::Global(g) => globals.push(g.index),
+        }
+    }
+
+    let instance_index = inner.instances.len() as u32;
+    // Functions first: global and table initialisers may take references to them.
+    for def in 0..m.bodies.len() as u32 {
+        let ty = m.func_type(m.num_imported_funcs + def).clone();
+        inner.funcs.push(FuncEntity::Wasm { ty, instance: instance_index, def_index: def });
+        funcs.push((inner.funcs.len() - 1) as u32);
+    }
+    let func_ref = |i: u32| ref_cell(funcs[i as usize]);
+    for (ty, init) in m.globals[m.num_imported_globals as usize..].iter().zip(&m.global_inits) {
+        let value = init.eval(|g| inner.globals[globals[g as usize] as usize].value, func_ref);
+        inner.globals.push(GlobalEntity { ty: *ty, value });
+        globals.push((inner.globals.len() - 1) as u32);
+    }
+    for (ty, init) in m.tables[m.num_imported_tables as usize..].iter().zip(&m.table_inits) {
+        let value = init.as_ref().map_or(0, |e| {
+            e.eval(|g| inner.globals[globals[g as usize] as usize].value, func_ref)
+        });
+        let len = usize::try_from(ty.limits.min).map_err(|_| Error::link("table too large"))?;
+        let mut elems = Vec::new();
+        elems.try_reserve_exact(len).map_err(|_| Error::link("table too large"))?;
+        elems.resize(len, value);
+        inner.tables.push(TableEntity { ty: *ty, elems });
+        tables.push((inner.tables.len() - 1) as u32);
+    }
+    let max_pages = inner.engine.config().max_memory_pages;
+    for ty in &m.memories[m.num_imported_memories as usize..] {
+        let mut memory = MemoryEntity {
+            ty: *ty,
+            data: Vec::new(),
+            max_pages: ty.limits.max.unwrap_or(65536).min(max_pages),
+        };
+        if ty.limits.min > memory.max_pages || memory.grow(ty.limits.min).is_none() {
+            return Err(Error::link(format!(
+                "cannot allocate a memory of {} pages",
+                ty.limits.min
+            )));
+        }
+        memory.ty.limits.min = ty.limits.min;
+        inner.memories.push(memory);
+        memories.push((inner.memories.len() - 1) as u32);
+    }
+    let elems = m
+        .elems
+        .iter()
+        .map(|seg| {
+            seg.items
+                .iter()
+                .map(|e| e.eval(|g| inner.globals[globals[g as usize] as usize].value, func_ref))
+                .collect::<Box<[Cell]>>()
+        })
+        .collect();
+    inner.instances.push(InstanceEntity {
+        module: module.inner.clone(),
+        funcs: funcs.into(),
+        tables: tables.into(),
+        memories: memories.into(),
+        globals: globals.into(),
+        elems,
+        data_dropped: alloc::vec![false; m.datas.len()],
+    });
+    initialize_segments(inner, instance_index)?;
+    Ok(Instance { store: inner.id, index: instance_index })
+}
+
+/// Applies active segments in order. Under 2.0 semantics each one is a `table.init` or
+/// `memory.init` followed by a drop, so a failing segment leaves earlier ones written; under
+/// 1.0 (no bulk memory) every segment is bounds-checked before anything is written.
+fn initialize_segments(inner: &mut StoreInner, instance: u32) -> Result<()> {
+    let entity = &inner.instances[instance as usize];
+    let module = entity.module.clone();
+    let global = |g: u32| inner.globals[entity.globals[g as usize] as usize].value;
+    let func_ref = |f: u32| ref_cell(entity.funcs[f as usize]);
+    let mut elem_writes = Vec::new();
+    for (i, seg) in module.elems.iter().enumerate() {
+        if let SegmentMode::Active { index, offset } = &seg.mode {
+            let offset = offset.eval(global, func_ref) as u32;
+            elem_writes.push((i, entity.tables[*index as usize], offset));
+        }
+    }
+    let mut data_writes = Vec::new();
+    for (i, seg) in module.datas.iter().enumerate() {
+        if let SegmentMode::Active { index, offset } = &seg.mode {
+            let offset = offset.eval(global, func_ref) as u32;
+            data_writes.push((i, entity.memories[*index as usize], offset));
+        }
+    }
+    let oob = |code| Error::from(Trap::new(code));
+    if !inner.engine.config().bulk_memory() {
+        for &(seg, table, offset) in &elem_writes {
+            let len = inner.instances[instance as usize].elems[seg].len();
+            if offset as usize + len > inner.tables[table as usize].elems.len() {
+                return Err(oob(TrapCode::TableOutOfBounds));
+            }
+        }
+        for &(seg, memory, offset) in &data_writes {
+            let len = module.datas[seg].range.len();
+            if offset as usize + len > inner.memories[memory as usize].data.len() {
+                return Err(oob(TrapCode::MemoryOutOfBounds));
+            }
+        }
+    }
+    for (seg, table, offset) in elem_writes {
+        let items = core::mem::take(&mut inner.instances[instance as usize].elems[seg]);
+        let target = &mut inner.tables[table as usize].elems;
+        let end = offset as usize + items.len();
+        if end > target.len() {
+            return Err(oob(TrapCode::TableOutOfBounds));
+        }
+        target[offset as usize..end].copy_from_slice(&items);
+    }
+    for (i, seg) in module.elems.iter().enumerate() {
+        if matches!(seg.mode, SegmentMode::Declared) {
+            inner.instances[instance as usize].elems[i] = Box::new([]);
+        }
+    }
+    for (seg, memory, offset) in data_writes {
+        let bytes = &module.bytes[module.datas[seg].range.clone()];
+        let target = &mut inner.memories[memory as usize].data;
+        let end = offset as usize + bytes.len();
+        if end > target.len() {
+            return Err(oob(TrapCode::MemoryOutOfBounds));
+        }
+        target[offset as usize..end].copy_from_slice(bytes);
+        inner.instances[instance as usize].data_dropped[seg] = true;
+    }
+    let _ = PAGE_SIZE;
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! Mica: a small, fast WebAssembly interpreter.
+//!
+//! The embedding API follows wasmtime's vocabulary: an [`Engine`] holds configuration, a
+//! [`Module`] is validated and translated code, a [`Store`] owns everything instances create
+//! plus the host's data, a [`Linker`] names host functions, and an [`Instance`] exports
+//! [`Func`]tions, [`Memory`]s, [`Table`]s and [`Global`]s.
+//!
+//! ```
+//! use mica::{Engine, Linker, Module, Store, Caller};
+//!
+//! let engine = Engine::default();
+//! let module = Module::new(&engine, r#"
+//!     (module
+//!       (import "host" "log" (func $log (param i32)))
+//!       (func (export "run") (param i32) (result i32)
+//!         (call $log (local.get 0))
+//!         (i32.mul (local.get 0) (i32.const 2))))
+//! "#)?;
+//! let mut linker = Linker::<Vec<i32>>::new(&engine);
+//! linker.func_wrap("host", "log", |mut caller: Caller<'_, Vec<i32>>, x: i32| {
+//!     caller.data_mut().push(x);
+//! })?;
+//! let mut store = Store::new(&engine, Vec::new());
+//! let instance = linker.instantiate(&mut store, &module)?;
+//! let run = instance.get_typed_func::<i32, i32>(&store, "run")?;
+//! assert_eq!(run.call(&mut store, 21)?, 42);
+//! assert_eq!(store.data(), &[21]);
+//! # Ok::<(), mica::Error>(())
+//! ```
+#![no_std]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod bytecode;
+mod engine;
+mod error;
+mod exec;
+mod externals;
+mod func;
+mod instance;
+mod linker;
+mod module;
+mod store;
+mod translate;
+mod types;
+mod value;
+
+pub use engine::{Config, Engine, SpecVersion, TranslationMode};
+pub use error::{Error, ErrorKind, FrameInfo, HostError, Result, Trap, TrapCode};
+pub use externals::{Global, Memory, Table};
+pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
+pub use instance::{Extern, Instance};
+pub use linker::Linker;
+pub use module::Module;
+pub use store::{AsContext, AsContextMut, ExternRef, StoreId, Store, StoreContext, StoreContextMut};
+pub use types::{
+    ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
+};
+pub use value::Val;

@@ -1,0 +1,100 @@
+//! Constant expressions: global initialisers and segment offsets and items.
+//!
+//! Decoded once at load time into a short list of operations, evaluated at instantiation.
+
+use crate::error::{Error, Result};
+use crate::value::Cell;
+use alloc::vec::Vec;
+
+/// One operation of a constant expression.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum ConstOp {
+    /// Push a number (or a null reference, which is the zero cell).
+    Value(Cell),
+    /// Push the value of global `index` of the instance being built.
+    GlobalGet(u32),
+    /// Push a reference to function `index` of the instance being built.
+    RefFunc(u32),
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I64Add,
+    I64Sub,
+    I64Mul,
+}
+
+/// A validated constant expression.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ConstExpr {
+    ops: Vec<ConstOp>,
+}
+
+impl ConstExpr {
+    pub(crate) fn decode(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
+        use wasmparser::Operator as O;
+        let mut ops = Vec::new();
+        let mut reader = expr.get_operators_reader();
+        while !reader.eof() {
+            let op = reader.read().map_err(|e| Error::from_parser(e, true))?;
+            ops.push(match op {
+                O::I32Const { value } => ConstOp::Value(value as u32 as Cell),
+                O::I64Const { value } => ConstOp::Value(value as Cell),
+                O::F32Const { value } => ConstOp::Value(value.bits() as Cell),
+                O::F64Const { value } => ConstOp::Value(value.bits()),
+                O::RefNull { .. } => ConstOp::Value(crate::value::NULL_REF),
+                O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
+                O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
+                O::I32Add => ConstOp::I32Add,
+                O::I32Sub => ConstOp::I32Sub,
+                O::I32Mul => ConstOp::I32Mul,
+                O::I64Add => ConstOp::I64Add,
+                O::I64Sub => ConstOp::I64Sub,
+                O::I64Mul => ConstOp::I64Mul,
+                O::End => continue,
+                other => {
+                    return Err(Error::unsupported(alloc::format!(
+                        "constant expression operator {other:?}"
+                    )));
+                }
+            });
+        }
+        Ok(ConstExpr { ops })
+    }
+
+    /// The expression `ref.func index`, which element segments of function indices hold.
+    pub(crate) fn ref_func(index: u32) -> ConstExpr {
+        ConstExpr { ops: alloc::vec![ConstOp::RefFunc(index)] }
+    }
+
+    /// Evaluates the expression; `global` and `func_ref` resolve indices of the instance.
+    pub(crate) fn eval(
+        &self,
+        global: impl Fn(u32) -> Cell,
+        func_ref: impl Fn(u32) -> Cell,
+    ) -> Cell {
+        // Validation bounds the stack depth by the expression's length.
+        let mut stack: Vec<Cell> = Vec::with_capacity(self.ops.len());
+        for op in &self.ops {
+            let value = match *op {
+                ConstOp::Value(v) => v,
+                ConstOp::GlobalGet(i) => global(i),
+                ConstOp::RefFunc(i) => func_ref(i),
+                binary => {
+                    let b = stack.pop().unwrap_or_default();
+                    let a = stack.pop().unwrap_or_default();
+                    let (a32, b32) = (a as u32, b as u32);
+                    match binary {
+                        ConstOp::I32Add => a32.wrapping_add(b32) as Cell,
+                        ConstOp::I32Sub => a32.wrapping_sub(b32) as Cell,
+                        ConstOp::I32Mul => a32.wrapping_mul(b32) as Cell,
+                        ConstOp::I64Add => a.wrapping_add(b),
+                        ConstOp::I64Sub => a.wrapping_sub(b),
+                        _ => a.wrapping_mul(b),
+                    }
+                }
+            };
+            stack.push(value);
+        }
+        stack.pop().unwrap_or_default()
+    }
+}

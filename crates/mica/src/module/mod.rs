@@ -1,0 +1,190 @@
+//! A validated module: its types, imports, definitions and exports, and its function bodies,
+//! translated eagerly at load or lazily on first call.
+
+mod const_expr;
+mod parse;
+
+pub(crate) use const_expr::ConstExpr;
+
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::translate::CompiledFunc;
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType};
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use once_cell::race::OnceBox;
+
+/// A compiled WebAssembly module, ready to be instantiated in any store of its engine.
+///
+/// Cheap to clone: clones share the module.
+#[derive(Clone)]
+pub struct Module {
+    pub(crate) inner: Arc<ModuleInner>,
+}
+
+impl core::fmt::Debug for Module {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Module").field("name", &self.inner.name).finish_non_exhaustive()
+    }
+}
+
+/// What an import or export refers to, by index into the module's index spaces.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub(crate) enum EntityIndex {
+    Func(u32),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+}
+
+#[derive(Debug)]
+pub(crate) struct Import {
+    pub module: String,
+    pub name: String,
+    pub ty: ExternType,
+}
+
+#[derive(Debug)]
+pub(crate) struct GlobalDef {
+    pub ty: GlobalType,
+    pub init: ConstExpr,
+}
+
+#[derive(Debug)]
+pub(crate) enum SegmentMode {
+    Passive,
+    Active { index: u32, offset: ConstExpr },
+    Declared,
+}
+
+#[derive(Debug)]
+pub(crate) struct ElemSegment {
+    pub mode: SegmentMode,
+    pub ty: RefType,
+    pub items: Vec<ConstExpr>,
+}
+
+#[derive(Debug)]
+pub(crate) struct DataSegment {
+    pub mode: SegmentMode,
+    /// The segment's bytes, as a range of the module's bytes.
+    pub range: core::ops::Range<usize>,
+}
+
+/// A defined function's body, and its translation once made.
+pub(crate) struct FuncBody {
+    /// The body's bytes (locals and code), as a range of the module's bytes.
+    pub range: core::ops::Range<usize>,
+    pub compiled: OnceBox<CompiledFunc>,
+}
+
+pub(crate) struct ModuleInner {
+    pub engine: Engine,
+    pub name: Option<String>,
+    pub bytes: Arc<[u8]>,
+    pub types: Vec<FuncType>,
+    pub imports: Vec<Import>,
+    /// The type index of every function, imported ones first.
+    pub funcs: Vec<u32>,
+    pub num_imported_funcs: u32,
+    /// Every table type, imported ones first.
+    pub tables: Vec<TableType>,
+    pub num_imported_tables: u32,
+    pub memories: Vec<MemoryType>,
+    pub num_imported_memories: u32,
+    /// Every global type, imported ones first.
+    pub globals: Vec<GlobalType>,
+    pub num_imported_globals: u32,
+    /// Initialisers of the defined globals.
+    pub global_inits: Vec<ConstExpr>,
+    /// Initialisers of the defined tables (`None`: null references).
+    pub table_inits: Vec<Option<ConstExpr>>,
+    pub exports: Vec<(String, EntityIndex)>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment>,
+    pub datas: Vec<DataSegment>,
+    pub bodies: Vec<FuncBody>,
+    /// Function names from the name section, by function index.
+    pub func_names: Vec<(u32, String)>,
+}
+
+impl Module {
+    /// Loads a module from its binary encoding, or from text when the `wat` feature is on.
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        let bytes = bytes.as_ref();
+        #[cfg(feature = "wat")]
+        {
+            let binary = wat::parse_bytes(bytes)
+                .map_err(|e| Error::from_kind(crate::error::ErrorKind::Text(alloc::format!("{e}"))))?;
+            Module::from_binary(engine, &binary)
+        }
+        #[cfg(not(feature = "wat"))]
+        Module::from_binary(engine, bytes)
+    }
+
+    /// Loads a module from its binary encoding.
+    pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let inner = parse::parse(engine, bytes)?;
+        Ok(Module { inner: Arc::new(inner) })
+    }
+
+    /// Checks that `bytes` are a valid module, without keeping anything.
+    pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<()> {
+        Module::from_binary(engine, bytes).map(drop)
+    }
+
+    /// The module's name, from its name section.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.name.as_deref()
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The imports, in order: module name, field name, type.
+    pub fn imports(&self) -> impl ExactSizeIterator<Item = (&str, &str, &ExternType)> + '_ {
+        self.inner.imports.iter().map(|i| (i.module.as_str(), i.name.as_str(), &i.ty))
+    }
+
+    /// The exports, in order: name and type.
+    pub fn exports(&self) -> impl ExactSizeIterator<Item = (&str, ExternType)> + '_ {
+        self.inner.exports.iter().map(|(name, index)| (name.as_str(), self.inner.entity_type(*index)))
+    }
+}
+
+impl ModuleInner {
+    pub(crate) fn func_type(&self, func_index: u32) -> &FuncType {
+        &self.types[self.funcs[func_index as usize] as usize]
+    }
+
+    pub(crate) fn entity_type(&self, index: EntityIndex) -> ExternType {
+        match index {
+            EntityIndex::Func(i) => ExternType::Func(self.func_type(i).clone()),
+            EntityIndex::Table(i) => ExternType::Table(self.tables[i as usize]),
+            EntityIndex::Memory(i) => ExternType::Memory(self.memories[i as usize]),
+            EntityIndex::Global(i) => ExternType::Global(self.globals[i as usize]),
+        }
+    }
+
+    /// The name section's name for a function.
+    pub(crate) fn func_name(&self, func_index: u32) -> Option<&str> {
+        self.func_names
+            .binary_search_by_key(&func_index, |(i, _)| *i)
+            .ok()
+            .map(|at| self.func_names[at].1.as_str())
+    }
+
+    /// The translation of defined function `def_index`, translating it now if needed.
+    pub(crate) fn compiled(&self, def_index: u32) -> Result<&CompiledFunc> {
+        let body = &self.bodies[def_index as usize];
+        body.compiled.get_or_try_init(|| {
+            let func_index = self.num_imported_funcs + def_index;
+            let env = crate::translate::ModuleEnv { types: &self.types, funcs: &self.funcs };
+            crate::translate::translate_func(env, func_index, &self.bytes, body.range.clone(), None)
+                .map(Box::new)
+        })
+    }
+}

@@ -1,0 +1,287 @@
+//! From bytes to a [`ModuleInner`]: one pass over the sections, each checked by `wasmparser`'s
+//! validator as it is read, each function body translated (eager mode) or validated and kept
+//! for later (lazy mode).
+
+use super::{
+    ConstExpr, DataSegment, ElemSegment, EntityIndex, FuncBody, Import, ModuleInner, SegmentMode,
+};
+use crate::engine::{Engine, TranslationMode};
+use crate::error::{Error, Result};
+use crate::translate::{ModuleEnv, translate_func};
+use crate::types::{
+    ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
+};
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use once_cell::race::OnceBox;
+use wasmparser::{Parser, Payload, ValidPayload, Validator};
+
+fn malformed(e: wasmparser::BinaryReaderError) -> Error {
+    Error::from_parser(e, true)
+}
+
+fn invalid(e: wasmparser::BinaryReaderError) -> Error {
+    Error::from_parser(e, false)
+}
+
+fn val_type(ty: wasmparser::ValType) -> Result<ValType> {
+    ValType::from_wasmparser(ty).ok_or_else(|| Error::unsupported(format!("value type {ty}")))
+}
+
+fn ref_type(ty: wasmparser::RefType) -> Result<RefType> {
+    RefType::from_wasmparser(ty).ok_or_else(|| Error::unsupported(format!("reference type {ty}")))
+}
+
+fn table_type(ty: &wasmparser::TableType) -> Result<TableType> {
+    if ty.table64 || ty.shared {
+        return Err(Error::unsupported("64-bit or shared tables"));
+    }
+    Ok(TableType {
+        element: ref_type(ty.element_type)?,
+        limits: Limits { min: ty.initial, max: ty.maximum },
+    })
+}
+
+fn memory_type(ty: &wasmparser::MemoryType) -> Result<MemoryType> {
+    if ty.memory64 || ty.shared || ty.page_size_log2.is_some() {
+        return Err(Error::unsupported("64-bit, shared or custom-page-size memories"));
+    }
+    Ok(MemoryType { limits: Limits { min: ty.initial, max: ty.maximum } })
+}
+
+fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType> {
+    if ty.shared {
+        return Err(Error::unsupported("shared globals"));
+    }
+    let mutability = if ty.mutable { Mutability::Var } else { Mutability::Const };
+    Ok(GlobalType { content: val_type(ty.content_type)?, mutability })
+}
+
+fn func_type(ty: &wasmparser::FuncType) -> Result<FuncType> {
+    let params = ty.params().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>>>()?;
+    let results = ty.results().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>>>()?;
+    Ok(FuncType::new(params, results))
+}
+
+pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
+    let config = engine.config();
+    let mut validator = Validator::new_with_features(config.features);
+    let mut m = ModuleInner {
+        engine: engine.clone(),
+        name: None,
+        bytes: Arc::from(bytes),
+        types: Vec::new(),
+        imports: Vec::new(),
+        funcs: Vec::new(),
+        num_imported_funcs: 0,
+        tables: Vec::new(),
+        num_imported_tables: 0,
+        memories: Vec::new(),
+        num_imported_memories: 0,
+        globals: Vec::new(),
+        num_imported_globals: 0,
+        global_inits: Vec::new(),
+        table_inits: Vec::new(),
+        exports: Vec::new(),
+        start: None,
+        elems: Vec::new(),
+        datas: Vec::new(),
+        bodies: Vec::new(),
+        func_names: Vec::new(),
+    };
+    let lazy = config.translation == TranslationMode::Lazy;
+    for payload in Parser::new(0).parse_all(bytes) {
+        let payload = payload.map_err(malformed)?;
+        let valid = validator.payload(&payload).map_err(invalid)?;
+        if let ValidPayload::Func(to_validate, body) = valid {
+            let mut func_validator = to_validate.into_validator(Default::default());
+            let range = body.range();
+            let range = range.start as usize..range.end as usize;
+            let compiled = OnceBox::new();
+            if lazy {
+                func_validator.validate(&body).map_err(invalid)?;
+            } else {
+                let env = ModuleEnv { types: &m.types, funcs: &m.funcs };
+                let func_index = m.num_imported_funcs + m.bodies.len() as u32;
+                let code = translate_func(env, func_index, bytes, range.clone(), Some(&mut func_validator))?;
+                let _ = compiled.set(Box::new(code));
+            }
+            m.bodies.push(FuncBody { range, compiled });
+            continue;
+        }
+        read_section(&mut m, payload)?;
+    }
+    m.func_names.sort_by_key(|(i, _)| *i);
+    m.func_names.dedup_by_key(|(i, _)| *i);
+    Ok(m)
+}
+
+fn read_section(m: &mut ModuleInner, payload: Payload<'_>) -> Result<()> {
+    match payload {
+        Payload::TypeSection(reader) => {
+            for group in reader {
+                for sub in group.map_err(malformed)?.into_types() {
+                    match &sub.composite_type.inner {
+                        wasmparser::CompositeInnerType::Func(f) => m.types.push(func_type(f)?),
+                        _ => return Err(Error::unsupported("GC types")),
+                    }
+                }
+            }
+        }
+        Payload::ImportSection(reader) => {
+            for import in reader.into_imports() {
+                let import = import.map_err(malformed)?;
+                let ty = match import.ty {
+                    wasmparser::TypeRef::Func(t) | wasmparser::TypeRef::FuncExact(t) => {
+                        m.funcs.push(t);
+                        m.num_imported_funcs += 1;
+                        ExternType::Func(m.types[t as usize].clone())
+                    }
+                    wasmparser::TypeRef::Table(t) => {
+                        let t = table_type(&t)?;
+                        m.tables.push(t);
+                        m.num_imported_tables += 1;
+                        ExternType::Table(t)
+                    }
+                    wasmparser::TypeRef::Memory(t) => {
+                        let t = memory_type(&t)?;
+                        m.memories.push(t);
+                        m.num_imported_memories += 1;
+                        ExternType::Memory(t)
+                    }
+                    wasmparser::TypeRef::Global(t) => {
+                        let t = global_type(&t)?;
+                        m.globals.push(t);
+                        m.num_imported_globals += 1;
+                        ExternType::Global(t)
+                    }
+                    wasmparser::TypeRef::Tag(_) => return Err(Error::unsupported("tags")),
+                };
+                m.imports.push(Import {
+                    module: import.module.to_string(),
+                    name: import.name.to_string(),
+                    ty,
+                });
+            }
+        }
+        Payload::FunctionSection(reader) => {
+            for ty in reader {
+                m.funcs.push(ty.map_err(malformed)?);
+            }
+        }
+        Payload::TableSection(reader) => {
+            for table in reader {
+                let table = table.map_err(malformed)?;
+                m.tables.push(table_type(&table.ty)?);
+                m.table_inits.push(match table.init {
+                    wasmparser::TableInit::RefNull => None,
+                    wasmparser::TableInit::Expr(e) => Some(ConstExpr::decode(&e)?),
+                });
+            }
+        }
+        Payload::MemorySection(reader) => {
+            for memory in reader {
+                m.memories.push(memory_type(&memory.map_err(malformed)?)?);
+            }
+        }
+        Payload::GlobalSection(reader) => {
+            for global in reader {
+                let global = global.map_err(malformed)?;
+                m.globals.push(global_type(&global.ty)?);
+                m.global_inits.push(ConstExpr::decode(&global.init_expr)?);
+            }
+        }
+        Payload::ExportSection(reader) => {
+            for export in reader {
+                let export = export.map_err(malformed)?;
+                let index = match export.kind {
+                    wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact => {
+                        EntityIndex::Func(export.index)
+                    }
+                    wasmparser::ExternalKind::Table => EntityIndex::Table(export.index),
+                    wasmparser::ExternalKind::Memory => EntityIndex::Memory(export.index),
+                    wasmparser::ExternalKind::Global => EntityIndex::Global(export.index),
+                    wasmparser::ExternalKind::Tag => return Err(Error::unsupported("tags")),
+                };
+                m.exports.push((export.name.to_string(), index));
+            }
+        }
+        Payload::StartSection { func, .. } => m.start = Some(func),
+        Payload::ElementSection(reader) => {
+            for elem in reader {
+                m.elems.push(read_elem(elem.map_err(malformed)?)?);
+            }
+        }
+        Payload::DataSection(reader) => {
+            for data in reader {
+                let data = data.map_err(malformed)?;
+                let mode = match data.kind {
+                    wasmparser::DataKind::Passive => SegmentMode::Passive,
+                    wasmparser::DataKind::Active { memory_index, offset_expr } => {
+                        SegmentMode::Active {
+                            index: memory_index,
+                            offset: ConstExpr::decode(&offset_expr)?,
+                        }
+                    }
+                };
+                let end = data.range.end as usize;
+                m.datas.push(DataSegment { mode, range: end - data.data.len()..end });
+            }
+        }
+        Payload::CustomSection(reader) => {
+            if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
+                read_names(m, names);
+            }
+        }
+        Payload::TagSection(_) => return Err(Error::unsupported("exception handling tags")),
+        _ => {}
+    }
+    Ok(())
+}
+
+fn read_elem(elem: wasmparser::Element<'_>) -> Result<ElemSegment> {
+    let mode = match elem.kind {
+        wasmparser::ElementKind::Passive => SegmentMode::Passive,
+        wasmparser::ElementKind::Declared => SegmentMode::Declared,
+        wasmparser::ElementKind::Active { table_index, offset_expr } => SegmentMode::Active {
+            index: table_index.unwrap_or(0),
+            offset: ConstExpr::decode(&offset_expr)?,
+        },
+    };
+    let (ty, items) = match elem.items {
+        wasmparser::ElementItems::Functions(funcs) => {
+            let items = funcs
+                .into_iter()
+                .map(|f| Ok(ConstExpr::ref_func(f.map_err(malformed)?)))
+                .collect::<Result<Vec<_>>>()?;
+            (RefType::FuncRef, items)
+        }
+        wasmparser::ElementItems::Expressions(ty, exprs) => {
+            let items = exprs
+                .into_iter()
+                .map(|e| ConstExpr::decode(&e.map_err(malformed)?))
+                .collect::<Result<Vec<_>>>()?;
+            (ref_type(ty)?, items)
+        }
+    };
+    Ok(ElemSegment { mode, ty, items })
+}
+
+/// Names are a debugging aid: a malformed name section is ignored, as the spec asks.
+fn read_names(m: &mut ModuleInner, names: wasmparser::NameSectionReader<'_>) {
+    for name in names {
+        match name {
+            Ok(wasmparser::Name::Module { name, .. }) => m.name = Some(String::from(name)),
+            Ok(wasmparser::Name::Function(map)) => {
+                for naming in map.into_iter().flatten() {
+                    m.func_names.push((naming.index, String::from(naming.name)));
+                }
+            }
+            Ok(_) => {}
+            Err(_) => return,
+        }
+    }
+}

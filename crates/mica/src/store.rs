@@ -1,0 +1,292 @@
+//! The store: owner of everything instances create — functions, memories, tables, globals,
+//! element and data segments — of the host's data `T`, and of the execution stacks.
+//!
+//! Handles ([`Func`], [`Memory`], ...) are an index plus the id of the store they belong to;
+//! using a handle with another store is an error, never a wrong answer.
+
+use crate::engine::Engine;
+use crate::exec::ExecStack;
+use crate::func::HostFunc;
+use crate::instance::InstanceEntity;
+use crate::types::{FuncType, GlobalType, MemoryType, TableType};
+use crate::value::Cell;
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::any::Any;
+use core::sync::atomic::{AtomicU64, Ordering};
+
+/// Which store a handle belongs to.
+#[doc(hidden)]
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+pub struct StoreId(u64);
+
+impl StoreId {
+    fn fresh() -> StoreId {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        StoreId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// A function: either a wasm function of an instance or a host function.
+pub(crate) enum FuncEntity {
+    Wasm { ty: FuncType, instance: u32, def_index: u32 },
+    Host { ty: FuncType, host: u32 },
+}
+
+impl FuncEntity {
+    pub(crate) fn ty(&self) -> &FuncType {
+        match self {
+            FuncEntity::Wasm { ty, .. } | FuncEntity::Host { ty, .. } => ty,
+        }
+    }
+}
+
+pub(crate) struct MemoryEntity {
+    pub ty: MemoryType,
+    pub data: Vec<u8>,
+    /// The most pages this memory may reach: its type's maximum within the engine's limit.
+    pub max_pages: u64,
+}
+
+pub(crate) const PAGE_SIZE: usize = 65536;
+
+impl MemoryEntity {
+    pub(crate) fn pages(&self) -> u64 {
+        (self.data.len() / PAGE_SIZE) as u64
+    }
+
+    /// Grows by `delta` pages; returns the old size, or `None` if the memory cannot grow.
+    pub(crate) fn grow(&mut self, delta: u64) -> Option<u64> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        if new > self.max_pages {
+            return None;
+        }
+        let new_len = usize::try_from(new).ok()?.checked_mul(PAGE_SIZE)?;
+        let additional = new_len - self.data.len();
+        self.data.try_reserve_exact(additional).ok()?;
+        self.data.resize(new_len, 0);
+        self.ty.limits.min = new;
+        Some(old)
+    }
+}
+
+pub(crate) struct TableEntity {
+    pub ty: TableType,
+    pub elems: Vec<Cell>,
+}
+
+impl TableEntity {
+    /// Grows by `delta` elements set to `init`; returns the old size, or `None`.
+    pub(crate) fn grow(&mut self, delta: u64, init: Cell) -> Option<u64> {
+        let old = self.elems.len() as u64;
+        let new = old.checked_add(delta)?;
+        if new > self.ty.limits.max.unwrap_or(u32::MAX as u64) || new > u32::MAX as u64 {
+            return None;
+        }
+        let new = usize::try_from(new).ok()?;
+        self.elems.try_reserve_exact(new - self.elems.len()).ok()?;
+        self.elems.resize(new, init);
+        self.ty.limits.min = new as u64;
+        Some(old)
+    }
+}
+
+pub(crate) struct GlobalEntity {
+    pub ty: GlobalType,
+    pub value: Cell,
+}
+
+/// The parts of a store that do not depend on the host data type.
+pub(crate) struct StoreInner {
+    pub id: StoreId,
+    pub engine: Engine,
+    pub funcs: Vec<FuncEntity>,
+    pub memories: Vec<MemoryEntity>,
+    pub tables: Vec<TableEntity>,
+    pub globals: Vec<GlobalEntity>,
+    pub instances: Vec<InstanceEntity>,
+    pub externs: Vec<Box<dyn Any + Send + Sync>>,
+    pub exec: ExecStack,
+}
+
+/// Everything instances own, and the host's data `T`.
+pub struct Store<T> {
+    pub(crate) inner: StoreInner,
+    pub(crate) hosts: Vec<HostFunc<T>>,
+    data: T,
+}
+
+impl<T> Store<T> {
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        Store {
+            inner: StoreInner {
+                id: StoreId::fresh(),
+                engine: engine.clone(),
+                funcs: Vec::new(),
+                memories: Vec::new(),
+                tables: Vec::new(),
+                globals: Vec::new(),
+                instances: Vec::new(),
+                externs: Vec::new(),
+                exec: ExecStack::new(engine.config()),
+            },
+            hosts: Vec::new(),
+            data,
+        }
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
+
+    pub fn into_data(self) -> T {
+        self.data
+    }
+}
+
+impl<T: core::fmt::Debug> core::fmt::Debug for Store<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Store").field("data", &self.data).finish_non_exhaustive()
+    }
+}
+
+/// A reference to a host object, as `externref` values carry.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+pub struct ExternRef {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+impl ExternRef {
+    /// Boxes `value` in the store and returns a reference to it.
+    pub fn new(mut store: impl AsContextMut, value: impl Any + Send + Sync) -> ExternRef {
+        let inner = &mut store.as_context_mut().0.inner;
+        inner.externs.push(Box::new(value));
+        ExternRef { store: inner.id, index: (inner.externs.len() - 1) as u32 }
+    }
+
+    /// The object this reference points at.
+    pub fn data<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> Option<&'a (dyn Any + Send + Sync)> {
+        let store = store.into().0;
+        if store.inner.id != self.store {
+            return None;
+        }
+        store.inner.externs.get(self.index as usize).map(|b| &**b)
+    }
+}
+
+/// A shared borrow of a store, as API functions that only read take it.
+pub struct StoreContext<'a, T>(pub(crate) &'a Store<T>);
+
+/// An exclusive borrow of a store, as API functions that run code or change state take it.
+pub struct StoreContextMut<'a, T>(pub(crate) &'a mut Store<T>);
+
+impl<'a, T> From<&'a Store<T>> for StoreContext<'a, T> {
+    fn from(store: &'a Store<T>) -> Self {
+        StoreContext(store)
+    }
+}
+
+impl<'a, T> From<&'a mut Store<T>> for StoreContext<'a, T> {
+    fn from(store: &'a mut Store<T>) -> Self {
+        StoreContext(store)
+    }
+}
+
+impl<'a, 'b, T> From<&'a crate::func::Caller<'b, T>> for StoreContext<'a, T> {
+    fn from(caller: &'a crate::func::Caller<'b, T>) -> Self {
+        StoreContext(caller.store)
+    }
+}
+
+impl<'a, 'b, T> From<&'a mut crate::func::Caller<'b, T>> for StoreContext<'a, T> {
+    fn from(caller: &'a mut crate::func::Caller<'b, T>) -> Self {
+        StoreContext(caller.store)
+    }
+}
+
+/// Anything that can lend a store for reading: a `Store`, a reference to one, or a host
+/// function's `Caller`.
+pub trait AsContext {
+    type Data;
+    fn as_context(&self) -> StoreContext<'_, Self::Data>;
+}
+
+impl<T> AsContext for Store<T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self)
+    }
+}
+
+impl<T: AsContext + ?Sized> AsContext for &T {
+    type Data = T::Data;
+    fn as_context(&self) -> StoreContext<'_, T::Data> {
+        (**self).as_context()
+    }
+}
+
+impl<T: AsContext + ?Sized> AsContext for &mut T {
+    type Data = T::Data;
+    fn as_context(&self) -> StoreContext<'_, T::Data> {
+        (**self).as_context()
+    }
+}
+
+impl<T> AsContext for StoreContext<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.0)
+    }
+}
+
+impl<T> AsContext for StoreContextMut<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.0)
+    }
+}
+
+impl<T> AsContext for crate::func::Caller<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.store)
+    }
+}
+
+/// Anything that can lend a store mutably: a `Store`, a `&mut Store`, or a host function's
+/// `Caller`.
+pub trait AsContextMut {
+    type Data;
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, Self::Data>;
+}
+
+impl<T> AsContextMut for Store<T> {
+    type Data = T;
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(self)
+    }
+}
+
+impl<T: AsContextMut + ?Sized> AsContextMut for &mut T {
+    type Data = T::Data;
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T::Data> {
+        (**self).as_context_mut()
+    }
+}
+
+impl<T> AsContextMut for StoreContextMut<'_, T> {
+    type Data = T;
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(self.0)
+    }
+}

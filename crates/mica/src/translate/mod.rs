@@ -1,0 +1,493 @@
+//! Translation: a validated function body becomes Mica bytecode.
+//!
+//! One pass over the operators. In eager mode `wasmparser`'s function validator checks each
+//! operator just before it is translated; in lazy mode the body was validated at load time
+//! and is translated here on its first call. Translation is pure: it never sees a store.
+//!
+//! See [`stack`] for how operands map to frame slots and [`control`] for labels and branches.
+
+mod control;
+mod operators;
+mod stack;
+
+use crate::bytecode::{Instr, Slot, Span, Un};
+use crate::error::{Error, Result};
+use crate::types::{FuncType, ValType};
+use crate::value::Cell;
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use control::{ControlFrame, FrameKind};
+use stack::{Emitter, Operand, OperandStack};
+use wasmparser::{FuncValidator, ValidatorResources};
+
+/// What translation needs to know about the module: its types and each function's type.
+#[derive(Copy, Clone)]
+pub(crate) struct ModuleEnv<'a> {
+    pub types: &'a [FuncType],
+    pub funcs: &'a [u32],
+}
+
+impl ModuleEnv<'_> {
+    fn func_type(&self, func: u32) -> &FuncType {
+        &self.types[self.funcs[func as usize] as usize]
+    }
+}
+
+/// A translated function.
+#[derive(Debug)]
+pub(crate) struct CompiledFunc {
+    pub code: Box<[Instr]>,
+    /// 64-bit constants that `Const64` instructions load.
+    pub consts: Box<[Cell]>,
+    pub num_params: usize,
+    /// Parameters plus declared locals.
+    pub num_locals: usize,
+    /// Cells the frame needs: locals, operand slots, and room for the results.
+    pub frame_size: usize,
+}
+
+/// Translates the body at `range` of the module's `bytes`, validating it on the way when a
+/// validator is given.
+pub(crate) fn translate_func(
+    env: ModuleEnv<'_>,
+    func_index: u32,
+    bytes: &[u8],
+    range: core::ops::Range<usize>,
+    mut validator: Option<&mut FuncValidator<ValidatorResources>>,
+) -> Result<CompiledFunc> {
+    let invalid = |e| Error::from_parser(e, false);
+    let features = match &validator {
+        Some(v) => *v.features(),
+        None => wasmparser::WasmFeatures::all(),
+    };
+    let reader = wasmparser::BinaryReader::new_features(&bytes[range.clone()], range.start as u64, features);
+    let body = wasmparser::FunctionBody::new(reader);
+    let ty = env.func_type(func_index).clone();
+
+    let mut num_locals = ty.params().len();
+    let mut locals = body.get_locals_reader().map_err(invalid)?;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
+        let (count, local_ty) = locals.read().map_err(invalid)?;
+        if let Some(v) = validator.as_deref_mut() {
+            v.define_locals(offset as u64, count, local_ty).map_err(invalid)?;
+        }
+        if ValType::from_wasmparser(local_ty).is_none() {
+            return Err(Error::unsupported(alloc::format!("local of type {local_ty}")));
+        }
+        num_locals = num_locals.saturating_add(count as usize);
+        if num_locals > crate::bytecode::MAX_SLOTS {
+            return Err(Error::unsupported("more than 65535 locals"));
+        }
+    }
+
+    let mut t = Translator::new(env, &ty, num_locals);
+    let mut ops = body.get_operators_reader().map_err(invalid)?;
+    while !ops.eof() {
+        let (op, offset) = ops.read_with_offset().map_err(invalid)?;
+        if let Some(v) = validator.as_deref_mut() {
+            v.op(offset, &op).map_err(invalid)?;
+        }
+        t.translate(&op)?;
+    }
+    if validator.is_some() {
+        ops.finish().map_err(invalid)?;
+    }
+    Ok(t.finish())
+}
+
+struct Translator<'a> {
+    env: ModuleEnv<'a>,
+    stack: OperandStack,
+    out: Emitter,
+    control: Vec<ControlFrame>,
+    /// Whether the current position can be reached.
+    reachable: bool,
+    num_params: usize,
+    /// The function's result count: the frame must have room to return them.
+    control_results: usize,
+}
+
+impl<'a> Translator<'a> {
+    fn new(env: ModuleEnv<'a>, ty: &FuncType, num_locals: usize) -> Translator<'a> {
+        let function = ControlFrame {
+            kind: FrameKind::Function,
+            height: 0,
+            num_params: 0,
+            num_results: ty.results().len(),
+            live: true,
+            fixups: Vec::new(),
+        };
+        Translator {
+            env,
+            stack: OperandStack::new(num_locals),
+            out: Emitter::new(),
+            control: alloc::vec![function],
+            reachable: true,
+            num_params: ty.params().len(),
+            control_results: ty.results().len(),
+        }
+    }
+
+    fn finish(self) -> CompiledFunc {
+        CompiledFunc {
+            code: self.out.code.into_boxed_slice(),
+            consts: self.out.consts.into_boxed_slice(),
+            num_params: self.num_params,
+            num_locals: self.stack.home(0) as usize,
+            frame_size: self.stack.max_slots().max(self.control_results),
+        }
+    }
+
+    // --- operands -------------------------------------------------------------------------
+
+    /// Pops the top operand and returns a slot holding its value.
+    fn pop_slot(&mut self) -> Slot {
+        let pos = self.stack.len() - 1;
+        let slot = self.stack.read_slot(pos, &mut self.out);
+        self.stack.pop();
+        slot
+    }
+
+    /// Pops `n` operands after putting them in their home slots; returns the first slot.
+    fn pop_span(&mut self, n: usize) -> Slot {
+        let from = self.stack.len() - n;
+        self.stack.materialize_from(from, &mut self.out);
+        self.stack.truncate(from);
+        self.stack.home(from)
+    }
+
+    /// The home slot the next pushed operand will have.
+    fn next_home(&mut self) -> Result<Slot> {
+        self.stack.reserve(self.stack.len() + 1)?;
+        Ok(self.stack.home(self.stack.len()))
+    }
+
+    /// Emits an instruction that writes a new top operand, and pushes it.
+    fn push_result(&mut self, instr: Instr) -> Result<()> {
+        self.out.emit_result(instr);
+        self.stack.push(Operand::InSlot)
+    }
+
+    fn push_results(&mut self, n: usize) -> Result<()> {
+        for _ in 0..n {
+            self.stack.push(Operand::InSlot)?;
+        }
+        Ok(())
+    }
+
+    // --- control ----------------------------------------------------------------------------
+
+    fn block_arity(&self, ty: wasmparser::BlockType) -> (usize, usize) {
+        match ty {
+            wasmparser::BlockType::Empty => (0, 0),
+            wasmparser::BlockType::Type(_) => (0, 1),
+            wasmparser::BlockType::FuncType(i) => {
+                let ty = &self.env.types[i as usize];
+                (ty.params().len(), ty.results().len())
+            }
+        }
+    }
+
+    fn push_frame(&mut self, kind: FrameKind, ty: wasmparser::BlockType) {
+        let (num_params, num_results) = self.block_arity(ty);
+        let height = if self.reachable { self.stack.len() - num_params } else { self.stack.len() };
+        self.control.push(ControlFrame {
+            kind,
+            height,
+            num_params,
+            num_results,
+            live: self.reachable,
+            fixups: Vec::new(),
+        });
+    }
+
+    fn begin_block(&mut self, ty: wasmparser::BlockType) {
+        if self.reachable {
+            self.stack.materialize_from(0, &mut self.out);
+        }
+        self.push_frame(FrameKind::Block, ty);
+    }
+
+    fn begin_loop(&mut self, ty: wasmparser::BlockType) {
+        if self.reachable {
+            self.stack.materialize_from(0, &mut self.out);
+        }
+        self.out.label();
+        let start = self.out.len();
+        self.push_frame(FrameKind::Loop { start }, ty);
+    }
+
+    fn begin_if(&mut self, ty: wasmparser::BlockType) {
+        let mut else_jump = usize::MAX;
+        if self.reachable {
+            let cond = self.pop_slot();
+            self.stack.materialize_from(0, &mut self.out);
+            else_jump = self.out.len();
+            self.out.emit(Instr::BrIfEqz { cond, offset: 0 });
+        }
+        self.push_frame(FrameKind::If { else_jump }, ty);
+    }
+
+    fn begin_else(&mut self) -> Result<()> {
+        let frame = self.control.last_mut().expect("validated: else inside if");
+        let FrameKind::If { else_jump } = frame.kind else {
+            return Ok(());
+        };
+        frame.kind = FrameKind::Else;
+        if !frame.live {
+            return Ok(());
+        }
+        let (height, num_params, num_results) = (frame.height, frame.num_params, frame.num_results);
+        if self.reachable {
+            // The true branch falls through to the end: its results go to their home slots.
+            self.stack.materialize_from(height, &mut self.out);
+            let jump = self.out.len();
+            self.out.emit(Instr::Br(0));
+            self.control.last_mut().expect("frame").fixups.push(jump);
+        }
+        debug_assert!(self.stack.len() >= height + num_results || !self.reachable);
+        self.out.label();
+        self.out.patch_to_here(else_jump);
+        self.stack.truncate(height);
+        self.push_results(num_params)?;
+        self.reachable = true;
+        Ok(())
+    }
+
+    fn end_frame(&mut self) -> Result<()> {
+        let frame = self.control.pop().expect("validated: end matches a frame");
+        if self.reachable {
+            self.stack.materialize_from(frame.height, &mut self.out);
+        }
+        if frame.kind == FrameKind::Function {
+            if self.reachable {
+                self.emit_return(frame.num_results)?;
+            }
+            return Ok(());
+        }
+        if !frame.live {
+            return Ok(());
+        }
+        self.out.label();
+        let mut reachable = self.reachable || !frame.fixups.is_empty();
+        if let FrameKind::If { else_jump } = frame.kind {
+            // No else branch: the false branch passes the parameters through as results.
+            self.out.patch_to_here(else_jump);
+            reachable = true;
+        }
+        for at in frame.fixups {
+            self.out.patch_to_here(at);
+        }
+        self.stack.truncate(frame.height);
+        self.push_results(frame.num_results)?;
+        self.reachable = reachable;
+        Ok(())
+    }
+
+    /// Ends straight-line code: what follows is dead until the next `else` or `end`.
+    fn set_unreachable(&mut self) {
+        let height = self.control.last().map_or(0, |f| f.height);
+        self.stack.truncate(height.min(self.stack.len()));
+        self.reachable = false;
+    }
+
+    /// Copies the top `arity` operands to the label values of the frame `depth` levels out.
+    fn copy_branch_values(&mut self, depth: u32) {
+        let frame = &self.control[self.control.len() - 1 - depth as usize];
+        let arity = frame.branch_arity();
+        let base = self.stack.home(frame.height);
+        let from = self.stack.len() - arity;
+        // Destinations are never above their sources, so copying upwards is safe.
+        for i in 0..arity {
+            let dst = base + i as Slot;
+            match self.stack.get(from + i) {
+                Operand::InSlot => {
+                    let src = self.stack.home(from + i);
+                    if src != dst {
+                        self.out.emit(Instr::Copy(Un { dst, src }));
+                    }
+                }
+                Operand::Local(src) => self.out.emit(Instr::Copy(Un { dst, src })),
+                Operand::Const(value) => self.out.emit_const(dst, value),
+            }
+        }
+    }
+
+    /// Whether a branch to `depth` needs no value copies.
+    fn branch_values_in_place(&self, depth: u32) -> bool {
+        let frame = &self.control[self.control.len() - 1 - depth as usize];
+        let arity = frame.branch_arity();
+        let from = self.stack.len() - arity;
+        arity == 0
+            || (from == frame.height
+                && (from..self.stack.len()).all(|p| self.stack.get(p) == Operand::InSlot))
+    }
+
+    fn is_return_target(&self, depth: u32) -> bool {
+        depth as usize == self.control.len() - 1
+    }
+
+    /// Emits the jump of a branch whose values are in place.
+    fn emit_jump(&mut self, depth: u32, make: impl FnOnce(i32) -> Instr) {
+        let at = self.out.len();
+        let index = self.control.len() - 1 - depth as usize;
+        match self.control[index].kind {
+            FrameKind::Loop { start } => self.out.emit(make(start as i32 - at as i32)),
+            _ => {
+                self.out.emit(make(0));
+                self.control[index].fixups.push(at);
+            }
+        }
+    }
+
+    /// Emits a complete unconditional branch: values, then jump (or return).
+    fn emit_branch(&mut self, depth: u32) -> Result<()> {
+        if self.is_return_target(depth) {
+            let n = self.control[0].num_results;
+            return self.emit_return(n);
+        }
+        self.copy_branch_values(depth);
+        self.emit_jump(depth, Instr::Br);
+        Ok(())
+    }
+
+    /// Returns the top `n` operands.
+    fn emit_return(&mut self, n: usize) -> Result<()> {
+        let span = match n {
+            0 => Span { start: 0, len: 0 },
+            1 => {
+                let pos = self.stack.len() - 1;
+                Span { start: self.stack.read_slot(pos, &mut self.out), len: 1 }
+            }
+            _ => {
+                let from = self.stack.len() - n;
+                self.stack.materialize_from(from, &mut self.out);
+                Span { start: self.stack.home(from), len: n as Slot }
+            }
+        };
+        self.out.emit(Instr::Return(span));
+        Ok(())
+    }
+
+    fn translate_br(&mut self, depth: u32) -> Result<()> {
+        self.emit_branch(depth)?;
+        self.set_unreachable();
+        Ok(())
+    }
+
+    fn translate_br_if(&mut self, depth: u32) -> Result<()> {
+        let cond = self.pop_slot();
+        if !self.is_return_target(depth) && self.branch_values_in_place(depth) {
+            self.emit_jump(depth, |offset| Instr::BrIfNez { cond, offset });
+            return Ok(());
+        }
+        let skip = self.out.len();
+        self.out.emit(Instr::BrIfEqz { cond, offset: 0 });
+        self.emit_branch(depth)?;
+        self.out.label();
+        self.out.patch_to_here(skip);
+        Ok(())
+    }
+
+    fn translate_br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> Result<()> {
+        let index = self.pop_slot();
+        let mut depths = Vec::with_capacity(targets.len() as usize + 1);
+        for depth in targets.targets() {
+            depths.push(depth.map_err(|e| Error::from_parser(e, true))?);
+        }
+        depths.push(targets.default());
+        self.out.emit(Instr::BrTable { index, len: depths.len() as u32 });
+        let table = self.out.len();
+        for _ in &depths {
+            self.out.emit(Instr::Br(0));
+        }
+        for (i, &depth) in depths.iter().enumerate() {
+            let entry = table + i;
+            if !self.is_return_target(depth) && self.branch_values_in_place(depth) {
+                let index = self.control.len() - 1 - depth as usize;
+                match self.control[index].kind {
+                    FrameKind::Loop { start } => self.out.patch(entry, start),
+                    _ => self.control[index].fixups.push(entry),
+                }
+            } else {
+                // A landing pad after the table moves the values, then branches.
+                self.out.patch_to_here(entry);
+                self.emit_branch(depth)?;
+            }
+        }
+        self.set_unreachable();
+        Ok(())
+    }
+
+    // --- calls ------------------------------------------------------------------------------
+
+    fn translate_call(&mut self, func: u32, tail: bool) -> Result<()> {
+        let ty = self.env.func_type(func);
+        let (params, results) = (ty.params().len(), ty.results().len());
+        let args = self.pop_span(params);
+        if tail {
+            self.out.emit(Instr::ReturnCall { func, args });
+            self.set_unreachable();
+            return Ok(());
+        }
+        self.out.emit(Instr::Call { func, args });
+        self.push_results(results)
+    }
+
+    fn translate_call_indirect(&mut self, ty: u32, table: u32, tail: bool) -> Result<()> {
+        let func_ty = &self.env.types[ty as usize];
+        let (params, results) = (func_ty.params().len(), func_ty.results().len());
+        let index = self.pop_slot();
+        let args = self.pop_span(params);
+        let table = u16::try_from(table).map_err(|_| Error::unsupported("table index"))?;
+        if tail {
+            self.out.emit(Instr::ReturnCallIndirect { index, args, table, ty });
+            self.set_unreachable();
+            return Ok(());
+        }
+        self.out.emit(Instr::CallIndirect { index, args, table, ty });
+        self.push_results(results)
+    }
+
+    // --- variables --------------------------------------------------------------------------
+
+    fn translate_local_set(&mut self, local: u32, tee: bool) -> Result<()> {
+        let local = local as Slot;
+        let pos = self.stack.len() - 1;
+        let value = self.stack.get(pos);
+        if value == Operand::Local(local) {
+            if !tee {
+                self.stack.pop();
+            }
+            return Ok(());
+        }
+        let before = self.out.len();
+        self.stack.materialize_local(local, &mut self.out);
+        let home = self.stack.home(pos);
+        let redirect = self.out.len() == before
+            && value == Operand::InSlot
+            && self.out.last_result.is_some_and(|at| {
+                at + 1 == self.out.len() && self.out.code[at].result_slot() == Some(home)
+            });
+        match value {
+            Operand::InSlot if redirect => {
+                // The value was just computed: compute it straight into the local instead.
+                let at = self.out.len() - 1;
+                if let Some(dst) = self.out.code[at].result_slot_mut() {
+                    *dst = local;
+                }
+                self.out.last_result = None;
+            }
+            Operand::Const(value) => self.out.emit_const(local, value),
+            Operand::Local(src) => self.out.emit(Instr::Copy(Un { dst: local, src })),
+            Operand::InSlot => self.out.emit(Instr::Copy(Un { dst: local, src: home })),
+        }
+        self.stack.pop();
+        if tee {
+            self.stack.push(Operand::Local(local))?;
+        }
+        Ok(())
+    }
+}
+

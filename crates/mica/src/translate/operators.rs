@@ -1,0 +1,406 @@
+//! The operator table: which bytecode each WebAssembly operator becomes.
+
+use super::Translator;
+use super::stack::Operand;
+use crate::bytecode::{Bin, BinImm, Instr, Load, Slot, Store, Un};
+use crate::error::{Error, Result, TrapCode};
+use crate::value::{Cell, NULL_REF};
+use wasmparser::{MemArg, Operator as O};
+
+type BinCtor = fn(Bin) -> Instr;
+type ImmCtor = fn(BinImm) -> Instr;
+
+impl Translator<'_> {
+    pub(super) fn translate(&mut self, op: &O<'_>) -> Result<()> {
+        if !self.reachable {
+            return self.translate_dead(op);
+        }
+        match *op {
+            O::Unreachable => {
+                self.out.emit(Instr::Trap(TrapCode::Unreachable));
+                self.set_unreachable();
+            }
+            O::Nop => {}
+            O::Block { blockty } => self.begin_block(blockty),
+            O::Loop { blockty } => self.begin_loop(blockty),
+            O::If { blockty } => self.begin_if(blockty),
+            O::Else => self.begin_else()?,
+            O::End => self.end_frame()?,
+            O::Br { relative_depth } => self.translate_br(relative_depth)?,
+            O::BrIf { relative_depth } => self.translate_br_if(relative_depth)?,
+            O::BrTable { ref targets } => self.translate_br_table(targets)?,
+            O::Return => {
+                let n = self.control[0].num_results;
+                self.emit_return(n)?;
+                self.set_unreachable();
+            }
+            O::Call { function_index } => self.translate_call(function_index, false)?,
+            O::ReturnCall { function_index } => self.translate_call(function_index, true)?,
+            O::CallIndirect { type_index, table_index } => {
+                self.translate_call_indirect(type_index, table_index, false)?
+            }
+            O::ReturnCallIndirect { type_index, table_index } => {
+                self.translate_call_indirect(type_index, table_index, true)?
+            }
+            O::Drop => {
+                self.stack.pop();
+                self.out.label();
+            }
+            O::Select | O::TypedSelect { .. } | O::TypedSelectMulti { .. } => {
+                let cond = self.pop_slot();
+                let b = self.pop_slot();
+                let a = self.pop_slot();
+                let dst = self.next_home()?;
+                self.push_result(Instr::Select { dst, cond, a, b })?;
+            }
+            O::LocalGet { local_index } => self.stack.push(Operand::Local(local_index as Slot))?,
+            O::LocalSet { local_index } => self.translate_local_set(local_index, false)?,
+            O::LocalTee { local_index } => self.translate_local_set(local_index, true)?,
+            O::GlobalGet { global_index } => {
+                let dst = self.next_home()?;
+                self.push_result(Instr::GlobalGet { dst, global: global_index })?;
+            }
+            O::GlobalSet { global_index } => {
+                let src = self.pop_slot();
+                self.out.emit(Instr::GlobalSet { src, global: global_index });
+            }
+
+            O::I32Load { memarg } => self.load(memarg, Instr::I32Load)?,
+            O::I64Load { memarg } => self.load(memarg, Instr::I64Load)?,
+            O::F32Load { memarg } => self.load(memarg, Instr::F32Load)?,
+            O::F64Load { memarg } => self.load(memarg, Instr::F64Load)?,
+            O::I32Load8S { memarg } => self.load(memarg, Instr::I32Load8S)?,
+            O::I32Load8U { memarg } => self.load(memarg, Instr::I32Load8U)?,
+            O::I32Load16S { memarg } => self.load(memarg, Instr::I32Load16S)?,
+            O::I32Load16U { memarg } => self.load(memarg, Instr::I32Load16U)?,
+            O::I64Load8S { memarg } => self.load(memarg, Instr::I64Load8S)?,
+            O::I64Load8U { memarg } => self.load(memarg, Instr::I64Load8U)?,
+            O::I64Load16S { memarg } => self.load(memarg, Instr::I64Load16S)?,
+            O::I64Load16U { memarg } => self.load(memarg, Instr::I64Load16U)?,
+            O::I64Load32S { memarg } => self.load(memarg, Instr::I64Load32S)?,
+            O::I64Load32U { memarg } => self.load(memarg, Instr::I64Load32U)?,
+            O::I32Store { memarg } => self.store(memarg, Instr::I32Store)?,
+            O::I64Store { memarg } => self.store(memarg, Instr::I64Store)?,
+            O::F32Store { memarg } => self.store(memarg, Instr::F32Store)?,
+            O::F64Store { memarg } => self.store(memarg, Instr::F64Store)?,
+            O::I32Store8 { memarg } => self.store(memarg, Instr::I32Store8)?,
+            O::I32Store16 { memarg } => self.store(memarg, Instr::I32Store16)?,
+            O::I64Store8 { memarg } => self.store(memarg, Instr::I64Store8)?,
+            O::I64Store16 { memarg } => self.store(memarg, Instr::I64Store16)?,
+            O::I64Store32 { memarg } => self.store(memarg, Instr::I64Store32)?,
+            O::MemorySize { mem } => {
+                check_memory(mem)?;
+                let dst = self.next_home()?;
+                self.push_result(Instr::MemorySize { dst })?;
+            }
+            O::MemoryGrow { mem } => {
+                check_memory(mem)?;
+                self.unary(Instr::MemoryGrow)?;
+            }
+            O::MemoryFill { mem } => {
+                check_memory(mem)?;
+                let args = self.pop_span(3);
+                self.out.emit(Instr::MemoryFill { args });
+            }
+            O::MemoryCopy { dst_mem, src_mem } => {
+                check_memory(dst_mem)?;
+                check_memory(src_mem)?;
+                let args = self.pop_span(3);
+                self.out.emit(Instr::MemoryCopy { args });
+            }
+            O::MemoryInit { data_index, mem } => {
+                check_memory(mem)?;
+                let args = self.pop_span(3);
+                self.out.emit(Instr::MemoryInit { args, data: data_index });
+            }
+            O::DataDrop { data_index } => self.out.emit(Instr::DataDrop(data_index)),
+
+            O::TableGet { table } => {
+                let index = self.pop_slot();
+                let dst = self.next_home()?;
+                self.push_result(Instr::TableGet { dst, index, table })?;
+            }
+            O::TableSet { table } => {
+                let value = self.pop_slot();
+                let index = self.pop_slot();
+                self.out.emit(Instr::TableSet { index, value, table });
+            }
+            O::TableSize { table } => {
+                let dst = self.next_home()?;
+                self.push_result(Instr::TableSize { dst, table })?;
+            }
+            O::TableGrow { table } => {
+                let args = self.pop_span(2);
+                self.out.emit(Instr::TableGrow { dst: args, args, table });
+                self.stack.push(Operand::InSlot)?;
+            }
+            O::TableFill { table } => {
+                let args = self.pop_span(3);
+                self.out.emit(Instr::TableFill { args, table });
+            }
+            O::TableCopy { dst_table, src_table } => {
+                let args = self.pop_span(3);
+                let dst_table = table_u16(dst_table)?;
+                let src_table = table_u16(src_table)?;
+                self.out.emit(Instr::TableCopy { args, dst_table, src_table });
+            }
+            O::TableInit { elem_index, table } => {
+                let args = self.pop_span(3);
+                let table = table_u16(table)?;
+                self.out.emit(Instr::TableInit { args, table, elem: elem_index });
+            }
+            O::ElemDrop { elem_index } => self.out.emit(Instr::ElemDrop(elem_index)),
+
+            O::RefNull { .. } => self.stack.push(Operand::Const(NULL_REF))?,
+            O::RefIsNull => self.unary(Instr::RefIsNull)?,
+            O::RefFunc { function_index } => {
+                let dst = self.next_home()?;
+                self.push_result(Instr::RefFunc { dst, func: function_index })?;
+            }
+
+            O::I32Const { value } => self.stack.push(Operand::Const(value as u32 as Cell))?,
+            O::I64Const { value } => self.stack.push(Operand::Const(value as Cell))?,
+            O::F32Const { value } => self.stack.push(Operand::Const(value.bits() as Cell))?,
+            O::F64Const { value } => self.stack.push(Operand::Const(value.bits()))?,
+
+            O::I32Eqz => self.unary(Instr::I32Eqz)?,
+            O::I32Clz => self.unary(Instr::I32Clz)?,
+            O::I32Ctz => self.unary(Instr::I32Ctz)?,
+            O::I32Popcnt => self.unary(Instr::I32Popcnt)?,
+            O::I32Extend8S => self.unary(Instr::I32Extend8S)?,
+            O::I32Extend16S => self.unary(Instr::I32Extend16S)?,
+            O::I32Add => self.binary_imm(Instr::I32Add, Instr::I32AddImm, true, false)?,
+            O::I32Sub => self.binary_imm(Instr::I32Sub, Instr::I32SubImm, false, false)?,
+            O::I32Mul => self.binary_imm(Instr::I32Mul, Instr::I32MulImm, true, false)?,
+            O::I32DivS => self.binary(Instr::I32DivS)?,
+            O::I32DivU => self.binary(Instr::I32DivU)?,
+            O::I32RemS => self.binary(Instr::I32RemS)?,
+            O::I32RemU => self.binary(Instr::I32RemU)?,
+            O::I32And => self.binary_imm(Instr::I32And, Instr::I32AndImm, true, false)?,
+            O::I32Or => self.binary_imm(Instr::I32Or, Instr::I32OrImm, true, false)?,
+            O::I32Xor => self.binary_imm(Instr::I32Xor, Instr::I32XorImm, true, false)?,
+            O::I32Shl => self.binary_imm(Instr::I32Shl, Instr::I32ShlImm, false, false)?,
+            O::I32ShrS => self.binary_imm(Instr::I32ShrS, Instr::I32ShrSImm, false, false)?,
+            O::I32ShrU => self.binary_imm(Instr::I32ShrU, Instr::I32ShrUImm, false, false)?,
+            O::I32Rotl => self.binary(Instr::I32Rotl)?,
+            O::I32Rotr => self.binary(Instr::I32Rotr)?,
+            O::I32Eq => self.binary_imm(Instr::I32Eq, Instr::I32EqImm, true, false)?,
+            O::I32Ne => self.binary_imm(Instr::I32Ne, Instr::I32NeImm, true, false)?,
+            O::I32LtS => self.binary_imm(Instr::I32LtS, Instr::I32LtSImm, false, false)?,
+            O::I32LtU => self.binary_imm(Instr::I32LtU, Instr::I32LtUImm, false, false)?,
+            O::I32GtS => self.binary_imm(Instr::I32GtS, Instr::I32GtSImm, false, false)?,
+            O::I32GtU => self.binary_imm(Instr::I32GtU, Instr::I32GtUImm, false, false)?,
+            O::I32LeS => self.binary_imm(Instr::I32LeS, Instr::I32LeSImm, false, false)?,
+            O::I32LeU => self.binary_imm(Instr::I32LeU, Instr::I32LeUImm, false, false)?,
+            O::I32GeS => self.binary_imm(Instr::I32GeS, Instr::I32GeSImm, false, false)?,
+            O::I32GeU => self.binary_imm(Instr::I32GeU, Instr::I32GeUImm, false, false)?,
+
+            O::I64Eqz => self.unary(Instr::I64Eqz)?,
+            O::I64Clz => self.unary(Instr::I64Clz)?,
+            O::I64Ctz => self.unary(Instr::I64Ctz)?,
+            O::I64Popcnt => self.unary(Instr::I64Popcnt)?,
+            O::I64Extend8S => self.unary(Instr::I64Extend8S)?,
+            O::I64Extend16S => self.unary(Instr::I64Extend16S)?,
+            O::I64Extend32S => self.unary(Instr::I64Extend32S)?,
+            O::I64Add => self.binary_imm(Instr::I64Add, Instr::I64AddImm, true, true)?,
+            O::I64Sub => self.binary_imm(Instr::I64Sub, Instr::I64SubImm, false, true)?,
+            O::I64Mul => self.binary_imm(Instr::I64Mul, Instr::I64MulImm, true, true)?,
+            O::I64DivS => self.binary(Instr::I64DivS)?,
+            O::I64DivU => self.binary(Instr::I64DivU)?,
+            O::I64RemS => self.binary(Instr::I64RemS)?,
+            O::I64RemU => self.binary(Instr::I64RemU)?,
+            O::I64And => self.binary_imm(Instr::I64And, Instr::I64AndImm, true, true)?,
+            O::I64Or => self.binary_imm(Instr::I64Or, Instr::I64OrImm, true, true)?,
+            O::I64Xor => self.binary_imm(Instr::I64Xor, Instr::I64XorImm, true, true)?,
+            O::I64Shl => self.binary_imm(Instr::I64Shl, Instr::I64ShlImm, false, true)?,
+            O::I64ShrS => self.binary_imm(Instr::I64ShrS, Instr::I64ShrSImm, false, true)?,
+            O::I64ShrU => self.binary_imm(Instr::I64ShrU, Instr::I64ShrUImm, false, true)?,
+            O::I64Rotl => self.binary(Instr::I64Rotl)?,
+            O::I64Rotr => self.binary(Instr::I64Rotr)?,
+            O::I64Eq => self.binary_imm(Instr::I64Eq, Instr::I64EqImm, true, true)?,
+            O::I64Ne => self.binary_imm(Instr::I64Ne, Instr::I64NeImm, true, true)?,
+            O::I64LtS => self.binary_imm(Instr::I64LtS, Instr::I64LtSImm, false, true)?,
+            O::I64LtU => self.binary_imm(Instr::I64LtU, Instr::I64LtUImm, false, true)?,
+            O::I64GtS => self.binary_imm(Instr::I64GtS, Instr::I64GtSImm, false, true)?,
+            O::I64GtU => self.binary_imm(Instr::I64GtU, Instr::I64GtUImm, false, true)?,
+            O::I64LeS => self.binary_imm(Instr::I64LeS, Instr::I64LeSImm, false, true)?,
+            O::I64LeU => self.binary_imm(Instr::I64LeU, Instr::I64LeUImm, false, true)?,
+            O::I64GeS => self.binary_imm(Instr::I64GeS, Instr::I64GeSImm, false, true)?,
+            O::I64GeU => self.binary_imm(Instr::I64GeU, Instr::I64GeUImm, false, true)?,
+
+            O::F32Abs => self.unary(Instr::F32Abs)?,
+            O::F32Neg => self.unary(Instr::F32Neg)?,
+            O::F32Ceil => self.unary(Instr::F32Ceil)?,
+            O::F32Floor => self.unary(Instr::F32Floor)?,
+            O::F32Trunc => self.unary(Instr::F32Trunc)?,
+            O::F32Nearest => self.unary(Instr::F32Nearest)?,
+            O::F32Sqrt => self.unary(Instr::F32Sqrt)?,
+            O::F32Add => self.binary(Instr::F32Add)?,
+            O::F32Sub => self.binary(Instr::F32Sub)?,
+            O::F32Mul => self.binary(Instr::F32Mul)?,
+            O::F32Div => self.binary(Instr::F32Div)?,
+            O::F32Min => self.binary(Instr::F32Min)?,
+            O::F32Max => self.binary(Instr::F32Max)?,
+            O::F32Copysign => self.binary(Instr::F32Copysign)?,
+            O::F32Eq => self.binary(Instr::F32Eq)?,
+            O::F32Ne => self.binary(Instr::F32Ne)?,
+            O::F32Lt => self.binary(Instr::F32Lt)?,
+            O::F32Gt => self.binary(Instr::F32Gt)?,
+            O::F32Le => self.binary(Instr::F32Le)?,
+            O::F32Ge => self.binary(Instr::F32Ge)?,
+            O::F64Abs => self.unary(Instr::F64Abs)?,
+            O::F64Neg => self.unary(Instr::F64Neg)?,
+            O::F64Ceil => self.unary(Instr::F64Ceil)?,
+            O::F64Floor => self.unary(Instr::F64Floor)?,
+            O::F64Trunc => self.unary(Instr::F64Trunc)?,
+            O::F64Nearest => self.unary(Instr::F64Nearest)?,
+            O::F64Sqrt => self.unary(Instr::F64Sqrt)?,
+            O::F64Add => self.binary(Instr::F64Add)?,
+            O::F64Sub => self.binary(Instr::F64Sub)?,
+            O::F64Mul => self.binary(Instr::F64Mul)?,
+            O::F64Div => self.binary(Instr::F64Div)?,
+            O::F64Min => self.binary(Instr::F64Min)?,
+            O::F64Max => self.binary(Instr::F64Max)?,
+            O::F64Copysign => self.binary(Instr::F64Copysign)?,
+            O::F64Eq => self.binary(Instr::F64Eq)?,
+            O::F64Ne => self.binary(Instr::F64Ne)?,
+            O::F64Lt => self.binary(Instr::F64Lt)?,
+            O::F64Gt => self.binary(Instr::F64Gt)?,
+            O::F64Le => self.binary(Instr::F64Le)?,
+            O::F64Ge => self.binary(Instr::F64Ge)?,
+
+            O::I32WrapI64 => self.unary(Instr::I32WrapI64)?,
+            O::I32TruncF32S => self.unary(Instr::I32TruncF32S)?,
+            O::I32TruncF32U => self.unary(Instr::I32TruncF32U)?,
+            O::I32TruncF64S => self.unary(Instr::I32TruncF64S)?,
+            O::I32TruncF64U => self.unary(Instr::I32TruncF64U)?,
+            O::I64ExtendI32S => self.unary(Instr::I64ExtendI32S)?,
+            O::I64ExtendI32U => self.unary(Instr::I64ExtendI32U)?,
+            O::I64TruncF32S => self.unary(Instr::I64TruncF32S)?,
+            O::I64TruncF32U => self.unary(Instr::I64TruncF32U)?,
+            O::I64TruncF64S => self.unary(Instr::I64TruncF64S)?,
+            O::I64TruncF64U => self.unary(Instr::I64TruncF64U)?,
+            O::F32ConvertI32S => self.unary(Instr::F32ConvertI32S)?,
+            O::F32ConvertI32U => self.unary(Instr::F32ConvertI32U)?,
+            O::F32ConvertI64S => self.unary(Instr::F32ConvertI64S)?,
+            O::F32ConvertI64U => self.unary(Instr::F32ConvertI64U)?,
+            O::F32DemoteF64 => self.unary(Instr::F32DemoteF64)?,
+            O::F64ConvertI32S => self.unary(Instr::F64ConvertI32S)?,
+            O::F64ConvertI32U => self.unary(Instr::F64ConvertI32U)?,
+            O::F64ConvertI64S => self.unary(Instr::F64ConvertI64S)?,
+            O::F64ConvertI64U => self.unary(Instr::F64ConvertI64U)?,
+            O::F64PromoteF32 => self.unary(Instr::F64PromoteF32)?,
+            // Reinterpretations keep the bits: the cell already holds them.
+            O::I32ReinterpretF32
+            | O::I64ReinterpretF64
+            | O::F32ReinterpretI32
+            | O::F64ReinterpretI64 => {}
+            O::I32TruncSatF32S => self.unary(Instr::I32TruncSatF32S)?,
+            O::I32TruncSatF32U => self.unary(Instr::I32TruncSatF32U)?,
+            O::I32TruncSatF64S => self.unary(Instr::I32TruncSatF64S)?,
+            O::I32TruncSatF64U => self.unary(Instr::I32TruncSatF64U)?,
+            O::I64TruncSatF32S => self.unary(Instr::I64TruncSatF32S)?,
+            O::I64TruncSatF32U => self.unary(Instr::I64TruncSatF32U)?,
+            O::I64TruncSatF64S => self.unary(Instr::I64TruncSatF64S)?,
+            O::I64TruncSatF64U => self.unary(Instr::I64TruncSatF64U)?,
+
+            ref other => {
+                return Err(Error::unsupported(alloc::format!("operator {other:?}")));
+            }
+        }
+        Ok(())
+    }
+
+    /// In dead code only the nesting of blocks matters.
+    fn translate_dead(&mut self, op: &O<'_>) -> Result<()> {
+        match *op {
+            O::Block { blockty } => self.begin_block(blockty),
+            O::Loop { blockty } => self.begin_loop(blockty),
+            O::If { blockty } => self.begin_if(blockty),
+            O::Else => self.begin_else()?,
+            O::End => self.end_frame()?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn unary(&mut self, make: fn(Un) -> Instr) -> Result<()> {
+        let src = self.pop_slot();
+        let dst = self.next_home()?;
+        self.push_result(make(Un { dst, src }))
+    }
+
+    fn binary(&mut self, make: BinCtor) -> Result<()> {
+        let b = self.pop_slot();
+        let a = self.pop_slot();
+        let dst = self.next_home()?;
+        self.push_result(make(Bin { dst, a, b }))
+    }
+
+    /// A binary operator with an immediate form, used when an operand is a small constant
+    /// (the left one too, if the operator commutes).
+    fn binary_imm(
+        &mut self,
+        make: BinCtor,
+        make_imm: ImmCtor,
+        commutes: bool,
+        wide: bool,
+    ) -> Result<()> {
+        let top = self.stack.len() - 1;
+        // `i32` operations read the immediate as it is; `i64` ones sign-extend it.
+        let imm_of = |op: Operand| match op {
+            Operand::Const(c) if wide => i32::try_from(c as i64).ok(),
+            Operand::Const(c) => Some(c as u32 as i32),
+            _ => None,
+        };
+        if let Some(imm) = imm_of(self.stack.get(top)) {
+            self.stack.pop();
+            let a = self.pop_slot();
+            let dst = self.next_home()?;
+            return self.push_result(make_imm(BinImm { dst, a, imm }));
+        }
+        if commutes && let Some(imm) = imm_of(self.stack.get(top - 1)) {
+            let b = self.pop_slot();
+            self.stack.pop();
+            let dst = self.next_home()?;
+            return self.push_result(make_imm(BinImm { dst, a: b, imm }));
+        }
+        self.binary(make)
+    }
+
+    fn load(&mut self, memarg: MemArg, make: fn(Load) -> Instr) -> Result<()> {
+        check_memarg(memarg)?;
+        let offset = offset_u32(memarg)?;
+        let addr = self.pop_slot();
+        let dst = self.next_home()?;
+        self.push_result(make(Load { dst, addr, offset }))
+    }
+
+    fn store(&mut self, memarg: MemArg, make: fn(Store) -> Instr) -> Result<()> {
+        check_memarg(memarg)?;
+        let offset = offset_u32(memarg)?;
+        let value = self.pop_slot();
+        let addr = self.pop_slot();
+        self.out.emit(make(Store { addr, value, offset }));
+        Ok(())
+    }
+}
+
+fn check_memarg(memarg: MemArg) -> Result<()> {
+    match memarg.target {
+        wasmparser::MemArgTarget::Memory(index) => check_memory(index),
+        wasmparser::MemArgTarget::Array(_) => Err(Error::unsupported("GC array accesses")),
+    }
+}
+
+fn check_memory(index: u32) -> Result<()> {
+    if index == 0 { Ok(()) } else { Err(Error::unsupported("multiple memories")) }
+}
+
+fn offset_u32(memarg: MemArg) -> Result<u32> {
+    u32::try_from(memarg.offset).map_err(|_| Error::unsupported("64-bit memory offsets"))
+}
+
+fn table_u16(table: u32) -> Result<u16> {
+    u16::try_from(table).map_err(|_| Error::unsupported("table index above 65535"))
+}

@@ -1,0 +1,183 @@
+//! The translator's model of the operand stack.
+//!
+//! Every operand-stack position `i` owns the frame slot `num_locals + i` (its *home* slot). An
+//! operand may not be in its home slot yet: a `local.get` or a constant is kept symbolic until
+//! something needs it in a slot, which saves the copy in the common case where an instruction
+//! can read the local (or take the constant as an immediate) directly.
+//!
+//! Invariant: an operand below the innermost control frame's height is always `InSlot`. Block
+//! entries materialise the whole stack, so a symbolic operand never crosses a label and every
+//! path into a label agrees on where each value lives.
+
+use crate::bytecode::{Instr, MAX_SLOTS, Slot, Un};
+use crate::error::{Error, Result};
+use crate::value::Cell;
+use alloc::vec::Vec;
+
+/// Where an operand's value is.
+#[derive(Debug, Copy, Clone, PartialEq)]
+pub(super) enum Operand {
+    /// In its home slot.
+    InSlot,
+    /// Still in local `n` (a slot below the operand area).
+    Local(Slot),
+    /// A constant not yet written anywhere.
+    Const(Cell),
+}
+
+pub(super) struct OperandStack {
+    operands: Vec<Operand>,
+    num_locals: usize,
+    /// The highest home slot used plus one: the frame size so far.
+    max_slots: usize,
+}
+
+impl OperandStack {
+    pub(super) fn new(num_locals: usize) -> OperandStack {
+        OperandStack { operands: Vec::new(), num_locals, max_slots: num_locals }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.operands.len()
+    }
+
+    pub(super) fn max_slots(&self) -> usize {
+        self.max_slots
+    }
+
+    /// The home slot of stack position `pos`.
+    pub(super) fn home(&self, pos: usize) -> Slot {
+        // `reserve` checked this slot fits when the position was pushed.
+        (self.num_locals + pos) as Slot
+    }
+
+    /// Makes sure positions up to `len` have home slots that fit the slot encoding.
+    pub(super) fn reserve(&mut self, len: usize) -> Result<()> {
+        let slots = self.num_locals + len;
+        if slots > MAX_SLOTS {
+            return Err(Error::unsupported("function frame larger than 65535 slots"));
+        }
+        self.max_slots = self.max_slots.max(slots);
+        Ok(())
+    }
+
+    pub(super) fn push(&mut self, operand: Operand) -> Result<()> {
+        self.reserve(self.operands.len() + 1)?;
+        self.operands.push(operand);
+        Ok(())
+    }
+
+    pub(super) fn get(&self, pos: usize) -> Operand {
+        self.operands[pos]
+    }
+
+    pub(super) fn pop(&mut self) -> Operand {
+        self.operands.pop().unwrap_or(Operand::InSlot)
+    }
+
+    pub(super) fn truncate(&mut self, len: usize) {
+        self.operands.truncate(len);
+    }
+
+    /// Puts the operand at `pos` into its home slot, emitting the move if needed.
+    pub(super) fn materialize(&mut self, pos: usize, code: &mut Emitter) {
+        let home = self.home(pos);
+        match self.operands[pos] {
+            Operand::InSlot => return,
+            Operand::Local(local) => code.emit(Instr::Copy(Un { dst: home, src: local })),
+            Operand::Const(value) => code.emit_const(home, value),
+        }
+        self.operands[pos] = Operand::InSlot;
+    }
+
+    /// Materialises every operand from `from` to the top.
+    pub(super) fn materialize_from(&mut self, from: usize, code: &mut Emitter) {
+        for pos in from..self.operands.len() {
+            self.materialize(pos, code);
+        }
+    }
+
+    /// Materialises every operand that still refers to `local`: done before the local is
+    /// written, so they keep the value they had when pushed.
+    pub(super) fn materialize_local(&mut self, local: Slot, code: &mut Emitter) {
+        for pos in 0..self.operands.len() {
+            if self.operands[pos] == Operand::Local(local) {
+                self.materialize(pos, code);
+            }
+        }
+    }
+
+    /// A slot holding the value of the operand at `pos`: the local itself for `Local`, the
+    /// home slot (written now) for a constant.
+    pub(super) fn read_slot(&mut self, pos: usize, code: &mut Emitter) -> Slot {
+        match self.operands[pos] {
+            Operand::Local(local) => local,
+            _ => {
+                self.materialize(pos, code);
+                self.home(pos)
+            }
+        }
+    }
+}
+
+/// The code being emitted, with its constant pool.
+pub(super) struct Emitter {
+    pub code: Vec<Instr>,
+    pub consts: Vec<Cell>,
+    /// The index of the last instruction, if it wrote the top operand's home slot and nothing
+    /// else, and no label has been placed since: a following `local.set` may redirect it.
+    pub last_result: Option<usize>,
+}
+
+impl Emitter {
+    pub(super) fn new() -> Emitter {
+        Emitter { code: Vec::new(), consts: Vec::new(), last_result: None }
+    }
+
+    pub(super) fn emit(&mut self, instr: Instr) {
+        self.code.push(instr);
+        self.last_result = None;
+    }
+
+    /// Emits an instruction whose only effect is writing the new top operand's home slot.
+    pub(super) fn emit_result(&mut self, instr: Instr) {
+        self.code.push(instr);
+        self.last_result = Some(self.code.len() - 1);
+    }
+
+    pub(super) fn emit_const(&mut self, dst: Slot, value: Cell) {
+        if value <= u32::MAX as Cell {
+            self.emit(Instr::Const32 { dst, value: value as u32 });
+        } else {
+            let index = match self.consts.iter().position(|c| *c == value) {
+                Some(i) => i,
+                None => {
+                    self.consts.push(value);
+                    self.consts.len() - 1
+                }
+            };
+            self.emit(Instr::Const64 { dst, index: index as u32 });
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.code.len()
+    }
+
+    /// Marks the current position as a branch target.
+    pub(super) fn label(&mut self) {
+        self.last_result = None;
+    }
+
+    /// Points the branch at `at` to the current position.
+    pub(super) fn patch_to_here(&mut self, at: usize) {
+        let here = self.code.len();
+        self.patch(at, here);
+    }
+
+    pub(super) fn patch(&mut self, at: usize, target: usize) {
+        if let Some(offset) = self.code[at].branch_offset_mut() {
+            *offset = target as i32 - at as i32;
+        }
+    }
+}

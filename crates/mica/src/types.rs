@@ -1,0 +1,229 @@
+//! The types an embedder sees: value types, function, memory, table and global types.
+//!
+//! These are Mica's own vocabulary, converted once from `wasmparser`'s types when a module is
+//! loaded, so that the public API does not change when the decoder does.
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::fmt;
+
+/// The type of a WebAssembly value.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValType {
+    I32,
+    I64,
+    F32,
+    F64,
+    /// A nullable reference to a function.
+    FuncRef,
+    /// A nullable reference to a host object.
+    ExternRef,
+}
+
+impl ValType {
+    /// Whether this is a reference type.
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+
+    pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
+        use wasmparser::ValType as W;
+        Some(match ty {
+            W::I32 => ValType::I32,
+            W::I64 => ValType::I64,
+            W::F32 => ValType::F32,
+            W::F64 => ValType::F64,
+            W::V128 => return None,
+            W::Ref(r) => RefType::from_wasmparser(r)?.val_type(),
+        })
+    }
+}
+
+impl fmt::Display for ValType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        })
+    }
+}
+
+/// The type of a reference: what tables hold.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RefType {
+    FuncRef,
+    ExternRef,
+}
+
+impl RefType {
+    pub fn val_type(self) -> ValType {
+        match self {
+            RefType::FuncRef => ValType::FuncRef,
+            RefType::ExternRef => ValType::ExternRef,
+        }
+    }
+
+    pub(crate) fn from_wasmparser(ty: wasmparser::RefType) -> Option<RefType> {
+        if ty == wasmparser::RefType::FUNCREF {
+            Some(RefType::FuncRef)
+        } else if ty == wasmparser::RefType::EXTERNREF {
+            Some(RefType::ExternRef)
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for RefType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.val_type().fmt(f)
+    }
+}
+
+/// The signature of a function: parameter and result types.
+///
+/// Cheap to clone: the type lists are shared.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct FuncType {
+    /// Parameters followed by results; `len_params` splits them.
+    types: Arc<[ValType]>,
+    len_params: usize,
+}
+
+impl FuncType {
+    pub fn new(
+        params: impl IntoIterator<Item = ValType>,
+        results: impl IntoIterator<Item = ValType>,
+    ) -> FuncType {
+        let mut types: Vec<ValType> = params.into_iter().collect();
+        let len_params = types.len();
+        types.extend(results);
+        FuncType { types: types.into(), len_params }
+    }
+
+    pub fn params(&self) -> &[ValType] {
+        &self.types[..self.len_params]
+    }
+
+    pub fn results(&self) -> &[ValType] {
+        &self.types[self.len_params..]
+    }
+}
+
+impl fmt::Debug for FuncType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for FuncType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(func")?;
+        if !self.params().is_empty() {
+            f.write_str(" (param")?;
+            for p in self.params() {
+                write!(f, " {p}")?;
+            }
+            f.write_str(")")?;
+        }
+        if !self.results().is_empty() {
+            f.write_str(" (result")?;
+            for r in self.results() {
+                write!(f, " {r}")?;
+            }
+            f.write_str(")")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// Size limits, in pages for memories and in elements for tables.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+pub struct Limits {
+    pub min: u64,
+    pub max: Option<u64>,
+}
+
+impl Limits {
+    /// Import subtyping: `self` (what is provided) matches `required`.
+    pub(crate) fn matches(&self, required: &Limits) -> bool {
+        self.min >= required.min
+            && match (self.max, required.max) {
+                (_, None) => true,
+                (Some(have), Some(want)) => have <= want,
+                (None, Some(_)) => false,
+            }
+    }
+}
+
+/// The type of a linear memory.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+pub struct MemoryType {
+    pub limits: Limits,
+}
+
+impl MemoryType {
+    /// A 32-bit memory of `min` pages, growable to `max` pages.
+    pub fn new(min: u32, max: Option<u32>) -> MemoryType {
+        MemoryType { limits: Limits { min: min.into(), max: max.map(Into::into) } }
+    }
+}
+
+/// The type of a table.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+pub struct TableType {
+    pub element: RefType,
+    pub limits: Limits,
+}
+
+impl TableType {
+    pub fn new(element: RefType, min: u32, max: Option<u32>) -> TableType {
+        TableType { element, limits: Limits { min: min.into(), max: max.map(Into::into) } }
+    }
+}
+
+/// Whether a global can be written.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+pub enum Mutability {
+    Const,
+    Var,
+}
+
+/// The type of a global.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+pub struct GlobalType {
+    pub content: ValType,
+    pub mutability: Mutability,
+}
+
+impl GlobalType {
+    pub fn new(content: ValType, mutability: Mutability) -> GlobalType {
+        GlobalType { content, mutability }
+    }
+}
+
+/// The type of an import or export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExternType {
+    Func(FuncType),
+    Memory(MemoryType),
+    Table(TableType),
+    Global(GlobalType),
+}
+
+impl ExternType {
+    pub(crate) fn kind_name(&self) -> &'static str {
+        match self {
+            ExternType::Func(_) => "function",
+            ExternType::Memory(_) => "memory",
+            ExternType::Table(_) => "table",
+            ExternType::Global(_) => "global",
+        }
+    }
+}
