@@ -148,10 +148,6 @@ impl Config {
         self.max_memory_pages = pages.min(65536);
         self
     }
-
-    pub(crate) fn bulk_memory(&self) -> bool {
-        self.features.contains(WasmFeatures::BULK_MEMORY)
-    }
 }
 
 /// The shared, immutable context modules are loaded in and stores run under.

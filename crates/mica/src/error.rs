@@ -107,10 +107,6 @@ impl Trap {
     pub fn host_error(&self) -> Option<&Error> {
         self.host.as_deref()
     }
-
-    pub(crate) fn into_host_error(self) -> Option<Error> {
-        self.host.map(|e| *e)
-    }
 }
 
 impl fmt::Display for Trap {

@@ -356,6 +356,7 @@ macro_rules! into_func {
             F: Fn($($t),*) -> R + Send + Sync + 'static,
             R: HostResult,
         {
+            #[allow(non_snake_case)]
             fn into_func(self) -> (FuncType, HostFunc<T>) {
                 let ty = FuncType::new(<($($t,)*)>::types(), R::Results::types());
                 let host = Arc::new(move |caller: Caller<'_, T>, cells: &mut [Cell]| {
@@ -373,6 +374,7 @@ macro_rules! into_func {
             F: Fn(Caller<'_, T>, $($t),*) -> R + Send + Sync + 'static,
             R: HostResult,
         {
+            #[allow(non_snake_case)]
             fn into_func(self) -> (FuncType, HostFunc<T>) {
                 let ty = FuncType::new(<($($t,)*)>::types(), R::Results::types());
                 let host = Arc::new(move |caller: Caller<'_, T>, cells: &mut [Cell]| {

@@ -2,7 +2,7 @@
 
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::func::{Caller, Func, HostFunc, IntoFunc};
+use crate::func::{Caller, HostFunc, IntoFunc};
 use crate::instance::{Extern, Instance};
 use crate::module::Module;
 use crate::store::{AsContextMut, Store};

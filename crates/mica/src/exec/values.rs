@@ -130,30 +130,33 @@ float_ops! {
 }
 
 /// Rounding and square roots: the standard library's where there is one, `libm`'s without.
-#[cfg(feature = "std")]
+/// A NaN operand gives a quiet NaN, as the spec's arithmetic NaN rule asks (some rounding
+/// instructions pass a signalling NaN through unchanged).
 pub(super) mod rounding {
-    pub fn f32_ceil(x: f32) -> f32 { x.ceil() }
-    pub fn f32_floor(x: f32) -> f32 { x.floor() }
-    pub fn f32_trunc(x: f32) -> f32 { x.trunc() }
-    pub fn f32_nearest(x: f32) -> f32 { x.round_ties_even() }
-    pub fn f32_sqrt(x: f32) -> f32 { x.sqrt() }
-    pub fn f64_ceil(x: f64) -> f64 { x.ceil() }
-    pub fn f64_floor(x: f64) -> f64 { x.floor() }
-    pub fn f64_trunc(x: f64) -> f64 { x.trunc() }
-    pub fn f64_nearest(x: f64) -> f64 { x.round_ties_even() }
-    pub fn f64_sqrt(x: f64) -> f64 { x.sqrt() }
-}
+    macro_rules! quieting {
+        ($($name:ident: $f:ty => |$x:ident| $std:expr, $libm:expr;)*) => {$(
+            pub fn $name($x: $f) -> $f {
+                if $x.is_nan() {
+                    return $x + $x;
+                }
+                #[cfg(feature = "std")]
+                { $std }
+                #[cfg(not(feature = "std"))]
+                { $libm }
+            }
+        )*};
+    }
 
-#[cfg(not(feature = "std"))]
-pub(super) mod rounding {
-    pub fn f32_ceil(x: f32) -> f32 { libm::ceilf(x) }
-    pub fn f32_floor(x: f32) -> f32 { libm::floorf(x) }
-    pub fn f32_trunc(x: f32) -> f32 { libm::truncf(x) }
-    pub fn f32_nearest(x: f32) -> f32 { libm::rintf(x) }
-    pub fn f32_sqrt(x: f32) -> f32 { libm::sqrtf(x) }
-    pub fn f64_ceil(x: f64) -> f64 { libm::ceil(x) }
-    pub fn f64_floor(x: f64) -> f64 { libm::floor(x) }
-    pub fn f64_trunc(x: f64) -> f64 { libm::trunc(x) }
-    pub fn f64_nearest(x: f64) -> f64 { libm::rint(x) }
-    pub fn f64_sqrt(x: f64) -> f64 { libm::sqrt(x) }
+    quieting! {
+        f32_ceil: f32 => |x| x.ceil(), libm::ceilf(x);
+        f32_floor: f32 => |x| x.floor(), libm::floorf(x);
+        f32_trunc: f32 => |x| x.trunc(), libm::truncf(x);
+        f32_nearest: f32 => |x| x.round_ties_even(), libm::rintf(x);
+        f32_sqrt: f32 => |x| x.sqrt(), libm::sqrtf(x);
+        f64_ceil: f64 => |x| x.ceil(), libm::ceil(x);
+        f64_floor: f64 => |x| x.floor(), libm::floor(x);
+        f64_trunc: f64 => |x| x.trunc(), libm::trunc(x);
+        f64_nearest: f64 => |x| x.round_ties_even(), libm::rint(x);
+        f64_sqrt: f64 => |x| x.sqrt(), libm::sqrt(x);
+    }
 }

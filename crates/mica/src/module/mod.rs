@@ -9,7 +9,7 @@ pub(crate) use const_expr::ConstExpr;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::translate::CompiledFunc;
-use crate::types::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType};
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -47,12 +47,6 @@ pub(crate) struct Import {
 }
 
 #[derive(Debug)]
-pub(crate) struct GlobalDef {
-    pub ty: GlobalType,
-    pub init: ConstExpr,
-}
-
-#[derive(Debug)]
 pub(crate) enum SegmentMode {
     Passive,
     Active { index: u32, offset: ConstExpr },
@@ -62,7 +56,6 @@ pub(crate) enum SegmentMode {
 #[derive(Debug)]
 pub(crate) struct ElemSegment {
     pub mode: SegmentMode,
-    pub ty: RefType,
     pub items: Vec<ConstExpr>,
 }
 
@@ -133,6 +126,16 @@ impl Module {
     /// Checks that `bytes` are a valid module, without keeping anything.
     pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<()> {
         Module::from_binary(engine, bytes).map(drop)
+    }
+
+    /// A listing of the bytecode of function `func_index` (translating it now if needed), for
+    /// debugging and disassembly snapshots. `None` for imported functions.
+    pub fn disassemble(&self, func_index: u32) -> Option<Result<alloc::string::String>> {
+        let def = func_index.checked_sub(self.inner.num_imported_funcs)?;
+        if def as usize >= self.inner.bodies.len() {
+            return None;
+        }
+        Some(self.inner.compiled(def).map(|code| crate::bytecode::disassemble(&code.code)))
     }
 
     /// The module's name, from its name section.

@@ -93,7 +93,9 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         func_names: Vec::new(),
     };
     let lazy = config.translation == TranslationMode::Lazy;
-    for payload in Parser::new(0).parse_all(bytes) {
+    let mut parser = Parser::new(0);
+    parser.set_features(config.features);
+    for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(malformed)?;
         let valid = validator.payload(&payload).map_err(invalid)?;
         if let ValidPayload::Func(to_validate, body) = valid {
@@ -251,23 +253,20 @@ fn read_elem(elem: wasmparser::Element<'_>) -> Result<ElemSegment> {
             offset: ConstExpr::decode(&offset_expr)?,
         },
     };
-    let (ty, items) = match elem.items {
-        wasmparser::ElementItems::Functions(funcs) => {
-            let items = funcs
-                .into_iter()
-                .map(|f| Ok(ConstExpr::ref_func(f.map_err(malformed)?)))
-                .collect::<Result<Vec<_>>>()?;
-            (RefType::FuncRef, items)
-        }
+    let items = match elem.items {
+        wasmparser::ElementItems::Functions(funcs) => funcs
+            .into_iter()
+            .map(|f| Ok(ConstExpr::ref_func(f.map_err(malformed)?)))
+            .collect::<Result<Vec<_>>>()?,
         wasmparser::ElementItems::Expressions(ty, exprs) => {
-            let items = exprs
+            ref_type(ty)?;
+            exprs
                 .into_iter()
                 .map(|e| ConstExpr::decode(&e.map_err(malformed)?))
-                .collect::<Result<Vec<_>>>()?;
-            (ref_type(ty)?, items)
+                .collect::<Result<Vec<_>>>()?
         }
     };
-    Ok(ElemSegment { mode, ty, items })
+    Ok(ElemSegment { mode, items })
 }
 
 /// Names are a debugging aid: a malformed name section is ignored, as the spec asks.

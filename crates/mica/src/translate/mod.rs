@@ -352,17 +352,20 @@ impl<'a> Translator<'a> {
         Ok(())
     }
 
-    /// Returns the top `n` operands.
+    /// Returns the top `n` operands. May be on a conditional path (a `br_if` or `br_table`
+    /// to the function), so the operands' recorded places are left as they are.
     fn emit_return(&mut self, n: usize) -> Result<()> {
         let span = match n {
             0 => Span { start: 0, len: 0 },
-            1 => {
-                let pos = self.stack.len() - 1;
-                Span { start: self.stack.read_slot(pos, &mut self.out), len: 1 }
-            }
+            1 => match self.stack.get(self.stack.len() - 1) {
+                Operand::Local(local) => Span { start: local, len: 1 },
+                _ => Span { start: self.stack.write_home(self.stack.len() - 1, &mut self.out), len: 1 },
+            },
             _ => {
                 let from = self.stack.len() - n;
-                self.stack.materialize_from(from, &mut self.out);
+                for pos in from..self.stack.len() {
+                    self.stack.write_home(pos, &mut self.out);
+                }
                 Span { start: self.stack.home(from), len: n as Slot }
             }
         };

@@ -90,6 +90,18 @@ impl OperandStack {
         self.operands[pos] = Operand::InSlot;
     }
 
+    /// Writes the operand's value to its home slot without recording that it is there: for
+    /// code on a path that not every later instruction is reached through. Returns the slot.
+    pub(super) fn write_home(&self, pos: usize, code: &mut Emitter) -> Slot {
+        let home = self.home(pos);
+        match self.operands[pos] {
+            Operand::InSlot => {}
+            Operand::Local(local) => code.emit(Instr::Copy(Un { dst: home, src: local })),
+            Operand::Const(value) => code.emit_const(home, value),
+        }
+        home
+    }
+
     /// Materialises every operand from `from` to the top.
     pub(super) fn materialize_from(&mut self, from: usize, code: &mut Emitter) {
         for pos in from..self.operands.len() {
