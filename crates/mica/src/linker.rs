@@ -140,13 +140,13 @@ impl<T> Linker<T> {
                     import.ty.kind_name()
                 ))
             })?;
-            if let (Definition::HostFunc(have, _), ExternType::Func(want)) = (def, &import.ty) {
-                if have != want {
-                    return Err(Error::link(format!(
-                        "incompatible import type for `{}::{}`: expected {want}, found {have}",
-                        import.module, import.name
-                    )));
-                }
+            if let (Definition::HostFunc(have, _), ExternType::Func(want)) = (def, &import.ty)
+                && have != want
+            {
+                return Err(Error::link(format!(
+                    "incompatible import type for `{}::{}`: expected {want}, found {have}",
+                    import.module, import.name
+                )));
             }
             imports.push(self.materialize(store, def));
         }

@@ -7,7 +7,7 @@ mod parse;
 pub(crate) use const_expr::ConstExpr;
 
 use crate::engine::Engine;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::translate::CompiledFunc;
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
 use alloc::boxed::Box;
@@ -109,8 +109,9 @@ impl Module {
         let bytes = bytes.as_ref();
         #[cfg(feature = "wat")]
         {
-            let binary = wat::parse_bytes(bytes)
-                .map_err(|e| Error::from_kind(crate::error::ErrorKind::Text(alloc::format!("{e}"))))?;
+            let binary = wat::parse_bytes(bytes).map_err(|e| {
+                crate::Error::from_kind(crate::error::ErrorKind::Text(alloc::format!("{e}")))
+            })?;
             Module::from_binary(engine, &binary)
         }
         #[cfg(not(feature = "wat"))]

@@ -70,7 +70,7 @@ pub(crate) fn translate_func(
         let offset = locals.original_position();
         let (count, local_ty) = locals.read().map_err(invalid)?;
         if let Some(v) = validator.as_deref_mut() {
-            v.define_locals(offset as u64, count, local_ty).map_err(invalid)?;
+            v.define_locals(offset, count, local_ty).map_err(invalid)?;
         }
         if ValType::from_wasmparser(local_ty).is_none() {
             return Err(Error::unsupported(alloc::format!("local of type {local_ty}")));

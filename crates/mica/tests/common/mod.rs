@@ -1,0 +1,88 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use mica::{Config, Engine, Error, Instance, Linker, Module, Store, TranslationMode, TrapCode};
+
+/// An engine with the default configuration, apart from the translation mode.
+pub fn engine(mode: TranslationMode) -> Engine {
+    engine_with(mode, |_| {})
+}
+
+/// An engine in `mode`, with `tweak` applied to an otherwise default configuration.
+pub fn engine_with(mode: TranslationMode, tweak: impl FnOnce(&mut Config)) -> Engine {
+    let mut config = Config::new();
+    config.translation(mode);
+    tweak(&mut config);
+    Engine::new(&config)
+}
+
+/// Loads a module from its text, panicking with the loader's message if it does not load.
+pub fn module(engine: &Engine, wat: &str) -> Module {
+    Module::new(engine, wat).unwrap_or_else(|e| panic!("module does not load: {e}"))
+}
+
+/// Instantiates `wat` in a fresh store holding `data`, with imports from a linker that
+/// `define` fills in.
+pub fn instantiate_with<T>(
+    engine: &Engine,
+    data: T,
+    wat: &str,
+    define: impl FnOnce(&mut Linker<T>),
+) -> (Store<T>, Instance) {
+    let module = module(engine, wat);
+    let mut linker = Linker::new(engine);
+    define(&mut linker);
+    let mut store = Store::new(engine, data);
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .unwrap_or_else(|e| panic!("instantiation failed: {e}"));
+    (store, instance)
+}
+
+/// Instantiates a module without imports in a fresh store.
+pub fn instantiate(engine: &Engine, wat: &str) -> (Store<()>, Instance) {
+    instantiate_with(engine, (), wat, |_| {})
+}
+
+/// Asserts that `result` is a trap with `code`, and returns the error.
+#[track_caller]
+pub fn expect_trap<R: std::fmt::Debug>(result: Result<R, Error>, code: TrapCode) -> Error {
+    match result {
+        Ok(value) => panic!("expected a {code:?} trap, got Ok({value:?})"),
+        Err(e) => {
+            assert_eq!(e.trap_code(), Some(code), "wrong error: {e} ({e:?})");
+            e
+        }
+    }
+}
+
+/// The function names of a trap's backtrace, innermost first (`?` for unnamed frames).
+pub fn backtrace_names(error: &Error) -> Vec<String> {
+    let trap = error.as_trap().unwrap_or_else(|| panic!("not a trap: {error}"));
+    trap.backtrace()
+        .iter()
+        .map(|frame| frame.func_name.clone().unwrap_or_else(|| "?".to_string()))
+        .collect()
+}
+
+/// Declares, for each listed `fn name(mode: TranslationMode)`, a module `name` with two tests,
+/// `eager` and `lazy`, running it under each translation mode. Attributes (`#[ignore]`) apply
+/// to both tests.
+#[macro_export]
+macro_rules! both_modes {
+    ($( $(#[$attr:meta])* $name:ident ),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            $(#[$attr])*
+            fn eager() {
+                super::$name(mica::TranslationMode::Eager)
+            }
+
+            #[test]
+            $(#[$attr])*
+            fn lazy() {
+                super::$name(mica::TranslationMode::Lazy)
+            }
+        }
+    )*};
+}
