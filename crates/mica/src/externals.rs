@@ -1,7 +1,10 @@
 //! Handles to memories, tables and globals, and what the embedder can do with them.
 
 use crate::error::{Error, Result};
-use crate::store::{AsContext, AsContextMut, GlobalEntity, MemoryEntity, StoreContext, StoreId, TableEntity};
+use crate::store::{
+    AsContext, AsContextMut, GlobalEntity, MemoryEntity, StoreContext, StoreContextMut, StoreId,
+    TableEntity,
+};
 use crate::types::{GlobalType, MemoryType, Mutability, TableType};
 use crate::value::Val;
 use alloc::vec::Vec;
@@ -46,9 +49,9 @@ impl Memory {
         &self.entity(store).data
     }
 
-    /// The memory's contents, writable.
-    pub fn data_mut<'a, T: 'a>(&self, store: &'a mut crate::Store<T>) -> &'a mut [u8] {
-        &mut self.entity_mut(&mut store.inner).data
+    /// The memory's contents, writable. `store` may be a `&mut Store` or a `&mut Caller`.
+    pub fn data_mut<'a, T: 'a>(&self, store: impl Into<StoreContextMut<'a, T>>) -> &'a mut [u8] {
+        &mut self.entity_mut(&mut store.into().0.inner).data
     }
 
     /// The size in pages.

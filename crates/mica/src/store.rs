@@ -214,6 +214,24 @@ impl<'a, 'b, T> From<&'a mut crate::func::Caller<'b, T>> for StoreContext<'a, T>
     }
 }
 
+impl<'a, T> From<&'a mut Store<T>> for StoreContextMut<'a, T> {
+    fn from(store: &'a mut Store<T>) -> Self {
+        StoreContextMut(store)
+    }
+}
+
+impl<'a, 'b, T> From<&'a mut crate::func::Caller<'b, T>> for StoreContextMut<'a, T> {
+    fn from(caller: &'a mut crate::func::Caller<'b, T>) -> Self {
+        StoreContextMut(caller.store)
+    }
+}
+
+impl<'a, 'b, T> From<&'a mut StoreContextMut<'b, T>> for StoreContextMut<'a, T> {
+    fn from(store: &'a mut StoreContextMut<'b, T>) -> Self {
+        StoreContextMut(store.0)
+    }
+}
+
 /// Anything that can lend a store for reading: a `Store`, a reference to one, or a host
 /// function's `Caller`.
 pub trait AsContext {
