@@ -223,7 +223,9 @@ impl Error {
     /// The host payload of type `E`, whether returned directly or through a trap.
     pub fn downcast_ref<E: 'static>(&self) -> Option<&E> {
         match &*self.kind {
-            ErrorKind::Host(h) => h.as_any().downcast_ref(),
+            // `(**h)`: the blanket `HostError` impl also covers `Box<dyn HostError>`, so
+            // `h.as_any()` would describe the box rather than the payload inside it.
+            ErrorKind::Host(h) => (**h).as_any().downcast_ref(),
             ErrorKind::Trap(t) => t.host_error()?.downcast_ref(),
             _ => None,
         }

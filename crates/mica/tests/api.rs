@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use mica::{
     Caller, Engine, Error, Extern, Func, FuncType, Instance, Linker, Store, TranslationMode,
-    TrapCode, TypedFunc, Val, ValType,
+    TrapCode, Val, ValType,
 };
 use std::fmt;
 
@@ -20,7 +20,6 @@ both_modes! {
     host_reenters_wasm_nested,
     host_reenters_wasm_and_caller_frame_survives,
     host_error_becomes_host_error_trap,
-    #[ignore = "BUG: Error::downcast_ref never finds the host payload"]
     host_error_custom_payload_is_recoverable,
     host_error_from_nested_reentry,
     wasm_trap_in_reentered_call_propagates_through_host,
@@ -59,30 +58,46 @@ fn host_functions_with_and_without_caller(mode: TranslationMode) {
             (call $count (local.get 0))))
     "#;
     let (mut store, instance) = instantiate_with(&engine(mode), Vec::<i64>::new(), wat, |linker| {
-        linker.func_wrap("host", "add", |a: i32, b: i32| a.wrapping_add(b)).unwrap();
         linker
-            .func_wrap("host", "record", |mut caller: Caller<'_, Vec<i64>>, x: i64| {
-                caller.data_mut().push(x)
-            })
+            .func_wrap("host", "add", |a: i32, b: i32| a.wrapping_add(b))
             .unwrap();
-        linker.func_wrap("host", "divmod", |a: i32, b: i32| (a / b, a % b)).unwrap();
         linker
-            .func_wrap("host", "count", |caller: Caller<'_, Vec<i64>>, x: i32| -> mica::Result<i32> {
-                Ok(x + caller.data().len() as i32)
-            })
+            .func_wrap(
+                "host",
+                "record",
+                |mut caller: Caller<'_, Vec<i64>>, x: i64| caller.data_mut().push(x),
+            )
+            .unwrap();
+        linker
+            .func_wrap("host", "divmod", |a: i32, b: i32| (a / b, a % b))
+            .unwrap();
+        linker
+            .func_wrap(
+                "host",
+                "count",
+                |caller: Caller<'_, Vec<i64>>, x: i32| -> mica::Result<i32> {
+                    Ok(x + caller.data().len() as i32)
+                },
+            )
             .unwrap();
         linker.func_wrap("host", "nothing", || {}).unwrap();
     });
 
-    let run = instance.get_typed_func::<(i32, i32), i32>(&store, "run").unwrap();
+    let run = instance
+        .get_typed_func::<(i32, i32), i32>(&store, "run")
+        .unwrap();
     assert_eq!(run.call(&mut store, (40, 2)).unwrap(), 42);
     assert_eq!(run.call(&mut store, (-5, i32::MAX)).unwrap(), i32::MAX - 5);
     assert_eq!(store.data(), &[40, 2, -5, i32::MAX as i64]);
 
-    let divmod = instance.get_typed_func::<(i32, i32), (i32, i32)>(&store, "divmod").unwrap();
+    let divmod = instance
+        .get_typed_func::<(i32, i32), (i32, i32)>(&store, "divmod")
+        .unwrap();
     assert_eq!(divmod.call(&mut store, (17, 5)).unwrap(), (3, 2));
 
-    let count = instance.get_typed_func::<i32, i32>(&store, "count").unwrap();
+    let count = instance
+        .get_typed_func::<i32, i32>(&store, "count")
+        .unwrap();
     assert_eq!(count.call(&mut store, 100).unwrap(), 104);
     store.data_mut().clear();
     assert_eq!(count.call(&mut store, 100).unwrap(), 100);
@@ -111,9 +126,14 @@ fn untyped_host_functions_via_linker(mode: TranslationMode) {
             })
             .unwrap();
     });
-    let run = instance.get_typed_func::<(i32, i64), f64>(&store, "run").unwrap();
+    let run = instance
+        .get_typed_func::<(i32, i64), f64>(&store, "run")
+        .unwrap();
     assert_eq!(run.call(&mut store, (6, 7)).unwrap(), 42.5);
-    assert_eq!(run.call(&mut store, (-2, 1 << 40)).unwrap(), -(2.0 * (1u64 << 40) as f64) + 0.5);
+    assert_eq!(
+        run.call(&mut store, (-2, 1 << 40)).unwrap(),
+        -(2.0 * (1u64 << 40) as f64) + 0.5
+    );
     assert_eq!(*store.data(), 2);
 }
 
@@ -142,14 +162,20 @@ fn func_new_and_func_wrap_in_the_store(mode: TranslationMode) {
     let log = Func::wrap(&mut store, |mut caller: Caller<'_, Vec<i64>>, x: i64| {
         caller.data_mut().push(x)
     });
-    assert_eq!(scale.ty(&store), FuncType::new([ValType::I32], [ValType::I32]));
+    assert_eq!(
+        scale.ty(&store),
+        FuncType::new([ValType::I32], [ValType::I32])
+    );
     assert_eq!(log.ty(&store), FuncType::new([ValType::I64], []));
 
     // Host functions of the store can be called by the embedder directly...
     let mut out = [Val::I32(0)];
     scale.call(&mut store, &[Val::I32(5)], &mut out).unwrap();
     assert_eq!(out[0], Val::I32(15));
-    log.typed::<i64, ()>(&store).unwrap().call(&mut store, 1).unwrap();
+    log.typed::<i64, ()>(&store)
+        .unwrap()
+        .call(&mut store, 1)
+        .unwrap();
 
     // ...given as imports, positionally or through a linker.
     let instance = Instance::new(&mut store, &module, &[scale.into(), log.into()]).unwrap();
@@ -157,7 +183,11 @@ fn func_new_and_func_wrap_in_the_store(mode: TranslationMode) {
     assert_eq!(run.call(&mut store, 14).unwrap(), 42);
 
     let mut linker = Linker::new(&engine);
-    linker.define("host", "scale", scale).unwrap().define("host", "log", log).unwrap();
+    linker
+        .define("host", "scale", scale)
+        .unwrap()
+        .define("host", "log", log)
+        .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
     assert_eq!(run.call(&mut store, -1).unwrap(), -3);
@@ -172,13 +202,25 @@ fn host_function_called_directly_can_call_wasm(mode: TranslationMode) {
     let (mut store, instance) = instantiate_with(&engine(mode), None::<Func>, wat, |_| {});
     let double = instance.get_func(&store, "double").unwrap();
     *store.data_mut() = Some(double);
-    let host = Func::wrap(&mut store, |mut caller: Caller<'_, Option<Func>>, x: i32| {
-        assert!(caller.get_export("double").is_none(), "no instance is calling");
-        let double = caller.data().unwrap().typed::<i32, i32>(&caller)?;
-        let once = double.call(&mut caller, x)?;
-        double.call(&mut caller, once)
-    });
-    assert_eq!(host.typed::<i32, i32>(&store).unwrap().call(&mut store, 5).unwrap(), 20);
+    let host = Func::wrap(
+        &mut store,
+        |mut caller: Caller<'_, Option<Func>>, x: i32| {
+            assert!(
+                caller.get_export("double").is_none(),
+                "no instance is calling"
+            );
+            let double = caller.data().unwrap().typed::<i32, i32>(&caller)?;
+            let once = double.call(&mut caller, x)?;
+            double.call(&mut caller, once)
+        },
+    );
+    assert_eq!(
+        host.typed::<i32, i32>(&store)
+            .unwrap()
+            .call(&mut store, 5)
+            .unwrap(),
+        20
+    );
 }
 
 // --- 2. host → wasm re-entry ---------------------------------------------------------------
@@ -214,30 +256,45 @@ struct Depth {
 /// an untyped `Func::call` and a `TypedFunc` call.
 fn define_recurse(linker: &mut Linker<Depth>) {
     linker
-        .func_wrap("host", "recurse", |mut caller: Caller<'_, Depth>, n: i32| -> mica::Result<i32> {
-            let depth = caller.data_mut();
-            depth.current += 1;
-            depth.max = depth.max.max(depth.current);
-            let down = caller.get_export("down").and_then(Extern::into_func).expect("export down");
-            let result = if n % 2 == 0 {
-                let mut out = [Val::I32(-1)];
-                down.call(&mut caller, &[Val::I32(n)], &mut out)?;
-                out[0].as_i32().unwrap()
-            } else {
-                down.typed::<i32, i32>(&caller)?.call(&mut caller, n)?
-            };
-            caller.data_mut().current -= 1;
-            Ok(result)
-        })
+        .func_wrap(
+            "host",
+            "recurse",
+            |mut caller: Caller<'_, Depth>, n: i32| -> mica::Result<i32> {
+                let depth = caller.data_mut();
+                depth.current += 1;
+                depth.max = depth.max.max(depth.current);
+                let down = caller
+                    .get_export("down")
+                    .and_then(Extern::into_func)
+                    .expect("export down");
+                let result = if n % 2 == 0 {
+                    let mut out = [Val::I32(-1)];
+                    down.call(&mut caller, &[Val::I32(n)], &mut out)?;
+                    out[0].as_i32().unwrap()
+                } else {
+                    down.typed::<i32, i32>(&caller)?.call(&mut caller, n)?
+                };
+                caller.data_mut().current -= 1;
+                Ok(result)
+            },
+        )
         .unwrap();
 }
 
 fn host_reenters_wasm_nested(mode: TranslationMode) {
-    let (mut store, instance) =
-        instantiate_with(&engine(mode), Depth::default(), DOWN_VIA_HOST, define_recurse);
+    let (mut store, instance) = instantiate_with(
+        &engine(mode),
+        Depth::default(),
+        DOWN_VIA_HOST,
+        define_recurse,
+    );
     let down = instance.get_typed_func::<i32, i32>(&store, "down").unwrap();
     for n in [0, 1, 2, 5, 10, 25] {
-        assert_eq!(down.call(&mut store, n).unwrap(), expected_down(n), "down({n})");
+        assert_eq!(
+            down.call(&mut store, n).unwrap(),
+            expected_down(n),
+            "down({n})"
+        );
         assert_eq!(store.data().current, 0);
         assert_eq!(store.data().max, n as u32);
     }
@@ -263,13 +320,19 @@ fn host_reenters_wasm_and_caller_frame_survives(mode: TranslationMode) {
     "#;
     let (mut store, instance) = instantiate_with(&engine(mode), (), wat, |linker| {
         linker
-            .func_wrap("host", "churn", |mut caller: Caller<'_, ()>, n: i32| -> mica::Result<i32> {
-                let deep = caller.get_export("deep").unwrap().into_func().unwrap();
-                deep.typed::<i32, i32>(&caller)?.call(&mut caller, n)
-            })
+            .func_wrap(
+                "host",
+                "churn",
+                |mut caller: Caller<'_, ()>, n: i32| -> mica::Result<i32> {
+                    let deep = caller.get_export("deep").unwrap().into_func().unwrap();
+                    deep.typed::<i32, i32>(&caller)?.call(&mut caller, n)
+                },
+            )
             .unwrap();
     });
-    let run = instance.get_typed_func::<(i32, i32), i32>(&store, "run").unwrap();
+    let run = instance
+        .get_typed_func::<(i32, i32), i32>(&store, "run")
+        .unwrap();
     assert_eq!(run.call(&mut store, (3, 5)).unwrap(), 21 + 55 + 300);
 }
 
@@ -302,7 +365,11 @@ fn host_error_becomes_host_error_trap(mode: TranslationMode) {
     let (mut store, instance) = instantiate_with(&engine(mode), (), CALLS_FAIL, |linker| {
         linker
             .func_wrap("host", "fail", |x: i32| -> mica::Result<i32> {
-                if x < 0 { Err(Error::new("boom")) } else { Ok(x * 2) }
+                if x < 0 {
+                    Err(Error::new("boom"))
+                } else {
+                    Ok(x * 2)
+                }
             })
             .unwrap();
     });
@@ -332,7 +399,10 @@ fn host_error_custom_payload_is_recoverable(mode: TranslationMode) {
     let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
     let sum = instance.get_typed_func::<i32, i32>(&store, "sum").unwrap();
     let error = expect_trap(run.call(&mut store, 3), TrapCode::HostError);
-    assert!(error.to_string().contains("exit with status 3"), "message: {error}");
+    assert!(
+        error.to_string().contains("exit with status 3"),
+        "message: {error}"
+    );
     assert!(error.downcast_ref::<String>().is_none());
     assert_eq!(error.downcast_ref::<Exit>(), Some(&Exit { status: 3 }));
     let host_error = error.as_trap().unwrap().host_error().unwrap();
@@ -343,12 +413,17 @@ fn host_error_custom_payload_is_recoverable(mode: TranslationMode) {
     let fail = Func::wrap(&mut store, |status: i32| -> mica::Result<i32> {
         Err(Error::host(Exit { status }))
     });
-    let error = fail.typed::<i32, i32>(&store).unwrap().call(&mut store, 9).unwrap_err();
+    let error = fail
+        .typed::<i32, i32>(&store)
+        .unwrap()
+        .call(&mut store, 9)
+        .unwrap_err();
     assert_eq!(error.downcast_ref::<Exit>(), Some(&Exit { status: 9 }));
     assert_eq!(sum.call(&mut store, 4).unwrap(), 10);
 
     // Through several host→wasm re-entries.
-    let (mut store, instance) = instantiate_with(&engine(mode), (), DOWN_VIA_HOST, define_failing_recurse);
+    let (mut store, instance) =
+        instantiate_with(&engine(mode), (), DOWN_VIA_HOST, define_failing_recurse);
     let down = instance.get_typed_func::<i32, i32>(&store, "down").unwrap();
     let error = expect_trap(down.call(&mut store, 5), TrapCode::HostError);
     assert_eq!(error.downcast_ref::<Exit>(), Some(&Exit { status: 77 }));
@@ -356,25 +431,31 @@ fn host_error_custom_payload_is_recoverable(mode: TranslationMode) {
 
 /// The payload round trip without any wasm involved.
 #[test]
-#[ignore = "BUG: Error::downcast_ref never finds the host payload"]
 fn error_downcast_without_wasm() {
     let error = Error::host(Exit { status: 1 });
     assert_eq!(error.downcast_ref::<Exit>(), Some(&Exit { status: 1 }));
     let error = Error::new("boom");
-    assert_eq!(error.downcast_ref::<String>().map(String::as_str), Some("boom"));
+    assert_eq!(
+        error.downcast_ref::<String>().map(String::as_str),
+        Some("boom")
+    );
     assert!(error.downcast_ref::<Exit>().is_none());
 }
 
 /// `host::recurse` for [`DOWN_VIA_HOST`] that re-enters `down` until `n` is 0, then fails.
 fn define_failing_recurse(linker: &mut Linker<()>) {
     linker
-        .func_wrap("host", "recurse", |mut caller: Caller<'_, ()>, n: i32| -> mica::Result<i32> {
-            if n == 0 {
-                return Err(Error::host(Exit { status: 77 }));
-            }
-            let down = caller.get_export("down").unwrap().into_func().unwrap();
-            down.typed::<i32, i32>(&caller)?.call(&mut caller, n)
-        })
+        .func_wrap(
+            "host",
+            "recurse",
+            |mut caller: Caller<'_, ()>, n: i32| -> mica::Result<i32> {
+                if n == 0 {
+                    return Err(Error::host(Exit { status: 77 }));
+                }
+                let down = caller.get_export("down").unwrap().into_func().unwrap();
+                down.typed::<i32, i32>(&caller)?.call(&mut caller, n)
+            },
+        )
         .unwrap();
 }
 
@@ -385,7 +466,10 @@ fn host_error_from_nested_reentry(mode: TranslationMode) {
         instantiate_with(&engine(mode), (), DOWN_VIA_HOST, define_failing_recurse);
     let down = instance.get_typed_func::<i32, i32>(&store, "down").unwrap();
     let error = expect_trap(down.call(&mut store, 5), TrapCode::HostError);
-    assert!(error.to_string().contains("exit with status 77"), "message: {error}");
+    assert!(
+        error.to_string().contains("exit with status 77"),
+        "message: {error}"
+    );
     assert_eq!(backtrace_names(&error), vec!["down"; 5]);
     assert_eq!(down.call(&mut store, 0).unwrap(), 0);
     expect_trap(down.call(&mut store, 1), TrapCode::HostError);
@@ -404,13 +488,19 @@ fn wasm_trap_in_reentered_call_propagates_through_host(mode: TranslationMode) {
     "#;
     let (mut store, instance) = instantiate_with(&engine(mode), (), wat, |linker| {
         linker
-            .func_wrap("host", "call_back", |mut caller: Caller<'_, ()>, x: i32| -> mica::Result<i32> {
-                let crash = caller.get_export("crash").unwrap().into_func().unwrap();
-                crash.typed::<i32, i32>(&caller)?.call(&mut caller, x)
-            })
+            .func_wrap(
+                "host",
+                "call_back",
+                |mut caller: Caller<'_, ()>, x: i32| -> mica::Result<i32> {
+                    let crash = caller.get_export("crash").unwrap().into_func().unwrap();
+                    crash.typed::<i32, i32>(&caller)?.call(&mut caller, x)
+                },
+            )
             .unwrap();
     });
-    let entry = instance.get_typed_func::<i32, i32>(&store, "entry").unwrap();
+    let entry = instance
+        .get_typed_func::<i32, i32>(&store, "entry")
+        .unwrap();
     assert_eq!(entry.call(&mut store, 1).unwrap(), 1);
     let error = expect_trap(entry.call(&mut store, 0), TrapCode::IntegerDivisionByZero);
     assert_eq!(backtrace_names(&error), ["crash", "entry"]);
@@ -433,23 +523,30 @@ fn host_can_recover_from_an_inner_trap(mode: TranslationMode) {
     "#;
     let (mut store, instance) = instantiate_with(&engine(mode), Vec::new(), wat, |linker| {
         linker
-            .func_wrap("host", "try", |mut caller: Caller<'_, Vec<TrapCode>>, n: i32| -> i32 {
-                let boom = caller.get_export("boom").unwrap().into_func().unwrap();
-                let boom = boom.typed::<i32, i32>(&caller).unwrap();
-                match boom.call(&mut caller, n) {
-                    Ok(_) => unreachable!("boom always traps"),
-                    Err(e) => {
-                        caller.data_mut().push(e.trap_code().unwrap());
-                        -1
+            .func_wrap(
+                "host",
+                "try",
+                |mut caller: Caller<'_, Vec<TrapCode>>, n: i32| -> i32 {
+                    let boom = caller.get_export("boom").unwrap().into_func().unwrap();
+                    let boom = boom.typed::<i32, i32>(&caller).unwrap();
+                    match boom.call(&mut caller, n) {
+                        Ok(_) => unreachable!("boom always traps"),
+                        Err(e) => {
+                            caller.data_mut().push(e.trap_code().unwrap());
+                            -1
+                        }
                     }
-                }
-            })
+                },
+            )
             .unwrap();
     });
     let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
     assert_eq!(run.call(&mut store, 10).unwrap(), 29);
     assert_eq!(run.call(&mut store, 1000).unwrap(), 2999);
-    assert_eq!(store.data(), &[TrapCode::Unreachable, TrapCode::Unreachable]);
+    assert_eq!(
+        store.data(),
+        &[TrapCode::Unreachable, TrapCode::Unreachable]
+    );
 }
 
 // --- 4. typed and untyped calls ------------------------------------------------------------
@@ -467,21 +564,34 @@ const VALUES: &str = r#"
 
 fn typed_calls_with_tuples_and_multi_value(mode: TranslationMode) {
     let (mut store, instance) = instantiate(&engine(mode), VALUES);
-    let rotate: TypedFunc<(i32, i64, f32, f64), (f64, i32, i64, f32)> =
-        instance.get_typed_func(&store, "rotate").unwrap();
+    let rotate = instance
+        .get_typed_func::<(i32, i64, f32, f64), (f64, i32, i64, f32)>(&store, "rotate")
+        .unwrap();
     assert_eq!(
         rotate.call(&mut store, (-1, i64::MIN, 1.5, -2.25)).unwrap(),
         (-2.25, -1, i64::MIN, 1.5)
     );
-    let unsigned: TypedFunc<(u32, u64, f32, f64), (f64, u32, u64, f32)> =
-        instance.get_typed_func(&store, "rotate").unwrap();
-    assert_eq!(unsigned.call(&mut store, (u32::MAX, u64::MAX, 0.0, 1.0)).unwrap(), (1.0, u32::MAX, u64::MAX, 0.0));
+    let unsigned = instance
+        .get_typed_func::<(u32, u64, f32, f64), (f64, u32, u64, f32)>(&store, "rotate")
+        .unwrap();
+    assert_eq!(
+        unsigned
+            .call(&mut store, (u32::MAX, u64::MAX, 0.0, 1.0))
+            .unwrap(),
+        (1.0, u32::MAX, u64::MAX, 0.0)
+    );
 
-    let nothing = instance.get_typed_func::<(), ()>(&store, "nothing").unwrap();
+    let nothing = instance
+        .get_typed_func::<(), ()>(&store, "nothing")
+        .unwrap();
     nothing.call(&mut store, ()).unwrap();
-    let pair = instance.get_typed_func::<(), (i64, i64)>(&store, "pair").unwrap();
+    let pair = instance
+        .get_typed_func::<(), (i64, i64)>(&store, "pair")
+        .unwrap();
     assert_eq!(pair.call(&mut store, ()).unwrap(), (-1, 1));
-    let id = instance.get_typed_func::<(i32,), (i32,)>(&store, "id_i32").unwrap();
+    let id = instance
+        .get_typed_func::<(i32,), (i32,)>(&store, "id_i32")
+        .unwrap();
     assert_eq!(id.call(&mut store, (i32::MIN,)).unwrap(), (i32::MIN,));
 }
 
@@ -497,9 +607,16 @@ fn untyped_calls_with_val_slices(mode: TranslationMode) {
     );
     let mut results = [Val::I32(0); 4];
     rotate
-        .call(&mut store, &[Val::I32(7), Val::I64(-8), Val::f32(0.25), Val::f64(1e300)], &mut results)
+        .call(
+            &mut store,
+            &[Val::I32(7), Val::I64(-8), Val::f32(0.25), Val::f64(1e300)],
+            &mut results,
+        )
         .unwrap();
-    assert_eq!(results, [Val::f64(1e300), Val::I32(7), Val::I64(-8), Val::f32(0.25)]);
+    assert_eq!(
+        results,
+        [Val::f64(1e300), Val::I32(7), Val::I64(-8), Val::f32(0.25)]
+    );
 
     let nothing = instance.get_func(&store, "nothing").unwrap();
     nothing.call(&mut store, &[], &mut []).unwrap();
@@ -546,17 +663,28 @@ fn float_bits_survive_calls(mode: TranslationMode) {
     let id_f64 = instance.get_func(&store, "id_f64").unwrap();
     for bits in [0x7fc0_0001u32, 0xffa0_0000, 0x8000_0000, 0x7f80_0000] {
         let mut out = [Val::F32(0)];
-        id_f32.call(&mut store, &[Val::F32(bits)], &mut out).unwrap();
+        id_f32
+            .call(&mut store, &[Val::F32(bits)], &mut out)
+            .unwrap();
         assert_eq!(out[0], Val::F32(bits), "{bits:#x}");
     }
-    for bits in [0x7ff8_0000_0000_0001u64, 0xfff4_0000_0000_0000, 0x8000_0000_0000_0000] {
+    for bits in [
+        0x7ff8_0000_0000_0001u64,
+        0xfff4_0000_0000_0000,
+        0x8000_0000_0000_0000,
+    ] {
         let mut out = [Val::F64(0)];
-        id_f64.call(&mut store, &[Val::F64(bits)], &mut out).unwrap();
+        id_f64
+            .call(&mut store, &[Val::F64(bits)], &mut out)
+            .unwrap();
         assert_eq!(out[0], Val::F64(bits), "{bits:#x}");
     }
     let typed = id_f64.typed::<f64, f64>(&store).unwrap();
     let nan = f64::from_bits(0x7ff8_dead_beef_0001);
-    assert_eq!(typed.call(&mut store, nan).unwrap().to_bits(), nan.to_bits());
+    assert_eq!(
+        typed.call(&mut store, nan).unwrap().to_bits(),
+        nan.to_bits()
+    );
 }
 
 fn type_mismatches_are_errors(mode: TranslationMode) {
@@ -564,13 +692,37 @@ fn type_mismatches_are_errors(mode: TranslationMode) {
     let (mut store, instance) = instantiate(&engine, VALUES);
 
     // Typed views of the wrong signature, or of nothing.
-    assert!(instance.get_typed_func::<i64, i32>(&store, "id_i32").is_err());
-    assert!(instance.get_typed_func::<i32, i64>(&store, "id_i32").is_err());
-    assert!(instance.get_typed_func::<(i32, i32), i32>(&store, "id_i32").is_err());
-    assert!(instance.get_typed_func::<i32, (i32, i32)>(&store, "id_i32").is_err());
+    assert!(
+        instance
+            .get_typed_func::<i64, i32>(&store, "id_i32")
+            .is_err()
+    );
+    assert!(
+        instance
+            .get_typed_func::<i32, i64>(&store, "id_i32")
+            .is_err()
+    );
+    assert!(
+        instance
+            .get_typed_func::<(i32, i32), i32>(&store, "id_i32")
+            .is_err()
+    );
+    assert!(
+        instance
+            .get_typed_func::<i32, (i32, i32)>(&store, "id_i32")
+            .is_err()
+    );
     assert!(instance.get_typed_func::<(), ()>(&store, "id_i32").is_err());
-    assert!(instance.get_typed_func::<(), (i64, i32)>(&store, "pair").is_err());
-    assert!(instance.get_typed_func::<i32, i32>(&store, "no_such_export").is_err());
+    assert!(
+        instance
+            .get_typed_func::<(), (i64, i32)>(&store, "pair")
+            .is_err()
+    );
+    assert!(
+        instance
+            .get_typed_func::<i32, i32>(&store, "no_such_export")
+            .is_err()
+    );
     assert!(instance.get_func(&store, "no_such_export").is_none());
 
     // Untyped calls with wrong arguments or result slots.
@@ -579,10 +731,19 @@ fn type_mismatches_are_errors(mode: TranslationMode) {
     assert!(id.call(&mut store, &[Val::I64(1)], &mut out).is_err());
     assert!(id.call(&mut store, &[Val::f32(1.0)], &mut out).is_err());
     assert!(id.call(&mut store, &[], &mut out).is_err());
-    assert!(id.call(&mut store, &[Val::I32(1), Val::I32(2)], &mut out).is_err());
+    assert!(
+        id.call(&mut store, &[Val::I32(1), Val::I32(2)], &mut out)
+            .is_err()
+    );
     assert!(id.call(&mut store, &[Val::I32(1)], &mut []).is_err());
-    assert!(id.call(&mut store, &[Val::I32(1)], &mut [Val::I32(0), Val::I32(0)]).is_err());
-    assert!(id.call(&mut store, &[Val::FuncRef(None)], &mut out).is_err());
+    assert!(
+        id.call(&mut store, &[Val::I32(1)], &mut [Val::I32(0), Val::I32(0)])
+            .is_err()
+    );
+    assert!(
+        id.call(&mut store, &[Val::FuncRef(None)], &mut out)
+            .is_err()
+    );
 
     // Handles of another store.
     let (mut other, _) = instantiate(&engine, VALUES);
@@ -602,15 +763,16 @@ fn untyped_host_function_returning_wrong_type_is_an_error() {
     let wat = r#"(module
         (import "host" "bad" (func $bad (result i32)))
         (func (export "run") (result i32) (call $bad)))"#;
-    let (mut store, instance) = instantiate_with(&engine(TranslationMode::Eager), (), wat, |linker| {
-        let ty = FuncType::new([], [ValType::I32]);
-        linker
-            .func_new("host", "bad", ty, |_caller, _params, results| {
-                results[0] = Val::I64(1);
-                Ok(())
-            })
-            .unwrap();
-    });
+    let (mut store, instance) =
+        instantiate_with(&engine(TranslationMode::Eager), (), wat, |linker| {
+            let ty = FuncType::new([], [ValType::I32]);
+            linker
+                .func_new("host", "bad", ty, |_caller, _params, results| {
+                    results[0] = Val::I64(1);
+                    Ok(())
+                })
+                .unwrap();
+        });
     let run = instance.get_typed_func::<(), i32>(&store, "run").unwrap();
     assert!(run.call(&mut store, ()).is_err());
 }
@@ -637,7 +799,10 @@ fn linker_errors() {
     linker.allow_shadowing(true);
     linker.func_wrap("host", "f", |x: i32| x + 1).unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
-    assert!(instance.get_typed_func::<i32, i32>(&store, "f").is_err(), "f is not exported");
+    assert!(
+        instance.get_typed_func::<i32, i32>(&store, "f").is_err(),
+        "f is not exported"
+    );
 
     // Positional imports of the wrong count or type.
     assert!(mica::Instance::new(&mut store, &module, &[]).is_err());
@@ -651,6 +816,7 @@ const MEMORY: &str = r#"
     (module
       (import "host" "fill" (func $fill (param i32 i32)))
       (import "host" "checksum" (func $checksum (param i32 i32) (result i32)))
+      (import "host" "reverse" (func $reverse (param i32 i32)))
       (memory (export "memory") 1)
       (data (i32.const 16) "hello")
       ;; Asks the host to fill [ptr, ptr+len) and sums the bytes it wrote.
@@ -670,39 +836,78 @@ const MEMORY: &str = r#"
         (i32.store (local.get $ptr) (i32.const 0x04030201))
         (call $checksum (local.get $ptr) (i32.const 4)))
       (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0)))
+      ;; Stores 0x04030201 at ptr, has the host reverse the four bytes in place, loads them.
+      (func (export "reverse") (param $ptr i32) (result i32)
+        (i32.store (local.get $ptr) (i32.const 0x04030201))
+        (call $reverse (local.get $ptr) (i32.const 4))
+        (i32.load (local.get $ptr)))
       (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))
 "#;
 
 fn define_memory_hosts(linker: &mut Linker<Vec<u8>>) {
     linker
-        .func_wrap("host", "fill", |mut caller: Caller<'_, Vec<u8>>, ptr: i32, len: i32| -> mica::Result<()> {
-            let memory = caller.get_export("memory").and_then(Extern::into_memory).unwrap();
-            // The data segment is visible to the host.
-            let mut hello = [0; 5];
-            memory.read(&caller, 16, &mut hello)?;
-            caller.data_mut().extend_from_slice(&hello);
-            let bytes: Vec<u8> = (1..=len as u8).collect();
-            memory.write(&mut caller, ptr as usize, &bytes)
-        })
+        .func_wrap(
+            "host",
+            "fill",
+            |mut caller: Caller<'_, Vec<u8>>, ptr: i32, len: i32| -> mica::Result<()> {
+                let memory = caller
+                    .get_export("memory")
+                    .and_then(Extern::into_memory)
+                    .unwrap();
+                assert!(caller.get_export("no_such_export").is_none());
+                // The data segment is visible to the host.
+                let mut hello = [0; 5];
+                memory.read(&caller, 16, &mut hello)?;
+                caller.data_mut().extend_from_slice(&hello);
+                let bytes: Vec<u8> = (1..=len as u8).collect();
+                memory.write(&mut caller, ptr as usize, &bytes)
+            },
+        )
         .unwrap();
     linker
-        .func_wrap("host", "checksum", |caller: Caller<'_, Vec<u8>>, ptr: i32, len: i32| -> i32 {
-            let memory = caller.get_export("memory").unwrap().into_memory().unwrap();
-            let data = memory.data(&caller);
-            data[ptr as usize..(ptr + len) as usize].iter().map(|&b| b as i32 * 10).sum()
-        })
+        .func_wrap(
+            "host",
+            "checksum",
+            |caller: Caller<'_, Vec<u8>>, ptr: i32, len: i32| -> i32 {
+                let memory = caller.get_export("memory").unwrap().into_memory().unwrap();
+                let data = memory.data(&caller);
+                data[ptr as usize..(ptr + len) as usize]
+                    .iter()
+                    .map(|&b| b as i32 * 10)
+                    .sum()
+            },
+        )
+        .unwrap();
+    linker
+        .func_wrap(
+            "host",
+            "reverse",
+            |mut caller: Caller<'_, Vec<u8>>, ptr: i32, len: i32| {
+                let memory = caller.get_export("memory").unwrap().into_memory().unwrap();
+                memory.data_mut(&mut caller)[ptr as usize..(ptr + len) as usize].reverse();
+            },
+        )
         .unwrap();
 }
 
 fn memory_access_from_host(mode: TranslationMode) {
     let (mut store, instance) =
         instantiate_with(&engine(mode), Vec::new(), MEMORY, define_memory_hosts);
-    let fill_and_sum = instance.get_typed_func::<(i32, i32), i32>(&store, "fill_and_sum").unwrap();
+    let fill_and_sum = instance
+        .get_typed_func::<(i32, i32), i32>(&store, "fill_and_sum")
+        .unwrap();
     assert_eq!(fill_and_sum.call(&mut store, (1000, 10)).unwrap(), 55);
     assert_eq!(store.data(), b"hello");
 
-    let store_and_check = instance.get_typed_func::<i32, i32>(&store, "store_and_check").unwrap();
+    let store_and_check = instance
+        .get_typed_func::<i32, i32>(&store, "store_and_check")
+        .unwrap();
     assert_eq!(store_and_check.call(&mut store, 64).unwrap(), 100);
+
+    let reverse = instance
+        .get_typed_func::<i32, i32>(&store, "reverse")
+        .unwrap();
+    assert_eq!(reverse.call(&mut store, 200).unwrap(), 0x01020304);
 
     // A host write out of bounds fails the call, and the store carries on.
     let error = fill_and_sum.call(&mut store, (65536 - 2, 10)).unwrap_err();
@@ -740,7 +945,10 @@ fn memory_access_from_embedder(mode: TranslationMode) {
     memory.write(&mut store, 4 * 65536 - 1, &[9]).unwrap();
     assert_eq!(load.call(&mut store, 4 * 65536 - 1).unwrap(), 9);
     assert_eq!(load.call(&mut store, 100).unwrap(), 42);
-    expect_trap(load.call(&mut store, 4 * 65536), TrapCode::MemoryOutOfBounds);
+    expect_trap(
+        load.call(&mut store, 4 * 65536),
+        TrapCode::MemoryOutOfBounds,
+    );
 }
 
 fn globals_and_tables_from_embedder(mode: TranslationMode) {
@@ -760,7 +968,9 @@ fn globals_and_tables_from_embedder(mode: TranslationMode) {
     let counter = instance.get_global(&store, "counter").unwrap();
     let constant = instance.get_global(&store, "constant").unwrap();
     let bump = instance.get_typed_func::<(), i64>(&store, "bump").unwrap();
-    let call_slot = instance.get_typed_func::<i32, i64>(&store, "call_slot").unwrap();
+    let call_slot = instance
+        .get_typed_func::<i32, i64>(&store, "call_slot")
+        .unwrap();
 
     assert_eq!(counter.get(&store), Val::I64(5));
     assert_eq!(bump.call(&mut store, ()).unwrap(), 6);
@@ -772,8 +982,16 @@ fn globals_and_tables_from_embedder(mode: TranslationMode) {
 
     let table = instance.get_table(&store, "table").unwrap();
     assert_eq!(table.size(&store), 2);
-    let Some(Val::FuncRef(Some(f))) = table.get(&store, 0) else { panic!("slot 0 holds $bump") };
-    assert_eq!(f.typed::<(), i64>(&store).unwrap().call(&mut store, ()).unwrap(), 102);
+    let Some(Val::FuncRef(Some(f))) = table.get(&store, 0) else {
+        panic!("slot 0 holds $bump")
+    };
+    assert_eq!(
+        f.typed::<(), i64>(&store)
+            .unwrap()
+            .call(&mut store, ())
+            .unwrap(),
+        102
+    );
     assert_eq!(table.get(&store, 1), Some(Val::FuncRef(None)));
     assert_eq!(table.get(&store, 2), None);
     expect_trap(call_slot.call(&mut store, 1), TrapCode::IndirectCallToNull);
@@ -801,7 +1019,9 @@ fn trap_kind_and_backtrace_with_names(mode: TranslationMode) {
           (func (export "unnamed_export") (unreachable)))
     "#;
     let (mut store, instance) = instantiate(&engine(mode), wat);
-    let outer = instance.get_typed_func::<i32, i32>(&store, "outer").unwrap();
+    let outer = instance
+        .get_typed_func::<i32, i32>(&store, "outer")
+        .unwrap();
     assert_eq!(outer.call(&mut store, 1).unwrap(), 2);
 
     let error = expect_trap(outer.call(&mut store, 0), TrapCode::Unreachable);
@@ -811,10 +1031,16 @@ fn trap_kind_and_backtrace_with_names(mode: TranslationMode) {
     assert_eq!(backtrace_names(&error), ["inner", "middle", "outer"]);
     let indices: Vec<u32> = trap.backtrace().iter().map(|f| f.func_index).collect();
     assert_eq!(indices, [0, 1, 2]);
-    assert!(trap.backtrace()[0].to_string().contains("inner"), "{}", trap.backtrace()[0]);
+    assert!(
+        trap.backtrace()[0].to_string().contains("inner"),
+        "{}",
+        trap.backtrace()[0]
+    );
 
     // A function without a name in the name section still has a frame, with its index.
-    let unnamed = instance.get_typed_func::<(), ()>(&store, "unnamed_export").unwrap();
+    let unnamed = instance
+        .get_typed_func::<(), ()>(&store, "unnamed_export")
+        .unwrap();
     let error = expect_trap(unnamed.call(&mut store, ()), TrapCode::Unreachable);
     let frames = error.as_trap().unwrap().backtrace();
     assert_eq!(frames.len(), 1);
@@ -840,19 +1066,44 @@ fn trap_kinds(mode: TranslationMode) {
           (func (export "call_i") (param i32) (result i32) (call_indirect (type $i) (local.get 0))))
     "#;
     let (mut store, instance) = instantiate(&engine(mode), wat);
-    let div = instance.get_typed_func::<(i32, i32), i32>(&store, "div").unwrap();
-    let rem = instance.get_typed_func::<(i32, i32), i32>(&store, "rem").unwrap();
-    let trunc = instance.get_typed_func::<f32, i32>(&store, "trunc").unwrap();
+    let div = instance
+        .get_typed_func::<(i32, i32), i32>(&store, "div")
+        .unwrap();
+    let rem = instance
+        .get_typed_func::<(i32, i32), i32>(&store, "rem")
+        .unwrap();
+    let trunc = instance
+        .get_typed_func::<f32, i32>(&store, "trunc")
+        .unwrap();
     let load = instance.get_typed_func::<i32, i64>(&store, "load").unwrap();
-    let call_v = instance.get_typed_func::<i32, ()>(&store, "call_v").unwrap();
-    let call_i = instance.get_typed_func::<i32, i32>(&store, "call_i").unwrap();
+    let call_v = instance
+        .get_typed_func::<i32, ()>(&store, "call_v")
+        .unwrap();
+    let call_i = instance
+        .get_typed_func::<i32, i32>(&store, "call_i")
+        .unwrap();
 
-    expect_trap(div.call(&mut store, (1, 0)), TrapCode::IntegerDivisionByZero);
-    expect_trap(div.call(&mut store, (i32::MIN, -1)), TrapCode::IntegerOverflow);
-    expect_trap(rem.call(&mut store, (1, 0)), TrapCode::IntegerDivisionByZero);
-    expect_trap(trunc.call(&mut store, f32::NAN), TrapCode::BadConversionToInteger);
+    expect_trap(
+        div.call(&mut store, (1, 0)),
+        TrapCode::IntegerDivisionByZero,
+    );
+    expect_trap(
+        div.call(&mut store, (i32::MIN, -1)),
+        TrapCode::IntegerOverflow,
+    );
+    expect_trap(
+        rem.call(&mut store, (1, 0)),
+        TrapCode::IntegerDivisionByZero,
+    );
+    expect_trap(
+        trunc.call(&mut store, f32::NAN),
+        TrapCode::BadConversionToInteger,
+    );
     expect_trap(trunc.call(&mut store, 3e9), TrapCode::IntegerOverflow);
-    expect_trap(load.call(&mut store, 65536 - 4), TrapCode::MemoryOutOfBounds);
+    expect_trap(
+        load.call(&mut store, 65536 - 4),
+        TrapCode::MemoryOutOfBounds,
+    );
     expect_trap(load.call(&mut store, -1), TrapCode::MemoryOutOfBounds);
     expect_trap(call_v.call(&mut store, 1), TrapCode::IndirectCallToNull);
     expect_trap(call_v.call(&mut store, 2), TrapCode::TableOutOfBounds);
@@ -874,18 +1125,42 @@ fn trap_in_start_function(mode: TranslationMode) {
     );
     let mut linker = Linker::new(&engine);
     linker
-        .func_wrap("host", "hit", |mut caller: Caller<'_, u32>| *caller.data_mut() += 1)
+        .func_wrap("host", "hit", |mut caller: Caller<'_, u32>| {
+            *caller.data_mut() += 1
+        })
         .unwrap();
     let mut store = Store::new(&engine, 0);
-    let error = expect_trap(linker.instantiate(&mut store, &module), TrapCode::Unreachable);
+    let error = expect_trap(
+        linker.instantiate(&mut store, &module),
+        TrapCode::Unreachable,
+    );
     assert_eq!(backtrace_names(&error), ["start"]);
     assert_eq!(*store.data(), 1);
+}
+
+#[test]
+fn bad_modules_are_errors() {
+    let engine = engine(TranslationMode::Lazy);
+    assert!(
+        mica::Module::new(&engine, "(module (func (result i32)))").is_err(),
+        "invalid"
+    );
+    assert!(
+        mica::Module::new(&engine, "(module (func").is_err(),
+        "unparsable text"
+    );
+    assert!(
+        mica::Module::new(&engine, b"\0asm\x02\0\0\0").is_err(),
+        "bad version"
+    );
 }
 
 #[test]
 fn engine_is_shared_by_clones() {
     let engine = Engine::default();
     let (mut store, instance) = instantiate(&engine.clone(), VALUES);
-    let id = instance.get_typed_func::<i32, i32>(&store, "id_i32").unwrap();
+    let id = instance
+        .get_typed_func::<i32, i32>(&store, "id_i32")
+        .unwrap();
     assert_eq!(id.call(&mut store, 3).unwrap(), 3);
 }
