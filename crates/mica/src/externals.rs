@@ -54,6 +54,16 @@ impl Memory {
         &mut self.entity_mut(&mut store.into().0.inner).data
     }
 
+    /// The memory's contents and the store's host data, borrowed together: what a host function
+    /// needs to move bytes between guest memory and its own state without copying them.
+    pub fn data_and_store_mut<'a, T: 'a>(
+        &self,
+        store: impl Into<StoreContextMut<'a, T>>,
+    ) -> (&'a mut [u8], &'a mut T) {
+        let (inner, data) = store.into().0.inner_and_data_mut();
+        (&mut self.entity_mut(inner).data, data)
+    }
+
     /// The size in pages.
     pub fn size(&self, store: impl AsContext) -> u64 {
         self.entity(store.as_context()).pages()

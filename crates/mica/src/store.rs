@@ -151,6 +151,11 @@ impl<T> Store<T> {
     pub fn into_data(self) -> T {
         self.data
     }
+
+    /// The store's entities and its host data, borrowed apart (for `Memory::data_and_store_mut`).
+    pub(crate) fn inner_and_data_mut(&mut self) -> (&mut StoreInner, &mut T) {
+        (&mut self.inner, &mut self.data)
+    }
 }
 
 impl<T: core::fmt::Debug> core::fmt::Debug for Store<T> {
