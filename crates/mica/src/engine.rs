@@ -29,6 +29,7 @@ pub struct Config {
     pub(crate) max_stack_cells: usize,
     pub(crate) max_call_depth: usize,
     pub(crate) max_memory_pages: u64,
+    pub(crate) max_native_stack: usize,
 }
 
 /// The proposals Mica implements; everything else stays off whatever is asked.
@@ -45,6 +46,7 @@ impl Default for Config {
             max_stack_cells: 1 << 20,
             max_call_depth: 100_000,
             max_memory_pages: 65536,
+            max_native_stack: 1 << 20,
         }
     }
 }
@@ -140,6 +142,15 @@ impl Config {
     /// The deepest nesting of calls; exceeding it is a stack-overflow trap.
     pub fn max_call_depth(&mut self, depth: usize) -> &mut Config {
         self.max_call_depth = depth.max(1);
+        self
+    }
+
+    /// How much native stack host→wasm re-entry may use, in bytes: each nested activation
+    /// (a host function calling back into wasm) recurses on the native stack, and going past
+    /// this is a stack-overflow trap. Keep it well below the smallest thread stack that runs
+    /// wasm.
+    pub fn max_native_stack(&mut self, bytes: usize) -> &mut Config {
+        self.max_native_stack = bytes;
         self
     }
 

@@ -15,6 +15,9 @@
 //!   add variants with an index rather than widen these.
 
 mod disasm;
+mod verify;
+
+pub(crate) use verify::verify;
 
 use crate::error::TrapCode;
 
@@ -362,24 +365,14 @@ impl Instr {
         copy.result_slot_mut().copied()
     }
 
-    /// The slot an instruction writes its single result to, if it has exactly one and nothing
-    /// else happens to it (so that the translator may redirect it to a local).
-    pub(crate) fn result_slot_mut(&mut self) -> Option<&mut Slot> {
+    /// The instruction's operands by shape, for code that treats every instruction of a shape
+    /// alike (the verifier, the translator's result redirection).
+    pub(crate) fn payload_mut(&mut self) -> Payload<'_> {
         use Instr::*;
         match self {
-            Copy(Un { dst, .. })
-            | Const32 { dst, .. }
-            | Const64 { dst, .. }
-            | Select { dst, .. }
-            | GlobalGet { dst, .. }
-            | RefIsNull(Un { dst, .. })
-            | RefFunc { dst, .. }
-            | TableGet { dst, .. }
-            | TableSize { dst, .. }
-            | MemorySize { dst } => Some(dst),
             I32Load(l) | I64Load(l) | F32Load(l) | F64Load(l) | I32Load8S(l) | I32Load8U(l)
             | I32Load16S(l) | I32Load16U(l) | I64Load8S(l) | I64Load8U(l) | I64Load16S(l)
-            | I64Load16U(l) | I64Load32S(l) | I64Load32U(l) => Some(&mut l.dst),
+            | I64Load16U(l) | I64Load32S(l) | I64Load32U(l) => Payload::Load(l),
             I32Eqz(u) | I32Clz(u) | I32Ctz(u) | I32Popcnt(u) | I32Extend8S(u)
             | I32Extend16S(u) | I64Eqz(u) | I64Clz(u) | I64Ctz(u) | I64Popcnt(u)
             | I64Extend8S(u) | I64Extend16S(u) | I64Extend32S(u) | F32Abs(u) | F32Neg(u)
@@ -393,7 +386,7 @@ impl Instr {
             | F64ConvertI64S(u) | F64ConvertI64U(u) | F64PromoteF32(u)
             | I32TruncSatF32S(u) | I32TruncSatF32U(u) | I32TruncSatF64S(u)
             | I32TruncSatF64U(u) | I64TruncSatF32S(u) | I64TruncSatF32U(u)
-            | I64TruncSatF64S(u) | I64TruncSatF64U(u) => Some(&mut u.dst),
+            | I64TruncSatF64S(u) | I64TruncSatF64U(u) => Payload::Un(u),
             I32Add(b) | I32Sub(b) | I32Mul(b) | I32DivS(b) | I32DivU(b) | I32RemS(b)
             | I32RemU(b) | I32And(b) | I32Or(b) | I32Xor(b) | I32Shl(b) | I32ShrS(b)
             | I32ShrU(b) | I32Rotl(b) | I32Rotr(b) | I32Eq(b) | I32Ne(b) | I32LtS(b)
@@ -406,7 +399,7 @@ impl Instr {
             | F32Min(b) | F32Max(b) | F32Copysign(b) | F32Eq(b) | F32Ne(b) | F32Lt(b)
             | F32Gt(b) | F32Le(b) | F32Ge(b) | F64Add(b) | F64Sub(b) | F64Mul(b)
             | F64Div(b) | F64Min(b) | F64Max(b) | F64Copysign(b) | F64Eq(b) | F64Ne(b)
-            | F64Lt(b) | F64Gt(b) | F64Le(b) | F64Ge(b) => Some(&mut b.dst),
+            | F64Lt(b) | F64Gt(b) | F64Le(b) | F64Ge(b) => Payload::Bin(b),
             I32AddImm(b) | I32SubImm(b) | I32MulImm(b) | I32AndImm(b) | I32OrImm(b)
             | I32XorImm(b) | I32ShlImm(b) | I32ShrSImm(b) | I32ShrUImm(b) | I32EqImm(b)
             | I32NeImm(b) | I32LtSImm(b) | I32LtUImm(b) | I32GtSImm(b) | I32GtUImm(b)
@@ -414,10 +407,48 @@ impl Instr {
             | I64SubImm(b) | I64MulImm(b) | I64AndImm(b) | I64OrImm(b) | I64XorImm(b)
             | I64ShlImm(b) | I64ShrSImm(b) | I64ShrUImm(b) | I64EqImm(b) | I64NeImm(b)
             | I64LtSImm(b) | I64LtUImm(b) | I64GtSImm(b) | I64GtUImm(b) | I64LeSImm(b)
-            | I64LeUImm(b) | I64GeSImm(b) | I64GeUImm(b) => Some(&mut b.dst),
-            _ => None,
+            | I64LeUImm(b) | I64GeSImm(b) | I64GeUImm(b) => Payload::BinImm(b),
+            I32Store(s) | I64Store(s) | F32Store(s) | F64Store(s) | I32Store8(s) | I32Store16(s)
+            | I64Store8(s) | I64Store16(s) | I64Store32(s) => Payload::Store(s),
+            Copy(u) | RefIsNull(u) | MemoryGrow(u) => Payload::Un(u),
+            _ => Payload::Other,
+        }
+    }
+
+    /// The slot an instruction writes its single result to, if it has exactly one and nothing
+    /// else happens to it (so that the translator may redirect it to a local).
+    pub(crate) fn result_slot_mut(&mut self) -> Option<&mut Slot> {
+        match self {
+            Instr::MemoryGrow(_) => None,
+            Instr::Const32 { dst, .. }
+            | Instr::Const64 { dst, .. }
+            | Instr::Select { dst, .. }
+            | Instr::GlobalGet { dst, .. }
+            | Instr::RefFunc { dst, .. }
+            | Instr::TableGet { dst, .. }
+            | Instr::TableSize { dst, .. }
+            | Instr::MemorySize { dst } => Some(dst),
+            other => match other.payload_mut() {
+                Payload::Un(u) => Some(&mut u.dst),
+                Payload::Bin(b) => Some(&mut b.dst),
+                Payload::BinImm(b) => Some(&mut b.dst),
+                Payload::Load(l) => Some(&mut l.dst),
+                Payload::Store(_) | Payload::Other => None,
+            },
         }
     }
 }
+
+/// An instruction's operands, by shape.
+pub(crate) enum Payload<'a> {
+    Un(&'a mut Un),
+    Bin(&'a mut Bin),
+    BinImm(&'a mut BinImm),
+    Load(&'a mut Load),
+    Store(&'a mut Store),
+    /// Control, calls, variables, tables and bulk memory: operands named individually.
+    Other,
+}
+
 
 pub use disasm::disassemble;

@@ -24,6 +24,7 @@
 //!   truncates the frame stack back to where this activation of the interpreter began;
 //!   the store stays usable.
 
+mod dispatch;
 mod interp;
 mod values;
 
@@ -35,8 +36,8 @@ use crate::translate::CompiledFunc;
 use crate::value::{Cell, Val};
 use alloc::vec::Vec;
 
-/// How many host→wasm re-entries may nest: each one takes some native stack.
-const MAX_NESTED_ACTIVATIONS: u32 = 200;
+/// How many host→wasm re-entries may nest, whatever native stack they take.
+const MAX_NESTED_ACTIVATIONS: u32 = 10_000;
 
 /// A suspended caller: where to continue when the callee returns.
 #[derive(Debug, Copy, Clone)]
@@ -89,6 +90,10 @@ pub(crate) struct ExecStack {
     pub max_frames: usize,
     /// How many interpreter activations are running (host→wasm re-entry nests them).
     pub activations: u32,
+    /// The native stack address where the outermost activation began.
+    pub native_base: usize,
+    /// How much native stack nested activations may use below `native_base`.
+    pub max_native_stack: usize,
 }
 
 impl ExecStack {
@@ -100,6 +105,8 @@ impl ExecStack {
             max_cells: config.max_stack_cells,
             max_frames: config.max_call_depth,
             activations: 0,
+            native_base: 0,
+            max_native_stack: config.max_native_stack,
         }
     }
 
@@ -109,7 +116,7 @@ impl ExecStack {
             return Err(TrapCode::StackOverflow);
         }
         if end > self.cells.len() {
-            let len = end.next_power_of_two().clamp(1024, self.max_cells.max(end));
+            let len = end.next_power_of_two().max(1024).min(self.max_cells.max(end));
             self.cells.resize(len, 0);
         }
         Ok(())
@@ -157,7 +164,15 @@ pub(crate) fn call_cells<T>(store: &mut Store<T>, func: u32, cells: &mut [Cell])
         FuncEntity::Wasm { ty, .. } => {
             let (params, results) = (ty.params().len(), ty.results().len());
             let exec = &mut store.inner.exec;
-            if exec.activations >= MAX_NESTED_ACTIVATIONS {
+            // Host→wasm re-entry recurses on the native stack: bound both the nesting and the
+            // native stack it has used, measured from the outermost activation.
+            let marker = 0u8;
+            let here = core::ptr::addr_of!(marker) as usize;
+            if exec.activations == 0 {
+                exec.native_base = here;
+            } else if exec.activations >= MAX_NESTED_ACTIVATIONS
+                || exec.native_base.abs_diff(here) > exec.max_native_stack
+            {
                 return Err(Trap::new(TrapCode::StackOverflow).into());
             }
             let base = exec.top;

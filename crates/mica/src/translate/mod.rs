@@ -93,7 +93,11 @@ pub(crate) fn translate_func(
     if validator.is_some() {
         ops.finish().map_err(invalid)?;
     }
-    Ok(t.finish())
+    let mut compiled = t.finish();
+    crate::bytecode::verify(&mut compiled.code, compiled.frame_size, compiled.consts.len()).map_err(|e| {
+        Error::unsupported(alloc::format!("internal error: function {func_index} failed verification: {e}"))
+    })?;
+    Ok(compiled)
 }
 
 struct Translator<'a> {

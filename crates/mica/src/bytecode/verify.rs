@@ -1,0 +1,88 @@
+//! The bytecode verifier: the facts the interpreter's unchecked accesses rely on, checked
+//! for every translated function before it can run.
+//!
+//! The translator is built to produce only such code; this pass makes the interpreter's
+//! safety independent of the translator's correctness. It checks that
+//! - every slot an instruction names (and every run of slots it reads or writes) lies below
+//!   the frame size,
+//! - every branch target, and every `br_table` entry, lies inside the code,
+//! - execution cannot run off the end: the last instruction ends its path,
+//! - every constant-pool index is in range.
+
+use super::{Instr, Payload, Slot};
+
+/// Checks `code` against a frame of `frame_size` cells and a pool of `num_consts` constants.
+pub(crate) fn verify(code: &mut [Instr], frame_size: usize, num_consts: usize) -> Result<(), alloc::string::String> {
+    let len = code.len();
+    let Some(last) = code.last() else {
+        return Err("empty function code".into());
+    };
+    if !ends_path(last) {
+        return Err(alloc::format!("code can run past its end ({last:?})"));
+    }
+    for at in 0..len {
+        let ok = check(&mut code[at], at, len, frame_size, num_consts);
+        if !ok {
+            return Err(alloc::format!("instruction {at} ({:?}) is out of range", code[at]));
+        }
+    }
+    Ok(())
+}
+
+/// Whether execution never falls through past `instr`.
+fn ends_path(instr: &Instr) -> bool {
+    matches!(
+        instr,
+        Instr::Trap(_)
+            | Instr::Br(_)
+            | Instr::Return(_)
+            | Instr::ReturnCall { .. }
+            | Instr::ReturnCallIndirect { .. }
+    )
+}
+
+fn check(instr: &mut Instr, at: usize, len: usize, frame_size: usize, num_consts: usize) -> bool {
+    let slot = |s: Slot| (s as usize) < frame_size;
+    let run = |s: Slot, n: usize| s as usize + n <= frame_size;
+    let target = |offset: i32| {
+        let t = at as i64 + offset as i64;
+        t >= 0 && (t as usize) < len
+    };
+    match *instr {
+        Instr::Trap(_) | Instr::ElemDrop(_) | Instr::DataDrop(_) => true,
+        Instr::Br(offset) => target(offset),
+        Instr::BrIfNez { cond, offset } | Instr::BrIfEqz { cond, offset } => slot(cond) && target(offset),
+        // The entries are ordinary `Br`s, checked on their own; they must all exist.
+        Instr::BrTable { index, len: entries } => {
+            slot(index) && entries > 0 && at + 1 + entries as usize <= len
+        }
+        Instr::Return(span) => run(span.start, span.len as usize) && run(0, span.len as usize),
+        Instr::Call { args, .. } | Instr::ReturnCall { args, .. } => run(args, 0),
+        Instr::CallIndirect { index, args, .. } | Instr::ReturnCallIndirect { index, args, .. } => {
+            slot(index) && run(args, 0)
+        }
+        Instr::Const32 { dst, .. } => slot(dst),
+        Instr::Const64 { dst, index } => slot(dst) && (index as usize) < num_consts,
+        Instr::Select { dst, cond, a, b } => slot(dst) && slot(cond) && slot(a) && slot(b),
+        Instr::GlobalGet { dst, .. } | Instr::RefFunc { dst, .. } => slot(dst),
+        Instr::GlobalSet { src, .. } => slot(src),
+        Instr::TableGet { dst, index, .. } => slot(dst) && slot(index),
+        Instr::TableSet { index, value, .. } => slot(index) && slot(value),
+        Instr::TableSize { dst, .. } | Instr::MemorySize { dst } => slot(dst),
+        Instr::TableGrow { dst, args, .. } => slot(dst) && run(args, 2),
+        Instr::TableFill { args, .. }
+        | Instr::TableCopy { args, .. }
+        | Instr::TableInit { args, .. }
+        | Instr::MemoryFill { args }
+        | Instr::MemoryCopy { args }
+        | Instr::MemoryInit { args, .. } => run(args, 3),
+        _ => match instr.payload_mut() {
+            Payload::Un(u) => slot(u.dst) && slot(u.src),
+            Payload::Bin(b) => slot(b.dst) && slot(b.a) && slot(b.b),
+            Payload::BinImm(b) => slot(b.dst) && slot(b.a),
+            Payload::Load(l) => slot(l.dst) && slot(l.addr),
+            Payload::Store(s) => slot(s.addr) && slot(s.value),
+            Payload::Other => false,
+        },
+    }
+}
