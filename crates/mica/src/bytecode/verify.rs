@@ -20,10 +20,9 @@ pub(crate) fn verify(code: &mut [Instr], frame_size: usize, num_consts: usize) -
     if !ends_path(last) {
         return Err(alloc::format!("code can run past its end ({last:?})"));
     }
-    for at in 0..len {
-        let ok = check(&mut code[at], at, len, frame_size, num_consts);
-        if !ok {
-            return Err(alloc::format!("instruction {at} ({:?}) is out of range", code[at]));
+    for (at, instr) in code.iter_mut().enumerate() {
+        if !check(instr, at, len, frame_size, num_consts) {
+            return Err(alloc::format!("instruction {at} ({instr:?}) is out of range"));
         }
     }
     Ok(())

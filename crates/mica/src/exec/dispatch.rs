@@ -170,6 +170,13 @@ impl<T> Executor<'_, T> {
                 self.ip = unsafe { ip.offset_from(start) } as usize;
             }};
         }
+        macro_rules! jump {
+            ($offset:expr) => {
+                // SAFETY: branch targets are verified to be inside the code; offsets are
+                // relative to the branch instruction, which is `ip - 1`.
+                ip = unsafe { ip.offset($offset as isize - 1) }
+            };
+        }
         macro_rules! trap {
             () => {
                 |code: TrapCode| Error::from(crate::error::Trap::new(code))
@@ -192,22 +199,20 @@ impl<T> Executor<'_, T> {
             use Instr::*;
             match instr {
                 Trap(code) => return Err(trap!()(code)),
-                // SAFETY (all branches): verified targets inside the code; offsets are relative
-                // to the branch instruction, which is `ip - 1`.
-                Br(offset) => ip = unsafe { ip.offset(offset as isize - 1) },
+                Br(offset) => jump!(offset),
                 BrIfNez { cond, offset } => {
                     if r.get::<u32>(cond) != 0 {
-                        ip = unsafe { ip.offset(offset as isize - 1) };
+                        jump!(offset);
                     }
                 }
                 BrIfEqz { cond, offset } => {
                     if r.get::<u32>(cond) == 0 {
-                        ip = unsafe { ip.offset(offset as isize - 1) };
+                        jump!(offset);
                     }
                 }
                 BrTable { index, len } => {
                     let i = r.get::<u32>(index).min(len - 1);
-                    // The `len` entries follow; verified to be inside the code.
+                    // SAFETY: the `len` entries follow; verified to be inside the code.
                     ip = unsafe { ip.add(i as usize) };
                 }
                 Return(span) => {
