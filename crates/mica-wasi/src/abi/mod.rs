@@ -1,0 +1,56 @@
+//! The guest-facing side: `wasi_snapshot_preview1`'s functions as wasm sees them. Each one
+//! decodes its integer arguments and the guest structures they point to, calls the host side
+//! with Rust values, and encodes the results back into guest memory.
+//!
+//! Failures are returned to the guest as an errno, never as a trap: a pointer outside memory
+//! is `fault`, an undefined flag bit `inval`. Only `proc_exit` ends the call with an error
+//! (the [`I32Exit`](crate::I32Exit) payload), because it must unwind the guest.
+
+mod errno;
+mod fd_io;
+mod fd_meta;
+mod layout;
+mod memory;
+mod path;
+mod poll;
+mod process;
+
+use crate::WasiCtx;
+use crate::types::WasiResult;
+use memory::GuestMemory;
+use mica::{Caller, Extern, Linker};
+
+/// The import module every preview1 function lives in.
+pub const MODULE: &str = "wasi_snapshot_preview1";
+
+/// Registers every preview1 function in `linker`.
+pub fn register<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T>) -> mica::Result<()> {
+    process::register(linker, ctx)?;
+    fd_io::register(linker, ctx)?;
+    fd_meta::register(linker, ctx)?;
+    path::register(linker, ctx)?;
+    poll::register(linker, ctx)?;
+    Ok(())
+}
+
+/// How a host function finds the [`WasiCtx`] in the store's data.
+pub trait CtxAccess<T>: Fn(&mut T) -> &mut WasiCtx + Copy + Send + Sync + 'static {}
+impl<T, F: Fn(&mut T) -> &mut WasiCtx + Copy + Send + Sync + 'static> CtxAccess<T> for F {}
+
+/// Runs one WASI call with the context and the calling instance's memory (an empty one if it
+/// exports none, so every pointer is `fault`), and turns its outcome into the errno result.
+fn call<T>(
+    caller: &mut Caller<'_, T>,
+    ctx: impl CtxAccess<T>,
+    body: impl FnOnce(&mut WasiCtx, &mut GuestMemory<'_>) -> WasiResult<()>,
+) -> i32 {
+    let memory = caller.get_export("memory").and_then(Extern::into_memory);
+    let (bytes, data): (&mut [u8], &mut T) = match memory {
+        Some(memory) => memory.data_and_store_mut(caller),
+        None => (&mut [], caller.data_mut()),
+    };
+    match body(ctx(data), &mut GuestMemory::new(bytes)) {
+        Ok(()) => 0,
+        Err(errno) => errno as i32,
+    }
+}
