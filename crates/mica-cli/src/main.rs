@@ -1,6 +1,7 @@
 //! The `mica` command. Each subcommand lives in its own module; this file only dispatches.
 
 mod run;
+mod values;
 mod wast;
 
 use clap::{Parser, Subcommand};
