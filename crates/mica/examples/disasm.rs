@@ -1,6 +1,15 @@
-fn main() {
+//! Prints the bytecode of every function of a module: `cargo run --example disasm FILE`.
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path = std::env::args().nth(1).ok_or("usage: disasm FILE.wasm|FILE.wat")?;
     let engine = mica::Engine::default();
-    let text = std::fs::read_to_string(std::env::args().nth(1).unwrap()).unwrap();
-    let m = mica::Module::new(&engine, text).unwrap();
-    for i in 0..20 { if let Some(d) = m.disassemble(i) { println!("func {i}:\n{}", d.unwrap()); } }
+    let module = mica::Module::new(&engine, std::fs::read(path)?)?;
+    for index in 0.. {
+        match module.disassemble(index) {
+            Some(listing) => println!("func {index}:\n{}", listing?),
+            None if index < module.imports().len() as u32 => continue,
+            None => break,
+        }
+    }
+    Ok(())
 }

@@ -10,11 +10,10 @@ use core::fmt::Write;
 pub fn disassemble(code: &[Instr]) -> String {
     let mut out = String::new();
     for (i, instr) in code.iter().enumerate() {
-        let target = match *instr {
-            Instr::Br(o) | Instr::BrIfNez { offset: o, .. } | Instr::BrIfEqz { offset: o, .. } => {
-                format!("  -> {}", i as i64 + i64::from(o))
-            }
-            _ => String::new(),
+        let mut copy = *instr;
+        let target = match copy.branch_offset_mut() {
+            Some(o) => format!("  -> {}", i as i64 + i64::from(*o)),
+            None => String::new(),
         };
         let _ = writeln!(out, "{i:4}: {instr:?}{target}");
     }

@@ -67,6 +67,22 @@ pub struct Store {
     pub offset: u32,
 }
 
+/// A conditional branch on a comparison of two slots.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub struct BrBin {
+    pub a: Slot,
+    pub b: Slot,
+    pub offset: i32,
+}
+
+/// A conditional branch on a comparison of a slot with a constant (sign-extended for `i64`).
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub struct BrImm {
+    pub a: Slot,
+    pub imm: i32,
+    pub offset: i32,
+}
+
 /// A run of consecutive slots.
 #[derive(Debug, Copy, Clone, PartialEq, Eq)]
 pub struct Span {
@@ -86,6 +102,47 @@ pub enum Instr {
     BrIfNez { cond: Slot, offset: i32 },
     /// Jump if the `i32` in `cond` is zero.
     BrIfEqz { cond: Slot, offset: i32 },
+    /// Compare and jump if true: `i32`/`i64` comparisons fused with the branch they feed.
+    BrI32Eq(BrBin),
+    BrI32Ne(BrBin),
+    BrI32LtS(BrBin),
+    BrI32LtU(BrBin),
+    BrI32GtS(BrBin),
+    BrI32GtU(BrBin),
+    BrI32LeS(BrBin),
+    BrI32LeU(BrBin),
+    BrI32GeS(BrBin),
+    BrI32GeU(BrBin),
+    BrI32EqImm(BrImm),
+    BrI32NeImm(BrImm),
+    BrI32LtSImm(BrImm),
+    BrI32LtUImm(BrImm),
+    BrI32GtSImm(BrImm),
+    BrI32GtUImm(BrImm),
+    BrI32LeSImm(BrImm),
+    BrI32LeUImm(BrImm),
+    BrI32GeSImm(BrImm),
+    BrI32GeUImm(BrImm),
+    BrI64Eq(BrBin),
+    BrI64Ne(BrBin),
+    BrI64LtS(BrBin),
+    BrI64LtU(BrBin),
+    BrI64GtS(BrBin),
+    BrI64GtU(BrBin),
+    BrI64LeS(BrBin),
+    BrI64LeU(BrBin),
+    BrI64GeS(BrBin),
+    BrI64GeU(BrBin),
+    BrI64EqImm(BrImm),
+    BrI64NeImm(BrImm),
+    BrI64LtSImm(BrImm),
+    BrI64LtUImm(BrImm),
+    BrI64GtSImm(BrImm),
+    BrI64GtUImm(BrImm),
+    BrI64LeSImm(BrImm),
+    BrI64LeUImm(BrImm),
+    BrI64GeSImm(BrImm),
+    BrI64GeUImm(BrImm),
     /// Jump through a table: followed by `len` `Br` entries, the last being the default.
     BrTable { index: Slot, len: u32 },
     /// Copy `len` result slots starting at `start` to the frame base, then return.
@@ -351,12 +408,106 @@ const _: () = assert!(core::mem::size_of::<Instr>() <= 16);
 impl Instr {
     /// The branch offset of a jump, for patching.
     pub(crate) fn branch_offset_mut(&mut self) -> Option<&mut i32> {
+        use Instr::*;
         match self {
-            Instr::Br(offset)
-            | Instr::BrIfNez { offset, .. }
-            | Instr::BrIfEqz { offset, .. } => Some(offset),
+            Br(offset) | BrIfNez { offset, .. } | BrIfEqz { offset, .. } => Some(offset),
+            BrI32Eq(BrBin { offset, .. }) | BrI32Ne(BrBin { offset, .. }) | BrI32LtS(BrBin { offset, .. }) | BrI32LtU(BrBin { offset, .. }) | BrI32GtS(BrBin { offset, .. }) | BrI32GtU(BrBin { offset, .. }) | BrI32LeS(BrBin { offset, .. }) | BrI32LeU(BrBin { offset, .. }) | BrI32GeS(BrBin { offset, .. }) | BrI32GeU(BrBin { offset, .. }) | BrI64Eq(BrBin { offset, .. }) | BrI64Ne(BrBin { offset, .. }) | BrI64LtS(BrBin { offset, .. }) | BrI64LtU(BrBin { offset, .. }) | BrI64GtS(BrBin { offset, .. }) | BrI64GtU(BrBin { offset, .. }) | BrI64LeS(BrBin { offset, .. }) | BrI64LeU(BrBin { offset, .. }) | BrI64GeS(BrBin { offset, .. }) | BrI64GeU(BrBin { offset, .. }) => Some(offset),
+            BrI32EqImm(BrImm { offset, .. }) | BrI32NeImm(BrImm { offset, .. }) | BrI32LtSImm(BrImm { offset, .. }) | BrI32LtUImm(BrImm { offset, .. }) | BrI32GtSImm(BrImm { offset, .. }) | BrI32GtUImm(BrImm { offset, .. }) | BrI32LeSImm(BrImm { offset, .. }) | BrI32LeUImm(BrImm { offset, .. }) | BrI32GeSImm(BrImm { offset, .. }) | BrI32GeUImm(BrImm { offset, .. }) | BrI64EqImm(BrImm { offset, .. }) | BrI64NeImm(BrImm { offset, .. }) | BrI64LtSImm(BrImm { offset, .. }) | BrI64LtUImm(BrImm { offset, .. }) | BrI64GtSImm(BrImm { offset, .. }) | BrI64GtUImm(BrImm { offset, .. }) | BrI64LeSImm(BrImm { offset, .. }) | BrI64LeUImm(BrImm { offset, .. }) | BrI64GeSImm(BrImm { offset, .. }) | BrI64GeUImm(BrImm { offset, .. }) => Some(offset),
             _ => None,
         }
+    }
+
+    /// The branch "jump by `offset` if this comparison holds" (or, with `negate`, if it does
+    /// not), for an `i32`/`i64` comparison or `i32.eqz`; `None` for anything else.
+    pub(crate) fn fuse_branch(self, negate: bool, offset: i32) -> Option<Instr> {
+        use Instr::*;
+        let br = |b: Bin| BrBin { a: b.a, b: b.b, offset };
+        let imm = |b: BinImm| BrImm { a: b.a, imm: b.imm, offset };
+        Some(match (self, negate) {
+            (I32Eqz(u), false) => BrIfEqz { cond: u.src, offset },
+            (I32Eqz(u), true) => BrIfNez { cond: u.src, offset },
+            (I32Eq(b), false) => BrI32Eq(br(b)),
+            (I32Eq(b), true) => BrI32Ne(br(b)),
+            (I32EqImm(b), false) => BrI32EqImm(imm(b)),
+            (I32EqImm(b), true) => BrI32NeImm(imm(b)),
+            (I32Ne(b), false) => BrI32Ne(br(b)),
+            (I32Ne(b), true) => BrI32Eq(br(b)),
+            (I32NeImm(b), false) => BrI32NeImm(imm(b)),
+            (I32NeImm(b), true) => BrI32EqImm(imm(b)),
+            (I32LtS(b), false) => BrI32LtS(br(b)),
+            (I32LtS(b), true) => BrI32GeS(br(b)),
+            (I32LtSImm(b), false) => BrI32LtSImm(imm(b)),
+            (I32LtSImm(b), true) => BrI32GeSImm(imm(b)),
+            (I32LtU(b), false) => BrI32LtU(br(b)),
+            (I32LtU(b), true) => BrI32GeU(br(b)),
+            (I32LtUImm(b), false) => BrI32LtUImm(imm(b)),
+            (I32LtUImm(b), true) => BrI32GeUImm(imm(b)),
+            (I32GtS(b), false) => BrI32GtS(br(b)),
+            (I32GtS(b), true) => BrI32LeS(br(b)),
+            (I32GtSImm(b), false) => BrI32GtSImm(imm(b)),
+            (I32GtSImm(b), true) => BrI32LeSImm(imm(b)),
+            (I32GtU(b), false) => BrI32GtU(br(b)),
+            (I32GtU(b), true) => BrI32LeU(br(b)),
+            (I32GtUImm(b), false) => BrI32GtUImm(imm(b)),
+            (I32GtUImm(b), true) => BrI32LeUImm(imm(b)),
+            (I32LeS(b), false) => BrI32LeS(br(b)),
+            (I32LeS(b), true) => BrI32GtS(br(b)),
+            (I32LeSImm(b), false) => BrI32LeSImm(imm(b)),
+            (I32LeSImm(b), true) => BrI32GtSImm(imm(b)),
+            (I32LeU(b), false) => BrI32LeU(br(b)),
+            (I32LeU(b), true) => BrI32GtU(br(b)),
+            (I32LeUImm(b), false) => BrI32LeUImm(imm(b)),
+            (I32LeUImm(b), true) => BrI32GtUImm(imm(b)),
+            (I32GeS(b), false) => BrI32GeS(br(b)),
+            (I32GeS(b), true) => BrI32LtS(br(b)),
+            (I32GeSImm(b), false) => BrI32GeSImm(imm(b)),
+            (I32GeSImm(b), true) => BrI32LtSImm(imm(b)),
+            (I32GeU(b), false) => BrI32GeU(br(b)),
+            (I32GeU(b), true) => BrI32LtU(br(b)),
+            (I32GeUImm(b), false) => BrI32GeUImm(imm(b)),
+            (I32GeUImm(b), true) => BrI32LtUImm(imm(b)),
+            (I64Eq(b), false) => BrI64Eq(br(b)),
+            (I64Eq(b), true) => BrI64Ne(br(b)),
+            (I64EqImm(b), false) => BrI64EqImm(imm(b)),
+            (I64EqImm(b), true) => BrI64NeImm(imm(b)),
+            (I64Ne(b), false) => BrI64Ne(br(b)),
+            (I64Ne(b), true) => BrI64Eq(br(b)),
+            (I64NeImm(b), false) => BrI64NeImm(imm(b)),
+            (I64NeImm(b), true) => BrI64EqImm(imm(b)),
+            (I64LtS(b), false) => BrI64LtS(br(b)),
+            (I64LtS(b), true) => BrI64GeS(br(b)),
+            (I64LtSImm(b), false) => BrI64LtSImm(imm(b)),
+            (I64LtSImm(b), true) => BrI64GeSImm(imm(b)),
+            (I64LtU(b), false) => BrI64LtU(br(b)),
+            (I64LtU(b), true) => BrI64GeU(br(b)),
+            (I64LtUImm(b), false) => BrI64LtUImm(imm(b)),
+            (I64LtUImm(b), true) => BrI64GeUImm(imm(b)),
+            (I64GtS(b), false) => BrI64GtS(br(b)),
+            (I64GtS(b), true) => BrI64LeS(br(b)),
+            (I64GtSImm(b), false) => BrI64GtSImm(imm(b)),
+            (I64GtSImm(b), true) => BrI64LeSImm(imm(b)),
+            (I64GtU(b), false) => BrI64GtU(br(b)),
+            (I64GtU(b), true) => BrI64LeU(br(b)),
+            (I64GtUImm(b), false) => BrI64GtUImm(imm(b)),
+            (I64GtUImm(b), true) => BrI64LeUImm(imm(b)),
+            (I64LeS(b), false) => BrI64LeS(br(b)),
+            (I64LeS(b), true) => BrI64GtS(br(b)),
+            (I64LeSImm(b), false) => BrI64LeSImm(imm(b)),
+            (I64LeSImm(b), true) => BrI64GtSImm(imm(b)),
+            (I64LeU(b), false) => BrI64LeU(br(b)),
+            (I64LeU(b), true) => BrI64GtU(br(b)),
+            (I64LeUImm(b), false) => BrI64LeUImm(imm(b)),
+            (I64LeUImm(b), true) => BrI64GtUImm(imm(b)),
+            (I64GeS(b), false) => BrI64GeS(br(b)),
+            (I64GeS(b), true) => BrI64LtS(br(b)),
+            (I64GeSImm(b), false) => BrI64GeSImm(imm(b)),
+            (I64GeSImm(b), true) => BrI64LtSImm(imm(b)),
+            (I64GeU(b), false) => BrI64GeU(br(b)),
+            (I64GeU(b), true) => BrI64LtU(br(b)),
+            (I64GeUImm(b), false) => BrI64GeUImm(imm(b)),
+            (I64GeUImm(b), true) => BrI64LtUImm(imm(b)),
+            _ => return None,
+        })
     }
 
     /// The slot an instruction writes its single result to, if it is redirectable.
@@ -411,6 +562,8 @@ impl Instr {
             I32Store(s) | I64Store(s) | F32Store(s) | F64Store(s) | I32Store8(s) | I32Store16(s)
             | I64Store8(s) | I64Store16(s) | I64Store32(s) => Payload::Store(s),
             Copy(u) | RefIsNull(u) | MemoryGrow(u) => Payload::Un(u),
+            BrI32Eq(b) | BrI32Ne(b) | BrI32LtS(b) | BrI32LtU(b) | BrI32GtS(b) | BrI32GtU(b) | BrI32LeS(b) | BrI32LeU(b) | BrI32GeS(b) | BrI32GeU(b) | BrI64Eq(b) | BrI64Ne(b) | BrI64LtS(b) | BrI64LtU(b) | BrI64GtS(b) | BrI64GtU(b) | BrI64LeS(b) | BrI64LeU(b) | BrI64GeS(b) | BrI64GeU(b) => Payload::BrBin(b),
+            BrI32EqImm(b) | BrI32NeImm(b) | BrI32LtSImm(b) | BrI32LtUImm(b) | BrI32GtSImm(b) | BrI32GtUImm(b) | BrI32LeSImm(b) | BrI32LeUImm(b) | BrI32GeSImm(b) | BrI32GeUImm(b) | BrI64EqImm(b) | BrI64NeImm(b) | BrI64LtSImm(b) | BrI64LtUImm(b) | BrI64GtSImm(b) | BrI64GtUImm(b) | BrI64LeSImm(b) | BrI64LeUImm(b) | BrI64GeSImm(b) | BrI64GeUImm(b) => Payload::BrImm(b),
             _ => Payload::Other,
         }
     }
@@ -433,7 +586,7 @@ impl Instr {
                 Payload::Bin(b) => Some(&mut b.dst),
                 Payload::BinImm(b) => Some(&mut b.dst),
                 Payload::Load(l) => Some(&mut l.dst),
-                Payload::Store(_) | Payload::Other => None,
+                Payload::Store(_) | Payload::BrBin(_) | Payload::BrImm(_) | Payload::Other => None,
             },
         }
     }
@@ -446,6 +599,8 @@ pub(crate) enum Payload<'a> {
     BinImm(&'a mut BinImm),
     Load(&'a mut Load),
     Store(&'a mut Store),
+    BrBin(&'a mut BrBin),
+    BrImm(&'a mut BrImm),
     /// Control, calls, variables, tables and bulk memory: operands named individually.
     Other,
 }

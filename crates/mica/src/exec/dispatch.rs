@@ -210,6 +210,206 @@ impl<T> Executor<'_, T> {
                         jump!(offset);
                     }
                 }
+                BrI32Eq(o) => {
+                    if r.get::<u32>(o.a) == r.get::<u32>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32EqImm(o) => {
+                    if r.get::<u32>(o.a) == o.imm as i64 as u32 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32Ne(o) => {
+                    if r.get::<u32>(o.a) != r.get::<u32>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32NeImm(o) => {
+                    if r.get::<u32>(o.a) != o.imm as i64 as u32 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32LtS(o) => {
+                    if r.get::<i32>(o.a) < r.get::<i32>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32LtSImm(o) => {
+                    if r.get::<i32>(o.a) < o.imm as i64 as i32 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32LtU(o) => {
+                    if r.get::<u32>(o.a) < r.get::<u32>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32LtUImm(o) => {
+                    if r.get::<u32>(o.a) < o.imm as i64 as u32 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32GtS(o) => {
+                    if r.get::<i32>(o.a) > r.get::<i32>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32GtSImm(o) => {
+                    if r.get::<i32>(o.a) > o.imm as i64 as i32 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32GtU(o) => {
+                    if r.get::<u32>(o.a) > r.get::<u32>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32GtUImm(o) => {
+                    if r.get::<u32>(o.a) > o.imm as i64 as u32 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32LeS(o) => {
+                    if r.get::<i32>(o.a) <= r.get::<i32>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32LeSImm(o) => {
+                    if r.get::<i32>(o.a) <= o.imm as i64 as i32 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32LeU(o) => {
+                    if r.get::<u32>(o.a) <= r.get::<u32>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32LeUImm(o) => {
+                    if r.get::<u32>(o.a) <= o.imm as i64 as u32 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32GeS(o) => {
+                    if r.get::<i32>(o.a) >= r.get::<i32>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32GeSImm(o) => {
+                    if r.get::<i32>(o.a) >= o.imm as i64 as i32 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32GeU(o) => {
+                    if r.get::<u32>(o.a) >= r.get::<u32>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI32GeUImm(o) => {
+                    if r.get::<u32>(o.a) >= o.imm as i64 as u32 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64Eq(o) => {
+                    if r.get::<u64>(o.a) == r.get::<u64>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64EqImm(o) => {
+                    if r.get::<u64>(o.a) == o.imm as i64 as u64 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64Ne(o) => {
+                    if r.get::<u64>(o.a) != r.get::<u64>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64NeImm(o) => {
+                    if r.get::<u64>(o.a) != o.imm as i64 as u64 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64LtS(o) => {
+                    if r.get::<i64>(o.a) < r.get::<i64>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64LtSImm(o) => {
+                    if r.get::<i64>(o.a) < o.imm as i64 as i64 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64LtU(o) => {
+                    if r.get::<u64>(o.a) < r.get::<u64>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64LtUImm(o) => {
+                    if r.get::<u64>(o.a) < o.imm as i64 as u64 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64GtS(o) => {
+                    if r.get::<i64>(o.a) > r.get::<i64>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64GtSImm(o) => {
+                    if r.get::<i64>(o.a) > o.imm as i64 as i64 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64GtU(o) => {
+                    if r.get::<u64>(o.a) > r.get::<u64>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64GtUImm(o) => {
+                    if r.get::<u64>(o.a) > o.imm as i64 as u64 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64LeS(o) => {
+                    if r.get::<i64>(o.a) <= r.get::<i64>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64LeSImm(o) => {
+                    if r.get::<i64>(o.a) <= o.imm as i64 as i64 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64LeU(o) => {
+                    if r.get::<u64>(o.a) <= r.get::<u64>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64LeUImm(o) => {
+                    if r.get::<u64>(o.a) <= o.imm as i64 as u64 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64GeS(o) => {
+                    if r.get::<i64>(o.a) >= r.get::<i64>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64GeSImm(o) => {
+                    if r.get::<i64>(o.a) >= o.imm as i64 as i64 {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64GeU(o) => {
+                    if r.get::<u64>(o.a) >= r.get::<u64>(o.b) {
+                        jump!(o.offset);
+                    }
+                }
+                BrI64GeUImm(o) => {
+                    if r.get::<u64>(o.a) >= o.imm as i64 as u64 {
+                        jump!(o.offset);
+                    }
+                }
                 BrTable { index, len } => {
                     let i = r.get::<u32>(index).min(len - 1);
                     // SAFETY: the `len` entries follow; verified to be inside the code.

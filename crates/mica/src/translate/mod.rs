@@ -100,6 +100,26 @@ pub(crate) fn translate_func(
     Ok(compiled)
 }
 
+/// A branch condition: an `i32` in a slot, or a comparison to fuse with the branch.
+#[derive(Copy, Clone)]
+enum Condition {
+    Slot(Slot),
+    Fused(Instr),
+}
+
+impl Condition {
+    /// The branch taken when the condition holds (or, with `negate`, when it does not).
+    fn branch(self, negate: bool, offset: i32) -> Instr {
+        match self {
+            Condition::Slot(cond) if negate => Instr::BrIfEqz { cond, offset },
+            Condition::Slot(cond) => Instr::BrIfNez { cond, offset },
+            Condition::Fused(compare) => compare
+                .fuse_branch(negate, offset)
+                .expect("pop_condition only keeps fusable comparisons"),
+        }
+    }
+}
+
 struct Translator<'a> {
     env: ModuleEnv<'a>,
     stack: OperandStack,
@@ -151,6 +171,24 @@ impl<'a> Translator<'a> {
         let slot = self.stack.read_slot(pos, &mut self.out);
         self.stack.pop();
         slot
+    }
+
+    /// Pops a branch condition. A comparison computed by the instruction just emitted is
+    /// taken back, to be fused with the branch.
+    fn pop_condition(&mut self) -> Condition {
+        let pos = self.stack.len() - 1;
+        let at = self.out.len().wrapping_sub(1);
+        let fusable = self.stack.get(pos) == Operand::InSlot
+            && self.out.last_result == Some(at)
+            && self.out.code[at].result_slot() == Some(self.stack.home(pos))
+            && self.out.code[at].fuse_branch(false, 0).is_some();
+        if fusable {
+            let compare = self.out.code.pop().expect("the last instruction");
+            self.out.last_result = None;
+            self.stack.pop();
+            return Condition::Fused(compare);
+        }
+        Condition::Slot(self.pop_slot())
     }
 
     /// Pops `n` operands after putting them in their home slots; returns the first slot.
@@ -225,10 +263,10 @@ impl<'a> Translator<'a> {
     fn begin_if(&mut self, ty: wasmparser::BlockType) {
         let mut else_jump = usize::MAX;
         if self.reachable {
-            let cond = self.pop_slot();
+            let cond = self.pop_condition();
             self.stack.materialize_from(0, &mut self.out);
             else_jump = self.out.len();
-            self.out.emit(Instr::BrIfEqz { cond, offset: 0 });
+            self.out.emit(cond.branch(true, 0));
         }
         self.push_frame(FrameKind::If { else_jump }, ty);
     }
@@ -384,13 +422,13 @@ impl<'a> Translator<'a> {
     }
 
     fn translate_br_if(&mut self, depth: u32) -> Result<()> {
-        let cond = self.pop_slot();
+        let cond = self.pop_condition();
         if !self.is_return_target(depth) && self.branch_values_in_place(depth) {
-            self.emit_jump(depth, |offset| Instr::BrIfNez { cond, offset });
+            self.emit_jump(depth, |offset| cond.branch(false, offset));
             return Ok(());
         }
         let skip = self.out.len();
-        self.out.emit(Instr::BrIfEqz { cond, offset: 0 });
+        self.out.emit(cond.branch(true, 0));
         self.emit_branch(depth)?;
         self.out.label();
         self.out.patch_to_here(skip);
