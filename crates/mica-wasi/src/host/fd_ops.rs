@@ -21,6 +21,14 @@ const STREAM_FILESTAT: Filestat = Filestat {
 };
 
 impl WasiCtx {
+    /// A stream cannot seek whatever its rights say: `spipe`, as `lseek` on a pipe or tty.
+    fn refuse_stream_seek(&mut self, fd: u32) -> WasiResult<()> {
+        match self.table.entry(fd)?.desc {
+            Descriptor::Stream(_) => Err(Errno::Spipe),
+            _ => Ok(()),
+        }
+    }
+
     pub(crate) fn fd_read(&mut self, fd: u32, buf: &mut [u8]) -> WasiResult<usize> {
         match &mut self.table.get(fd, Rights::FD_READ)?.desc {
             Descriptor::Stream(s) => s.read(buf),
@@ -38,6 +46,7 @@ impl WasiCtx {
     }
 
     pub(crate) fn fd_pread(&mut self, fd: u32, buf: &mut [u8], offset: u64) -> WasiResult<usize> {
+        self.refuse_stream_seek(fd)?;
         match &mut self.table.get(fd, Rights(Rights::FD_READ.0 | Rights::FD_SEEK.0))?.desc {
             Descriptor::File(f) => f.pread(buf, offset),
             Descriptor::Stream(_) => Err(Errno::Spipe),
@@ -46,6 +55,7 @@ impl WasiCtx {
     }
 
     pub(crate) fn fd_pwrite(&mut self, fd: u32, data: &[u8], offset: u64) -> WasiResult<usize> {
+        self.refuse_stream_seek(fd)?;
         match &mut self.table.get(fd, Rights(Rights::FD_WRITE.0 | Rights::FD_SEEK.0))?.desc {
             Descriptor::File(f) => f.pwrite(data, offset),
             Descriptor::Stream(_) => Err(Errno::Spipe),
@@ -54,6 +64,7 @@ impl WasiCtx {
     }
 
     pub(crate) fn fd_seek(&mut self, fd: u32, offset: i64, whence: Whence) -> WasiResult<u64> {
+        self.refuse_stream_seek(fd)?;
         // Asking for the current position needs only the right to tell.
         let needed = if whence == Whence::Cur && offset == 0 {
             Rights::FD_TELL
@@ -68,6 +79,7 @@ impl WasiCtx {
     }
 
     pub(crate) fn fd_tell(&mut self, fd: u32) -> WasiResult<u64> {
+        self.refuse_stream_seek(fd)?;
         match &mut self.table.get(fd, Rights::FD_TELL)?.desc {
             Descriptor::File(f) => f.tell(),
             Descriptor::Stream(_) => Err(Errno::Spipe),
