@@ -147,12 +147,20 @@ impl OpenDir {
         metadata::fd_filestat(&self.dir)
     }
 
+    /// A readable descriptor on the directory itself. cap-std may hold directories as
+    /// `O_PATH` descriptors, on which `fsync` and `futimens` fail.
+    fn reopen(&self) -> WasiResult<cap_std::fs::File> {
+        let mut options = OpenOptions::new();
+        options.read(true).maybe_dir(true);
+        Ok(self.dir.open_with(".", &options)?)
+    }
+
     pub fn set_times(&self, atim: TimeChange, mtim: TimeChange) -> WasiResult<()> {
-        metadata::fd_set_times(&self.dir, atim, mtim)
+        metadata::fd_set_times(self.reopen()?, atim, mtim)
     }
 
     pub fn sync(&self) -> WasiResult<()> {
-        Ok(rustix::fs::fsync(&self.dir)?)
+        Ok(rustix::fs::fsync(self.reopen()?)?)
     }
 
     pub fn flags(&self) -> WasiResult<FdFlags> {
