@@ -1,0 +1,264 @@
+//! `mica run` end to end: exit statuses, trap reports, load and link errors, `--invoke`,
+//! `--dir`, `--env`, arguments passed verbatim, engine limits, unknown imports, the help
+//! texts, and a C program whose wasm build must print exactly what its native build prints.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn mica() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mica"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../mica-wasi/tests/programs").join(name)
+}
+
+struct Run {
+    status: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let Output { status, stdout, stderr } = mica().args(args).output().expect("mica runs");
+    let run = Run {
+        status: status.code(),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    };
+    assert!(!run.stderr.contains("panicked"), "mica panicked: {}", run.stderr);
+    assert!(run.status.is_some(), "mica died by a signal: {}", run.stderr);
+    run
+}
+
+/// Writes `text` to a fresh file in a per-test directory and returns its path.
+fn temp_file(test: &str, name: &str, text: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("mica-cli-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+const HELLO: &str = r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 5))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (call $exit (i32.const 7))))"#;
+
+#[test]
+fn proc_exit_sets_the_status_and_output_arrives() {
+    let file = temp_file("hello", "hello.wat", HELLO.as_bytes());
+    let out = run(&["run", &file]);
+    assert_eq!((out.status, out.stdout.as_str(), out.stderr.as_str()), (Some(7), "hello", ""));
+}
+
+#[test]
+fn proc_exit_in_the_start_function() {
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (func $init (call $exit (i32.const 9)))
+      (start $init)
+      (func (export "_start") unreachable))"#;
+    let file = temp_file("start-exit", "start.wat", wat.as_bytes());
+    assert_eq!(run(&["run", &file]).status, Some(9));
+}
+
+#[test]
+fn c_programs_exit_statuses() {
+    let exe = fixture("exit_code.wasm");
+    let exe = exe.to_str().unwrap();
+    assert_eq!(run(&["run", exe, "0"]).status, Some(0));
+    assert_eq!(run(&["run", exe, "5"]).status, Some(5));
+    let out = run(&["run", exe, "77", "deep"]);
+    assert_eq!((out.status, out.stdout.as_str()), (Some(77), "leaving with 77"));
+}
+
+#[test]
+fn a_trap_reports_its_reason_and_backtrace() {
+    let out = run(&["run", fixture("trap.wasm").to_str().unwrap()]);
+    assert_eq!(out.status, Some(134));
+    assert_eq!(out.stdout, "before the trap\n");
+    let mut lines = out.stderr.lines();
+    assert_eq!(lines.next(), Some("error: wasm trap: integer divide by zero"));
+    assert_eq!(lines.next(), Some("wasm backtrace:"));
+    assert!(out.stderr.contains("<main>"), "{}", out.stderr);
+}
+
+#[test]
+fn load_and_link_errors_exit_with_1() {
+    let garbage = temp_file("errors", "garbage.wasm", b"\0asm\x01\0\0\0\x01\xff");
+    let out = run(&["run", &garbage]);
+    assert_eq!(out.status, Some(1));
+    assert!(out.stderr.starts_with("error: malformed module"), "{}", out.stderr);
+
+    let invalid = temp_file("errors", "invalid.wat", b"(module (func (result i32) (i64.const 1)))");
+    let out = run(&["run", &invalid]);
+    assert_eq!(out.status, Some(1));
+    assert!(out.stderr.starts_with("error: invalid module"), "{}", out.stderr);
+
+    let unknown = temp_file("errors", "unknown.wat", br#"(module (import "env" "nope" (func)))"#);
+    let out = run(&["run", &unknown]);
+    assert_eq!(out.status, Some(1));
+    assert!(out.stderr.contains("env::nope"), "{}", out.stderr);
+
+    let out = run(&["run", "/nonexistent/module.wasm"]);
+    assert_eq!(out.status, Some(1));
+    assert!(out.stderr.starts_with("error: cannot read"), "{}", out.stderr);
+
+    let text = temp_file("errors", "bad.wat", b"(module (func $f (call $g)))");
+    assert_eq!(run(&["run", &text]).status, Some(1));
+}
+
+#[test]
+fn unknown_imports_can_be_allowed() {
+    let wat = r#"(module
+      (import "env" "missing" (func $missing (param i32) (result i32)))
+      (func (export "safe") (result i32) (i32.const 1))
+      (func (export "unsafe") (result i32) (call $missing (i32.const 0))))"#;
+    let file = temp_file("unknown-imports", "m.wat", wat.as_bytes());
+    let out = run(&["run", "--allow-unknown-imports", "--invoke", "safe", &file]);
+    assert_eq!((out.status, out.stdout.as_str()), (Some(0), "1\n"));
+    let out = run(&["run", "--allow-unknown-imports", "--invoke", "unsafe", &file]);
+    assert_eq!(out.status, Some(134));
+    assert!(out.stderr.contains("env::missing"), "{}", out.stderr);
+}
+
+#[test]
+fn invoke_parses_arguments_and_prints_results() {
+    let wat = r#"(module
+      (global $ready (mut i32) (i32.const 0))
+      (func (export "_initialize") (global.set $ready (i32.const 40)))
+      (func (export "ready") (param i32) (result i32) (i32.add (global.get $ready) (local.get 0)))
+      (func (export "ints") (param i32 i64) (result i32 i64) (local.get 0) (local.get 1))
+      (func (export "floats") (param f32 f64) (result f32 f64) (local.get 0) (local.get 1))
+      (func (export "specials") (result f32 f64 f64 f32)
+        (f32.const -0) (f64.const nan) (f64.const -inf) (f32.const 0x1p-149)))"#;
+    let file = temp_file("invoke", "m.wat", wat.as_bytes());
+    let invoke = |args: &[&str]| {
+        let mut all = vec!["run", "--invoke"];
+        all.extend_from_slice(args);
+        let out = run(&all);
+        assert_eq!(out.status, Some(0), "{}", out.stderr);
+        out.stdout
+    };
+    assert_eq!(invoke(&["ready", &file, "2"]), "42\n");
+    assert_eq!(invoke(&["ints", &file, "-5", "-9223372036854775808"]), "-5\n-9223372036854775808\n");
+    assert_eq!(invoke(&["ints", &file, "4294967295", "1"]), "-1\n1\n");
+    assert_eq!(invoke(&["floats", &file, "0.1", "0.1"]), "0.1\n0.1\n");
+    assert_eq!(invoke(&["floats", &file, "-0", "1e300"]), format!("-0\n{}\n", 1e300f64));
+    assert_eq!(invoke(&["specials", &file]), format!("-0\nNaN\n-inf\n{}\n", f32::from_bits(1)));
+    let out = run(&["run", "--invoke", "ints", &file, "x", "1"]);
+    assert_eq!(out.status, Some(1));
+    assert!(out.stderr.contains("`x`"), "{}", out.stderr);
+}
+
+#[test]
+fn guest_arguments_are_verbatim_and_environment_is_only_what_is_given() {
+    let out = run(&[
+        "run",
+        "--env",
+        "A=1",
+        "--env",
+        "EMPTY=",
+        "--env",
+        "EQ=a=b",
+        fixture("args_env.wasm").to_str().unwrap(),
+        "--dir",
+        "x",
+        "--env=Y",
+        "-h",
+        "",
+    ]);
+    assert_eq!(out.status, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "argc=6\nargv[1]=[--dir]\nargv[2]=[x]\nargv[3]=[--env=Y]\nargv[4]=[-h]\nargv[5]=[]\n\
+         env [A=1]\nenv [EMPTY=]\nenv [EQ=a=b]\nHOME=(unset)\n"
+    );
+    let out = run(&["run", "--", fixture("args_env.wasm").to_str().unwrap(), "--", "--version"]);
+    assert_eq!(out.stdout, "argc=3\nargv[1]=[--]\nargv[2]=[--version]\nHOME=(unset)\n");
+}
+
+#[test]
+fn engine_limits_from_the_command_line() {
+    let wat = r#"(module
+      (memory 1)
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func $down (export "down") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+          (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1))))))))"#;
+    let file = temp_file("limits", "m.wat", wat.as_bytes());
+    assert_eq!(run(&["run", "--invoke", "grow", &file, "3"]).stdout, "1\n");
+    assert_eq!(run(&["run", "--max-memory", "128K", "--invoke", "grow", &file, "3"]).stdout, "-1\n");
+    assert_eq!(run(&["run", "--max-memory", "256K", "--invoke", "grow", &file, "3"]).stdout, "1\n");
+    assert_eq!(run(&["run", "--invoke", "down", &file, "5000"]).stdout, "5000\n");
+    for limit in [["--max-call-depth", "100"], ["--stack-size", "4K"]] {
+        let out = run(&["run", limit[0], limit[1], "--invoke", "down", &file, "5000"]);
+        assert_eq!(out.status, Some(134), "{limit:?}");
+        assert!(out.stderr.starts_with("error: wasm trap: call stack exhausted"), "{}", out.stderr);
+    }
+    assert_eq!(run(&["run", "--max-memory", "lots", &file]).status, Some(2));
+}
+
+#[test]
+fn help_and_version() {
+    let out = run(&["--help"]);
+    assert_eq!(out.status, Some(0));
+    assert!(out.stdout.contains("run") && out.stdout.contains("wast"), "{}", out.stdout);
+    let out = run(&["run", "--help"]);
+    assert_eq!(out.status, Some(0));
+    for option in ["--invoke", "--dir", "--env", "--stack-size", "--max-memory", "--allow-unknown-imports"] {
+        assert!(out.stdout.contains(option), "{option}: {}", out.stdout);
+    }
+    assert!(out.stdout.contains("Usage: mica run [OPTIONS] FILE [ARGS]..."), "{}", out.stdout);
+    assert_eq!(run(&["wast", "--help"]).status, Some(0));
+    let out = run(&["--version"]);
+    assert_eq!(out.stdout, format!("mica {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(run(&[]).status, Some(2));
+    assert_eq!(run(&["run"]).status, Some(2));
+}
+
+/// The acceptance check: an unmodified C program (list a directory, copy a file, print
+/// floating-point results) prints the same bytes under `mica run` as built natively.
+#[test]
+fn c_program_matches_its_native_build() {
+    let source = fixture("listcopy.c");
+    let base = std::env::temp_dir().join(format!("mica-cli-native-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let (native_dir, wasm_dir) = (base.join("native"), base.join("wasm"));
+    for dir in [&native_dir, &wasm_dir] {
+        std::fs::create_dir_all(dir.join("subdir")).unwrap();
+        let input: String = (0..4000).map(|i| format!("line {i}: {}\n", i * 7919 % 1000)).collect();
+        std::fs::write(dir.join("input.txt"), input).unwrap();
+        std::fs::write(dir.join("notes.md"), "# notes\n").unwrap();
+    }
+    let native = base.join("listcopy-native");
+    let compiled = Command::new("cc")
+        .args(["-O2", "-o"])
+        .arg(&native)
+        .arg(&source)
+        .arg("-lm")
+        .status();
+    if !matches!(compiled, Ok(s) if s.success()) {
+        eprintln!("SKIPPED: no native C compiler (cc) to build {}", source.display());
+        return;
+    }
+    let expected = Command::new(&native).arg(&native_dir).output().unwrap();
+    assert!(expected.status.success());
+    let dir_arg = format!("{}::/data", wasm_dir.display());
+    let out = run(&["run", "--dir", &dir_arg, fixture("listcopy.wasm").to_str().unwrap(), "/data"]);
+    assert_eq!(out.status, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, String::from_utf8(expected.stdout).unwrap());
+    assert!(out.stdout.contains("identical: yes"));
+    assert_eq!(
+        std::fs::read(wasm_dir.join("copy.txt")).unwrap(),
+        std::fs::read(wasm_dir.join("input.txt")).unwrap()
+    );
+    let _ = std::fs::remove_dir_all(&base);
+}
