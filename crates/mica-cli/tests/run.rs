@@ -262,3 +262,21 @@ fn c_program_matches_its_native_build() {
     );
     let _ = std::fs::remove_dir_all(&base);
 }
+
+/// The bundled example, run exactly as the README's first command runs it.
+#[test]
+fn bundled_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = mica()
+        .current_dir(&root)
+        .args(["run", "--dir", "examples::/examples", "--env", "GREETING=Hello"])
+        .args(["examples/hello.wasm", "/examples", "Mica"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with(
+        "Hello, Mica!\narguments: [/examples] [Mica]\nenvironment: GREETING=Hello\n/examples holds"
+    ));
+    assert!(stdout.contains("  hello.c\n  hello.wasm\n"), "{stdout}");
+}
