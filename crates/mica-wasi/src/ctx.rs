@@ -82,7 +82,12 @@ impl WasiCtxBuilder {
 
     /// The guest's stdin, stdout and stderr are the host process's own.
     pub fn inherit_stdio(&mut self) -> &mut Self {
-        self.stdin = Some(Stream::Input { reader: Box::new(io::stdin()), host_stdin: true });
+        // A duplicate of descriptor 0, read without std's buffer: what `poll_oneoff` sees
+        // ready on the host descriptor is then exactly what `fd_read` gets.
+        self.stdin = Some(match rustix::io::dup(io::stdin()) {
+            Ok(fd) => Stream::Input { reader: Box::new(std::fs::File::from(fd)), host_stdin: true },
+            Err(_) => Stream::Input { reader: Box::new(io::empty()), host_stdin: false },
+        });
         self.stdout = Some(Stream::Output(Box::new(io::stdout())));
         self.stderr = Some(Stream::Output(Box::new(io::stderr())));
         self
