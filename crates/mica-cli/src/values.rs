@@ -6,8 +6,16 @@ use mica::{Val, ValType};
 pub fn parse_value(ty: ValType, text: &str) -> mica::Result<Val> {
     let bad = || mica::Error::new(format!("`{text}` is not a valid {ty}"));
     Ok(match ty {
-        ValType::I32 => Val::I32(text.parse::<i32>().or_else(|_| text.parse::<u32>().map(|x| x as i32)).map_err(|_| bad())?),
-        ValType::I64 => Val::I64(text.parse::<i64>().or_else(|_| text.parse::<u64>().map(|x| x as i64)).map_err(|_| bad())?),
+        ValType::I32 => Val::I32(
+            text.parse::<i32>()
+                .or_else(|_| text.parse::<u32>().map(|x| x as i32))
+                .map_err(|_| bad())?,
+        ),
+        ValType::I64 => Val::I64(
+            text.parse::<i64>()
+                .or_else(|_| text.parse::<u64>().map(|x| x as i64))
+                .map_err(|_| bad())?,
+        ),
         ValType::F32 => Val::f32(text.parse::<f32>().map_err(|_| bad())?),
         ValType::F64 => Val::f64(text.parse::<f64>().map_err(|_| bad())?),
         _ => return Err(mica::Error::new(format!("cannot pass a {ty} from the command line"))),

@@ -148,7 +148,10 @@ fn invoke_parses_arguments_and_prints_results() {
         out.stdout
     };
     assert_eq!(invoke(&["ready", &file, "2"]), "42\n");
-    assert_eq!(invoke(&["ints", &file, "-5", "-9223372036854775808"]), "-5\n-9223372036854775808\n");
+    assert_eq!(
+        invoke(&["ints", &file, "-5", "-9223372036854775808"]),
+        "-5\n-9223372036854775808\n"
+    );
     assert_eq!(invoke(&["ints", &file, "4294967295", "1"]), "-1\n1\n");
     assert_eq!(invoke(&["floats", &file, "0.1", "0.1"]), "0.1\n0.1\n");
     assert_eq!(invoke(&["floats", &file, "-0", "1e300"]), format!("-0\n{}\n", 1e300f64));
@@ -195,7 +198,10 @@ fn engine_limits_from_the_command_line() {
           (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1))))))))"#;
     let file = temp_file("limits", "m.wat", wat.as_bytes());
     assert_eq!(run(&["run", "--invoke", "grow", &file, "3"]).stdout, "1\n");
-    assert_eq!(run(&["run", "--max-memory", "128K", "--invoke", "grow", &file, "3"]).stdout, "-1\n");
+    assert_eq!(
+        run(&["run", "--max-memory", "128K", "--invoke", "grow", &file, "3"]).stdout,
+        "-1\n"
+    );
     assert_eq!(run(&["run", "--max-memory", "256K", "--invoke", "grow", &file, "3"]).stdout, "1\n");
     assert_eq!(run(&["run", "--invoke", "down", &file, "5000"]).stdout, "5000\n");
     for limit in [["--max-call-depth", "100"], ["--stack-size", "4K"]] {
@@ -213,7 +219,9 @@ fn help_and_version() {
     assert!(out.stdout.contains("run") && out.stdout.contains("wast"), "{}", out.stdout);
     let out = run(&["run", "--help"]);
     assert_eq!(out.status, Some(0));
-    for option in ["--invoke", "--dir", "--env", "--stack-size", "--max-memory", "--allow-unknown-imports"] {
+    for option in
+        ["--invoke", "--dir", "--env", "--stack-size", "--max-memory", "--allow-unknown-imports"]
+    {
         assert!(out.stdout.contains(option), "{option}: {}", out.stdout);
     }
     assert!(out.stdout.contains("Usage: mica run [OPTIONS] FILE [ARGS]..."), "{}", out.stdout);
@@ -239,12 +247,8 @@ fn c_program_matches_its_native_build() {
         std::fs::write(dir.join("notes.md"), "# notes\n").unwrap();
     }
     let native = base.join("listcopy-native");
-    let compiled = Command::new("cc")
-        .args(["-O2", "-o"])
-        .arg(&native)
-        .arg(&source)
-        .arg("-lm")
-        .status();
+    let compiled =
+        Command::new("cc").args(["-O2", "-o"]).arg(&native).arg(&source).arg("-lm").status();
     if !matches!(compiled, Ok(s) if s.success()) {
         eprintln!("SKIPPED: no native C compiler (cc) to build {}", source.display());
         return;

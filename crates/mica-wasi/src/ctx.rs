@@ -158,10 +158,6 @@ impl WasiCtxBuilder {
             };
             table.insert_at(fd, entry);
         }
-        WasiCtx {
-            args: std::mem::take(&mut self.args),
-            env: std::mem::take(&mut self.env),
-            table,
-        }
+        WasiCtx { args: std::mem::take(&mut self.args), env: std::mem::take(&mut self.env), table }
     }
 }

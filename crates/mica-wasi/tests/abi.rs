@@ -227,7 +227,10 @@ fn timestamps() {
     assert_eq!(shim.read_u64(OUT + 48), t as u64);
     assert_eq!(shim.call("fd_filestat_set_times", &[file, t - 1, t + 1, 1 | 4]), 0);
     assert_eq!(shim.call("fd_filestat_get", &[file, OUT as i64]), 0);
-    assert_eq!((shim.read_u64(OUT + 40), shim.read_u64(OUT + 48)), ((t - 1) as u64, (t + 1) as u64));
+    assert_eq!(
+        (shim.read_u64(OUT + 40), shim.read_u64(OUT + 48)),
+        ((t - 1) as u64, (t + 1) as u64)
+    );
     // path: "now" for mtime.
     let (p, len) = shim.path(600, "f");
     assert_eq!(shim.call("path_filestat_set_times", &[3, 1, p, len, 0, 0, 8]), 0);

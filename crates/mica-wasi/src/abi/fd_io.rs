@@ -8,7 +8,10 @@ use crate::WasiCtx;
 use crate::types::{WasiResult, Whence};
 use mica::{Caller, Linker};
 
-pub(super) fn register<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T>) -> mica::Result<()> {
+pub(super) fn register<T: 'static>(
+    linker: &mut Linker<T>,
+    ctx: impl CtxAccess<T>,
+) -> mica::Result<()> {
     linker.func_wrap(
         MODULE,
         "fd_read",

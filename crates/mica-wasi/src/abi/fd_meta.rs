@@ -8,7 +8,10 @@ use crate::WasiCtx;
 use crate::types::{Advice, Errno, FdFlags, Rights, WasiResult};
 use mica::{Caller, Linker};
 
-pub(super) fn register<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T>) -> mica::Result<()> {
+pub(super) fn register<T: 'static>(
+    linker: &mut Linker<T>,
+    ctx: impl CtxAccess<T>,
+) -> mica::Result<()> {
     linker.func_wrap(
         MODULE,
         "fd_advise",
@@ -16,9 +19,13 @@ pub(super) fn register<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T
             call(&mut c, ctx, |cx, _| cx.fd_advise(fd, offset, len, Advice::from_guest(advice)?))
         },
     )?;
-    linker.func_wrap(MODULE, "fd_allocate", move |mut c: Caller<'_, T>, fd: u32, offset: u64, len: u64| {
-        call(&mut c, ctx, |cx, _| cx.fd_allocate(fd, offset, len))
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "fd_allocate",
+        move |mut c: Caller<'_, T>, fd: u32, offset: u64, len: u64| {
+            call(&mut c, ctx, |cx, _| cx.fd_allocate(fd, offset, len))
+        },
+    )?;
     linker.func_wrap(MODULE, "fd_close", move |mut c: Caller<'_, T>, fd: u32| {
         call(&mut c, ctx, |cx, _| cx.fd_close(fd))
     })?;
@@ -35,28 +42,44 @@ pub(super) fn register<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T
             layout::write_fdstat(mem, out, &stat)
         })
     })?;
-    linker.func_wrap(MODULE, "fd_fdstat_set_flags", move |mut c: Caller<'_, T>, fd: u32, flags: u32| {
-        call(&mut c, ctx, |cx, _| cx.fd_fdstat_set_flags(fd, FdFlags::from_guest(flags)?))
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "fd_fdstat_set_flags",
+        move |mut c: Caller<'_, T>, fd: u32, flags: u32| {
+            call(&mut c, ctx, |cx, _| cx.fd_fdstat_set_flags(fd, FdFlags::from_guest(flags)?))
+        },
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_fdstat_set_rights",
         move |mut c: Caller<'_, T>, fd: u32, base: u64, inheriting: u64| {
             call(&mut c, ctx, |cx, _| {
-                cx.fd_fdstat_set_rights(fd, Rights::from_guest(base)?, Rights::from_guest(inheriting)?)
+                cx.fd_fdstat_set_rights(
+                    fd,
+                    Rights::from_guest(base)?,
+                    Rights::from_guest(inheriting)?,
+                )
             })
         },
     )?;
-    linker.func_wrap(MODULE, "fd_filestat_get", move |mut c: Caller<'_, T>, fd: u32, out: u32| {
-        call(&mut c, ctx, |cx, mem| {
-            mem.check(out, FILESTAT_SIZE)?;
-            let stat = cx.fd_filestat_get(fd)?;
-            layout::write_filestat(mem, out, &stat)
-        })
-    })?;
-    linker.func_wrap(MODULE, "fd_filestat_set_size", move |mut c: Caller<'_, T>, fd: u32, size: u64| {
-        call(&mut c, ctx, |cx, _| cx.fd_filestat_set_size(fd, size))
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "fd_filestat_get",
+        move |mut c: Caller<'_, T>, fd: u32, out: u32| {
+            call(&mut c, ctx, |cx, mem| {
+                mem.check(out, FILESTAT_SIZE)?;
+                let stat = cx.fd_filestat_get(fd)?;
+                layout::write_filestat(mem, out, &stat)
+            })
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "fd_filestat_set_size",
+        move |mut c: Caller<'_, T>, fd: u32, size: u64| {
+            call(&mut c, ctx, |cx, _| cx.fd_filestat_set_size(fd, size))
+        },
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_filestat_set_times",
@@ -67,14 +90,18 @@ pub(super) fn register<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T
             })
         },
     )?;
-    linker.func_wrap(MODULE, "fd_prestat_get", move |mut c: Caller<'_, T>, fd: u32, out: u32| {
-        call(&mut c, ctx, |cx, mem| {
-            mem.check(out, 8)?;
-            let len = cx.fd_prestat(fd)?.len();
-            mem.write_u32(out, 0)?; // the tag: a directory
-            mem.write_u32(out + 4, u32::try_from(len).map_err(|_| Errno::Nametoolong)?)
-        })
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "fd_prestat_get",
+        move |mut c: Caller<'_, T>, fd: u32, out: u32| {
+            call(&mut c, ctx, |cx, mem| {
+                mem.check(out, 8)?;
+                let len = cx.fd_prestat(fd)?.len();
+                mem.write_u32(out, 0)?; // the tag: a directory
+                mem.write_u32(out + 4, u32::try_from(len).map_err(|_| Errno::Nametoolong)?)
+            })
+        },
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_prestat_dir_name",

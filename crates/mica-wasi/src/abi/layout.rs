@@ -44,13 +44,16 @@ pub fn encode_dirent(entry: &DirEntry, out: &mut Vec<u8>) {
 /// and to "now" is `inval`.
 pub fn time_changes(atim: u64, mtim: u64, flags: u32) -> WasiResult<(TimeChange, TimeChange)> {
     let flags = FstFlags::from_guest(flags)?;
-    let pick = |value: u64, set: FstFlags, now: FstFlags| {
-        match (flags.contains(set), flags.contains(now)) {
+    let pick =
+        |value: u64, set: FstFlags, now: FstFlags| match (flags.contains(set), flags.contains(now))
+        {
             (true, true) => Err(Errno::Inval),
             (true, false) => Ok(TimeChange::At(value)),
             (false, true) => Ok(TimeChange::Now),
             (false, false) => Ok(TimeChange::Keep),
-        }
-    };
-    Ok((pick(atim, FstFlags::ATIM, FstFlags::ATIM_NOW)?, pick(mtim, FstFlags::MTIM, FstFlags::MTIM_NOW)?))
+        };
+    Ok((
+        pick(atim, FstFlags::ATIM, FstFlags::ATIM_NOW)?,
+        pick(mtim, FstFlags::MTIM, FstFlags::MTIM_NOW)?,
+    ))
 }

@@ -11,7 +11,10 @@ fn follows(flags: u32) -> WasiResult<bool> {
     Ok(LookupFlags::from_guest(flags)?.contains(LookupFlags::SYMLINK_FOLLOW))
 }
 
-pub(super) fn register<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T>) -> mica::Result<()> {
+pub(super) fn register<T: 'static>(
+    linker: &mut Linker<T>,
+    ctx: impl CtxAccess<T>,
+) -> mica::Result<()> {
     linker.func_wrap(
         MODULE,
         "path_open",
@@ -115,7 +118,13 @@ pub(super) fn register<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T
     linker.func_wrap(
         MODULE,
         "path_readlink",
-        move |mut c: Caller<'_, T>, fd: u32, path: u32, len: u32, buf: u32, buf_len: u32, out: u32| {
+        move |mut c: Caller<'_, T>,
+              fd: u32,
+              path: u32,
+              len: u32,
+              buf: u32,
+              buf_len: u32,
+              out: u32| {
             call(&mut c, ctx, |cx, mem| {
                 mem.check(buf, buf_len)?;
                 mem.check(out, 4)?;
@@ -129,7 +138,13 @@ pub(super) fn register<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T
     linker.func_wrap(
         MODULE,
         "path_rename",
-        move |mut c: Caller<'_, T>, fd: u32, from: u32, from_len: u32, to_fd: u32, to: u32, to_len: u32| {
+        move |mut c: Caller<'_, T>,
+              fd: u32,
+              from: u32,
+              from_len: u32,
+              to_fd: u32,
+              to: u32,
+              to_len: u32| {
             call(&mut c, ctx, |cx, mem| {
                 let from = mem.read_str(from, from_len)?;
                 cx.path_rename(fd, from, to_fd, mem.read_str(to, to_len)?)
@@ -139,7 +154,12 @@ pub(super) fn register<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T
     linker.func_wrap(
         MODULE,
         "path_symlink",
-        move |mut c: Caller<'_, T>, target: u32, target_len: u32, fd: u32, link: u32, link_len: u32| {
+        move |mut c: Caller<'_, T>,
+              target: u32,
+              target_len: u32,
+              fd: u32,
+              link: u32,
+              link_len: u32| {
             call(&mut c, ctx, |cx, mem| {
                 let target = mem.read_str(target, target_len)?;
                 cx.path_symlink(target, fd, mem.read_str(link, link_len)?)

@@ -10,7 +10,10 @@ use mica::{Caller, Linker};
 const SUBSCRIPTION_SIZE: u32 = 48;
 const EVENT_SIZE: u32 = 32;
 
-pub(super) fn register<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T>) -> mica::Result<()> {
+pub(super) fn register<T: 'static>(
+    linker: &mut Linker<T>,
+    ctx: impl CtxAccess<T>,
+) -> mica::Result<()> {
     linker.func_wrap(
         MODULE,
         "poll_oneoff",

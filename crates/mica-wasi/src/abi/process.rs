@@ -7,19 +7,30 @@ use crate::types::{ClockId, Errno, WasiResult};
 use crate::{I32Exit, WasiCtx};
 use mica::{Caller, Linker};
 
-pub(super) fn register<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T>) -> mica::Result<()> {
+pub(super) fn register<T: 'static>(
+    linker: &mut Linker<T>,
+    ctx: impl CtxAccess<T>,
+) -> mica::Result<()> {
     linker.func_wrap(MODULE, "args_get", move |mut c: Caller<'_, T>, argv: u32, buf: u32| {
         call(&mut c, ctx, |cx, mem| write_strings(mem, &cx.args, argv, buf))
     })?;
-    linker.func_wrap(MODULE, "args_sizes_get", move |mut c: Caller<'_, T>, count: u32, size: u32| {
-        call(&mut c, ctx, |cx, mem| write_sizes(mem, &cx.args, count, size))
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "args_sizes_get",
+        move |mut c: Caller<'_, T>, count: u32, size: u32| {
+            call(&mut c, ctx, |cx, mem| write_sizes(mem, &cx.args, count, size))
+        },
+    )?;
     linker.func_wrap(MODULE, "environ_get", move |mut c: Caller<'_, T>, env: u32, buf: u32| {
         call(&mut c, ctx, |cx, mem| write_strings(mem, &cx.env, env, buf))
     })?;
-    linker.func_wrap(MODULE, "environ_sizes_get", move |mut c: Caller<'_, T>, count: u32, size: u32| {
-        call(&mut c, ctx, |cx, mem| write_sizes(mem, &cx.env, count, size))
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "environ_sizes_get",
+        move |mut c: Caller<'_, T>, count: u32, size: u32| {
+            call(&mut c, ctx, |cx, mem| write_sizes(mem, &cx.env, count, size))
+        },
+    )?;
     linker.func_wrap(MODULE, "clock_res_get", move |mut c: Caller<'_, T>, id: u32, out: u32| {
         call(&mut c, ctx, |cx, mem| {
             mem.check(out, 8)?;
@@ -56,7 +67,12 @@ pub(super) fn register<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T
 }
 
 /// `count` NUL-terminated strings at `buf`, their addresses at `ptrs`.
-fn write_strings(mem: &mut GuestMemory<'_>, strings: &[Vec<u8>], ptrs: u32, buf: u32) -> WasiResult<()> {
+fn write_strings(
+    mem: &mut GuestMemory<'_>,
+    strings: &[Vec<u8>],
+    ptrs: u32,
+    buf: u32,
+) -> WasiResult<()> {
     let (mut ptr, mut at) = (ptrs, buf);
     for s in strings {
         mem.write_u32(ptr, at)?;
@@ -69,7 +85,12 @@ fn write_strings(mem: &mut GuestMemory<'_>, strings: &[Vec<u8>], ptrs: u32, buf:
     Ok(())
 }
 
-fn write_sizes(mem: &mut GuestMemory<'_>, strings: &[Vec<u8>], count: u32, size: u32) -> WasiResult<()> {
+fn write_sizes(
+    mem: &mut GuestMemory<'_>,
+    strings: &[Vec<u8>],
+    count: u32,
+    size: u32,
+) -> WasiResult<()> {
     let total: usize = strings.iter().map(|s| s.len() + 1).sum();
     mem.check(count, 4)?;
     mem.check(size, 4)?;
@@ -81,16 +102,27 @@ fn random_get(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, buf: u32, len: u32) 
     ctx.random_get(mem.slice_mut(buf, len)?)
 }
 
-fn register_sockets<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T>) -> mica::Result<()> {
-    linker.func_wrap(MODULE, "sock_accept", move |mut c: Caller<'_, T>, fd: u32, _flags: u32, _out: u32| {
-        call(&mut c, ctx, |cx, _| no_sockets(cx, fd))
-    })?;
+fn register_sockets<T: 'static>(
+    linker: &mut Linker<T>,
+    ctx: impl CtxAccess<T>,
+) -> mica::Result<()> {
+    linker.func_wrap(
+        MODULE,
+        "sock_accept",
+        move |mut c: Caller<'_, T>, fd: u32, _flags: u32, _out: u32| {
+            call(&mut c, ctx, |cx, _| no_sockets(cx, fd))
+        },
+    )?;
     linker.func_wrap(
         MODULE,
         "sock_recv",
-        move |mut c: Caller<'_, T>, fd: u32, _iovs: u32, _len: u32, _flags: u32, _n: u32, _oflags: u32| {
-            call(&mut c, ctx, |cx, _| no_sockets(cx, fd))
-        },
+        move |mut c: Caller<'_, T>,
+              fd: u32,
+              _iovs: u32,
+              _len: u32,
+              _flags: u32,
+              _n: u32,
+              _oflags: u32| { call(&mut c, ctx, |cx, _| no_sockets(cx, fd)) },
     )?;
     linker.func_wrap(
         MODULE,
@@ -99,9 +131,13 @@ fn register_sockets<T: 'static>(linker: &mut Linker<T>, ctx: impl CtxAccess<T>) 
             call(&mut c, ctx, |cx, _| no_sockets(cx, fd))
         },
     )?;
-    linker.func_wrap(MODULE, "sock_shutdown", move |mut c: Caller<'_, T>, fd: u32, _how: u32| {
-        call(&mut c, ctx, |cx, _| no_sockets(cx, fd))
-    })?;
+    linker.func_wrap(
+        MODULE,
+        "sock_shutdown",
+        move |mut c: Caller<'_, T>, fd: u32, _how: u32| {
+            call(&mut c, ctx, |cx, _| no_sockets(cx, fd))
+        },
+    )?;
     Ok(())
 }
 

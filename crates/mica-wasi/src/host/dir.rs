@@ -5,7 +5,9 @@
 
 use super::metadata::{self, TimeChange, filestat_of, filetype_of};
 use crate::types::{DirEntry, Errno, FdFlags, Filestat, Filetype, OFlags, WasiResult};
-use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt, OsMetadataExt};
+use cap_fs_ext::{
+    DirExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt, OsMetadataExt,
+};
 use cap_std::fs::{Dir, OpenOptions, OpenOptionsExt};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::DirEntryExt;
@@ -56,8 +58,7 @@ impl OpenDir {
 
     pub fn open(&self, path: &str, req: OpenRequest) -> WasiResult<Opened> {
         if req.oflags.contains(OFlags::DIRECTORY) {
-            if req.oflags.intersects(OFlags(OFlags::CREAT.0 | OFlags::EXCL.0 | OFlags::TRUNC.0))
-            {
+            if req.oflags.intersects(OFlags(OFlags::CREAT.0 | OFlags::EXCL.0 | OFlags::TRUNC.0)) {
                 return Err(Errno::Inval);
             }
             let dir = if req.follow {

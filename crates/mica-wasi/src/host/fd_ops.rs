@@ -5,7 +5,7 @@ use super::metadata::TimeChange;
 use super::table::Descriptor;
 use crate::WasiCtx;
 use crate::types::{
-    Advice, DirEntry, Errno, Fdstat, FdFlags, Filestat, Filetype, Rights, WasiResult, Whence,
+    Advice, DirEntry, Errno, FdFlags, Fdstat, Filestat, Filetype, Rights, WasiResult, Whence,
 };
 
 /// What a character stream reports as its attributes.
@@ -66,11 +66,8 @@ impl WasiCtx {
     pub(crate) fn fd_seek(&mut self, fd: u32, offset: i64, whence: Whence) -> WasiResult<u64> {
         self.refuse_stream_seek(fd)?;
         // Asking for the current position needs only the right to tell.
-        let needed = if whence == Whence::Cur && offset == 0 {
-            Rights::FD_TELL
-        } else {
-            Rights::FD_SEEK
-        };
+        let needed =
+            if whence == Whence::Cur && offset == 0 { Rights::FD_TELL } else { Rights::FD_SEEK };
         match &mut self.table.get(fd, needed)?.desc {
             Descriptor::File(f) => f.seek(offset, whence),
             Descriptor::Stream(_) => Err(Errno::Spipe),
@@ -151,7 +148,13 @@ impl WasiCtx {
         }
     }
 
-    pub(crate) fn fd_advise(&mut self, fd: u32, offset: u64, len: u64, advice: Advice) -> WasiResult<()> {
+    pub(crate) fn fd_advise(
+        &mut self,
+        fd: u32,
+        offset: u64,
+        len: u64,
+        advice: Advice,
+    ) -> WasiResult<()> {
         self.table.file(fd, Rights::FD_ADVISE)?.advise(offset, len, advice)
     }
 

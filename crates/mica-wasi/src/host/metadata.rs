@@ -22,10 +22,9 @@ impl TimeChange {
         match self {
             TimeChange::Keep => Timespec { tv_sec: 0, tv_nsec: UTIME_OMIT },
             TimeChange::Now => Timespec { tv_sec: 0, tv_nsec: UTIME_NOW },
-            TimeChange::At(ns) => Timespec {
-                tv_sec: (ns / 1_000_000_000) as i64,
-                tv_nsec: (ns % 1_000_000_000) as _,
-            },
+            TimeChange::At(ns) => {
+                Timespec { tv_sec: (ns / 1_000_000_000) as i64, tv_nsec: (ns % 1_000_000_000) as _ }
+            }
         }
     }
 

@@ -43,8 +43,7 @@ impl WasiCtx {
             oflags: args.oflags,
             fdflags: args.fdflags,
             read: args.base.intersects(Rights(Rights::FD_READ.0 | Rights::FD_READDIR.0)),
-            write: args.base.intersects(write_rights)
-                || args.fdflags.contains(FdFlags::APPEND),
+            write: args.base.intersects(write_rights) || args.fdflags.contains(FdFlags::APPEND),
         };
         let desc = match dir.open(path, request)? {
             Opened::File(file) => Descriptor::File(OpenFile::new(file)),
@@ -65,7 +64,12 @@ impl WasiCtx {
         self.table.dir(fd, Rights::PATH_UNLINK_FILE)?.unlink_file(path)
     }
 
-    pub(crate) fn path_filestat_get(&mut self, fd: u32, follow: bool, path: &str) -> WasiResult<Filestat> {
+    pub(crate) fn path_filestat_get(
+        &mut self,
+        fd: u32,
+        follow: bool,
+        path: &str,
+    ) -> WasiResult<Filestat> {
         self.table.dir(fd, Rights::PATH_FILESTAT_GET)?.path_filestat(path, follow)
     }
 
@@ -77,15 +81,29 @@ impl WasiCtx {
         atim: TimeChange,
         mtim: TimeChange,
     ) -> WasiResult<()> {
-        self.table.dir(fd, Rights::PATH_FILESTAT_SET_TIMES)?.path_set_times(path, follow, atim, mtim)
+        self.table
+            .dir(fd, Rights::PATH_FILESTAT_SET_TIMES)?
+            .path_set_times(path, follow, atim, mtim)
     }
 
-    pub(crate) fn path_rename(&mut self, fd: u32, from: &str, to_fd: u32, to: &str) -> WasiResult<()> {
+    pub(crate) fn path_rename(
+        &mut self,
+        fd: u32,
+        from: &str,
+        to_fd: u32,
+        to: &str,
+    ) -> WasiResult<()> {
         let target = self.table.dir(to_fd, Rights::PATH_RENAME_TARGET)?.handle()?;
         self.table.dir(fd, Rights::PATH_RENAME_SOURCE)?.rename(from, &target, to)
     }
 
-    pub(crate) fn path_link(&mut self, fd: u32, from: &str, to_fd: u32, to: &str) -> WasiResult<()> {
+    pub(crate) fn path_link(
+        &mut self,
+        fd: u32,
+        from: &str,
+        to_fd: u32,
+        to: &str,
+    ) -> WasiResult<()> {
         let target = self.table.dir(to_fd, Rights::PATH_LINK_TARGET)?.handle()?;
         self.table.dir(fd, Rights::PATH_LINK_SOURCE)?.hard_link(from, &target, to)
     }

@@ -15,7 +15,11 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Copy, Clone)]
 pub enum Awaited {
     /// `timeout` nanoseconds from now on clock `id`, or the moment `timeout` if `absolute`.
-    Clock { id: ClockId, timeout: u64, absolute: bool },
+    Clock {
+        id: ClockId,
+        timeout: u64,
+        absolute: bool,
+    },
     FdRead(u32),
     FdWrite(u32),
 }
@@ -59,14 +63,21 @@ impl WasiCtx {
         for sub in subs {
             let (fd, kind) = match sub.awaited {
                 Awaited::Clock { id, timeout, absolute } => {
-                    let wait = if absolute { timeout.saturating_sub(clock::now(id)) } else { timeout };
+                    let wait =
+                        if absolute { timeout.saturating_sub(clock::now(id)) } else { timeout };
                     deadlines.push((sub.userdata, Duration::from_nanos(wait)));
                     continue;
                 }
                 Awaited::FdRead(fd) => (fd, EventKind::FdRead),
                 Awaited::FdWrite(fd) => (fd, EventKind::FdWrite),
             };
-            let event = |error, nbytes| Event { userdata: sub.userdata, error, kind, nbytes, hangup: false };
+            let event = |error, nbytes| Event {
+                userdata: sub.userdata,
+                error,
+                kind,
+                nbytes,
+                hangup: false,
+            };
             match self.readiness(fd, kind) {
                 Ok(Readiness::Ready(nbytes)) => events.push(event(None, nbytes)),
                 Ok(Readiness::HostStdin) => waiting_on_stdin.push(sub.userdata),
@@ -95,7 +106,13 @@ impl WasiCtx {
         let elapsed = start.elapsed();
         for (userdata, wait) in deadlines {
             if wait <= elapsed {
-                events.push(Event { userdata, error: None, kind: EventKind::Clock, nbytes: 0, hangup: false });
+                events.push(Event {
+                    userdata,
+                    error: None,
+                    kind: EventKind::Clock,
+                    nbytes: 0,
+                    hangup: false,
+                });
             }
         }
         Ok(events)
@@ -131,7 +148,10 @@ fn wait_for_stdin(timeout: Option<Duration>) -> WasiResult<(bool, bool)> {
     match rustix::event::poll(&mut fds, timeout.as_ref()) {
         Ok(_) => {
             let revents = fds[0].revents();
-            Ok((revents.contains(PollFlags::IN), revents.intersects(PollFlags::HUP | PollFlags::ERR)))
+            Ok((
+                revents.contains(PollFlags::IN),
+                revents.intersects(PollFlags::HUP | PollFlags::ERR),
+            ))
         }
         Err(rustix::io::Errno::INTR) => Ok((false, false)),
         Err(e) => Err(e.into()),
