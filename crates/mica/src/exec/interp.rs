@@ -285,10 +285,6 @@ impl<'s, T> Executor<'s, T> {
         self.store.inner.instances[self.instance as usize].tables[table as usize] as usize
     }
 
-    pub(super) fn global_index(&self, global: u32) -> usize {
-        self.store.inner.instances[self.instance as usize].globals[global as usize] as usize
-    }
-
     pub(super) fn table_get(&mut self, dst: Slot, index: Slot, table: u32) -> Result<(), TrapCode> {
         let t = self.table_index(table);
         let i = self.get::<u32>(index) as usize;

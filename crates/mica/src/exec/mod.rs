@@ -26,6 +26,9 @@
 
 mod dispatch;
 mod interp;
+mod threaded;
+
+pub(crate) use threaded::{Op, encode};
 mod values;
 
 use crate::engine::Config;

@@ -136,7 +136,10 @@ impl Module {
         if def as usize >= self.inner.bodies.len() {
             return None;
         }
-        Some(self.inner.compiled(def).map(|code| crate::bytecode::disassemble(&code.code)))
+        Some(self.inner.compiled(def).map(|compiled| {
+            let code: alloc::vec::Vec<_> = compiled.code.iter().map(|op| op.instr).collect();
+            crate::bytecode::disassemble(&code)
+        }))
     }
 
     /// The module's name, from its name section.

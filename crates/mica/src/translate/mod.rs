@@ -34,9 +34,9 @@ impl ModuleEnv<'_> {
 }
 
 /// A translated function.
-#[derive(Debug)]
 pub(crate) struct CompiledFunc {
-    pub code: Box<[Instr]>,
+    /// The instructions, each paired with its handler.
+    pub code: Box<[crate::exec::Op]>,
     /// 64-bit constants that `Const64` instructions load.
     pub consts: Box<[Cell]>,
     pub num_params: usize,
@@ -93,11 +93,12 @@ pub(crate) fn translate_func(
     if validator.is_some() {
         ops.finish().map_err(invalid)?;
     }
-    let mut compiled = t.finish();
-    crate::bytecode::verify(&mut compiled.code, compiled.frame_size, compiled.consts.len()).map_err(|e| {
+    let (mut code, compiled) = t.finish();
+    crate::bytecode::verify(&mut code, compiled.frame_size, compiled.consts.len()).map_err(|e| {
         Error::unsupported(alloc::format!("internal error: function {func_index} failed verification: {e}"))
     })?;
-    Ok(compiled)
+    // Only verified code is ever encoded, and so only verified code can run.
+    Ok(CompiledFunc { code: crate::exec::encode(code), ..compiled })
 }
 
 /// A branch condition: an `i32` in a slot, or a comparison to fuse with the branch.
@@ -153,14 +154,16 @@ impl<'a> Translator<'a> {
         }
     }
 
-    fn finish(self) -> CompiledFunc {
-        CompiledFunc {
-            code: self.out.code.into_boxed_slice(),
+    /// The code and everything else about the function; `code` in the latter is empty.
+    fn finish(self) -> (Vec<Instr>, CompiledFunc) {
+        let compiled = CompiledFunc {
+            code: Box::new([]),
             consts: self.out.consts.into_boxed_slice(),
             num_params: self.num_params,
             num_locals: self.stack.home(0) as usize,
             frame_size: self.stack.max_slots().max(self.control_results),
-        }
+        };
+        (self.out.code, compiled)
     }
 
     // --- operands -------------------------------------------------------------------------

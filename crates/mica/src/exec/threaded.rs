@@ -1,0 +1,526 @@
+//! Threaded code: each translated instruction carries a pointer to its handler, and each
+//! handler ends by calling the next instruction's handler.
+//!
+//! In optimised builds these calls are sibling calls that the compiler turns into jumps, so
+//! the running function's state (instruction pointer, frame pointer, memory base and length)
+//! stays in registers and every handler has its own indirect jump. Builds with debug
+//! assertions (tests, Miri) do not get that guarantee, so there each handler returns the next
+//! instruction to a loop instead (`TAIL_DISPATCH`); the handlers are the same code either
+//! way. `tests/dispatch_stack.rs` runs a long loop on a small native stack to check that
+//! release builds really jump.
+//!
+//! Only instructions that need nothing but the frame, memory 0 and globals have handlers
+//! here. The rest (calls, returns, tables, bulk memory, growth) *exit* to the driver in
+//! `dispatch.rs`, which runs them on the store and re-enters.
+//!
+//! # Safety argument
+//!
+//! - `ip` points into the running function's code, which `CodeRef` keeps alive. Every branch
+//!   target, and the instruction after every instruction that does not end a path, is inside
+//!   the code: `bytecode::verify` checks this for every function before it is encoded.
+//! - Each `Op` pairs an instruction with the handler made for its variant (`encode`), so a
+//!   handler always finds its own variant.
+//! - `Regs` points at the frame base in `ExecStack::cells`; `Executor::enter` reserves
+//!   `frame_size` cells from the base, and `bytecode::verify` checks every slot is below
+//!   `frame_size`. The cells only move in the driver's slow paths, after which it re-derives
+//!   `Regs`.
+//! - `Mem` is memory 0's buffer and length, re-read by the driver after every slow path
+//!   (memory only grows there). Accesses are bounds-checked against its length first.
+//! - `FastCtx` points at the function's constants and the store's globals, re-derived by the
+//!   driver whenever they could have moved.
+
+use super::values::{self, CellValue, rounding};
+use crate::bytecode::{Bin, BinImm, Instr, Load, Slot, Store as StoreOp, Un};
+use crate::error::TrapCode;
+use crate::store::{GlobalEntity, PAGE_SIZE};
+use crate::value::{Cell, NULL_REF};
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+/// Whether handlers jump to the next handler (optimised builds) or return to a loop.
+pub(super) const TAIL_DISPATCH: bool = !cfg!(debug_assertions);
+
+/// A handler: runs the instruction at `ip` and continues with the next one.
+pub(crate) type Handler = unsafe fn(*const Op, Regs, Mem, &mut FastCtx) -> Exit;
+
+/// One encoded instruction.
+#[derive(Copy, Clone)]
+pub(crate) struct Op {
+    pub handler: Handler,
+    pub instr: Instr,
+}
+
+/// What a handler returns: in loop mode the next instruction to run; null when the handlers
+/// stopped, with the reason in `FastCtx::stop`. One pointer, so that it travels in a register
+/// and handler-to-handler calls stay sibling calls.
+#[derive(Copy, Clone)]
+#[repr(transparent)]
+pub(crate) struct Exit(pub *const Op);
+
+/// Why the handlers stopped running.
+#[derive(Copy, Clone)]
+pub(crate) enum Stop {
+    /// The instruction at this address is a slow path for the driver.
+    Slow(*const Op),
+    /// An instruction trapped.
+    Trap(TrapCode),
+}
+
+/// What the handlers reach besides the frame and memory.
+pub(crate) struct FastCtx {
+    /// Set when a handler returns a null `Exit`.
+    pub stop: Stop,
+    /// The running function's constant pool.
+    pub consts: *const Cell,
+    /// The store's globals.
+    pub globals: *mut GlobalEntity,
+    /// The running instance's global index space (store indices).
+    pub instance_globals: *const u32,
+}
+
+/// The running frame's slots.
+#[derive(Copy, Clone)]
+pub(crate) struct Regs(pub *mut Cell);
+
+impl Regs {
+    #[inline(always)]
+    fn get<V: CellValue>(self, slot: Slot) -> V {
+        // SAFETY: `slot < frame_size` (verified) and the frame's cells are reserved; see the
+        // module documentation.
+        V::from_cell(unsafe { *self.0.add(slot as usize) })
+    }
+
+    #[inline(always)]
+    fn set<V: CellValue>(self, slot: Slot, value: V) {
+        // SAFETY: as in `get`.
+        unsafe { *self.0.add(slot as usize) = value.into_cell() }
+    }
+
+    #[inline(always)]
+    fn un<A: CellValue, R: CellValue>(self, o: Un, f: impl FnOnce(A) -> R) {
+        self.set(o.dst, f(self.get(o.src)));
+    }
+
+    #[inline(always)]
+    fn bin<A: CellValue, R: CellValue>(self, o: Bin, f: impl FnOnce(A, A) -> R) {
+        self.set(o.dst, f(self.get(o.a), self.get(o.b)));
+    }
+
+    /// The immediate is sign-extended to a cell: right for both widths, since `i32`
+    /// operands read only the low 32 bits.
+    #[inline(always)]
+    fn bin_imm<A: CellValue, R: CellValue>(self, o: BinImm, f: impl FnOnce(A, A) -> R) {
+        self.set(o.dst, f(self.get(o.a), A::from_cell(o.imm as i64 as Cell)));
+    }
+
+    #[inline(always)]
+    fn try_un<A: CellValue, R: CellValue>(
+        self,
+        o: Un,
+        f: impl FnOnce(A) -> Result<R, TrapCode>,
+    ) -> Result<(), TrapCode> {
+        self.set(o.dst, f(self.get(o.src))?);
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn try_bin<A: CellValue, R: CellValue>(
+        self,
+        o: Bin,
+        f: impl FnOnce(A, A) -> Result<R, TrapCode>,
+    ) -> Result<(), TrapCode> {
+        self.set(o.dst, f(self.get(o.a), self.get(o.b))?);
+        Ok(())
+    }
+}
+
+/// Memory 0 as the handlers see it.
+#[derive(Copy, Clone)]
+pub(crate) struct Mem {
+    pub base: *mut u8,
+    pub len: usize,
+}
+
+impl Mem {
+    /// The effective address of an `N`-byte access, if it is in bounds.
+    #[inline(always)]
+    fn address<const N: usize>(self, r: Regs, addr: Slot, offset: u32) -> Result<usize, TrapCode> {
+        let ea = r.get::<u32>(addr) as u64 + offset as u64;
+        if ea + N as u64 <= self.len as u64 {
+            Ok(ea as usize)
+        } else {
+            Err(TrapCode::MemoryOutOfBounds)
+        }
+    }
+
+    #[inline(always)]
+    fn load<const N: usize, R: CellValue>(
+        self,
+        r: Regs,
+        o: Load,
+        f: impl FnOnce([u8; N]) -> R,
+    ) -> Result<(), TrapCode> {
+        let ea = self.address::<N>(r, o.addr, o.offset)?;
+        // SAFETY: `ea + N <= len` was just checked, and `base..base + len` is memory 0's
+        // buffer, live until the next slow path (see the module documentation).
+        let bytes = unsafe { self.base.add(ea).cast::<[u8; N]>().read_unaligned() };
+        r.set(o.dst, f(bytes));
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn store<const N: usize, V: CellValue>(
+        self,
+        r: Regs,
+        o: StoreOp,
+        f: impl FnOnce(V) -> [u8; N],
+    ) -> Result<(), TrapCode> {
+        let ea = self.address::<N>(r, o.addr, o.offset)?;
+        let bytes = f(r.get(o.value));
+        // SAFETY: as in `load`.
+        unsafe { self.base.add(ea).cast::<[u8; N]>().write_unaligned(bytes) };
+        Ok(())
+    }
+}
+
+/// Continues with the instruction at `$next`.
+macro_rules! next {
+    ($next:expr, $r:ident, $mem:ident, $ctx:ident) => {{
+        let next: *const Op = $next;
+        if TAIL_DISPATCH {
+            // SAFETY: `next` is an instruction of the running function (see the module
+            // documentation); its handler was made for it.
+            return unsafe { ((*next).handler)(next, $r, $mem, $ctx) };
+        }
+        return Exit(next);
+    }};
+}
+
+/// Defines one handler per arm, and `handler_for`, which maps an instruction to its handler.
+/// An arm's body runs the instruction; it may `jump!` (branch), `fail!` (trap on error) or
+/// fall through to the next instruction.
+macro_rules! handlers {
+    (($ip:ident, $r:ident, $mem:ident, $ctx:ident); $( $pat:pat => $body:block )*) => {
+        /// The handler for `instr`'s variant.
+        #[allow(unused_variables)]
+        fn handler_for(instr: &Instr) -> Handler {
+            use Instr::*;
+            match *instr {
+                $(
+                    $pat => {
+                        #[allow(unused_variables, unused_mut, unused_macros, unreachable_code)]
+                        unsafe fn handler($ip: *const Op, $r: Regs, $mem: Mem, $ctx: &mut FastCtx) -> Exit {
+                            macro_rules! jump {
+                                ($offset:expr) => {
+                                    // SAFETY: verified branch target inside the code.
+                                    next!(unsafe { $ip.offset($offset as isize) }, $r, $mem, $ctx)
+                                };
+                            }
+                            macro_rules! fail {
+                                ($e:expr) => {
+                                    if let Err(code) = $e {
+                                        $ctx.stop = Stop::Trap(code);
+                                        return Exit(core::ptr::null());
+                                    }
+                                };
+                            }
+                            // SAFETY: `ip` points at an instruction of the running function.
+                            let $pat = (unsafe { &*$ip }).instr else {
+                                // SAFETY: `encode` pairs this handler with instructions of
+                                // this variant only.
+                                unsafe { core::hint::unreachable_unchecked() }
+                            };
+                            $body
+                            // SAFETY: an instruction that falls through has a successor.
+                            next!(unsafe { $ip.add(1) }, $r, $mem, $ctx)
+                        }
+                        handler
+                    }
+                )*
+                _ => exit_slow,
+            }
+        }
+    };
+}
+
+/// The handler of every slow-path instruction: hands it to the driver.
+unsafe fn exit_slow(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx) -> Exit {
+    ctx.stop = Stop::Slow(ip);
+    Exit(core::ptr::null())
+}
+
+/// Pairs each instruction with its handler.
+pub(crate) fn encode(code: Vec<Instr>) -> Box<[Op]> {
+    code.into_iter().map(|instr| Op { handler: handler_for(&instr), instr }).collect()
+}
+
+handlers! {
+    (ip, r, mem, ctx);
+        Trap(code) => {
+            ctx.stop = Stop::Trap(code);
+            return Exit(core::ptr::null());
+        }
+        Br(offset) => { jump!(offset); }
+        BrIfNez { cond, offset } => { if r.get::<u32>(cond) != 0 { jump!(offset); } }
+        BrIfEqz { cond, offset } => { if r.get::<u32>(cond) == 0 { jump!(offset); } }
+        BrTable { index, len } => {
+            // The `len` entries follow; verified to be inside the code.
+            let i = r.get::<u32>(index).min(len - 1);
+            jump!(1 + i as isize);
+        }
+        BrI32Eq(o) => { if r.get::<u32>(o.a) == r.get::<u32>(o.b) { jump!(o.offset); } }
+        BrI32EqImm(o) => { if r.get::<u32>(o.a) == o.imm as i64 as u32 { jump!(o.offset); } }
+        BrI32Ne(o) => { if r.get::<u32>(o.a) != r.get::<u32>(o.b) { jump!(o.offset); } }
+        BrI32NeImm(o) => { if r.get::<u32>(o.a) != o.imm as i64 as u32 { jump!(o.offset); } }
+        BrI32LtS(o) => { if r.get::<i32>(o.a) < r.get::<i32>(o.b) { jump!(o.offset); } }
+        BrI32LtSImm(o) => { if r.get::<i32>(o.a) < o.imm as i64 as i32 { jump!(o.offset); } }
+        BrI32LtU(o) => { if r.get::<u32>(o.a) < r.get::<u32>(o.b) { jump!(o.offset); } }
+        BrI32LtUImm(o) => { if r.get::<u32>(o.a) < o.imm as i64 as u32 { jump!(o.offset); } }
+        BrI32GtS(o) => { if r.get::<i32>(o.a) > r.get::<i32>(o.b) { jump!(o.offset); } }
+        BrI32GtSImm(o) => { if r.get::<i32>(o.a) > o.imm as i64 as i32 { jump!(o.offset); } }
+        BrI32GtU(o) => { if r.get::<u32>(o.a) > r.get::<u32>(o.b) { jump!(o.offset); } }
+        BrI32GtUImm(o) => { if r.get::<u32>(o.a) > o.imm as i64 as u32 { jump!(o.offset); } }
+        BrI32LeS(o) => { if r.get::<i32>(o.a) <= r.get::<i32>(o.b) { jump!(o.offset); } }
+        BrI32LeSImm(o) => { if r.get::<i32>(o.a) <= o.imm as i64 as i32 { jump!(o.offset); } }
+        BrI32LeU(o) => { if r.get::<u32>(o.a) <= r.get::<u32>(o.b) { jump!(o.offset); } }
+        BrI32LeUImm(o) => { if r.get::<u32>(o.a) <= o.imm as i64 as u32 { jump!(o.offset); } }
+        BrI32GeS(o) => { if r.get::<i32>(o.a) >= r.get::<i32>(o.b) { jump!(o.offset); } }
+        BrI32GeSImm(o) => { if r.get::<i32>(o.a) >= o.imm as i64 as i32 { jump!(o.offset); } }
+        BrI32GeU(o) => { if r.get::<u32>(o.a) >= r.get::<u32>(o.b) { jump!(o.offset); } }
+        BrI32GeUImm(o) => { if r.get::<u32>(o.a) >= o.imm as i64 as u32 { jump!(o.offset); } }
+        BrI64Eq(o) => { if r.get::<u64>(o.a) == r.get::<u64>(o.b) { jump!(o.offset); } }
+        BrI64EqImm(o) => { if r.get::<u64>(o.a) == o.imm as i64 as u64 { jump!(o.offset); } }
+        BrI64Ne(o) => { if r.get::<u64>(o.a) != r.get::<u64>(o.b) { jump!(o.offset); } }
+        BrI64NeImm(o) => { if r.get::<u64>(o.a) != o.imm as i64 as u64 { jump!(o.offset); } }
+        BrI64LtS(o) => { if r.get::<i64>(o.a) < r.get::<i64>(o.b) { jump!(o.offset); } }
+        BrI64LtSImm(o) => { if r.get::<i64>(o.a) < o.imm as i64 { jump!(o.offset); } }
+        BrI64LtU(o) => { if r.get::<u64>(o.a) < r.get::<u64>(o.b) { jump!(o.offset); } }
+        BrI64LtUImm(o) => { if r.get::<u64>(o.a) < o.imm as i64 as u64 { jump!(o.offset); } }
+        BrI64GtS(o) => { if r.get::<i64>(o.a) > r.get::<i64>(o.b) { jump!(o.offset); } }
+        BrI64GtSImm(o) => { if r.get::<i64>(o.a) > o.imm as i64 { jump!(o.offset); } }
+        BrI64GtU(o) => { if r.get::<u64>(o.a) > r.get::<u64>(o.b) { jump!(o.offset); } }
+        BrI64GtUImm(o) => { if r.get::<u64>(o.a) > o.imm as i64 as u64 { jump!(o.offset); } }
+        BrI64LeS(o) => { if r.get::<i64>(o.a) <= r.get::<i64>(o.b) { jump!(o.offset); } }
+        BrI64LeSImm(o) => { if r.get::<i64>(o.a) <= o.imm as i64 { jump!(o.offset); } }
+        BrI64LeU(o) => { if r.get::<u64>(o.a) <= r.get::<u64>(o.b) { jump!(o.offset); } }
+        BrI64LeUImm(o) => { if r.get::<u64>(o.a) <= o.imm as i64 as u64 { jump!(o.offset); } }
+        BrI64GeS(o) => { if r.get::<i64>(o.a) >= r.get::<i64>(o.b) { jump!(o.offset); } }
+        BrI64GeSImm(o) => { if r.get::<i64>(o.a) >= o.imm as i64 { jump!(o.offset); } }
+        BrI64GeU(o) => { if r.get::<u64>(o.a) >= r.get::<u64>(o.b) { jump!(o.offset); } }
+        BrI64GeUImm(o) => { if r.get::<u64>(o.a) >= o.imm as i64 as u64 { jump!(o.offset); } }
+
+        Copy(o) => { r.un(o, |x: Cell| x); }
+        Const32 { dst, value } => { r.set(dst, value); }
+        // SAFETY: the constant index is verified against the pool, which `ctx` points at.
+        Const64 { dst, index } => { r.set(dst, unsafe { *ctx.consts.add(index as usize) }); }
+        Select { dst, cond, a, b } => {
+            let pick = if r.get::<u32>(cond) != 0 { a } else { b };
+            r.set(dst, r.get::<Cell>(pick));
+        }
+        GlobalGet { dst, global } => {
+            // SAFETY: `global` is a valid global index of the running instance (validation),
+            // whose entries are valid store indices; `ctx` is current (module docs).
+            let value = unsafe { (*ctx.globals.add(*ctx.instance_globals.add(global as usize) as usize)).value };
+            r.set(dst, value);
+        }
+        GlobalSet { src, global } => {
+            // SAFETY: as for `GlobalGet`.
+            unsafe { (*ctx.globals.add(*ctx.instance_globals.add(global as usize) as usize)).value = r.get::<Cell>(src) };
+        }
+        RefIsNull(o) => { r.un(o, |x: Cell| x == NULL_REF); }
+        MemorySize { dst } => { r.set(dst, (mem.len / PAGE_SIZE) as u32); }
+        I32Load(o) => { fail!(mem.load(r, o, i32::from_le_bytes)); }
+        I64Load(o) => { fail!(mem.load(r, o, i64::from_le_bytes)); }
+        F32Load(o) => { fail!(mem.load(r, o, u32::from_le_bytes)); }
+        F64Load(o) => { fail!(mem.load(r, o, u64::from_le_bytes)); }
+        I32Load8S(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as i8 as i32)); }
+        I32Load8U(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as u32)); }
+        I32Load16S(o) => { fail!(mem.load(r, o, |b| i16::from_le_bytes(b) as i32)); }
+        I32Load16U(o) => { fail!(mem.load(r, o, |b| u16::from_le_bytes(b) as u32)); }
+        I64Load8S(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as i8 as i64)); }
+        I64Load8U(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as u64)); }
+        I64Load16S(o) => { fail!(mem.load(r, o, |b| i16::from_le_bytes(b) as i64)); }
+        I64Load16U(o) => { fail!(mem.load(r, o, |b| u16::from_le_bytes(b) as u64)); }
+        I64Load32S(o) => { fail!(mem.load(r, o, |b| i32::from_le_bytes(b) as i64)); }
+        I64Load32U(o) => { fail!(mem.load(r, o, |b| u32::from_le_bytes(b) as u64)); }
+        I32Store(o) => { fail!(mem.store(r, o, u32::to_le_bytes)); }
+        I64Store(o) => { fail!(mem.store(r, o, u64::to_le_bytes)); }
+        F32Store(o) => { fail!(mem.store(r, o, u32::to_le_bytes)); }
+        F64Store(o) => { fail!(mem.store(r, o, u64::to_le_bytes)); }
+        I32Store8(o) => { fail!(mem.store(r, o, |x: u32| [x as u8])); }
+        I32Store16(o) => { fail!(mem.store(r, o, |x: u32| (x as u16).to_le_bytes())); }
+        I64Store8(o) => { fail!(mem.store(r, o, |x: u64| [x as u8])); }
+        I64Store16(o) => { fail!(mem.store(r, o, |x: u64| (x as u16).to_le_bytes())); }
+        I64Store32(o) => { fail!(mem.store(r, o, |x: u64| (x as u32).to_le_bytes())); }
+        I32Eqz(o) => { r.un(o, |x: u32| x == 0); }
+        I32Clz(o) => { r.un(o, |x: u32| x.leading_zeros()); }
+        I32Ctz(o) => { r.un(o, |x: u32| x.trailing_zeros()); }
+        I32Popcnt(o) => { r.un(o, |x: u32| x.count_ones()); }
+        I32Extend8S(o) => { r.un(o, |x: i32| x as i8 as i32); }
+        I32Extend16S(o) => { r.un(o, |x: i32| x as i16 as i32); }
+        I32Add(o) => { r.bin(o, i32::wrapping_add); }
+        I32Sub(o) => { r.bin(o, i32::wrapping_sub); }
+        I32Mul(o) => { r.bin(o, i32::wrapping_mul); }
+        I32DivS(o) => { fail!(r.try_bin(o, values::i32_div_s)); }
+        I32DivU(o) => { fail!(r.try_bin(o, values::i32_div_u)); }
+        I32RemS(o) => { fail!(r.try_bin(o, values::i32_rem_s)); }
+        I32RemU(o) => { fail!(r.try_bin(o, values::i32_rem_u)); }
+        I32And(o) => { r.bin(o, |a: u32, b| a & b); }
+        I32Or(o) => { r.bin(o, |a: u32, b| a | b); }
+        I32Xor(o) => { r.bin(o, |a: u32, b| a ^ b); }
+        I32Shl(o) => { r.bin(o, |a: u32, b| a.wrapping_shl(b)); }
+        I32ShrS(o) => { r.bin(o, |a: i32, b| a.wrapping_shr(b as u32)); }
+        I32ShrU(o) => { r.bin(o, |a: u32, b| a.wrapping_shr(b)); }
+        I32Rotl(o) => { r.bin(o, |a: u32, b| a.rotate_left(b)); }
+        I32Rotr(o) => { r.bin(o, |a: u32, b| a.rotate_right(b)); }
+        I32Eq(o) => { r.bin(o, |a: u32, b| a == b); }
+        I32Ne(o) => { r.bin(o, |a: u32, b| a != b); }
+        I32LtS(o) => { r.bin(o, |a: i32, b| a < b); }
+        I32LtU(o) => { r.bin(o, |a: u32, b| a < b); }
+        I32GtS(o) => { r.bin(o, |a: i32, b| a > b); }
+        I32GtU(o) => { r.bin(o, |a: u32, b| a > b); }
+        I32LeS(o) => { r.bin(o, |a: i32, b| a <= b); }
+        I32LeU(o) => { r.bin(o, |a: u32, b| a <= b); }
+        I32GeS(o) => { r.bin(o, |a: i32, b| a >= b); }
+        I32GeU(o) => { r.bin(o, |a: u32, b| a >= b); }
+        I32AddImm(o) => { r.bin_imm(o, i32::wrapping_add); }
+        I32SubImm(o) => { r.bin_imm(o, i32::wrapping_sub); }
+        I32MulImm(o) => { r.bin_imm(o, i32::wrapping_mul); }
+        I32AndImm(o) => { r.bin_imm(o, |a: u32, b| a & b); }
+        I32OrImm(o) => { r.bin_imm(o, |a: u32, b| a | b); }
+        I32XorImm(o) => { r.bin_imm(o, |a: u32, b| a ^ b); }
+        I32ShlImm(o) => { r.bin_imm(o, |a: u32, b| a.wrapping_shl(b)); }
+        I32ShrSImm(o) => { r.bin_imm(o, |a: i32, b| a.wrapping_shr(b as u32)); }
+        I32ShrUImm(o) => { r.bin_imm(o, |a: u32, b| a.wrapping_shr(b)); }
+        I32EqImm(o) => { r.bin_imm(o, |a: u32, b| a == b); }
+        I32NeImm(o) => { r.bin_imm(o, |a: u32, b| a != b); }
+        I32LtSImm(o) => { r.bin_imm(o, |a: i32, b| a < b); }
+        I32LtUImm(o) => { r.bin_imm(o, |a: u32, b| a < b); }
+        I32GtSImm(o) => { r.bin_imm(o, |a: i32, b| a > b); }
+        I32GtUImm(o) => { r.bin_imm(o, |a: u32, b| a > b); }
+        I32LeSImm(o) => { r.bin_imm(o, |a: i32, b| a <= b); }
+        I32LeUImm(o) => { r.bin_imm(o, |a: u32, b| a <= b); }
+        I32GeSImm(o) => { r.bin_imm(o, |a: i32, b| a >= b); }
+        I32GeUImm(o) => { r.bin_imm(o, |a: u32, b| a >= b); }
+        I64Eqz(o) => { r.un(o, |x: u64| x == 0); }
+        I64Clz(o) => { r.un(o, |x: u64| x.leading_zeros() as u64); }
+        I64Ctz(o) => { r.un(o, |x: u64| x.trailing_zeros() as u64); }
+        I64Popcnt(o) => { r.un(o, |x: u64| x.count_ones() as u64); }
+        I64Extend8S(o) => { r.un(o, |x: i64| x as i8 as i64); }
+        I64Extend16S(o) => { r.un(o, |x: i64| x as i16 as i64); }
+        I64Extend32S(o) => { r.un(o, |x: i64| x as i32 as i64); }
+        I64Add(o) => { r.bin(o, i64::wrapping_add); }
+        I64Sub(o) => { r.bin(o, i64::wrapping_sub); }
+        I64Mul(o) => { r.bin(o, i64::wrapping_mul); }
+        I64DivS(o) => { fail!(r.try_bin(o, values::i64_div_s)); }
+        I64DivU(o) => { fail!(r.try_bin(o, values::i64_div_u)); }
+        I64RemS(o) => { fail!(r.try_bin(o, values::i64_rem_s)); }
+        I64RemU(o) => { fail!(r.try_bin(o, values::i64_rem_u)); }
+        I64And(o) => { r.bin(o, |a: u64, b| a & b); }
+        I64Or(o) => { r.bin(o, |a: u64, b| a | b); }
+        I64Xor(o) => { r.bin(o, |a: u64, b| a ^ b); }
+        I64Shl(o) => { r.bin(o, |a: u64, b| a.wrapping_shl(b as u32)); }
+        I64ShrS(o) => { r.bin(o, |a: i64, b| a.wrapping_shr(b as u32)); }
+        I64ShrU(o) => { r.bin(o, |a: u64, b| a.wrapping_shr(b as u32)); }
+        I64Rotl(o) => { r.bin(o, |a: u64, b| a.rotate_left(b as u32)); }
+        I64Rotr(o) => { r.bin(o, |a: u64, b| a.rotate_right(b as u32)); }
+        I64Eq(o) => { r.bin(o, |a: u64, b| a == b); }
+        I64Ne(o) => { r.bin(o, |a: u64, b| a != b); }
+        I64LtS(o) => { r.bin(o, |a: i64, b| a < b); }
+        I64LtU(o) => { r.bin(o, |a: u64, b| a < b); }
+        I64GtS(o) => { r.bin(o, |a: i64, b| a > b); }
+        I64GtU(o) => { r.bin(o, |a: u64, b| a > b); }
+        I64LeS(o) => { r.bin(o, |a: i64, b| a <= b); }
+        I64LeU(o) => { r.bin(o, |a: u64, b| a <= b); }
+        I64GeS(o) => { r.bin(o, |a: i64, b| a >= b); }
+        I64GeU(o) => { r.bin(o, |a: u64, b| a >= b); }
+        I64AddImm(o) => { r.bin_imm(o, i64::wrapping_add); }
+        I64SubImm(o) => { r.bin_imm(o, i64::wrapping_sub); }
+        I64MulImm(o) => { r.bin_imm(o, i64::wrapping_mul); }
+        I64AndImm(o) => { r.bin_imm(o, |a: u64, b| a & b); }
+        I64OrImm(o) => { r.bin_imm(o, |a: u64, b| a | b); }
+        I64XorImm(o) => { r.bin_imm(o, |a: u64, b| a ^ b); }
+        I64ShlImm(o) => { r.bin_imm(o, |a: u64, b| a.wrapping_shl(b as u32)); }
+        I64ShrSImm(o) => { r.bin_imm(o, |a: i64, b| a.wrapping_shr(b as u32)); }
+        I64ShrUImm(o) => { r.bin_imm(o, |a: u64, b| a.wrapping_shr(b as u32)); }
+        I64EqImm(o) => { r.bin_imm(o, |a: u64, b| a == b); }
+        I64NeImm(o) => { r.bin_imm(o, |a: u64, b| a != b); }
+        I64LtSImm(o) => { r.bin_imm(o, |a: i64, b| a < b); }
+        I64LtUImm(o) => { r.bin_imm(o, |a: u64, b| a < b); }
+        I64GtSImm(o) => { r.bin_imm(o, |a: i64, b| a > b); }
+        I64GtUImm(o) => { r.bin_imm(o, |a: u64, b| a > b); }
+        I64LeSImm(o) => { r.bin_imm(o, |a: i64, b| a <= b); }
+        I64LeUImm(o) => { r.bin_imm(o, |a: u64, b| a <= b); }
+        I64GeSImm(o) => { r.bin_imm(o, |a: i64, b| a >= b); }
+        I64GeUImm(o) => { r.bin_imm(o, |a: u64, b| a >= b); }
+        F32Abs(o) => { r.un(o, values::f32_abs); }
+        F32Neg(o) => { r.un(o, values::f32_neg); }
+        F32Ceil(o) => { r.un(o, rounding::f32_ceil); }
+        F32Floor(o) => { r.un(o, rounding::f32_floor); }
+        F32Trunc(o) => { r.un(o, rounding::f32_trunc); }
+        F32Nearest(o) => { r.un(o, rounding::f32_nearest); }
+        F32Sqrt(o) => { r.un(o, rounding::f32_sqrt); }
+        F32Add(o) => { r.bin(o, |a: f32, b| a + b); }
+        F32Sub(o) => { r.bin(o, |a: f32, b| a - b); }
+        F32Mul(o) => { r.bin(o, |a: f32, b| a * b); }
+        F32Div(o) => { r.bin(o, |a: f32, b| a / b); }
+        F32Min(o) => { r.bin(o, values::f32_min); }
+        F32Max(o) => { r.bin(o, values::f32_max); }
+        F32Copysign(o) => { r.bin(o, values::f32_copysign); }
+        F32Eq(o) => { r.bin(o, |a: f32, b| a == b); }
+        F32Ne(o) => { r.bin(o, |a: f32, b| a != b); }
+        F32Lt(o) => { r.bin(o, |a: f32, b| a < b); }
+        F32Gt(o) => { r.bin(o, |a: f32, b| a > b); }
+        F32Le(o) => { r.bin(o, |a: f32, b| a <= b); }
+        F32Ge(o) => { r.bin(o, |a: f32, b| a >= b); }
+        F64Abs(o) => { r.un(o, values::f64_abs); }
+        F64Neg(o) => { r.un(o, values::f64_neg); }
+        F64Ceil(o) => { r.un(o, rounding::f64_ceil); }
+        F64Floor(o) => { r.un(o, rounding::f64_floor); }
+        F64Trunc(o) => { r.un(o, rounding::f64_trunc); }
+        F64Nearest(o) => { r.un(o, rounding::f64_nearest); }
+        F64Sqrt(o) => { r.un(o, rounding::f64_sqrt); }
+        F64Add(o) => { r.bin(o, |a: f64, b| a + b); }
+        F64Sub(o) => { r.bin(o, |a: f64, b| a - b); }
+        F64Mul(o) => { r.bin(o, |a: f64, b| a * b); }
+        F64Div(o) => { r.bin(o, |a: f64, b| a / b); }
+        F64Min(o) => { r.bin(o, values::f64_min); }
+        F64Max(o) => { r.bin(o, values::f64_max); }
+        F64Copysign(o) => { r.bin(o, values::f64_copysign); }
+        F64Eq(o) => { r.bin(o, |a: f64, b| a == b); }
+        F64Ne(o) => { r.bin(o, |a: f64, b| a != b); }
+        F64Lt(o) => { r.bin(o, |a: f64, b| a < b); }
+        F64Gt(o) => { r.bin(o, |a: f64, b| a > b); }
+        F64Le(o) => { r.bin(o, |a: f64, b| a <= b); }
+        F64Ge(o) => { r.bin(o, |a: f64, b| a >= b); }
+        I32WrapI64(o) => { r.un(o, |x: u64| x as u32); }
+        I32TruncF32S(o) => { fail!(r.try_un(o, values::i32_trunc_f32_s)); }
+        I32TruncF32U(o) => { fail!(r.try_un(o, values::i32_trunc_f32_u)); }
+        I32TruncF64S(o) => { fail!(r.try_un(o, values::i32_trunc_f64_s)); }
+        I32TruncF64U(o) => { fail!(r.try_un(o, values::i32_trunc_f64_u)); }
+        I64ExtendI32S(o) => { r.un(o, |x: i32| x as i64); }
+        I64ExtendI32U(o) => { r.un(o, |x: u32| x as u64); }
+        I64TruncF32S(o) => { fail!(r.try_un(o, values::i64_trunc_f32_s)); }
+        I64TruncF32U(o) => { fail!(r.try_un(o, values::i64_trunc_f32_u)); }
+        I64TruncF64S(o) => { fail!(r.try_un(o, values::i64_trunc_f64_s)); }
+        I64TruncF64U(o) => { fail!(r.try_un(o, values::i64_trunc_f64_u)); }
+        F32ConvertI32S(o) => { r.un(o, |x: i32| x as f32); }
+        F32ConvertI32U(o) => { r.un(o, |x: u32| x as f32); }
+        F32ConvertI64S(o) => { r.un(o, |x: i64| x as f32); }
+        F32ConvertI64U(o) => { r.un(o, |x: u64| x as f32); }
+        F32DemoteF64(o) => { r.un(o, |x: f64| x as f32); }
+        F64ConvertI32S(o) => { r.un(o, |x: i32| x as f64); }
+        F64ConvertI32U(o) => { r.un(o, |x: u32| x as f64); }
+        F64ConvertI64S(o) => { r.un(o, |x: i64| x as f64); }
+        F64ConvertI64U(o) => { r.un(o, |x: u64| x as f64); }
+        F64PromoteF32(o) => { r.un(o, |x: f32| x as f64); }
+        I32TruncSatF32S(o) => { r.un(o, |x: f32| x as i32); }
+        I32TruncSatF32U(o) => { r.un(o, |x: f32| x as u32); }
+        I32TruncSatF64S(o) => { r.un(o, |x: f64| x as i32); }
+        I32TruncSatF64U(o) => { r.un(o, |x: f64| x as u32); }
+        I64TruncSatF32S(o) => { r.un(o, |x: f32| x as i64); }
+        I64TruncSatF32U(o) => { r.un(o, |x: f32| x as u64); }
+        I64TruncSatF64S(o) => { r.un(o, |x: f64| x as i64); }
+        I64TruncSatF64U(o) => { r.un(o, |x: f64| x as u64); }
+
+}
