@@ -29,7 +29,9 @@ impl StoreId {
 
 /// A function: either a wasm function of an instance or a host function.
 pub(crate) enum FuncEntity {
-    Wasm { ty: FuncType, instance: u32, def_index: u32 },
+    /// `code` caches the translation once it exists (at instantiation in eager mode, on the
+    /// first call in lazy mode), so that calls need not look it up.
+    Wasm { ty: FuncType, instance: u32, def_index: u32, code: Option<crate::exec::CodeRef> },
     Host { ty: FuncType, host: u32 },
 }
 

@@ -27,24 +27,34 @@ impl<T> Executor<'_, T> {
     }
 
     fn fast_ctx(&mut self) -> FastCtx {
+        let compiled = self.code.get();
         let inner = &mut self.store.inner;
+        let instance = &inner.instances[self.instance as usize];
+        let (instance_globals, instance_funcs) = (instance.globals.as_ptr(), instance.funcs.as_ptr());
         FastCtx {
             stop: Stop::Trap(TrapCode::Unreachable),
-            consts: self.code.get().consts.as_ptr(),
+            consts: compiled.consts.as_ptr(),
             globals: inner.globals.as_mut_ptr(),
-            instance_globals: inner.instances[self.instance as usize].globals.as_ptr(),
+            instance_globals,
+            instance_funcs,
+            code: self.code,
+            start: compiled.code.as_ptr(),
+            base: self.base,
+            func: self.func,
+            instance: self.instance,
+            entry_depth: self.entry_depth,
+            inner,
         }
     }
 
     /// Runs until the activation's first frame returns or something traps.
     pub(super) fn execute(&mut self) -> Result<()> {
         loop {
-            let code = &self.code.get().code;
-            assert!(self.ip < code.len(), "instruction index beyond the code");
-            let start = code.as_ptr();
-            // SAFETY: `self.ip < code.len()` was just checked.
-            let mut ip = unsafe { start.add(self.ip) };
-            let (regs, mem, mut ctx) = (self.regs(), self.mem(), self.fast_ctx());
+            assert!(self.ip < self.code.get().code.len(), "instruction index beyond the code");
+            let (mut regs, mem, mut ctx) = (self.regs(), self.mem(), self.fast_ctx());
+            // SAFETY: `self.ip` is inside the code, as just checked.
+            let mut ip = unsafe { ctx.start.add(self.ip) };
+            let (base, base_regs) = (ctx.base, regs);
             loop {
                 // SAFETY: `ip` is an instruction of the running function and the pointers in
                 // `regs`, `mem` and `ctx` are current (see `threaded.rs`).
@@ -53,12 +63,20 @@ impl<T> Executor<'_, T> {
                     break;
                 }
                 ip = next.0;
+                // (Loop mode.) A call or return in a handler moves the frame; the value stack
+                // itself does not move outside slow paths.
+                // SAFETY: both bases lie in the value stack `base_regs` points into.
+                regs = Regs(unsafe { base_regs.0.offset(ctx.base as isize - base as isize) });
             }
+            // Calls and returns in the handlers may have switched the running function.
+            self.code = ctx.code;
+            self.base = ctx.base;
+            self.func = ctx.func;
             match ctx.stop {
                 Stop::Trap(code) => return Err(Trap::new(code).into()),
                 Stop::Slow(at) => {
                     // SAFETY: handlers only exit with addresses of the running function's code.
-                    let index = unsafe { at.offset_from(start) } as usize;
+                    let index = unsafe { at.offset_from(ctx.start) } as usize;
                     self.ip = index + 1;
                     // SAFETY: as above.
                     let instr = unsafe { (*at).instr };

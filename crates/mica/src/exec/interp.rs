@@ -21,14 +21,14 @@ pub(super) enum Flow {
 pub(super) struct Executor<'s, T> {
     pub(super) store: &'s mut Store<T>,
     /// The frame-stack depth when this activation began: returning to it ends the run.
-    entry_depth: usize,
+    pub(super) entry_depth: usize,
     pub(super) code: CodeRef,
     /// The index of the next instruction.
     pub(super) ip: usize,
     /// The frame base, in cells.
     pub(super) base: usize,
     pub(super) instance: u32,
-    func: u32,
+    pub(super) func: u32,
     /// The store index of the current instance's memory 0, if it has one.
     pub(super) memory: Option<u32>,
 }
@@ -94,13 +94,23 @@ impl<'s, T> Executor<'s, T> {
     /// Makes wasm function `func` (store index) the running function, with its frame at
     /// `base` and its arguments already there.
     pub(super) fn enter(&mut self, func: u32, base: usize) -> Result<()> {
-        let FuncEntity::Wasm { instance, def_index, .. } = self.store.inner.funcs[func as usize]
+        let FuncEntity::Wasm { instance, def_index, code: cached, .. } =
+            self.store.inner.funcs[func as usize]
         else {
             unreachable!("enter is only called for wasm functions");
         };
-        let module = &self.store.inner.instances[instance as usize].module;
-        let code = module.compiled(def_index)?;
-        let code_ref = CodeRef::new(code);
+        let code_ref = match cached {
+            Some(code) => code,
+            None => {
+                let module = &self.store.inner.instances[instance as usize].module;
+                let code = CodeRef::new(module.compiled(def_index)?);
+                if let FuncEntity::Wasm { code: slot, .. } = &mut self.store.inner.funcs[func as usize] {
+                    *slot = Some(code);
+                }
+                code
+            }
+        };
+        let code = code_ref.get();
         let (num_params, num_locals, frame_size) = (code.num_params, code.num_locals, code.frame_size);
         let exec = &mut self.store.inner.exec;
         exec.reserve(base + frame_size).map_err(Trap::new)?;
@@ -113,7 +123,7 @@ impl<'s, T> Executor<'s, T> {
         Ok(())
     }
 
-    fn set_instance(&mut self, instance: u32) {
+    pub(super) fn set_instance(&mut self, instance: u32) {
         self.instance = instance;
         self.memory = self.store.inner.instances[instance as usize].memories.first().copied();
     }

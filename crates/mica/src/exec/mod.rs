@@ -62,14 +62,14 @@ pub(crate) struct Frame {
 /// `Arc`, and instances live as long as the store. So a `CodeRef` taken from a function of a
 /// store is valid for as long as that store is.
 #[derive(Debug, Copy, Clone)]
-pub(crate) struct CodeRef(*const CompiledFunc);
+pub(crate) struct CodeRef(pub(crate) *const CompiledFunc);
 
 impl CodeRef {
-    fn new(code: &CompiledFunc) -> CodeRef {
+    pub(crate) fn new(code: &CompiledFunc) -> CodeRef {
         CodeRef(code)
     }
 
-    fn get<'a>(self) -> &'a CompiledFunc {
+    pub(crate) fn get<'a>(self) -> &'a CompiledFunc {
         // SAFETY: see the type's documentation: the pointee is owned by a module that the
         // store keeps alive, and it is never mutated after translation. Executors only hold
         // `CodeRef`s of the store they run in, and never outlive it.

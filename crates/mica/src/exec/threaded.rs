@@ -32,7 +32,8 @@
 use super::values::{self, CellValue, rounding};
 use crate::bytecode::{Bin, BinImm, Instr, Load, Slot, Store as StoreOp, Un};
 use crate::error::TrapCode;
-use crate::store::{GlobalEntity, PAGE_SIZE};
+use super::{CodeRef, Frame};
+use crate::store::{FuncEntity, GlobalEntity, PAGE_SIZE, StoreInner};
 use crate::value::{Cell, NULL_REF};
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -66,10 +67,24 @@ pub(crate) enum Stop {
     Trap(TrapCode),
 }
 
-/// What the handlers reach besides the frame and memory.
+/// What the handlers reach besides the frame and memory, and the running function's state.
 pub(crate) struct FastCtx {
     /// Set when a handler returns a null `Exit`.
     pub stop: Stop,
+    /// The store: calls and returns between functions of the running instance are handled
+    /// here rather than in the driver.
+    pub inner: *mut StoreInner,
+    /// The running function: its code (first instruction), frame base (in cells), store
+    /// function index, and instance.
+    pub code: CodeRef,
+    pub start: *const Op,
+    pub base: usize,
+    pub func: u32,
+    pub instance: u32,
+    /// The running instance's function index space (store indices).
+    pub instance_funcs: *const u32,
+    /// Returning to this frame-stack depth ends the activation (a driver matter).
+    pub entry_depth: usize,
     /// The running function's constant pool.
     pub consts: *const Cell,
     /// The store's globals.
@@ -243,6 +258,42 @@ macro_rules! handlers {
     };
 }
 
+impl FastCtx {
+    /// The running function's translation, if `callee` (a store function) may be entered
+    /// without the driver: a wasm function of the running instance, already translated.
+    #[inline(always)]
+    fn fast_callee(&self, callee: u32) -> Option<CodeRef> {
+        // SAFETY: `inner` is the store of the running activation (module documentation).
+        let inner = unsafe { &*self.inner };
+        match inner.funcs.get(callee as usize)? {
+            FuncEntity::Wasm { instance, code: Some(code), .. } if *instance == self.instance => {
+                Some(*code)
+            }
+            _ => None,
+        }
+    }
+
+    /// Makes `code` (store function `func`) the running function, with its frame at `base`.
+    #[inline(always)]
+    fn switch_to(&mut self, code: CodeRef, func: u32, base: usize) {
+        let compiled = code.get();
+        self.code = code;
+        self.start = compiled.code.as_ptr();
+        self.consts = compiled.consts.as_ptr();
+        self.func = func;
+        self.base = base;
+    }
+}
+
+/// Zeroes the declared locals of a frame whose parameters are in place.
+#[inline(always)]
+fn zero_locals(r: Regs, code: CodeRef) {
+    let compiled = code.get();
+    for slot in compiled.num_params..compiled.num_locals {
+        r.set(slot as Slot, 0 as Cell);
+    }
+}
+
 /// The handler of every slow-path instruction: hands it to the driver.
 unsafe fn exit_slow(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx) -> Exit {
     ctx.stop = Stop::Slow(ip);
@@ -309,6 +360,80 @@ handlers! {
         BrI64GeU(o) => { if r.get::<u64>(o.a) >= r.get::<u64>(o.b) { jump!(o.offset); } }
         BrI64GeUImm(o) => { if r.get::<u64>(o.a) >= o.imm as i64 as u64 { jump!(o.offset); } }
 
+
+        Call { func, args } => {
+            // SAFETY: `func` is a valid function index of the running instance (validation).
+            let callee = unsafe { *ctx.instance_funcs.add(func as usize) };
+            if let Some(code) = ctx.fast_callee(callee) {
+                let new_base = ctx.base + args as usize;
+                // SAFETY: `inner` is the store of the running activation.
+                let exec = unsafe { &mut (*ctx.inner).exec };
+                if exec.frames.len() < exec.max_frames
+                    && new_base + code.get().frame_size <= exec.cells.len()
+                {
+                    // SAFETY: `ip` and `start` point into the same code.
+                    let resume = unsafe { ip.offset_from(ctx.start) } as usize + 1;
+                    exec.frames.push(Frame {
+                        code: ctx.code,
+                        ip: resume,
+                        base: ctx.base,
+                        instance: ctx.instance,
+                        func: ctx.func,
+                    });
+                    // SAFETY: the callee's frame, `new_base..new_base + frame_size`, was just
+                    // checked to lie inside the value stack.
+                    let r = Regs(unsafe { r.0.add(args as usize) });
+                    zero_locals(r, code);
+                    ctx.switch_to(code, callee, new_base);
+                    next!(ctx.start, r, mem, ctx);
+                }
+            }
+            // SAFETY: exiting to the driver is always allowed.
+            return unsafe { exit_slow(ip, r, mem, ctx) };
+        }
+        ReturnCall { func, args } => {
+            // SAFETY: as for `Call`.
+            let callee = unsafe { *ctx.instance_funcs.add(func as usize) };
+            if let Some(code) = ctx.fast_callee(callee) {
+                let compiled = code.get();
+                // SAFETY: `inner` is the store of the running activation.
+                let cells = unsafe { (*ctx.inner).exec.cells.len() };
+                let params = compiled.num_params;
+                if ctx.base + compiled.frame_size <= cells && ctx.base + args as usize + params <= cells {
+                    // The arguments move down to the frame base; sources are never below
+                    // their destinations, so copying upwards is safe.
+                    for i in 0..params {
+                        r.set(i as Slot, r.get::<Cell>(args + i as Slot));
+                    }
+                    zero_locals(r, code);
+                    let base = ctx.base;
+                    ctx.switch_to(code, callee, base);
+                    next!(ctx.start, r, mem, ctx);
+                }
+            }
+            // SAFETY: exiting to the driver is always allowed.
+            return unsafe { exit_slow(ip, r, mem, ctx) };
+        }
+        Return(span) => {
+            // SAFETY: `inner` is the store of the running activation.
+            let exec = unsafe { &mut (*ctx.inner).exec };
+            if exec.frames.len() > ctx.entry_depth
+                && let Some(frame) = exec.frames.last().copied()
+                && frame.instance == ctx.instance
+            {
+                exec.frames.pop();
+                for i in 0..span.len {
+                    r.set(i, r.get::<Cell>(span.start + i));
+                }
+                // SAFETY: a caller's frame base is below its callee's, in the same stack.
+                let r = Regs(unsafe { r.0.sub(ctx.base - frame.base) });
+                ctx.switch_to(frame.code, frame.func, frame.base);
+                // SAFETY: `frame.ip` is the instruction after the caller's call.
+                next!(unsafe { ctx.start.add(frame.ip) }, r, mem, ctx);
+            }
+            // SAFETY: exiting to the driver is always allowed.
+            return unsafe { exit_slow(ip, r, mem, ctx) };
+        }
         Copy(o) => { r.un(o, |x: Cell| x); }
         Const32 { dst, value } => { r.set(dst, value); }
         // SAFETY: the constant index is verified against the pool, which `ctx` points at.
