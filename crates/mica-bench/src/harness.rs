@@ -1,0 +1,572 @@
+//! The measurement loop: every workload on both engines, interleaved sample by sample.
+
+use crate::engines::mica::Mica;
+use crate::engines::wasmi::Wasmi;
+use crate::engines::{CallShape, Entry, Mode, Outcome, Runtime};
+use crate::heap::{self, HeapUse};
+use crate::stats::{Samples, fmt_secs};
+use crate::workloads::{self, Group, WORKLOADS, Workload};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// The parts of the benchmark, each selectable with `--phase`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Compile (validate + translate, eager) and instantiate each workload's module.
+    Translate,
+    /// Run each workload.
+    Execute,
+    /// Host-to-wasm call overhead.
+    Calls,
+    /// Compile and instantiate a large generated module, eagerly and lazily.
+    Startup,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 4] = [Phase::Translate, Phase::Execute, Phase::Calls, Phase::Startup];
+
+    pub fn parse(name: &str) -> Option<Phase> {
+        Some(match name {
+            "translate" | "compile" | "instantiate" => Phase::Translate,
+            "execute" | "exec" => Phase::Execute,
+            "calls" | "call" | "call-overhead" => Phase::Calls,
+            "startup" => Phase::Startup,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Smaller sizes, one sample, no warm-up (for CI).
+    pub quick: bool,
+    /// Only workloads whose name contains one of these (all if empty).
+    pub filter: Vec<String>,
+    pub phases: Vec<Phase>,
+    /// Timed execution samples per engine.
+    pub samples: usize,
+    /// Untimed (but checked) runs per engine before the samples.
+    pub warmup: usize,
+    /// `shared/bench`.
+    pub bench_dir: PathBuf,
+    /// Functions in the generated start-up module.
+    pub large_funcs: u32,
+    /// Progress lines on stderr.
+    pub verbose: bool,
+    /// Seconds one workload's execution samples may take (both engines together); `None`
+    /// for exactly `warmup` + `samples` runs. See [`Options::plan`].
+    pub budget: Option<f64>,
+}
+
+/// How many runs follow the first (checked) run of each engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// Whether the first run is kept as a sample (else it is the first warm-up run).
+    pub probe_is_sample: bool,
+    /// More untimed runs.
+    pub warmup: usize,
+    /// More timed runs.
+    pub samples: usize,
+}
+
+impl Options {
+    pub fn new(quick: bool) -> Options {
+        Options {
+            quick,
+            filter: Vec::new(),
+            phases: Phase::ALL.to_vec(),
+            samples: if quick { 1 } else { 5 },
+            warmup: if quick { 0 } else { 1 },
+            bench_dir: default_bench_dir(),
+            large_funcs: if quick { 500 } else { 5000 },
+            verbose: true,
+            budget: if quick { None } else { Some(15.0) },
+        }
+    }
+
+    /// The runs after a first run that took `probe_secs` (both engines). Without a budget:
+    /// `warmup` runs (the first among them) and `samples` samples. With one, a workload whose
+    /// first run took a second or more has no warm-up (an interpreter has nothing to warm up
+    /// over such a run) and as many samples as fit in the budget, at least 3, at most
+    /// `samples`.
+    pub fn plan(&self, probe_secs: f64) -> Plan {
+        let samples = self.samples.max(1);
+        match self.budget {
+            Some(budget) if probe_secs >= 1.0 => {
+                let n = ((budget / probe_secs) as usize).clamp(3.min(samples), samples);
+                Plan { probe_is_sample: true, warmup: 0, samples: n - 1 }
+            }
+            _ if self.warmup == 0 => {
+                Plan { probe_is_sample: true, warmup: 0, samples: samples - 1 }
+            }
+            _ => Plan { probe_is_sample: false, warmup: self.warmup - 1, samples },
+        }
+    }
+
+    fn selected(&self, name: &str) -> bool {
+        self.filter.is_empty() || self.filter.iter().any(|f| name.contains(f.as_str()))
+    }
+
+    fn has(&self, phase: Phase) -> bool {
+        self.phases.contains(&phase)
+    }
+}
+
+/// `shared/bench` beside the repository: `$MICA_BENCH_DIR`, else `../shared/bench` from the
+/// repository root.
+pub fn default_bench_dir() -> PathBuf {
+    match std::env::var_os("MICA_BENCH_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench"),
+    }
+}
+
+/// A value per engine.
+#[derive(Debug, Clone, Default)]
+pub struct Pair<T> {
+    pub mica: T,
+    pub wasmi: T,
+}
+
+/// What was measured of one workload.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub workload: Workload,
+    pub size: String,
+    pub wasm_bytes: usize,
+    /// Execution samples (`None` for an engine that failed or a phase not run).
+    pub exec: Pair<Option<Samples>>,
+    pub compile: Pair<Option<Samples>>,
+    pub instantiate: Pair<Option<Samples>>,
+    pub heap: Pair<Option<HeapUse>>,
+    /// Whether each engine's checksum was verified (every execution run is checked).
+    pub verified: Pair<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StartupRow {
+    pub mode: Mode,
+    pub compile: Pair<Option<Samples>>,
+    pub instantiate: Pair<Option<Samples>>,
+    pub first_call: Pair<Option<Samples>>,
+    pub heap: Pair<Option<HeapUse>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CallRow {
+    pub shape: CallShape,
+    pub calls: u32,
+    pub time: Pair<Option<Samples>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub rows: Vec<Row>,
+    pub startup: Vec<StartupRow>,
+    pub startup_module: Option<(u32, usize)>,
+    pub calls: Vec<CallRow>,
+    /// Wrong checksums and errors, one precise line each.
+    pub failures: Vec<String>,
+    /// Why workloads were skipped (the `shared/bench` folder missing).
+    pub skipped: Vec<String>,
+    pub elapsed: Duration,
+}
+
+/// Calls the two engines' closures `runs` times each, alternating which goes first (by the
+/// parity of `start + i`), and appends the results to `out` if `keep`. An engine whose entry
+/// in `out` is an error is not called again; its first error is kept.
+fn interleave_into<T>(
+    out: &mut Pair<Result<Vec<T>, String>>,
+    start: usize,
+    runs: usize,
+    keep: bool,
+    mica: &mut dyn FnMut() -> Result<T, String>,
+    wasmi: &mut dyn FnMut() -> Result<T, String>,
+) {
+    let fs: [&mut dyn FnMut() -> Result<T, String>; 2] = [mica, wasmi];
+    for i in start..start + runs {
+        let order = if i % 2 == 0 { [0, 1] } else { [1, 0] };
+        for e in order {
+            let slot = if e == 0 { &mut out.mica } else { &mut out.wasmi };
+            let Ok(kept) = slot else { continue };
+            match fs[e]() {
+                Ok(v) if keep => kept.push(v),
+                Ok(_) => {}
+                Err(msg) => *slot = Err(msg),
+            }
+        }
+    }
+}
+
+/// [`interleave_into`] from scratch: `warmup` discarded rounds, then `runs - warmup` kept.
+fn interleave<T>(
+    runs: usize,
+    warmup: usize,
+    mica: &mut dyn FnMut() -> Result<T, String>,
+    wasmi: &mut dyn FnMut() -> Result<T, String>,
+) -> Pair<Result<Vec<T>, String>> {
+    let mut out = Pair { mica: Ok(Vec::new()), wasmi: Ok(Vec::new()) };
+    interleave_into(&mut out, 0, warmup.min(runs), false, mica, wasmi);
+    interleave_into(&mut out, warmup.min(runs), runs.saturating_sub(warmup), true, mica, wasmi);
+    out
+}
+
+/// The checksum of a run, as the workload table states it.
+fn checksum(entry: Entry, outcome: &Outcome) -> String {
+    match (entry, outcome.result) {
+        (Entry::Run { .. }, Some(r)) if outcome.ticks > 0 => {
+            format!("{} ticks={}", r as u64, outcome.ticks)
+        }
+        (Entry::Run { .. }, Some(r)) => (r as u64).to_string(),
+        _ => workloads::checksum_of(&outcome.stdout),
+    }
+}
+
+/// One checked execution: a fresh instance (not timed), the call (timed), the checksum.
+fn exec_once<R: Runtime>(
+    ctx: &R::Ctx,
+    module: &R::Module,
+    entry: Entry,
+    args: &[String],
+    expected: Option<&str>,
+) -> Result<Duration, String> {
+    let mut inst =
+        R::instantiate(ctx, module, args).map_err(|e| format!("instantiation failed: {e}"))?;
+    let (outcome, time) = R::run(&mut inst, entry).map_err(|e| format!("execution failed: {e}"))?;
+    drop(inst);
+    if outcome.exit != 0 {
+        return Err(format!(
+            "exited with status {}; stdout {:?}; stderr {:?}",
+            outcome.exit,
+            String::from_utf8_lossy(&outcome.stdout),
+            String::from_utf8_lossy(&outcome.stderr)
+        ));
+    }
+    let got = checksum(entry, &outcome);
+    match expected {
+        Some(want) if got != want => Err(format!("wrong checksum: got {got:?}, expected {want:?}")),
+        _ => Ok(time),
+    }
+}
+
+/// Compile and instantiate, each timed.
+fn translate_once<R: Runtime>(
+    ctx: &R::Ctx,
+    wasm: &[u8],
+    args: &[String],
+) -> Result<(Duration, Duration), String> {
+    let start = Instant::now();
+    let module = R::compile(ctx, wasm).map_err(|e| format!("compilation failed: {e}"))?;
+    let compile = start.elapsed();
+    let start = Instant::now();
+    let inst =
+        R::instantiate(ctx, &module, args).map_err(|e| format!("instantiation failed: {e}"))?;
+    let instantiate = start.elapsed();
+    drop(inst);
+    drop(module);
+    Ok((compile, instantiate))
+}
+
+/// The heap a compiled module holds (and the peak while compiling), measured untimed.
+fn heap_of<R: Runtime>(ctx: &R::Ctx, wasm: &[u8]) -> Option<HeapUse> {
+    let (module, used) = heap::measure(|| R::compile(ctx, wasm));
+    let ok = module.is_ok();
+    drop(module);
+    ok.then_some(used)
+}
+
+struct Engines {
+    mica: <Mica as Runtime>::Ctx,
+    wasmi: <Wasmi as Runtime>::Ctx,
+}
+
+impl Engines {
+    fn new(mode: Mode) -> Engines {
+        Engines { mica: Mica::new_ctx(mode), wasmi: Wasmi::new_ctx(mode) }
+    }
+}
+
+/// Records an engine's failure (if any) and returns its samples.
+fn keep<T>(
+    report: &mut Report,
+    what: &str,
+    engine: &str,
+    r: Result<Vec<T>, String>,
+) -> Option<Vec<T>> {
+    match r {
+        Ok(v) if !v.is_empty() => Some(v),
+        Ok(_) => None,
+        Err(msg) => {
+            report.failures.push(format!("{what} [{engine}]: {msg}"));
+            None
+        }
+    }
+}
+
+fn to_samples(v: Option<Vec<Duration>>) -> Option<Samples> {
+    v.map(Samples)
+}
+
+fn split(v: Option<Vec<(Duration, Duration)>>) -> (Option<Samples>, Option<Samples>) {
+    match v {
+        Some(v) => {
+            let (a, b): (Vec<_>, Vec<_>) = v.into_iter().unzip();
+            (Some(Samples(a)), Some(Samples(b)))
+        }
+        None => (None, None),
+    }
+}
+
+fn log(opts: &Options, msg: impl AsRef<str>) {
+    if opts.verbose {
+        eprintln!("{}", msg.as_ref());
+    }
+}
+
+/// Runs everything the options select and returns the report.
+pub fn run(opts: &Options) -> Report {
+    let started = Instant::now();
+    let mut report = Report::default();
+    let eager = Engines::new(Mode::Eager);
+    let shared_present = opts.bench_dir.join("wasm").is_dir();
+    if !shared_present {
+        let msg = format!(
+            "{} not found: skipping the shared/bench programs (set MICA_BENCH_DIR to run them)",
+            opts.bench_dir.display()
+        );
+        log(opts, format!("note: {msg}"));
+        report.skipped.push(msg);
+    }
+    let selected: Vec<&Workload> = WORKLOADS
+        .iter()
+        .filter(|w| opts.selected(w.name))
+        .filter(|w| w.group != Group::Shared || shared_present)
+        .collect();
+    let count = selected.len();
+    if opts.has(Phase::Translate) || opts.has(Phase::Execute) {
+        for (i, w) in selected.into_iter().enumerate() {
+            log(opts, format!("[{}/{count}] {} ({})", i + 1, w.name, w.what));
+            if let Some(row) = run_workload(opts, &eager, w, &mut report) {
+                report.rows.push(row);
+            }
+        }
+    }
+    if opts.has(Phase::Calls) && opts.selected("call_overhead") {
+        run_calls(opts, &eager, &mut report);
+    }
+    if opts.has(Phase::Startup) && opts.selected("startup") {
+        run_startup(opts, &mut report);
+    }
+    report.elapsed = started.elapsed();
+    report
+}
+
+fn run_workload(
+    opts: &Options,
+    engines: &Engines,
+    w: &Workload,
+    report: &mut Report,
+) -> Option<Row> {
+    let quick = opts.quick;
+    let wasm = match w.wasm(&opts.bench_dir, quick) {
+        Ok(wasm) => wasm,
+        Err(e) => {
+            report.failures.push(format!("{}: cannot load the module: {e}", w.name));
+            return None;
+        }
+    };
+    let (entry, args) = w.entry(quick);
+    let expected = w.expected(quick);
+    let mut row = Row {
+        workload: *w,
+        size: w.size_label(quick),
+        wasm_bytes: wasm.len(),
+        exec: Pair::default(),
+        compile: Pair::default(),
+        instantiate: Pair::default(),
+        heap: Pair::default(),
+        verified: Pair::default(),
+    };
+
+    if opts.has(Phase::Translate) {
+        // One warm-up pair tells how many samples fit in about a quarter second.
+        let runs = if quick {
+            1
+        } else {
+            let probe = Instant::now();
+            let _ = translate_once::<Mica>(&engines.mica, &wasm, &args);
+            let _ = translate_once::<Wasmi>(&engines.wasmi, &wasm, &args);
+            let pair = probe.elapsed().as_secs_f64().max(1e-6);
+            ((0.25 / pair) as usize).clamp(5, 30)
+        };
+        let r = interleave(
+            runs,
+            0,
+            &mut || translate_once::<Mica>(&engines.mica, &wasm, &args),
+            &mut || translate_once::<Wasmi>(&engines.wasmi, &wasm, &args),
+        );
+        let what = format!("{} translate", w.name);
+        (row.compile.mica, row.instantiate.mica) = split(keep(report, &what, "mica", r.mica));
+        (row.compile.wasmi, row.instantiate.wasmi) = split(keep(report, &what, "wasmi", r.wasmi));
+        row.heap = Pair {
+            mica: heap_of::<Mica>(&engines.mica, &wasm),
+            wasmi: heap_of::<Wasmi>(&engines.wasmi, &wasm),
+        };
+    }
+
+    if opts.has(Phase::Execute) {
+        let what = format!("{} (size {})", w.name, row.size);
+        let mica = Mica::compile(&engines.mica, &wasm);
+        let wasmi = Wasmi::compile(&engines.wasmi, &wasm);
+        let mut run_mica = || match &mica {
+            Ok(m) => exec_once::<Mica>(&engines.mica, m, entry, &args, expected.as_deref()),
+            Err(e) => Err(format!("compilation failed: {e}")),
+        };
+        let mut run_wasmi = || match &wasmi {
+            Ok(m) => exec_once::<Wasmi>(&engines.wasmi, m, entry, &args, expected.as_deref()),
+            Err(e) => Err(format!("compilation failed: {e}")),
+        };
+        // The first, checked run of each engine; it decides how many more to make.
+        let mut probe = Pair { mica: Ok(Vec::new()), wasmi: Ok(Vec::new()) };
+        interleave_into(&mut probe, 0, 1, true, &mut run_mica, &mut run_wasmi);
+        let probe_secs: f64 = [&probe.mica, &probe.wasmi]
+            .iter()
+            .filter_map(|r| r.as_ref().ok()?.first().map(Duration::as_secs_f64))
+            .sum();
+        let plan = opts.plan(probe_secs);
+        let mut r = Pair {
+            mica: probe.mica.map(|v| if plan.probe_is_sample { v } else { Vec::new() }),
+            wasmi: probe.wasmi.map(|v| if plan.probe_is_sample { v } else { Vec::new() }),
+        };
+        interleave_into(&mut r, 1, plan.warmup, false, &mut run_mica, &mut run_wasmi);
+        interleave_into(&mut r, 1 + plan.warmup, plan.samples, true, &mut run_mica, &mut run_wasmi);
+        row.verified = Pair {
+            mica: r.mica.is_ok() && expected.is_some(),
+            wasmi: r.wasmi.is_ok() && expected.is_some(),
+        };
+        row.exec.mica = to_samples(keep(report, &what, "mica", r.mica));
+        row.exec.wasmi = to_samples(keep(report, &what, "wasmi", r.wasmi));
+        let show =
+            |s: &Option<Samples>| s.as_ref().map_or("FAILED".to_string(), |s| fmt_secs(s.median()));
+        log(
+            opts,
+            format!("    execute: mica {}, wasmi {}", show(&row.exec.mica), show(&row.exec.wasmi)),
+        );
+    }
+    Some(row)
+}
+
+fn run_calls(opts: &Options, engines: &Engines, report: &mut Report) {
+    log(opts, "call overhead (host -> wasm)");
+    let wasm =
+        wat::parse_str(workloads::CALL_OVERHEAD_WAT).expect("the call-overhead module assembles");
+    let n: u32 = if opts.quick { 1_000 } else { 1_000_000 };
+    let mica =
+        Mica::compile(&engines.mica, &wasm).and_then(|m| Mica::instantiate(&engines.mica, &m, &[]));
+    let wasmi = Wasmi::compile(&engines.wasmi, &wasm)
+        .and_then(|m| Wasmi::instantiate(&engines.wasmi, &m, &[]));
+    let (mut mica, mut wasmi) = match (mica, wasmi) {
+        (Ok(m), Ok(w)) => (m, w),
+        (m, w) => {
+            for (engine, e) in [("mica", m.err()), ("wasmi", w.err())] {
+                if let Some(e) = e {
+                    report.failures.push(format!("call_overhead [{engine}]: {e}"));
+                }
+            }
+            return;
+        }
+    };
+    for shape in [CallShape::Nop, CallShape::Add] {
+        let r = interleave(
+            opts.warmup + opts.samples.max(1),
+            opts.warmup,
+            &mut || Mica::call_loop(&mut mica, shape, n),
+            &mut || Wasmi::call_loop(&mut wasmi, shape, n),
+        );
+        let what = format!("call_overhead {shape:?}");
+        let time = Pair {
+            mica: to_samples(keep(report, &what, "mica", r.mica)),
+            wasmi: to_samples(keep(report, &what, "wasmi", r.wasmi)),
+        };
+        report.calls.push(CallRow { shape, calls: n, time });
+    }
+}
+
+/// One start-up sample.
+struct StartupSample {
+    compile: Duration,
+    instantiate: Duration,
+    first_call: Duration,
+    result: i64,
+}
+
+/// Compile, instantiate, and the first call of `run(3)` (which, in lazy mode, translates the
+/// four functions it reaches).
+fn startup_once<R: Runtime>(ctx: &R::Ctx, wasm: &[u8]) -> Result<StartupSample, String> {
+    let start = Instant::now();
+    let module = R::compile(ctx, wasm)?;
+    let compile = start.elapsed();
+    let start = Instant::now();
+    let mut inst = R::instantiate(ctx, &module, &[])?;
+    let instantiate = start.elapsed();
+    let (outcome, first_call) = R::run(&mut inst, Entry::Run { export: "run", arg: 3 })?;
+    drop(inst);
+    drop(module);
+    Ok(StartupSample {
+        compile,
+        instantiate,
+        first_call,
+        result: outcome.result.unwrap_or_default(),
+    })
+}
+
+fn run_startup(opts: &Options, report: &mut Report) {
+    let funcs = opts.large_funcs.max(1);
+    let wasm =
+        wat::parse_str(workloads::large_module_wat(funcs)).expect("the generated module assembles");
+    report.startup_module = Some((funcs, wasm.len()));
+    let runs = if opts.quick { 1 } else { 10 };
+    for mode in [Mode::Eager, Mode::Lazy] {
+        log(opts, format!("startup: {funcs} functions, {} KiB, {mode:?}", wasm.len() / 1024));
+        let engines = Engines::new(mode);
+        let r = interleave(
+            runs + opts.warmup,
+            opts.warmup,
+            &mut || startup_once::<Mica>(&engines.mica, &wasm),
+            &mut || startup_once::<Wasmi>(&engines.wasmi, &wasm),
+        );
+        let what = format!("startup {mode:?}");
+        let mica = keep(report, &what, "mica", r.mica);
+        let wasmi = keep(report, &what, "wasmi", r.wasmi);
+        // Both engines must compute the same result.
+        if let (Some(m), Some(w)) = (&mica, &wasmi)
+            && m.iter().chain(w.iter()).any(|s| s.result != w[0].result)
+        {
+            report.failures.push(format!(
+                "{what}: results differ: mica {}, wasmi {}",
+                m[0].result as u64, w[0].result as u64
+            ));
+        }
+        let unzip3 = |v: Option<Vec<StartupSample>>| match v {
+            Some(v) => {
+                let c = v.iter().map(|s| s.compile).collect();
+                let i = v.iter().map(|s| s.instantiate).collect();
+                let f = v.iter().map(|s| s.first_call).collect();
+                (Some(Samples(c)), Some(Samples(i)), Some(Samples(f)))
+            }
+            None => (None, None, None),
+        };
+        let (mc, mi, mf) = unzip3(mica);
+        let (wc, wi, wf) = unzip3(wasmi);
+        report.startup.push(StartupRow {
+            mode,
+            compile: Pair { mica: mc, wasmi: wc },
+            instantiate: Pair { mica: mi, wasmi: wi },
+            first_call: Pair { mica: mf, wasmi: wf },
+            heap: Pair {
+                mica: heap_of::<Mica>(&engines.mica, &wasm),
+                wasmi: heap_of::<Wasmi>(&engines.wasmi, &wasm),
+            },
+        });
+    }
+}

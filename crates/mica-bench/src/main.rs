@@ -1,0 +1,94 @@
+//! `mica-bench`: see the crate documentation and `BENCHMARKS.md`.
+
+use clap::Parser;
+use mica_bench::harness::{self, Options, Phase};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Benchmark Mica against wasmi 2.0.0: every workload on both engines, interleaved.
+#[derive(Parser)]
+#[command(name = "mica-bench")]
+struct Args {
+    /// Small sizes, one sample, no warm-up: a smoke run for CI that still verifies every
+    /// checksum on both engines.
+    #[arg(long, alias = "smoke")]
+    quick: bool,
+    /// Run only workloads whose name contains NAME (repeatable; `call_overhead` and
+    /// `startup` name those phases' benchmarks).
+    #[arg(long, value_name = "NAME")]
+    filter: Vec<String>,
+    /// Run only these phases: translate (compile + instantiate), execute, calls, startup.
+    #[arg(long, value_name = "PHASE", value_delimiter = ',')]
+    phase: Vec<String>,
+    /// Timed execution samples per engine (default: 5, fewer, down to 3, for workloads whose
+    /// first run takes over a second, so the full run stays near 10 minutes; 1 with --quick).
+    /// Giving it (or --warmup) makes the count exact.
+    #[arg(long)]
+    samples: Option<usize>,
+    /// Checked but untimed runs per engine before the samples (default 1, or 0 with --quick).
+    #[arg(long)]
+    warmup: Option<usize>,
+    /// The shared/bench folder (default: $MICA_BENCH_DIR, else ../shared/bench from the
+    /// repository root).
+    #[arg(long, value_name = "DIR")]
+    bench_dir: Option<PathBuf>,
+    /// Functions in the generated start-up module (default 5000, or 500 with --quick).
+    #[arg(long)]
+    large_funcs: Option<u32>,
+    /// Also write the Markdown report to this file.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// List the workloads and exit.
+    #[arg(long)]
+    list: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    if args.list {
+        for w in mica_bench::workloads::WORKLOADS {
+            println!("{:<18} {}", w.name, w.what);
+        }
+        println!("{:<18} host -> wasm call overhead (phase calls)", "call_overhead");
+        println!("{:<18} large generated module, eager and lazy (phase startup)", "startup");
+        return ExitCode::SUCCESS;
+    }
+    let mut opts = Options::new(args.quick);
+    opts.filter = args.filter;
+    if !args.phase.is_empty() {
+        opts.phases.clear();
+        for name in &args.phase {
+            match Phase::parse(name) {
+                Some(p) => opts.phases.push(p),
+                None => {
+                    eprintln!("error: unknown phase `{name}` (translate, execute, calls, startup)");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    }
+    if let Some(n) = args.samples {
+        opts.samples = n.max(1);
+        opts.budget = None;
+    }
+    if let Some(n) = args.warmup {
+        opts.warmup = n;
+        opts.budget = None;
+    }
+    if let Some(dir) = args.bench_dir {
+        opts.bench_dir = dir;
+    }
+    if let Some(n) = args.large_funcs {
+        opts.large_funcs = n.max(1);
+    }
+    let report = harness::run(&opts);
+    let text = mica_bench::report::render(&report, &opts);
+    println!("{text}");
+    if let Some(path) = args.output
+        && let Err(e) = std::fs::write(&path, &text)
+    {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return ExitCode::FAILURE;
+    }
+    if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}

@@ -1,0 +1,266 @@
+//! The report as Markdown tables.
+
+use crate::harness::{Options, Pair, Report, Row};
+use crate::heap::HeapUse;
+use crate::stats::{Samples, fmt_bytes, fmt_secs, geomean};
+use crate::workloads::Group;
+use std::fmt::Write;
+
+fn ratio(mica: f64, wasmi: f64) -> f64 {
+    mica / wasmi
+}
+
+fn fmt_ratio(r: f64) -> String {
+    if r.is_finite() { format!("{r:.2}") } else { "—".to_string() }
+}
+
+/// `median (min–max)`, or FAILED.
+fn cell(s: &Option<Samples>) -> String {
+    match s {
+        Some(s) if s.len() > 1 => {
+            format!("{} ({}–{})", fmt_secs(s.median()), fmt_secs(s.min()), fmt_secs(s.max()))
+        }
+        Some(s) => fmt_secs(s.median()),
+        None => "FAILED".to_string(),
+    }
+}
+
+fn median(s: &Option<Samples>) -> f64 {
+    s.as_ref().map_or(f64::NAN, Samples::median)
+}
+
+fn pair_ratio(p: &Pair<Option<Samples>>) -> f64 {
+    ratio(median(&p.mica), median(&p.wasmi))
+}
+
+fn sum_median(a: &Option<Samples>, b: &Option<Samples>) -> f64 {
+    median(a) + median(b)
+}
+
+fn heap_cell(h: &Option<HeapUse>) -> String {
+    h.map_or("—".to_string(), |h| fmt_bytes(h.retained))
+}
+
+fn heap_ratio(h: &Pair<Option<HeapUse>>) -> f64 {
+    match (h.mica, h.wasmi) {
+        (Some(m), Some(w)) if w.retained > 0 => m.retained as f64 / w.retained as f64,
+        _ => f64::NAN,
+    }
+}
+
+fn exec_ratio(r: &Row) -> f64 {
+    pair_ratio(&r.exec)
+}
+
+fn translate_ratio(r: &Row) -> f64 {
+    ratio(
+        sum_median(&r.compile.mica, &r.instantiate.mica),
+        sum_median(&r.compile.wasmi, &r.instantiate.wasmi),
+    )
+}
+
+fn checked(r: &Row) -> &'static str {
+    match (r.verified.mica, r.verified.wasmi) {
+        (true, true) => "ok",
+        (false, true) => "**mica wrong**",
+        (true, false) => "**wasmi wrong**",
+        (false, false) => "**both wrong**",
+    }
+}
+
+pub fn render(report: &Report, opts: &Options) -> String {
+    let mut w = String::new();
+    let mode = if opts.quick { "quick (CI sizes)" } else { "full" };
+    let plan = match opts.budget {
+        Some(budget) => format!(
+            "{} timed samples per engine after {} warm-up run(s); for workloads whose first run took a \
+             second or more, no warm-up and as many samples as fit in {budget:.0} s (at least 3)",
+            opts.samples.max(1),
+            opts.warmup
+        ),
+        None => format!(
+            "{} timed sample(s) per engine after {} warm-up run(s)",
+            opts.samples.max(1),
+            opts.warmup
+        ),
+    };
+    let _ = writeln!(
+        w,
+        "Mode: {mode}. Execution: {plan}; engines interleaved run by run, each run on a fresh \
+         instance and checked. Times are medians with (min–max); `n` = samples per engine. Ratios \
+         are Mica/wasmi: below 1 means Mica is faster.\n"
+    );
+
+    let exec_rows: Vec<&Row> =
+        report.rows.iter().filter(|r| r.exec.mica.is_some() || r.exec.wasmi.is_some()).collect();
+    if !exec_rows.is_empty() {
+        let _ = writeln!(w, "### Execution\n");
+        let _ =
+            writeln!(w, "| workload | what | size | n | Mica | wasmi | Mica/wasmi | checksum |");
+        let _ = writeln!(w, "|---|---|---|---:|---:|---:|---:|---|");
+        for r in &exec_rows {
+            let _ = writeln!(
+                w,
+                "| {} | {} | {} | {} | {} | {} | **{}** | {} |",
+                r.workload.name,
+                r.workload.what,
+                r.size,
+                r.exec.mica.as_ref().or(r.exec.wasmi.as_ref()).map_or(0, Samples::len),
+                cell(&r.exec.mica),
+                cell(&r.exec.wasmi),
+                fmt_ratio(exec_ratio(r)),
+                checked(r)
+            );
+        }
+        let gm = |group: Option<Group>| {
+            geomean(
+                exec_rows
+                    .iter()
+                    .filter(|r| group.is_none_or(|g| r.workload.group == g))
+                    .map(|r| exec_ratio(r)),
+            )
+        };
+        let _ = writeln!(
+            w,
+            "\nGeometric mean of the execution ratios: **{}** (shared/bench programs: {}, micro-benchmarks: {}).\n",
+            fmt_ratio(gm(None)),
+            fmt_ratio(gm(Some(Group::Shared))),
+            fmt_ratio(gm(Some(Group::Micro)))
+        );
+    }
+
+    let tr_rows: Vec<&Row> = report
+        .rows
+        .iter()
+        .filter(|r| r.compile.mica.is_some() || r.compile.wasmi.is_some())
+        .collect();
+    if !tr_rows.is_empty() {
+        let _ = writeln!(w, "### Translation (eager compile + instantiate) and code memory\n");
+        let _ = writeln!(
+            w,
+            "| workload | wasm | Mica compile | Mica inst. | wasmi compile | wasmi inst. | Mica/wasmi (compile+inst.) | Mica heap | wasmi heap | heap ratio |"
+        );
+        let _ = writeln!(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for r in &tr_rows {
+            let _ = writeln!(
+                w,
+                "| {} | {} | {} | {} | {} | {} | **{}** | {} | {} | {} |",
+                r.workload.name,
+                fmt_bytes(r.wasm_bytes as isize),
+                fmt_secs(median(&r.compile.mica)),
+                fmt_secs(median(&r.instantiate.mica)),
+                fmt_secs(median(&r.compile.wasmi)),
+                fmt_secs(median(&r.instantiate.wasmi)),
+                fmt_ratio(translate_ratio(r)),
+                heap_cell(&r.heap.mica),
+                heap_cell(&r.heap.wasmi),
+                fmt_ratio(heap_ratio(&r.heap)),
+            );
+        }
+        let _ = writeln!(
+            w,
+            "\nGeometric mean: translation ratio **{}**, heap ratio {}. Heap = bytes the compiled \
+             module keeps allocated (counted by the harness's global allocator around `Module::new`).\n",
+            fmt_ratio(geomean(tr_rows.iter().map(|r| translate_ratio(r)))),
+            fmt_ratio(geomean(tr_rows.iter().map(|r| heap_ratio(&r.heap))))
+        );
+    }
+
+    if !report.calls.is_empty() {
+        let _ = writeln!(w, "### Call overhead (host → wasm, typed calls)\n");
+        let _ = writeln!(
+            w,
+            "| call | calls per sample | Mica per call | wasmi per call | Mica/wasmi |"
+        );
+        let _ = writeln!(w, "|---|---:|---:|---:|---:|");
+        for c in &report.calls {
+            let per = |s: &Option<Samples>| median(s) / c.calls as f64;
+            let name = match c.shape {
+                crate::engines::CallShape::Nop => "`nop: [] -> []`",
+                crate::engines::CallShape::Add => "`add: [i32 i32] -> [i32]`",
+            };
+            let _ = writeln!(
+                w,
+                "| {name} | {} | {} | {} | **{}** |",
+                c.calls,
+                fmt_secs(per(&c.time.mica)),
+                fmt_secs(per(&c.time.wasmi)),
+                fmt_ratio(pair_ratio(&c.time))
+            );
+        }
+        let _ = writeln!(w);
+    }
+
+    if let Some((funcs, bytes)) = report.startup_module {
+        let _ = writeln!(
+            w,
+            "### Start-up: a generated module of {funcs} functions ({})\n",
+            fmt_bytes(bytes as isize)
+        );
+        let _ = writeln!(
+            w,
+            "| mode | engine | compile | instantiate | first call | total | Mica/wasmi (total) | heap after compile | peak heap while compiling |"
+        );
+        let _ = writeln!(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        for s in &report.startup {
+            let total = |c: &Option<Samples>, i: &Option<Samples>, f: &Option<Samples>| {
+                median(c) + median(i) + median(f)
+            };
+            let tm = total(&s.compile.mica, &s.instantiate.mica, &s.first_call.mica);
+            let tw = total(&s.compile.wasmi, &s.instantiate.wasmi, &s.first_call.wasmi);
+            let rows = [
+                (
+                    "Mica",
+                    &s.compile.mica,
+                    &s.instantiate.mica,
+                    &s.first_call.mica,
+                    tm,
+                    fmt_ratio(ratio(tm, tw)),
+                    &s.heap.mica,
+                ),
+                (
+                    "wasmi",
+                    &s.compile.wasmi,
+                    &s.instantiate.wasmi,
+                    &s.first_call.wasmi,
+                    tw,
+                    String::new(),
+                    &s.heap.wasmi,
+                ),
+            ];
+            for (engine, c, i, f, t, r, h) in rows {
+                let _ = writeln!(
+                    w,
+                    "| {:?} | {engine} | {} | {} | {} | {} | {} | {} | {} |",
+                    s.mode,
+                    cell(c),
+                    fmt_secs(median(i)),
+                    fmt_secs(median(f)),
+                    fmt_secs(t),
+                    if r.is_empty() { String::new() } else { format!("**{r}**") },
+                    heap_cell(h),
+                    h.map_or("—".to_string(), |h| fmt_bytes(h.peak)),
+                );
+            }
+        }
+        let _ = writeln!(
+            w,
+            "\nLazy = bodies validated at load and translated on first call (Mica `TranslationMode::Lazy`, \
+             wasmi `CompilationMode::LazyTranslation`). First call = `run(3)`, which reaches 4 functions.\n"
+        );
+    }
+
+    for s in &report.skipped {
+        let _ = writeln!(w, "Skipped: {s}\n");
+    }
+    if report.failures.is_empty() {
+        let _ = writeln!(w, "All checksums verified on both engines.");
+    } else {
+        let _ = writeln!(w, "### FAILURES\n");
+        for f in &report.failures {
+            let _ = writeln!(w, "- {f}");
+        }
+    }
+    let _ = writeln!(w, "\nHarness wall time: {}.", fmt_secs(report.elapsed.as_secs_f64()));
+    w
+}
