@@ -83,6 +83,14 @@ pub struct BrImm {
     pub offset: i32,
 }
 
+/// A store of a constant: `memory[addr + offset] = value`.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub struct StoreImm {
+    pub addr: Slot,
+    pub value: i32,
+    pub offset: u32,
+}
+
 /// A run of consecutive slots.
 #[derive(Debug, Copy, Clone, PartialEq, Eq)]
 pub struct Span {
@@ -223,6 +231,14 @@ pub enum Instr {
     I64Store8(Store),
     I64Store16(Store),
     I64Store32(Store),
+    /// Stores of a constant (for `i64`, sign-extended from 32 bits).
+    I32StoreImm(StoreImm),
+    I32Store8Imm(StoreImm),
+    I32Store16Imm(StoreImm),
+    I64StoreImm(StoreImm),
+    I64Store8Imm(StoreImm),
+    I64Store16Imm(StoreImm),
+    I64Store32Imm(StoreImm),
 
     // --- i32 ---------------------------------------------------------------------------------
     I32Eqz(Un),
@@ -265,6 +281,8 @@ pub enum Instr {
     I32ShlImm(BinImm),
     I32ShrSImm(BinImm),
     I32ShrUImm(BinImm),
+    I32RotlImm(BinImm),
+    I32RotrImm(BinImm),
     I32EqImm(BinImm),
     I32NeImm(BinImm),
     I32LtSImm(BinImm),
@@ -318,6 +336,8 @@ pub enum Instr {
     I64ShlImm(BinImm),
     I64ShrSImm(BinImm),
     I64ShrUImm(BinImm),
+    I64RotlImm(BinImm),
+    I64RotrImm(BinImm),
     I64EqImm(BinImm),
     I64NeImm(BinImm),
     I64LtSImm(BinImm),
@@ -552,15 +572,17 @@ impl Instr {
             | F64Div(b) | F64Min(b) | F64Max(b) | F64Copysign(b) | F64Eq(b) | F64Ne(b)
             | F64Lt(b) | F64Gt(b) | F64Le(b) | F64Ge(b) => Payload::Bin(b),
             I32AddImm(b) | I32SubImm(b) | I32MulImm(b) | I32AndImm(b) | I32OrImm(b)
-            | I32XorImm(b) | I32ShlImm(b) | I32ShrSImm(b) | I32ShrUImm(b) | I32EqImm(b)
+            | I32XorImm(b) | I32ShlImm(b) | I32ShrSImm(b) | I32ShrUImm(b) | I32RotlImm(b) | I32RotrImm(b) | I32EqImm(b)
             | I32NeImm(b) | I32LtSImm(b) | I32LtUImm(b) | I32GtSImm(b) | I32GtUImm(b)
             | I32LeSImm(b) | I32LeUImm(b) | I32GeSImm(b) | I32GeUImm(b) | I64AddImm(b)
             | I64SubImm(b) | I64MulImm(b) | I64AndImm(b) | I64OrImm(b) | I64XorImm(b)
-            | I64ShlImm(b) | I64ShrSImm(b) | I64ShrUImm(b) | I64EqImm(b) | I64NeImm(b)
+            | I64ShlImm(b) | I64ShrSImm(b) | I64ShrUImm(b) | I64RotlImm(b) | I64RotrImm(b) | I64EqImm(b) | I64NeImm(b)
             | I64LtSImm(b) | I64LtUImm(b) | I64GtSImm(b) | I64GtUImm(b) | I64LeSImm(b)
             | I64LeUImm(b) | I64GeSImm(b) | I64GeUImm(b) => Payload::BinImm(b),
             I32Store(s) | I64Store(s) | F32Store(s) | F64Store(s) | I32Store8(s) | I32Store16(s)
             | I64Store8(s) | I64Store16(s) | I64Store32(s) => Payload::Store(s),
+            I32StoreImm(s) | I32Store8Imm(s) | I32Store16Imm(s) | I64StoreImm(s) | I64Store8Imm(s)
+            | I64Store16Imm(s) | I64Store32Imm(s) => Payload::StoreImm(s),
             Copy(u) | RefIsNull(u) | MemoryGrow(u) => Payload::Un(u),
             BrI32Eq(b) | BrI32Ne(b) | BrI32LtS(b) | BrI32LtU(b) | BrI32GtS(b) | BrI32GtU(b) | BrI32LeS(b) | BrI32LeU(b) | BrI32GeS(b) | BrI32GeU(b) | BrI64Eq(b) | BrI64Ne(b) | BrI64LtS(b) | BrI64LtU(b) | BrI64GtS(b) | BrI64GtU(b) | BrI64LeS(b) | BrI64LeU(b) | BrI64GeS(b) | BrI64GeU(b) => Payload::BrBin(b),
             BrI32EqImm(b) | BrI32NeImm(b) | BrI32LtSImm(b) | BrI32LtUImm(b) | BrI32GtSImm(b) | BrI32GtUImm(b) | BrI32LeSImm(b) | BrI32LeUImm(b) | BrI32GeSImm(b) | BrI32GeUImm(b) | BrI64EqImm(b) | BrI64NeImm(b) | BrI64LtSImm(b) | BrI64LtUImm(b) | BrI64GtSImm(b) | BrI64GtUImm(b) | BrI64LeSImm(b) | BrI64LeUImm(b) | BrI64GeSImm(b) | BrI64GeUImm(b) => Payload::BrImm(b),
@@ -586,7 +608,7 @@ impl Instr {
                 Payload::Bin(b) => Some(&mut b.dst),
                 Payload::BinImm(b) => Some(&mut b.dst),
                 Payload::Load(l) => Some(&mut l.dst),
-                Payload::Store(_) | Payload::BrBin(_) | Payload::BrImm(_) | Payload::Other => None,
+                Payload::Store(_) | Payload::StoreImm(_) | Payload::BrBin(_) | Payload::BrImm(_) | Payload::Other => None,
             },
         }
     }
@@ -599,6 +621,7 @@ pub(crate) enum Payload<'a> {
     BinImm(&'a mut BinImm),
     Load(&'a mut Load),
     Store(&'a mut Store),
+    StoreImm(&'a mut StoreImm),
     BrBin(&'a mut BrBin),
     BrImm(&'a mut BrImm),
     /// Control, calls, variables, tables and bulk memory: operands named individually.

@@ -81,6 +81,7 @@ fn check(instr: &mut Instr, at: usize, len: usize, frame_size: usize, num_consts
             Payload::BinImm(b) => slot(b.dst) && slot(b.a),
             Payload::Load(l) => slot(l.dst) && slot(l.addr),
             Payload::Store(s) => slot(s.addr) && slot(s.value),
+            Payload::StoreImm(s) => slot(s.addr),
             Payload::BrBin(b) => slot(b.a) && slot(b.b) && target(b.offset),
             Payload::BrImm(b) => slot(b.a) && target(b.offset),
             Payload::Other => false,

@@ -30,7 +30,7 @@
 //!   driver whenever they could have moved.
 
 use super::values::{self, CellValue, rounding};
-use crate::bytecode::{Bin, BinImm, Instr, Load, Slot, Store as StoreOp, Un};
+use crate::bytecode::{Bin, BinImm, Instr, Load, Slot, Store as StoreOp, StoreImm, Un};
 use crate::error::TrapCode;
 use super::{CodeRef, Frame};
 use crate::store::{FuncEntity, GlobalEntity, PAGE_SIZE, StoreInner};
@@ -194,6 +194,21 @@ impl Mem {
         let bytes = f(r.get(o.value));
         // SAFETY: as in `load`.
         unsafe { self.base.add(ea).cast::<[u8; N]>().write_unaligned(bytes) };
+        Ok(())
+    }
+}
+
+impl Mem {
+    #[inline(always)]
+    fn store_imm<const N: usize>(
+        self,
+        r: Regs,
+        o: StoreImm,
+        f: impl FnOnce(i32) -> [u8; N],
+    ) -> Result<(), TrapCode> {
+        let ea = self.address::<N>(r, o.addr, o.offset)?;
+        // SAFETY: as in `load`.
+        unsafe { self.base.add(ea).cast::<[u8; N]>().write_unaligned(f(o.value)) };
         Ok(())
     }
 }
@@ -468,6 +483,17 @@ handlers! {
         I64Load16U(o) => { fail!(mem.load(r, o, |b| u16::from_le_bytes(b) as u64)); }
         I64Load32S(o) => { fail!(mem.load(r, o, |b| i32::from_le_bytes(b) as i64)); }
         I64Load32U(o) => { fail!(mem.load(r, o, |b| u32::from_le_bytes(b) as u64)); }
+        I32RotlImm(o) => { r.bin_imm(o, |a: u32, b| a.rotate_left(b)); }
+        I32RotrImm(o) => { r.bin_imm(o, |a: u32, b| a.rotate_right(b)); }
+        I64RotlImm(o) => { r.bin_imm(o, |a: u64, b| a.rotate_left(b as u32)); }
+        I64RotrImm(o) => { r.bin_imm(o, |a: u64, b| a.rotate_right(b as u32)); }
+        I32StoreImm(o) => { fail!(mem.store_imm(r, o, |x: i32| x.to_le_bytes())); }
+        I32Store8Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| [x as u8])); }
+        I32Store16Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| (x as u16).to_le_bytes())); }
+        I64StoreImm(o) => { fail!(mem.store_imm(r, o, |x: i32| (x as i64).to_le_bytes())); }
+        I64Store8Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| [x as u8])); }
+        I64Store16Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| (x as u16).to_le_bytes())); }
+        I64Store32Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| x.to_le_bytes())); }
         I32Store(o) => { fail!(mem.store(r, o, u32::to_le_bytes)); }
         I64Store(o) => { fail!(mem.store(r, o, u64::to_le_bytes)); }
         F32Store(o) => { fail!(mem.store(r, o, u32::to_le_bytes)); }

@@ -2,7 +2,7 @@
 
 use super::Translator;
 use super::stack::Operand;
-use crate::bytecode::{Bin, BinImm, Instr, Load, Slot, Store, Un};
+use crate::bytecode::{Bin, BinImm, Instr, Load, Slot, Store, StoreImm, Un};
 use crate::error::{Error, Result, TrapCode};
 use crate::value::{Cell, NULL_REF};
 use wasmparser::{MemArg, Operator as O};
@@ -79,15 +79,15 @@ impl Translator<'_> {
             O::I64Load16U { memarg } => self.load(memarg, Instr::I64Load16U)?,
             O::I64Load32S { memarg } => self.load(memarg, Instr::I64Load32S)?,
             O::I64Load32U { memarg } => self.load(memarg, Instr::I64Load32U)?,
-            O::I32Store { memarg } => self.store(memarg, Instr::I32Store)?,
-            O::I64Store { memarg } => self.store(memarg, Instr::I64Store)?,
+            O::I32Store { memarg } => self.store_imm(memarg, Instr::I32Store, Instr::I32StoreImm, false)?,
+            O::I64Store { memarg } => self.store_imm(memarg, Instr::I64Store, Instr::I64StoreImm, true)?,
             O::F32Store { memarg } => self.store(memarg, Instr::F32Store)?,
             O::F64Store { memarg } => self.store(memarg, Instr::F64Store)?,
-            O::I32Store8 { memarg } => self.store(memarg, Instr::I32Store8)?,
-            O::I32Store16 { memarg } => self.store(memarg, Instr::I32Store16)?,
-            O::I64Store8 { memarg } => self.store(memarg, Instr::I64Store8)?,
-            O::I64Store16 { memarg } => self.store(memarg, Instr::I64Store16)?,
-            O::I64Store32 { memarg } => self.store(memarg, Instr::I64Store32)?,
+            O::I32Store8 { memarg } => self.store_imm(memarg, Instr::I32Store8, Instr::I32Store8Imm, false)?,
+            O::I32Store16 { memarg } => self.store_imm(memarg, Instr::I32Store16, Instr::I32Store16Imm, false)?,
+            O::I64Store8 { memarg } => self.store_imm(memarg, Instr::I64Store8, Instr::I64Store8Imm, true)?,
+            O::I64Store16 { memarg } => self.store_imm(memarg, Instr::I64Store16, Instr::I64Store16Imm, true)?,
+            O::I64Store32 { memarg } => self.store_imm(memarg, Instr::I64Store32, Instr::I64Store32Imm, true)?,
             O::MemorySize { mem } => {
                 check_memory(mem)?;
                 let dst = self.next_home()?;
@@ -182,8 +182,8 @@ impl Translator<'_> {
             O::I32Shl => self.binary_imm(Instr::I32Shl, Instr::I32ShlImm, false, false)?,
             O::I32ShrS => self.binary_imm(Instr::I32ShrS, Instr::I32ShrSImm, false, false)?,
             O::I32ShrU => self.binary_imm(Instr::I32ShrU, Instr::I32ShrUImm, false, false)?,
-            O::I32Rotl => self.binary(Instr::I32Rotl)?,
-            O::I32Rotr => self.binary(Instr::I32Rotr)?,
+            O::I32Rotl => self.binary_imm(Instr::I32Rotl, Instr::I32RotlImm, false, false)?,
+            O::I32Rotr => self.binary_imm(Instr::I32Rotr, Instr::I32RotrImm, false, false)?,
             O::I32Eq => self.binary_imm(Instr::I32Eq, Instr::I32EqImm, true, false)?,
             O::I32Ne => self.binary_imm(Instr::I32Ne, Instr::I32NeImm, true, false)?,
             O::I32LtS => self.binary_imm(Instr::I32LtS, Instr::I32LtSImm, false, false)?,
@@ -215,8 +215,8 @@ impl Translator<'_> {
             O::I64Shl => self.binary_imm(Instr::I64Shl, Instr::I64ShlImm, false, true)?,
             O::I64ShrS => self.binary_imm(Instr::I64ShrS, Instr::I64ShrSImm, false, true)?,
             O::I64ShrU => self.binary_imm(Instr::I64ShrU, Instr::I64ShrUImm, false, true)?,
-            O::I64Rotl => self.binary(Instr::I64Rotl)?,
-            O::I64Rotr => self.binary(Instr::I64Rotr)?,
+            O::I64Rotl => self.binary_imm(Instr::I64Rotl, Instr::I64RotlImm, false, true)?,
+            O::I64Rotr => self.binary_imm(Instr::I64Rotr, Instr::I64RotrImm, false, true)?,
             O::I64Eq => self.binary_imm(Instr::I64Eq, Instr::I64EqImm, true, true)?,
             O::I64Ne => self.binary_imm(Instr::I64Ne, Instr::I64NeImm, true, true)?,
             O::I64LtS => self.binary_imm(Instr::I64LtS, Instr::I64LtSImm, false, true)?,
@@ -374,6 +374,30 @@ impl Translator<'_> {
         let addr = self.pop_slot();
         let dst = self.next_home()?;
         self.push_result(make(Load { dst, addr, offset }))
+    }
+
+    /// An integer store, with the value as an immediate when it is a constant that fits.
+    fn store_imm(
+        &mut self,
+        memarg: MemArg,
+        make: fn(Store) -> Instr,
+        make_imm: fn(StoreImm) -> Instr,
+        wide: bool,
+    ) -> Result<()> {
+        let imm = match self.stack.get(self.stack.len() - 1) {
+            Operand::Const(c) if wide => i32::try_from(c as i64).ok(),
+            Operand::Const(c) => Some(c as u32 as i32),
+            _ => None,
+        };
+        let Some(value) = imm else {
+            return self.store(memarg, make);
+        };
+        check_memarg(memarg)?;
+        let offset = offset_u32(memarg)?;
+        self.stack.pop();
+        let addr = self.pop_slot();
+        self.out.emit(make_imm(StoreImm { addr, value, offset }));
+        Ok(())
     }
 
     fn store(&mut self, memarg: MemArg, make: fn(Store) -> Instr) -> Result<()> {
