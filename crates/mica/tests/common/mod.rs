@@ -58,7 +58,9 @@ pub fn expect_trap<R: std::fmt::Debug>(result: Result<R, Error>, code: TrapCode)
 
 /// The function names of a trap's backtrace, innermost first (`?` for unnamed frames).
 pub fn backtrace_names(error: &Error) -> Vec<String> {
-    let trap = error.as_trap().unwrap_or_else(|| panic!("not a trap: {error}"));
+    let trap = error
+        .as_trap()
+        .unwrap_or_else(|| panic!("not a trap: {error}"));
     trap.backtrace()
         .iter()
         .map(|frame| frame.func_name.clone().unwrap_or_else(|| "?".to_string()))
