@@ -109,7 +109,13 @@ fn run(args: RunArgs) -> mica::Result<ExitCode> {
     let bytes = std::fs::read(&file)
         .map_err(|e| Error::new(format!("cannot read {}: {e}", file.display())))?;
     let engine = Engine::new(&config(&args));
-    let module = Module::new(&engine, &bytes)?;
+    // A `.wasm` file is a binary whatever its bytes look like, so that a broken one is
+    // reported as a broken binary rather than as text that does not parse.
+    let module = if file.extension().is_some_and(|e| e == "wasm") {
+        Module::from_binary(&engine, &bytes)?
+    } else {
+        Module::new(&engine, &bytes)?
+    };
     let mut linker = Linker::<WasiCtx>::new(&engine);
     mica_wasi::add_to_linker(&mut linker, |ctx| ctx)?;
     if args.allow_unknown_imports {

@@ -189,7 +189,8 @@ impl Error {
     }
 
     pub(crate) fn from_parser(e: wasmparser::BinaryReaderError, malformed: bool) -> Error {
-        let message = e.message().to_string();
+        // Some decoder messages embed multi-line debug output: keep messages on one line.
+        let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
         let offset = e.offset() as usize;
         Error::from_kind(if malformed {
             ErrorKind::Malformed { message, offset }
