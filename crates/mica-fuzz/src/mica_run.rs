@@ -1,0 +1,233 @@
+//! Runs a program on Mica.
+
+use crate::host::{self, HostData, HostEnv};
+use crate::program::{Program, START_FUEL, SIG_I32_TO_I32, SIG_I32X2_TO_I32, SIG_UNIT, Ty};
+use crate::trace::{self, Trap};
+use mica::{
+    Caller, Config, Engine, Error, ErrorKind, Extern, FuncType, Global, GlobalType, Instance, Linker,
+    Memory, MemoryType, Module, Mutability, Store, TranslationMode, TrapCode, Val, ValType,
+};
+use std::sync::Arc;
+
+/// Runs `program` (whose modules are `wasm`) in translation mode `mode`; returns the trace.
+pub fn run(program: &Arc<Program>, wasm: &[Vec<u8>], mode: TranslationMode) -> Vec<String> {
+    let mut config = Config::new();
+    config.translation(mode);
+    let engine = Engine::new(&config);
+    let mut store = Store::new(&engine, HostData::default());
+    let memory = Memory::new(&mut store, MemoryType::new(1, Some(1))).expect("memory");
+    let fuel = Global::new(
+        &mut store,
+        GlobalType::new(ValType::I32, Mutability::Var),
+        Val::I32(0),
+    )
+    .expect("fuel global");
+    let mut linker = Linker::<HostData>::new(&engine);
+    linker.define("env", "memory", memory).expect("define memory");
+    linker.define("env", "fuel", fuel).expect("define fuel");
+    for index in 0..program.hosts.len() {
+        define_host(&mut linker, program, index);
+    }
+
+    let mut instances: Vec<Instance> = Vec::new();
+    for (k, bytes) in wasm.iter().enumerate() {
+        let module = match Module::from_binary(&engine, bytes) {
+            Ok(module) => module,
+            Err(e) => {
+                store.data_mut().log.push(format!("load m{k}: {}", describe(&e)));
+                break;
+            }
+        };
+        fuel.set(&mut store, Val::I32(START_FUEL as i32)).expect("set fuel");
+        match linker.instantiate(&mut store, &module) {
+            Ok(instance) => {
+                store.data_mut().log.push(format!("instantiate m{k}: ok"));
+                linker.instance(&mut store, &format!("m{k}"), instance).expect("register instance");
+                instances.push(instance);
+            }
+            Err(e) => {
+                store.data_mut().log.push(format!("instantiate m{k}: {}", describe(&e)));
+                break;
+            }
+        }
+    }
+
+    for call in &program.calls {
+        let Some(instance) = instances.get(call.module) else { continue };
+        fuel.set(&mut store, Val::I32(call.fuel as i32)).expect("set fuel");
+        let func = instance.get_func(&store, &format!("f{}", call.func)).expect("export");
+        let sig = &program.sigs[program.modules[call.module].funcs[call.func]];
+        let params: Vec<Val> = sig.params.iter().zip(&call.args).map(|(t, b)| to_val(*t, *b)).collect();
+        let mut results: Vec<Val> = sig.results.iter().map(|t| to_val(*t, 0)).collect();
+        let outcome = func.call(&mut store, &params, &mut results);
+        let line = trace::call_line(call, outcome.map(|()| results.iter().map(from_val).collect()).map_err(|e| describe(&e)));
+        store.data_mut().log.push(line);
+    }
+
+    let mut bytes = vec![0; crate::program::MEMORY_BYTES];
+    memory.read(&store, 0, &mut bytes).expect("read memory");
+    let mut globals = Vec::new();
+    for (k, instance) in instances.iter().enumerate() {
+        for g in 0..program.modules[k].globals.len() {
+            let value = instance.get_global(&store, &format!("g{g}")).expect("global").get(&store);
+            globals.push(from_val(&value));
+        }
+    }
+    let fuel_left = from_val(&fuel.get(&store));
+    let mut log = std::mem::take(&mut store.data_mut().log);
+    log.extend(trace::final_state(&bytes, &globals, fuel_left));
+    log
+}
+
+fn to_val(ty: Ty, bits: u64) -> Val {
+    match ty {
+        Ty::I32 => Val::I32(bits as u32 as i32),
+        Ty::I64 => Val::I64(bits as i64),
+        Ty::F32 => Val::F32(bits as u32),
+        Ty::F64 => Val::F64(bits),
+    }
+}
+
+fn from_val(val: &Val) -> u64 {
+    match val {
+        Val::I32(x) => *x as u32 as u64,
+        Val::I64(x) => *x as u64,
+        Val::F32(x) => u64::from(*x),
+        Val::F64(x) => *x,
+        other => panic!("unexpected value {other:?}"),
+    }
+}
+
+fn val_type(ty: Ty) -> ValType {
+    match ty {
+        Ty::I32 => ValType::I32,
+        Ty::I64 => ValType::I64,
+        Ty::F32 => ValType::F32,
+        Ty::F64 => ValType::F64,
+    }
+}
+
+fn describe(error: &Error) -> String {
+    match error.trap_code() {
+        Some(TrapCode::HostError) => {
+            let host = error.as_trap().and_then(|t| t.host_error());
+            trace::describe(Trap::Host(host.map_or_else(|| error.to_string(), |h| h.to_string())))
+        }
+        Some(code) => trace::describe(Trap::Code(code_name(code))),
+        // A host function the embedder called directly returns its error as it is.
+        None if matches!(error.kind(), ErrorKind::Host(_)) => trace::describe(Trap::Host(error.to_string())),
+        None => trace::describe(Trap::Other(error.to_string())),
+    }
+}
+
+fn code_name(code: TrapCode) -> &'static str {
+    match code {
+        TrapCode::Unreachable => "unreachable",
+        TrapCode::IntegerOverflow => "integer overflow",
+        TrapCode::IntegerDivisionByZero => "integer divide by zero",
+        TrapCode::BadConversionToInteger => "invalid conversion to integer",
+        TrapCode::MemoryOutOfBounds => "out of bounds memory access",
+        TrapCode::TableOutOfBounds => "out of bounds table access",
+        TrapCode::IndirectCallToNull => "indirect call to null",
+        TrapCode::BadSignature => "indirect call type mismatch",
+        TrapCode::StackOverflow => "call stack exhausted",
+        _ => "other trap code",
+    }
+}
+
+/// The engine side of a host call.
+struct MicaEnv<'a, 'c> {
+    caller: &'a mut Caller<'c, HostData>,
+}
+
+impl HostEnv for MicaEnv<'_, '_> {
+    type Error = Error;
+
+    fn data(&mut self) -> &mut HostData {
+        self.caller.data_mut()
+    }
+
+    fn write_memory(&mut self, addr: u32, bytes: &[u8]) -> bool {
+        match self.caller.get_export("memory") {
+            Some(Extern::Memory(memory)) => memory.write(&mut *self.caller, addr as usize, bytes).is_ok(),
+            _ => false,
+        }
+    }
+
+    fn call_export(&mut self, name: &str, seed: u64) -> Option<Result<Vec<u64>, Error>> {
+        let Some(Extern::Func(func)) = self.caller.get_export(name) else { return None };
+        let ty = func.ty(&*self.caller);
+        let params: Vec<Val> = ty
+            .params()
+            .iter()
+            .enumerate()
+            .map(|(i, t)| to_val(ty_of(*t), host::mix(seed, &[i as u64])))
+            .collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        Some(func.call(&mut *self.caller, &params, &mut results).map(|()| results.iter().map(from_val).collect()))
+    }
+
+    fn describe(error: &Error) -> String {
+        describe(error)
+    }
+
+    fn host_error(message: String) -> Error {
+        Error::new(message)
+    }
+}
+
+fn ty_of(ty: ValType) -> Ty {
+    match ty {
+        ValType::I32 => Ty::I32,
+        ValType::I64 => Ty::I64,
+        ValType::F32 => Ty::F32,
+        ValType::F64 => Ty::F64,
+        other => panic!("unexpected type {other:?}"),
+    }
+}
+
+/// Runs host `index` on raw argument bits.
+fn run_host(caller: &mut Caller<'_, HostData>, program: &Program, index: usize, args: &[u64]) -> Result<Vec<u64>, Error> {
+    let spec = &program.hosts[index];
+    let mut env = MicaEnv { caller };
+    host::call(&mut env, index, spec, &program.sigs[spec.sig], args)
+}
+
+fn define_host(linker: &mut Linker<HostData>, program: &Arc<Program>, index: usize) {
+    let spec = &program.hosts[index];
+    let name = format!("h{index}");
+    let p = Arc::clone(program);
+    let defined = match (spec.typed, spec.sig) {
+        (true, SIG_UNIT) => linker.func_wrap("host", &name, move |mut caller: Caller<'_, HostData>| {
+            run_host(&mut caller, &p, index, &[]).map(|_| ())
+        }),
+        (true, SIG_I32_TO_I32) => linker.func_wrap("host", &name, move |mut caller: Caller<'_, HostData>, a: i32| {
+            run_host(&mut caller, &p, index, &[a as u32 as u64]).map(|r| r[0] as u32 as i32)
+        }),
+        (true, SIG_I32X2_TO_I32) => linker.func_wrap(
+            "host",
+            &name,
+            move |mut caller: Caller<'_, HostData>, a: i32, b: i32| {
+                run_host(&mut caller, &p, index, &[a as u32 as u64, b as u32 as u64]).map(|r| r[0] as u32 as i32)
+            },
+        ),
+        _ => {
+            let sig = &program.sigs[spec.sig];
+            let ty = FuncType::new(
+                sig.params.iter().map(|t| val_type(*t)).collect::<Vec<_>>(),
+                sig.results.iter().map(|t| val_type(*t)).collect::<Vec<_>>(),
+            );
+            linker.func_new("host", &name, ty, move |mut caller, params, results| {
+                let args: Vec<u64> = params.iter().map(from_val).collect();
+                let sig = &p.sigs[p.hosts[index].sig];
+                let bits = run_host(&mut caller, &p, index, &args)?;
+                for ((slot, t), b) in results.iter_mut().zip(&sig.results).zip(bits) {
+                    *slot = to_val(*t, b);
+                }
+                Ok(())
+            })
+        }
+    };
+    defined.expect("define host function");
+}
+
