@@ -1,0 +1,341 @@
+//! Calls across the host boundary: the matrix, and the seed's regression test.
+//!
+//! The seed of Mica was a crash in WAMR 1.3.2: a `return_call` to an imported native function
+//! released the caller's frame, the native call allocated a new frame over the same memory,
+//! and the interpreter then restored its state from that frame. These tests make sure no
+//! call path across the host boundary can go wrong that way, or any other way:
+//!
+//! - [`seed_regression_init_tail_calls_native_debug_print`] is the seed itself;
+//! - [`matrix`] runs every combination of call form × target × position × behaviour ×
+//!   translation mode (see `host_boundary/axes.rs`), each from generated WAT (see
+//!   `host_boundary/wat.rs`), checking the results, the memory the call left, the host's log,
+//!   traps with their backtraces, and a further call on the same store;
+//! - [`miri_subset`] is the cross-section of the matrix that `cargo +nightly miri test` runs.
+
+mod common;
+
+#[path = "host_boundary/axes.rs"]
+mod axes;
+#[path = "host_boundary/hosts.rs"]
+mod hosts;
+#[path = "host_boundary/wat.rs"]
+mod wat;
+
+use axes::{
+    Behavior, Combo, Expected, Form, Position, TRAP_ARG, Target, all_combos, every_translation_mode,
+    expect_backtrace, expect_target,
+};
+use hosts::{Data, TRAP_MESSAGE};
+use mica::{Caller, Error, Instance, Linker, Memory, Module, Store, TrapCode, Val};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+// --- the seed ---------------------------------------------------------------------------------
+
+/// The seed, as a test: a module imports a native debug-print function and its init function
+/// tail-calls it, so the init function's frame (the activation's first) is released before
+/// the native function runs. Run as an export called by the embedder (twice, then another
+/// call on the same store) and as a start function, in every translation mode.
+#[test]
+fn seed_regression_init_tail_calls_native_debug_print() {
+    const MESSAGE: &str = "init: tail-calling the host";
+    let wat = format!(
+        r#"(module
+          (import "env" "debug_print" (func $debug_print (param i32 i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 16) "{MESSAGE}")
+          (func $init (export "init")
+            (return_call $debug_print (i32.const 16) (i32.const {len})))
+          (func (export "answer") (result i32) (i32.const 42)))"#,
+        len = MESSAGE.len()
+    );
+    let start_wat = wat.replace("(func (export \"answer\")", "(start $init) (func (export \"answer\")");
+    for mode in every_translation_mode() {
+        for (wat, runs_at_start) in [(&wat, false), (&start_wat, true)] {
+            let engine = common::engine(mode);
+            let mut linker = Linker::<Vec<String>>::new(&engine);
+            linker
+                .func_wrap("env", "debug_print", |mut caller: Caller<'_, Vec<String>>, ptr: i32, len: i32| {
+                    let memory = caller.get_export("memory").and_then(mica::Extern::into_memory).unwrap();
+                    let mut bytes = vec![0; len as usize];
+                    memory.read(&caller, ptr as usize, &mut bytes).unwrap();
+                    caller.data_mut().push(String::from_utf8(bytes).unwrap());
+                })
+                .unwrap();
+            let mut store = Store::new(&engine, Vec::new());
+            let module = common::module(&engine, wat);
+            let instance = linker.instantiate(&mut store, &module).unwrap();
+            let printed_at_start = usize::from(runs_at_start);
+            assert_eq!(store.data().len(), printed_at_start, "{mode:?}");
+            let init = instance.get_typed_func::<(), ()>(&store, "init").unwrap();
+            init.call(&mut store, ()).unwrap();
+            init.call(&mut store, ()).unwrap();
+            assert_eq!(*store.data(), vec![MESSAGE.to_string(); printed_at_start + 2], "{mode:?}");
+            let answer = instance.get_typed_func::<(), i32>(&store, "answer").unwrap();
+            assert_eq!(answer.call(&mut store, ()).unwrap(), 42, "{mode:?}");
+        }
+    }
+}
+
+// --- the matrix ----------------------------------------------------------------------------------
+
+/// What running one combination came to.
+enum Verdict {
+    Ran,
+    /// The calling module does not load (a proposal Mica does not implement yet).
+    Pending(String),
+}
+
+/// Runs one combination; `Err` says what went wrong.
+fn run_combo(combo: &Combo) -> Result<Verdict, String> {
+    let engine = common::engine(combo.mode);
+    let mut linker = Linker::<Data>::new(&engine);
+    hosts::define(&mut linker, combo.behavior);
+    let mut store = Store::new(&engine, Data::default());
+
+    let provider = Module::new(&engine, wat::provider(combo)).map_err(|e| format!("module b: {e}"))?;
+    let b = linker.instantiate(&mut store, &provider).map_err(|e| format!("instantiating b: {e}"))?;
+    linker.instance(&mut store, "b", b).unwrap();
+    if combo.target == Target::HostViaTable {
+        let table = b.get_table(&store, "table").unwrap();
+        let Some(Val::FuncRef(Some(func))) = table.get(&store, 0) else {
+            return Err("b's table element 0 is not a function".into());
+        };
+        linker.define("b", "via_table", func).unwrap();
+    }
+    let module = match Module::new(&engine, wat::caller(combo)) {
+        Ok(module) => module,
+        Err(e) if combo.form.needs_function_references() => return Ok(Verdict::Pending(e.to_string())),
+        Err(e) => return Err(format!("module a does not load: {e}")),
+    };
+    let memory = b.get_memory(&store, "memory").unwrap();
+    let mut state = Observed::default();
+
+    // The first call: the start function, or `run`; the trapping case traps.
+    let first = if combo.behavior == Behavior::Traps { (TRAP_ARG, 6) } else { (5, 6) };
+    let instance = if combo.position == Position::Start {
+        instantiate_with_start(combo, &linker, &mut store, &module, memory, &mut state, first)?
+    } else {
+        let instance = linker.instantiate(&mut store, &module).map_err(|e| format!("instantiating a: {e}"))?;
+        let run = instance.get_func(&store, "run").unwrap();
+        let mut results = vec![Val::I32(0); expect_target(combo, 0, 0).results.len()];
+        let outcome = run.call(&mut store, &[Val::I32(first.0), Val::I32(first.1)], &mut results);
+        state.check(combo, &store, memory, first, outcome.map(|()| results), "run (untyped call)")?;
+        instance
+    };
+
+    // The next call on the same store, through a typed function.
+    let next = (4, 9);
+    let results = call_typed(combo, &instance, &mut store, next);
+    state.check(combo, &store, memory, next, results, "run (typed call)")?;
+    Ok(Verdict::Ran)
+}
+
+/// Instantiates the calling module, whose start function makes the call under test with
+/// `args` (read from memory); if that traps, instantiates it again in the same store.
+fn instantiate_with_start(
+    combo: &Combo,
+    linker: &Linker<Data>,
+    store: &mut Store<Data>,
+    module: &Module,
+    memory: Memory,
+    state: &mut Observed,
+    args: (i32, i32),
+) -> Result<Instance, String> {
+    let mut attempt = |store: &mut Store<Data>, args: (i32, i32), what: &str| {
+        let mut bytes = args.0.to_le_bytes().to_vec();
+        bytes.extend(args.1.to_le_bytes());
+        memory.write(&mut *store, wat::START_ARGS_ADDR as usize, &bytes).unwrap();
+        let outcome = linker.instantiate(&mut *store, module);
+        let instance = outcome.as_ref().ok().copied();
+        let results = outcome.map(|_| start_results(combo, store, memory));
+        state.check(combo, store, memory, args, results, what)?;
+        Ok::<_, String>(instance)
+    };
+    match attempt(store, args, "start function")? {
+        Some(instance) => Ok(instance),
+        None => attempt(store, (7, 8), "start function, after a trapping one")?
+            .ok_or_else(|| "the second instantiation failed".to_string()),
+    }
+}
+
+/// The results the start function stored in memory.
+fn start_results(combo: &Combo, store: &Store<Data>, memory: Memory) -> Vec<Val> {
+    let data = &memory.data(store)[wat::START_RESULTS_ADDR as usize..];
+    let word = |at: usize| u64::from_le_bytes(data[at..at + 8].try_into().unwrap());
+    match combo.behavior {
+        Behavior::Nothing => vec![],
+        Behavior::Several => vec![Val::I32(word(0) as i32), Val::I64(word(8) as i64), Val::F64(word(16))],
+        _ => vec![Val::I32(word(0) as i32)],
+    }
+}
+
+fn call_typed(combo: &Combo, instance: &Instance, store: &mut Store<Data>, (a, b): (i32, i32)) -> mica::Result<Vec<Val>> {
+    match combo.behavior {
+        Behavior::Several => {
+            let run = instance.get_typed_func::<(i32, i32), (i32, i64, f64)>(&*store, "run")?;
+            let (x, y, z) = run.call(store, (a, b))?;
+            Ok(vec![Val::I32(x), Val::I64(y), Val::f64(z)])
+        }
+        Behavior::Nothing => {
+            instance.get_typed_func::<(i32, i32), ()>(&*store, "run")?.call(store, (a, b))?;
+            Ok(vec![])
+        }
+        _ => Ok(vec![Val::I32(instance.get_typed_func::<(i32, i32), i32>(&*store, "run")?.call(store, (a, b))?)]),
+    }
+}
+
+/// What the test has seen so far, and so expects to find again.
+#[derive(Default)]
+struct Observed {
+    journal: Vec<i32>,
+    log: Vec<String>,
+}
+
+impl Observed {
+    /// Checks one call of the target with `args`, whose results (or error) are `outcome`.
+    fn check(
+        &mut self,
+        combo: &Combo,
+        store: &Store<Data>,
+        memory: Memory,
+        (a, b): (i32, i32),
+        outcome: mica::Result<Vec<Val>>,
+        what: &str,
+    ) -> Result<(), String> {
+        let Expected { results, journal, log, traps } = expect_target(combo, a, b);
+        self.journal.extend(journal);
+        self.log.extend(log);
+        match (outcome, traps) {
+            (Ok(actual), false) if actual == results => {}
+            (Ok(actual), _) => return Err(format!("{what}({a}, {b}): returned {actual:?}, expected {results:?}")),
+            (Err(e), true) => check_trap(combo, &e).map_err(|m| format!("{what}({a}, {b}): {m}"))?,
+            (Err(e), false) => return Err(format!("{what}({a}, {b}): failed: {e} ({e:?})")),
+        }
+        let data = memory.data(store);
+        let count = u32::from_le_bytes(data[0..4].try_into().unwrap()) as usize;
+        let journal: Vec<i32> =
+            (0..count).map(|i| i32::from_le_bytes(data[4 + 4 * i..8 + 4 * i].try_into().unwrap())).collect();
+        if journal != self.journal {
+            return Err(format!("{what}({a}, {b}): journal in memory {journal:?}, expected {:?}", self.journal));
+        }
+        if store.data().log != self.log {
+            return Err(format!("{what}({a}, {b}): host log {:?}, expected {:?}", store.data().log, self.log));
+        }
+        if combo.behavior == Behavior::Nothing {
+            let at = wat::LAST_B_ADDR as usize;
+            let last_b = i32::from_le_bytes(data[at..at + 4].try_into().unwrap());
+            if last_b != b {
+                return Err(format!("{what}({a}, {b}): the target left {last_b} in memory, expected {b}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A trap must reach the embedder as a trap, with the host's error and the wasm backtrace.
+fn check_trap(combo: &Combo, error: &Error) -> Result<(), String> {
+    let (code, message) = if combo.target.is_host() {
+        (TrapCode::HostError, Some(TRAP_MESSAGE))
+    } else {
+        (TrapCode::Unreachable, None)
+    };
+    if error.trap_code() != Some(code) {
+        return Err(format!("expected a {code:?} trap, got {error} ({error:?})"));
+    }
+    if let Some(message) = message
+        && error.downcast_ref::<String>().map(String::as_str) != Some(message)
+    {
+        return Err(format!("the host's error did not come through: {error:?}"));
+    }
+    let backtrace = common::backtrace_names(error);
+    let expected = expect_backtrace(combo);
+    if backtrace != expected {
+        return Err(format!("backtrace {backtrace:?}, expected {expected:?}"));
+    }
+    Ok(())
+}
+
+/// Runs `combos`, returning how many ran and why the others are pending; panics listing
+/// every failure.
+fn run_all(combos: &[Combo]) -> (usize, Vec<String>) {
+    let (mut ran, mut pending, mut failures) = (0, Vec::new(), Vec::new());
+    for combo in combos {
+        match catch_unwind(AssertUnwindSafe(|| run_combo(combo))) {
+            Ok(Ok(Verdict::Ran)) => ran += 1,
+            Ok(Ok(Verdict::Pending(why))) => pending.push(why),
+            Ok(Err(message)) => failures.push(format!("{combo}: {message}")),
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                failures.push(format!("{combo}: panicked: {message}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} combinations failed:\n{}\n\nfirst failing combination's modules:\n{}\n{}",
+        failures.len(),
+        combos.len(),
+        failures.join("\n"),
+        first_failing(combos, &failures).map(|c| wat::provider(&c)).unwrap_or_default(),
+        first_failing(combos, &failures).map(|c| wat::caller(&c)).unwrap_or_default(),
+    );
+    (ran, pending)
+}
+
+fn first_failing(combos: &[Combo], failures: &[String]) -> Option<Combo> {
+    let first = failures.first()?;
+    combos.iter().copied().find(|c| first.starts_with(&format!("{c}:")))
+}
+
+/// Every combination of call form × target × position × behaviour × translation mode.
+#[test]
+#[cfg_attr(miri, ignore = "thousands of module loads: Miri runs `miri_subset` instead")]
+fn matrix() {
+    let combos = all_combos();
+    let (ran, pending) = run_all(&combos);
+    println!(
+        "host-boundary matrix: {ran} of {} combinations ran ({} forms × {} targets × {} positions × {} behaviours × {} translation modes); {} pending (call_ref/return_call_ref: {})",
+        combos.len(),
+        Form::ALL.len(),
+        Target::ALL.len(),
+        Position::ALL.len(),
+        Behavior::ALL.len(),
+        every_translation_mode().len(),
+        pending.len(),
+        pending.first().map_or("-", String::as_str),
+    );
+    assert_eq!(ran + pending.len(), combos.len());
+    // Every form Mica implements must run in every combination.
+    let implemented = combos.iter().filter(|c| !c.form.needs_function_references()).count();
+    assert!(ran >= implemented, "only {ran} of {implemented} combinations ran");
+}
+
+/// The cross-section of the matrix that runs under Miri: every implemented form and target,
+/// where the calling frame is the activation's first (tail calls release it), with results,
+/// a trap, and a call back into wasm that tail-calls the host; plus the start function and
+/// the call right after a tail call returned. One translation mode (lazy: translation on the
+/// first call is itself on the path).
+#[test]
+fn miri_subset() {
+    let mut combos = Vec::new();
+    for form in [Form::Call, Form::CallIndirect, Form::ReturnCall, Form::ReturnCallIndirect] {
+        for target in Target::ALL {
+            for (position, behavior) in [
+                (Position::Entry, Behavior::Several),
+                (Position::Top, Behavior::Traps),
+                (Position::Entry, Behavior::CallsBack),
+                (Position::Start, Behavior::Nothing),
+                (Position::AfterTailReturn, Behavior::One),
+            ] {
+                combos.push(Combo { form, target, position, behavior, mode: mica::TranslationMode::Lazy });
+            }
+        }
+    }
+    let (ran, _) = run_all(&combos);
+    println!("host-boundary Miri subset: {ran} combinations ran");
+    assert_eq!(ran, combos.len());
+}
