@@ -80,7 +80,7 @@ impl Options {
             bench_dir: default_bench_dir(),
             large_funcs: if quick { 500 } else { 5000 },
             verbose: true,
-            budget: if quick { None } else { Some(15.0) },
+            budget: if quick { None } else { Some(30.0) },
         }
     }
 
@@ -525,7 +525,7 @@ fn run_startup(opts: &Options, report: &mut Report) {
     let wasm =
         wat::parse_str(workloads::large_module_wat(funcs)).expect("the generated module assembles");
     report.startup_module = Some((funcs, wasm.len()));
-    let runs = if opts.quick { 1 } else { 10 };
+    let runs = if opts.quick { 1 } else { 30 };
     for mode in [Mode::Eager, Mode::Lazy] {
         log(opts, format!("startup: {funcs} functions, {} KiB, {mode:?}", wasm.len() / 1024));
         let engines = Engines::new(mode);
