@@ -22,12 +22,14 @@ mod hosts;
 mod wat;
 
 use axes::{
-    Behavior, Combo, Expected, Form, Position, TRAP_ARG, Target, all_combos, every_translation_mode,
-    expect_backtrace, expect_target,
+    Behavior, Combo, Expected, Form, Position, TRAP_ARG, Target, all_combos,
+    every_translation_mode, expect_backtrace, expect_target,
 };
 use hosts::{Data, TRAP_MESSAGE};
 use mica::{Caller, Error, Instance, Linker, Memory, Module, Store, TrapCode, Val};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc;
+use std::time::Duration;
 
 // --- the seed ---------------------------------------------------------------------------------
 
@@ -48,18 +50,28 @@ fn seed_regression_init_tail_calls_native_debug_print() {
           (func (export "answer") (result i32) (i32.const 42)))"#,
         len = MESSAGE.len()
     );
-    let start_wat = wat.replace("(func (export \"answer\")", "(start $init) (func (export \"answer\")");
+    let start_wat = wat.replace(
+        "(func (export \"answer\")",
+        "(start $init) (func (export \"answer\")",
+    );
     for mode in every_translation_mode() {
         for (wat, runs_at_start) in [(&wat, false), (&start_wat, true)] {
             let engine = common::engine(mode);
             let mut linker = Linker::<Vec<String>>::new(&engine);
             linker
-                .func_wrap("env", "debug_print", |mut caller: Caller<'_, Vec<String>>, ptr: i32, len: i32| {
-                    let memory = caller.get_export("memory").and_then(mica::Extern::into_memory).unwrap();
-                    let mut bytes = vec![0; len as usize];
-                    memory.read(&caller, ptr as usize, &mut bytes).unwrap();
-                    caller.data_mut().push(String::from_utf8(bytes).unwrap());
-                })
+                .func_wrap(
+                    "env",
+                    "debug_print",
+                    |mut caller: Caller<'_, Vec<String>>, ptr: i32, len: i32| {
+                        let memory = caller
+                            .get_export("memory")
+                            .and_then(mica::Extern::into_memory)
+                            .unwrap();
+                        let mut bytes = vec![0; len as usize];
+                        memory.read(&caller, ptr as usize, &mut bytes).unwrap();
+                        caller.data_mut().push(String::from_utf8(bytes).unwrap());
+                    },
+                )
                 .unwrap();
             let mut store = Store::new(&engine, Vec::new());
             let module = common::module(&engine, wat);
@@ -69,8 +81,14 @@ fn seed_regression_init_tail_calls_native_debug_print() {
             let init = instance.get_typed_func::<(), ()>(&store, "init").unwrap();
             init.call(&mut store, ()).unwrap();
             init.call(&mut store, ()).unwrap();
-            assert_eq!(*store.data(), vec![MESSAGE.to_string(); printed_at_start + 2], "{mode:?}");
-            let answer = instance.get_typed_func::<(), i32>(&store, "answer").unwrap();
+            assert_eq!(
+                *store.data(),
+                vec![MESSAGE.to_string(); printed_at_start + 2],
+                "{mode:?}"
+            );
+            let answer = instance
+                .get_typed_func::<(), i32>(&store, "answer")
+                .unwrap();
             assert_eq!(answer.call(&mut store, ()).unwrap(), 42, "{mode:?}");
         }
     }
@@ -87,13 +105,20 @@ enum Verdict {
 
 /// Runs one combination; `Err` says what went wrong.
 fn run_combo(combo: &Combo) -> Result<Verdict, String> {
-    let engine = common::engine(combo.mode);
+    // A call depth just above what the deepest combination needs: a trap that left frames
+    // behind would make the next call overflow.
+    let engine = common::engine_with(combo.mode, |config| {
+        config.max_call_depth(axes::CALL_DEPTH + 40);
+    });
     let mut linker = Linker::<Data>::new(&engine);
     hosts::define(&mut linker, combo.behavior);
     let mut store = Store::new(&engine, Data::default());
 
-    let provider = Module::new(&engine, wat::provider(combo)).map_err(|e| format!("module b: {e}"))?;
-    let b = linker.instantiate(&mut store, &provider).map_err(|e| format!("instantiating b: {e}"))?;
+    let provider =
+        Module::new(&engine, wat::provider(combo)).map_err(|e| format!("module b: {e}"))?;
+    let b = linker
+        .instantiate(&mut store, &provider)
+        .map_err(|e| format!("instantiating b: {e}"))?;
     linker.instance(&mut store, "b", b).unwrap();
     if combo.target == Target::HostViaTable {
         let table = b.get_table(&store, "table").unwrap();
@@ -104,22 +129,43 @@ fn run_combo(combo: &Combo) -> Result<Verdict, String> {
     }
     let module = match Module::new(&engine, wat::caller(combo)) {
         Ok(module) => module,
-        Err(e) if combo.form.needs_function_references() => return Ok(Verdict::Pending(e.to_string())),
+        Err(e) if combo.form.needs_function_references() => {
+            return Ok(Verdict::Pending(e.to_string()));
+        }
         Err(e) => return Err(format!("module a does not load: {e}")),
     };
     let memory = b.get_memory(&store, "memory").unwrap();
     let mut state = Observed::default();
 
     // The first call: the start function, or `run`; the trapping case traps.
-    let first = if combo.behavior == Behavior::Traps { (TRAP_ARG, 6) } else { (5, 6) };
-    let instance = if combo.position == Position::Start {
-        instantiate_with_start(combo, &linker, &mut store, &module, memory, &mut state, first)?
+    let first = if combo.behavior == Behavior::Traps {
+        (TRAP_ARG, 6)
     } else {
-        let instance = linker.instantiate(&mut store, &module).map_err(|e| format!("instantiating a: {e}"))?;
+        (5, 6)
+    };
+    let instance = if combo.position == Position::Start {
+        instantiate_with_start(
+            combo, &linker, &mut store, &module, memory, &mut state, first,
+        )?
+    } else {
+        let instance = linker
+            .instantiate(&mut store, &module)
+            .map_err(|e| format!("instantiating a: {e}"))?;
         let run = instance.get_func(&store, "run").unwrap();
         let mut results = vec![Val::I32(0); expect_target(combo, 0, 0).results.len()];
-        let outcome = run.call(&mut store, &[Val::I32(first.0), Val::I32(first.1)], &mut results);
-        state.check(combo, &store, memory, first, outcome.map(|()| results), "run (untyped call)")?;
+        let outcome = run.call(
+            &mut store,
+            &[Val::I32(first.0), Val::I32(first.1)],
+            &mut results,
+        );
+        state.check(
+            combo,
+            &store,
+            memory,
+            first,
+            outcome.map(|()| results),
+            "run (untyped call)",
+        )?;
         instance
     };
 
@@ -144,7 +190,9 @@ fn instantiate_with_start(
     let mut attempt = |store: &mut Store<Data>, args: (i32, i32), what: &str| {
         let mut bytes = args.0.to_le_bytes().to_vec();
         bytes.extend(args.1.to_le_bytes());
-        memory.write(&mut *store, wat::START_ARGS_ADDR as usize, &bytes).unwrap();
+        memory
+            .write(&mut *store, wat::START_ARGS_ADDR as usize, &bytes)
+            .unwrap();
         let outcome = linker.instantiate(&mut *store, module);
         let instance = outcome.as_ref().ok().copied();
         let results = outcome.map(|_| start_results(combo, store, memory));
@@ -164,12 +212,21 @@ fn start_results(combo: &Combo, store: &Store<Data>, memory: Memory) -> Vec<Val>
     let word = |at: usize| u64::from_le_bytes(data[at..at + 8].try_into().unwrap());
     match combo.behavior {
         Behavior::Nothing => vec![],
-        Behavior::Several => vec![Val::I32(word(0) as i32), Val::I64(word(8) as i64), Val::F64(word(16))],
+        Behavior::Several => vec![
+            Val::I32(word(0) as i32),
+            Val::I64(word(8) as i64),
+            Val::F64(word(16)),
+        ],
         _ => vec![Val::I32(word(0) as i32)],
     }
 }
 
-fn call_typed(combo: &Combo, instance: &Instance, store: &mut Store<Data>, (a, b): (i32, i32)) -> mica::Result<Vec<Val>> {
+fn call_typed(
+    combo: &Combo,
+    instance: &Instance,
+    store: &mut Store<Data>,
+    (a, b): (i32, i32),
+) -> mica::Result<Vec<Val>> {
     match combo.behavior {
         Behavior::Several => {
             let run = instance.get_typed_func::<(i32, i32), (i32, i64, f64)>(&*store, "run")?;
@@ -177,10 +234,16 @@ fn call_typed(combo: &Combo, instance: &Instance, store: &mut Store<Data>, (a, b
             Ok(vec![Val::I32(x), Val::I64(y), Val::f64(z)])
         }
         Behavior::Nothing => {
-            instance.get_typed_func::<(i32, i32), ()>(&*store, "run")?.call(store, (a, b))?;
+            instance
+                .get_typed_func::<(i32, i32), ()>(&*store, "run")?
+                .call(store, (a, b))?;
             Ok(vec![])
         }
-        _ => Ok(vec![Val::I32(instance.get_typed_func::<(i32, i32), i32>(&*store, "run")?.call(store, (a, b))?)]),
+        _ => Ok(vec![Val::I32(
+            instance
+                .get_typed_func::<(i32, i32), i32>(&*store, "run")?
+                .call(store, (a, b))?,
+        )]),
     }
 }
 
@@ -202,30 +265,51 @@ impl Observed {
         outcome: mica::Result<Vec<Val>>,
         what: &str,
     ) -> Result<(), String> {
-        let Expected { results, journal, log, traps } = expect_target(combo, a, b);
+        let Expected {
+            results,
+            journal,
+            log,
+            traps,
+        } = expect_target(combo, a, b);
         self.journal.extend(journal);
         self.log.extend(log);
         match (outcome, traps) {
             (Ok(actual), false) if actual == results => {}
-            (Ok(actual), _) => return Err(format!("{what}({a}, {b}): returned {actual:?}, expected {results:?}")),
-            (Err(e), true) => check_trap(combo, &e).map_err(|m| format!("{what}({a}, {b}): {m}"))?,
+            (Ok(actual), _) => {
+                return Err(format!(
+                    "{what}({a}, {b}): returned {actual:?}, expected {results:?}"
+                ));
+            }
+            (Err(e), true) => {
+                check_trap(combo, &e).map_err(|m| format!("{what}({a}, {b}): {m}"))?
+            }
             (Err(e), false) => return Err(format!("{what}({a}, {b}): failed: {e} ({e:?})")),
         }
         let data = memory.data(store);
         let count = u32::from_le_bytes(data[0..4].try_into().unwrap()) as usize;
-        let journal: Vec<i32> =
-            (0..count).map(|i| i32::from_le_bytes(data[4 + 4 * i..8 + 4 * i].try_into().unwrap())).collect();
+        let journal: Vec<i32> = (0..count)
+            .map(|i| i32::from_le_bytes(data[4 + 4 * i..8 + 4 * i].try_into().unwrap()))
+            .collect();
         if journal != self.journal {
-            return Err(format!("{what}({a}, {b}): journal in memory {journal:?}, expected {:?}", self.journal));
+            return Err(format!(
+                "{what}({a}, {b}): journal in memory {journal:?}, expected {:?}",
+                self.journal
+            ));
         }
         if store.data().log != self.log {
-            return Err(format!("{what}({a}, {b}): host log {:?}, expected {:?}", store.data().log, self.log));
+            return Err(format!(
+                "{what}({a}, {b}): host log {:?}, expected {:?}",
+                store.data().log,
+                self.log
+            ));
         }
         if combo.behavior == Behavior::Nothing {
             let at = wat::LAST_B_ADDR as usize;
             let last_b = i32::from_le_bytes(data[at..at + 4].try_into().unwrap());
             if last_b != b {
-                return Err(format!("{what}({a}, {b}): the target left {last_b} in memory, expected {b}"));
+                return Err(format!(
+                    "{what}({a}, {b}): the target left {last_b} in memory, expected {b}"
+                ));
             }
         }
         Ok(())
@@ -255,23 +339,44 @@ fn check_trap(combo: &Combo, error: &Error) -> Result<(), String> {
     Ok(())
 }
 
+/// How long one combination may take before the matrix calls it a hang (a call that never
+/// returns is what continuing in a released frame usually looks like).
+const HANG_AFTER: Duration = Duration::from_secs(60);
+
+/// Runs one combination on a thread of its own, so that a hang fails the test instead of
+/// stalling it; a panic is caught and becomes the combination's failure.
+fn run_watched(combo: Combo) -> Result<Verdict, String> {
+    let run = move || match catch_unwind(AssertUnwindSafe(|| run_combo(&combo))) {
+        Ok(verdict) => verdict,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Err(format!("panicked: {message}"))
+        }
+    };
+    if cfg!(miri) {
+        return run();
+    }
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || send.send(run()));
+    receive.recv_timeout(HANG_AFTER).unwrap_or_else(|_| {
+        // The thread cannot be stopped; the process ends with the test run.
+        panic!("{combo}: did not finish within {HANG_AFTER:?}: the call never returned")
+    })
+}
+
 /// Runs `combos`, returning how many ran and why the others are pending; panics listing
 /// every failure.
 fn run_all(combos: &[Combo]) -> (usize, Vec<String>) {
     let (mut ran, mut pending, mut failures) = (0, Vec::new(), Vec::new());
     for combo in combos {
-        match catch_unwind(AssertUnwindSafe(|| run_combo(combo))) {
-            Ok(Ok(Verdict::Ran)) => ran += 1,
-            Ok(Ok(Verdict::Pending(why))) => pending.push(why),
-            Ok(Err(message)) => failures.push(format!("{combo}: {message}")),
-            Err(panic) => {
-                let message = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
-                failures.push(format!("{combo}: panicked: {message}"));
-            }
+        match run_watched(*combo) {
+            Ok(Verdict::Ran) => ran += 1,
+            Ok(Verdict::Pending(why)) => pending.push(why),
+            Err(message) => failures.push(format!("{combo}: {message}")),
         }
     }
     assert!(
@@ -280,20 +385,30 @@ fn run_all(combos: &[Combo]) -> (usize, Vec<String>) {
         failures.len(),
         combos.len(),
         failures.join("\n"),
-        first_failing(combos, &failures).map(|c| wat::provider(&c)).unwrap_or_default(),
-        first_failing(combos, &failures).map(|c| wat::caller(&c)).unwrap_or_default(),
+        first_failing(combos, &failures)
+            .map(|c| wat::provider(&c))
+            .unwrap_or_default(),
+        first_failing(combos, &failures)
+            .map(|c| wat::caller(&c))
+            .unwrap_or_default(),
     );
     (ran, pending)
 }
 
 fn first_failing(combos: &[Combo], failures: &[String]) -> Option<Combo> {
     let first = failures.first()?;
-    combos.iter().copied().find(|c| first.starts_with(&format!("{c}:")))
+    combos
+        .iter()
+        .copied()
+        .find(|c| first.starts_with(&format!("{c}:")))
 }
 
 /// Every combination of call form × target × position × behaviour × translation mode.
 #[test]
-#[cfg_attr(miri, ignore = "thousands of module loads: Miri runs `miri_subset` instead")]
+#[cfg_attr(
+    miri,
+    ignore = "thousands of module loads: Miri runs `miri_subset` instead"
+)]
 fn matrix() {
     let combos = all_combos();
     let (ran, pending) = run_all(&combos);
@@ -310,29 +425,49 @@ fn matrix() {
     );
     assert_eq!(ran + pending.len(), combos.len());
     // Every form Mica implements must run in every combination.
-    let implemented = combos.iter().filter(|c| !c.form.needs_function_references()).count();
-    assert!(ran >= implemented, "only {ran} of {implemented} combinations ran");
+    let implemented = combos
+        .iter()
+        .filter(|c| !c.form.needs_function_references())
+        .count();
+    assert!(
+        ran >= implemented,
+        "only {ran} of {implemented} combinations ran"
+    );
 }
 
-/// The cross-section of the matrix that runs under Miri: every implemented form and target,
-/// where the calling frame is the activation's first (tail calls release it), with results,
-/// a trap, and a call back into wasm that tail-calls the host; plus the start function and
-/// the call right after a tail call returned. One translation mode (lazy: translation on the
-/// first call is itself on the path).
+/// The cross-section of the matrix that runs under Miri (`cargo +nightly miri test -p mica
+/// --test host_boundary`): every implemented form with every target, once each (Miri
+/// interprets the text parser too, so a combination takes many seconds). The situations
+/// rotate so that each form meets the ones where a frame is released or re-entered: the
+/// activation's first frame returning several values, a trap, a call back into wasm that
+/// tail-calls the host, the start function, and the call right after a tail call returned.
+/// Lazy translation, so that translation on the first call is on the path too.
 #[test]
 fn miri_subset() {
+    const SITUATIONS: [(Position, Behavior); 5] = [
+        (Position::Entry, Behavior::Several),
+        (Position::Top, Behavior::Traps),
+        (Position::Entry, Behavior::CallsBack),
+        (Position::Start, Behavior::Nothing),
+        (Position::AfterTailReturn, Behavior::One),
+    ];
+    let forms = [
+        Form::Call,
+        Form::CallIndirect,
+        Form::ReturnCall,
+        Form::ReturnCallIndirect,
+    ];
     let mut combos = Vec::new();
-    for form in [Form::Call, Form::CallIndirect, Form::ReturnCall, Form::ReturnCallIndirect] {
-        for target in Target::ALL {
-            for (position, behavior) in [
-                (Position::Entry, Behavior::Several),
-                (Position::Top, Behavior::Traps),
-                (Position::Entry, Behavior::CallsBack),
-                (Position::Start, Behavior::Nothing),
-                (Position::AfterTailReturn, Behavior::One),
-            ] {
-                combos.push(Combo { form, target, position, behavior, mode: mica::TranslationMode::Lazy });
-            }
+    for (f, form) in forms.into_iter().enumerate() {
+        for (t, target) in Target::ALL.into_iter().enumerate() {
+            let (position, behavior) = SITUATIONS[(f + t) % SITUATIONS.len()];
+            combos.push(Combo {
+                form,
+                target,
+                position,
+                behavior,
+                mode: mica::TranslationMode::Lazy,
+            });
         }
     }
     let (ran, _) = run_all(&combos);

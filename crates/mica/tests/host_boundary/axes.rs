@@ -32,7 +32,10 @@ impl Form {
     ];
 
     pub fn is_tail(self) -> bool {
-        matches!(self, Form::ReturnCall | Form::ReturnCallIndirect | Form::ReturnCallRef)
+        matches!(
+            self,
+            Form::ReturnCall | Form::ReturnCallIndirect | Form::ReturnCallRef
+        )
     }
 
     pub fn needs_function_references(self) -> bool {
@@ -58,11 +61,19 @@ pub enum Target {
 }
 
 impl Target {
-    pub const ALL: [Target; 5] =
-        [Target::LocalWasm, Target::ImportedWasm, Target::HostWrap, Target::HostUntyped, Target::HostViaTable];
+    pub const ALL: [Target; 5] = [
+        Target::LocalWasm,
+        Target::ImportedWasm,
+        Target::HostWrap,
+        Target::HostUntyped,
+        Target::HostViaTable,
+    ];
 
     pub fn is_host(self) -> bool {
-        matches!(self, Target::HostWrap | Target::HostUntyped | Target::HostViaTable)
+        matches!(
+            self,
+            Target::HostWrap | Target::HostUntyped | Target::HostViaTable
+        )
     }
 
     /// A constant each target adds to its results, so that the test knows which one ran.
@@ -138,8 +149,13 @@ pub enum Behavior {
 }
 
 impl Behavior {
-    pub const ALL: [Behavior; 5] =
-        [Behavior::One, Behavior::Several, Behavior::Nothing, Behavior::Traps, Behavior::CallsBack];
+    pub const ALL: [Behavior; 5] = [
+        Behavior::One,
+        Behavior::Several,
+        Behavior::Nothing,
+        Behavior::Traps,
+        Behavior::CallsBack,
+    ];
 
     /// The `(result ...)` clause of the target's type.
     pub fn results_text(self) -> &'static str {
@@ -174,7 +190,11 @@ pub struct Combo {
 
 impl std::fmt::Display for Combo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:?} → {:?}, {:?}, {:?}, {:?}", self.form, self.target, self.position, self.behavior, self.mode)
+        write!(
+            f,
+            "{:?} → {:?}, {:?}, {:?}, {:?}",
+            self.form, self.target, self.position, self.behavior, self.mode
+        )
     }
 }
 
@@ -186,7 +206,13 @@ pub fn all_combos() -> Vec<Combo> {
             for target in Target::ALL {
                 for position in Position::ALL {
                     for behavior in Behavior::ALL {
-                        combos.push(Combo { form, target, position, behavior, mode });
+                        combos.push(Combo {
+                            form,
+                            target,
+                            position,
+                            behavior,
+                            mode,
+                        });
                     }
                 }
             }
@@ -216,7 +242,12 @@ pub struct Expected {
 
 /// The model: what the target does when called with `(a, b)`.
 pub fn expect_target(combo: &Combo, a: i32, b: i32) -> Expected {
-    let Combo { target, behavior, position, .. } = *combo;
+    let Combo {
+        target,
+        behavior,
+        position,
+        ..
+    } = *combo;
     let k = target.k();
     let mut log = Vec::new();
     if position == Position::AfterTailReturn {
@@ -249,7 +280,12 @@ pub fn expect_target(combo: &Combo, a: i32, b: i32) -> Expected {
             (vec![Val::I32((a + 1) * 3 + b + k)], false)
         }
     };
-    Expected { results, journal, log, traps }
+    Expected {
+        results,
+        journal,
+        log,
+        traps,
+    }
 }
 
 /// The wasm backtrace (function names, innermost first) of a trapping target.

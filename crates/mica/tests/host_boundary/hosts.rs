@@ -13,22 +13,34 @@ pub struct Data {
 pub const TRAP_MESSAGE: &str = "target trapped";
 
 fn memory(caller: &Caller<'_, Data>) -> mica::Memory {
-    caller.get_export("memory").and_then(Extern::into_memory).expect("the calling instance exports its memory")
+    caller
+        .get_export("memory")
+        .and_then(Extern::into_memory)
+        .expect("the calling instance exports its memory")
 }
 
 /// Appends `value` to the journal in the calling instance's memory.
 pub fn note(caller: &mut Caller<'_, Data>, value: i32) {
     let memory = memory(caller);
     let mut count = [0; 4];
-    memory.read(&*caller, 0, &mut count).expect("journal count in bounds");
+    memory
+        .read(&*caller, 0, &mut count)
+        .expect("journal count in bounds");
     let n = u32::from_le_bytes(count) as usize;
-    memory.write(&mut *caller, 4 + 4 * n, &value.to_le_bytes()).expect("journal entry in bounds");
-    memory.write(&mut *caller, 0, &(n as u32 + 1).to_le_bytes()).expect("journal count in bounds");
+    memory
+        .write(&mut *caller, 4 + 4 * n, &value.to_le_bytes())
+        .expect("journal entry in bounds");
+    memory
+        .write(&mut *caller, 0, &(n as u32 + 1).to_le_bytes())
+        .expect("journal count in bounds");
 }
 
 /// Calls the calling instance's `reenter` export, which tail-calls `host2`.
 fn reenter(caller: &mut Caller<'_, Data>, x: i32) -> Result<i32> {
-    let func = caller.get_export("reenter").and_then(Extern::into_func).expect("the caller exports reenter");
+    let func = caller
+        .get_export("reenter")
+        .and_then(Extern::into_func)
+        .expect("the caller exports reenter");
     func.typed::<i32, i32>(&*caller)?.call(&mut *caller, x)
 }
 
@@ -40,7 +52,10 @@ pub fn host_target(
     a: i32,
     b: i32,
 ) -> Result<Vec<Val>> {
-    caller.data_mut().log.push(format!("{}({a},{b})", target.tag()));
+    caller
+        .data_mut()
+        .log
+        .push(format!("{}({a},{b})", target.tag()));
     let k = target.k();
     note(caller, k + a);
     let one = a.wrapping_mul(7).wrapping_add(b).wrapping_add(k);
@@ -64,25 +79,33 @@ pub fn host_target(
 /// Defines `name` as the typed (`func_wrap`) host target `target`.
 fn define_typed(linker: &mut Linker<Data>, name: &str, target: Target, behavior: Behavior) {
     let defined = match behavior {
-        Behavior::One | Behavior::Traps | Behavior::CallsBack => {
-            linker.func_wrap("host", name, move |mut caller: Caller<'_, Data>, a: i32, b: i32| -> Result<i32> {
+        Behavior::One | Behavior::Traps | Behavior::CallsBack => linker.func_wrap(
+            "host",
+            name,
+            move |mut caller: Caller<'_, Data>, a: i32, b: i32| -> Result<i32> {
                 let results = host_target(&mut caller, target, behavior, a, b)?;
                 Ok(results[0].as_i32().expect("i32 result"))
-            })
-        }
+            },
+        ),
         Behavior::Several => linker.func_wrap(
             "host",
             name,
             move |mut caller: Caller<'_, Data>, a: i32, b: i32| -> Result<(i32, i64, f64)> {
                 let r = host_target(&mut caller, target, behavior, a, b)?;
-                Ok((r[0].as_i32().unwrap(), r[1].as_i64().unwrap(), r[2].as_f64().unwrap()))
+                Ok((
+                    r[0].as_i32().unwrap(),
+                    r[1].as_i64().unwrap(),
+                    r[2].as_f64().unwrap(),
+                ))
             },
         ),
-        Behavior::Nothing => {
-            linker.func_wrap("host", name, move |mut caller: Caller<'_, Data>, a: i32, b: i32| -> Result<()> {
+        Behavior::Nothing => linker.func_wrap(
+            "host",
+            name,
+            move |mut caller: Caller<'_, Data>, a: i32, b: i32| -> Result<()> {
                 host_target(&mut caller, target, behavior, a, b).map(|_| ())
-            })
-        }
+            },
+        ),
     };
     defined.expect("define a typed host target");
 }
@@ -100,34 +123,51 @@ fn target_type(behavior: Behavior) -> FuncType {
 pub fn define(linker: &mut Linker<Data>, behavior: Behavior) {
     // The host function that re-entered wasm tail-calls.
     linker
-        .func_wrap("host", "host2", |mut caller: Caller<'_, Data>, x: i32| -> i32 {
-            caller.data_mut().log.push(format!("host2({x})"));
-            note(&mut caller, HOST2_NOTE + x);
-            x * 3
-        })
+        .func_wrap(
+            "host",
+            "host2",
+            |mut caller: Caller<'_, Data>, x: i32| -> i32 {
+                caller.data_mut().log.push(format!("host2({x})"));
+                note(&mut caller, HOST2_NOTE + x);
+                x * 3
+            },
+        )
         .unwrap();
     // Tail-called by the frame that a tail call replaced (`Position::AfterTailReturn`).
     linker
-        .func_wrap("host", "scale", |mut caller: Caller<'_, Data>, x: i32| -> i32 {
-            caller.data_mut().log.push(format!("scale({x})"));
-            x * 3 + 1
-        })
+        .func_wrap(
+            "host",
+            "scale",
+            |mut caller: Caller<'_, Data>, x: i32| -> i32 {
+                caller.data_mut().log.push(format!("scale({x})"));
+                x * 3 + 1
+            },
+        )
         .unwrap();
     // How wasm targets call back into wasm.
     linker
-        .func_wrap("env", "bounce", |mut caller: Caller<'_, Data>, x: i32| -> Result<i32> {
-            caller.data_mut().log.push(format!("bounce({x})"));
-            reenter(&mut caller, x)
-        })
+        .func_wrap(
+            "env",
+            "bounce",
+            |mut caller: Caller<'_, Data>, x: i32| -> Result<i32> {
+                caller.data_mut().log.push(format!("bounce({x})"));
+                reenter(&mut caller, x)
+            },
+        )
         .unwrap();
     define_typed(linker, "target_wrap", Target::HostWrap, behavior);
     define_typed(linker, "table_target", Target::HostViaTable, behavior);
     linker
-        .func_new("host", "target_untyped", target_type(behavior), move |mut caller, params, results| {
-            let (a, b) = (params[0].as_i32().unwrap(), params[1].as_i32().unwrap());
-            let values = host_target(&mut caller, Target::HostUntyped, behavior, a, b)?;
-            results.copy_from_slice(&values);
-            Ok(())
-        })
+        .func_new(
+            "host",
+            "target_untyped",
+            target_type(behavior),
+            move |mut caller, params, results| {
+                let (a, b) = (params[0].as_i32().unwrap(), params[1].as_i32().unwrap());
+                let values = host_target(&mut caller, Target::HostUntyped, behavior, a, b)?;
+                results.copy_from_slice(&values);
+                Ok(())
+            },
+        )
         .unwrap();
 }

@@ -3,7 +3,7 @@
 //! Both share `b`'s memory, whose first word counts the entries of a journal that follows it
 //! (every target appends to it, wasm through `$note`, hosts through their `Caller`).
 
-use super::axes::{Behavior, CALL_DEPTH, Combo, Form, Position, TAIL_DEPTH, Target, TRAP_ARG};
+use super::axes::{Behavior, CALL_DEPTH, Combo, Form, Position, TAIL_DEPTH, TRAP_ARG, Target};
 
 /// Where `b`'s memory holds the last `b` argument a `Nothing` target received.
 pub const LAST_B_ADDR: u32 = 0x800;
@@ -26,7 +26,9 @@ const REENTER: &str = r#"
 /// The body of a wasm target of `behavior` that adds `k` (params: 0 = a, 1 = b).
 fn wasm_target_body(behavior: Behavior, k: i32) -> String {
     let note = format!("(call $note (i32.add (local.get 0) (i32.const {k})))");
-    let one = format!("(i32.add (i32.add (i32.mul (local.get 0) (i32.const 7)) (local.get 1)) (i32.const {k}))");
+    let one = format!(
+        "(i32.add (i32.add (i32.mul (local.get 0) (i32.const 7)) (local.get 1)) (i32.const {k}))"
+    );
     let rest = match behavior {
         Behavior::One => one,
         Behavior::Several => format!(
@@ -44,7 +46,10 @@ fn wasm_target_body(behavior: Behavior, k: i32) -> String {
 }
 
 fn sig_type(behavior: Behavior) -> String {
-    format!("(type $sig (func (param i32 i32) {}))", behavior.results_text())
+    format!(
+        "(type $sig (func (param i32 i32) {}))",
+        behavior.results_text()
+    )
 }
 
 /// The provider instance `b`: the memory, a wasm target, and (for `HostViaTable`) a table
@@ -77,12 +82,18 @@ pub fn provider(combo: &Combo) -> String {
 /// The call under test, with `$a` and `$b` as arguments.
 fn invoke(combo: &Combo) -> String {
     let args = "(local.get $a) (local.get $b)";
-    let table = if combo.target == Target::HostViaTable { "$btab" } else { "$tab" };
+    let table = if combo.target == Target::HostViaTable {
+        "$btab"
+    } else {
+        "$tab"
+    };
     match combo.form {
         Form::Call => format!("(call $target {args})"),
         Form::ReturnCall => format!("(return_call $target {args})"),
         Form::CallIndirect => format!("(call_indirect {table} (type $sig) {args} (i32.const 0))"),
-        Form::ReturnCallIndirect => format!("(return_call_indirect {table} (type $sig) {args} (i32.const 0))"),
+        Form::ReturnCallIndirect => {
+            format!("(return_call_indirect {table} (type $sig) {args} (i32.const 0))")
+        }
         Form::CallRef => format!("(call_ref $sig {args} (ref.func $target))"),
         Form::ReturnCallRef => format!("(return_call_ref $sig {args} (ref.func $target))"),
     }
@@ -90,7 +101,11 @@ fn invoke(combo: &Combo) -> String {
 
 /// The call under test as the way out of the performing function.
 fn exit(combo: &Combo) -> String {
-    if combo.form.is_tail() { invoke(combo) } else { format!("(return {})", invoke(combo)) }
+    if combo.form.is_tail() {
+        invoke(combo)
+    } else {
+        format!("(return {})", invoke(combo))
+    }
 }
 
 const GUARD_SET: &str = "(local.set $guard (i64.add (i64.mul (i64.extend_i32_u (local.get $a)) (i64.const 1000003)) (i64.extend_i32_u (local.get $b))))";
@@ -133,7 +148,10 @@ fn store_results(behavior: Behavior) -> String {
             at(8),
             at(16)
         ),
-        _ => format!("(local.set $r0) (i32.store (i32.const {}) (local.get $r0))", at(0)),
+        _ => format!(
+            "(local.set $r0) (i32.store (i32.const {}) (local.get $r0))",
+            at(0)
+        ),
     }
 }
 
@@ -143,7 +161,9 @@ fn position_funcs(combo: &Combo) -> String {
     let exit = exit(combo);
     match combo.position {
         Position::Entry => {
-            format!("\n  (func $run (export \"run\") (param $a i32) (param $b i32) {results}\n    {exit})")
+            format!(
+                "\n  (func $run (export \"run\") (param $a i32) (param $b i32) {results}\n    {exit})"
+            )
         }
         Position::Top => run_calling(results, "mid", "") + &mid(results, &exit),
         Position::CallChain => {
@@ -193,7 +213,10 @@ fn position_funcs(combo: &Combo) -> String {
             let body = if combo.behavior == Behavior::Nothing {
                 exit.clone()
             } else {
-                format!("(call $mid (local.get $a) (local.get $b))\n    {}", store_results(combo.behavior))
+                format!(
+                    "(call $mid (local.get $a) (local.get $b))\n    {}",
+                    store_results(combo.behavior)
+                )
             };
             // The start function, and `run` (as in `Top`) for the calls after it.
             format!(
@@ -223,7 +246,9 @@ pub fn caller(combo: &Combo) -> String {
         Target::LocalWasm => {}
         Target::ImportedWasm => w += "  (import \"b\" \"target\" (func $target (type $sig)))\n",
         Target::HostWrap => w += "  (import \"host\" \"target_wrap\" (func $target (type $sig)))\n",
-        Target::HostUntyped => w += "  (import \"host\" \"target_untyped\" (func $target (type $sig)))\n",
+        Target::HostUntyped => {
+            w += "  (import \"host\" \"target_untyped\" (func $target (type $sig)))\n"
+        }
         Target::HostViaTable => {
             w += "  (import \"b\" \"via_table\" (func $target (type $sig)))\n";
             w += "  (import \"b\" \"table\" (table $btab 1 funcref))\n";
