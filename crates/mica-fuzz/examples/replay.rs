@@ -8,7 +8,9 @@ use mica_fuzz::{Entropy, Program, check_program, seed_bytes};
 use std::sync::Arc;
 
 fn main() {
-    let arg = std::env::args().nth(1).expect("usage: replay <seed | input file>");
+    let arg = std::env::args()
+        .nth(1)
+        .expect("usage: replay <seed | input file>");
     let input = match arg.parse::<u64>() {
         Ok(seed) => seed_bytes(seed, 2048),
         Err(_) => std::fs::read(&arg).expect("read the input file"),
@@ -30,5 +32,9 @@ fn main() {
     }
     let mismatch = check_program(&Arc::new(program.clone())).expect_err("still disagrees");
     println!("{}\n{mismatch}", program.describe());
-    println!("wasmi's trace:\n{}\n\nMica's trace:\n{}", mismatch.expected.join("\n"), mismatch.actual.join("\n"));
+    println!(
+        "wasmi's trace:\n{}\n\nMica's trace:\n{}",
+        mismatch.expected.join("\n"),
+        mismatch.actual.join("\n")
+    );
 }

@@ -15,7 +15,11 @@ impl<'a> Entropy<'a> {
         let state = data.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
             (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
         });
-        Entropy { data, pos: 0, state }
+        Entropy {
+            data,
+            pos: 0,
+            state,
+        }
     }
 
     fn next_u64(&mut self) -> u64 {

@@ -46,7 +46,9 @@ pub fn mix(salt: u64, values: &[u64]) -> u64 {
 
 /// Values of `types` derived from `seed`.
 pub fn derive(types: &[Ty], seed: u64) -> Vec<u64> {
-    (0..types.len()).map(|i| types[i].truncate(mix(seed, &[i as u64]))).collect()
+    (0..types.len())
+        .map(|i| types[i].truncate(mix(seed, &[i as u64])))
+        .collect()
 }
 
 /// Runs host function `index` (of type `sig`) on `args`, giving its results.
@@ -59,7 +61,8 @@ pub fn call<E: HostEnv>(
 ) -> Result<Vec<u64>, E::Error> {
     let data = env.data();
     let args_text: Vec<String> = args.iter().map(|a| format!("{a:#x}")).collect();
-    data.log.push(format!("host h{index}({})", args_text.join(", ")));
+    data.log
+        .push(format!("host h{index}({})", args_text.join(", ")));
     data.calls += 1;
     let mut seed = mix(spec.salt, args) ^ data.calls;
     match &spec.kind {
@@ -71,7 +74,9 @@ pub fn call<E: HostEnv>(
         }
         HostKind::WriteMemory { addr } => {
             let written = env.write_memory(*addr, &seed.to_le_bytes());
-            env.data().log.push(format!("  h{index} wrote memory: {written}"));
+            env.data()
+                .log
+                .push(format!("  h{index} wrote memory: {written}"));
         }
         HostKind::Callback { export, catch } => {
             if env.data().depth < MAX_DEPTH {
@@ -79,14 +84,21 @@ pub fn call<E: HostEnv>(
                 let outcome = env.call_export(&format!("f{export}"), seed);
                 env.data().depth -= 1;
                 match outcome {
-                    None => env.data().log.push(format!("  h{index}: no export f{export}")),
+                    None => env
+                        .data()
+                        .log
+                        .push(format!("  h{index}: no export f{export}")),
                     Some(Ok(results)) => {
-                        env.data().log.push(format!("  h{index}: f{export} returned {results:x?}"));
+                        env.data()
+                            .log
+                            .push(format!("  h{index}: f{export} returned {results:x?}"));
                         seed = mix(seed, &results);
                     }
                     Some(Err(error)) => {
                         let text = E::describe(&error);
-                        env.data().log.push(format!("  h{index}: f{export} failed: {text}"));
+                        env.data()
+                            .log
+                            .push(format!("  h{index}: f{export} failed: {text}"));
                         if !catch {
                             return Err(error);
                         }

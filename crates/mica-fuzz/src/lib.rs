@@ -14,6 +14,7 @@
 //! The cargo-fuzz target (`fuzz/fuzz_targets/host_calls.rs`) calls [`check`]; the seeded smoke
 //! test (`tests/smoke.rs`) runs a fixed number of seeds in `cargo test`.
 
+mod body;
 pub mod entropy;
 pub mod host;
 pub mod mica_run;
@@ -82,9 +83,21 @@ pub struct Mismatch {
 impl std::fmt::Display for Mismatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let i = self.first_difference;
-        writeln!(f, "Mica ({}) and wasmi disagree at trace line {i}:", self.engine)?;
-        writeln!(f, "  wasmi: {}", self.expected.get(i).map_or("<end of trace>", |s| s))?;
-        writeln!(f, "  mica:  {}", self.actual.get(i).map_or("<end of trace>", |s| s))?;
+        writeln!(
+            f,
+            "Mica ({}) and wasmi disagree at trace line {i}:",
+            self.engine
+        )?;
+        writeln!(
+            f,
+            "  wasmi: {}",
+            self.expected.get(i).map_or("<end of trace>", |s| s)
+        )?;
+        writeln!(
+            f,
+            "  mica:  {}",
+            self.actual.get(i).map_or("<end of trace>", |s| s)
+        )?;
         writeln!(f, "common trace before it:")?;
         for line in &self.expected[i.saturating_sub(12)..i] {
             writeln!(f, "  {line}")?;
@@ -97,9 +110,12 @@ impl Mismatch {
     /// Writes the modules (`m0.wat`, ...), the whole program and both traces under `dir`, in a
     /// folder named after the program's hash; returns that folder.
     pub fn save(&self, dir: &Path) -> std::io::Result<PathBuf> {
-        let hash = self.program.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-        });
+        let hash = self
+            .program
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+            });
         let folder = dir.join(format!("mismatch-{hash:016x}"));
         std::fs::create_dir_all(&folder)?;
         for (k, wat) in self.wat.iter().enumerate() {
@@ -138,12 +154,16 @@ pub fn check_program(program: &Arc<Program>) -> Result<Summary, Box<Mismatch>> {
         .modules
         .iter()
         .map(|m| {
-            wat::parse_str(&m.wat).unwrap_or_else(|e| panic!("generator bug: {e}\n{}", program.describe()))
+            wat::parse_str(&m.wat)
+                .unwrap_or_else(|e| panic!("generator bug: {e}\n{}", program.describe()))
         })
         .collect();
     let expected = wasmi_run::run(program, &wasm);
     if let Some(line) = expected.iter().find(|l| l.starts_with("load ")) {
-        panic!("generator bug: wasmi rejects a module: {line}\n{}", program.describe());
+        panic!(
+            "generator bug: wasmi rejects a module: {line}\n{}",
+            program.describe()
+        );
     }
     for mode in translation_modes() {
         let actual = mica_run::run(program, &wasm, mode);
@@ -160,9 +180,16 @@ pub fn check_program(program: &Arc<Program>) -> Result<Summary, Box<Mismatch>> {
     }
     let mut failures = std::collections::BTreeMap::new();
     for line in &expected {
-        if let Some((_, reason)) = line.split_once(" -> ").or_else(|| line.strip_prefix("instantiate ").and_then(|l| l.split_once(": "))) {
+        if let Some((_, reason)) = line.split_once(" -> ").or_else(|| {
+            line.strip_prefix("instantiate ")
+                .and_then(|l| l.split_once(": "))
+        }) {
             let kind = reason.split(" failed on ").next().unwrap_or(reason);
-            let kind = if kind.starts_with("host error: h") { "host error" } else { kind };
+            let kind = if kind.starts_with("host error: h") {
+                "host error"
+            } else {
+                kind
+            };
             if kind != "ok" {
                 *failures.entry(kind.to_string()).or_default() += 1;
             }
@@ -171,9 +198,15 @@ pub fn check_program(program: &Arc<Program>) -> Result<Summary, Box<Mismatch>> {
     Ok(Summary {
         failures,
         modules: program.modules.len(),
-        instantiated: expected.iter().filter(|l| l.ends_with(": ok") && l.starts_with("instantiate")).count(),
+        instantiated: expected
+            .iter()
+            .filter(|l| l.ends_with(": ok") && l.starts_with("instantiate"))
+            .count(),
         calls: expected.iter().filter(|l| l.starts_with("call ")).count(),
-        trapped_calls: expected.iter().filter(|l| l.starts_with("call ") && l.contains(" -> ")).count(),
+        trapped_calls: expected
+            .iter()
+            .filter(|l| l.starts_with("call ") && l.contains(" -> "))
+            .count(),
         host_calls: expected.iter().filter(|l| l.starts_with("host ")).count(),
         trace_lines: expected.len(),
     })

@@ -1,11 +1,11 @@
 //! Runs a program on Mica.
 
 use crate::host::{self, HostData, HostEnv};
-use crate::program::{Program, START_FUEL, SIG_I32_TO_I32, SIG_I32X2_TO_I32, SIG_UNIT, Ty};
+use crate::program::{Program, SIG_I32_TO_I32, SIG_I32X2_TO_I32, SIG_UNIT, START_FUEL, Ty};
 use crate::trace::{self, Trap};
 use mica::{
-    Caller, Config, Engine, Error, ErrorKind, Extern, FuncType, Global, GlobalType, Instance, Linker,
-    Memory, MemoryType, Module, Mutability, Store, TranslationMode, TrapCode, Val, ValType,
+    Caller, Config, Engine, Error, ErrorKind, Extern, FuncType, Global, GlobalType, Instance,
+    Linker, Memory, MemoryType, Module, Mutability, Store, TranslationMode, TrapCode, Val, ValType,
 };
 use std::sync::Arc;
 
@@ -23,7 +23,9 @@ pub fn run(program: &Arc<Program>, wasm: &[Vec<u8>], mode: TranslationMode) -> V
     )
     .expect("fuel global");
     let mut linker = Linker::<HostData>::new(&engine);
-    linker.define("env", "memory", memory).expect("define memory");
+    linker
+        .define("env", "memory", memory)
+        .expect("define memory");
     linker.define("env", "fuel", fuel).expect("define fuel");
     for index in 0..program.hosts.len() {
         define_host(&mut linker, program, index);
@@ -34,33 +36,57 @@ pub fn run(program: &Arc<Program>, wasm: &[Vec<u8>], mode: TranslationMode) -> V
         let module = match Module::from_binary(&engine, bytes) {
             Ok(module) => module,
             Err(e) => {
-                store.data_mut().log.push(format!("load m{k}: {}", describe(&e)));
+                store
+                    .data_mut()
+                    .log
+                    .push(format!("load m{k}: {}", describe(&e)));
                 break;
             }
         };
-        fuel.set(&mut store, Val::I32(START_FUEL as i32)).expect("set fuel");
+        fuel.set(&mut store, Val::I32(START_FUEL as i32))
+            .expect("set fuel");
         match linker.instantiate(&mut store, &module) {
             Ok(instance) => {
                 store.data_mut().log.push(format!("instantiate m{k}: ok"));
-                linker.instance(&mut store, &format!("m{k}"), instance).expect("register instance");
+                linker
+                    .instance(&mut store, &format!("m{k}"), instance)
+                    .expect("register instance");
                 instances.push(instance);
             }
             Err(e) => {
-                store.data_mut().log.push(format!("instantiate m{k}: {}", describe(&e)));
+                store
+                    .data_mut()
+                    .log
+                    .push(format!("instantiate m{k}: {}", describe(&e)));
                 break;
             }
         }
     }
 
     for call in &program.calls {
-        let Some(instance) = instances.get(call.module) else { continue };
-        fuel.set(&mut store, Val::I32(call.fuel as i32)).expect("set fuel");
-        let func = instance.get_func(&store, &format!("f{}", call.func)).expect("export");
+        let Some(instance) = instances.get(call.module) else {
+            continue;
+        };
+        fuel.set(&mut store, Val::I32(call.fuel as i32))
+            .expect("set fuel");
+        let func = instance
+            .get_func(&store, &format!("f{}", call.func))
+            .expect("export");
         let sig = &program.sigs[program.modules[call.module].funcs[call.func]];
-        let params: Vec<Val> = sig.params.iter().zip(&call.args).map(|(t, b)| to_val(*t, *b)).collect();
+        let params: Vec<Val> = sig
+            .params
+            .iter()
+            .zip(&call.args)
+            .map(|(t, b)| to_val(*t, *b))
+            .collect();
         let mut results: Vec<Val> = sig.results.iter().map(|t| to_val(*t, 0)).collect();
         let outcome = func.call(&mut store, &params, &mut results);
-        let line = trace::call_line(call, outcome.map(|()| results.iter().map(from_val).collect()).map_err(|e| describe(&e)));
+        let line = trace::call_line(
+            call,
+            outcome
+                .map(|()| results.iter().map(from_val).collect())
+                .map_err(|e| describe(&e)),
+        );
         store.data_mut().log.push(line);
     }
 
@@ -69,7 +95,10 @@ pub fn run(program: &Arc<Program>, wasm: &[Vec<u8>], mode: TranslationMode) -> V
     let mut globals = Vec::new();
     for (k, instance) in instances.iter().enumerate() {
         for g in 0..program.modules[k].globals.len() {
-            let value = instance.get_global(&store, &format!("g{g}")).expect("global").get(&store);
+            let value = instance
+                .get_global(&store, &format!("g{g}"))
+                .expect("global")
+                .get(&store);
             globals.push(from_val(&value));
         }
     }
@@ -111,11 +140,15 @@ fn describe(error: &Error) -> String {
     match error.trap_code() {
         Some(TrapCode::HostError) => {
             let host = error.as_trap().and_then(|t| t.host_error());
-            trace::describe(Trap::Host(host.map_or_else(|| error.to_string(), |h| h.to_string())))
+            trace::describe(Trap::Host(
+                host.map_or_else(|| error.to_string(), |h| h.to_string()),
+            ))
         }
         Some(code) => trace::describe(Trap::Code(code_name(code))),
         // A host function the embedder called directly returns its error as it is.
-        None if matches!(error.kind(), ErrorKind::Host(_)) => trace::describe(Trap::Host(error.to_string())),
+        None if matches!(error.kind(), ErrorKind::Host(_)) => {
+            trace::describe(Trap::Host(error.to_string()))
+        }
         None => trace::describe(Trap::Other(error.to_string())),
     }
 }
@@ -149,13 +182,17 @@ impl HostEnv for MicaEnv<'_, '_> {
 
     fn write_memory(&mut self, addr: u32, bytes: &[u8]) -> bool {
         match self.caller.get_export("memory") {
-            Some(Extern::Memory(memory)) => memory.write(&mut *self.caller, addr as usize, bytes).is_ok(),
+            Some(Extern::Memory(memory)) => memory
+                .write(&mut *self.caller, addr as usize, bytes)
+                .is_ok(),
             _ => false,
         }
     }
 
     fn call_export(&mut self, name: &str, seed: u64) -> Option<Result<Vec<u64>, Error>> {
-        let Some(Extern::Func(func)) = self.caller.get_export(name) else { return None };
+        let Some(Extern::Func(func)) = self.caller.get_export(name) else {
+            return None;
+        };
         let ty = func.ty(&*self.caller);
         let params: Vec<Val> = ty
             .params()
@@ -164,7 +201,10 @@ impl HostEnv for MicaEnv<'_, '_> {
             .map(|(i, t)| to_val(ty_of(*t), host::mix(seed, &[i as u64])))
             .collect();
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-        Some(func.call(&mut *self.caller, &params, &mut results).map(|()| results.iter().map(from_val).collect()))
+        Some(
+            func.call(&mut *self.caller, &params, &mut results)
+                .map(|()| results.iter().map(from_val).collect()),
+        )
     }
 
     fn describe(error: &Error) -> String {
@@ -187,7 +227,12 @@ fn ty_of(ty: ValType) -> Ty {
 }
 
 /// Runs host `index` on raw argument bits.
-fn run_host(caller: &mut Caller<'_, HostData>, program: &Program, index: usize, args: &[u64]) -> Result<Vec<u64>, Error> {
+fn run_host(
+    caller: &mut Caller<'_, HostData>,
+    program: &Program,
+    index: usize,
+    args: &[u64],
+) -> Result<Vec<u64>, Error> {
     let spec = &program.hosts[index];
     let mut env = MicaEnv { caller };
     host::call(&mut env, index, spec, &program.sigs[spec.sig], args)
@@ -198,17 +243,24 @@ fn define_host(linker: &mut Linker<HostData>, program: &Arc<Program>, index: usi
     let name = format!("h{index}");
     let p = Arc::clone(program);
     let defined = match (spec.typed, spec.sig) {
-        (true, SIG_UNIT) => linker.func_wrap("host", &name, move |mut caller: Caller<'_, HostData>| {
-            run_host(&mut caller, &p, index, &[]).map(|_| ())
-        }),
-        (true, SIG_I32_TO_I32) => linker.func_wrap("host", &name, move |mut caller: Caller<'_, HostData>, a: i32| {
-            run_host(&mut caller, &p, index, &[a as u32 as u64]).map(|r| r[0] as u32 as i32)
-        }),
+        (true, SIG_UNIT) => {
+            linker.func_wrap("host", &name, move |mut caller: Caller<'_, HostData>| {
+                run_host(&mut caller, &p, index, &[]).map(|_| ())
+            })
+        }
+        (true, SIG_I32_TO_I32) => linker.func_wrap(
+            "host",
+            &name,
+            move |mut caller: Caller<'_, HostData>, a: i32| {
+                run_host(&mut caller, &p, index, &[a as u32 as u64]).map(|r| r[0] as u32 as i32)
+            },
+        ),
         (true, SIG_I32X2_TO_I32) => linker.func_wrap(
             "host",
             &name,
             move |mut caller: Caller<'_, HostData>, a: i32, b: i32| {
-                run_host(&mut caller, &p, index, &[a as u32 as u64, b as u32 as u64]).map(|r| r[0] as u32 as i32)
+                run_host(&mut caller, &p, index, &[a as u32 as u64, b as u32 as u64])
+                    .map(|r| r[0] as u32 as i32)
             },
         ),
         _ => {
@@ -230,4 +282,3 @@ fn define_host(linker: &mut Linker<HostData>, program: &Arc<Program>, index: usi
     };
     defined.expect("define host function");
 }
-

@@ -10,6 +10,7 @@
 //! - host functions are pure functions of their arguments and of the number of host calls
 //!   made so far ([`crate::host`]), and re-enter wasm at most [`crate::host::MAX_DEPTH`] deep.
 
+use crate::body::BodyGen;
 use crate::entropy::Entropy;
 use std::fmt::Write;
 
@@ -121,7 +122,12 @@ impl Program {
     pub fn generate(e: &mut Entropy) -> Program {
         let sigs = gen_sigs(e);
         let hosts = (0..e.range(1, 5)).map(|_| gen_host(e, &sigs)).collect();
-        let mut program = Program { sigs, hosts, modules: Vec::new(), calls: Vec::new() };
+        let mut program = Program {
+            sigs,
+            hosts,
+            modules: Vec::new(),
+            calls: Vec::new(),
+        };
         for k in 0..e.range(1, 3) {
             let module = ModuleGen::new(e, &program, k).generate(e);
             program.modules.push(module);
@@ -131,8 +137,17 @@ impl Program {
             let func = e.below(program.modules[module].funcs.len());
             let sig = &program.sigs[program.modules[module].funcs[func]];
             let args = sig.params.iter().map(|t| t.truncate(gen_bits(e))).collect();
-            let fuel = if e.chance(1, 16) { e.range(0, 4) } else { e.range(8, 400) } as u32;
-            program.calls.push(EntryCall { module, func, args, fuel });
+            let fuel = if e.chance(1, 16) {
+                e.range(0, 4)
+            } else {
+                e.range(8, 400)
+            } as u32;
+            program.calls.push(EntryCall {
+                module,
+                func,
+                args,
+                fuel,
+            });
         }
         program
     }
@@ -153,16 +168,33 @@ impl Program {
     }
 }
 
-fn gen_ty(e: &mut Entropy) -> Ty {
+pub(crate) fn gen_ty(e: &mut Entropy) -> Ty {
     // Integers are more interesting than floats, which only move.
-    *e.pick(&[Ty::I32, Ty::I32, Ty::I32, Ty::I64, Ty::I64, Ty::F32, Ty::F64])
+    *e.pick(&[
+        Ty::I32,
+        Ty::I32,
+        Ty::I32,
+        Ty::I64,
+        Ty::I64,
+        Ty::F32,
+        Ty::F64,
+    ])
 }
 
 fn gen_sigs(e: &mut Entropy) -> Vec<Sig> {
     let mut sigs = vec![
-        Sig { params: vec![], results: vec![] },
-        Sig { params: vec![Ty::I32], results: vec![Ty::I32] },
-        Sig { params: vec![Ty::I32, Ty::I32], results: vec![Ty::I32] },
+        Sig {
+            params: vec![],
+            results: vec![],
+        },
+        Sig {
+            params: vec![Ty::I32],
+            results: vec![Ty::I32],
+        },
+        Sig {
+            params: vec![Ty::I32, Ty::I32],
+            results: vec![Ty::I32],
+        },
     ];
     for _ in 0..e.range(0, 4) {
         let params = (0..e.range(0, 4)).map(|_| gen_ty(e)).collect();
@@ -177,11 +209,23 @@ fn gen_host(e: &mut Entropy, sigs: &[Sig]) -> HostSpec {
     let typed = sig <= SIG_I32X2_TO_I32 && e.chance(1, 2);
     let kind = match e.below(8) {
         0..=2 => HostKind::Pure,
-        3 => HostKind::TrapWhen { modulus: e.range(1, 4) as u64 },
-        4 => HostKind::WriteMemory { addr: (e.u32() % (MEMORY_BYTES as u32 - 8)) & !7 },
-        _ => HostKind::Callback { export: e.below(10), catch: e.chance(1, 2) },
+        3 => HostKind::TrapWhen {
+            modulus: e.range(1, 4) as u64,
+        },
+        4 => HostKind::WriteMemory {
+            addr: (e.u32() % (MEMORY_BYTES as u32 - 8)) & !7,
+        },
+        _ => HostKind::Callback {
+            export: e.below(10),
+            catch: e.chance(1, 2),
+        },
     };
-    HostSpec { sig, typed, kind, salt: e.u64() }
+    HostSpec {
+        sig,
+        typed,
+        kind,
+        salt: e.u64(),
+    }
 }
 
 /// Random bits, biased towards small and boundary values.
@@ -204,16 +248,16 @@ enum FuncOrigin {
     Local,
 }
 
-struct ModuleGen<'p> {
-    program: &'p Program,
-    index: usize,
+pub(crate) struct ModuleGen<'p> {
+    pub(crate) program: &'p Program,
+    pub(crate) index: usize,
     origins: Vec<FuncOrigin>,
-    funcs: Vec<usize>,
-    globals: Vec<Ty>,
-    table_size: usize,
-    elems: Vec<Option<usize>>,
+    pub(crate) funcs: Vec<usize>,
+    pub(crate) globals: Vec<Ty>,
+    pub(crate) table_size: usize,
+    pub(crate) elems: Vec<Option<usize>>,
     /// The previous module's table, imported as `$prev`, if it is.
-    prev_table: Option<usize>,
+    pub(crate) prev_table: Option<usize>,
 }
 
 impl<'p> ModuleGen<'p> {
@@ -240,12 +284,32 @@ impl<'p> ModuleGen<'p> {
         }
         let globals = (0..e.range(0, 3)).map(|_| gen_ty(e)).collect();
         let table_size = e.range(1, 8);
-        let filled = if e.chance(3, 4) { table_size } else { e.range(0, table_size) };
+        let filled = if e.chance(3, 4) {
+            table_size
+        } else {
+            e.range(0, table_size)
+        };
         let elems = (0..filled)
-            .map(|_| if e.chance(7, 8) { Some(e.below(funcs.len())) } else { None })
+            .map(|_| {
+                if e.chance(7, 8) {
+                    Some(e.below(funcs.len()))
+                } else {
+                    None
+                }
+            })
             .collect();
-        let prev_table = (index > 0 && e.chance(1, 2)).then(|| program.modules[index - 1].table_size);
-        ModuleGen { program, index, origins, funcs, globals, table_size, elems, prev_table }
+        let prev_table =
+            (index > 0 && e.chance(1, 2)).then(|| program.modules[index - 1].table_size);
+        ModuleGen {
+            program,
+            index,
+            origins,
+            funcs,
+            globals,
+            table_size,
+            elems,
+            prev_table,
+        }
     }
 
     fn generate(self, e: &mut Entropy) -> ModuleSpec {
@@ -262,19 +326,33 @@ impl<'p> ModuleGen<'p> {
                     let _ = writeln!(w, "  (import \"host\" \"h{h}\" (func $f{i} (type $t{ty})))");
                 }
                 FuncOrigin::Import { module, func } => {
-                    let _ =
-                        writeln!(w, "  (import \"m{module}\" \"f{func}\" (func $f{i} (type $t{ty})))");
+                    let _ = writeln!(
+                        w,
+                        "  (import \"m{module}\" \"f{func}\" (func $f{i} (type $t{ty})))"
+                    );
                 }
                 FuncOrigin::Local => {}
             }
         }
         if self.prev_table.is_some() {
-            let _ = writeln!(w, "  (import \"m{}\" \"table\" (table $prev 1 funcref))", self.index - 1);
+            let _ = writeln!(
+                w,
+                "  (import \"m{}\" \"table\" (table $prev 1 funcref))",
+                self.index - 1
+            );
         }
-        let _ = writeln!(w, "  (table $tab (export \"table\") {} funcref)", self.table_size);
+        let _ = writeln!(
+            w,
+            "  (table $tab (export \"table\") {} funcref)",
+            self.table_size
+        );
         for (g, ty) in self.globals.iter().enumerate() {
             let init = init_text(*ty, ty.truncate(gen_bits(e)));
-            let _ = writeln!(w, "  (global $g{g} (export \"g{g}\") (mut {}) {init})", ty.name());
+            let _ = writeln!(
+                w,
+                "  (global $g{g} (export \"g{g}\") (mut {}) {init})",
+                ty.name()
+            );
         }
         w.push_str("  (export \"memory\" (memory 0))\n");
         w.push_str("  (elem (table $tab) (i32.const 0) funcref");
@@ -295,7 +373,11 @@ impl<'p> ModuleGen<'p> {
             match origin {
                 FuncOrigin::Local => {
                     let body = BodyGen::new(&self, self.funcs[i]).generate(e);
-                    let _ = writeln!(w, "  (func $f{i} (export \"f{i}\") (type $t{}){body})", self.funcs[i]);
+                    let _ = writeln!(
+                        w,
+                        "  (func $f{i} (export \"f{i}\") (type $t{}){body})",
+                        self.funcs[i]
+                    );
                 }
                 _ => {
                     let _ = writeln!(w, "  (export \"f{i}\" (func $f{i}))");
@@ -340,7 +422,7 @@ fn sig_text(sig: &Sig) -> String {
     s
 }
 
-fn const_text(ty: Ty, bits: u64) -> String {
+pub(crate) fn const_text(ty: Ty, bits: u64) -> String {
     match ty {
         Ty::I32 => format!("(i32.const {})", bits as u32 as i32),
         Ty::I64 => format!("(i64.const {})", bits as i64),
@@ -363,322 +445,18 @@ fn init_text(ty: Ty, bits: u64) -> String {
         Ty::F32 => {
             let x = f32::from_bits(bits as u32);
             let nan = x.is_nan().then_some(bits & 0x7f_ffff);
-            format!("(f32.const {})", float(x.is_sign_negative(), nan, format!("{x:?}")))
+            format!(
+                "(f32.const {})",
+                float(x.is_sign_negative(), nan, format!("{x:?}"))
+            )
         }
         Ty::F64 => {
             let x = f64::from_bits(bits);
             let nan = x.is_nan().then_some(bits & 0xf_ffff_ffff_ffff);
-            format!("(f64.const {})", float(x.is_sign_negative(), nan, format!("{x:?}")))
-        }
-    }
-}
-
-/// Generates one function body.
-struct BodyGen<'m, 'p> {
-    module: &'m ModuleGen<'p>,
-    sig: &'p Sig,
-    locals: Vec<Ty>,
-}
-
-impl<'m, 'p> BodyGen<'m, 'p> {
-    fn new(module: &'m ModuleGen<'p>, sig: usize) -> BodyGen<'m, 'p> {
-        let sig = &module.program.sigs[sig];
-        let mut locals = sig.params.clone();
-        // One scratch local of each type, so every type has a local to store into.
-        locals.extend(Ty::ALL);
-        BodyGen { module, sig, locals }
-    }
-
-    fn sigs(&self) -> &'p [Sig] {
-        &self.module.program.sigs
-    }
-
-    fn generate(mut self, e: &mut Entropy) -> String {
-        for _ in 0..e.range(0, 2) {
-            self.locals.push(gen_ty(e));
-        }
-        let mut w = String::from("\n    (local");
-        for t in &self.locals[self.sig.params.len()..] {
-            w.push(' ');
-            w.push_str(t.name());
-        }
-        w.push_str(")\n");
-        // Out of fuel: return zeros, so that cycles of calls end without a trap.
-        let zeros: Vec<String> = self.sig.results.iter().map(|t| const_text(*t, 0)).collect();
-        let _ = writeln!(w, "    (if (i32.eqz (global.get $fuel)) (then (return {})))", zeros.join(" "));
-        w.push_str("    (global.set $fuel (i32.sub (global.get $fuel) (i32.const 1)))\n");
-        for _ in 0..e.range(0, 6) {
-            w.push_str("    ");
-            w.push_str(&self.stmt(e, 0));
-            w.push('\n');
-        }
-        w.push_str("    ");
-        w.push_str(&self.tail(e));
-        w
-    }
-
-    fn local_of(&self, e: &mut Entropy, ty: Ty) -> usize {
-        let candidates: Vec<usize> = (0..self.locals.len()).filter(|i| self.locals[*i] == ty).collect();
-        *e.pick(&candidates)
-    }
-
-    /// Functions (of this module's index space) whose results are `results`.
-    fn funcs_returning(&self, results: &[Ty]) -> Vec<usize> {
-        (0..self.module.funcs.len())
-            .filter(|f| self.sigs()[self.module.funcs[*f]].results == results)
-            .collect()
-    }
-
-    fn args(&self, e: &mut Entropy, sig: usize, depth: usize) -> String {
-        let params = &self.sigs()[sig].params;
-        params.iter().map(|t| self.expr(e, *t, depth + 1)).collect::<Vec<_>>().join(" ")
-    }
-
-    /// A table, an index into it, and a signature for an indirect call whose results are
-    /// `results` (any if `None`); `None` if no signature fits.
-    fn indirect(&self, e: &mut Entropy, results: Option<&[Ty]>, depth: usize) -> Option<(String, usize, String)> {
-        let fits = |s: usize| results.is_none_or(|r| self.sigs()[s].results == r);
-        let (table, size, module_funcs, elems): (&str, usize, &[usize], &[Option<usize>]) =
-            match self.module.prev_table {
-                Some(size) if e.chance(1, 3) => {
-                    let prev = &self.module.program.modules[self.module.index - 1];
-                    ("$prev", size, &prev.funcs, &prev.elems)
-                }
-                _ => ("$tab", self.module.table_size, &self.module.funcs, &self.module.elems),
-            };
-        let static_sig = |i: usize| elems.get(i).copied().flatten().map(|f| module_funcs[f]);
-        let fitting: Vec<usize> = (0..size).filter(|i| static_sig(*i).is_some_and(fits)).collect();
-        let (index, sig) = if !fitting.is_empty() && e.chance(5, 6) {
-            // An element that (unless a `table.set` changed it) has the right type.
-            let index = *e.pick(&fitting);
-            (index, static_sig(index).expect("fitting elements are set"))
-        } else {
-            // Anything: possibly null, of the wrong type, or one past the end.
-            let index = if e.chance(1, 8) { size } else { e.below(size) };
-            let candidates: Vec<usize> = (0..self.sigs().len()).filter(|s| fits(*s)).collect();
-            if candidates.is_empty() {
-                return None;
-            }
-            (index, *e.pick(&candidates))
-        };
-        let index_text = if e.chance(7, 8) {
-            format!("(i32.const {index})")
-        } else {
-            format!("(i32.and {} (i32.const 7))", self.expr(e, Ty::I32, depth + 1))
-        };
-        Some((table.to_string(), sig, index_text))
-    }
-
-    fn stmt(&self, e: &mut Entropy, depth: usize) -> String {
-        match e.below(12) {
-            0 | 1 => {
-                let ty = gen_ty(e);
-                let l = self.local_of(e, ty);
-                format!("(local.set {l} {})", self.expr(e, ty, depth))
-            }
-            2 => {
-                let ty = gen_ty(e);
-                format!("({}.store {} {})", ty.name(), self.address(e, depth), self.expr(e, ty, depth))
-            }
-            3 if !self.module.globals.is_empty() => {
-                let g = e.below(self.module.globals.len());
-                format!("(global.set $g{g} {})", self.expr(e, self.module.globals[g], depth))
-            }
-            3..=5 => {
-                let f = e.below(self.module.funcs.len());
-                let sig = self.module.funcs[f];
-                let call = format!("(call $f{f} {})", self.args(e, sig, depth));
-                self.keep_results(e, call, sig)
-            }
-            6 | 7 => match self.indirect(e, None, depth) {
-                Some((table, sig, index)) => {
-                    let args = self.args(e, sig, depth);
-                    let call = format!("(call_indirect {table} (type $t{sig}) {args} {index})");
-                    self.keep_results(e, call, sig)
-                }
-                None => "(nop)".to_string(),
-            },
-            8 if depth < 2 => {
-                let cond = self.expr(e, Ty::I32, depth);
-                let then: Vec<String> = (0..e.range(0, 3)).map(|_| self.stmt(e, depth + 1)).collect();
-                let other: Vec<String> = (0..e.range(0, 2)).map(|_| self.stmt(e, depth + 1)).collect();
-                format!("(if {cond} (then {}) (else {}))", then.join(" "), other.join(" "))
-            }
-            9 => {
-                // An early exit: a tail call or a return inside a conditional.
-                let cond = self.expr(e, Ty::I32, depth);
-                format!("(if {cond} (then {}))", self.tail(e))
-            }
-            10 => {
-                let (table, size) = match self.module.prev_table {
-                    Some(size) if e.chance(1, 2) => ("$prev", size),
-                    _ => ("$tab", self.module.table_size),
-                };
-                let index = if e.chance(1, 10) { size } else { e.below(size) };
-                // Mostly a function of the type the slot had, so that calls through it go on
-                // working; sometimes null or another type.
-                let old = self.module.elems.get(index).copied().flatten().filter(|_| table == "$tab");
-                let same: Vec<usize> = match old {
-                    Some(f) => (0..self.module.funcs.len())
-                        .filter(|g| self.module.funcs[*g] == self.module.funcs[f])
-                        .collect(),
-                    None => Vec::new(),
-                };
-                let value = match e.below(8) {
-                    0 => "(ref.null func)".to_string(),
-                    1 | 2 => format!("(ref.func $f{})", e.below(self.module.funcs.len())),
-                    _ if !same.is_empty() => format!("(ref.func $f{})", e.pick(&same)),
-                    _ => format!("(ref.func $f{})", e.below(self.module.funcs.len())),
-                };
-                format!("(table.set {table} (i32.const {index}) {value})")
-            }
-            _ => {
-                let ty = gen_ty(e);
-                format!("(drop {})", self.expr(e, ty, depth))
-            }
-        }
-    }
-
-    /// A call's results, each stored to a local or dropped (the last result is on top).
-    fn keep_results(&self, e: &mut Entropy, call: String, sig: usize) -> String {
-        let mut out = call;
-        for t in self.sigs()[sig].results.iter().rev() {
-            if e.chance(2, 3) {
-                let _ = write!(out, " (local.set {})", self.local_of(e, *t));
-            } else {
-                out.push_str(" (drop)");
-            }
-        }
-        out
-    }
-
-    /// The end of the function: its results, a tail call, or a trap.
-    fn tail(&self, e: &mut Entropy) -> String {
-        let results = &self.sig.results;
-        match e.below(40) {
-            0..=16 => {
-                let values: Vec<String> = results.iter().map(|t| self.expr(e, *t, 0)).collect();
-                format!("(return {})", values.join(" "))
-            }
-            17..=28 => {
-                let candidates = self.funcs_returning(results);
-                let f = *e.pick(&candidates);
-                format!("(return_call $f{f} {})", self.args(e, self.module.funcs[f], 0))
-            }
-            29..=38 => match self.indirect(e, Some(results), 0) {
-                Some((table, sig, index)) => {
-                    let args = self.args(e, sig, 0);
-                    format!("(return_call_indirect {table} (type $t{sig}) {args} {index})")
-                }
-                None => "(unreachable)".to_string(),
-            },
-            _ => "(unreachable)".to_string(),
-        }
-    }
-
-    fn address(&self, e: &mut Entropy, depth: usize) -> String {
-        let addr = self.expr(e, Ty::I32, depth + 1);
-        if e.chance(9, 10) {
-            format!("(i32.and {addr} (i32.const 0xfff8))")
-        } else {
-            addr
-        }
-    }
-
-    fn expr(&self, e: &mut Entropy, ty: Ty, depth: usize) -> String {
-        let leaf = depth >= 3;
-        let choice = if leaf { e.below(2) } else { e.below(10) };
-        match choice {
-            0 => const_text(ty, ty.truncate(gen_bits(e))),
-            1 => format!("(local.get {})", self.local_of(e, ty)),
-            2 => {
-                let globals: Vec<usize> =
-                    (0..self.module.globals.len()).filter(|g| self.module.globals[*g] == ty).collect();
-                match (ty, globals.is_empty()) {
-                    (_, false) => format!("(global.get $g{})", e.pick(&globals)),
-                    (Ty::I32, true) => "(global.get $fuel)".to_string(),
-                    _ => const_text(ty, gen_bits(e)),
-                }
-            }
-            3 | 4 if depth < 2 => {
-                let candidates = self.funcs_returning(&[ty]);
-                if candidates.is_empty() {
-                    return const_text(ty, gen_bits(e));
-                }
-                let f = *e.pick(&candidates);
-                format!("(call $f{f} {})", self.args(e, self.module.funcs[f], depth))
-            }
-            5 if depth < 2 => match self.indirect(e, Some(&[ty]), depth) {
-                Some((table, sig, index)) => {
-                    let args = self.args(e, sig, depth);
-                    format!("(call_indirect {table} (type $t{sig}) {args} {index})")
-                }
-                None => const_text(ty, gen_bits(e)),
-            },
-            6 => {
-                let (a, b) = (self.expr(e, ty, depth + 1), self.expr(e, ty, depth + 1));
-                let mut cond = self.expr(e, Ty::I32, depth + 1);
-                if cond.starts_with("(i32.eqz") {
-                    // wasmi 2.0.0 picks the wrong operand of a `select` whose operands are
-                    // constants and whose condition is an `i32.eqz` (see
-                    // `tests/reference_bugs.rs`); keep the reference out of its bug.
-                    cond = format!("(i32.and {cond} (i32.const 0x7fffffff))");
-                }
-                format!("(select {a} {b} {cond})")
-            }
-            _ => self.operator(e, ty, depth),
-        }
-    }
-
-    /// An operator producing `ty` (never float arithmetic).
-    fn operator(&self, e: &mut Entropy, ty: Ty, depth: usize) -> String {
-        let d = depth + 1;
-        match ty {
-            Ty::I32 | Ty::I64 => {
-                let n = ty.name();
-                match e.below(9) {
-                    0..=3 => {
-                        let op = *e.pick(&["add", "sub", "mul", "xor", "and", "or", "shl", "rotl", "shr_u"]);
-                        format!("({n}.{op} {} {})", self.expr(e, ty, d), self.expr(e, ty, d))
-                    }
-                    4 => {
-                        let op = *e.pick(&["div_u", "div_s", "rem_s"]);
-                        let (a, b) = (self.expr(e, ty, d), self.expr(e, ty, d));
-                        if e.chance(1, 8) {
-                            // May divide by zero or overflow: a deterministic trap.
-                            format!("({n}.{op} {a} {b})")
-                        } else {
-                            format!("({n}.{op} {a} ({n}.or {b} ({n}.const 2)))")
-                        }
-                    }
-                    5 => format!("({n}.load {})", self.address(e, d)),
-                    6 => {
-                        let float = if ty == Ty::I32 { Ty::F32 } else { Ty::F64 };
-                        format!("({n}.reinterpret_{} {})", float.name(), self.expr(e, float, d))
-                    }
-                    7 => {
-                        let float = *e.pick(&[Ty::F32, Ty::F64]);
-                        // Traps on NaN and out-of-range values: a deterministic trap.
-                        format!("({n}.trunc_{}_s {})", float.name(), self.expr(e, float, d))
-                    }
-                    _ if ty == Ty::I32 => {
-                        if e.chance(1, 2) {
-                            format!("(i32.wrap_i64 {})", self.expr(e, Ty::I64, d))
-                        } else {
-                            format!("(i32.eqz {})", self.expr(e, Ty::I32, d))
-                        }
-                    }
-                    _ => format!("(i64.extend_i32_s {})", self.expr(e, Ty::I32, d)),
-                }
-            }
-            Ty::F32 | Ty::F64 => {
-                let int = if ty == Ty::F32 { Ty::I32 } else { Ty::I64 };
-                if e.chance(1, 4) {
-                    format!("({}.load {})", ty.name(), self.address(e, d))
-                } else {
-                    format!("({}.reinterpret_{} {})", ty.name(), int.name(), self.expr(e, int, d))
-                }
-            }
+            format!(
+                "(f64.const {})",
+                float(x.is_sign_negative(), nan, format!("{x:?}"))
+            )
         }
     }
 }

@@ -24,7 +24,13 @@ pub fn describe(trap: Trap) -> String {
 /// The trace line of an embedder call.
 pub fn call_line(call: &EntryCall, outcome: Result<Vec<u64>, String>) -> String {
     let args: Vec<String> = call.args.iter().map(|a| format!("{a:#x}")).collect();
-    let head = format!("call m{}.f{}({}) fuel {}", call.module, call.func, args.join(", "), call.fuel);
+    let head = format!(
+        "call m{}.f{}({}) fuel {}",
+        call.module,
+        call.func,
+        args.join(", "),
+        call.fuel
+    );
     match outcome {
         Ok(results) => format!("{head} = {results:x?}"),
         Err(error) => format!("{head} -> {error}"),
@@ -47,5 +53,7 @@ pub fn final_state(memory: &[u8], globals: &[u64], fuel: u64) -> Vec<String> {
 /// Where two traces first differ.
 pub fn first_difference(a: &[String], b: &[String]) -> Option<usize> {
     let common = a.len().min(b.len());
-    (0..common).find(|i| a[*i] != b[*i]).or((a.len() != b.len()).then_some(common))
+    (0..common)
+        .find(|i| a[*i] != b[*i])
+        .or((a.len() != b.len()).then_some(common))
 }

@@ -1,7 +1,7 @@
 //! Runs a program on wasmi, the reference.
 
 use crate::host::{self, HostData, HostEnv};
-use crate::program::{Program, START_FUEL, SIG_I32_TO_I32, SIG_I32X2_TO_I32, SIG_UNIT, Ty};
+use crate::program::{Program, SIG_I32_TO_I32, SIG_I32X2_TO_I32, SIG_UNIT, START_FUEL, Ty};
 use crate::trace::{self, Trap};
 use std::sync::Arc;
 use wasmi::{
@@ -18,7 +18,9 @@ pub fn run(program: &Arc<Program>, wasm: &[Vec<u8>]) -> Vec<String> {
     let memory = Memory::new(&mut store, MemoryType::new(1, Some(1))).expect("memory");
     let fuel = Global::new(&mut store, Val::I32(0), Mutability::Var);
     let mut linker = Linker::<HostData>::new(&engine);
-    linker.define("env", "memory", memory).expect("define memory");
+    linker
+        .define("env", "memory", memory)
+        .expect("define memory");
     linker.define("env", "fuel", fuel).expect("define fuel");
     for index in 0..program.hosts.len() {
         define_host(&mut linker, program, index);
@@ -29,35 +31,56 @@ pub fn run(program: &Arc<Program>, wasm: &[Vec<u8>]) -> Vec<String> {
         let module = match Module::new(&engine, bytes) {
             Ok(module) => module,
             Err(e) => {
-                store.data_mut().log.push(format!("load m{k}: {}", describe(&e)));
+                store
+                    .data_mut()
+                    .log
+                    .push(format!("load m{k}: {}", describe(&e)));
                 break;
             }
         };
-        fuel.set(&mut store, Val::I32(START_FUEL as i32)).expect("set fuel");
+        fuel.set(&mut store, Val::I32(START_FUEL as i32))
+            .expect("set fuel");
         match linker.instantiate_and_start(&mut store, &module) {
             Ok(instance) => {
                 store.data_mut().log.push(format!("instantiate m{k}: ok"));
-                linker.instance(&mut store, &format!("m{k}"), instance).expect("register instance");
+                linker
+                    .instance(&mut store, &format!("m{k}"), instance)
+                    .expect("register instance");
                 instances.push(instance);
             }
             Err(e) => {
-                store.data_mut().log.push(format!("instantiate m{k}: {}", describe(&e)));
+                store
+                    .data_mut()
+                    .log
+                    .push(format!("instantiate m{k}: {}", describe(&e)));
                 break;
             }
         }
     }
 
     for call in &program.calls {
-        let Some(instance) = instances.get(call.module) else { continue };
-        fuel.set(&mut store, Val::I32(call.fuel as i32)).expect("set fuel");
-        let func = instance.get_func(&store, &format!("f{}", call.func)).expect("export");
+        let Some(instance) = instances.get(call.module) else {
+            continue;
+        };
+        fuel.set(&mut store, Val::I32(call.fuel as i32))
+            .expect("set fuel");
+        let func = instance
+            .get_func(&store, &format!("f{}", call.func))
+            .expect("export");
         let sig = &program.sigs[program.modules[call.module].funcs[call.func]];
-        let params: Vec<Val> = sig.params.iter().zip(&call.args).map(|(t, b)| to_val(*t, *b)).collect();
+        let params: Vec<Val> = sig
+            .params
+            .iter()
+            .zip(&call.args)
+            .map(|(t, b)| to_val(*t, *b))
+            .collect();
         let mut results: Vec<Val> = sig.results.iter().map(|t| to_val(*t, 0)).collect();
         let outcome = func.call(&mut store, &params, &mut results);
         let line = trace::call_line(
             call,
-            outcome.map(|()| results.iter().map(from_val).collect()).map_err(|e| describe(&e)),
+            outcome
+                .map(|()| results.iter().map(from_val).collect())
+                .map_err(|e| describe(&e)),
         );
         store.data_mut().log.push(line);
     }
@@ -67,7 +90,10 @@ pub fn run(program: &Arc<Program>, wasm: &[Vec<u8>]) -> Vec<String> {
     let mut globals = Vec::new();
     for (k, instance) in instances.iter().enumerate() {
         for g in 0..program.modules[k].globals.len() {
-            let value = instance.get_global(&store, &format!("g{g}")).expect("global").get(&store);
+            let value = instance
+                .get_global(&store, &format!("g{g}"))
+                .expect("global")
+                .get(&store);
             globals.push(from_val(&value));
         }
     }
@@ -120,7 +146,9 @@ fn describe(error: &Error) -> String {
         return trace::describe(Trap::Code(code_name(code)));
     }
     match error.kind() {
-        wasmi::errors::ErrorKind::Message(message) => trace::describe(Trap::Host(message.to_string())),
+        wasmi::errors::ErrorKind::Message(message) => {
+            trace::describe(Trap::Host(message.to_string()))
+        }
         _ => trace::describe(Trap::Other(error.to_string())),
     }
 }
@@ -153,13 +181,17 @@ impl HostEnv for WasmiEnv<'_, '_> {
 
     fn write_memory(&mut self, addr: u32, bytes: &[u8]) -> bool {
         match self.caller.get_export("memory") {
-            Some(Extern::Memory(memory)) => memory.write(&mut *self.caller, addr as usize, bytes).is_ok(),
+            Some(Extern::Memory(memory)) => memory
+                .write(&mut *self.caller, addr as usize, bytes)
+                .is_ok(),
             _ => false,
         }
     }
 
     fn call_export(&mut self, name: &str, seed: u64) -> Option<Result<Vec<u64>, Error>> {
-        let Some(Extern::Func(func)) = self.caller.get_export(name) else { return None };
+        let Some(Extern::Func(func)) = self.caller.get_export(name) else {
+            return None;
+        };
         let ty = func.ty(&*self.caller);
         let params: Vec<Val> = ty
             .params()
@@ -168,7 +200,10 @@ impl HostEnv for WasmiEnv<'_, '_> {
             .map(|(i, t)| to_val(ty_of(*t), host::mix(seed, &[i as u64])))
             .collect();
         let mut results: Vec<Val> = ty.results().iter().map(|t| to_val(ty_of(*t), 0)).collect();
-        Some(func.call(&mut *self.caller, &params, &mut results).map(|()| results.iter().map(from_val).collect()))
+        Some(
+            func.call(&mut *self.caller, &params, &mut results)
+                .map(|()| results.iter().map(from_val).collect()),
+        )
     }
 
     fn describe(error: &Error) -> String {
@@ -180,7 +215,12 @@ impl HostEnv for WasmiEnv<'_, '_> {
     }
 }
 
-fn run_host(caller: &mut Caller<'_, HostData>, program: &Program, index: usize, args: &[u64]) -> Result<Vec<u64>, Error> {
+fn run_host(
+    caller: &mut Caller<'_, HostData>,
+    program: &Program,
+    index: usize,
+    args: &[u64],
+) -> Result<Vec<u64>, Error> {
     let spec = &program.hosts[index];
     let mut env = WasmiEnv { caller };
     host::call(&mut env, index, spec, &program.sigs[spec.sig], args)
@@ -191,17 +231,24 @@ fn define_host(linker: &mut Linker<HostData>, program: &Arc<Program>, index: usi
     let name = format!("h{index}");
     let p = Arc::clone(program);
     let defined = match (spec.typed, spec.sig) {
-        (true, SIG_UNIT) => linker.func_wrap("host", &name, move |mut caller: Caller<'_, HostData>| {
-            run_host(&mut caller, &p, index, &[]).map(|_| ())
-        }),
-        (true, SIG_I32_TO_I32) => linker.func_wrap("host", &name, move |mut caller: Caller<'_, HostData>, a: i32| {
-            run_host(&mut caller, &p, index, &[a as u32 as u64]).map(|r| r[0] as u32 as i32)
-        }),
+        (true, SIG_UNIT) => {
+            linker.func_wrap("host", &name, move |mut caller: Caller<'_, HostData>| {
+                run_host(&mut caller, &p, index, &[]).map(|_| ())
+            })
+        }
+        (true, SIG_I32_TO_I32) => linker.func_wrap(
+            "host",
+            &name,
+            move |mut caller: Caller<'_, HostData>, a: i32| {
+                run_host(&mut caller, &p, index, &[a as u32 as u64]).map(|r| r[0] as u32 as i32)
+            },
+        ),
         (true, SIG_I32X2_TO_I32) => linker.func_wrap(
             "host",
             &name,
             move |mut caller: Caller<'_, HostData>, a: i32, b: i32| {
-                run_host(&mut caller, &p, index, &[a as u32 as u64, b as u32 as u64]).map(|r| r[0] as u32 as i32)
+                run_host(&mut caller, &p, index, &[a as u32 as u64, b as u32 as u64])
+                    .map(|r| r[0] as u32 as i32)
             },
         ),
         _ => {

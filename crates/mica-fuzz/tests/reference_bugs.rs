@@ -17,7 +17,9 @@ fn select_with_constant_operands_and_eqz_condition() {
         let engine = mica::Engine::new(&config);
         let module = mica::Module::new(&engine, wat).unwrap();
         let mut store = mica::Store::new(&engine, ());
-        let instance = mica::Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+        let instance = mica::Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
         let f = instance.get_typed_func::<i32, i32>(&store, "f").unwrap();
         assert_eq!(f.call(&mut store, 0).unwrap(), 1, "{mode:?}");
         assert_eq!(f.call(&mut store, 1).unwrap(), 7, "{mode:?}");
@@ -26,7 +28,9 @@ fn select_with_constant_operands_and_eqz_condition() {
     let engine = wasmi::Engine::default();
     let module = wasmi::Module::new(&engine, wat).unwrap();
     let mut store = wasmi::Store::new(&engine, ());
-    let instance = wasmi::Linker::new(&engine).instantiate_and_start(&mut store, &module).unwrap();
+    let instance = wasmi::Linker::new(&engine)
+        .instantiate_and_start(&mut store, &module)
+        .unwrap();
     let f = instance.get_typed_func::<i32, i32>(&store, "f").unwrap();
     let wasmi_answer = f.call(&mut store, 1).unwrap();
     if wasmi_answer == 7 {
