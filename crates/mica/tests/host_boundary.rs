@@ -31,6 +31,16 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 use std::time::Duration;
 
+/// Mica bounds host→wasm re-entry by the native stack it uses, measured as the distance
+/// between the addresses of locals of the outermost and the current activation. Miri's
+/// locals are separate allocations, not a stack, so under Miri that distance is meaningless
+/// (and any re-entry may trap with `StackOverflow`): switch the guard off there.
+fn without_native_stack_guard_under_miri(config: &mut mica::Config) {
+    if cfg!(miri) {
+        config.max_native_stack(usize::MAX);
+    }
+}
+
 // --- the seed ---------------------------------------------------------------------------------
 
 /// The seed, as a test: a module imports a native debug-print function and its init function
@@ -94,6 +104,74 @@ fn seed_regression_init_tail_calls_native_debug_print() {
     }
 }
 
+/// A host call can move everything a running frame points into: a re-entry that recurses
+/// deeply reallocates the value stack, and the host can grow memory. The frame that made the
+/// host call must find its locals, its parameters and its memory where they were, and then
+/// tail-call the host. (Under Miri, any pointer kept across the host call is caught here.)
+#[test]
+fn host_call_that_moves_the_value_stack_and_memory() {
+    let wat = r#"(module
+      (import "host" "reenter_deep" (func $reenter_deep (param i32) (result i32)))
+      (import "host" "grow" (func $grow (result i32)))
+      (memory (export "memory") 1)
+      (func $deep (export "deep") (param $n i32) (result i32) (local i64 i64 i64 i64 i64 i64 i64 i64)
+        (if (result i32) (i32.eqz (local.get $n))
+          (then (i32.const 1))
+          (else (i32.add (call $deep (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))))
+      (func $run (export "run") (param $a i32) (result i32) (local $x i64) (local $y i32)
+        (local.set $x (i64.const 0x0123456789abcdef))
+        (local.set $y (i32.mul (local.get $a) (i32.const 3)))
+        (i32.store (i32.const 100) (local.get $y))
+        (if (i32.ne (call $reenter_deep (i32.const 3000)) (i32.const 3001)) (then (unreachable)))
+        (if (i64.ne (local.get $x) (i64.const 0x0123456789abcdef)) (then (unreachable)))
+        (if (i32.ne (local.get $y) (i32.mul (local.get $a) (i32.const 3))) (then (unreachable)))
+        (drop (call $grow))
+        (if (i32.ne (i32.load (i32.const 100)) (local.get $y)) (then (unreachable)))
+        (i32.store (i32.const 70000) (local.get $y))
+        (return_call $reenter_deep (local.get $a))))"#;
+    for mode in every_translation_mode() {
+        let engine = common::engine_with(mode, without_native_stack_guard_under_miri);
+        let mut linker = Linker::<()>::new(&engine);
+        linker
+            .func_wrap(
+                "host",
+                "reenter_deep",
+                |mut caller: Caller<'_, ()>, n: i32| -> mica::Result<i32> {
+                    let deep = caller
+                        .get_export("deep")
+                        .and_then(mica::Extern::into_func)
+                        .unwrap();
+                    deep.typed::<i32, i32>(&caller)?.call(&mut caller, n)
+                },
+            )
+            .unwrap();
+        linker
+            .func_wrap(
+                "host",
+                "grow",
+                |mut caller: Caller<'_, ()>| -> mica::Result<i32> {
+                    let memory = caller
+                        .get_export("memory")
+                        .and_then(mica::Extern::into_memory)
+                        .unwrap();
+                    Ok(memory.grow(&mut caller, 1)? as i32)
+                },
+            )
+            .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = linker
+            .instantiate(&mut store, &common::module(&engine, wat))
+            .unwrap();
+        let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
+        let memory = instance.get_memory(&store, "memory").unwrap();
+        for (call, a) in [5, 6].into_iter().enumerate() {
+            assert_eq!(run.call(&mut store, a).unwrap(), a + 1, "{mode:?}");
+            assert_eq!(memory.size(&store), call as u64 + 2, "{mode:?}");
+            assert_eq!(memory.data(&store)[70000], (a * 3) as u8, "{mode:?}");
+        }
+    }
+}
+
 // --- the matrix ----------------------------------------------------------------------------------
 
 /// What running one combination came to.
@@ -109,6 +187,7 @@ fn run_combo(combo: &Combo) -> Result<Verdict, String> {
     // behind would make the next call overflow.
     let engine = common::engine_with(combo.mode, |config| {
         config.max_call_depth(axes::CALL_DEPTH + 40);
+        without_native_stack_guard_under_miri(config);
     });
     let mut linker = Linker::<Data>::new(&engine);
     hosts::define(&mut linker, combo.behavior);
