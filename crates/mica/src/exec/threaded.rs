@@ -226,6 +226,70 @@ macro_rules! next {
     }};
 }
 
+/// A call of store function `$callee` with arguments at slot `$args`: entered here when it
+/// is an already-translated function of the running instance and fits the limits, else
+/// handed to the driver.
+macro_rules! call_to {
+    ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $callee:expr, $args:expr) => {{
+        let (callee, args) = ($callee, $args);
+        if let Some(code) = $ctx.fast_callee(callee) {
+            let new_base = $ctx.base + args as usize;
+            // SAFETY: `inner` is the store of the running activation.
+            let exec = unsafe { &mut (*$ctx.inner).exec };
+            if exec.frames.len() < exec.max_frames
+                && new_base + code.get().frame_size <= exec.cells.len()
+            {
+                // SAFETY: `ip` and `start` point into the same code.
+                let resume = unsafe { $ip.offset_from($ctx.start) } as usize + 1;
+                exec.frames.push(Frame {
+                    code: $ctx.code,
+                    ip: resume,
+                    base: $ctx.base,
+                    instance: $ctx.instance,
+                    func: $ctx.func,
+                });
+                // SAFETY: the callee's frame, `new_base..new_base + frame_size`, was just
+                // checked to lie inside the value stack.
+                let $r = Regs(unsafe { $r.0.add(args as usize) });
+                zero_locals($r, code);
+                $ctx.switch_to(code, callee, new_base);
+                next!($ctx.start, $r, $mem, $ctx);
+            }
+        }
+        // SAFETY: exiting to the driver is always allowed.
+        return unsafe { exit_slow($ip, $r, $mem, $ctx) };
+    }};
+}
+
+/// A tail call of store function `$callee` with arguments at slot `$args`: the running frame
+/// is reused here under the same conditions as `call_to!`, else the driver does it.
+macro_rules! tail_call_to {
+    ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $callee:expr, $args:expr) => {{
+        let (callee, args) = ($callee, $args);
+        if let Some(code) = $ctx.fast_callee(callee) {
+            let compiled = code.get();
+            // SAFETY: `inner` is the store of the running activation.
+            let cells = unsafe { (*$ctx.inner).exec.cells.len() };
+            let params = compiled.num_params;
+            if $ctx.base + compiled.frame_size <= cells
+                && $ctx.base + args as usize + params <= cells
+            {
+                // The arguments move down to the frame base; sources are never below their
+                // destinations, so copying upwards is safe.
+                for i in 0..params {
+                    $r.set(i as Slot, $r.get::<Cell>(args + i as Slot));
+                }
+                zero_locals($r, code);
+                let base = $ctx.base;
+                $ctx.switch_to(code, callee, base);
+                next!($ctx.start, $r, $mem, $ctx);
+            }
+        }
+        // SAFETY: exiting to the driver is always allowed.
+        return unsafe { exit_slow($ip, $r, $mem, $ctx) };
+    }};
+}
+
 /// Defines one handler per arm, and `handler_for`, which maps an instruction to its handler.
 /// An arm's body runs the instruction; it may `jump!` (branch), `fail!` (trap on error) or
 /// fall through to the next instruction.
@@ -286,6 +350,20 @@ impl FastCtx {
             }
             _ => None,
         }
+    }
+
+    /// The function `table[index]` of the running instance, if it exists and has type `ty`;
+    /// `None` sends the call to the driver, which reports the trap.
+    #[inline(always)]
+    fn indirect_target(&self, index: u32, table: u16, ty: u32) -> Option<u32> {
+        // SAFETY: `inner` is the store of the running activation (module documentation).
+        let inner = unsafe { &*self.inner };
+        let instance = inner.instances.get(self.instance as usize)?;
+        let table = *instance.tables.get(table as usize)?;
+        let cell = *inner.tables.get(table as usize)?.elems.get(index as usize)?;
+        let callee = crate::value::ref_index(cell)?;
+        let expected = instance.module.types.get(ty as usize)?;
+        (inner.funcs.get(callee as usize)?.ty() == expected).then_some(callee)
     }
 
     /// Makes `code` (store function `func`) the running function, with its frame at `base`.
@@ -379,54 +457,25 @@ handlers! {
         Call { func, args } => {
             // SAFETY: `func` is a valid function index of the running instance (validation).
             let callee = unsafe { *ctx.instance_funcs.add(func as usize) };
-            if let Some(code) = ctx.fast_callee(callee) {
-                let new_base = ctx.base + args as usize;
-                // SAFETY: `inner` is the store of the running activation.
-                let exec = unsafe { &mut (*ctx.inner).exec };
-                if exec.frames.len() < exec.max_frames
-                    && new_base + code.get().frame_size <= exec.cells.len()
-                {
-                    // SAFETY: `ip` and `start` point into the same code.
-                    let resume = unsafe { ip.offset_from(ctx.start) } as usize + 1;
-                    exec.frames.push(Frame {
-                        code: ctx.code,
-                        ip: resume,
-                        base: ctx.base,
-                        instance: ctx.instance,
-                        func: ctx.func,
-                    });
-                    // SAFETY: the callee's frame, `new_base..new_base + frame_size`, was just
-                    // checked to lie inside the value stack.
-                    let r = Regs(unsafe { r.0.add(args as usize) });
-                    zero_locals(r, code);
-                    ctx.switch_to(code, callee, new_base);
-                    next!(ctx.start, r, mem, ctx);
-                }
+            call_to!(ip, r, mem, ctx, callee, args);
+        }
+        CallIndirect { index, args, table, ty } => {
+            if let Some(callee) = ctx.indirect_target(r.get::<u32>(index), table, ty) {
+                call_to!(ip, r, mem, ctx, callee, args);
             }
-            // SAFETY: exiting to the driver is always allowed.
+            // SAFETY: exiting to the driver is always allowed; it reports the trap.
             return unsafe { exit_slow(ip, r, mem, ctx) };
         }
         ReturnCall { func, args } => {
             // SAFETY: as for `Call`.
             let callee = unsafe { *ctx.instance_funcs.add(func as usize) };
-            if let Some(code) = ctx.fast_callee(callee) {
-                let compiled = code.get();
-                // SAFETY: `inner` is the store of the running activation.
-                let cells = unsafe { (*ctx.inner).exec.cells.len() };
-                let params = compiled.num_params;
-                if ctx.base + compiled.frame_size <= cells && ctx.base + args as usize + params <= cells {
-                    // The arguments move down to the frame base; sources are never below
-                    // their destinations, so copying upwards is safe.
-                    for i in 0..params {
-                        r.set(i as Slot, r.get::<Cell>(args + i as Slot));
-                    }
-                    zero_locals(r, code);
-                    let base = ctx.base;
-                    ctx.switch_to(code, callee, base);
-                    next!(ctx.start, r, mem, ctx);
-                }
+            tail_call_to!(ip, r, mem, ctx, callee, args);
+        }
+        ReturnCallIndirect { index, args, table, ty } => {
+            if let Some(callee) = ctx.indirect_target(r.get::<u32>(index), table, ty) {
+                tail_call_to!(ip, r, mem, ctx, callee, args);
             }
-            // SAFETY: exiting to the driver is always allowed.
+            // SAFETY: exiting to the driver is always allowed; it reports the trap.
             return unsafe { exit_slow(ip, r, mem, ctx) };
         }
         Return(span) => {
