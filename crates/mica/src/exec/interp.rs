@@ -1,4 +1,7 @@
-//! The interpreter loop: one activation runs wasm code until its first frame returns.
+//! An activation of the interpreter and its slow paths: entering functions, calls and tail
+//! calls the handlers hand over (host functions, other instances, first calls of lazily
+//! translated code), returns that leave the activation, tables, bulk memory, growth, and
+//! unwinding on a trap. The hot loop is in `threaded.rs`, driven by `dispatch.rs`.
 //!
 //! See the module documentation of [`super`] for the frame protocol this implements.
 
@@ -64,7 +67,7 @@ impl<'s, T> Executor<'s, T> {
         let funcs: alloc::vec::Vec<u32> =
             self.store.inner.exec.frames[self.entry_depth..].iter().rev().map(|f| f.func).collect();
         frames.extend(funcs.into_iter().map(|f| self.frame_info(f)));
-        if let crate::error::ErrorKind::Trap(t) = trap_kind_mut(&mut trap) {
+        if let crate::error::ErrorKind::Trap(t) = trap.kind_mut() {
             t.backtrace_mut().extend(frames);
         }
         self.discard_frames(trap)
@@ -381,8 +384,4 @@ impl<'s, T> Executor<'s, T> {
     pub(super) fn func_index(&self, func: u32) -> u32 {
         self.store.inner.instances[self.instance as usize].funcs[func as usize]
     }
-}
-
-fn trap_kind_mut(error: &mut Error) -> &mut crate::error::ErrorKind {
-    error.kind_mut()
 }
