@@ -6,7 +6,8 @@ use alloc::format;
 use alloc::string::String;
 use core::fmt::Write;
 
-/// One line per instruction: its index, then the instruction.
+/// One line per instruction: its index, then the instruction. Slot 65535 is the accumulator
+/// (`ACC`).
 pub fn disassemble(code: &[Instr]) -> String {
     let mut out = String::new();
     for (i, instr) in code.iter().enumerate() {

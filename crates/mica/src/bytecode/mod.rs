@@ -24,8 +24,27 @@ use crate::error::TrapCode;
 /// A frame slot index, relative to the frame base.
 pub type Slot = u16;
 
-/// The largest number of slots a function frame may have.
+/// The largest number of slots a function frame may have. Slot `Slot::MAX` is never a frame
+/// slot: it names the accumulator ([`ACC`]).
 pub const MAX_SLOTS: usize = Slot::MAX as usize;
+
+/// The accumulator: an operand named `ACC` is not in the frame but in a machine register the
+/// interpreter carries from one instruction to the next (one for integers and `f32` bits, one
+/// for `f64`). An instruction may write its result to `ACC` only when the instruction that
+/// consumes the value comes straight after it (with at most constant and copy moves between,
+/// and no branch target), so the value never lives longer than one dispatch. See
+/// [`Instr::acc_form`] and the verifier, which checks this.
+pub const ACC: Slot = Slot::MAX;
+
+/// Which operands of an instruction are the accumulator (see [`Instr::acc_form`]).
+pub mod acc {
+    /// The result is written to the accumulator.
+    pub const DST: u8 = 1;
+    /// The first operand (`a`, `src`, `addr`, `cond`) is read from the accumulator.
+    pub const X: u8 = 2;
+    /// The second operand (`b`, a store's `value`) is read from the accumulator.
+    pub const Y: u8 = 4;
+}
 
 /// A binary operation: `dst = a op b`.
 #[derive(Debug, Copy, Clone, PartialEq, Eq)]
@@ -528,6 +547,36 @@ impl Instr {
             (I64GeUImm(b), true) => BrI64LtUImm(imm(b)),
             _ => return None,
         })
+    }
+
+    /// Which of the instruction's operands are the accumulator, as a set of [`acc`] bits, or
+    /// `None` if the instruction names `ACC` where it cannot take it. Only instructions with
+    /// handlers that can read and write the accumulator accept it: the numeric, load, store and
+    /// compare-and-branch instructions, and the conditional branches.
+    pub(crate) fn acc_form(&self) -> Option<u8> {
+        let bit = |slot: Slot, bit: u8| if slot == ACC { bit } else { 0 };
+        let mut copy = *self;
+        let form = match copy {
+            Instr::BrIfNez { cond, .. } | Instr::BrIfEqz { cond, .. } => bit(cond, acc::X),
+            Instr::Copy(u) | Instr::RefIsNull(u) | Instr::MemoryGrow(u) => {
+                return (u.dst != ACC && u.src != ACC).then_some(0);
+            }
+            _ => match copy.payload_mut() {
+                Payload::Un(u) => bit(u.dst, acc::DST) | bit(u.src, acc::X),
+                Payload::Bin(b) => bit(b.dst, acc::DST) | bit(b.a, acc::X) | bit(b.b, acc::Y),
+                Payload::BinImm(b) => bit(b.dst, acc::DST) | bit(b.a, acc::X),
+                Payload::Load(l) => bit(l.dst, acc::DST) | bit(l.addr, acc::X),
+                Payload::Store(s) => bit(s.addr, acc::X) | bit(s.value, acc::Y),
+                Payload::StoreImm(s) => bit(s.addr, acc::X),
+                Payload::BrBin(b) => bit(b.a, acc::X) | bit(b.b, acc::Y),
+                Payload::BrImm(b) => bit(b.a, acc::X),
+                // Instructions with named operands never take the accumulator; the verifier's
+                // slot checks reject `ACC` there.
+                Payload::Other => 0,
+            },
+        };
+        // One value is in the accumulator at a time.
+        (form & (acc::X | acc::Y) != acc::X | acc::Y).then_some(form)
     }
 
     /// The slot an instruction writes its single result to, if it is redirectable.

@@ -7,9 +7,16 @@
 //!   the frame size,
 //! - every branch target, and every `br_table` entry, lies inside the code,
 //! - execution cannot run off the end: the last instruction ends its path,
-//! - every constant-pool index is in range.
+//! - every constant-pool index is in range,
+//! - the accumulator (`ACC`) is named only where the instruction's handler takes it, and is
+//!   read only right after it was written: the reader is not a branch target and follows a
+//!   writer with nothing between but constant and copy moves that are not branch targets.
+//!   (The accumulator is a plain machine value, so a mistake here could only compute a wrong
+//!   result, never touch memory it should not; the check turns such a translator bug into a
+//!   loud failure.)
 
-use super::{Instr, Payload, Slot};
+use super::{ACC, Instr, Payload, Slot, acc};
+use alloc::vec;
 
 /// Checks `code` against a frame of `frame_size` cells and a pool of `num_consts` constants.
 pub(crate) fn verify(code: &mut [Instr], frame_size: usize, num_consts: usize) -> Result<(), alloc::string::String> {
@@ -20,12 +27,39 @@ pub(crate) fn verify(code: &mut [Instr], frame_size: usize, num_consts: usize) -
     if !ends_path(last) {
         return Err(alloc::format!("code can run past its end ({last:?})"));
     }
+    let mut targets = vec![false; len];
     for (at, instr) in code.iter_mut().enumerate() {
         if !check(instr, at, len, frame_size, num_consts) {
             return Err(alloc::format!("instruction {at} ({instr:?}) is out of range"));
         }
+        if let Some(offset) = instr.branch_offset_mut() {
+            targets[(at as i64 + *offset as i64) as usize] = true;
+        }
+    }
+    for (at, instr) in code.iter().enumerate() {
+        let Some(form) = instr.acc_form() else {
+            return Err(alloc::format!("instruction {at} ({instr:?}) cannot take the accumulator"));
+        };
+        if form & (acc::X | acc::Y) != 0 && !acc_written_before(code, &targets, at) {
+            return Err(alloc::format!(
+                "instruction {at} ({instr:?}) reads the accumulator without a write just before"
+            ));
+        }
     }
     Ok(())
+}
+
+/// Whether the accumulator read at `at` was written just before (see the module docs).
+fn acc_written_before(code: &[Instr], targets: &[bool], at: usize) -> bool {
+    let mut i = at;
+    while !targets[i] && i > 0 {
+        i -= 1;
+        match code[i] {
+            Instr::Const32 { .. } | Instr::Const64 { .. } | Instr::Copy(_) => continue,
+            other => return other.acc_form().is_some_and(|f| f & acc::DST != 0),
+        }
+    }
+    false
 }
 
 /// Whether execution never falls through past `instr`.
@@ -42,6 +76,8 @@ fn ends_path(instr: &Instr) -> bool {
 
 fn check(instr: &mut Instr, at: usize, len: usize, frame_size: usize, num_consts: usize) -> bool {
     let slot = |s: Slot| (s as usize) < frame_size;
+    // Where the accumulator may stand in for a slot (`acc_form` says which instructions).
+    let operand = |s: Slot| s == ACC || slot(s);
     let run = |s: Slot, n: usize| s as usize + n <= frame_size;
     let target = |offset: i32| {
         let t = at as i64 + offset as i64;
@@ -50,7 +86,7 @@ fn check(instr: &mut Instr, at: usize, len: usize, frame_size: usize, num_consts
     match *instr {
         Instr::Trap(_) | Instr::ElemDrop(_) | Instr::DataDrop(_) => true,
         Instr::Br(offset) => target(offset),
-        Instr::BrIfNez { cond, offset } | Instr::BrIfEqz { cond, offset } => slot(cond) && target(offset),
+        Instr::BrIfNez { cond, offset } | Instr::BrIfEqz { cond, offset } => operand(cond) && target(offset),
         // The entries are ordinary `Br`s, checked on their own; they must all exist.
         Instr::BrTable { index, len: entries } => {
             slot(index) && entries > 0 && at + 1 + entries as usize <= len
@@ -76,14 +112,14 @@ fn check(instr: &mut Instr, at: usize, len: usize, frame_size: usize, num_consts
         | Instr::MemoryCopy { args }
         | Instr::MemoryInit { args, .. } => run(args, 3),
         _ => match instr.payload_mut() {
-            Payload::Un(u) => slot(u.dst) && slot(u.src),
-            Payload::Bin(b) => slot(b.dst) && slot(b.a) && slot(b.b),
-            Payload::BinImm(b) => slot(b.dst) && slot(b.a),
-            Payload::Load(l) => slot(l.dst) && slot(l.addr),
-            Payload::Store(s) => slot(s.addr) && slot(s.value),
-            Payload::StoreImm(s) => slot(s.addr),
-            Payload::BrBin(b) => slot(b.a) && slot(b.b) && target(b.offset),
-            Payload::BrImm(b) => slot(b.a) && target(b.offset),
+            Payload::Un(u) => operand(u.dst) && operand(u.src),
+            Payload::Bin(b) => operand(b.dst) && operand(b.a) && operand(b.b),
+            Payload::BinImm(b) => operand(b.dst) && operand(b.a),
+            Payload::Load(l) => operand(l.dst) && operand(l.addr),
+            Payload::Store(s) => operand(s.addr) && operand(s.value),
+            Payload::StoreImm(s) => operand(s.addr),
+            Payload::BrBin(b) => operand(b.a) && operand(b.b) && target(b.offset),
+            Payload::BrImm(b) => operand(b.a) && target(b.offset),
             Payload::Other => false,
         },
     }

@@ -33,6 +33,8 @@ impl<T> Executor<'_, T> {
         let (instance_globals, instance_funcs) = (instance.globals.as_ptr(), instance.funcs.as_ptr());
         FastCtx {
             stop: Stop::Trap(TrapCode::Unreachable),
+            acc: 0,
+            facc: 0.0,
             consts: compiled.consts.as_ptr(),
             globals: inner.globals.as_mut_ptr(),
             instance_globals,
@@ -58,7 +60,8 @@ impl<T> Executor<'_, T> {
             loop {
                 // SAFETY: `ip` is an instruction of the running function and the pointers in
                 // `regs`, `mem` and `ctx` are current (see `threaded.rs`).
-                let next = unsafe { ((*ip).handler)(ip, regs, mem, &mut ctx) };
+                let (acc, facc) = (ctx.acc, ctx.facc);
+                let next = unsafe { ((*ip).handler)(ip, regs, mem, &mut ctx, acc, facc) };
                 if next.0.is_null() {
                     break;
                 }

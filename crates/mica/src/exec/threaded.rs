@@ -30,7 +30,7 @@
 //!   driver whenever they could have moved.
 
 use super::values::{self, CellValue, rounding};
-use crate::bytecode::{Bin, BinImm, Instr, Load, Slot, Store as StoreOp, StoreImm, Un};
+use crate::bytecode::{Bin, BinImm, Instr, Load, Slot, Store as StoreOp, StoreImm, Un, acc};
 use crate::error::TrapCode;
 use super::{CodeRef, Frame};
 use crate::store::{FuncEntity, GlobalEntity, PAGE_SIZE, StoreInner};
@@ -41,8 +41,10 @@ use alloc::vec::Vec;
 /// Whether handlers jump to the next handler (optimised builds) or return to a loop.
 pub(super) const TAIL_DISPATCH: bool = !cfg!(debug_assertions);
 
-/// A handler: runs the instruction at `ip` and continues with the next one.
-pub(crate) type Handler = unsafe fn(*const Op, Regs, Mem, &mut FastCtx) -> Exit;
+/// A handler: runs the instruction at `ip` and continues with the next one. The last two
+/// arguments are the accumulators (`bytecode::ACC`): the integer one and the `f64` one, passed
+/// from handler to handler in registers.
+pub(crate) type Handler = unsafe fn(*const Op, Regs, Mem, &mut FastCtx, Cell, f64) -> Exit;
 
 /// One encoded instruction.
 #[derive(Copy, Clone)]
@@ -71,6 +73,10 @@ pub(crate) enum Stop {
 pub(crate) struct FastCtx {
     /// Set when a handler returns a null `Exit`.
     pub stop: Stop,
+    /// The accumulators between two handlers in loop mode (in tail-call mode they travel as
+    /// arguments). No value in them outlives a slow path.
+    pub acc: Cell,
+    pub facc: f64,
     /// The store: calls and returns between functions of the running instance are handled
     /// here rather than in the driver.
     pub inner: *mut StoreInner,
@@ -111,40 +117,90 @@ impl Regs {
         unsafe { *self.0.add(slot as usize) = value.into_cell() }
     }
 
+}
+
+/// The running frame's slots and the accumulators, as one handler sees them: the bits of `F`
+/// (`bytecode::acc`) say which of the instruction's operands are the accumulator. Each form
+/// of an instruction is its own handler, so the choice costs nothing at run time.
+#[derive(Copy, Clone)]
+pub(crate) struct Locs<const F: u8> {
+    pub regs: Regs,
+    pub acc: Cell,
+    pub facc: f64,
+}
+
+impl<const F: u8> Locs<F> {
     #[inline(always)]
-    fn un<A: CellValue, R: CellValue>(self, o: Un, f: impl FnOnce(A) -> R) {
-        self.set(o.dst, f(self.get(o.src)));
+    fn get<V: CellValue>(self, slot: Slot) -> V {
+        self.regs.get(slot)
     }
 
     #[inline(always)]
-    fn bin<A: CellValue, R: CellValue>(self, o: Bin, f: impl FnOnce(A, A) -> R) {
-        self.set(o.dst, f(self.get(o.a), self.get(o.b)));
+    fn set<V: CellValue>(self, slot: Slot, value: V) {
+        self.regs.set(slot, value)
+    }
+
+    /// The first operand (`a`, `src`, `addr`, `cond`).
+    #[inline(always)]
+    fn x<V: CellValue>(self, slot: Slot) -> V {
+        if F & acc::X != 0 { V::from_acc(self.acc, self.facc) } else { self.regs.get(slot) }
+    }
+
+    /// The second operand (`b`, a store's `value`).
+    #[inline(always)]
+    fn y<V: CellValue>(self, slot: Slot) -> V {
+        if F & acc::Y != 0 { V::from_acc(self.acc, self.facc) } else { self.regs.get(slot) }
+    }
+
+    /// Writes the result.
+    #[inline(always)]
+    fn put<V: CellValue>(&mut self, dst: Slot, value: V) {
+        if F & acc::DST != 0 {
+            value.into_acc(&mut self.acc, &mut self.facc);
+        } else {
+            self.regs.set(dst, value);
+        }
+    }
+
+    #[inline(always)]
+    fn un<A: CellValue, R: CellValue>(&mut self, o: Un, f: impl FnOnce(A) -> R) {
+        let v = f(self.x(o.src));
+        self.put(o.dst, v);
+    }
+
+    #[inline(always)]
+    fn bin<A: CellValue, R: CellValue>(&mut self, o: Bin, f: impl FnOnce(A, A) -> R) {
+        let v = f(self.x(o.a), self.y(o.b));
+        self.put(o.dst, v);
     }
 
     /// The immediate is sign-extended to a cell: right for both widths, since `i32`
     /// operands read only the low 32 bits.
     #[inline(always)]
-    fn bin_imm<A: CellValue, R: CellValue>(self, o: BinImm, f: impl FnOnce(A, A) -> R) {
-        self.set(o.dst, f(self.get(o.a), A::from_cell(o.imm as i64 as Cell)));
+    fn bin_imm<A: CellValue, R: CellValue>(&mut self, o: BinImm, f: impl FnOnce(A, A) -> R) {
+        let v = f(self.x(o.a), A::from_cell(o.imm as i64 as Cell));
+        self.put(o.dst, v);
     }
 
     #[inline(always)]
     fn try_un<A: CellValue, R: CellValue>(
-        self,
+        &mut self,
         o: Un,
         f: impl FnOnce(A) -> Result<R, TrapCode>,
     ) -> Result<(), TrapCode> {
-        self.set(o.dst, f(self.get(o.src))?);
+        let v = f(self.x(o.src))?;
+        self.put(o.dst, v);
         Ok(())
     }
 
     #[inline(always)]
     fn try_bin<A: CellValue, R: CellValue>(
-        self,
+        &mut self,
         o: Bin,
         f: impl FnOnce(A, A) -> Result<R, TrapCode>,
     ) -> Result<(), TrapCode> {
-        self.set(o.dst, f(self.get(o.a), self.get(o.b))?);
+        let v = f(self.x(o.a), self.y(o.b))?;
+        self.put(o.dst, v);
         Ok(())
     }
 }
@@ -159,9 +215,9 @@ pub(crate) struct Mem {
 impl Mem {
     /// The effective address of an `N`-byte access, if it is in bounds.
     #[inline(always)]
-    fn address<const N: usize>(self, r: Regs, addr: Slot, offset: u32) -> Result<usize, TrapCode> {
-        let ea = r.get::<u32>(addr) as u64 + offset as u64;
-        if ea + N as u64 <= self.len as u64 {
+    fn address<const N: usize>(addr: u32, len: usize, offset: u32) -> Result<usize, TrapCode> {
+        let ea = addr as u64 + offset as u64;
+        if ea + N as u64 <= len as u64 {
             Ok(ea as usize)
         } else {
             Err(TrapCode::MemoryOutOfBounds)
@@ -169,29 +225,29 @@ impl Mem {
     }
 
     #[inline(always)]
-    fn load<const N: usize, R: CellValue>(
+    fn load<const N: usize, R: CellValue, const F: u8>(
         self,
-        r: Regs,
+        r: &mut Locs<F>,
         o: Load,
         f: impl FnOnce([u8; N]) -> R,
     ) -> Result<(), TrapCode> {
-        let ea = self.address::<N>(r, o.addr, o.offset)?;
+        let ea = Self::address::<N>(r.x(o.addr), self.len, o.offset)?;
         // SAFETY: `ea + N <= len` was just checked, and `base..base + len` is memory 0's
         // buffer, live until the next slow path (see the module documentation).
         let bytes = unsafe { self.base.add(ea).cast::<[u8; N]>().read_unaligned() };
-        r.set(o.dst, f(bytes));
+        r.put(o.dst, f(bytes));
         Ok(())
     }
 
     #[inline(always)]
-    fn store<const N: usize, V: CellValue>(
+    fn store<const N: usize, V: CellValue, const F: u8>(
         self,
-        r: Regs,
+        r: &mut Locs<F>,
         o: StoreOp,
         f: impl FnOnce(V) -> [u8; N],
     ) -> Result<(), TrapCode> {
-        let ea = self.address::<N>(r, o.addr, o.offset)?;
-        let bytes = f(r.get(o.value));
+        let ea = Self::address::<N>(r.x(o.addr), self.len, o.offset)?;
+        let bytes = f(r.y(o.value));
         // SAFETY: as in `load`.
         unsafe { self.base.add(ea).cast::<[u8; N]>().write_unaligned(bytes) };
         Ok(())
@@ -200,13 +256,13 @@ impl Mem {
 
 impl Mem {
     #[inline(always)]
-    fn store_imm<const N: usize>(
+    fn store_imm<const N: usize, const F: u8>(
         self,
-        r: Regs,
+        r: &mut Locs<F>,
         o: StoreImm,
         f: impl FnOnce(i32) -> [u8; N],
     ) -> Result<(), TrapCode> {
-        let ea = self.address::<N>(r, o.addr, o.offset)?;
+        let ea = Self::address::<N>(r.x(o.addr), self.len, o.offset)?;
         // SAFETY: as in `load`.
         unsafe { self.base.add(ea).cast::<[u8; N]>().write_unaligned(f(o.value)) };
         Ok(())
@@ -220,8 +276,10 @@ macro_rules! next {
         if TAIL_DISPATCH {
             // SAFETY: `next` is an instruction of the running function (see the module
             // documentation); its handler was made for it.
-            return unsafe { ((*next).handler)(next, $r, $mem, $ctx) };
+            return unsafe { ((*next).handler)(next, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
         }
+        $ctx.acc = $r.acc;
+        $ctx.facc = $r.facc;
         return Exit(next);
     }};
 }
@@ -250,14 +308,14 @@ macro_rules! call_to {
                 });
                 // SAFETY: the callee's frame, `new_base..new_base + frame_size`, was just
                 // checked to lie inside the value stack.
-                let $r = Regs(unsafe { $r.0.add(args as usize) });
-                zero_locals($r, code);
+                $r.regs = Regs(unsafe { $r.regs.0.add(args as usize) });
+                zero_locals($r.regs, code);
                 $ctx.switch_to(code, callee, new_base);
                 next!($ctx.start, $r, $mem, $ctx);
             }
         }
         // SAFETY: exiting to the driver is always allowed.
-        return unsafe { exit_slow($ip, $r, $mem, $ctx) };
+        return unsafe { exit_slow($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
     }};
 }
 
@@ -279,60 +337,95 @@ macro_rules! tail_call_to {
                 for i in 0..params {
                     $r.set(i as Slot, $r.get::<Cell>(args + i as Slot));
                 }
-                zero_locals($r, code);
+                zero_locals($r.regs, code);
                 let base = $ctx.base;
                 $ctx.switch_to(code, callee, base);
                 next!($ctx.start, $r, $mem, $ctx);
             }
         }
         // SAFETY: exiting to the driver is always allowed.
-        return unsafe { exit_slow($ip, $r, $mem, $ctx) };
+        return unsafe { exit_slow($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
     }};
 }
 
-/// Defines one handler per arm, and `handler_for`, which maps an instruction to its handler.
-/// An arm's body runs the instruction; it may `jump!` (branch), `fail!` (trap on error) or
-/// fall through to the next instruction.
+/// Defines the handlers and `handler_for`, which maps an instruction to its handler. An arm's
+/// body runs the instruction; it may `jump!` (branch), `fail!` (trap on error) or fall through
+/// to the next instruction. The arms under `acc` get one handler per accumulator form (see
+/// `Locs`); the others take no operand from the accumulator and leave it as it is.
 macro_rules! handlers {
-    (($ip:ident, $r:ident, $mem:ident, $ctx:ident); $( $pat:pat => $body:block )*) => {
-        /// The handler for `instr`'s variant.
+    (($ip:ident, $r:ident, $mem:ident, $ctx:ident);
+     plain { $( $pat:pat => $body:block )* }
+     acc { $( $apat:pat => $abody:block )* }) => {
+        /// The handler for `instr`'s variant and accumulator form.
         #[allow(unused_variables)]
         fn handler_for(instr: &Instr) -> Handler {
             use Instr::*;
+            let form = instr.acc_form();
             match *instr {
                 $(
                     $pat => {
-                        #[allow(unused_variables, unused_mut, unused_macros, unreachable_code)]
-                        unsafe fn handler($ip: *const Op, $r: Regs, $mem: Mem, $ctx: &mut FastCtx) -> Exit {
-                            macro_rules! jump {
-                                ($offset:expr) => {
-                                    // SAFETY: verified branch target inside the code.
-                                    next!(unsafe { $ip.offset($offset as isize) }, $r, $mem, $ctx)
-                                };
-                            }
-                            macro_rules! fail {
-                                ($e:expr) => {
-                                    if let Err(code) = $e {
-                                        $ctx.stop = Stop::Trap(code);
-                                        return Exit(core::ptr::null());
-                                    }
-                                };
-                            }
-                            // SAFETY: `ip` points at an instruction of the running function.
-                            let $pat = (unsafe { &*$ip }).instr else {
-                                // SAFETY: `encode` pairs this handler with instructions of
-                                // this variant only.
-                                unsafe { core::hint::unreachable_unchecked() }
-                            };
-                            $body
-                            // SAFETY: an instruction that falls through has a successor.
-                            next!(unsafe { $ip.add(1) }, $r, $mem, $ctx)
+                        handler!(($ip, $r, $mem, $ctx) $pat => $body);
+                        match form {
+                            Some(0) => handler::<0>,
+                            _ => bad_acc,
                         }
-                        handler
+                    }
+                )*
+                $(
+                    $apat => {
+                        handler!(($ip, $r, $mem, $ctx) $apat => $abody);
+                        match form {
+                            Some(0) => handler::<0>,
+                            Some(1) => handler::<1>,
+                            Some(2) => handler::<2>,
+                            Some(3) => handler::<3>,
+                            Some(4) => handler::<4>,
+                            Some(5) => handler::<5>,
+                            _ => bad_acc,
+                        }
                     }
                 )*
                 _ => exit_slow,
             }
+        }
+    };
+}
+
+/// One handler, generic over its accumulator form `F`.
+macro_rules! handler {
+    (($ip:ident, $r:ident, $mem:ident, $ctx:ident) $pat:pat => $body:block) => {
+        #[allow(unused_variables, unused_mut, unused_macros, unreachable_code)]
+        unsafe fn handler<const F: u8>(
+            $ip: *const Op,
+            regs: Regs,
+            $mem: Mem,
+            $ctx: &mut FastCtx,
+            acc: Cell,
+            facc: f64,
+        ) -> Exit {
+            let mut $r = Locs::<F> { regs, acc, facc };
+            macro_rules! jump {
+                ($offset:expr) => {
+                    // SAFETY: verified branch target inside the code.
+                    next!(unsafe { $ip.offset($offset as isize) }, $r, $mem, $ctx)
+                };
+            }
+            macro_rules! fail {
+                ($e:expr) => {
+                    if let Err(code) = $e {
+                        $ctx.stop = Stop::Trap(code);
+                        return Exit(core::ptr::null());
+                    }
+                };
+            }
+            // SAFETY: `ip` points at an instruction of the running function.
+            let $pat = (unsafe { &*$ip }).instr else {
+                // SAFETY: `encode` pairs this handler with instructions of this variant only.
+                unsafe { core::hint::unreachable_unchecked() }
+            };
+            $body
+            // SAFETY: an instruction that falls through has a successor.
+            next!(unsafe { $ip.add(1) }, $r, $mem, $ctx)
         }
     };
 }
@@ -388,8 +481,15 @@ fn zero_locals(r: Regs, code: CodeRef) {
 }
 
 /// The handler of every slow-path instruction: hands it to the driver.
-unsafe fn exit_slow(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx) -> Exit {
+unsafe fn exit_slow(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: f64) -> Exit {
     ctx.stop = Stop::Slow(ip);
+    Exit(core::ptr::null())
+}
+
+/// The handler of an instruction that names the accumulator where it cannot take it. The
+/// verifier rejects such code, so this never runs; it stops rather than misread a slot.
+unsafe fn bad_acc(_: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: f64) -> Exit {
+    ctx.stop = Stop::Trap(TrapCode::Unreachable);
     Exit(core::ptr::null())
 }
 
@@ -400,60 +500,17 @@ pub(crate) fn encode(code: Vec<Instr>) -> Box<[Op]> {
 
 handlers! {
     (ip, r, mem, ctx);
+    plain {
         Trap(code) => {
             ctx.stop = Stop::Trap(code);
             return Exit(core::ptr::null());
         }
         Br(offset) => { jump!(offset); }
-        BrIfNez { cond, offset } => { if r.get::<u32>(cond) != 0 { jump!(offset); } }
-        BrIfEqz { cond, offset } => { if r.get::<u32>(cond) == 0 { jump!(offset); } }
         BrTable { index, len } => {
             // The `len` entries follow; verified to be inside the code.
             let i = r.get::<u32>(index).min(len - 1);
             jump!(1 + i as isize);
         }
-        BrI32Eq(o) => { if r.get::<u32>(o.a) == r.get::<u32>(o.b) { jump!(o.offset); } }
-        BrI32EqImm(o) => { if r.get::<u32>(o.a) == o.imm as i64 as u32 { jump!(o.offset); } }
-        BrI32Ne(o) => { if r.get::<u32>(o.a) != r.get::<u32>(o.b) { jump!(o.offset); } }
-        BrI32NeImm(o) => { if r.get::<u32>(o.a) != o.imm as i64 as u32 { jump!(o.offset); } }
-        BrI32LtS(o) => { if r.get::<i32>(o.a) < r.get::<i32>(o.b) { jump!(o.offset); } }
-        BrI32LtSImm(o) => { if r.get::<i32>(o.a) < o.imm as i64 as i32 { jump!(o.offset); } }
-        BrI32LtU(o) => { if r.get::<u32>(o.a) < r.get::<u32>(o.b) { jump!(o.offset); } }
-        BrI32LtUImm(o) => { if r.get::<u32>(o.a) < o.imm as i64 as u32 { jump!(o.offset); } }
-        BrI32GtS(o) => { if r.get::<i32>(o.a) > r.get::<i32>(o.b) { jump!(o.offset); } }
-        BrI32GtSImm(o) => { if r.get::<i32>(o.a) > o.imm as i64 as i32 { jump!(o.offset); } }
-        BrI32GtU(o) => { if r.get::<u32>(o.a) > r.get::<u32>(o.b) { jump!(o.offset); } }
-        BrI32GtUImm(o) => { if r.get::<u32>(o.a) > o.imm as i64 as u32 { jump!(o.offset); } }
-        BrI32LeS(o) => { if r.get::<i32>(o.a) <= r.get::<i32>(o.b) { jump!(o.offset); } }
-        BrI32LeSImm(o) => { if r.get::<i32>(o.a) <= o.imm as i64 as i32 { jump!(o.offset); } }
-        BrI32LeU(o) => { if r.get::<u32>(o.a) <= r.get::<u32>(o.b) { jump!(o.offset); } }
-        BrI32LeUImm(o) => { if r.get::<u32>(o.a) <= o.imm as i64 as u32 { jump!(o.offset); } }
-        BrI32GeS(o) => { if r.get::<i32>(o.a) >= r.get::<i32>(o.b) { jump!(o.offset); } }
-        BrI32GeSImm(o) => { if r.get::<i32>(o.a) >= o.imm as i64 as i32 { jump!(o.offset); } }
-        BrI32GeU(o) => { if r.get::<u32>(o.a) >= r.get::<u32>(o.b) { jump!(o.offset); } }
-        BrI32GeUImm(o) => { if r.get::<u32>(o.a) >= o.imm as i64 as u32 { jump!(o.offset); } }
-        BrI64Eq(o) => { if r.get::<u64>(o.a) == r.get::<u64>(o.b) { jump!(o.offset); } }
-        BrI64EqImm(o) => { if r.get::<u64>(o.a) == o.imm as i64 as u64 { jump!(o.offset); } }
-        BrI64Ne(o) => { if r.get::<u64>(o.a) != r.get::<u64>(o.b) { jump!(o.offset); } }
-        BrI64NeImm(o) => { if r.get::<u64>(o.a) != o.imm as i64 as u64 { jump!(o.offset); } }
-        BrI64LtS(o) => { if r.get::<i64>(o.a) < r.get::<i64>(o.b) { jump!(o.offset); } }
-        BrI64LtSImm(o) => { if r.get::<i64>(o.a) < o.imm as i64 { jump!(o.offset); } }
-        BrI64LtU(o) => { if r.get::<u64>(o.a) < r.get::<u64>(o.b) { jump!(o.offset); } }
-        BrI64LtUImm(o) => { if r.get::<u64>(o.a) < o.imm as i64 as u64 { jump!(o.offset); } }
-        BrI64GtS(o) => { if r.get::<i64>(o.a) > r.get::<i64>(o.b) { jump!(o.offset); } }
-        BrI64GtSImm(o) => { if r.get::<i64>(o.a) > o.imm as i64 { jump!(o.offset); } }
-        BrI64GtU(o) => { if r.get::<u64>(o.a) > r.get::<u64>(o.b) { jump!(o.offset); } }
-        BrI64GtUImm(o) => { if r.get::<u64>(o.a) > o.imm as i64 as u64 { jump!(o.offset); } }
-        BrI64LeS(o) => { if r.get::<i64>(o.a) <= r.get::<i64>(o.b) { jump!(o.offset); } }
-        BrI64LeSImm(o) => { if r.get::<i64>(o.a) <= o.imm as i64 { jump!(o.offset); } }
-        BrI64LeU(o) => { if r.get::<u64>(o.a) <= r.get::<u64>(o.b) { jump!(o.offset); } }
-        BrI64LeUImm(o) => { if r.get::<u64>(o.a) <= o.imm as i64 as u64 { jump!(o.offset); } }
-        BrI64GeS(o) => { if r.get::<i64>(o.a) >= r.get::<i64>(o.b) { jump!(o.offset); } }
-        BrI64GeSImm(o) => { if r.get::<i64>(o.a) >= o.imm as i64 { jump!(o.offset); } }
-        BrI64GeU(o) => { if r.get::<u64>(o.a) >= r.get::<u64>(o.b) { jump!(o.offset); } }
-        BrI64GeUImm(o) => { if r.get::<u64>(o.a) >= o.imm as i64 as u64 { jump!(o.offset); } }
-
-
         Call { func, args } => {
             // SAFETY: `func` is a valid function index of the running instance (validation).
             let callee = unsafe { *ctx.instance_funcs.add(func as usize) };
@@ -464,7 +521,7 @@ handlers! {
                 call_to!(ip, r, mem, ctx, callee, args);
             }
             // SAFETY: exiting to the driver is always allowed; it reports the trap.
-            return unsafe { exit_slow(ip, r, mem, ctx) };
+            return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
         }
         ReturnCall { func, args } => {
             // SAFETY: as for `Call`.
@@ -476,7 +533,7 @@ handlers! {
                 tail_call_to!(ip, r, mem, ctx, callee, args);
             }
             // SAFETY: exiting to the driver is always allowed; it reports the trap.
-            return unsafe { exit_slow(ip, r, mem, ctx) };
+            return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
         }
         Return(span) => {
             // SAFETY: `inner` is the store of the running activation.
@@ -490,13 +547,13 @@ handlers! {
                     r.set(i, r.get::<Cell>(span.start + i));
                 }
                 // SAFETY: a caller's frame base is below its callee's, in the same stack.
-                let r = Regs(unsafe { r.0.sub(ctx.base - frame.base) });
+                r.regs = Regs(unsafe { r.regs.0.sub(ctx.base - frame.base) });
                 ctx.switch_to(frame.code, frame.func, frame.base);
                 // SAFETY: `frame.ip` is the instruction after the caller's call.
                 next!(unsafe { ctx.start.add(frame.ip) }, r, mem, ctx);
             }
             // SAFETY: exiting to the driver is always allowed.
-            return unsafe { exit_slow(ip, r, mem, ctx) };
+            return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
         }
         Copy(o) => { r.un(o, |x: Cell| x); }
         Const32 { dst, value } => { r.set(dst, value); }
@@ -518,40 +575,86 @@ handlers! {
         }
         RefIsNull(o) => { r.un(o, |x: Cell| x == NULL_REF); }
         MemorySize { dst } => { r.set(dst, (mem.len / PAGE_SIZE) as u32); }
-        I32Load(o) => { fail!(mem.load(r, o, i32::from_le_bytes)); }
-        I64Load(o) => { fail!(mem.load(r, o, i64::from_le_bytes)); }
-        F32Load(o) => { fail!(mem.load(r, o, u32::from_le_bytes)); }
-        F64Load(o) => { fail!(mem.load(r, o, u64::from_le_bytes)); }
-        I32Load8S(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as i8 as i32)); }
-        I32Load8U(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as u32)); }
-        I32Load16S(o) => { fail!(mem.load(r, o, |b| i16::from_le_bytes(b) as i32)); }
-        I32Load16U(o) => { fail!(mem.load(r, o, |b| u16::from_le_bytes(b) as u32)); }
-        I64Load8S(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as i8 as i64)); }
-        I64Load8U(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as u64)); }
-        I64Load16S(o) => { fail!(mem.load(r, o, |b| i16::from_le_bytes(b) as i64)); }
-        I64Load16U(o) => { fail!(mem.load(r, o, |b| u16::from_le_bytes(b) as u64)); }
-        I64Load32S(o) => { fail!(mem.load(r, o, |b| i32::from_le_bytes(b) as i64)); }
-        I64Load32U(o) => { fail!(mem.load(r, o, |b| u32::from_le_bytes(b) as u64)); }
+    }
+    acc {
+        BrIfNez { cond, offset } => { if r.x::<u32>(cond) != 0 { jump!(offset); } }
+        BrIfEqz { cond, offset } => { if r.x::<u32>(cond) == 0 { jump!(offset); } }
+        BrI32Eq(o) => { if r.x::<u32>(o.a) == r.y::<u32>(o.b) { jump!(o.offset); } }
+        BrI32EqImm(o) => { if r.x::<u32>(o.a) == o.imm as i64 as u32 { jump!(o.offset); } }
+        BrI32Ne(o) => { if r.x::<u32>(o.a) != r.y::<u32>(o.b) { jump!(o.offset); } }
+        BrI32NeImm(o) => { if r.x::<u32>(o.a) != o.imm as i64 as u32 { jump!(o.offset); } }
+        BrI32LtS(o) => { if r.x::<i32>(o.a) < r.y::<i32>(o.b) { jump!(o.offset); } }
+        BrI32LtSImm(o) => { if r.x::<i32>(o.a) < o.imm as i64 as i32 { jump!(o.offset); } }
+        BrI32LtU(o) => { if r.x::<u32>(o.a) < r.y::<u32>(o.b) { jump!(o.offset); } }
+        BrI32LtUImm(o) => { if r.x::<u32>(o.a) < o.imm as i64 as u32 { jump!(o.offset); } }
+        BrI32GtS(o) => { if r.x::<i32>(o.a) > r.y::<i32>(o.b) { jump!(o.offset); } }
+        BrI32GtSImm(o) => { if r.x::<i32>(o.a) > o.imm as i64 as i32 { jump!(o.offset); } }
+        BrI32GtU(o) => { if r.x::<u32>(o.a) > r.y::<u32>(o.b) { jump!(o.offset); } }
+        BrI32GtUImm(o) => { if r.x::<u32>(o.a) > o.imm as i64 as u32 { jump!(o.offset); } }
+        BrI32LeS(o) => { if r.x::<i32>(o.a) <= r.y::<i32>(o.b) { jump!(o.offset); } }
+        BrI32LeSImm(o) => { if r.x::<i32>(o.a) <= o.imm as i64 as i32 { jump!(o.offset); } }
+        BrI32LeU(o) => { if r.x::<u32>(o.a) <= r.y::<u32>(o.b) { jump!(o.offset); } }
+        BrI32LeUImm(o) => { if r.x::<u32>(o.a) <= o.imm as i64 as u32 { jump!(o.offset); } }
+        BrI32GeS(o) => { if r.x::<i32>(o.a) >= r.y::<i32>(o.b) { jump!(o.offset); } }
+        BrI32GeSImm(o) => { if r.x::<i32>(o.a) >= o.imm as i64 as i32 { jump!(o.offset); } }
+        BrI32GeU(o) => { if r.x::<u32>(o.a) >= r.y::<u32>(o.b) { jump!(o.offset); } }
+        BrI32GeUImm(o) => { if r.x::<u32>(o.a) >= o.imm as i64 as u32 { jump!(o.offset); } }
+        BrI64Eq(o) => { if r.x::<u64>(o.a) == r.y::<u64>(o.b) { jump!(o.offset); } }
+        BrI64EqImm(o) => { if r.x::<u64>(o.a) == o.imm as i64 as u64 { jump!(o.offset); } }
+        BrI64Ne(o) => { if r.x::<u64>(o.a) != r.y::<u64>(o.b) { jump!(o.offset); } }
+        BrI64NeImm(o) => { if r.x::<u64>(o.a) != o.imm as i64 as u64 { jump!(o.offset); } }
+        BrI64LtS(o) => { if r.x::<i64>(o.a) < r.y::<i64>(o.b) { jump!(o.offset); } }
+        BrI64LtSImm(o) => { if r.x::<i64>(o.a) < o.imm as i64 { jump!(o.offset); } }
+        BrI64LtU(o) => { if r.x::<u64>(o.a) < r.y::<u64>(o.b) { jump!(o.offset); } }
+        BrI64LtUImm(o) => { if r.x::<u64>(o.a) < o.imm as i64 as u64 { jump!(o.offset); } }
+        BrI64GtS(o) => { if r.x::<i64>(o.a) > r.y::<i64>(o.b) { jump!(o.offset); } }
+        BrI64GtSImm(o) => { if r.x::<i64>(o.a) > o.imm as i64 { jump!(o.offset); } }
+        BrI64GtU(o) => { if r.x::<u64>(o.a) > r.y::<u64>(o.b) { jump!(o.offset); } }
+        BrI64GtUImm(o) => { if r.x::<u64>(o.a) > o.imm as i64 as u64 { jump!(o.offset); } }
+        BrI64LeS(o) => { if r.x::<i64>(o.a) <= r.y::<i64>(o.b) { jump!(o.offset); } }
+        BrI64LeSImm(o) => { if r.x::<i64>(o.a) <= o.imm as i64 { jump!(o.offset); } }
+        BrI64LeU(o) => { if r.x::<u64>(o.a) <= r.y::<u64>(o.b) { jump!(o.offset); } }
+        BrI64LeUImm(o) => { if r.x::<u64>(o.a) <= o.imm as i64 as u64 { jump!(o.offset); } }
+        BrI64GeS(o) => { if r.x::<i64>(o.a) >= r.y::<i64>(o.b) { jump!(o.offset); } }
+        BrI64GeSImm(o) => { if r.x::<i64>(o.a) >= o.imm as i64 { jump!(o.offset); } }
+        BrI64GeU(o) => { if r.x::<u64>(o.a) >= r.y::<u64>(o.b) { jump!(o.offset); } }
+        BrI64GeUImm(o) => { if r.x::<u64>(o.a) >= o.imm as i64 as u64 { jump!(o.offset); } }
+
+
+        I32Load(o) => { fail!(mem.load(&mut r, o, i32::from_le_bytes)); }
+        I64Load(o) => { fail!(mem.load(&mut r, o, i64::from_le_bytes)); }
+        F32Load(o) => { fail!(mem.load(&mut r, o, u32::from_le_bytes)); }
+        F64Load(o) => { fail!(mem.load(&mut r, o, f64::from_le_bytes)); }
+        I32Load8S(o) => { fail!(mem.load(&mut r, o, |b: [u8; 1]| b[0] as i8 as i32)); }
+        I32Load8U(o) => { fail!(mem.load(&mut r, o, |b: [u8; 1]| b[0] as u32)); }
+        I32Load16S(o) => { fail!(mem.load(&mut r, o, |b| i16::from_le_bytes(b) as i32)); }
+        I32Load16U(o) => { fail!(mem.load(&mut r, o, |b| u16::from_le_bytes(b) as u32)); }
+        I64Load8S(o) => { fail!(mem.load(&mut r, o, |b: [u8; 1]| b[0] as i8 as i64)); }
+        I64Load8U(o) => { fail!(mem.load(&mut r, o, |b: [u8; 1]| b[0] as u64)); }
+        I64Load16S(o) => { fail!(mem.load(&mut r, o, |b| i16::from_le_bytes(b) as i64)); }
+        I64Load16U(o) => { fail!(mem.load(&mut r, o, |b| u16::from_le_bytes(b) as u64)); }
+        I64Load32S(o) => { fail!(mem.load(&mut r, o, |b| i32::from_le_bytes(b) as i64)); }
+        I64Load32U(o) => { fail!(mem.load(&mut r, o, |b| u32::from_le_bytes(b) as u64)); }
         I32RotlImm(o) => { r.bin_imm(o, |a: u32, b| a.rotate_left(b)); }
         I32RotrImm(o) => { r.bin_imm(o, |a: u32, b| a.rotate_right(b)); }
         I64RotlImm(o) => { r.bin_imm(o, |a: u64, b| a.rotate_left(b as u32)); }
         I64RotrImm(o) => { r.bin_imm(o, |a: u64, b| a.rotate_right(b as u32)); }
-        I32StoreImm(o) => { fail!(mem.store_imm(r, o, |x: i32| x.to_le_bytes())); }
-        I32Store8Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| [x as u8])); }
-        I32Store16Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| (x as u16).to_le_bytes())); }
-        I64StoreImm(o) => { fail!(mem.store_imm(r, o, |x: i32| (x as i64).to_le_bytes())); }
-        I64Store8Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| [x as u8])); }
-        I64Store16Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| (x as u16).to_le_bytes())); }
-        I64Store32Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| x.to_le_bytes())); }
-        I32Store(o) => { fail!(mem.store(r, o, u32::to_le_bytes)); }
-        I64Store(o) => { fail!(mem.store(r, o, u64::to_le_bytes)); }
-        F32Store(o) => { fail!(mem.store(r, o, u32::to_le_bytes)); }
-        F64Store(o) => { fail!(mem.store(r, o, u64::to_le_bytes)); }
-        I32Store8(o) => { fail!(mem.store(r, o, |x: u32| [x as u8])); }
-        I32Store16(o) => { fail!(mem.store(r, o, |x: u32| (x as u16).to_le_bytes())); }
-        I64Store8(o) => { fail!(mem.store(r, o, |x: u64| [x as u8])); }
-        I64Store16(o) => { fail!(mem.store(r, o, |x: u64| (x as u16).to_le_bytes())); }
-        I64Store32(o) => { fail!(mem.store(r, o, |x: u64| (x as u32).to_le_bytes())); }
+        I32StoreImm(o) => { fail!(mem.store_imm(&mut r, o, |x: i32| x.to_le_bytes())); }
+        I32Store8Imm(o) => { fail!(mem.store_imm(&mut r, o, |x: i32| [x as u8])); }
+        I32Store16Imm(o) => { fail!(mem.store_imm(&mut r, o, |x: i32| (x as u16).to_le_bytes())); }
+        I64StoreImm(o) => { fail!(mem.store_imm(&mut r, o, |x: i32| (x as i64).to_le_bytes())); }
+        I64Store8Imm(o) => { fail!(mem.store_imm(&mut r, o, |x: i32| [x as u8])); }
+        I64Store16Imm(o) => { fail!(mem.store_imm(&mut r, o, |x: i32| (x as u16).to_le_bytes())); }
+        I64Store32Imm(o) => { fail!(mem.store_imm(&mut r, o, |x: i32| x.to_le_bytes())); }
+        I32Store(o) => { fail!(mem.store(&mut r, o, u32::to_le_bytes)); }
+        I64Store(o) => { fail!(mem.store(&mut r, o, u64::to_le_bytes)); }
+        F32Store(o) => { fail!(mem.store(&mut r, o, u32::to_le_bytes)); }
+        F64Store(o) => { fail!(mem.store(&mut r, o, f64::to_le_bytes)); }
+        I32Store8(o) => { fail!(mem.store(&mut r, o, |x: u32| [x as u8])); }
+        I32Store16(o) => { fail!(mem.store(&mut r, o, |x: u32| (x as u16).to_le_bytes())); }
+        I64Store8(o) => { fail!(mem.store(&mut r, o, |x: u64| [x as u8])); }
+        I64Store16(o) => { fail!(mem.store(&mut r, o, |x: u64| (x as u16).to_le_bytes())); }
+        I64Store32(o) => { fail!(mem.store(&mut r, o, |x: u64| (x as u32).to_le_bytes())); }
         I32Eqz(o) => { r.un(o, |x: u32| x == 0); }
         I32Clz(o) => { r.un(o, |x: u32| x.leading_zeros()); }
         I32Ctz(o) => { r.un(o, |x: u32| x.trailing_zeros()); }
@@ -723,4 +826,6 @@ handlers! {
         I64TruncSatF64S(o) => { r.un(o, |x: f64| x as i64); }
         I64TruncSatF64U(o) => { r.un(o, |x: f64| x as u64); }
 
+
+    }
 }

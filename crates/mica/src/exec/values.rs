@@ -8,6 +8,19 @@ use crate::value::Cell;
 pub(super) trait CellValue: Copy {
     fn from_cell(cell: Cell) -> Self;
     fn into_cell(self) -> Cell;
+
+    /// Reads the value from the accumulators: `f64` has its own (a float register), every
+    /// other type is kept as its cell in the integer one.
+    #[inline(always)]
+    fn from_acc(acc: Cell, _facc: f64) -> Self {
+        Self::from_cell(acc)
+    }
+
+    /// Writes the value to its accumulator.
+    #[inline(always)]
+    fn into_acc(self, acc: &mut Cell, _facc: &mut f64) {
+        *acc = self.into_cell();
+    }
 }
 
 macro_rules! cell_value {
@@ -27,8 +40,26 @@ cell_value! {
     i64: |c| c as i64, |x| x as Cell;
     u64: |c| c, |x| x;
     f32: |c| f32::from_bits(c as u32), |x| x.to_bits() as Cell;
-    f64: |c| f64::from_bits(c), |x| x.to_bits();
     bool: |c| c as u32 != 0, |x| x as Cell;
+}
+
+impl CellValue for f64 {
+    #[inline(always)]
+    fn from_cell(cell: Cell) -> Self {
+        f64::from_bits(cell)
+    }
+    #[inline(always)]
+    fn into_cell(self) -> Cell {
+        self.to_bits()
+    }
+    #[inline(always)]
+    fn from_acc(_acc: Cell, facc: f64) -> Self {
+        facc
+    }
+    #[inline(always)]
+    fn into_acc(self, _acc: &mut Cell, facc: &mut f64) {
+        *facc = self;
+    }
 }
 
 macro_rules! int_division {

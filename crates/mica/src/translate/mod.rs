@@ -10,7 +10,7 @@ mod control;
 mod operators;
 mod stack;
 
-use crate::bytecode::{Instr, Slot, Span, Un};
+use crate::bytecode::{ACC, Instr, Slot, Span, Un, acc};
 use crate::error::{Error, Result};
 use crate::types::{FuncType, ValType};
 use crate::value::Cell;
@@ -176,6 +176,50 @@ impl<'a> Translator<'a> {
         slot
     }
 
+    /// If the operand at `pos` is the result of the instruction just emitted, and that
+    /// instruction can write the accumulator, makes it do so and returns `ACC`: the caller
+    /// must emit the instruction that reads it next (see `bytecode::ACC`).
+    fn take_acc(&mut self, pos: usize) -> Option<Slot> {
+        let at = self.out.len().checked_sub(1)?;
+        if self.stack.get(pos) != Operand::InSlot
+            || self.out.last_result != Some(at)
+            || self.out.code[at].result_slot() != Some(self.stack.home(pos))
+        {
+            return None;
+        }
+        let mut producer = self.out.code[at];
+        *producer.result_slot_mut()? = ACC;
+        if !producer.acc_form().is_some_and(|form| form & acc::DST != 0) {
+            return None;
+        }
+        self.out.code[at] = producer;
+        self.out.last_result = None;
+        Some(ACC)
+    }
+
+    /// Pops the top `N` operands (deepest first) for an instruction that can read one of them
+    /// from the accumulator: the one the last instruction computed, if any. Operands that need
+    /// a move get it first, since a move emitted after the accumulator is written would come
+    /// between its writer and its reader.
+    fn pop_operands<const N: usize>(&mut self) -> [Slot; N] {
+        let from = self.stack.len() - N;
+        let mut slots = [None; N];
+        for (i, slot) in slots.iter_mut().enumerate() {
+            if self.stack.get(from + i) != Operand::InSlot {
+                *slot = Some(self.stack.read_slot(from + i, &mut self.out));
+            }
+        }
+        let mut out = [0; N];
+        for (i, slot) in slots.iter().enumerate() {
+            out[i] = match *slot {
+                Some(slot) => slot,
+                None => self.take_acc(from + i).unwrap_or(self.stack.home(from + i)),
+            };
+        }
+        self.stack.truncate(from);
+        out
+    }
+
     /// Pops a branch condition. A comparison computed by the instruction just emitted is
     /// taken back, to be fused with the branch.
     fn pop_condition(&mut self) -> Condition {
@@ -191,7 +235,8 @@ impl<'a> Translator<'a> {
             self.stack.pop();
             return Condition::Fused(compare);
         }
-        Condition::Slot(self.pop_slot())
+        let [cond] = self.pop_operands();
+        Condition::Slot(cond)
     }
 
     /// Pops `n` operands after putting them in their home slots; returns the first slot.

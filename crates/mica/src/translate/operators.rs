@@ -95,7 +95,7 @@ impl Translator<'_> {
             }
             O::MemoryGrow { mem } => {
                 check_memory(mem)?;
-                self.unary(Instr::MemoryGrow)?;
+                self.unary_in_slots(Instr::MemoryGrow)?;
             }
             O::MemoryFill { mem } => {
                 check_memory(mem)?;
@@ -152,7 +152,7 @@ impl Translator<'_> {
             O::ElemDrop { elem_index } => self.out.emit(Instr::ElemDrop(elem_index)),
 
             O::RefNull { .. } => self.stack.push(Operand::Const(NULL_REF))?,
-            O::RefIsNull => self.unary(Instr::RefIsNull)?,
+            O::RefIsNull => self.unary_in_slots(Instr::RefIsNull)?,
             O::RefFunc { function_index } => {
                 let dst = self.next_home()?;
                 self.push_result(Instr::RefFunc { dst, func: function_index })?;
@@ -290,11 +290,12 @@ impl Translator<'_> {
             O::F64ConvertI64S => self.unary(Instr::F64ConvertI64S)?,
             O::F64ConvertI64U => self.unary(Instr::F64ConvertI64U)?,
             O::F64PromoteF32 => self.unary(Instr::F64PromoteF32)?,
-            // Reinterpretations keep the bits: the cell already holds them.
+            // Reinterpretations keep the bits: the cell already holds them. But `f64` has an
+            // accumulator of its own, so a value computed just before is not handed over in one.
             O::I32ReinterpretF32
             | O::I64ReinterpretF64
             | O::F32ReinterpretI32
-            | O::F64ReinterpretI64 => {}
+            | O::F64ReinterpretI64 => self.out.last_result = None,
             O::I32TruncSatF32S => self.unary(Instr::I32TruncSatF32S)?,
             O::I32TruncSatF32U => self.unary(Instr::I32TruncSatF32U)?,
             O::I32TruncSatF64S => self.unary(Instr::I32TruncSatF64S)?,
@@ -324,15 +325,22 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// A numeric unary operator (its operand may come in the accumulator).
     fn unary(&mut self, make: fn(Un) -> Instr) -> Result<()> {
+        let [src] = self.pop_operands();
+        let dst = self.next_home()?;
+        self.push_result(make(Un { dst, src }))
+    }
+
+    /// A unary instruction that reads its operand from a slot.
+    fn unary_in_slots(&mut self, make: fn(Un) -> Instr) -> Result<()> {
         let src = self.pop_slot();
         let dst = self.next_home()?;
         self.push_result(make(Un { dst, src }))
     }
 
     fn binary(&mut self, make: BinCtor) -> Result<()> {
-        let b = self.pop_slot();
-        let a = self.pop_slot();
+        let [a, b] = self.pop_operands();
         let dst = self.next_home()?;
         self.push_result(make(Bin { dst, a, b }))
     }
@@ -355,12 +363,12 @@ impl Translator<'_> {
         };
         if let Some(imm) = imm_of(self.stack.get(top)) {
             self.stack.pop();
-            let a = self.pop_slot();
+            let [a] = self.pop_operands();
             let dst = self.next_home()?;
             return self.push_result(make_imm(BinImm { dst, a, imm }));
         }
         if commutes && let Some(imm) = imm_of(self.stack.get(top - 1)) {
-            let b = self.pop_slot();
+            let [b] = self.pop_operands();
             self.stack.pop();
             let dst = self.next_home()?;
             return self.push_result(make_imm(BinImm { dst, a: b, imm }));
@@ -371,7 +379,7 @@ impl Translator<'_> {
     fn load(&mut self, memarg: MemArg, make: fn(Load) -> Instr) -> Result<()> {
         check_memarg(memarg)?;
         let offset = offset_u32(memarg)?;
-        let addr = self.pop_slot();
+        let [addr] = self.pop_operands();
         let dst = self.next_home()?;
         self.push_result(make(Load { dst, addr, offset }))
     }
@@ -395,7 +403,7 @@ impl Translator<'_> {
         check_memarg(memarg)?;
         let offset = offset_u32(memarg)?;
         self.stack.pop();
-        let addr = self.pop_slot();
+        let [addr] = self.pop_operands();
         self.out.emit(make_imm(StoreImm { addr, value, offset }));
         Ok(())
     }
@@ -403,8 +411,7 @@ impl Translator<'_> {
     fn store(&mut self, memarg: MemArg, make: fn(Store) -> Instr) -> Result<()> {
         check_memarg(memarg)?;
         let offset = offset_u32(memarg)?;
-        let value = self.pop_slot();
-        let addr = self.pop_slot();
+        let [addr, value] = self.pop_operands();
         self.out.emit(make(Store { addr, value, offset }));
         Ok(())
     }
