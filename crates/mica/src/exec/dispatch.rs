@@ -1,93 +1,86 @@
-//! The driver: runs threaded code (see `threaded.rs`) until it exits, then performs the
-//! slow-path instruction it exited on — calls, returns, tables, bulk memory, growth — on the
-//! store, and re-enters with freshly derived pointers.
+//! The driver: runs threaded code (see `threaded.rs`) until the activation ends, and the
+//! slow-path instructions — calls the handlers do not make themselves (host functions, other
+//! instances, untranslated code), returns that leave the activation, tables, bulk memory,
+//! growth — which the handlers call out to (`run_slow`) and continue after, with pointers
+//! derived afresh.
 
 use super::interp::{Executor, Flow};
-use super::threaded::{FastCtx, Mem, Regs, Stop};
+use super::threaded::{FastCtx, Mem, Op, Regs, Stop};
 use crate::bytecode::{Instr, Span};
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::value::ref_cell;
 
 impl<T> Executor<'_, T> {
-    fn regs(&mut self) -> Regs {
-        let cells = &mut self.store.inner.exec.cells;
-        assert!(self.base <= cells.len(), "frame base beyond the value stack");
-        // SAFETY: `base <= cells.len()` was just checked; `enter` reserved the frame's cells.
-        Regs(unsafe { cells.as_mut_ptr().add(self.base) })
+    /// The handlers' view of the running function and the store.
+    fn fast_ctx(&mut self) -> FastCtx {
+        let mut ctx = FastCtx::new(run_slow::<T>);
+        self.refresh(&mut ctx);
+        ctx
     }
 
-    fn mem(&mut self) -> Mem {
-        match self.memory {
+    /// Derives `ctx` afresh from the executor: after anything that may have moved the value
+    /// stack, memory or the store's vectors. Field by field, as this runs after every slow
+    /// path.
+    fn refresh(&mut self, ctx: &mut FastCtx) {
+        assert!(self.ip < self.code.get().code.len(), "instruction index beyond the code");
+        let compiled = self.code.get();
+        ctx.exec = (self as *mut Self).cast();
+        let inner = &mut self.store.inner;
+        let cells = &mut inner.exec.cells;
+        assert!(self.base <= cells.len(), "frame base beyond the value stack");
+        // SAFETY: `base <= cells.len()` was just checked; `enter` reserved the frame's cells.
+        ctx.regs = Regs(unsafe { cells.as_mut_ptr().add(self.base) });
+        ctx.mem = match self.memory {
             Some(index) => {
-                let data = &mut self.store.inner.memories[index as usize].data;
+                let data = &mut inner.memories[index as usize].data;
                 Mem { base: data.as_mut_ptr(), len: data.len() }
             }
             None => Mem { base: core::ptr::null_mut(), len: 0 },
-        }
-    }
-
-    fn fast_ctx(&mut self) -> FastCtx {
-        let compiled = self.code.get();
-        let inner = &mut self.store.inner;
+        };
         let instance = &inner.instances[self.instance as usize];
-        let (instance_globals, instance_funcs) = (instance.globals.as_ptr(), instance.funcs.as_ptr());
-        FastCtx {
-            stop: Stop::Trap(TrapCode::Unreachable),
-            acc: 0,
-            facc: 0.0,
-            consts: compiled.consts.as_ptr(),
-            globals: inner.globals.as_mut_ptr(),
-            instance_globals,
-            instance_funcs,
-            code: self.code,
-            start: compiled.code.as_ptr(),
-            base: self.base,
-            func: self.func,
-            instance: self.instance,
-            entry_depth: self.entry_depth,
-            inner,
-        }
+        ctx.instance_globals = instance.globals.as_ptr();
+        ctx.instance_funcs = instance.funcs.as_ptr();
+        ctx.consts = compiled.consts.as_ptr();
+        ctx.globals = inner.globals.as_mut_ptr();
+        ctx.code = self.code;
+        ctx.start = compiled.code.as_ptr();
+        ctx.base = self.base;
+        ctx.func = self.func;
+        ctx.instance = self.instance;
+        ctx.entry_depth = self.entry_depth;
+        ctx.inner = inner;
     }
 
-    /// Runs until the activation's first frame returns or something traps.
+    /// Runs until the activation's first frame returns or something traps. The handlers run
+    /// slow-path instructions through `run_slow` without returning here, so in optimised
+    /// builds this loop turns once per activation.
     pub(super) fn execute(&mut self) -> Result<()> {
+        let mut ctx = self.fast_ctx();
+        // SAFETY: `self.ip` is inside the code (checked by `fast_ctx`).
+        let mut ip = unsafe { ctx.start.add(self.ip) };
         loop {
-            assert!(self.ip < self.code.get().code.len(), "instruction index beyond the code");
-            let (mut regs, mem, mut ctx) = (self.regs(), self.mem(), self.fast_ctx());
-            // SAFETY: `self.ip` is inside the code, as just checked.
-            let mut ip = unsafe { ctx.start.add(self.ip) };
-            let (base, base_regs) = (ctx.base, regs);
-            loop {
-                // SAFETY: `ip` is an instruction of the running function and the pointers in
-                // `regs`, `mem` and `ctx` are current (see `threaded.rs`).
-                let (acc, facc) = (ctx.acc, ctx.facc);
-                let next = unsafe { ((*ip).handler)(ip, regs, mem, &mut ctx, acc, facc) };
-                if next.0.is_null() {
-                    break;
-                }
-                ip = next.0;
-                // (Loop mode.) A call or return in a handler moves the frame; the value stack
-                // itself does not move outside slow paths.
-                // SAFETY: both bases lie in the value stack `base_regs` points into.
-                regs = Regs(unsafe { base_regs.0.offset(ctx.base as isize - base as isize) });
+            let (regs, mem, acc, facc) = (ctx.regs, ctx.mem, ctx.acc, ctx.facc);
+            // SAFETY: `ip` is an instruction of the running function and the pointers in
+            // `ctx` are current (see `threaded.rs`). `ctx.exec` points at `self`, which is
+            // not touched until the handlers return.
+            let next = unsafe { ((*ip).handler)(ip, regs, mem, &mut ctx, acc, facc) };
+            if next.0.is_null() {
+                break;
             }
-            // Calls and returns in the handlers may have switched the running function.
-            self.code = ctx.code;
-            self.base = ctx.base;
-            self.func = ctx.func;
-            match ctx.stop {
-                Stop::Trap(code) => return Err(Trap::new(code).into()),
-                Stop::Slow(at) => {
-                    // SAFETY: handlers only exit with addresses of the running function's code.
-                    let index = unsafe { at.offset_from(ctx.start) } as usize;
-                    self.ip = index + 1;
-                    // SAFETY: as above.
-                    let instr = unsafe { (*at).instr };
-                    if let Flow::Done = self.slow_path(instr)? {
-                        return Ok(());
-                    }
-                }
+            // (Loop mode.) The handler left its successor's state in `ctx`.
+            ip = next.0;
+        }
+        match ctx.stop {
+            Stop::Trap(code) => {
+                // Calls and returns in the handlers may have switched the running function.
+                self.code = ctx.code;
+                self.base = ctx.base;
+                self.func = ctx.func;
+                Err(Trap::new(code).into())
             }
+            // The slow path that failed or finished left the state as it was.
+            Stop::Failed => Err(ctx.error.take().expect("a failed slow path sets the error")),
+            Stop::Done => Ok(()),
         }
     }
 
@@ -153,5 +146,45 @@ impl<T> Executor<'_, T> {
             self.store.inner.exec.cells.copy_within(from..from + span.len as usize, self.base);
         }
         self.return_to_caller()
+    }
+}
+
+/// A slow-path instruction, called from its handler (`threaded::exit_slow`) through
+/// `FastCtx::slow`: brings the executor up to date from `ctx`, runs the instruction at `at`,
+/// and derives `ctx` afresh. Returns the instruction to continue at, or null when the
+/// activation ended (`ctx.stop` says how).
+///
+/// # Safety
+///
+/// `exec` is `ctx.exec`: the executor running `ctx`'s activation, whose `execute` is waiting
+/// for the handlers to return and does not use it meanwhile. `at` is an instruction of the
+/// running function.
+unsafe fn run_slow<T>(exec: *mut (), ctx: &mut FastCtx, at: *const Op) -> *const Op {
+    // SAFETY: see the function's safety section; the handlers hold no reference into the
+    // executor, only raw pointers that `ctx` is about to replace.
+    let exec = unsafe { &mut *exec.cast::<Executor<'_, T>>() };
+    exec.code = ctx.code;
+    exec.base = ctx.base;
+    exec.func = ctx.func;
+    // SAFETY: `at` and `ctx.start` point into the running function's code.
+    let index = unsafe { at.offset_from(ctx.start) } as usize;
+    exec.ip = index + 1;
+    // SAFETY: as above.
+    let instr = unsafe { (*at).instr };
+    match exec.slow_path(instr) {
+        Ok(Flow::Continue) => {
+            exec.refresh(ctx);
+            // SAFETY: `refresh` checked that `exec.ip` is inside the code.
+            unsafe { ctx.start.add(exec.ip) }
+        }
+        Ok(Flow::Done) => {
+            ctx.stop = Stop::Done;
+            core::ptr::null()
+        }
+        Err(error) => {
+            ctx.error = Some(error);
+            ctx.stop = Stop::Failed;
+            core::ptr::null()
+        }
     }
 }

@@ -63,16 +63,26 @@ pub(crate) struct Exit(pub *const Op);
 /// Why the handlers stopped running.
 #[derive(Copy, Clone)]
 pub(crate) enum Stop {
-    /// The instruction at this address is a slow path for the driver.
-    Slow(*const Op),
     /// An instruction trapped.
     Trap(TrapCode),
+    /// A slow path failed with `FastCtx::error`.
+    Failed,
+    /// The activation's first frame returned.
+    Done,
 }
 
 /// What the handlers reach besides the frame and memory, and the running function's state.
 pub(crate) struct FastCtx {
     /// Set when a handler returns a null `Exit`.
     pub stop: Stop,
+    /// The error of a failed slow path.
+    pub error: Option<crate::error::Error>,
+    /// The frame and memory 0 between two handlers in loop mode, and after a slow path.
+    pub regs: Regs,
+    pub mem: Mem,
+    /// The executor (type-erased) and its slow-path entry: see `dispatch::run_slow`.
+    pub exec: *mut (),
+    pub slow: unsafe fn(*mut (), &mut FastCtx, *const Op) -> *const Op,
     /// The accumulators between two handlers in loop mode (in tail-call mode they travel as
     /// arguments). No value in them outlives a slow path.
     pub acc: Cell,
@@ -278,6 +288,8 @@ macro_rules! next {
             // documentation); its handler was made for it.
             return unsafe { ((*next).handler)(next, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
         }
+        $ctx.regs = $r.regs;
+        $ctx.mem = $mem;
         $ctx.acc = $r.acc;
         $ctx.facc = $r.facc;
         return Exit(next);
@@ -431,6 +443,32 @@ macro_rules! handler {
 }
 
 impl FastCtx {
+    /// A context that points nowhere yet, for the driver to fill in (`Executor::refresh`).
+    pub(crate) fn new(slow: unsafe fn(*mut (), &mut FastCtx, *const Op) -> *const Op) -> FastCtx {
+        FastCtx {
+            // Every handler that stops sets the reason; stopping without one is a trap.
+            stop: Stop::Trap(TrapCode::Unreachable),
+            error: None,
+            regs: Regs(core::ptr::null_mut()),
+            mem: Mem { base: core::ptr::null_mut(), len: 0 },
+            exec: core::ptr::null_mut(),
+            slow,
+            acc: 0,
+            facc: 0.0,
+            inner: core::ptr::null_mut(),
+            code: CodeRef(core::ptr::null()),
+            start: core::ptr::null(),
+            base: 0,
+            func: 0,
+            instance: 0,
+            instance_funcs: core::ptr::null(),
+            entry_depth: 0,
+            consts: core::ptr::null(),
+            globals: core::ptr::null_mut(),
+            instance_globals: core::ptr::null(),
+        }
+    }
+
     /// The running function's translation, if `callee` (a store function) may be entered
     /// without the driver: a wasm function of the running instance, already translated.
     #[inline(always)]
@@ -480,10 +518,19 @@ fn zero_locals(r: Regs, code: CodeRef) {
     }
 }
 
-/// The handler of every slow-path instruction: hands it to the driver.
-unsafe fn exit_slow(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: f64) -> Exit {
-    ctx.stop = Stop::Slow(ip);
-    Exit(core::ptr::null())
+/// The handler of every slow-path instruction: runs it out of line on the store
+/// (`dispatch::run_slow`), then continues with the instruction that comes next, with the
+/// frame and memory as the slow path left them. The accumulators pass through untouched (no
+/// value in them lives across a slow path, but keeping them costs nothing).
+unsafe fn exit_slow(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
+    // SAFETY: `ctx.exec` and `ctx.slow` were set up together by the driver running this
+    // activation, and `ip` is an instruction of the running function.
+    let next = unsafe { (ctx.slow)(ctx.exec, ctx, ip) };
+    if next.is_null() {
+        return Exit(core::ptr::null());
+    }
+    let (r, mem) = (Locs::<0> { regs: ctx.regs, acc, facc }, ctx.mem);
+    next!(next, r, mem, ctx);
 }
 
 /// The handler of an instruction that names the accumulator where it cannot take it. The

@@ -189,7 +189,7 @@ impl<'a> Translator<'a> {
         }
         let mut producer = self.out.code[at];
         *producer.result_slot_mut()? = ACC;
-        if !producer.acc_form().is_some_and(|form| form & acc::DST != 0) {
+        if producer.acc_form().is_none_or(|form| form & acc::DST == 0) {
             return None;
         }
         self.out.code[at] = producer;
