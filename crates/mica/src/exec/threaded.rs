@@ -173,13 +173,13 @@ impl<const F: u8> Locs<F> {
     }
 
     #[inline(always)]
-    fn un<A: CellValue, R: CellValue>(&mut self, o: Un, f: impl FnOnce(A) -> R) {
+    fn un<A: CellValue, R: CellValue>(&mut self, o: &Un, f: impl FnOnce(A) -> R) {
         let v = f(self.x(o.src));
         self.put(o.dst, v);
     }
 
     #[inline(always)]
-    fn bin<A: CellValue, R: CellValue>(&mut self, o: Bin, f: impl FnOnce(A, A) -> R) {
+    fn bin<A: CellValue, R: CellValue>(&mut self, o: &Bin, f: impl FnOnce(A, A) -> R) {
         let v = f(self.x(o.a), self.y(o.b));
         self.put(o.dst, v);
     }
@@ -187,7 +187,7 @@ impl<const F: u8> Locs<F> {
     /// The immediate is sign-extended to a cell: right for both widths, since `i32`
     /// operands read only the low 32 bits.
     #[inline(always)]
-    fn bin_imm<A: CellValue, R: CellValue>(&mut self, o: BinImm, f: impl FnOnce(A, A) -> R) {
+    fn bin_imm<A: CellValue, R: CellValue>(&mut self, o: &BinImm, f: impl FnOnce(A, A) -> R) {
         let v = f(self.x(o.a), A::from_cell(o.imm as i64 as Cell));
         self.put(o.dst, v);
     }
@@ -195,7 +195,7 @@ impl<const F: u8> Locs<F> {
     #[inline(always)]
     fn try_un<A: CellValue, R: CellValue>(
         &mut self,
-        o: Un,
+        o: &Un,
         f: impl FnOnce(A) -> Result<R, TrapCode>,
     ) -> Result<(), TrapCode> {
         let v = f(self.x(o.src))?;
@@ -206,7 +206,7 @@ impl<const F: u8> Locs<F> {
     #[inline(always)]
     fn try_bin<A: CellValue, R: CellValue>(
         &mut self,
-        o: Bin,
+        o: &Bin,
         f: impl FnOnce(A, A) -> Result<R, TrapCode>,
     ) -> Result<(), TrapCode> {
         let v = f(self.x(o.a), self.y(o.b))?;
@@ -223,28 +223,41 @@ pub(crate) struct Mem {
 }
 
 impl Mem {
-    /// The effective address of an `N`-byte access, if it is in bounds.
+    /// The end of an `N`-byte access (effective address plus `N`), if it is in bounds. The
+    /// access itself addresses `base + end - N`, which the compiler folds into one
+    /// addressing mode.
     #[inline(always)]
-    fn address<const N: usize>(addr: u32, len: usize, offset: u32) -> Result<usize, TrapCode> {
-        let ea = addr as u64 + offset as u64;
-        if ea + N as u64 <= len as u64 {
-            Ok(ea as usize)
+    fn access_end<const N: usize>(addr: u32, len: usize, offset: u32) -> Result<usize, TrapCode> {
+        let end = addr as u64 + offset as u64 + N as u64;
+        if end <= len as u64 {
+            Ok(end as usize)
         } else {
             Err(TrapCode::MemoryOutOfBounds)
         }
+    }
+
+    /// The bytes at `end - N..end`.
+    ///
+    /// # Safety
+    ///
+    /// `N <= end <= len`, as `access_end` checks.
+    #[inline(always)]
+    unsafe fn at<const N: usize>(self, end: usize) -> *mut [u8; N] {
+        // SAFETY: `N <= end <= len` (the caller's contract), and `base..base + len` is
+        // memory 0's buffer, live until the next slow path (see the module documentation).
+        unsafe { self.base.add(end).sub(N).cast::<[u8; N]>() }
     }
 
     #[inline(always)]
     fn load<const N: usize, R: CellValue, const F: u8>(
         self,
         r: &mut Locs<F>,
-        o: Load,
+        o: &Load,
         f: impl FnOnce([u8; N]) -> R,
     ) -> Result<(), TrapCode> {
-        let ea = Self::address::<N>(r.x(o.addr), self.len, o.offset)?;
-        // SAFETY: `ea + N <= len` was just checked, and `base..base + len` is memory 0's
-        // buffer, live until the next slow path (see the module documentation).
-        let bytes = unsafe { self.base.add(ea).cast::<[u8; N]>().read_unaligned() };
+        let end = Self::access_end::<N>(r.x(o.addr), self.len, o.offset)?;
+        // SAFETY: `end` was just checked.
+        let bytes = unsafe { self.at::<N>(end).read_unaligned() };
         r.put(o.dst, f(bytes));
         Ok(())
     }
@@ -253,13 +266,13 @@ impl Mem {
     fn store<const N: usize, V: CellValue, const F: u8>(
         self,
         r: &mut Locs<F>,
-        o: StoreOp,
+        o: &StoreOp,
         f: impl FnOnce(V) -> [u8; N],
     ) -> Result<(), TrapCode> {
-        let ea = Self::address::<N>(r.x(o.addr), self.len, o.offset)?;
+        let end = Self::access_end::<N>(r.x(o.addr), self.len, o.offset)?;
         let bytes = f(r.y(o.value));
         // SAFETY: as in `load`.
-        unsafe { self.base.add(ea).cast::<[u8; N]>().write_unaligned(bytes) };
+        unsafe { self.at::<N>(end).write_unaligned(bytes) };
         Ok(())
     }
 }
@@ -269,12 +282,12 @@ impl Mem {
     fn store_imm<const N: usize, const F: u8>(
         self,
         r: &mut Locs<F>,
-        o: StoreImm,
+        o: &StoreImm,
         f: impl FnOnce(i32) -> [u8; N],
     ) -> Result<(), TrapCode> {
-        let ea = Self::address::<N>(r.x(o.addr), self.len, o.offset)?;
+        let end = Self::access_end::<N>(r.x(o.addr), self.len, o.offset)?;
         // SAFETY: as in `load`.
-        unsafe { self.base.add(ea).cast::<[u8; N]>().write_unaligned(f(o.value)) };
+        unsafe { self.at::<N>(end).write_unaligned(f(o.value)) };
         Ok(())
     }
 }
@@ -385,7 +398,7 @@ macro_rules! handlers {
                 )*
                 $(
                     $apat => {
-                        handler!(($ip, $r, $mem, $ctx) $apat => $abody);
+                        handler!(($ip, $r, $mem, $ctx) ref $apat => $abody);
                         match form {
                             Some(0) => handler::<0>,
                             Some(1) => handler::<1>,
@@ -403,9 +416,17 @@ macro_rules! handlers {
     };
 }
 
-/// One handler, generic over its accumulator form `F`.
+/// One handler, generic over its accumulator form `F`. With `ref`, the pattern binds the
+/// operands by reference, so that each field is loaded where it is used (a copy of the
+/// whole instruction makes the compiler load it in wide words and shift the fields out).
 macro_rules! handler {
+    (($ip:ident, $r:ident, $mem:ident, $ctx:ident) ref $pat:pat => $body:block) => {
+        handler!(@ ($ip, $r, $mem, $ctx) $pat, (unsafe { &(*$ip).instr }) => $body);
+    };
     (($ip:ident, $r:ident, $mem:ident, $ctx:ident) $pat:pat => $body:block) => {
+        handler!(@ ($ip, $r, $mem, $ctx) $pat, (unsafe { (*$ip).instr }) => $body);
+    };
+    (@ ($ip:ident, $r:ident, $mem:ident, $ctx:ident) $pat:pat, $instr:expr => $body:block) => {
         #[allow(unused_variables, unused_mut, unused_macros, unreachable_code)]
         unsafe fn handler<const F: u8>(
             $ip: *const Op,
@@ -431,7 +452,7 @@ macro_rules! handler {
                 };
             }
             // SAFETY: `ip` points at an instruction of the running function.
-            let $pat = (unsafe { &*$ip }).instr else {
+            let $pat = $instr else {
                 // SAFETY: `encode` pairs this handler with instructions of this variant only.
                 unsafe { core::hint::unreachable_unchecked() }
             };
@@ -602,7 +623,7 @@ handlers! {
             // SAFETY: exiting to the driver is always allowed.
             return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
         }
-        Copy(o) => { r.un(o, |x: Cell| x); }
+        Copy(o) => { r.un(&o, |x: Cell| x); }
         Const32 { dst, value } => { r.set(dst, value); }
         // SAFETY: the constant index is verified against the pool, which `ctx` points at.
         Const64 { dst, index } => { r.set(dst, unsafe { *ctx.consts.add(index as usize) }); }
@@ -620,12 +641,12 @@ handlers! {
             // SAFETY: as for `GlobalGet`.
             unsafe { (*ctx.globals.add(*ctx.instance_globals.add(global as usize) as usize)).value = r.get::<Cell>(src) };
         }
-        RefIsNull(o) => { r.un(o, |x: Cell| x == NULL_REF); }
+        RefIsNull(o) => { r.un(&o, |x: Cell| x == NULL_REF); }
         MemorySize { dst } => { r.set(dst, (mem.len / PAGE_SIZE) as u32); }
     }
     acc {
-        BrIfNez { cond, offset } => { if r.x::<u32>(cond) != 0 { jump!(offset); } }
-        BrIfEqz { cond, offset } => { if r.x::<u32>(cond) == 0 { jump!(offset); } }
+        BrIfNez { cond, offset } => { if r.x::<u32>(*cond) != 0 { jump!(*offset); } }
+        BrIfEqz { cond, offset } => { if r.x::<u32>(*cond) == 0 { jump!(*offset); } }
         BrI32Eq(o) => { if r.x::<u32>(o.a) == r.y::<u32>(o.b) { jump!(o.offset); } }
         BrI32EqImm(o) => { if r.x::<u32>(o.a) == o.imm as i64 as u32 { jump!(o.offset); } }
         BrI32Ne(o) => { if r.x::<u32>(o.a) != r.y::<u32>(o.b) { jump!(o.offset); } }
