@@ -579,6 +579,76 @@ impl Instr {
         (form & (acc::X | acc::Y) != acc::X | acc::Y).then_some(form)
     }
 
+    /// Calls `f` on every slot the instruction names, including the first slot of each run
+    /// (call arguments, returned values, bulk-operation arguments): for passes that renumber
+    /// slots. Each slot field is visited once.
+    pub(crate) fn for_each_slot(&mut self, mut f: impl FnMut(&mut Slot)) {
+        use Instr::*;
+        match self {
+            BrIfNez { cond, .. } | BrIfEqz { cond, .. } => f(cond),
+            BrTable { index, .. } => f(index),
+            Return(span) => f(&mut span.start),
+            Call { args, .. } | ReturnCall { args, .. } => f(args),
+            CallIndirect { index, args, .. } | ReturnCallIndirect { index, args, .. } => {
+                f(index);
+                f(args);
+            }
+            TableGrow { dst, args, .. } => {
+                f(dst);
+                f(args);
+            }
+            TableFill { args, .. } | TableCopy { args, .. } | TableInit { args, .. }
+            | MemoryFill { args } | MemoryCopy { args } | MemoryInit { args, .. } => f(args),
+            Const32 { dst, .. } | Const64 { dst, .. } | GlobalGet { dst, .. } | RefFunc { dst, .. }
+            | TableSize { dst, .. } | MemorySize { dst } => f(dst),
+            Select { dst, cond, a, b } => {
+                f(dst);
+                f(cond);
+                f(a);
+                f(b);
+            }
+            GlobalSet { src, .. } => f(src),
+            TableGet { dst, index, .. } => {
+                f(dst);
+                f(index);
+            }
+            TableSet { index, value, .. } => {
+                f(index);
+                f(value);
+            }
+            other => match other.payload_mut() {
+                Payload::Un(u) => {
+                    f(&mut u.dst);
+                    f(&mut u.src);
+                }
+                Payload::Bin(b) => {
+                    f(&mut b.dst);
+                    f(&mut b.a);
+                    f(&mut b.b);
+                }
+                Payload::BinImm(b) => {
+                    f(&mut b.dst);
+                    f(&mut b.a);
+                }
+                Payload::Load(l) => {
+                    f(&mut l.dst);
+                    f(&mut l.addr);
+                }
+                Payload::Store(s) => {
+                    f(&mut s.addr);
+                    f(&mut s.value);
+                }
+                Payload::StoreImm(s) => f(&mut s.addr),
+                Payload::BrBin(b) => {
+                    f(&mut b.a);
+                    f(&mut b.b);
+                }
+                Payload::BrImm(b) => f(&mut b.a),
+                Payload::Other => {}
+            },
+        }
+    }
+
     /// The slot an instruction writes its single result to, if it is redirectable.
     pub(crate) fn result_slot(&self) -> Option<Slot> {
         let mut copy = *self;

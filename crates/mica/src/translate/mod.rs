@@ -17,7 +17,7 @@ use crate::value::Cell;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use control::{ControlFrame, FrameKind};
-use stack::{Emitter, Operand, OperandStack};
+use stack::{CONST_SLOT_BASE, Emitter, Operand, OperandStack};
 use wasmparser::{FuncValidator, ValidatorResources};
 
 /// What translation needs to know about the module: its types and each function's type.
@@ -93,7 +93,7 @@ pub(crate) fn translate_func(
     if validator.is_some() {
         ops.finish().map_err(invalid)?;
     }
-    let (mut code, compiled) = t.finish();
+    let (mut code, compiled) = t.finish()?;
     crate::bytecode::verify(&mut code, compiled.frame_size, compiled.consts.len()).map_err(|e| {
         Error::unsupported(alloc::format!("internal error: function {func_index} failed verification: {e}"))
     })?;
@@ -143,10 +143,14 @@ impl<'a> Translator<'a> {
             live: true,
             fixups: Vec::new(),
         };
+        let mut out = Emitter::new();
+        // The jump to the prologue that fills the constant slots; removed by `finish` if
+        // there are none.
+        out.emit(Instr::Br(0));
         Translator {
             env,
             stack: OperandStack::new(num_locals),
-            out: Emitter::new(),
+            out,
             control: alloc::vec![function],
             reachable: true,
             num_params: ty.params().len(),
@@ -155,15 +159,53 @@ impl<'a> Translator<'a> {
     }
 
     /// The code and everything else about the function; `code` in the latter is empty.
-    fn finish(self) -> (Vec<Instr>, CompiledFunc) {
+    ///
+    /// Constant slots go between the locals and the operand slots (a callee's frame starts at
+    /// its arguments, so anything above them is not safe across a call), which moves every
+    /// operand slot up; the prologue that fills them goes at the end of the code: the first
+    /// instruction jumps to it, and it jumps back to the second.
+    fn finish(mut self) -> Result<(Vec<Instr>, CompiledFunc)> {
+        let mut frame_size = self.stack.max_slots().max(self.control_results);
+        let values = core::mem::take(&mut self.out.const_slots);
+        if values.is_empty() {
+            // Branch offsets are relative and nothing branches to the first instruction, so
+            // removing it moves every path alike.
+            self.out.code.remove(0);
+        } else {
+            if frame_size > CONST_SLOT_BASE as usize {
+                return Err(Error::unsupported("function frame larger than 61440 slots"));
+            }
+            let (locals, n) = (self.stack.home(0), values.len() as Slot);
+            let consts = CONST_SLOT_BASE..CONST_SLOT_BASE + n;
+            for instr in &mut self.out.code {
+                instr.for_each_slot(|slot| {
+                    if consts.contains(slot) {
+                        *slot = locals + (*slot - CONST_SLOT_BASE);
+                    } else if *slot >= locals && *slot != crate::bytecode::ACC {
+                        *slot += n;
+                    }
+                });
+            }
+            frame_size += values.len();
+            if frame_size > crate::bytecode::MAX_SLOTS {
+                return Err(Error::unsupported("function frame larger than 65535 slots"));
+            }
+            let prologue = self.out.len();
+            self.out.code[0] = Instr::Br(prologue as i32);
+            for (i, value) in values.into_iter().enumerate() {
+                self.out.emit_const(locals + i as Slot, value);
+            }
+            let back = self.out.len();
+            self.out.emit(Instr::Br(1 - back as i32));
+        }
         let compiled = CompiledFunc {
             code: Box::new([]),
             consts: self.out.consts.into_boxed_slice(),
             num_params: self.num_params,
             num_locals: self.stack.home(0) as usize,
-            frame_size: self.stack.max_slots().max(self.control_results),
+            frame_size,
         };
-        (self.out.code, compiled)
+        Ok((self.out.code, compiled))
     }
 
     // --- operands -------------------------------------------------------------------------
@@ -304,6 +346,7 @@ impl<'a> Translator<'a> {
             self.stack.materialize_from(0, &mut self.out);
         }
         self.out.label();
+        self.out.loop_depth += 1;
         let start = self.out.len();
         self.push_frame(FrameKind::Loop { start }, ty);
     }
@@ -347,6 +390,9 @@ impl<'a> Translator<'a> {
 
     fn end_frame(&mut self) -> Result<()> {
         let frame = self.control.pop().expect("validated: end matches a frame");
+        if let FrameKind::Loop { .. } = frame.kind {
+            self.out.loop_depth -= 1;
+        }
         if self.reachable {
             self.stack.materialize_from(frame.height, &mut self.out);
         }

@@ -119,11 +119,13 @@ impl OperandStack {
         }
     }
 
-    /// A slot holding the value of the operand at `pos`: the local itself for `Local`, the
-    /// home slot (written now) for a constant.
+    /// A slot holding the value of the operand at `pos`: the local itself for `Local`; for a
+    /// constant, its constant slot inside loops (see `Emitter::const_slot`), else the home
+    /// slot (written now).
     pub(super) fn read_slot(&mut self, pos: usize, code: &mut Emitter) -> Slot {
         match self.operands[pos] {
             Operand::Local(local) => local,
+            Operand::Const(value) if let Some(slot) = code.const_slot(value) => slot,
             _ => {
                 self.materialize(pos, code);
                 self.home(pos)
@@ -132,10 +134,24 @@ impl OperandStack {
     }
 }
 
+/// Where constant slots are numbered until the frame size is known (see
+/// `Emitter::const_slot`); the operand stack must stay below.
+pub(super) const CONST_SLOT_BASE: Slot = 0xF000;
+
+/// At most this many constant slots per function; further constants are written where used.
+const MAX_CONST_SLOTS: usize = 1024;
+
 /// The code being emitted, with its constant pool.
 pub(super) struct Emitter {
     pub code: Vec<Instr>,
     pub consts: Vec<Cell>,
+    /// The values of the constant slots: frame slots that the function's prologue fills
+    /// once per call, so that code in loops reads constants from a slot instead of writing
+    /// them to one on every iteration. Numbered from `CONST_SLOT_BASE` until `finish`
+    /// renumbers them above the operand slots.
+    pub const_slots: Vec<Cell>,
+    /// How many loops the current position is inside.
+    pub loop_depth: usize,
     /// The index of the last instruction, if it wrote the top operand's home slot and nothing
     /// else, and no label has been placed since: a following `local.set` may redirect it.
     pub last_result: Option<usize>,
@@ -143,7 +159,24 @@ pub(super) struct Emitter {
 
 impl Emitter {
     pub(super) fn new() -> Emitter {
-        Emitter { code: Vec::new(), consts: Vec::new(), last_result: None }
+        Emitter { code: Vec::new(), consts: Vec::new(), const_slots: Vec::new(), loop_depth: 0, last_result: None }
+    }
+
+    /// The constant slot holding `value`, if constants get slots here: inside a loop, where
+    /// the slot is written once per call rather than once per use.
+    pub(super) fn const_slot(&mut self, value: Cell) -> Option<Slot> {
+        if self.loop_depth == 0 {
+            return None;
+        }
+        let index = match self.const_slots.iter().position(|c| *c == value) {
+            Some(i) => i,
+            None if self.const_slots.len() < MAX_CONST_SLOTS => {
+                self.const_slots.push(value);
+                self.const_slots.len() - 1
+            }
+            None => return None,
+        };
+        Some(CONST_SLOT_BASE + index as Slot)
     }
 
     pub(super) fn emit(&mut self, instr: Instr) {

@@ -1,0 +1,161 @@
+//! The translator's optimisations, checked by what programs compute: results handed from one
+//! instruction to the next in the accumulator, and constants kept in constant slots inside
+//! loops. Each program is run in both translation modes and its result compared with the
+//! value computed in Rust; a listing check makes sure the optimisation under test really
+//! applies (so the semantic check is not vacuous).
+
+mod common;
+
+use common::{engine, instantiate};
+use mica::TranslationMode;
+
+const MODES: [TranslationMode; 2] = [TranslationMode::Eager, TranslationMode::Lazy];
+
+/// Calls export `name` of `wat` with `args` in every translation mode.
+fn call<P: mica::WasmParams + Copy, R: mica::WasmResults + PartialEq + std::fmt::Debug>(
+    wat: &str,
+    name: &str,
+    args: P,
+    expected: R,
+) {
+    for mode in MODES {
+        let (mut store, instance) = instantiate(&engine(mode), wat);
+        let f = instance.get_typed_func::<P, R>(&store, name).expect("export");
+        let got = f.call(&mut store, args).unwrap_or_else(|e| panic!("{name} ({mode:?}): {e}"));
+        assert_eq!(got, expected, "{name} in {mode:?} mode");
+    }
+}
+
+/// The listing of function `index` of `wat`.
+fn listing(wat: &str, index: u32) -> String {
+    let module = mica::Module::new(&engine(TranslationMode::Eager), wat).expect("module");
+    module.disassemble(index).expect("a defined function").expect("translates")
+}
+
+/// A loop that calls a function between uses of its constants: a callee's frame starts at
+/// its arguments, so the caller's constant slots must lie below them.
+#[test]
+fn constants_in_loops_survive_calls() {
+    let wat = r#"(module
+      (func $f (param i32) (result i32)
+        (local i32 i32 i32)
+        ;; The callee uses its own frame, constants and operand slots.
+        (local.set 1 (i32.mul (local.get 0) (i32.const 7)))
+        (local.set 2 (i32.const 99))
+        (local.set 3 (i32.const -1))
+        (i32.add (local.get 1) (i32.add (local.get 2) (local.get 3))))
+      (func (export "run") (param $n i32) (result i32)
+        (local $i i32) (local $acc i32)
+        (loop $l
+          (local.set $acc
+            (i32.add (local.get $acc)
+              (i32.sub (i32.const 1000) (call $f (local.get $i)))))
+          (local.set $acc (i32.xor (local.get $acc) (i32.const 0x5a5a)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+        (local.get $acc)))"#;
+    let mut acc: i32 = 0;
+    for i in 0..50i32 {
+        acc = acc.wrapping_add(1000 - (i * 7 + 98));
+        acc ^= 0x5a5a;
+    }
+    call(wat, "run", 50i32, acc);
+    assert!(listing(wat, 1).contains("Br("), "the constants in the loop get a prologue");
+}
+
+/// Constants as left operands of non-commutative operators, and as addresses and stored
+/// values, inside nested loops and blocks.
+#[test]
+fn constant_operands_in_loops() {
+    let wat = r#"(module
+      (memory 1)
+      (func (export "run") (param $n i32) (result i64)
+        (local $i i32) (local $j i32) (local $s i64) (local $f f64)
+        (loop $outer
+          (local.set $j (i32.const 0))
+          (block $done
+            (loop $inner
+              (br_if $done (i32.ge_u (local.get $j) (i32.const 3)))
+              (i32.store (i32.const 64) (i32.sub (i32.const 100) (local.get $j)))
+              (local.set $s (i64.add (local.get $s)
+                (i64.extend_i32_u (i32.load (i32.const 64)))))
+              (local.set $f (f64.add (local.get $f) (f64.div (f64.const 1.5) (f64.const 0.5))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br $inner)))
+          (local.set $s (i64.sub (i64.const 0x123456789) (local.get $s)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $outer (i32.lt_u (local.get $i) (local.get $n))))
+        (i64.add (local.get $s) (i64.trunc_f64_s (local.get $f)))))"#;
+    let (mut s, mut f) = (0i64, 0f64);
+    for _ in 0..7 {
+        for j in 0..3i64 {
+            s += 100 - j;
+            f += 1.5 / 0.5;
+        }
+        s = 0x123456789 - s;
+    }
+    call(wat, "run", 7i32, s + f as i64);
+}
+
+/// Values handed over in the accumulator: long chains of each type, results consumed by
+/// loads, stores, branches and conversions, and a reinterpretation between two types (the
+/// `f64` accumulator is not the integer one, so no value may cross it there).
+#[test]
+fn accumulator_chains() {
+    let wat = r#"(module
+      (memory 1)
+      (func (export "ints") (param $a i32) (param $b i64) (result i64)
+        (i32.store offset=8 (i32.and (i32.add (local.get $a) (i32.const 3)) (i32.const 0xff))
+          (i32.rotl (i32.xor (local.get $a) (i32.shr_u (local.get $a) (i32.const 7))) (i32.const 5)))
+        (i64.add
+          (i64.mul (i64.extend_i32_u (i32.load offset=8
+            (i32.and (i32.add (local.get $a) (i32.const 3)) (i32.const 0xff)))) (local.get $b))
+          (i64.shl (i64.sub (i64.const 5) (local.get $b)) (i64.const 3))))
+      (func (export "floats") (param $x f64) (param $y f32) (result f64)
+        (f64.add
+          (f64.sqrt (f64.mul (f64.sub (local.get $x) (f64.const 0.25)) (local.get $x)))
+          (f64.promote_f32 (f32.mul (f32.add (local.get $y) (f32.const 1)) (local.get $y)))))
+      (func (export "reinterpret") (param $a i64) (param $x f64) (result f64)
+        (f64.mul (f64.reinterpret_i64 (i64.add (local.get $a) (i64.const 1))) (local.get $x)))
+      (func (export "reinterpret_back") (param $x f64) (result i64)
+        (i64.add (i64.reinterpret_f64 (f64.add (local.get $x) (local.get $x))) (i64.const 1)))
+      (func (export "branch") (param $a i32) (result i32)
+        (if (result i32) (i32.and (i32.add (local.get $a) (i32.const 1)) (i32.const 2))
+          (then (i32.const 10))
+          (else (i32.const 20)))))"#;
+    let ints = |a: i32, b: i64| -> i64 {
+        // Stored at and loaded back from the same computed address.
+        let v = ((a ^ ((a as u32 >> 7) as i32)) as u32).rotate_left(5);
+        (v as i64).wrapping_mul(b).wrapping_add((5i64.wrapping_sub(b)).wrapping_shl(3))
+    };
+    for (a, b) in [(1, 2), (-7, 1 << 40), (0x12345, -3)] {
+        call(wat, "ints", (a, b), ints(a, b));
+    }
+    let floats = |x: f64, y: f32| ((x - 0.25) * x).sqrt() + ((y + 1.0) * y) as f64;
+    call(wat, "floats", (3.5f64, 1.25f32), floats(3.5, 1.25));
+    let bits = 0x4009_21fb_5444_2d18i64; // pi
+    call(wat, "reinterpret", (bits - 1, 2.0f64), f64::from_bits(bits as u64) * 2.0);
+    call(wat, "reinterpret_back", 1.5f64, (3.0f64).to_bits() as i64 + 1);
+    for a in [0, 1, 2, 5] {
+        call(wat, "branch", a, if (a + 1) & 2 != 0 { 10 } else { 20 });
+    }
+    assert!(listing(wat, 0).contains("65535"), "the accumulator is used");
+}
+
+/// A value computed just before a block that takes parameters, and results that meet at a
+/// label from several paths: nothing may be left in the accumulator across a label.
+#[test]
+fn accumulator_and_labels() {
+    let wat = r#"(module
+      (func (export "run") (param $a i32) (result i32)
+        (i32.mul
+          (block $b (result i32)
+            (drop (br_if $b (i32.add (local.get $a) (i32.const 100))
+                            (i32.lt_s (local.get $a) (i32.const 0))))
+            (i32.sub (local.get $a) (i32.const 1)))
+          (i32.add (local.get $a) (i32.const 2)))))"#;
+    for a in [-5, 0, 7] {
+        let first = if a < 0 { a + 100 } else { a - 1 };
+        call(wat, "run", a, first * (a + 2));
+    }
+}
