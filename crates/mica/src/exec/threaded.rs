@@ -421,12 +421,12 @@ macro_rules! handlers {
 /// whole instruction makes the compiler load it in wide words and shift the fields out).
 macro_rules! handler {
     (($ip:ident, $r:ident, $mem:ident, $ctx:ident) ref $pat:pat => $body:block) => {
-        handler!(@ ($ip, $r, $mem, $ctx) $pat, (unsafe { &(*$ip).instr }) => $body);
+        handler!(@ ($ip, $r, $mem, $ctx) [&] $pat => $body);
     };
     (($ip:ident, $r:ident, $mem:ident, $ctx:ident) $pat:pat => $body:block) => {
-        handler!(@ ($ip, $r, $mem, $ctx) $pat, (unsafe { (*$ip).instr }) => $body);
+        handler!(@ ($ip, $r, $mem, $ctx) [] $pat => $body);
     };
-    (@ ($ip:ident, $r:ident, $mem:ident, $ctx:ident) $pat:pat, $instr:expr => $body:block) => {
+    (@ ($ip:ident, $r:ident, $mem:ident, $ctx:ident) [$($by_ref:tt)?] $pat:pat => $body:block) => {
         #[allow(unused_variables, unused_mut, unused_macros, unreachable_code)]
         unsafe fn handler<const F: u8>(
             $ip: *const Op,
@@ -452,7 +452,7 @@ macro_rules! handler {
                 };
             }
             // SAFETY: `ip` points at an instruction of the running function.
-            let $pat = $instr else {
+            let $pat = $($by_ref)? (unsafe { &*$ip }).instr else {
                 // SAFETY: `encode` pairs this handler with instructions of this variant only.
                 unsafe { core::hint::unreachable_unchecked() }
             };
