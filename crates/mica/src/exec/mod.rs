@@ -86,6 +86,10 @@ unsafe impl Send for CodeRef {}
 // SAFETY: as above.
 unsafe impl Sync for CodeRef {}
 
+/// Value-stack cells and frames a new store starts with.
+const INITIAL_CELLS: usize = 1024;
+const INITIAL_FRAMES: usize = 16;
+
 /// The store's execution stacks.
 pub(crate) struct ExecStack {
     pub cells: Vec<Cell>,
@@ -105,8 +109,10 @@ pub(crate) struct ExecStack {
 impl ExecStack {
     pub(crate) fn new(config: &Config) -> ExecStack {
         ExecStack {
-            cells: Vec::new(),
-            frames: Vec::new(),
+            // The first stack comes with the store (zeroed by the allocator, which is cheaper
+            // than growing an empty one on the first call); it grows on demand from there.
+            cells: alloc::vec![0; INITIAL_CELLS.min(config.max_stack_cells)],
+            frames: Vec::with_capacity(INITIAL_FRAMES),
             top: 0,
             max_cells: config.max_stack_cells,
             max_frames: config.max_call_depth,
