@@ -134,7 +134,7 @@ impl<T> Executor<'_, T> {
                 let instance = &mut self.store.inner.instances[self.instance as usize];
                 instance.data_dropped[segment as usize] = true;
             }
-            other => unreachable!("{other:?} has a handler and never exits to the driver"),
+            other => unreachable!("{other:?} has a handler and is never a slow path"),
         }
         Ok(Flow::Continue)
     }

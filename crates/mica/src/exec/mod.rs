@@ -6,15 +6,15 @@
 //!
 //! - **State lives in the interpreter, not in frames.** The running function's code,
 //!   instruction pointer, frame base and instance are the handlers' arguments and
-//!   `threaded::FastCtx` while code runs, and fields of [`interp::Executor`] while the driver
-//!   runs a slow path (`dispatch.rs` hands them over in both directions). The frame
+//!   `threaded::FastCtx` while code runs, and fields of [`interp::Executor`] while a slow
+//!   path runs (`dispatch::run_slow` hands them over in both directions). The frame
 //!   stack holds only *suspended callers*: a `Frame` is pushed by a call and popped by the
 //!   matching return, and is never read at any other time.
 //! - **Frames are windows on one value stack.** A callee's frame starts where the caller put
 //!   the arguments, so arguments are passed in place and results come back in place.
 //! - **Wasm calls never recurse on the Rust stack.** `call`, `call_indirect` push a `Frame` and
 //!   switch state; `return` pops one and switches back (in the handlers for functions of the
-//!   running instance, in the driver otherwise — the same steps either way).
+//!   running instance, in the executor's slow path otherwise — the same steps either way).
 //! - **Tail calls reuse the frame.** `return_call*` to a wasm function copies the arguments to
 //!   the frame base and switches the running function; nothing is pushed. A tail call to a
 //!   host function calls the host with the arguments, writes the host's results at the frame

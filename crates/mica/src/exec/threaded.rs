@@ -10,24 +10,27 @@
 //! release builds really jump.
 //!
 //! Only instructions that need nothing but the frame, memory 0 and globals have handlers
-//! here. The rest (calls, returns, tables, bulk memory, growth) *exit* to the driver in
-//! `dispatch.rs`, which runs them on the store and re-enters.
+//! here. The rest (calls, returns, tables, bulk memory, growth) are slow paths: their handler
+//! calls out to the executor (`dispatch::run_slow`), which runs it on the store, and
+//! continues with the pointers it re-derived.
 //!
 //! # Safety argument
 //!
 //! - `ip` points into the running function's code, which `CodeRef` keeps alive. Every branch
 //!   target, and the instruction after every instruction that does not end a path, is inside
 //!   the code: `bytecode::verify` checks this for every function before it is encoded.
-//! - Each `Op` pairs an instruction with the handler made for its variant (`encode`), so a
-//!   handler always finds its own variant.
+//! - Each `Op` pairs an instruction with the handler made for its variant and accumulator
+//!   form (`encode`), so a handler always finds its own variant, and reads a frame slot only
+//!   for operands that are not the accumulator (`ACC` is never below `frame_size`; an
+//!   instruction naming it where its handler cannot take it gets `bad_acc`).
 //! - `Regs` points at the frame base in `ExecStack::cells`; `Executor::enter` reserves
 //!   `frame_size` cells from the base, and `bytecode::verify` checks every slot is below
-//!   `frame_size`. The cells only move in the driver's slow paths, after which it re-derives
-//!   `Regs`.
-//! - `Mem` is memory 0's buffer and length, re-read by the driver after every slow path
+//!   `frame_size`. The cells only move in slow paths, after which `Executor::refresh`
+//!   re-derives `Regs`.
+//! - `Mem` is memory 0's buffer and length, re-read by `refresh` after every slow path
 //!   (memory only grows there). Accesses are bounds-checked against its length first.
-//! - `FastCtx` points at the function's constants and the store's globals, re-derived by the
-//!   driver whenever they could have moved.
+//! - `FastCtx` points at the function's constants and the store's globals, re-derived by
+//!   `refresh` whenever they could have moved.
 
 use super::values::{self, CellValue, rounding};
 use crate::bytecode::{Bin, BinImm, Instr, Load, Slot, Store as StoreOp, StoreImm, Un, acc};
@@ -88,7 +91,7 @@ pub(crate) struct FastCtx {
     pub acc: Cell,
     pub facc: f64,
     /// The store: calls and returns between functions of the running instance are handled
-    /// here rather than in the driver.
+    /// here rather than in a slow path.
     pub inner: *mut StoreInner,
     /// The running function: its code (first instruction), frame base (in cells), store
     /// function index, and instance.
@@ -99,7 +102,7 @@ pub(crate) struct FastCtx {
     pub instance: u32,
     /// The running instance's function index space (store indices).
     pub instance_funcs: *const u32,
-    /// Returning to this frame-stack depth ends the activation (a driver matter).
+    /// Returning to this frame-stack depth ends the activation (a slow-path matter).
     pub entry_depth: usize,
     /// The running function's constant pool.
     pub consts: *const Cell,
@@ -311,7 +314,7 @@ macro_rules! next {
 
 /// A call of store function `$callee` with arguments at slot `$args`: entered here when it
 /// is an already-translated function of the running instance and fits the limits, else
-/// handed to the driver.
+/// run as a slow path.
 macro_rules! call_to {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $callee:expr, $args:expr) => {{
         let (callee, args) = ($callee, $args);
@@ -339,13 +342,13 @@ macro_rules! call_to {
                 next!($ctx.start, $r, $mem, $ctx);
             }
         }
-        // SAFETY: exiting to the driver is always allowed.
+        // SAFETY: a slow path may run for any instruction.
         return unsafe { exit_slow($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
     }};
 }
 
 /// A tail call of store function `$callee` with arguments at slot `$args`: the running frame
-/// is reused here under the same conditions as `call_to!`, else the driver does it.
+/// is reused here under the same conditions as `call_to!`, else the slow path does it.
 macro_rules! tail_call_to {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $callee:expr, $args:expr) => {{
         let (callee, args) = ($callee, $args);
@@ -368,7 +371,7 @@ macro_rules! tail_call_to {
                 next!($ctx.start, $r, $mem, $ctx);
             }
         }
-        // SAFETY: exiting to the driver is always allowed.
+        // SAFETY: a slow path may run for any instruction.
         return unsafe { exit_slow($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
     }};
 }
@@ -491,7 +494,7 @@ impl FastCtx {
     }
 
     /// The running function's translation, if `callee` (a store function) may be entered
-    /// without the driver: a wasm function of the running instance, already translated.
+    /// without a slow path: a wasm function of the running instance, already translated.
     #[inline(always)]
     fn fast_callee(&self, callee: u32) -> Option<CodeRef> {
         // SAFETY: `inner` is the store of the running activation (module documentation).
@@ -505,7 +508,7 @@ impl FastCtx {
     }
 
     /// The function `table[index]` of the running instance, if it exists and has type `ty`;
-    /// `None` sends the call to the driver, which reports the trap.
+    /// `None` sends the call to the slow path, which reports the trap.
     #[inline(always)]
     fn indirect_target(&self, index: u32, table: u16, ty: u32) -> Option<u32> {
         // SAFETY: `inner` is the store of the running activation (module documentation).
@@ -588,7 +591,7 @@ handlers! {
             if let Some(callee) = ctx.indirect_target(r.get::<u32>(index), table, ty) {
                 call_to!(ip, r, mem, ctx, callee, args);
             }
-            // SAFETY: exiting to the driver is always allowed; it reports the trap.
+            // SAFETY: a slow path may run for any instruction; it reports the trap.
             return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
         }
         ReturnCall { func, args } => {
@@ -600,7 +603,7 @@ handlers! {
             if let Some(callee) = ctx.indirect_target(r.get::<u32>(index), table, ty) {
                 tail_call_to!(ip, r, mem, ctx, callee, args);
             }
-            // SAFETY: exiting to the driver is always allowed; it reports the trap.
+            // SAFETY: a slow path may run for any instruction; it reports the trap.
             return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
         }
         Return(span) => {
@@ -620,7 +623,7 @@ handlers! {
                 // SAFETY: `frame.ip` is the instruction after the caller's call.
                 next!(unsafe { ctx.start.add(frame.ip) }, r, mem, ctx);
             }
-            // SAFETY: exiting to the driver is always allowed.
+            // SAFETY: a slow path may run for any instruction.
             return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
         }
         Copy(o) => { r.un(&o, |x: Cell| x); }
