@@ -17,9 +17,16 @@
 
 use super::{ACC, Instr, Payload, Slot, acc};
 use alloc::vec;
+use alloc::vec::Vec;
 
 /// Checks `code` against a frame of `frame_size` cells and a pool of `num_consts` constants.
-pub(crate) fn verify(code: &mut [Instr], frame_size: usize, num_consts: usize) -> Result<(), alloc::string::String> {
+/// Returns each instruction's accumulator form (`Instr::acc_form`), which choosing its
+/// handler needs too.
+pub(crate) fn verify(
+    code: &mut [Instr],
+    frame_size: usize,
+    num_consts: usize,
+) -> Result<Vec<u8>, alloc::string::String> {
     let len = code.len();
     let Some(last) = code.last() else {
         return Err("empty function code".into());
@@ -28,35 +35,45 @@ pub(crate) fn verify(code: &mut [Instr], frame_size: usize, num_consts: usize) -
         return Err(alloc::format!("code can run past its end ({last:?})"));
     }
     let mut targets = vec![false; len];
+    let mut forms = Vec::with_capacity(len);
+    let mut reads_acc = false;
     for (at, instr) in code.iter_mut().enumerate() {
-        if !check(instr, at, len, frame_size, num_consts) {
+        let mut names_acc = false;
+        if !check(instr, at, len, frame_size, num_consts, &mut names_acc) {
             return Err(alloc::format!("instruction {at} ({instr:?}) is out of range"));
         }
         if let Some(offset) = instr.branch_offset_mut() {
             targets[(at as i64 + *offset as i64) as usize] = true;
         }
-    }
-    for (at, instr) in code.iter().enumerate() {
-        let Some(form) = instr.acc_form() else {
+        // Only an instruction that names `ACC` can have a form other than 0.
+        let form = if names_acc { instr.acc_form() } else { Some(0) };
+        let Some(form) = form else {
             return Err(alloc::format!("instruction {at} ({instr:?}) cannot take the accumulator"));
         };
-        if form & (acc::X | acc::Y) != 0 && !acc_written_before(code, &targets, at) {
-            return Err(alloc::format!(
-                "instruction {at} ({instr:?}) reads the accumulator without a write just before"
-            ));
+        reads_acc |= form & (acc::X | acc::Y) != 0;
+        forms.push(form);
+    }
+    if reads_acc {
+        for (at, form) in forms.iter().enumerate() {
+            if form & (acc::X | acc::Y) != 0 && !acc_written_before(code, &forms, &targets, at) {
+                return Err(alloc::format!(
+                    "instruction {at} ({:?}) reads the accumulator without a write just before",
+                    code[at]
+                ));
+            }
         }
     }
-    Ok(())
+    Ok(forms)
 }
 
 /// Whether the accumulator read at `at` was written just before (see the module docs).
-fn acc_written_before(code: &[Instr], targets: &[bool], at: usize) -> bool {
+fn acc_written_before(code: &[Instr], forms: &[u8], targets: &[bool], at: usize) -> bool {
     let mut i = at;
     while !targets[i] && i > 0 {
         i -= 1;
         match code[i] {
             Instr::Const32 { .. } | Instr::Const64 { .. } | Instr::Copy(_) => continue,
-            other => return other.acc_form().is_some_and(|f| f & acc::DST != 0),
+            _ => return forms[i] & acc::DST != 0,
         }
     }
     false
@@ -74,16 +91,28 @@ fn ends_path(instr: &Instr) -> bool {
     )
 }
 
-fn check(instr: &mut Instr, at: usize, len: usize, frame_size: usize, num_consts: usize) -> bool {
+/// Checks one instruction's slots and targets; `names_acc` is set if it names `ACC`.
+fn check(
+    instr: &mut Instr,
+    at: usize,
+    len: usize,
+    frame_size: usize,
+    num_consts: usize,
+    names_acc: &mut bool,
+) -> bool {
     let slot = |s: Slot| (s as usize) < frame_size;
     // Where the accumulator may stand in for a slot (`acc_form` says which instructions).
-    let operand = |s: Slot| s == ACC || slot(s);
+    let acc_seen = core::cell::Cell::new(false);
+    let operand = |s: Slot| {
+        acc_seen.set(acc_seen.get() | (s == ACC));
+        s == ACC || slot(s)
+    };
     let run = |s: Slot, n: usize| s as usize + n <= frame_size;
     let target = |offset: i32| {
         let t = at as i64 + offset as i64;
         t >= 0 && (t as usize) < len
     };
-    match *instr {
+    let ok = match *instr {
         Instr::Trap(_) | Instr::ElemDrop(_) | Instr::DataDrop(_) => true,
         Instr::Br(offset) => target(offset),
         Instr::BrIfNez { cond, offset } | Instr::BrIfEqz { cond, offset } => operand(cond) && target(offset),
@@ -122,6 +151,8 @@ fn check(instr: &mut Instr, at: usize, len: usize, frame_size: usize, num_consts
             Payload::BrImm(b) => operand(b.a) && target(b.offset),
             Payload::Other => false,
         },
-    }
+    };
+    *names_acc = acc_seen.get();
+    ok
 }
 

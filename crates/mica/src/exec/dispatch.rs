@@ -11,13 +11,6 @@ use crate::error::{Error, Result, Trap, TrapCode};
 use crate::value::ref_cell;
 
 impl<T> Executor<'_, T> {
-    /// The handlers' view of the running function and the store.
-    fn fast_ctx(&mut self) -> FastCtx {
-        let mut ctx = FastCtx::new(run_slow::<T>);
-        self.refresh(&mut ctx);
-        ctx
-    }
-
     /// Derives `ctx` afresh from the executor: after anything that may have moved the value
     /// stack, memory or the store's vectors. Field by field, as this runs after every slow
     /// path.
@@ -55,8 +48,11 @@ impl<T> Executor<'_, T> {
     /// slow-path instructions through `run_slow` without returning here, so in optimised
     /// builds this loop turns once per activation.
     pub(super) fn execute(&mut self) -> Result<()> {
-        let mut ctx = self.fast_ctx();
-        // SAFETY: `self.ip` is inside the code (checked by `fast_ctx`).
+        // Built in place and filled in field by field: returning it from a function made a
+        // `memcpy` call of its own on every entry into wasm.
+        let mut ctx = FastCtx::new(run_slow::<T>);
+        self.refresh(&mut ctx);
+        // SAFETY: `self.ip` is inside the code (checked by `refresh`).
         let mut ip = unsafe { ctx.start.add(self.ip) };
         loop {
             let (regs, mem, acc, facc) = (ctx.regs, ctx.mem, ctx.acc, ctx.facc);

@@ -386,15 +386,14 @@ macro_rules! handlers {
      acc { $( $apat:pat => $abody:block )* }) => {
         /// The handler for `instr`'s variant and accumulator form.
         #[allow(unused_variables)]
-        fn handler_for(instr: &Instr) -> Handler {
+        fn handler_for(instr: &Instr, form: u8) -> Handler {
             use Instr::*;
-            let form = instr.acc_form();
             match *instr {
                 $(
                     $pat => {
                         handler!(($ip, $r, $mem, $ctx) $pat => $body);
                         match form {
-                            Some(0) => handler::<0>,
+                            0 => handler::<0>,
                             _ => bad_acc,
                         }
                     }
@@ -403,12 +402,12 @@ macro_rules! handlers {
                     $apat => {
                         handler!(($ip, $r, $mem, $ctx) ref $apat => $abody);
                         match form {
-                            Some(0) => handler::<0>,
-                            Some(1) => handler::<1>,
-                            Some(2) => handler::<2>,
-                            Some(3) => handler::<3>,
-                            Some(4) => handler::<4>,
-                            Some(5) => handler::<5>,
+                            0 => handler::<0>,
+                            1 => handler::<1>,
+                            2 => handler::<2>,
+                            3 => handler::<3>,
+                            4 => handler::<4>,
+                            5 => handler::<5>,
                             _ => bad_acc,
                         }
                     }
@@ -565,8 +564,13 @@ unsafe fn bad_acc(_: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: 
 }
 
 /// Pairs each instruction with its handler.
-pub(crate) fn encode(code: Vec<Instr>) -> Box<[Op]> {
-    code.into_iter().map(|instr| Op { handler: handler_for(&instr), instr }).collect()
+/// Pairs each instruction with its handler, given the accumulator forms the verifier
+/// computed (`Instr::acc_form`; a form the verifier would reject gets `bad_acc`).
+pub(crate) fn encode(code: Vec<Instr>, forms: &[u8]) -> Box<[Op]> {
+    code.into_iter()
+        .zip(forms)
+        .map(|(instr, &form)| Op { handler: handler_for(&instr, form), instr })
+        .collect()
 }
 
 handlers! {

@@ -94,11 +94,11 @@ pub(crate) fn translate_func(
         ops.finish().map_err(invalid)?;
     }
     let (mut code, compiled) = t.finish()?;
-    crate::bytecode::verify(&mut code, compiled.frame_size, compiled.consts.len()).map_err(|e| {
+    let forms = crate::bytecode::verify(&mut code, compiled.frame_size, compiled.consts.len()).map_err(|e| {
         Error::unsupported(alloc::format!("internal error: function {func_index} failed verification: {e}"))
     })?;
     // Only verified code is ever encoded, and so only verified code can run.
-    Ok(CompiledFunc { code: crate::exec::encode(code), ..compiled })
+    Ok(CompiledFunc { code: crate::exec::encode(code, &forms), ..compiled })
 }
 
 /// A branch condition: an `i32` in a slot, or a comparison to fuse with the branch.
@@ -143,14 +143,10 @@ impl<'a> Translator<'a> {
             live: true,
             fixups: Vec::new(),
         };
-        let mut out = Emitter::new();
-        // The jump to the prologue that fills the constant slots; removed by `finish` if
-        // there are none.
-        out.emit(Instr::Br(0));
         Translator {
             env,
             stack: OperandStack::new(num_locals),
-            out,
+            out: Emitter::new(),
             control: alloc::vec![function],
             reachable: true,
             num_params: ty.params().len(),
@@ -162,16 +158,12 @@ impl<'a> Translator<'a> {
     ///
     /// Constant slots go between the locals and the operand slots (a callee's frame starts at
     /// its arguments, so anything above them is not safe across a call), which moves every
-    /// operand slot up; the prologue that fills them goes at the end of the code: the first
-    /// instruction jumps to it, and it jumps back to the second.
+    /// operand slot up; the prologue that fills them goes at the end of the code: a jump to it
+    /// is put first, and it jumps back to the instruction after that jump.
     fn finish(mut self) -> Result<(Vec<Instr>, CompiledFunc)> {
         let mut frame_size = self.stack.max_slots().max(self.control_results);
         let values = core::mem::take(&mut self.out.const_slots);
-        if values.is_empty() {
-            // Branch offsets are relative and nothing branches to the first instruction, so
-            // removing it moves every path alike.
-            self.out.code.remove(0);
-        } else {
+        if !values.is_empty() {
             if frame_size > CONST_SLOT_BASE as usize {
                 return Err(Error::unsupported("function frame larger than 61440 slots"));
             }
@@ -190,6 +182,9 @@ impl<'a> Translator<'a> {
             if frame_size > crate::bytecode::MAX_SLOTS {
                 return Err(Error::unsupported("function frame larger than 65535 slots"));
             }
+            // The jump to the prologue goes first. Branch offsets are relative, so inserting it
+            // moves every path alike (a loop that began the function now begins after it).
+            self.out.code.insert(0, Instr::Br(0));
             let prologue = self.out.len();
             self.out.code[0] = Instr::Br(prologue as i32);
             for (i, value) in values.into_iter().enumerate() {
