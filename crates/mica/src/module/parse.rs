@@ -93,13 +93,15 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         func_names: Vec::new(),
     };
     let lazy = config.translation == TranslationMode::Lazy;
+    // One set of validator allocations, handed from each function's validator to the next.
+    let mut allocations = wasmparser::FuncValidatorAllocations::default();
     let mut parser = Parser::new(0);
     parser.set_features(config.features);
     for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(malformed)?;
         let valid = validator.payload(&payload).map_err(invalid)?;
         if let ValidPayload::Func(to_validate, body) = valid {
-            let mut func_validator = to_validate.into_validator(Default::default());
+            let mut func_validator = to_validate.into_validator(core::mem::take(&mut allocations));
             let range = body.range();
             let range = range.start as usize..range.end as usize;
             let compiled = OnceBox::new();
@@ -111,6 +113,7 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                 let code = translate_func(env, func_index, bytes, range.clone(), Some(&mut func_validator))?;
                 let _ = compiled.set(Box::new(code));
             }
+            allocations = func_validator.into_allocations();
             m.bodies.push(FuncBody { range, compiled });
             continue;
         }
