@@ -6,7 +6,7 @@
 
 use super::interp::{Executor, Flow};
 use super::threaded::{FastCtx, Mem, Op, Regs, Stop};
-use crate::bytecode::{Instr, Span};
+use crate::bytecode::{Instr, Slot, Span};
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::value::ref_cell;
 
@@ -50,7 +50,7 @@ impl<T> Executor<'_, T> {
     pub(super) fn execute(&mut self) -> Result<()> {
         // Built in place and filled in field by field: returning it from a function made a
         // `memcpy` call of its own on every entry into wasm.
-        let mut ctx = FastCtx::new(run_slow::<T>);
+        let mut ctx = FastCtx::new(run_slow::<T>, run_host::<T>);
         self.refresh(&mut ctx);
         // SAFETY: `self.ip` is inside the code (checked by `refresh`).
         let mut ip = unsafe { ctx.start.add(self.ip) };
@@ -181,6 +181,44 @@ unsafe fn run_slow<T>(exec: *mut (), ctx: &mut FastCtx, at: *const Op) -> *const
             ctx.error = Some(error);
             ctx.stop = Stop::Failed;
             core::ptr::null()
+        }
+    }
+}
+
+/// A call of a host function from the `call`/`call_indirect` handlers (`FastCtx::host`): the
+/// same steps as the slow path's `Executor::call` takes for a host callee, without decoding
+/// the instruction again. Returns false if the call failed (`ctx.stop` and `ctx.error` say
+/// how); else `ctx` is derived afresh.
+///
+/// # Safety
+///
+/// As for `run_slow`; `callee` is a host function of the store, `host` its host index, and
+/// `args` a slot of the running frame.
+unsafe fn run_host<T>(
+    exec: *mut (),
+    ctx: &mut FastCtx,
+    at: *const Op,
+    callee: u32,
+    host: u32,
+    args: Slot,
+) -> bool {
+    // SAFETY: see `run_slow`.
+    let exec = unsafe { &mut *exec.cast::<Executor<'_, T>>() };
+    exec.code = ctx.code;
+    exec.base = ctx.base;
+    exec.func = ctx.func;
+    // SAFETY: `at` and `ctx.start` point into the running function's code.
+    exec.ip = unsafe { at.offset_from(ctx.start) } as usize + 1;
+    let args = exec.base + args as usize;
+    match exec.call_host(callee, host, args, args) {
+        Ok(()) => {
+            exec.refresh(ctx);
+            true
+        }
+        Err(error) => {
+            ctx.error = Some(error);
+            ctx.stop = Stop::Failed;
+            false
         }
     }
 }

@@ -56,6 +56,9 @@ pub(crate) struct Op {
     pub instr: Instr,
 }
 
+/// See `FastCtx::host`.
+pub(crate) type HostCall = unsafe fn(*mut (), &mut FastCtx, *const Op, u32, u32, Slot) -> bool;
+
 /// What a handler returns: in loop mode the next instruction to run; null when the handlers
 /// stopped, with the reason in `FastCtx::stop`. One pointer, so that it travels in a register
 /// and handler-to-handler calls stay sibling calls.
@@ -86,6 +89,9 @@ pub(crate) struct FastCtx {
     /// The executor (type-erased) and its slow-path entry: see `dispatch::run_slow`.
     pub exec: *mut (),
     pub slow: unsafe fn(*mut (), &mut FastCtx, *const Op) -> *const Op,
+    /// The executor's host-call entry (`dispatch::run_host`): a call of host function `host`
+    /// (store function `callee`) with arguments at slot `args`; false if it failed.
+    pub host: HostCall,
     /// The accumulators between two handlers in loop mode (in tail-call mode they travel as
     /// arguments). No value in them outlives a slow path.
     pub acc: Cell,
@@ -341,6 +347,18 @@ macro_rules! call_to {
                 $ctx.switch_to(code, callee, new_base);
                 next!($ctx.start, $r, $mem, $ctx);
             }
+        } else if let Some(host) = $ctx.host_callee(callee) {
+            // A host function: called out of line like a slow path, but without going
+            // through the general one.
+            // SAFETY: `ctx.exec` and `ctx.host` were set up together by the driver running
+            // this activation, and `ip` is an instruction of the running function.
+            if !unsafe { ($ctx.host)($ctx.exec, $ctx, $ip, callee, host, args) } {
+                return Exit(core::ptr::null());
+            }
+            $r.regs = $ctx.regs;
+            let $mem = $ctx.mem;
+            // SAFETY: a call has a successor.
+            next!(unsafe { $ip.add(1) }, $r, $mem, $ctx);
         }
         // SAFETY: a slow path may run for any instruction.
         return unsafe { exit_slow($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
@@ -467,7 +485,11 @@ macro_rules! handler {
 
 impl FastCtx {
     /// A context that points nowhere yet, for the driver to fill in (`Executor::refresh`).
-    pub(crate) fn new(slow: unsafe fn(*mut (), &mut FastCtx, *const Op) -> *const Op) -> FastCtx {
+    #[inline(always)]
+    pub(crate) fn new(
+        slow: unsafe fn(*mut (), &mut FastCtx, *const Op) -> *const Op,
+        host: HostCall,
+    ) -> FastCtx {
         FastCtx {
             // Every handler that stops sets the reason; stopping without one is a trap.
             stop: Stop::Trap(TrapCode::Unreachable),
@@ -476,6 +498,7 @@ impl FastCtx {
             mem: Mem { base: core::ptr::null_mut(), len: 0 },
             exec: core::ptr::null_mut(),
             slow,
+            host,
             acc: 0,
             facc: 0.0,
             inner: core::ptr::null_mut(),
@@ -502,6 +525,17 @@ impl FastCtx {
             FuncEntity::Wasm { instance, code: Some(code), .. } if *instance == self.instance => {
                 Some(*code)
             }
+            _ => None,
+        }
+    }
+
+    /// The host-function index of `callee` (a store function), if it is a host function.
+    #[inline(always)]
+    fn host_callee(&self, callee: u32) -> Option<u32> {
+        // SAFETY: `inner` is the store of the running activation (module documentation).
+        let inner = unsafe { &*self.inner };
+        match inner.funcs.get(callee as usize)? {
+            FuncEntity::Host { host, .. } => Some(*host),
             _ => None,
         }
     }
