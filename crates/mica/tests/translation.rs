@@ -159,3 +159,55 @@ fn accumulator_and_labels() {
         call(wat, "run", a, first * (a + 2));
     }
 }
+
+/// Branches back to a loop that starts with its exit test run a copy of the test: with the
+/// exit pending in an enclosing block, with loop parameters, and with an `if` (not an exit
+/// test) at the start of the loop.
+#[test]
+fn loop_tests_threaded_into_back_edges() {
+    let wat = r#"(module
+      (func (export "top_tested") (param $n i32) (result i32)
+        (local $i i32) (local $s i32)
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $s (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $i))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $l)))
+        (local.get $s))
+      (func (export "params") (param $n i32) (result i32)
+        (i32.const 0)
+        (loop $l (param i32) (result i32)
+          (br_if 1 (i32.gt_u (local.get $n) (i32.const 100)))
+          (local.set $n (i32.add (local.get $n) (i32.const 7)))
+          (i32.add (local.get $n))
+          (br $l)))
+      (func (export "if_first") (param $n i32) (result i32)
+        (local $s i32)
+        (block $done
+          (loop $l
+            (if (i32.and (local.get $n) (i32.const 1))
+              (then (local.set $s (i32.add (local.get $s) (local.get $n)))))
+            (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+            (br_if $done (i32.eqz (local.get $n)))
+            (br $l)))
+        (local.get $s)))"#;
+    for n in [0u32, 1, 10, 1000] {
+        let s: u32 = (0..n).map(|i| i.wrapping_mul(i)).fold(0, u32::wrapping_add);
+        call(wat, "top_tested", n as i32, s as i32);
+    }
+    for n in [0i32, 50, 99, 100, 101, 500] {
+        let (mut n2, mut acc) = (n as u32, 0u32);
+        while n2 <= 100 {
+            n2 += 7;
+            acc = acc.wrapping_add(n2);
+        }
+        call(wat, "params", n, acc as i32);
+    }
+    for n in [1i32, 2, 9, 100] {
+        let s: i32 = (1..=n).filter(|k| k & 1 == 1).sum();
+        call(wat, "if_first", n, s);
+    }
+    // The back edge of `top_tested` is the inverted test.
+    assert!(listing(wat, 0).contains("BrI32LtU"), "the exit test is threaded");
+}

@@ -456,6 +456,57 @@ impl Instr {
         }
     }
 
+    /// The conditional branch with the opposite condition and the same operands and offset,
+    /// for a conditional branch; `None` for anything else.
+    pub(crate) fn negated_branch(self) -> Option<Instr> {
+        use Instr::*;
+        Some(match self {
+            BrIfNez { cond, offset } => BrIfEqz { cond, offset },
+            BrIfEqz { cond, offset } => BrIfNez { cond, offset },
+            BrI32Eq(o) => BrI32Ne(o),
+            BrI32Ne(o) => BrI32Eq(o),
+            BrI32LtS(o) => BrI32GeS(o),
+            BrI32GeS(o) => BrI32LtS(o),
+            BrI32LtU(o) => BrI32GeU(o),
+            BrI32GeU(o) => BrI32LtU(o),
+            BrI32GtS(o) => BrI32LeS(o),
+            BrI32LeS(o) => BrI32GtS(o),
+            BrI32GtU(o) => BrI32LeU(o),
+            BrI32LeU(o) => BrI32GtU(o),
+            BrI32EqImm(o) => BrI32NeImm(o),
+            BrI32NeImm(o) => BrI32EqImm(o),
+            BrI32LtSImm(o) => BrI32GeSImm(o),
+            BrI32GeSImm(o) => BrI32LtSImm(o),
+            BrI32LtUImm(o) => BrI32GeUImm(o),
+            BrI32GeUImm(o) => BrI32LtUImm(o),
+            BrI32GtSImm(o) => BrI32LeSImm(o),
+            BrI32LeSImm(o) => BrI32GtSImm(o),
+            BrI32GtUImm(o) => BrI32LeUImm(o),
+            BrI32LeUImm(o) => BrI32GtUImm(o),
+            BrI64Eq(o) => BrI64Ne(o),
+            BrI64Ne(o) => BrI64Eq(o),
+            BrI64LtS(o) => BrI64GeS(o),
+            BrI64GeS(o) => BrI64LtS(o),
+            BrI64LtU(o) => BrI64GeU(o),
+            BrI64GeU(o) => BrI64LtU(o),
+            BrI64GtS(o) => BrI64LeS(o),
+            BrI64LeS(o) => BrI64GtS(o),
+            BrI64GtU(o) => BrI64LeU(o),
+            BrI64LeU(o) => BrI64GtU(o),
+            BrI64EqImm(o) => BrI64NeImm(o),
+            BrI64NeImm(o) => BrI64EqImm(o),
+            BrI64LtSImm(o) => BrI64GeSImm(o),
+            BrI64GeSImm(o) => BrI64LtSImm(o),
+            BrI64LtUImm(o) => BrI64GeUImm(o),
+            BrI64GeUImm(o) => BrI64LtUImm(o),
+            BrI64GtSImm(o) => BrI64LeSImm(o),
+            BrI64LeSImm(o) => BrI64GtSImm(o),
+            BrI64GtUImm(o) => BrI64LeUImm(o),
+            BrI64LeUImm(o) => BrI64GtUImm(o),
+            _ => return None,
+        })
+    }
+
     /// The branch "jump by `offset` if this comparison holds" (or, with `negate`, if it does
     /// not), for an `i32`/`i64` comparison or `i32.eqz`; `None` for anything else.
     pub(crate) fn fuse_branch(self, negate: bool, offset: i32) -> Option<Instr> {

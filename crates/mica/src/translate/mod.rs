@@ -479,8 +479,57 @@ impl<'a> Translator<'a> {
             return self.emit_return(n);
         }
         self.copy_branch_values(depth);
-        self.emit_jump(depth, Instr::Br);
+        if !self.thread_loop_test(depth) {
+            self.emit_jump(depth, Instr::Br);
+        }
         Ok(())
+    }
+
+    /// A branch back to a loop that begins with its exit test (`loop (br_if $out cond) ...
+    /// br $loop`) becomes a copy of the test with the condition inverted, branching to the
+    /// instruction after the test, followed by a jump to the test's target: the loop's
+    /// path takes one dispatch instead of two. The test reads only slots whose values are
+    /// the same here as after the jump (locals, constants, and operands below the loop,
+    /// whose values the branch has just put in place); it cannot read the accumulator (the
+    /// loop's start is a label). Returns false where this does not apply.
+    fn thread_loop_test(&mut self, depth: u32) -> bool {
+        let index = self.control.len() - 1 - depth as usize;
+        let FrameKind::Loop { start } = self.control[index].kind else {
+            return false;
+        };
+        let Some(test) = self.out.code.get(start).copied() else {
+            return false;
+        };
+        let mut copy = test;
+        let (Some(mut inverted), Some(offset)) = (test.negated_branch(), copy.branch_offset_mut().map(|o| *o)) else {
+            return false;
+        };
+        let at = self.out.len();
+        // Where the test jumps: already known if patched, else pending in the fixups of an
+        // enclosing frame, which must then patch the copy too. (A test branching to itself
+        // also has offset 0; it is in no fixups, so nothing is threaded.)
+        let exit = (offset != 0).then_some(start as i64 + offset as i64);
+        let pending = match exit {
+            Some(_) => None,
+            None => match self.control.iter().position(|f| f.fixups.contains(&start)) {
+                Some(frame) => Some(frame),
+                None => return false,
+            },
+        };
+        if let Some(o) = inverted.branch_offset_mut() {
+            *o = (start + 1) as i32 - at as i32;
+        }
+        self.out.emit(inverted);
+        let jump = self.out.len();
+        match (exit, pending) {
+            (Some(target), _) => self.out.emit(Instr::Br((target - jump as i64) as i32)),
+            (None, Some(frame)) => {
+                self.out.emit(Instr::Br(0));
+                self.control[frame].fixups.push(jump);
+            }
+            (None, None) => unreachable!("checked above"),
+        }
+        true
     }
 
     /// Returns the top `n` operands. May be on a conditional path (a `br_if` or `br_table`
