@@ -92,6 +92,9 @@ pub(crate) struct FastCtx {
     /// The executor's host-call entry (`dispatch::run_host`): a call of host function `host`
     /// (store function `callee`) with arguments at slot `args`; false if it failed.
     pub host: HostCall,
+    /// The host call a `call` handler hands to `call_host_op`: store function, host index,
+    /// argument slot.
+    pub host_call: (u32, u32, Slot),
     /// The accumulators between two handlers in loop mode (in tail-call mode they travel as
     /// arguments). No value in them outlives a slow path.
     pub acc: Cell,
@@ -348,17 +351,11 @@ macro_rules! call_to {
                 next!($ctx.start, $r, $mem, $ctx);
             }
         } else if let Some(host) = $ctx.host_callee(callee) {
-            // A host function: called out of line like a slow path, but without going
-            // through the general one.
-            // SAFETY: `ctx.exec` and `ctx.host` were set up together by the driver running
-            // this activation, and `ip` is an instruction of the running function.
-            if !unsafe { ($ctx.host)($ctx.exec, $ctx, $ip, callee, host, args) } {
-                return Exit(core::ptr::null());
-            }
-            $r.regs = $ctx.regs;
-            let $mem = $ctx.mem;
-            // SAFETY: a call has a successor.
-            next!(unsafe { $ip.add(1) }, $r, $mem, $ctx);
+            // A host function: called out of line, in a function of its own so that this
+            // handler's path for wasm callees keeps everything in registers.
+            $ctx.host_call = (callee, host, args);
+            // SAFETY: `host_call` was just set for the call at `ip`.
+            return unsafe { call_host_op($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
         }
         // SAFETY: a slow path may run for any instruction.
         return unsafe { exit_slow($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
@@ -499,6 +496,7 @@ impl FastCtx {
             exec: core::ptr::null_mut(),
             slow,
             host,
+            host_call: (0, 0, 0),
             acc: 0,
             facc: 0.0,
             inner: core::ptr::null_mut(),
@@ -571,7 +569,10 @@ impl FastCtx {
 fn zero_locals(r: Regs, code: CodeRef) {
     let compiled = code.get();
     for slot in compiled.num_params..compiled.num_locals {
-        r.set(slot as Slot, 0 as Cell);
+        // Stores of their own rather than a `memset` call, which the compiler would make of
+        // a plain loop: most functions have a handful of locals.
+        // SAFETY: as in `Regs::set`.
+        unsafe { r.0.add(slot).write_volatile(0) };
     }
 }
 
@@ -588,6 +589,25 @@ unsafe fn exit_slow(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell
     }
     let (r, mem) = (Locs::<0> { regs: ctx.regs, acc, facc }, ctx.mem);
     next!(next, r, mem, ctx);
+}
+
+/// The second half of a `call`/`call_indirect` handler whose callee is a host function
+/// (`ctx.host_call`): calls it through the executor's host-call entry
+/// (`dispatch::run_host`), then continues after the call with the pointers it re-derived.
+///
+/// # Safety
+///
+/// As for a handler; `ctx.host_call` describes the call at `ip`.
+unsafe fn call_host_op(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
+    let (callee, host, args) = ctx.host_call;
+    // SAFETY: `ctx.exec` and `ctx.host` were set up together by the driver running this
+    // activation, and `ip` is an instruction of the running function.
+    if !unsafe { (ctx.host)(ctx.exec, ctx, ip, callee, host, args) } {
+        return Exit(core::ptr::null());
+    }
+    let (r, mem) = (Locs::<0> { regs: ctx.regs, acc, facc }, ctx.mem);
+    // SAFETY: a call has a successor.
+    next!(unsafe { ip.add(1) }, r, mem, ctx);
 }
 
 /// The handler of an instruction that names the accumulator where it cannot take it. The
