@@ -31,7 +31,7 @@ mod dispatch;
 mod interp;
 mod threaded;
 
-pub(crate) use threaded::{Op, encode};
+pub(crate) use threaded::{MAX_CODE_LEN, Op, decode, encode};
 mod values;
 
 use crate::engine::Config;

@@ -456,8 +456,9 @@ macro_rules! handler {
             let mut $r = Locs::<F> { regs, acc, facc };
             macro_rules! jump {
                 ($offset:expr) => {
-                    // SAFETY: verified branch target inside the code.
-                    next!(unsafe { $ip.offset($offset as isize) }, $r, $mem, $ctx)
+                    // SAFETY: a verified branch target inside the code; `encode` turned the
+                    // offset into bytes.
+                    next!(unsafe { $ip.byte_offset($offset as isize) }, $r, $mem, $ctx)
                 };
             }
             macro_rules! fail {
@@ -620,12 +621,35 @@ unsafe fn bad_acc(_: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: 
 /// Pairs each instruction with its handler.
 /// Pairs each instruction with its handler, given the accumulator forms the verifier
 /// computed (`Instr::acc_form`; a form the verifier would reject gets `bad_acc`).
+///
+/// Branch offsets become byte offsets (a multiple of the size of an `Op`), which saves the
+/// handlers a multiplication on every taken branch; `decode` turns them back. The caller
+/// makes sure they fit (`MAX_CODE_LEN`).
 pub(crate) fn encode(code: Vec<Instr>, forms: &[u8]) -> Box<[Op]> {
     code.into_iter()
         .zip(forms)
-        .map(|(instr, &form)| Op { handler: handler_for(&instr, form), instr })
+        .map(|(mut instr, &form)| {
+            if let Some(offset) = instr.branch_offset_mut() {
+                *offset *= OP_SIZE;
+            }
+            Op { handler: handler_for(&instr, form), instr }
+        })
         .collect()
 }
+
+/// The instruction an `Op` was encoded from.
+pub(crate) fn decode(op: &Op) -> Instr {
+    let mut instr = op.instr;
+    if let Some(offset) = instr.branch_offset_mut() {
+        *offset /= OP_SIZE;
+    }
+    instr
+}
+
+const OP_SIZE: i32 = core::mem::size_of::<Op>() as i32;
+
+/// The most instructions a function may have: its branch offsets must fit in bytes.
+pub(crate) const MAX_CODE_LEN: usize = (i32::MAX / OP_SIZE) as usize;
 
 handlers! {
     (ip, r, mem, ctx);
@@ -638,7 +662,8 @@ handlers! {
         BrTable { index, len } => {
             // The `len` entries follow; verified to be inside the code.
             let i = r.get::<u32>(index).min(len - 1);
-            jump!(1 + i as isize);
+            // SAFETY: as the comment above says.
+            next!(unsafe { ip.add(1 + i as usize) }, r, mem, ctx);
         }
         Call { func, args } => {
             // SAFETY: `func` is a valid function index of the running instance (validation).

@@ -137,7 +137,7 @@ impl Module {
             return None;
         }
         Some(self.inner.compiled(def).map(|compiled| {
-            let code: alloc::vec::Vec<_> = compiled.code.iter().map(|op| op.instr).collect();
+            let code: alloc::vec::Vec<_> = compiled.code.iter().map(crate::exec::decode).collect();
             crate::bytecode::disassemble(&code)
         }))
     }

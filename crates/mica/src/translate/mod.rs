@@ -94,6 +94,9 @@ pub(crate) fn translate_func(
         ops.finish().map_err(invalid)?;
     }
     let (mut code, compiled) = t.finish()?;
+    if code.len() > crate::exec::MAX_CODE_LEN {
+        return Err(Error::unsupported("function body too large"));
+    }
     let forms = crate::bytecode::verify(&mut code, compiled.frame_size, compiled.consts.len()).map_err(|e| {
         Error::unsupported(alloc::format!("internal error: function {func_index} failed verification: {e}"))
     })?;
