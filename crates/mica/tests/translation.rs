@@ -211,3 +211,56 @@ fn loop_tests_threaded_into_back_edges() {
     // The back edge of `top_tested` is the inverted test.
     assert!(listing(wat, 0).contains("BrI32LtU"), "the exit test is threaded");
 }
+
+/// A value computed into a local and read right back: the instruction that computes it
+/// writes the accumulator too, and the reader takes it from there. Covers `local.tee` and
+/// `local.set` + `local.get`, both operands naming the same local, each accumulator type,
+/// and loads and branches as readers.
+#[test]
+fn locals_read_back_from_the_accumulator() {
+    let wat = r#"(module
+      (memory 1)
+      (func (export "ints") (param $a i32) (result i32)
+        (local $x i32) (local $y i32)
+        (i32.store (i32.const 16) (local.get $a))
+        (local.set $x (i32.add (local.get $a) (i32.const 5)))
+        (local.set $y (i32.mul (local.get $x) (local.get $x)))
+        (i32.load (i32.sub (local.tee $x (i32.const 16)) (i32.const 0)))
+        (i32.add (local.get $y))
+        (i32.add (local.get $x)))
+      (func (export "floats") (param $a f64) (result f64)
+        (local $x f64)
+        (f64.mul (local.tee $x (f64.add (local.get $a) (f64.const 0.5))) (local.get $x)))
+      (func (export "tee_reinterpret") (param $a i64) (result i32)
+        (local $x i64)
+        (i32.trunc_f64_s (f64.reinterpret_i64 (local.tee $x (i64.or (local.get $a) (i64.const 0))))))
+      (func (export "wide") (param $a i64) (result i64)
+        (local $x i64)
+        (local.set $x (i64.shl (local.get $a) (i64.const 3)))
+        (i64.sub (local.get $x) (local.get $a)))
+      (func (export "branch") (param $n i32) (result i32)
+        (local $i i32) (local $s i32)
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                                   (local.get $n)))
+            (local.set $s (i32.add (local.get $s) (local.get $i)))
+            (br $l)))
+        (local.get $s)))"#;
+    for a in [0i32, 3, -9] {
+        let x = a.wrapping_add(5);
+        call(wat, "ints", a, a.wrapping_add(x.wrapping_mul(x)).wrapping_add(16));
+    }
+    for a in [0.0f64, 2.25, -7.5] {
+        call(wat, "floats", a, (a + 0.5) * (a + 0.5));
+    }
+    for a in [1i64, -5, 1 << 40] {
+        call(wat, "wide", a, (a << 3) - a);
+    }
+    // The `i64` result goes to the integer accumulator; the `f64` reader must not take it.
+    call(wat, "tee_reinterpret", 12.75f64.to_bits() as i64, 12);
+    for n in [0i32, 1, 5, 100] {
+        let s: i32 = (1..n.max(1)).sum();
+        call(wat, "branch", n, s);
+    }
+}

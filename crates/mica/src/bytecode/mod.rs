@@ -44,6 +44,10 @@ pub mod acc {
     pub const X: u8 = 2;
     /// The second operand (`b`, a store's `value`) is read from the accumulator.
     pub const Y: u8 = 4;
+    /// The result is written to its slot (a local) and to the accumulator too. Not visible
+    /// in the instruction: the translator lists such instructions, and the verifier adds the
+    /// bit to their form.
+    pub const ALSO: u8 = 8;
 }
 
 /// A binary operation: `dst = a op b`.
@@ -697,6 +701,19 @@ impl Instr {
                 Payload::BrImm(b) => f(&mut b.a),
                 Payload::Other => {}
             },
+        }
+    }
+
+    /// Whether the instruction could write its result to the accumulator (its handlers have
+    /// the forms `acc::DST` and `acc::ALSO`).
+    pub(crate) fn can_write_acc(&self) -> bool {
+        let mut copy = *self;
+        match copy.result_slot_mut() {
+            Some(dst) => {
+                *dst = ACC;
+                copy.acc_form().is_some_and(|form| form & acc::DST != 0)
+            }
+            None => false,
         }
     }
 

@@ -22,10 +22,14 @@ use alloc::vec::Vec;
 /// Checks `code` against a frame of `frame_size` cells and a pool of `num_consts` constants.
 /// Returns each instruction's accumulator form (`Instr::acc_form`), which choosing its
 /// handler needs too.
+///
+/// `also` lists (in order) the instructions that write their result to the accumulator as
+/// well as to their slot (`acc::ALSO`).
 pub(crate) fn verify(
     code: &mut [Instr],
     frame_size: usize,
     num_consts: usize,
+    also: &[usize],
 ) -> Result<Vec<u8>, alloc::string::String> {
     let len = code.len();
     let Some(last) = code.last() else {
@@ -53,6 +57,12 @@ pub(crate) fn verify(
         reads_acc |= form & (acc::X | acc::Y) != 0;
         forms.push(form);
     }
+    for &at in also {
+        match code.get(at) {
+            Some(instr) if instr.can_write_acc() && forms[at] & acc::DST == 0 => forms[at] |= acc::ALSO,
+            _ => return Err(alloc::format!("instruction {at} cannot write the accumulator too")),
+        }
+    }
     if reads_acc {
         for (at, form) in forms.iter().enumerate() {
             if form & (acc::X | acc::Y) != 0 && !acc_written_before(code, &forms, &targets, at) {
@@ -73,7 +83,7 @@ fn acc_written_before(code: &[Instr], forms: &[u8], targets: &[bool], at: usize)
         i -= 1;
         match code[i] {
             Instr::Const32 { .. } | Instr::Const64 { .. } | Instr::Copy(_) => continue,
-            _ => return forms[i] & acc::DST != 0,
+            _ => return forms[i] & (acc::DST | acc::ALSO) != 0,
         }
     }
     false

@@ -181,6 +181,9 @@ impl<const F: u8> Locs<F> {
             value.into_acc(&mut self.acc, &mut self.facc);
         } else {
             self.regs.set(dst, value);
+            if F & acc::ALSO != 0 {
+                value.into_acc(&mut self.acc, &mut self.facc);
+            }
         }
     }
 
@@ -423,6 +426,9 @@ macro_rules! handlers {
                             3 => handler::<3>,
                             4 => handler::<4>,
                             5 => handler::<5>,
+                            8 => handler::<8>,
+                            10 => handler::<10>,
+                            12 => handler::<12>,
                             _ => bad_acc,
                         }
                     }

@@ -93,11 +93,11 @@ pub(crate) fn translate_func(
     if validator.is_some() {
         ops.finish().map_err(invalid)?;
     }
-    let (mut code, compiled) = t.finish()?;
+    let (mut code, also, compiled) = t.finish()?;
     if code.len() > crate::exec::MAX_CODE_LEN {
         return Err(Error::unsupported("function body too large"));
     }
-    let forms = crate::bytecode::verify(&mut code, compiled.frame_size, compiled.consts.len()).map_err(|e| {
+    let forms = crate::bytecode::verify(&mut code, compiled.frame_size, compiled.consts.len(), &also).map_err(|e| {
         Error::unsupported(alloc::format!("internal error: function {func_index} failed verification: {e}"))
     })?;
     // Only verified code is ever encoded, and so only verified code can run.
@@ -163,7 +163,7 @@ impl<'a> Translator<'a> {
     /// its arguments, so anything above them is not safe across a call), which moves every
     /// operand slot up; the prologue that fills them goes at the end of the code: a jump to it
     /// is put first, and it jumps back to the instruction after that jump.
-    fn finish(mut self) -> Result<(Vec<Instr>, CompiledFunc)> {
+    fn finish(mut self) -> Result<(Vec<Instr>, Vec<usize>, CompiledFunc)> {
         let mut frame_size = self.stack.max_slots().max(self.control_results);
         let values = core::mem::take(&mut self.out.const_slots);
         if !values.is_empty() {
@@ -188,6 +188,9 @@ impl<'a> Translator<'a> {
             // The jump to the prologue goes first. Branch offsets are relative, so inserting it
             // moves every path alike (a loop that began the function now begins after it).
             self.out.code.insert(0, Instr::Br(0));
+            for at in &mut self.out.also_acc {
+                *at += 1;
+            }
             let prologue = self.out.len();
             self.out.code[0] = Instr::Br(prologue as i32);
             for (i, value) in values.into_iter().enumerate() {
@@ -203,7 +206,7 @@ impl<'a> Translator<'a> {
             num_locals: self.stack.home(0) as usize,
             frame_size,
         };
-        Ok((self.out.code, compiled))
+        Ok((self.out.code, self.out.also_acc, compiled))
     }
 
     // --- operands -------------------------------------------------------------------------
@@ -252,12 +255,31 @@ impl<'a> Translator<'a> {
         let mut out = [0; N];
         for (i, slot) in slots.iter().enumerate() {
             out[i] = match *slot {
+                Some(slot) if !out.contains(&ACC) => self.take_local_acc(from + i).unwrap_or(slot),
                 Some(slot) => slot,
-                None => self.take_acc(from + i).unwrap_or(self.stack.home(from + i)),
+                None if !out.contains(&ACC) => self.take_acc(from + i).unwrap_or(self.stack.home(from + i)),
+                None => self.stack.home(from + i),
             };
         }
         self.stack.truncate(from);
         out
+    }
+
+    /// If the operand at `pos` is a local that the instruction just emitted computed its
+    /// result into (and nothing has happened since), has that instruction write the
+    /// accumulator too (`acc::ALSO`) and returns `ACC`: the caller must emit the instruction
+    /// that reads it next.
+    fn take_local_acc(&mut self, pos: usize) -> Option<Slot> {
+        let Operand::Local(local) = self.stack.get(pos) else {
+            return None;
+        };
+        let at = self.out.len().checked_sub(1)?;
+        if self.out.last_local != Some((at, local)) || !self.out.code[at].can_write_acc() {
+            return None;
+        }
+        self.out.last_local = None;
+        self.out.also_acc.push(at);
+        Some(ACC)
     }
 
     /// Pops a branch condition. A comparison computed by the instruction just emitted is
@@ -664,6 +686,7 @@ impl<'a> Translator<'a> {
                     *dst = local;
                 }
                 self.out.last_result = None;
+                self.out.last_local = Some((at, local));
             }
             Operand::Const(value) => self.out.emit_const(local, value),
             Operand::Local(src) => self.out.emit(Instr::Copy(Un { dst: local, src })),

@@ -295,7 +295,7 @@ impl Translator<'_> {
             O::I32ReinterpretF32
             | O::I64ReinterpretF64
             | O::F32ReinterpretI32
-            | O::F64ReinterpretI64 => self.out.last_result = None,
+            | O::F64ReinterpretI64 => self.out.no_handover(),
             O::I32TruncSatF32S => self.unary(Instr::I32TruncSatF32S)?,
             O::I32TruncSatF32U => self.unary(Instr::I32TruncSatF32U)?,
             O::I32TruncSatF64S => self.unary(Instr::I32TruncSatF64S)?,

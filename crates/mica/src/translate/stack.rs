@@ -155,11 +155,27 @@ pub(super) struct Emitter {
     /// The index of the last instruction, if it wrote the top operand's home slot and nothing
     /// else, and no label has been placed since: a following `local.set` may redirect it.
     pub last_result: Option<usize>,
+    /// The index of the last instruction and the local it wrote, if it computed its result
+    /// straight into that local (a redirected `local.set`/`local.tee`) and nothing has been
+    /// emitted and no label placed since: a following read of the local may take the value
+    /// from the accumulator, if that instruction writes it there too.
+    pub last_local: Option<(usize, Slot)>,
+    /// The instructions that write their result to the accumulator as well (`acc::ALSO`),
+    /// in order.
+    pub also_acc: Vec<usize>,
 }
 
 impl Emitter {
     pub(super) fn new() -> Emitter {
-        Emitter { code: Vec::new(), consts: Vec::new(), const_slots: Vec::new(), loop_depth: 0, last_result: None }
+        Emitter {
+            code: Vec::new(),
+            consts: Vec::new(),
+            const_slots: Vec::new(),
+            loop_depth: 0,
+            last_result: None,
+            last_local: None,
+            also_acc: Vec::new(),
+        }
     }
 
     /// The constant slot holding `value`, if constants get slots here: inside a loop, where
@@ -182,12 +198,14 @@ impl Emitter {
     pub(super) fn emit(&mut self, instr: Instr) {
         self.code.push(instr);
         self.last_result = None;
+        self.last_local = None;
     }
 
     /// Emits an instruction whose only effect is writing the new top operand's home slot.
     pub(super) fn emit_result(&mut self, instr: Instr) {
         self.code.push(instr);
         self.last_result = Some(self.code.len() - 1);
+        self.last_local = None;
     }
 
     pub(super) fn emit_const(&mut self, dst: Slot, value: Cell) {
@@ -209,9 +227,16 @@ impl Emitter {
         self.code.len()
     }
 
+    /// Makes sure the next instruction takes no value from the accumulator: neither the last
+    /// result nor a local the last instruction wrote.
+    pub(super) fn no_handover(&mut self) {
+        self.last_result = None;
+        self.last_local = None;
+    }
+
     /// Marks the current position as a branch target.
     pub(super) fn label(&mut self) {
-        self.last_result = None;
+        self.no_handover();
     }
 
     /// Points the branch at `at` to the current position.
