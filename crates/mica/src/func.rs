@@ -117,8 +117,14 @@ pub(crate) fn untyped_host<T>(
 /// instance's exports.
 pub struct Caller<'a, T> {
     pub(crate) store: &'a mut Store<T>,
-    pub(crate) instance: Option<u32>,
+    /// The calling instance's store index, or `NO_INSTANCE` for a call from the embedder.
+    /// (A plain `u32`, not an `Option`: a pointer and an integer travel in two registers,
+    /// where a pointer and an `Option` go through memory on every host call.)
+    pub(crate) instance: u32,
 }
+
+/// `Caller::instance` of a host function the embedder called.
+pub(crate) const NO_INSTANCE: u32 = u32::MAX;
 
 impl<T> Caller<'_, T> {
     pub fn data(&self) -> &T {
@@ -131,8 +137,10 @@ impl<T> Caller<'_, T> {
 
     /// An export of the calling instance (its memory, typically).
     pub fn get_export(&self, name: &str) -> Option<Extern> {
-        let instance = self.instance?;
-        crate::instance::export_of(&self.store.inner, instance, name)
+        if self.instance == NO_INSTANCE {
+            return None;
+        }
+        crate::instance::export_of(&self.store.inner, self.instance, name)
     }
 
     pub fn engine(&self) -> &crate::Engine {

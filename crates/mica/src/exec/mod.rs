@@ -211,6 +211,7 @@ pub(crate) fn call_host<T>(
     instance: Option<u32>,
     cells: &mut [Cell],
 ) -> Result<()> {
+    let instance = instance.unwrap_or(crate::func::NO_INSTANCE);
     let func: *const _ = alloc::sync::Arc::as_ptr(&store.hosts[host as usize]);
     // SAFETY: `store.hosts` only ever grows (`Store::push_host`), so the `Arc` stays in the
     // store and keeps the closure alive while `store` is borrowed, including during the call;
