@@ -173,6 +173,14 @@ fn read_section(m: &mut ModuleInner, payload: Payload<'_>) -> Result<()> {
             }
         }
         Payload::FunctionSection(reader) => {
+            // Reserved up front, as the bodies are in `parse`: thousands of functions are
+            // common, and growing the vectors copies them again and again.
+            // Each entry takes at least a byte, so a section cannot make this reserve more
+            // than its own size in entries.
+            let range = reader.range();
+            let count = (reader.count() as u64).min(range.end.saturating_sub(range.start)) as usize;
+            m.funcs.reserve(count);
+            m.bodies.reserve(count);
             for ty in reader {
                 m.funcs.push(ty.map_err(malformed)?);
             }
