@@ -11,9 +11,8 @@ use core::fmt::Write;
 pub fn disassemble(code: &[Instr]) -> String {
     let mut out = String::new();
     for (i, instr) in code.iter().enumerate() {
-        let mut copy = *instr;
-        let target = match copy.branch_offset_mut() {
-            Some(o) => format!("  -> {}", i as i64 + i64::from(*o)),
+        let target = match instr.branch_offset() {
+            Some(o) => format!("  -> {}", i as i64 + i64::from(o)),
             None => String::new(),
         };
         let _ = writeln!(out, "{i:4}: {instr:?}{target}");

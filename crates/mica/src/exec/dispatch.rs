@@ -152,20 +152,11 @@ impl<T> Executor<'_, T> {
 ///
 /// # Safety
 ///
-/// `exec` is `ctx.exec`: the executor running `ctx`'s activation, whose `execute` is waiting
-/// for the handlers to return and does not use it meanwhile. `at` is an instruction of the
-/// running function.
+/// As for `take_over`.
 unsafe fn run_slow<T>(exec: *mut (), ctx: &mut FastCtx, at: *const Op) -> *const Op {
-    // SAFETY: see the function's safety section; the handlers hold no reference into the
-    // executor, only raw pointers that `ctx` is about to replace.
-    let exec = unsafe { &mut *exec.cast::<Executor<'_, T>>() };
-    exec.code = ctx.code;
-    exec.base = ctx.base;
-    exec.func = ctx.func;
-    // SAFETY: `at` and `ctx.start` point into the running function's code.
-    let index = unsafe { at.offset_from(ctx.start) } as usize;
-    exec.ip = index + 1;
-    // SAFETY: as above.
+    // SAFETY: the function's contract is `take_over`'s.
+    let exec = unsafe { take_over::<T>(exec, ctx, at) };
+    // SAFETY: `at` is an instruction of the running function.
     let instr = unsafe { (*at).instr };
     match exec.slow_path(instr) {
         Ok(Flow::Continue) => {
@@ -177,11 +168,7 @@ unsafe fn run_slow<T>(exec: *mut (), ctx: &mut FastCtx, at: *const Op) -> *const
             ctx.stop = Stop::Done;
             core::ptr::null()
         }
-        Err(error) => {
-            ctx.error = Some(error);
-            ctx.stop = Stop::Failed;
-            core::ptr::null()
-        }
+        Err(error) => fail(ctx, error),
     }
 }
 
@@ -192,7 +179,7 @@ unsafe fn run_slow<T>(exec: *mut (), ctx: &mut FastCtx, at: *const Op) -> *const
 ///
 /// # Safety
 ///
-/// As for `run_slow`; `callee` is a host function of the store, `host` its host index, and
+/// As for `take_over`; `callee` is a host function of the store, `host` its host index, and
 /// `args` a slot of the running frame.
 unsafe fn run_host<T>(
     exec: *mut (),
@@ -202,13 +189,8 @@ unsafe fn run_host<T>(
     host: u32,
     args: Slot,
 ) -> bool {
-    // SAFETY: see `run_slow`.
-    let exec = unsafe { &mut *exec.cast::<Executor<'_, T>>() };
-    exec.code = ctx.code;
-    exec.base = ctx.base;
-    exec.func = ctx.func;
-    // SAFETY: `at` and `ctx.start` point into the running function's code.
-    exec.ip = unsafe { at.offset_from(ctx.start) } as usize + 1;
+    // SAFETY: the function's contract is `take_over`'s.
+    let exec = unsafe { take_over::<T>(exec, ctx, at) };
     let args = exec.base + args as usize;
     match exec.call_host(callee, host, args, args) {
         Ok(()) => {
@@ -216,9 +198,35 @@ unsafe fn run_host<T>(
             true
         }
         Err(error) => {
-            ctx.error = Some(error);
-            ctx.stop = Stop::Failed;
+            fail(ctx, error);
             false
         }
     }
+}
+
+/// The executor behind `ctx`, brought up to date with the running function's state for a
+/// slow path at instruction `at` (which the executor's `ip` then points past).
+///
+/// # Safety
+///
+/// `exec` is `ctx.exec`: the executor running `ctx`'s activation, whose `execute` is waiting
+/// for the handlers to return and does not use it meanwhile; the handlers hold no reference
+/// into it, only raw pointers that `refresh` replaces. `at` is an instruction of the
+/// running function.
+unsafe fn take_over<'e, T>(exec: *mut (), ctx: &FastCtx, at: *const Op) -> &'e mut Executor<'e, T> {
+    // SAFETY: see the function's safety section.
+    let exec = unsafe { &mut *exec.cast::<Executor<'e, T>>() };
+    exec.code = ctx.code;
+    exec.base = ctx.base;
+    exec.func = ctx.func;
+    // SAFETY: `at` and `ctx.start` point into the running function's code.
+    exec.ip = unsafe { at.offset_from(ctx.start) } as usize + 1;
+    exec
+}
+
+/// Stops the handlers with `error`; returns the null "stop" instruction.
+fn fail(ctx: &mut FastCtx, error: Error) -> *const Op {
+    ctx.error = Some(error);
+    ctx.stop = Stop::Failed;
+    core::ptr::null()
 }

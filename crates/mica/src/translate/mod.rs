@@ -10,7 +10,7 @@ mod control;
 mod operators;
 mod stack;
 
-use crate::bytecode::{ACC, Instr, Slot, Span, Un, acc};
+use crate::bytecode::{ACC, Instr, Slot, Span, Un};
 use crate::error::{Error, Result};
 use crate::types::{FuncType, ValType};
 use crate::value::Cell;
@@ -187,12 +187,11 @@ impl<'a> Translator<'a> {
             }
             // The jump to the prologue goes first. Branch offsets are relative, so inserting it
             // moves every path alike (a loop that began the function now begins after it).
-            self.out.code.insert(0, Instr::Br(0));
+            let prologue = self.out.len() + 1;
+            self.out.code.insert(0, Instr::Br(prologue as i32));
             for at in &mut self.out.also_acc {
                 *at += 1;
             }
-            let prologue = self.out.len();
-            self.out.code[0] = Instr::Br(prologue as i32);
             for (i, value) in values.into_iter().enumerate() {
                 self.out.emit_const(locals + i as Slot, value);
             }
@@ -224,18 +223,15 @@ impl<'a> Translator<'a> {
     /// must emit the instruction that reads it next (see `bytecode::ACC`).
     fn take_acc(&mut self, pos: usize) -> Option<Slot> {
         let at = self.out.len().checked_sub(1)?;
+        let producer = &mut self.out.code[at];
         if self.stack.get(pos) != Operand::InSlot
             || self.out.last_result != Some(at)
-            || self.out.code[at].result_slot() != Some(self.stack.home(pos))
+            || producer.result_slot() != Some(self.stack.home(pos))
+            || !producer.can_write_acc()
         {
             return None;
         }
-        let mut producer = self.out.code[at];
         *producer.result_slot_mut()? = ACC;
-        if producer.acc_form().is_none_or(|form| form & acc::DST == 0) {
-            return None;
-        }
-        self.out.code[at] = producer;
         self.out.last_result = None;
         Some(ACC)
     }
@@ -525,34 +521,32 @@ impl<'a> Translator<'a> {
         let Some(test) = self.out.code.get(start).copied() else {
             return false;
         };
-        let mut copy = test;
-        let (Some(mut inverted), Some(offset)) = (test.negated_branch(), copy.branch_offset_mut().map(|o| *o)) else {
+        let (Some(mut inverted), Some(offset)) = (test.negated_branch(), test.branch_offset()) else {
             return false;
         };
-        let at = self.out.len();
         // Where the test jumps: already known if patched, else pending in the fixups of an
         // enclosing frame, which must then patch the copy too. (A test branching to itself
         // also has offset 0; it is in no fixups, so nothing is threaded.)
-        let exit = (offset != 0).then_some(start as i64 + offset as i64);
-        let pending = match exit {
-            Some(_) => None,
-            None => match self.control.iter().position(|f| f.fixups.contains(&start)) {
-                Some(frame) => Some(frame),
-                None => return false,
-            },
+        let pending_in = if offset == 0 {
+            let Some(frame) = self.control.iter().position(|f| f.fixups.contains(&start)) else {
+                return false;
+            };
+            Some(frame)
+        } else {
+            None
         };
+        let at = self.out.len();
         if let Some(o) = inverted.branch_offset_mut() {
             *o = (start + 1) as i32 - at as i32;
         }
         self.out.emit(inverted);
         let jump = self.out.len();
-        match (exit, pending) {
-            (Some(target), _) => self.out.emit(Instr::Br((target - jump as i64) as i32)),
-            (None, Some(frame)) => {
+        match pending_in {
+            Some(frame) => {
                 self.out.emit(Instr::Br(0));
                 self.control[frame].fixups.push(jump);
             }
-            (None, None) => unreachable!("checked above"),
+            None => self.out.emit(Instr::Br((start as i64 + offset as i64 - jump as i64) as i32)),
         }
         true
     }
