@@ -89,7 +89,7 @@ impl fmt::Display for RefType {
 /// The signature of a function: parameter and result types.
 ///
 /// Cheap to clone: the type lists are shared.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, Eq, Hash)]
 pub struct FuncType {
     /// Parameters followed by results; `len_params` splits them.
     types: Arc<[ValType]>,
@@ -113,6 +113,15 @@ impl FuncType {
 
     pub fn results(&self) -> &[ValType] {
         &self.types[self.len_params..]
+    }
+}
+
+impl PartialEq for FuncType {
+    /// Shared type lists are equal without a look inside: a module's functions share its
+    /// type entries, so `call_indirect`'s check is usually one pointer comparison.
+    fn eq(&self, other: &FuncType) -> bool {
+        self.len_params == other.len_params
+            && (Arc::ptr_eq(&self.types, &other.types) || self.types == other.types)
     }
 }
 

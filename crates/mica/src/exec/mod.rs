@@ -122,6 +122,25 @@ impl ExecStack {
         }
     }
 
+    /// Pushes `frame` if that needs no allocation and stays within the call-depth limit;
+    /// false otherwise (the caller takes its slow path, which grows the vector or traps).
+    /// The handlers' call path: a `Vec::push` there would bring its growth call, and with it
+    /// a stack frame, into every call.
+    #[inline(always)]
+    pub(crate) fn push_frame_in_place(&mut self, frame: Frame) -> bool {
+        let len = self.frames.len();
+        if len >= self.max_frames || len >= self.frames.capacity() {
+            return false;
+        }
+        // SAFETY: `len < capacity`, so the slot is allocated; it is written before the length
+        // covers it.
+        unsafe {
+            self.frames.as_mut_ptr().add(len).write(frame);
+            self.frames.set_len(len + 1);
+        }
+        true
+    }
+
     /// Makes sure cells `..end` exist.
     pub(crate) fn reserve(&mut self, end: usize) -> Result<(), TrapCode> {
         if end > self.max_cells {

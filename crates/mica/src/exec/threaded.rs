@@ -93,8 +93,10 @@ pub(crate) struct FastCtx {
     /// (store function `callee`) with arguments at slot `args`; false if it failed.
     pub host: HostCall,
     /// The host call a `call` handler hands to `call_host_op`: store function, host index,
-    /// argument slot.
-    pub host_call: (u32, u32, Slot),
+    /// argument slot. All three 32 bits wide: `call_host_op` reads them right after the
+    /// handler stored them, and a wider read of a narrower store cannot be forwarded from
+    /// the store buffer (a stall of a dozen cycles per host call).
+    pub host_call: (u32, u32, u32),
     /// The accumulators between two handlers in loop mode (in tail-call mode they travel as
     /// arguments). No value in them outlives a slow path.
     pub acc: Cell,
@@ -334,18 +336,16 @@ macro_rules! call_to {
             let new_base = $ctx.base + args as usize;
             // SAFETY: `inner` is the store of the running activation.
             let exec = unsafe { &mut (*$ctx.inner).exec };
-            if exec.frames.len() < exec.max_frames
-                && new_base + code.get().frame_size <= exec.cells.len()
-            {
-                // SAFETY: `ip` and `start` point into the same code.
-                let resume = unsafe { $ip.offset_from($ctx.start) } as usize + 1;
-                exec.frames.push(Frame {
+            if new_base + code.get().frame_size <= exec.cells.len()
+                && exec.push_frame_in_place(Frame {
                     code: $ctx.code,
-                    ip: resume,
+                    // SAFETY: `ip` and `start` point into the same code.
+                    ip: unsafe { $ip.offset_from($ctx.start) } as usize + 1,
                     base: $ctx.base,
                     instance: $ctx.instance,
                     func: $ctx.func,
-                });
+                })
+            {
                 // SAFETY: the callee's frame, `new_base..new_base + frame_size`, was just
                 // checked to lie inside the value stack.
                 $r.regs = Regs(unsafe { $r.regs.0.add(args as usize) });
@@ -356,7 +356,7 @@ macro_rules! call_to {
         } else if let Some(host) = $ctx.host_callee(callee) {
             // A host function: called out of line, in a function of its own so that this
             // handler's path for wasm callees keeps everything in registers.
-            $ctx.host_call = (callee, host, args);
+            $ctx.host_call = (callee, host, u32::from(args));
             // SAFETY: `host_call` was just set for the call at `ip`.
             return unsafe { call_host_op($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
         }
@@ -587,6 +587,11 @@ fn zero_locals(r: Regs, code: CodeRef) {
 /// (`dispatch::run_slow`), then continues with the instruction that comes next, with the
 /// frame and memory as the slow path left them. The accumulators pass through untouched (no
 /// value in them lives across a slow path, but keeping them costs nothing).
+///
+/// Never inlined: a handler that reaches it then ends in a jump here, so the handler's own
+/// fast path needs no stack frame (inlined, its call would make every path of the handler
+/// save and restore the callee-saved registers).
+#[inline(never)]
 unsafe fn exit_slow(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
     // SAFETY: `ctx.exec` and `ctx.slow` were set up together by the driver running this
     // activation, and `ip` is an instruction of the running function.
@@ -605,11 +610,12 @@ unsafe fn exit_slow(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell
 /// # Safety
 ///
 /// As for a handler; `ctx.host_call` describes the call at `ip`.
+#[inline(never)]
 unsafe fn call_host_op(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
     let (callee, host, args) = ctx.host_call;
     // SAFETY: `ctx.exec` and `ctx.host` were set up together by the driver running this
     // activation, and `ip` is an instruction of the running function.
-    if !unsafe { (ctx.host)(ctx.exec, ctx, ip, callee, host, args) } {
+    if !unsafe { (ctx.host)(ctx.exec, ctx, ip, callee, host, args as Slot) } {
         return Exit(core::ptr::null());
     }
     let (r, mem) = (Locs::<0> { regs: ctx.regs, acc, facc }, ctx.mem);
