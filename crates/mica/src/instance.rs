@@ -103,7 +103,7 @@ impl InstanceEntity {
         if self.data_dropped[index as usize] {
             return &[];
         }
-        &self.module.bytes[self.module.datas[index as usize].range.clone()]
+        self.module.data_bytes.get(self.module.datas[index as usize].range.clone())
     }
 }
 
@@ -360,7 +360,7 @@ fn initialize_segments(inner: &mut StoreInner, instance: u32) -> Result<()> {
         }
     }
     for (seg, memory, offset) in data_writes {
-        let bytes = &module.bytes[module.datas[seg].range.clone()];
+        let bytes = module.data_bytes.get(module.datas[seg].range.clone());
         let target = &mut inner.memories[memory as usize].data;
         let end = offset as usize + bytes.len();
         if end > target.len() {

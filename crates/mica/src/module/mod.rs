@@ -66,6 +66,25 @@ pub(crate) struct DataSegment {
     pub range: core::ops::Range<usize>,
 }
 
+/// A copy of one section of a module's bytes, addressed by offsets in the whole module.
+#[derive(Default)]
+pub(crate) struct SectionBytes {
+    /// Where `bytes` start in the module.
+    pub offset: usize,
+    pub bytes: Box<[u8]>,
+}
+
+impl SectionBytes {
+    pub(crate) fn copy(module: &[u8], range: core::ops::Range<usize>) -> SectionBytes {
+        SectionBytes { offset: range.start, bytes: module[range].into() }
+    }
+
+    /// The bytes at `range` of the module, which must lie inside this section.
+    pub(crate) fn get(&self, range: core::ops::Range<usize>) -> &[u8] {
+        &self.bytes[range.start - self.offset..range.end - self.offset]
+    }
+}
+
 /// A defined function's body, and its translation once made.
 pub(crate) struct FuncBody {
     /// The body's bytes (locals and code), as a range of the module's bytes.
@@ -76,7 +95,12 @@ pub(crate) struct FuncBody {
 pub(crate) struct ModuleInner {
     pub engine: Engine,
     pub name: Option<String>,
-    pub bytes: Arc<[u8]>,
+    /// The parts of the module's bytes it needs after loading: the code section (lazy
+    /// translation only), the data section, and the name section. Only those are copied: a
+    /// copy of the whole module would be the largest allocation of a lazy load.
+    pub code_bytes: SectionBytes,
+    pub data_bytes: SectionBytes,
+    pub name_bytes: SectionBytes,
     pub types: Vec<FuncType>,
     pub imports: Vec<Import>,
     /// The type index of every function, imported ones first.
@@ -99,8 +123,10 @@ pub(crate) struct ModuleInner {
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment>,
     pub bodies: Vec<FuncBody>,
-    /// Function names from the name section, by function index.
-    pub func_names: Vec<(u32, String)>,
+    /// Function names from the name section (`name_bytes`), by function index: decoded only
+    /// when a backtrace first needs a name (a large module's names cost thousands of
+    /// allocations that most runs never use).
+    pub func_names: OnceBox<Vec<(u32, String)>>,
 }
 
 impl Module {
@@ -178,10 +204,10 @@ impl ModuleInner {
 
     /// The name section's name for a function.
     pub(crate) fn func_name(&self, func_index: u32) -> Option<&str> {
-        self.func_names
-            .binary_search_by_key(&func_index, |(i, _)| *i)
-            .ok()
-            .map(|at| self.func_names[at].1.as_str())
+        let names = self.func_names.get_or_init(|| {
+            Box::new(parse::func_names(&self.name_bytes.bytes, self.name_bytes.offset))
+        });
+        names.binary_search_by_key(&func_index, |(i, _)| *i).ok().map(|at| names[at].1.as_str())
     }
 
     /// The translation of defined function `def_index`, translating it now if needed.
@@ -190,7 +216,8 @@ impl ModuleInner {
         body.compiled.get_or_try_init(|| {
             let func_index = self.num_imported_funcs + def_index;
             let env = crate::translate::ModuleEnv { types: &self.types, funcs: &self.funcs };
-            crate::translate::translate_func(env, func_index, &self.bytes, body.range.clone(), None)
+            let bytes = self.code_bytes.get(body.range.clone());
+            crate::translate::translate_func(env, func_index, bytes, body.range.start, None)
                 .map(Box::new)
         })
     }

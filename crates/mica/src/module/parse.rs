@@ -3,7 +3,8 @@
 //! for later (lazy mode).
 
 use super::{
-    ConstExpr, DataSegment, ElemSegment, EntityIndex, FuncBody, Import, ModuleInner, SegmentMode,
+    ConstExpr, DataSegment, ElemSegment, EntityIndex, FuncBody, Import, ModuleInner, SectionBytes,
+    SegmentMode,
 };
 use crate::engine::{Engine, TranslationMode};
 use crate::error::{Error, Result};
@@ -14,8 +15,8 @@ use crate::types::{
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
-use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::ops::Range;
 use once_cell::race::OnceBox;
 use wasmparser::{Parser, Payload, ValidPayload, Validator};
 
@@ -72,7 +73,9 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     let mut m = ModuleInner {
         engine: engine.clone(),
         name: None,
-        bytes: Arc::from(bytes),
+        code_bytes: SectionBytes::default(),
+        data_bytes: SectionBytes::default(),
+        name_bytes: SectionBytes::default(),
         types: Vec::new(),
         imports: Vec::new(),
         funcs: Vec::new(),
@@ -90,11 +93,15 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         elems: Vec::new(),
         datas: Vec::new(),
         bodies: Vec::new(),
-        func_names: Vec::new(),
+        func_names: OnceBox::new(),
     };
     let lazy = config.translation == TranslationMode::Lazy;
     // One set of validator allocations, handed from each function's validator to the next.
     let mut allocations = wasmparser::FuncValidatorAllocations::default();
+    // Lazy mode: the code section, copied a body at a time right after the validator has read
+    // it (while it is in the cache), and where it starts in the module.
+    let mut code = Vec::new();
+    let mut code_start = 0;
     let mut parser = Parser::new(0);
     parser.set_features(config.features);
     for payload in parser.parse_all(bytes) {
@@ -107,24 +114,31 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
             let compiled = OnceBox::new();
             if lazy {
                 func_validator.validate(&body).map_err(invalid)?;
+                // Everything since the last body: this body and its size.
+                code.extend_from_slice(&bytes[code_start + code.len()..range.end]);
             } else {
                 let env = ModuleEnv { types: &m.types, funcs: &m.funcs };
                 let func_index = m.num_imported_funcs + m.bodies.len() as u32;
-                let code = translate_func(env, func_index, bytes, range.clone(), Some(&mut func_validator))?;
+                let code = translate_func(env, func_index, &bytes[range.clone()], range.start, Some(&mut func_validator))?;
                 let _ = compiled.set(Box::new(code));
             }
             allocations = func_validator.into_allocations();
             m.bodies.push(FuncBody { range, compiled });
             continue;
         }
-        read_section(&mut m, payload)?;
+        if lazy && let Payload::CodeSectionStart { unchecked_range: range, .. } = &payload {
+            // Not checked against the input yet (a truncated section fails on its last body),
+            // hence the cap.
+            code_start = range.start as usize;
+            code.reserve((range.end - range.start).min(bytes.len() as u64) as usize);
+        }
+        read_section(&mut m, bytes, payload)?;
     }
-    m.func_names.sort_by_key(|(i, _)| *i);
-    m.func_names.dedup_by_key(|(i, _)| *i);
+    m.code_bytes = SectionBytes { offset: code_start, bytes: code.into_boxed_slice() };
     Ok(m)
 }
 
-fn read_section(m: &mut ModuleInner, payload: Payload<'_>) -> Result<()> {
+fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Result<()> {
     match payload {
         Payload::TypeSection(reader) => {
             for group in reader {
@@ -229,6 +243,8 @@ fn read_section(m: &mut ModuleInner, payload: Payload<'_>) -> Result<()> {
             }
         }
         Payload::DataSection(reader) => {
+            let range = reader.range();
+            m.data_bytes = SectionBytes::copy(bytes, range.start as usize..range.end as usize);
             for data in reader {
                 let data = data.map_err(malformed)?;
                 let mode = match data.kind {
@@ -245,8 +261,9 @@ fn read_section(m: &mut ModuleInner, payload: Payload<'_>) -> Result<()> {
             }
         }
         Payload::CustomSection(reader) => {
-            if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
-                read_names(m, names);
+            if reader.name() == "name" {
+                let start = reader.data_offset() as usize;
+                read_names(m, bytes, start..start + reader.data().len());
             }
         }
         Payload::TagSection(_) => return Err(Error::unsupported("exception handling tags")),
@@ -280,18 +297,39 @@ fn read_elem(elem: wasmparser::Element<'_>) -> Result<ElemSegment> {
     Ok(ElemSegment { mode, items })
 }
 
-/// Names are a debugging aid: a malformed name section is ignored, as the spec asks.
-fn read_names(m: &mut ModuleInner, names: wasmparser::NameSectionReader<'_>) {
-    for name in names {
-        match name {
-            Ok(wasmparser::Name::Module { name, .. }) => m.name = Some(String::from(name)),
-            Ok(wasmparser::Name::Function(map)) => {
-                for naming in map.into_iter().flatten() {
-                    m.func_names.push((naming.index, String::from(naming.name)));
+/// Names are a debugging aid: a malformed name section is ignored, as the spec asks. The
+/// module's name is read now; function names only when first needed (`func_names`), from a
+/// copy of their subsection (`range` is the section's contents).
+fn read_names(m: &mut ModuleInner, bytes: &[u8], range: Range<usize>) {
+    let mut reader = wasmparser::BinaryReader::new(&bytes[range.clone()], range.start as u64);
+    while !reader.eof() {
+        let Ok(id) = reader.read_u8() else { return };
+        let Ok(len) = reader.read_var_u32() else { return };
+        let start = reader.original_position() as usize;
+        let Ok(content) = reader.read_bytes(len as usize) else { return };
+        match id {
+            0 => {
+                let mut r = wasmparser::BinaryReader::new(content, start as u64);
+                match r.read_string() {
+                    Ok(name) => m.name = Some(String::from(name)),
+                    Err(_) => return,
                 }
             }
-            Ok(_) => {}
-            Err(_) => return,
+            1 => m.name_bytes = SectionBytes::copy(bytes, start..start + content.len()),
+            _ => {}
         }
     }
+}
+
+/// The function names of a function-names subsection (`bytes`, found at `offset` in the
+/// module), sorted by function index with duplicates dropped; as many as decode if it is
+/// malformed.
+pub(super) fn func_names(bytes: &[u8], offset: usize) -> Vec<(u32, String)> {
+    let reader = wasmparser::BinaryReader::new(bytes, offset as u64);
+    let Ok(map) = wasmparser::NameMap::new(reader) else { return Vec::new() };
+    let mut names: Vec<(u32, String)> =
+        map.into_iter().map_while(|n| n.ok()).map(|n| (n.index, String::from(n.name))).collect();
+    names.sort_by_key(|(i, _)| *i);
+    names.dedup_by_key(|(i, _)| *i);
+    names
 }

@@ -46,13 +46,13 @@ pub(crate) struct CompiledFunc {
     pub frame_size: usize,
 }
 
-/// Translates the body at `range` of the module's `bytes`, validating it on the way when a
-/// validator is given.
+/// Translates a function body (`bytes`, found at `offset` in the module), validating it on
+/// the way when a validator is given.
 pub(crate) fn translate_func(
     env: ModuleEnv<'_>,
     func_index: u32,
     bytes: &[u8],
-    range: core::ops::Range<usize>,
+    offset: usize,
     mut validator: Option<&mut FuncValidator<ValidatorResources>>,
 ) -> Result<CompiledFunc> {
     let invalid = |e| Error::from_parser(e, false);
@@ -60,7 +60,7 @@ pub(crate) fn translate_func(
         Some(v) => *v.features(),
         None => wasmparser::WasmFeatures::all(),
     };
-    let reader = wasmparser::BinaryReader::new_features(&bytes[range.clone()], range.start as u64, features);
+    let reader = wasmparser::BinaryReader::new_features(bytes, offset as u64, features);
     let body = wasmparser::FunctionBody::new(reader);
     let ty = env.func_type(func_index).clone();
 
