@@ -89,7 +89,7 @@ impl fmt::Display for RefType {
 /// The signature of a function: parameter and result types.
 ///
 /// Cheap to clone: the type lists are shared.
-#[derive(Clone, Eq, Hash)]
+#[derive(Clone, Eq)]
 pub struct FuncType {
     /// Parameters followed by results; `len_params` splits them.
     types: Arc<[ValType]>,
@@ -122,6 +122,14 @@ impl PartialEq for FuncType {
     fn eq(&self, other: &FuncType) -> bool {
         self.len_params == other.len_params
             && (Arc::ptr_eq(&self.types, &other.types) || self.types == other.types)
+    }
+}
+
+impl core::hash::Hash for FuncType {
+    /// By contents, as equality is.
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.len_params.hash(state);
+        self.types.hash(state);
     }
 }
 

@@ -260,11 +260,9 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
                 m.datas.push(DataSegment { mode, range: end - data.data.len()..end });
             }
         }
-        Payload::CustomSection(reader) => {
-            if reader.name() == "name" {
-                let start = reader.data_offset() as usize;
-                read_names(m, bytes, start..start + reader.data().len());
-            }
+        Payload::CustomSection(reader) if reader.name() == "name" => {
+            let start = reader.data_offset() as usize;
+            read_names(m, bytes, start..start + reader.data().len());
         }
         Payload::TagSection(_) => return Err(Error::unsupported("exception handling tags")),
         _ => {}
