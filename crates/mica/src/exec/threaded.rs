@@ -396,12 +396,20 @@ macro_rules! tail_call_to {
 
 /// Defines the handlers and `handler_for`, which maps an instruction to its handler. An arm's
 /// body runs the instruction; it may `jump!` (branch), `fail!` (trap on error) or fall through
-/// to the next instruction. The arms under `acc` get one handler per accumulator form (see
-/// `Locs`); the others take no operand from the accumulator and leave it as it is.
+/// to the next instruction.
+///
+/// - `plain` arms may also continue anywhere themselves (`next!`, calls, returns): each gets
+///   one handler, which takes no operand from the accumulator.
+/// - `simple` and `acc` arms only jump, fail or fall through. Each becomes a [`fuse::Step`]
+///   (a type in `kind`, named after the variant), run by the generic handlers of `fuse`: on
+///   its own, or fused with the instruction after it. `acc` arms bind the operands by
+///   reference and get one handler per accumulator form (see `Locs`); `simple` arms take no
+///   operand from the accumulator.
 macro_rules! handlers {
     (($ip:ident, $r:ident, $mem:ident, $ctx:ident);
      plain { $( $pat:pat => $body:block )* }
-     acc { $( $apat:pat => $abody:block )* }) => {
+     simple { $( $sv:ident $sargs:tt => $sbody:block )* }
+     acc { $( $av:ident $aargs:tt => $abody:block )* }) => {
         /// The handler for `instr`'s variant and accumulator form.
         #[allow(unused_variables)]
         pub(super) fn handler_for(instr: &Instr, form: u8) -> Handler {
@@ -416,40 +424,25 @@ macro_rules! handlers {
                         }
                     }
                 )*
-                $(
-                    $apat => {
-                        handler!(($ip, $r, $mem, $ctx) ref $apat => $abody);
-                        match form {
-                            0 => handler::<0>,
-                            1 => handler::<1>,
-                            2 => handler::<2>,
-                            3 => handler::<3>,
-                            4 => handler::<4>,
-                            5 => handler::<5>,
-                            8 => handler::<8>,
-                            10 => handler::<10>,
-                            12 => handler::<12>,
-                            _ => bad_acc,
-                        }
-                    }
-                )*
+                $( Instr::$sv { .. } => fuse::single_plain::<kind::$sv>(form), )*
+                $( Instr::$av { .. } => fuse::single::<kind::$av>(form), )*
                 _ => exit_slow,
             }
+        }
+
+        /// One type per instruction that can be fused, named after its variant.
+        #[allow(non_camel_case_types)]
+        pub(super) mod kind {
+            use super::*;
+            $( step!(($ip, $r, $mem, $ctx) $sv $sargs [] => $sbody); )*
+            $( step!(($ip, $r, $mem, $ctx) $av $aargs [&] => $abody); )*
         }
     };
 }
 
-/// One handler, generic over its accumulator form `F`. With `ref`, the pattern binds the
-/// operands by reference, so that each field is loaded where it is used (a copy of the
-/// whole instruction makes the compiler load it in wide words and shift the fields out).
+/// One handler for a `plain` arm of `handlers!`.
 macro_rules! handler {
-    (($ip:ident, $r:ident, $mem:ident, $ctx:ident) ref $pat:pat => $body:block) => {
-        handler!(@ ($ip, $r, $mem, $ctx) [&] $pat => $body);
-    };
     (($ip:ident, $r:ident, $mem:ident, $ctx:ident) $pat:pat => $body:block) => {
-        handler!(@ ($ip, $r, $mem, $ctx) [] $pat => $body);
-    };
-    (@ ($ip:ident, $r:ident, $mem:ident, $ctx:ident) [$($by_ref:tt)?] $pat:pat => $body:block) => {
         #[allow(unused_variables, unused_mut, unused_macros, unreachable_code)]
         unsafe fn handler<const F: u8>(
             $ip: *const Op,
@@ -467,22 +460,57 @@ macro_rules! handler {
                     next!(unsafe { $ip.byte_offset($offset as isize) }, $r, $mem, $ctx)
                 };
             }
-            macro_rules! fail {
-                ($e:expr) => {
-                    if let Err(code) = $e {
-                        $ctx.stop = Stop::Trap(code);
-                        return Exit(core::ptr::null());
-                    }
-                };
-            }
             // SAFETY: `ip` points at an instruction of the running function.
-            let $pat = $($by_ref)? (unsafe { &*$ip }).instr else {
+            let $pat = (unsafe { &*$ip }).instr else {
                 // SAFETY: `encode` pairs this handler with instructions of this variant only.
                 unsafe { core::hint::unreachable_unchecked() }
             };
             $body
             // SAFETY: an instruction that falls through has a successor.
             next!(unsafe { $ip.add(1) }, $r, $mem, $ctx)
+        }
+    };
+}
+
+/// The [`fuse::Step`] of a `simple` or `acc` arm of `handlers!`: with `[&]`, the pattern
+/// binds the operands by reference, so that each field is loaded where it is used (a copy of
+/// the whole instruction makes the compiler load it in wide words and shift the fields out).
+macro_rules! step {
+    (($ip:ident, $r:ident, $mem:ident, $ctx:ident) $v:ident $args:tt [$($by_ref:tt)?] => $body:block) => {
+        pub(crate) struct $v;
+
+        impl fuse::Step for $v {
+            #[inline(always)]
+            #[allow(unused_variables, unused_mut, unused_macros, unreachable_code)]
+            unsafe fn step<const F: u8>(
+                $ip: *const Op,
+                $r: &mut Locs<F>,
+                $mem: Mem,
+                $ctx: &mut FastCtx,
+            ) -> fuse::Flow {
+                macro_rules! jump {
+                    ($offset:expr) => {
+                        // SAFETY: a verified branch target inside the code; `encode` turned
+                        // the offset into bytes.
+                        return fuse::Flow::Jump(unsafe { $ip.byte_offset($offset as isize) })
+                    };
+                }
+                macro_rules! fail {
+                    ($e:expr) => {
+                        if let Err(code) = $e {
+                            $ctx.stop = Stop::Trap(code);
+                            return fuse::Flow::Stop;
+                        }
+                    };
+                }
+                // SAFETY: `ip` points at an instruction of the running function.
+                let Instr::$v $args = $($by_ref)? (unsafe { &*$ip }).instr else {
+                    // SAFETY: `encode` pairs this step with instructions of this variant only.
+                    unsafe { core::hint::unreachable_unchecked() }
+                };
+                $body
+                fuse::Flow::Next
+            }
         }
     };
 }
@@ -630,15 +658,16 @@ unsafe fn bad_acc(_: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: 
     Exit(core::ptr::null())
 }
 
-/// Pairs each instruction with its handler.
 /// Pairs each instruction with its handler, given the accumulator forms the verifier
-/// computed (`Instr::acc_form`; a form the verifier would reject gets `bad_acc`).
+/// computed (`Instr::acc_form`; a form the verifier would reject gets `bad_acc`), and fuses
+/// the pairs `fuse` knows.
 ///
 /// Branch offsets become byte offsets (a multiple of the size of an `Op`), which saves the
 /// handlers a multiplication on every taken branch; `decode` turns them back. The caller
 /// makes sure they fit (`MAX_CODE_LEN`).
 pub(crate) fn encode(code: Vec<Instr>, forms: &[u8]) -> Box<[Op]> {
-    code.into_iter()
+    let mut ops: Box<[Op]> = code
+        .into_iter()
         .zip(forms)
         .map(|(mut instr, &form)| {
             if let Some(offset) = instr.branch_offset_mut() {
@@ -646,7 +675,9 @@ pub(crate) fn encode(code: Vec<Instr>, forms: &[u8]) -> Box<[Op]> {
             }
             Op { handler: handler_for(&instr, form), instr }
         })
-        .collect()
+        .collect();
+    fuse::fuse_pairs(&mut ops, forms);
+    ops
 }
 
 /// The instruction an `Op` was encoded from.
@@ -663,6 +694,8 @@ const OP_SIZE: i32 = core::mem::size_of::<Op>() as i32;
 /// The most instructions a function may have: its branch offsets must fit in bytes.
 pub(crate) const MAX_CODE_LEN: usize = (i32::MAX / OP_SIZE) as usize;
 
-// The handlers themselves, one arm per instruction.
+// The handlers themselves, one arm per instruction, and the generic handlers that run them,
+// alone or two at a time.
+mod fuse;
 mod handlers;
-use handlers::handler_for;
+use handlers::{handler_for, kind};

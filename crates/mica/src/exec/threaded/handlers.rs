@@ -1,7 +1,8 @@
 //! The handler of every instruction that has one, by instruction: an arm's body runs the
 //! instruction (see `handlers!` in the parent module for what an arm may do). Arms under
-//! `plain` never take an operand from the accumulator; arms under `acc` get a handler per
-//! accumulator form.
+//! `plain` and `simple` never take an operand from the accumulator; arms under `acc` get a
+//! handler per accumulator form. `simple` and `acc` arms can be fused with the instruction
+//! that follows them (`fuse.rs`).
 
 use super::*;
 
@@ -12,7 +13,6 @@ handlers! {
             ctx.stop = Stop::Trap(code);
             return Exit(core::ptr::null());
         }
-        Br(offset) => { jump!(offset); }
         BrTable { index, len } => {
             // The `len` entries follow; verified to be inside the code.
             let i = r.get::<u32>(index).min(len - 1);
@@ -63,6 +63,9 @@ handlers! {
             // SAFETY: a slow path may run for any instruction.
             return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
         }
+    }
+    simple {
+        Br(offset) => { jump!(offset); }
         Copy(o) => { r.un(&o, |x: Cell| x); }
         Const32 { dst, value } => { r.set(dst, value); }
         // SAFETY: the constant index is verified against the pool, which `ctx` points at.
@@ -129,40 +132,40 @@ handlers! {
         BrI64GeUImm(o) => { if r.x::<u64>(o.a) >= o.imm as i64 as u64 { jump!(o.offset); } }
 
 
-        I32Load(o) => { fail!(mem.load(&mut r, o, i32::from_le_bytes)); }
-        I64Load(o) => { fail!(mem.load(&mut r, o, i64::from_le_bytes)); }
-        F32Load(o) => { fail!(mem.load(&mut r, o, u32::from_le_bytes)); }
-        F64Load(o) => { fail!(mem.load(&mut r, o, f64::from_le_bytes)); }
-        I32Load8S(o) => { fail!(mem.load(&mut r, o, |b: [u8; 1]| b[0] as i8 as i32)); }
-        I32Load8U(o) => { fail!(mem.load(&mut r, o, |b: [u8; 1]| b[0] as u32)); }
-        I32Load16S(o) => { fail!(mem.load(&mut r, o, |b| i16::from_le_bytes(b) as i32)); }
-        I32Load16U(o) => { fail!(mem.load(&mut r, o, |b| u16::from_le_bytes(b) as u32)); }
-        I64Load8S(o) => { fail!(mem.load(&mut r, o, |b: [u8; 1]| b[0] as i8 as i64)); }
-        I64Load8U(o) => { fail!(mem.load(&mut r, o, |b: [u8; 1]| b[0] as u64)); }
-        I64Load16S(o) => { fail!(mem.load(&mut r, o, |b| i16::from_le_bytes(b) as i64)); }
-        I64Load16U(o) => { fail!(mem.load(&mut r, o, |b| u16::from_le_bytes(b) as u64)); }
-        I64Load32S(o) => { fail!(mem.load(&mut r, o, |b| i32::from_le_bytes(b) as i64)); }
-        I64Load32U(o) => { fail!(mem.load(&mut r, o, |b| u32::from_le_bytes(b) as u64)); }
+        I32Load(o) => { fail!(mem.load(r, o, i32::from_le_bytes)); }
+        I64Load(o) => { fail!(mem.load(r, o, i64::from_le_bytes)); }
+        F32Load(o) => { fail!(mem.load(r, o, u32::from_le_bytes)); }
+        F64Load(o) => { fail!(mem.load(r, o, f64::from_le_bytes)); }
+        I32Load8S(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as i8 as i32)); }
+        I32Load8U(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as u32)); }
+        I32Load16S(o) => { fail!(mem.load(r, o, |b| i16::from_le_bytes(b) as i32)); }
+        I32Load16U(o) => { fail!(mem.load(r, o, |b| u16::from_le_bytes(b) as u32)); }
+        I64Load8S(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as i8 as i64)); }
+        I64Load8U(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as u64)); }
+        I64Load16S(o) => { fail!(mem.load(r, o, |b| i16::from_le_bytes(b) as i64)); }
+        I64Load16U(o) => { fail!(mem.load(r, o, |b| u16::from_le_bytes(b) as u64)); }
+        I64Load32S(o) => { fail!(mem.load(r, o, |b| i32::from_le_bytes(b) as i64)); }
+        I64Load32U(o) => { fail!(mem.load(r, o, |b| u32::from_le_bytes(b) as u64)); }
         I32RotlImm(o) => { r.bin_imm(o, |a: u32, b| a.rotate_left(b)); }
         I32RotrImm(o) => { r.bin_imm(o, |a: u32, b| a.rotate_right(b)); }
         I64RotlImm(o) => { r.bin_imm(o, |a: u64, b| a.rotate_left(b as u32)); }
         I64RotrImm(o) => { r.bin_imm(o, |a: u64, b| a.rotate_right(b as u32)); }
-        I32StoreImm(o) => { fail!(mem.store_imm(&mut r, o, |x: i32| x.to_le_bytes())); }
-        I32Store8Imm(o) => { fail!(mem.store_imm(&mut r, o, |x: i32| [x as u8])); }
-        I32Store16Imm(o) => { fail!(mem.store_imm(&mut r, o, |x: i32| (x as u16).to_le_bytes())); }
-        I64StoreImm(o) => { fail!(mem.store_imm(&mut r, o, |x: i32| (x as i64).to_le_bytes())); }
-        I64Store8Imm(o) => { fail!(mem.store_imm(&mut r, o, |x: i32| [x as u8])); }
-        I64Store16Imm(o) => { fail!(mem.store_imm(&mut r, o, |x: i32| (x as u16).to_le_bytes())); }
-        I64Store32Imm(o) => { fail!(mem.store_imm(&mut r, o, |x: i32| x.to_le_bytes())); }
-        I32Store(o) => { fail!(mem.store(&mut r, o, u32::to_le_bytes)); }
-        I64Store(o) => { fail!(mem.store(&mut r, o, u64::to_le_bytes)); }
-        F32Store(o) => { fail!(mem.store(&mut r, o, u32::to_le_bytes)); }
-        F64Store(o) => { fail!(mem.store(&mut r, o, f64::to_le_bytes)); }
-        I32Store8(o) => { fail!(mem.store(&mut r, o, |x: u32| [x as u8])); }
-        I32Store16(o) => { fail!(mem.store(&mut r, o, |x: u32| (x as u16).to_le_bytes())); }
-        I64Store8(o) => { fail!(mem.store(&mut r, o, |x: u64| [x as u8])); }
-        I64Store16(o) => { fail!(mem.store(&mut r, o, |x: u64| (x as u16).to_le_bytes())); }
-        I64Store32(o) => { fail!(mem.store(&mut r, o, |x: u64| (x as u32).to_le_bytes())); }
+        I32StoreImm(o) => { fail!(mem.store_imm(r, o, |x: i32| x.to_le_bytes())); }
+        I32Store8Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| [x as u8])); }
+        I32Store16Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| (x as u16).to_le_bytes())); }
+        I64StoreImm(o) => { fail!(mem.store_imm(r, o, |x: i32| (x as i64).to_le_bytes())); }
+        I64Store8Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| [x as u8])); }
+        I64Store16Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| (x as u16).to_le_bytes())); }
+        I64Store32Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| x.to_le_bytes())); }
+        I32Store(o) => { fail!(mem.store(r, o, u32::to_le_bytes)); }
+        I64Store(o) => { fail!(mem.store(r, o, u64::to_le_bytes)); }
+        F32Store(o) => { fail!(mem.store(r, o, u32::to_le_bytes)); }
+        F64Store(o) => { fail!(mem.store(r, o, f64::to_le_bytes)); }
+        I32Store8(o) => { fail!(mem.store(r, o, |x: u32| [x as u8])); }
+        I32Store16(o) => { fail!(mem.store(r, o, |x: u32| (x as u16).to_le_bytes())); }
+        I64Store8(o) => { fail!(mem.store(r, o, |x: u64| [x as u8])); }
+        I64Store16(o) => { fail!(mem.store(r, o, |x: u64| (x as u16).to_le_bytes())); }
+        I64Store32(o) => { fail!(mem.store(r, o, |x: u64| (x as u32).to_le_bytes())); }
         I32Eqz(o) => { r.un(o, |x: u32| x == 0); }
         I32Clz(o) => { r.un(o, |x: u32| x.leading_zeros()); }
         I32Ctz(o) => { r.un(o, |x: u32| x.trailing_zeros()); }

@@ -1,0 +1,203 @@
+//! Generic handlers over [`Step`]s: an instruction on its own, or two adjacent instructions
+//! in one handler (a *fused pair*), which saves the dispatch between them and keeps the
+//! value the first hands to the second (through the accumulator) in a register.
+//!
+//! Fusing changes no code: the first instruction of a pair gets the pair's handler, which
+//! runs both and continues after the second; the second keeps its own handler, so a branch
+//! to it still works. [`fuse_pairs`] picks the pairs, from a list of the shapes that are hot
+//! in real programs (loop counters feeding their exit test, address arithmetic feeding a
+//! load, a load feeding arithmetic, moves in a row).
+
+use super::*;
+
+/// How a step ended.
+pub(crate) enum Flow {
+    /// Fall through to the next instruction.
+    Next,
+    /// Continue at this instruction (a taken branch).
+    Jump(*const Op),
+    /// Stop: the step trapped (`FastCtx::stop` says how).
+    Stop,
+}
+
+/// One instruction's semantics, for the generic handlers (`handlers!` defines one type per
+/// fusable instruction, in `kind`).
+pub(crate) trait Step {
+    /// Runs the instruction at `ip`, which has this step's variant.
+    ///
+    /// # Safety
+    ///
+    /// As for a handler: `ip` is an instruction of the running function with this step's
+    /// variant and verified accumulator form `F`, and `r`, `mem` and `ctx` are current.
+    unsafe fn step<const F: u8>(ip: *const Op, r: &mut Locs<F>, mem: Mem, ctx: &mut FastCtx)
+    -> Flow;
+}
+
+/// Continues as a step ended: after `ip`, at a branch target, or not at all.
+macro_rules! follow {
+    ($flow:expr, $ip:expr, $r:ident, $mem:ident, $ctx:ident) => {
+        match $flow {
+            // SAFETY: an instruction that falls through has a successor.
+            Flow::Next => next!(unsafe { $ip.add(1) }, $r, $mem, $ctx),
+            Flow::Jump(target) => next!(target, $r, $mem, $ctx),
+            Flow::Stop => return Exit(core::ptr::null()),
+        }
+    };
+}
+
+/// The handler of one instruction.
+unsafe fn one<S: Step, const F: u8>(
+    ip: *const Op,
+    regs: Regs,
+    mem: Mem,
+    ctx: &mut FastCtx,
+    acc: Cell,
+    facc: f64,
+) -> Exit {
+    let mut r = Locs::<F> { regs, acc, facc };
+    // SAFETY: the handler's contract is the step's.
+    let flow = unsafe { S::step::<F>(ip, &mut r, mem, ctx) };
+    follow!(flow, ip, r, mem, ctx)
+}
+
+/// The handler of the pair at `ip`: `A` (form `FA`) then `B` (form `FB`) at `ip + 1`.
+unsafe fn two<A: Step, B: Step, const FA: u8, const FB: u8>(
+    ip: *const Op,
+    regs: Regs,
+    mem: Mem,
+    ctx: &mut FastCtx,
+    acc: Cell,
+    facc: f64,
+) -> Exit {
+    let mut a = Locs::<FA> { regs, acc, facc };
+    // SAFETY: the handler's contract is the first step's.
+    match unsafe { A::step::<FA>(ip, &mut a, mem, ctx) } {
+        Flow::Next => {}
+        Flow::Jump(target) => next!(target, a, mem, ctx),
+        Flow::Stop => return Exit(core::ptr::null()),
+    }
+    // SAFETY: the first instruction fell through, so the second follows it in the code.
+    let ip = unsafe { ip.add(1) };
+    let mut b = Locs::<FB> { regs: a.regs, acc: a.acc, facc: a.facc };
+    // SAFETY: `fuse_pairs` pairs this handler with such an instruction only.
+    let flow = unsafe { B::step::<FB>(ip, &mut b, mem, ctx) };
+    follow!(flow, ip, b, mem, ctx)
+}
+
+/// The handler of a `simple` instruction (no accumulator forms).
+pub(super) fn single_plain<S: Step>(form: u8) -> Handler {
+    match form {
+        0 => one::<S, 0>,
+        _ => bad_acc,
+    }
+}
+
+/// The handler of an `acc` instruction in accumulator form `form`.
+pub(super) fn single<S: Step>(form: u8) -> Handler {
+    match form {
+        0 => one::<S, 0>,
+        1 => one::<S, 1>,
+        2 => one::<S, 2>,
+        3 => one::<S, 3>,
+        4 => one::<S, 4>,
+        5 => one::<S, 5>,
+        8 => one::<S, 8>,
+        10 => one::<S, 10>,
+        12 => one::<S, 12>,
+        _ => bad_acc,
+    }
+}
+
+/// The pair handler for forms `fa` and `fb`, for the combinations that occur in the pairs
+/// fused (a producer writing a slot, the accumulator or both, a consumer reading either).
+fn pair<A: Step, B: Step>(fa: u8, fb: u8) -> Option<Handler> {
+    use crate::bytecode::acc::{ALSO, DST, X, Y};
+    const XD: u8 = X | DST;
+    const XA: u8 = X | ALSO;
+    Some(match (fa, fb) {
+        (0, 0) => two::<A, B, 0, 0>,
+        (0, X) => two::<A, B, 0, X>,
+        (0, Y) => two::<A, B, 0, Y>,
+        (0, DST) => two::<A, B, 0, DST>,
+        (DST, 0) => two::<A, B, DST, 0>,
+        (DST, X) => two::<A, B, DST, X>,
+        (DST, Y) => two::<A, B, DST, Y>,
+        (DST, XD) => two::<A, B, DST, XD>,
+        (XD, X) => two::<A, B, XD, X>,
+        (XD, Y) => two::<A, B, XD, Y>,
+        (XD, XD) => two::<A, B, XD, XD>,
+        (ALSO, 0) => two::<A, B, ALSO, 0>,
+        (ALSO, X) => two::<A, B, ALSO, X>,
+        (ALSO, Y) => two::<A, B, ALSO, Y>,
+        (XA, X) => two::<A, B, XA, X>,
+        (XA, Y) => two::<A, B, XA, Y>,
+        _ => return None,
+    })
+}
+
+/// The handler of the pair `a` (form `fa`) then `b` (form `fb`), if it is one that is fused.
+fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
+    use Instr::*;
+    macro_rules! pairs {
+        ($( ($x:ident, $y:ident) ),* $(,)?) => {
+            match (a, b) {
+                $( ($x { .. }, $y { .. }) => pair::<kind::$x, kind::$y>(fa, fb), )*
+                _ => None,
+            }
+        };
+    }
+    pairs!(
+        // A loop counter and the exit test on it.
+        (I32AddImm, BrI32LtU),
+        (I32AddImm, BrI32LtUImm),
+        (I32AddImm, BrI32Ne),
+        (I32AddImm, BrI32NeImm),
+        (I32AddImm, BrI32LtS),
+        (I32AddImm, BrI32LtSImm),
+        (I32AddImm, BrIfNez),
+        (I32SubImm, BrIfNez),
+        (I32SubImm, BrI32GtSImm),
+        (I32SubImm, BrI32GtUImm),
+        (I64AddImm, BrI64Ne),
+        (I64Add, BrI64LeU),
+        // Two counters in a row.
+        (I32AddImm, I32AddImm),
+        (I32SubImm, I32SubImm),
+        // Address arithmetic and the access it feeds.
+        (I32Add, I32Load),
+        (I32Add, I32Load8U),
+        (I32Add, I32Store),
+        (I32AddImm, I32Load),
+        (I32AddImm, I32Load8U),
+        (I32AddImm, I32Store),
+        (I32AddImm, I32Store8),
+        (I32AddImm, F64Load),
+        (I32SubImm, F64Load),
+        (I32ShlImm, I32Add),
+        // A load and the arithmetic or store it feeds.
+        (F64Load, F64Mul),
+        (F64Load, F64Add),
+        (F64Load, F64Sub),
+        (I32Load, I32Add),
+        (I32Load8U, I32Store8),
+        (I32Load8U, BrIfNez),
+        // Arithmetic chains.
+        (F64Mul, F64Add),
+        (F64Mul, F64Mul),
+        (F64Add, F64Store),
+        (I32Xor, I32Add),
+        (I32RotlImm, I32Xor),
+        // Moves in a row.
+        (Copy, Copy),
+    )
+}
+
+/// Gives the first instruction of each fused pair the pair's handler (`ops` were encoded
+/// with `forms`).
+pub(crate) fn fuse_pairs(ops: &mut [Op], forms: &[u8]) {
+    for i in 1..ops.len() {
+        if let Some(handler) = pair_for(&ops[i - 1].instr, forms[i - 1], &ops[i].instr, forms[i]) {
+            ops[i - 1].handler = handler;
+        }
+    }
+}
