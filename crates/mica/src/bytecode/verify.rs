@@ -57,6 +57,15 @@ pub(crate) fn verify(
         reads_acc |= form & (acc::X | acc::Y) != 0;
         forms.push(form);
     }
+    // A `br_table` handler jumps straight to its entry's target, so every entry must be a
+    // `Br` (`check` saw that they exist).
+    for (at, instr) in code.iter().enumerate() {
+        if let Instr::BrTable { len: entries, .. } = *instr
+            && !code[at + 1..=at + entries as usize].iter().all(|e| matches!(e, Instr::Br(_)))
+        {
+            return Err(alloc::format!("instruction {at}: a br_table entry is not a br"));
+        }
+    }
     for &at in also {
         match code.get(at) {
             Some(instr) if instr.can_write_acc() && forms[at] & acc::DST == 0 => forms[at] |= acc::ALSO,
@@ -126,7 +135,8 @@ fn check(
         Instr::Trap(_) | Instr::ElemDrop(_) | Instr::DataDrop(_) => true,
         Instr::Br(offset) => target(offset),
         Instr::BrIfNez { cond, offset } | Instr::BrIfEqz { cond, offset } => operand(cond) && target(offset),
-        // The entries are ordinary `Br`s, checked on their own; they must all exist.
+        // The entries are ordinary `Br`s, checked on their own (and to be `Br`s, by
+        // `verify`); they must all exist.
         Instr::BrTable { index, len: entries } => {
             slot(index) && entries > 0 && at + 1 + entries as usize <= len
         }

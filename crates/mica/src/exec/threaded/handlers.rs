@@ -14,10 +14,18 @@ handlers! {
             return Exit(core::ptr::null());
         }
         BrTable { index, len } => {
-            // The `len` entries follow; verified to be inside the code.
+            // The `len` entries follow, verified to be inside the code and to be `Br`s: this
+            // jumps straight to the chosen entry's target.
             let i = r.get::<u32>(index).min(len - 1);
             // SAFETY: as the comment above says.
-            next!(unsafe { ip.add(1 + i as usize) }, r, mem, ctx);
+            let entry = unsafe { ip.add(1 + i as usize) };
+            // SAFETY: as the comment above says.
+            let Instr::Br(offset) = (unsafe { &*entry }).instr else {
+                // SAFETY: as the comment above says.
+                unsafe { core::hint::unreachable_unchecked() }
+            };
+            // SAFETY: a verified branch target inside the code, in bytes (`encode`).
+            next!(unsafe { entry.byte_offset(offset as isize) }, r, mem, ctx);
         }
         Call { func, args } => {
             // SAFETY: `func` is a valid function index of the running instance (validation).
