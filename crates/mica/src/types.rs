@@ -119,9 +119,14 @@ impl FuncType {
 impl PartialEq for FuncType {
     /// Shared type lists are equal without a look inside: a module's functions share its
     /// type entries, so `call_indirect`'s check is usually one pointer comparison.
+    #[inline]
     fn eq(&self, other: &FuncType) -> bool {
+        #[inline(never)]
+        fn same_types(a: &[ValType], b: &[ValType]) -> bool {
+            a == b
+        }
         self.len_params == other.len_params
-            && (Arc::ptr_eq(&self.types, &other.types) || self.types == other.types)
+            && (Arc::ptr_eq(&self.types, &other.types) || same_types(&self.types, &other.types))
     }
 }
 
