@@ -165,3 +165,44 @@ impl Instr {
         })
     }
 }
+
+/// Shortens jumps: a branch to an unconditional `Br` goes straight to where that one goes,
+/// and a `Br` to a `Return` becomes that `Return` (common at the end of a function whose
+/// paths join to return). `br_table` entries stay `Br`s, as its handler needs. No position
+/// becomes a branch target that was not one before.
+pub(crate) fn thread_jumps(code: &mut [Instr]) {
+    // How many `Br`s a chain may pass through (a `Br` to itself is a loop with no way out).
+    const MAX_HOPS: usize = 8;
+    // Which instructions are `br_table` entries (allocated only if there is a `br_table`).
+    let mut entries = alloc::vec::Vec::new();
+    for at in 0..code.len() {
+        if let Instr::BrTable { len, .. } = code[at] {
+            entries.resize(code.len(), false);
+            // (Not verified yet: kept inside the code whatever `len` says.)
+            let end = (at + 1 + len as usize).min(code.len());
+            entries[at + 1..end].fill(true);
+        }
+    }
+    for at in 0..code.len() {
+        let Some(offset) = code[at].branch_offset() else { continue };
+        let mut target = (at as i64 + i64::from(offset)) as usize;
+        for _ in 0..MAX_HOPS {
+            match code.get(target) {
+                Some(Instr::Br(next)) if target != at => {
+                    target = (target as i64 + i64::from(*next)) as usize;
+                }
+                _ => break,
+            }
+        }
+        match (code[at], code.get(target)) {
+            (Instr::Br(_), Some(&Instr::Return(span))) if !entries.get(at).copied().unwrap_or(false) => {
+                code[at] = Instr::Return(span);
+            }
+            _ => {
+                if let (Some(o), Ok(new)) = (code[at].branch_offset_mut(), i32::try_from(target as i64 - at as i64)) {
+                    *o = new;
+                }
+            }
+        }
+    }
+}

@@ -18,6 +18,7 @@ mod branch;
 mod disasm;
 mod verify;
 
+pub(crate) use branch::thread_jumps;
 pub(crate) use verify::verify;
 
 use crate::error::TrapCode;

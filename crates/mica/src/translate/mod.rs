@@ -97,6 +97,7 @@ pub(crate) fn translate_func(
     if code.len() > crate::exec::MAX_CODE_LEN {
         return Err(Error::unsupported("function body too large"));
     }
+    crate::bytecode::thread_jumps(&mut code);
     let forms = crate::bytecode::verify(&mut code, compiled.frame_size, compiled.consts.len(), &also).map_err(|e| {
         Error::unsupported(alloc::format!("internal error: function {func_index} failed verification: {e}"))
     })?;
