@@ -696,6 +696,7 @@ pub(crate) const MAX_CODE_LEN: usize = (i32::MAX / OP_SIZE) as usize;
 
 // The handlers themselves, one arm per instruction, and the generic handlers that run them,
 // alone or two at a time.
+mod calls;
 mod fuse;
 mod handlers;
 use handlers::{handler_for, kind};

@@ -27,50 +27,13 @@ handlers! {
             // SAFETY: a verified branch target inside the code, in bytes (`encode`).
             next!(unsafe { entry.byte_offset(offset as isize) }, r, mem, ctx);
         }
-        Call { func, args } => {
-            // SAFETY: `func` is a valid function index of the running instance (validation).
-            let callee = unsafe { *ctx.instance_funcs.add(func as usize) };
-            call_to!(ip, r, mem, ctx, callee, args);
-        }
-        CallIndirect { index, args, table, ty } => {
-            if let Some(callee) = ctx.indirect_target(r.get::<u32>(index), table, ty) {
-                call_to!(ip, r, mem, ctx, callee, args);
-            }
-            // SAFETY: a slow path may run for any instruction; it reports the trap.
-            return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
-        }
-        ReturnCall { func, args } => {
-            // SAFETY: as for `Call`.
-            let callee = unsafe { *ctx.instance_funcs.add(func as usize) };
-            tail_call_to!(ip, r, mem, ctx, callee, args);
-        }
-        ReturnCallIndirect { index, args, table, ty } => {
-            if let Some(callee) = ctx.indirect_target(r.get::<u32>(index), table, ty) {
-                tail_call_to!(ip, r, mem, ctx, callee, args);
-            }
-            // SAFETY: a slow path may run for any instruction; it reports the trap.
-            return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
-        }
-        Return(span) => {
-            // SAFETY: `inner` is the store of the running activation.
-            let exec = unsafe { &mut (*ctx.inner).exec };
-            if exec.frames.len() > ctx.entry_depth
-                && let Some(frame) = exec.frames.last().copied()
-                && frame.instance == ctx.instance
-            {
-                exec.frames.pop();
-                for i in 0..span.len {
-                    r.set(i, r.get::<Cell>(span.start + i));
-                }
-                // SAFETY: a caller's frame base is below its callee's, in the same stack.
-                r.regs = Regs(unsafe { r.regs.0.sub(ctx.base - frame.base) });
-                ctx.switch_to(frame.code, frame.func, frame.base);
-                // SAFETY: `frame.ip` is the instruction after the caller's call.
-                next!(unsafe { ctx.start.add(frame.ip) }, r, mem, ctx);
-            }
-            // SAFETY: a slow path may run for any instruction.
-            return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
-        }
+        // Calls and returns: `calls.rs`, shared with the fused handlers that end in them.
+        // SAFETY (all four): `ip` is this instruction, and `r`, `mem` and `ctx` are current.
+        Call { .. } => { return unsafe { calls::call(ip, r, mem, ctx) }; }
+        CallIndirect { .. } => { return unsafe { calls::call_indirect(ip, r, mem, ctx) }; }
+        ReturnCall { .. } => { return unsafe { calls::return_call(ip, r, mem, ctx) }; }
+        ReturnCallIndirect { .. } => { return unsafe { calls::return_call_indirect(ip, r, mem, ctx) }; }
+        Return(_) => { return unsafe { calls::ret(ip, r, mem, ctx) }; }
     }
     simple {
         Br(offset) => { jump!(offset); }
