@@ -28,12 +28,26 @@ handlers! {
             next!(unsafe { entry.byte_offset(offset as isize) }, r, mem, ctx);
         }
         // Calls and returns: `calls.rs`, shared with the fused handlers that end in them.
-        // SAFETY (all four): `ip` is this instruction, and `r`, `mem` and `ctx` are current.
-        Call { .. } => { return unsafe { calls::call(ip, r, mem, ctx) }; }
-        CallIndirect { .. } => { return unsafe { calls::call_indirect(ip, r, mem, ctx) }; }
-        ReturnCall { .. } => { return unsafe { calls::return_call(ip, r, mem, ctx) }; }
-        ReturnCallIndirect { .. } => { return unsafe { calls::return_call_indirect(ip, r, mem, ctx) }; }
-        Return(_) => { return unsafe { calls::ret(ip, r, mem, ctx) }; }
+        Call { .. } => {
+            // SAFETY: `ip` is this instruction, and `r`, `mem` and `ctx` are current.
+            return unsafe { calls::call(ip, r, mem, ctx) };
+        }
+        CallIndirect { .. } => {
+            // SAFETY: as for `Call`.
+            return unsafe { calls::call_indirect(ip, r, mem, ctx) };
+        }
+        ReturnCall { .. } => {
+            // SAFETY: as for `Call`.
+            return unsafe { calls::return_call(ip, r, mem, ctx) };
+        }
+        ReturnCallIndirect { .. } => {
+            // SAFETY: as for `Call`.
+            return unsafe { calls::return_call_indirect(ip, r, mem, ctx) };
+        }
+        Return(_) => {
+            // SAFETY: as for `Call`.
+            return unsafe { calls::ret(ip, r, mem, ctx) };
+        }
     }
     simple {
         Br(offset) => { jump!(offset); }
