@@ -5,8 +5,9 @@
 //! derived afresh.
 
 use super::interp::{Executor, Flow};
-use super::threaded::{FastCtx, Mem, Op, Regs, Stop};
-use crate::bytecode::{Instr, Slot, Span};
+use super::threaded::{Exit, FastCtx, Mem, Op, Regs, Stop, continue_after};
+use crate::value::Cell;
+use crate::bytecode::{Instr, Span};
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::value::ref_cell;
 
@@ -18,6 +19,25 @@ impl<T> Executor<'_, T> {
         assert!(self.ip < self.code.get().code.len(), "instruction index beyond the code");
         let compiled = self.code.get();
         ctx.exec = (self as *mut Self).cast();
+        self.refresh_storage(ctx);
+        let inner = &mut self.store.inner;
+        let instance = &inner.instances[self.instance as usize];
+        ctx.instance_globals = instance.globals.as_ptr();
+        ctx.instance_funcs = instance.funcs.as_ptr();
+        ctx.consts = compiled.consts.as_ptr();
+        ctx.code = self.code;
+        ctx.start = compiled.code.as_ptr();
+        ctx.base = self.base;
+        ctx.func = self.func;
+        ctx.instance = self.instance;
+        ctx.entry_depth = self.entry_depth;
+        ctx.inner = inner;
+    }
+
+    /// Derives afresh the parts of `ctx` that anything but a switch of the running function
+    /// may move: the frame (the value stack grows in re-entrant calls), memory 0 (it grows)
+    /// and the store's globals (new ones may be created). All a host call can change.
+    fn refresh_storage(&mut self, ctx: &mut FastCtx) {
         let inner = &mut self.store.inner;
         let cells = &mut inner.exec.cells;
         assert!(self.base <= cells.len(), "frame base beyond the value stack");
@@ -30,18 +50,7 @@ impl<T> Executor<'_, T> {
             }
             None => Mem { base: core::ptr::null_mut(), len: 0 },
         };
-        let instance = &inner.instances[self.instance as usize];
-        ctx.instance_globals = instance.globals.as_ptr();
-        ctx.instance_funcs = instance.funcs.as_ptr();
-        ctx.consts = compiled.consts.as_ptr();
         ctx.globals = inner.globals.as_mut_ptr();
-        ctx.code = self.code;
-        ctx.start = compiled.code.as_ptr();
-        ctx.base = self.base;
-        ctx.func = self.func;
-        ctx.instance = self.instance;
-        ctx.entry_depth = self.entry_depth;
-        ctx.inner = inner;
     }
 
     /// Runs until the activation's first frame returns or something traps. The handlers run
@@ -172,34 +181,30 @@ unsafe fn run_slow<T>(exec: *mut (), ctx: &mut FastCtx, at: *const Op) -> *const
     }
 }
 
-/// A call of a host function from the `call`/`call_indirect` handlers (`FastCtx::host`): the
-/// same steps as the slow path's `Executor::call` takes for a host callee, without decoding
-/// the instruction again. Returns false if the call failed (`ctx.stop` and `ctx.error` say
-/// how); else `ctx` is derived afresh.
+/// The host-call handler (`FastCtx::host`): a `call`/`call_indirect` at `at` whose callee is
+/// the host function in `ctx.host_call`. Takes the same steps as the slow path's
+/// `Executor::call` for a host callee, without decoding the instruction again, then
+/// continues after the call with the frame and memory derived afresh (or stops if the call
+/// failed: `ctx.stop` and `ctx.error` say how).
 ///
 /// # Safety
 ///
-/// As for `take_over`; `callee` is a host function of the store, `host` its host index, and
-/// `args` a slot of the running frame.
-unsafe fn run_host<T>(
-    exec: *mut (),
-    ctx: &mut FastCtx,
-    at: *const Op,
-    callee: u32,
-    host: u32,
-    args: Slot,
-) -> bool {
+/// As for a handler, and for `take_over`; `ctx.host_call` describes the call at `at`.
+unsafe fn run_host<T>(at: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
+    let (callee, host, args) = ctx.host_call;
     // SAFETY: the function's contract is `take_over`'s.
-    let exec = unsafe { take_over::<T>(exec, ctx, at) };
+    let exec = unsafe { take_over::<T>(ctx.exec, ctx, at) };
     let args = exec.base + args as usize;
     match exec.call_host(callee, host, args, args) {
         Ok(()) => {
-            exec.refresh(ctx);
-            true
+            // The running function and instance are the same as before the call.
+            exec.refresh_storage(ctx);
+            // SAFETY: a call has a successor; `ctx` was just brought up to date.
+            unsafe { continue_after(at, ctx, acc, facc) }
         }
         Err(error) => {
             fail(ctx, error);
-            false
+            Exit(core::ptr::null())
         }
     }
 }

@@ -197,21 +197,34 @@ impl<'s, T> Executor<'s, T> {
     pub(super) fn call_host(&mut self, callee: u32, host: u32, params: usize, results: usize) -> Result<()> {
         let ty = self.store.inner.funcs[callee as usize].ty();
         let (num_params, num_results) = (ty.params().len(), ty.results().len());
+        // The arguments in, the results out: on the native stack unless there are many.
+        const SMALL: usize = 16;
         let len = num_params.max(num_results);
-        let mut small = [0 as Cell; 16];
-        let mut large;
-        let cells: &mut [Cell] = if len <= small.len() {
-            &mut small[..len]
-        } else {
-            large = alloc::vec![0 as Cell; len];
-            &mut large
-        };
+        if len > SMALL {
+            let mut cells = alloc::vec![0 as Cell; len];
+            return self.call_host_with(host, params, num_params, results, num_results, &mut cells);
+        }
+        let mut cells = [0 as Cell; SMALL];
+        self.call_host_with(host, params, num_params, results, num_results, &mut cells[..len])
+    }
+
+    /// `call_host` with `cells` to pass the values in (at least as many as the larger count).
+    #[inline(always)]
+    fn call_host_with(
+        &mut self,
+        host: u32,
+        params: usize,
+        num_params: usize,
+        results: usize,
+        num_results: usize,
+        cells: &mut [Cell],
+    ) -> Result<()> {
         let exec = &mut self.store.inner.exec;
         copy_cells(&mut cells[..num_params], &exec.cells[params..params + num_params]);
         // Re-entrant calls from the host start above the running frame.
         let frame_end = self.base + self.code.get().frame_size;
         let saved_top = exec.top;
-        exec.top = frame_end.max(params + len);
+        exec.top = frame_end.max(params + cells.len());
         let outcome = super::call_host(self.store, host, Some(self.instance), cells);
         self.store.inner.exec.top = saved_top;
         match outcome {
@@ -220,8 +233,7 @@ impl<'s, T> Executor<'s, T> {
                 copy_cells(&mut exec.cells[results..results + num_results], &cells[..num_results]);
                 Ok(())
             }
-            Err(e) if e.as_trap().is_some() => Err(e),
-            Err(e) => Err(Trap::host(e).into()),
+            Err(e) => Err(host_failure(e)),
         }
     }
 
@@ -384,6 +396,12 @@ impl<'s, T> Executor<'s, T> {
     pub(super) fn func_index(&self, func: u32) -> u32 {
         self.store.inner.instances[self.instance as usize].funcs[func as usize]
     }
+}
+
+/// A host function's error as the trap it causes: its own trap if it returned one.
+#[cold]
+fn host_failure(e: Error) -> Error {
+    if e.as_trap().is_some() { e } else { Trap::host(e).into() }
 }
 
 /// Copies a few cells one by one. The host reads its arguments right after they are copied,

@@ -56,8 +56,6 @@ pub(crate) struct Op {
     pub instr: Instr,
 }
 
-/// See `FastCtx::host`.
-pub(crate) type HostCall = unsafe fn(*mut (), &mut FastCtx, *const Op, u32, u32, Slot) -> bool;
 
 /// What a handler returns: in loop mode the next instruction to run; null when the handlers
 /// stopped, with the reason in `FastCtx::stop`. One pointer, so that it travels in a register
@@ -89,13 +87,14 @@ pub(crate) struct FastCtx {
     /// The executor (type-erased) and its slow-path entry: see `dispatch::run_slow`.
     pub exec: *mut (),
     pub slow: unsafe fn(*mut (), &mut FastCtx, *const Op) -> *const Op,
-    /// The executor's host-call entry (`dispatch::run_host`): a call of host function `host`
-    /// (store function `callee`) with arguments at slot `args`; false if it failed.
-    pub host: HostCall,
-    /// The host call a `call` handler hands to `call_host_op`: store function, host index,
-    /// argument slot. All three 32 bits wide: `call_host_op` reads them right after the
-    /// handler stored them, and a wider read of a narrower store cannot be forwarded from
-    /// the store buffer (a stall of a dozen cycles per host call).
+    /// The executor's host-call handler (`dispatch::run_host`): a `call`/`call_indirect`
+    /// handler whose callee is a host function continues there, with the call in
+    /// `host_call`; it calls the host function and continues after the call.
+    pub host: Handler,
+    /// The host call a `call` handler hands to `host`: store function, host index, argument
+    /// slot. All three 32 bits wide: `host` reads them right after the handler stored them,
+    /// and a wider read of a narrower store cannot be forwarded from the store buffer (a
+    /// stall of a dozen cycles per host call).
     pub host_call: (u32, u32, u32),
     /// The accumulators between two handlers in loop mode (in tail-call mode they travel as
     /// arguments). No value in them outlives a slow path.
@@ -354,11 +353,12 @@ macro_rules! call_to {
                 next!($ctx.start, $r, $mem, $ctx);
             }
         } else if let Some(host) = $ctx.host_callee(callee) {
-            // A host function: called out of line, in a function of its own so that this
-            // handler's path for wasm callees keeps everything in registers.
+            // A host function: called by the executor's host-call handler, out of line so
+            // that this handler's path for wasm callees keeps everything in registers.
             $ctx.host_call = (callee, host, u32::from(args));
-            // SAFETY: `host_call` was just set for the call at `ip`.
-            return unsafe { call_host_op($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
+            // SAFETY: `host_call` was just set for the call at `ip`; `host` was set up with
+            // the rest of `ctx` by the driver running this activation.
+            return unsafe { ($ctx.host)($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
         }
         // SAFETY: a slow path may run for any instruction.
         return unsafe { exit_slow($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
@@ -520,7 +520,7 @@ impl FastCtx {
     #[inline(always)]
     pub(crate) fn new(
         slow: unsafe fn(*mut (), &mut FastCtx, *const Op) -> *const Op,
-        host: HostCall,
+        host: Handler,
     ) -> FastCtx {
         FastCtx {
             // Every handler that stops sets the reason; stopping without one is a trap.
@@ -631,23 +631,17 @@ unsafe fn exit_slow(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell
     next!(next, r, mem, ctx);
 }
 
-/// The second half of a `call`/`call_indirect` handler whose callee is a host function
-/// (`ctx.host_call`): calls it through the executor's host-call entry
-/// (`dispatch::run_host`), then continues after the call with the pointers it re-derived.
+/// Continues after the instruction at `ip` with the frame and memory in `ctx`: for the
+/// executor's host-call handler, after the host function returned.
 ///
 /// # Safety
 ///
-/// As for a handler; `ctx.host_call` describes the call at `ip`.
-#[inline(never)]
-unsafe fn call_host_op(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
-    let (callee, host, args) = ctx.host_call;
-    // SAFETY: `ctx.exec` and `ctx.host` were set up together by the driver running this
-    // activation, and `ip` is an instruction of the running function.
-    if !unsafe { (ctx.host)(ctx.exec, ctx, ip, callee, host, args as Slot) } {
-        return Exit(core::ptr::null());
-    }
+/// As for a handler: `ip` is an instruction of the running function that has a successor,
+/// and `ctx` is current.
+#[inline(always)]
+pub(crate) unsafe fn continue_after(ip: *const Op, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
     let (r, mem) = (Locs::<0> { regs: ctx.regs, acc, facc }, ctx.mem);
-    // SAFETY: a call has a successor.
+    // SAFETY: the caller's contract.
     next!(unsafe { ip.add(1) }, r, mem, ctx);
 }
 

@@ -167,6 +167,7 @@ fn pair<A: Step, B: Step>(fa: u8, fb: u8) -> Option<Handler> {
         (8, 2), (8, 3), (8, 4),
         (10, 2), (10, 3), (10, 4),
         (12, 2), (12, 3), (12, 4),
+        (1, 10), (1, 12), (3, 10), (3, 12), (5, 10), (5, 12), (8, 10), (8, 12),
     )
 }
 
@@ -275,8 +276,27 @@ fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
         (I64Xor, I64Mul),
         (I64Mul, I64Add),
         (I64MulImm, I64AddImm),
+        (I64MulImm, I64Sub),
+        (I64Load, I64DivU),
+        // The shadow-stack pointer (a global) moved by a function's prologue and epilogue.
+        (GlobalGet, I32SubImm),
+        (I32SubImm, GlobalSet),
+        (I32AddImm, GlobalSet),
+        (GlobalSet, I32Load),
         // Moves in a row.
         (Copy, Copy),
+        (Const32, Copy),
+        // The last instruction of a block and the jump out of it (an interpreter's cases).
+        (I32AddImm, Br),
+        (I32SubImm, Br),
+        (I32Add, Br),
+        (I64Add, Br),
+        (I64Xor, Br),
+        (I64RotlImm, Br),
+        (I32Load8U, Br),
+        (I32Store, Br),
+        (Copy, Br),
+        (Const32, Br),
     )
 }
 
