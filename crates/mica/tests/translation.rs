@@ -264,3 +264,102 @@ fn locals_read_back_from_the_accumulator() {
         call(wat, "branch", n, s);
     }
 }
+
+/// Fused pairs (two adjacent instructions run by one handler): a trap in either half stops
+/// before anything after it happens, a branch taken by the first half skips the second, a
+/// branch into the second half runs it alone, and a value handed from one half to the other
+/// through the accumulator arrives. The listings check the pairs the programs rely on are
+/// there (which pairs are fused is a fixed table: `exec/threaded/fuse.rs`).
+#[test]
+fn fused_pairs() {
+    let wat = r#"(module
+      (memory 1)
+      ;; I32AddImm + I32Load: the address computed by the first half, the load trapping or not.
+      (func (export "load") (param $p i32) (result i32)
+        (i32.load (i32.add (local.get $p) (i32.const 4))))
+      ;; I32Load8U + I32Store8: a byte copy whose store traps after the load succeeded; the
+      ;; counter after it must not move.
+      (func (export "copy_byte") (param $from i32) (param $to i32) (result i32)
+        (i32.store8 (local.get $to) (i32.load8_u (local.get $from)))
+        (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1)))
+        (i32.load (i32.const 0)))
+      ;; A loop whose back edge lands on the second half of a pair (I32Add + I32AddImm, the
+      ;; add before the loop and the counter at its head): entered from above, both run;
+      ;; from the back edge, the counter alone (with the pair it starts itself).
+      (func (export "count") (param $n i32) (result i32)
+        (local $i i32) (local $s i32)
+        (local.set $s (i32.add (local.get $s) (local.get $n)))
+        (loop $l
+          (local.set $i (i32.add (local.get $i) (i32.const 2)))
+          (local.set $s (i32.add (local.get $s) (local.get $i)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+        (local.get $s))
+      ;; BrIfNez + I32AddImm: a taken branch skips the add.
+      (func (export "skip") (param $c i32) (param $x i32) (result i32)
+        (block $out
+          (br_if $out (local.get $c))
+          (local.set $x (i32.add (local.get $x) (i32.const 100))))
+        (local.get $x))
+      ;; F64Load + F64Mul and F64Mul + F64Add: values handed over in the f64 accumulator.
+      (func (export "dot") (param $a i32) (param $b i32) (result f64)
+        (f64.add
+          (f64.mul (f64.load (local.get $a)) (f64.load (local.get $b)))
+          (f64.mul (f64.load offset=8 (local.get $a)) (f64.load offset=8 (local.get $b)))))
+      (func (export "set_f64") (param $at i32) (param $v f64)
+        (f64.store (local.get $at) (local.get $v))))"#;
+    let engines = MODES.map(engine);
+    for engine in &engines {
+        let (mut store, instance) = instantiate(engine, wat);
+        let load = instance.get_typed_func::<i32, i32>(&store, "load").unwrap();
+        let copy = instance.get_typed_func::<(i32, i32), i32>(&store, "copy_byte").unwrap();
+        let count = instance.get_typed_func::<i32, i32>(&store, "count").unwrap();
+        let skip = instance.get_typed_func::<(i32, i32), i32>(&store, "skip").unwrap();
+        let dot = instance.get_typed_func::<(i32, i32), f64>(&store, "dot").unwrap();
+        let set = instance.get_typed_func::<(i32, f64), ()>(&store, "set_f64").unwrap();
+
+        assert_eq!(load.call(&mut store, 60).unwrap(), 0);
+        common::expect_trap(load.call(&mut store, 65532), mica::TrapCode::MemoryOutOfBounds);
+        // The address wraps around before the bounds check: 0xffff_fffc + 4 is address 0.
+        assert_eq!(load.call(&mut store, -4).unwrap(), 0);
+
+        assert_eq!(copy.call(&mut store, (100, 200)).unwrap(), 1);
+        common::expect_trap(copy.call(&mut store, (100, 65536)), mica::TrapCode::MemoryOutOfBounds);
+        common::expect_trap(copy.call(&mut store, (65536, 200)), mica::TrapCode::MemoryOutOfBounds);
+        assert_eq!(copy.call(&mut store, (100, 201)).unwrap(), 2, "no half-run pair moved the counter");
+
+        for n in [0, 1, 2, 10, 11] {
+            let (mut i, mut s) = (0, n);
+            loop {
+                i += 2;
+                s += i;
+                if i >= n {
+                    break;
+                }
+            }
+            assert_eq!(count.call(&mut store, n).unwrap(), s, "count({n})");
+        }
+        assert_eq!(skip.call(&mut store, (1, 5)).unwrap(), 5);
+        assert_eq!(skip.call(&mut store, (0, 5)).unwrap(), 105);
+
+        for (at, v) in [(1000, 1.5), (1008, -2.0), (2000, 4.0), (2008, 0.25)] {
+            set.call(&mut store, (at, v)).unwrap();
+        }
+        assert_eq!(dot.call(&mut store, (1000, 2000)).unwrap(), 1.5 * 4.0 + -2.0 * 0.25);
+        common::expect_trap(dot.call(&mut store, (1000, 65530)), mica::TrapCode::MemoryOutOfBounds);
+    }
+    // The pairs the checks above rely on.
+    let adjacent = |index: u32, first: &str, second: &str| {
+        let text = listing(wat, index);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines.windows(2).any(|w| w[0].contains(first) && w[1].contains(second)),
+            "function {index}: no {first} followed by {second} in\n{text}"
+        );
+    };
+    adjacent(0, "I32AddImm", "I32Load(");
+    adjacent(1, "I32Load8U", "I32Store8(");
+    adjacent(2, "I32Add(", "I32AddImm");
+    assert!(listing(wat, 2).contains("-> 1"), "the back edge lands on the pair's second half");
+    adjacent(3, "BrIfNez", "I32AddImm");
+    adjacent(4, "F64Load", "F64Mul");
+}
