@@ -19,9 +19,7 @@ impl<T> Executor<'_, T> {
         assert!(self.ip < self.code.get().code.len(), "instruction index beyond the code");
         let compiled = self.code.get();
         ctx.exec = (self as *mut Self).cast();
-        self.refresh_storage(ctx);
-        let inner = &mut self.store.inner;
-        let instance = &inner.instances[self.instance as usize];
+        let instance = &self.store.inner.instances[self.instance as usize];
         ctx.instance_globals = instance.globals.as_ptr();
         ctx.instance_funcs = instance.funcs.as_ptr();
         ctx.consts = compiled.consts.as_ptr();
@@ -31,12 +29,13 @@ impl<T> Executor<'_, T> {
         ctx.func = self.func;
         ctx.instance = self.instance;
         ctx.entry_depth = self.entry_depth;
-        ctx.inner = inner;
+        self.refresh_storage(ctx);
     }
 
     /// Derives afresh the parts of `ctx` that anything but a switch of the running function
-    /// may move: the frame (the value stack grows in re-entrant calls), memory 0 (it grows)
-    /// and the store's globals (new ones may be created). All a host call can change.
+    /// may move: the frame (the value stack grows in re-entrant calls), memory 0 (it grows),
+    /// the store's globals (new ones may be created), and the store pointer itself, which
+    /// must come from the latest borrow of the store. All a host call can change.
     fn refresh_storage(&mut self, ctx: &mut FastCtx) {
         let inner = &mut self.store.inner;
         let cells = &mut inner.exec.cells;
@@ -51,6 +50,7 @@ impl<T> Executor<'_, T> {
             None => Mem { base: core::ptr::null_mut(), len: 0 },
         };
         ctx.globals = inner.globals.as_mut_ptr();
+        ctx.inner = inner;
     }
 
     /// Runs until the activation's first frame returns or something traps. The handlers run
