@@ -173,17 +173,14 @@ impl Instr {
 pub(crate) fn thread_jumps(code: &mut [Instr]) {
     // How many `Br`s a chain may pass through (a `Br` to itself is a loop with no way out).
     const MAX_HOPS: usize = 8;
-    // Which instructions are `br_table` entries (allocated only if there is a `br_table`).
-    let mut entries = alloc::vec::Vec::new();
+    // How many of the instructions from here on are entries of the last `br_table` seen.
+    let mut entries_left = 0u32;
     for at in 0..code.len() {
-        if let Instr::BrTable { len, .. } = code[at] {
-            entries.resize(code.len(), false);
-            // (Not verified yet: kept inside the code whatever `len` says.)
-            let end = (at + 1 + len as usize).min(code.len());
-            entries[at + 1..end].fill(true);
-        }
-    }
-    for at in 0..code.len() {
+        let is_entry = entries_left > 0;
+        entries_left = match code[at] {
+            Instr::BrTable { len, .. } => len,
+            _ => entries_left.saturating_sub(1),
+        };
         let Some(offset) = code[at].branch_offset() else { continue };
         let mut target = (at as i64 + i64::from(offset)) as usize;
         for _ in 0..MAX_HOPS {
@@ -195,7 +192,7 @@ pub(crate) fn thread_jumps(code: &mut [Instr]) {
             }
         }
         match (code[at], code.get(target)) {
-            (Instr::Br(_), Some(&Instr::Return(span))) if !entries.get(at).copied().unwrap_or(false) => {
+            (Instr::Br(_), Some(&Instr::Return(span))) if !is_entry => {
                 code[at] = Instr::Return(span);
             }
             _ => {
