@@ -25,6 +25,7 @@ both_modes! {
     host_error_from_nested_reentry,
     wasm_trap_in_reentered_call_propagates_through_host,
     host_can_recover_from_an_inner_trap,
+    host_functions_with_many_values,
 }
 
 // --- 1. host functions --------------------------------------------------------------------
@@ -537,4 +538,71 @@ fn host_can_recover_from_an_inner_trap(mode: TranslationMode) {
         store.data(),
         &[TrapCode::Unreachable, TrapCode::Unreachable]
     );
+}
+
+/// A host function with more parameters and results than the interpreter passes on the
+/// native stack (20 of each), called from wasm repeatedly and from inside itself (wasm
+/// re-entered from the host calls it again): every value arrives, in order.
+fn host_functions_with_many_values(mode: TranslationMode) {
+    const N: usize = 20;
+    let ty = FuncType::new([ValType::I32; N], [ValType::I32; N]);
+    let params = "i32 ".repeat(N);
+    let args: String = (0..N).map(|i| format!("(local.get {i})")).collect();
+    let wat = format!(
+        r#"(module
+          (import "host" "many" (func $many (param {params}) (result {params})))
+          (func $sum (export "sum") (param {params}) (result i32)
+            (local $s i32)
+            {args}
+            (call $many)
+            {stores}
+            (local.get $s))
+          (func (export "nested") (param i32) (result i32)
+            (call $sum {consts})))"#,
+        stores = (0..N)
+            .map(|i| format!("i32.const {w} i32.mul local.get $s i32.add local.set $s\n", w = i + 1))
+            .collect::<String>(),
+        consts = (0..N).map(|i| format!("(i32.const {})", i + 1)).collect::<String>(),
+    );
+    let engine = engine(mode);
+    let module = module(&engine, &wat);
+    let mut store = Store::new(&engine, 0u32);
+    let many = Func::new(&mut store, ty, |mut caller, params, results| {
+        *caller.data_mut() += 1;
+        // Re-enter wasm from inside the call once: the inner call has as many values.
+        if *caller.data() == 2 {
+            let nested = caller.get_export("nested").and_then(Extern::into_func).unwrap();
+            let mut out = [Val::I32(0)];
+            nested.call(&mut caller, &[Val::I32(0)], &mut out).unwrap();
+            assert_eq!(out[0], Val::I32(expected_sum(&(1..=N as i32).collect::<Vec<_>>())));
+        }
+        // Each result is its parameter plus its position.
+        for (i, (p, r)) in params.iter().zip(results.iter_mut()).enumerate() {
+            *r = Val::I32(p.as_i32().unwrap() + i as i32);
+        }
+        Ok(())
+    });
+    let instance = Instance::new(&mut store, &module, &[many.into()]).unwrap();
+    let sum = instance.get_func(&store, "sum").unwrap();
+    for round in 0..3 {
+        let inputs: Vec<i32> = (0..N as i32).map(|i| i * 7 - round).collect();
+        let vals: Vec<Val> = inputs.iter().map(|&x| Val::I32(x)).collect();
+        let mut out = [Val::I32(0)];
+        sum.call(&mut store, &vals, &mut out).unwrap();
+        assert_eq!(out[0], Val::I32(expected_sum(&inputs)), "round {round}");
+    }
+    assert_eq!(*store.data(), 4, "three calls from the embedder, one from inside the host");
+}
+
+/// What `sum` computes from its arguments: the host adds each value's position, then `sum`
+/// weighs the results by 1..=N, popping them last first.
+fn expected_sum(inputs: &[i32]) -> i32 {
+    let n = inputs.len();
+    (0..n)
+        .map(|k| {
+            // The k-th `local.set` pops result n-1-k and multiplies it by k+1.
+            let i = n - 1 - k;
+            (inputs[i] + i as i32).wrapping_mul(k as i32 + 1)
+        })
+        .fold(0i32, i32::wrapping_add)
 }

@@ -197,12 +197,18 @@ impl<'s, T> Executor<'s, T> {
     pub(super) fn call_host(&mut self, callee: u32, host: u32, params: usize, results: usize) -> Result<()> {
         let ty = self.store.inner.funcs[callee as usize].ty();
         let (num_params, num_results) = (ty.params().len(), ty.results().len());
-        // The arguments in, the results out: on the native stack unless there are many.
+        // The arguments in, the results out: on the native stack unless there are many, then
+        // in the store's spare buffer (taken for the call, so a nested host call with as many
+        // values makes its own; given back after, so only the first such call allocates).
         const SMALL: usize = 16;
         let len = num_params.max(num_results);
         if len > SMALL {
-            let mut cells = alloc::vec![0 as Cell; len];
-            return self.call_host_with(host, params, num_params, results, num_results, &mut cells);
+            let mut cells = core::mem::take(&mut self.store.inner.exec.host_values);
+            cells.clear();
+            cells.resize(len, 0);
+            let outcome = self.call_host_with(host, params, num_params, results, num_results, &mut cells);
+            self.store.inner.exec.host_values = cells;
+            return outcome;
         }
         let mut cells = [0 as Cell; SMALL];
         self.call_host_with(host, params, num_params, results, num_results, &mut cells[..len])

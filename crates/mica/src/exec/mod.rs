@@ -100,6 +100,9 @@ pub(crate) struct ExecStack {
     pub max_frames: usize,
     /// How many interpreter activations are running (host→wasm re-entry nests them).
     pub activations: u32,
+    /// A buffer for the values of host calls with more than fit on the native stack
+    /// (`Executor::call_host`), kept so that such calls do not allocate each time.
+    pub host_values: Vec<Cell>,
     /// The native stack address where the outermost activation began.
     pub native_base: usize,
     /// How much native stack nested activations may use below `native_base`.
@@ -117,6 +120,7 @@ impl ExecStack {
             max_cells: config.max_stack_cells,
             max_frames: config.max_call_depth,
             activations: 0,
+            host_values: Vec::new(),
             native_base: 0,
             max_native_stack: config.max_native_stack,
         }
