@@ -6,10 +6,9 @@
 
 use super::interp::{Executor, Flow};
 use super::threaded::{Exit, FastCtx, Mem, Op, Regs, Stop, continue_after};
-use crate::value::Cell;
 use crate::bytecode::{Instr, Span};
 use crate::error::{Error, Result, Trap, TrapCode};
-use crate::value::ref_cell;
+use crate::value::{Cell, ref_cell};
 
 impl<T> Executor<'_, T> {
     /// Derives `ctx` afresh from the executor: after anything that may have moved the value

@@ -9,10 +9,13 @@
 //! way. `tests/dispatch_stack.rs` runs a long loop on a small native stack to check that
 //! release builds really jump.
 //!
-//! Only instructions that need nothing but the frame, memory 0 and globals have handlers
-//! here. The rest (calls, returns, tables, bulk memory, growth) are slow paths: their handler
-//! calls out to the executor (`dispatch::run_slow`), which runs it on the store, and
-//! continues with the pointers it re-derived.
+//! Instructions that need nothing but the frame, memory 0 and globals have handlers here, and
+//! so do calls and returns between translated functions of the running instance
+//! (`threaded/calls.rs`). The rest (tables, bulk memory, growth, other calls) are slow
+//! paths: their handler calls out to the executor (`dispatch::run_slow`), which runs it on
+//! the store, and continues with the pointers it re-derived. Most handlers are generic over
+//! the instruction they run (`threaded/fuse.rs`), so that two adjacent instructions can also
+//! run in one handler.
 //!
 //! # Safety argument
 //!
@@ -22,13 +25,16 @@
 //! - Each `Op` pairs an instruction with the handler made for its variant and accumulator
 //!   form (`encode`), so a handler always finds its own variant, and reads a frame slot only
 //!   for operands that are not the accumulator (`ACC` is never below `frame_size`; an
-//!   instruction naming it where its handler cannot take it gets `bad_acc`).
+//!   instruction naming it where its handler cannot take it gets `bad_acc`). A pair handler
+//!   (`fuse::fuse_pairs`) is given only to an instruction whose successor has the variant
+//!   and form of the pair's second half, and runs that successor only if the first falls
+//!   through to it.
 //! - `Regs` points at the frame base in `ExecStack::cells`; `Executor::enter` reserves
 //!   `frame_size` cells from the base, and `bytecode::verify` checks every slot is below
-//!   `frame_size`. The cells only move in slow paths, after which `Executor::refresh`
-//!   re-derives `Regs`.
-//! - `Mem` is memory 0's buffer and length, re-read by `refresh` after every slow path
-//!   (memory only grows there). Accesses are bounds-checked against its length first.
+//!   `frame_size`. The cells only move in slow paths and host calls, after which
+//!   `Executor::refresh` (or `refresh_storage`) re-derives `Regs`.
+//! - `Mem` is memory 0's buffer and length, re-read the same way after every slow path and
+//!   host call (memory only grows there). Accesses are bounds-checked against its length first.
 //! - `FastCtx` points at the function's constants and the store's globals, re-derived by
 //!   `refresh` whenever they could have moved.
 
@@ -55,7 +61,6 @@ pub(crate) struct Op {
     pub handler: Handler,
     pub instr: Instr,
 }
-
 
 /// What a handler returns: in loop mode the next instruction to run; null when the handlers
 /// stopped, with the reason in `FastCtx::stop`. One pointer, so that it travels in a register

@@ -45,6 +45,20 @@ macro_rules! follow {
     };
 }
 
+/// Runs step `$s` in form `$f` at `$ip` as the first of a fused pair, and evaluates to its
+/// operands for whatever follows; a taken branch or a stop leaves the handler.
+macro_rules! first_half {
+    ($s:ty, $f:expr, $ip:expr, $regs:expr, $mem:ident, $ctx:ident, $acc:expr, $facc:expr) => {{
+        let mut r = Locs::<{ $f }> { regs: $regs, acc: $acc, facc: $facc };
+        // SAFETY: the handler's contract is the first step's.
+        match unsafe { <$s>::step::<{ $f }>($ip, &mut r, $mem, $ctx) } {
+            Flow::Next => r,
+            Flow::Jump(target) => next!(target, r, $mem, $ctx),
+            Flow::Stop => return Exit(core::ptr::null()),
+        }
+    }};
+}
+
 /// The handler of one instruction.
 unsafe fn one<S: Step, const F: u8>(
     ip: *const Op,
@@ -69,13 +83,7 @@ unsafe fn two<A: Step, B: Step, const FA: u8, const FB: u8>(
     acc: Cell,
     facc: f64,
 ) -> Exit {
-    let mut a = Locs::<FA> { regs, acc, facc };
-    // SAFETY: the handler's contract is the first step's.
-    match unsafe { A::step::<FA>(ip, &mut a, mem, ctx) } {
-        Flow::Next => {}
-        Flow::Jump(target) => next!(target, a, mem, ctx),
-        Flow::Stop => return Exit(core::ptr::null()),
-    }
+    let a = first_half!(A, FA, ip, regs, mem, ctx, acc, facc);
     // SAFETY: the first instruction fell through, so the second follows it in the code.
     let ip = unsafe { ip.add(1) };
     let mut b = Locs::<FB> { regs: a.regs, acc: a.acc, facc: a.facc };
@@ -95,13 +103,7 @@ unsafe fn then_return<A: Step, const FA: u8>(
     acc: Cell,
     facc: f64,
 ) -> Exit {
-    let mut a = Locs::<FA> { regs, acc, facc };
-    // SAFETY: the handler's contract is the step's.
-    match unsafe { A::step::<FA>(ip, &mut a, mem, ctx) } {
-        Flow::Next => {}
-        Flow::Jump(target) => next!(target, a, mem, ctx),
-        Flow::Stop => return Exit(core::ptr::null()),
-    }
+    let a = first_half!(A, FA, ip, regs, mem, ctx, acc, facc);
     let r = Locs::<0> { regs: a.regs, acc: a.acc, facc: a.facc };
     // SAFETY: the first instruction fell through, so the `return` follows it in the code
     // (`fuse_pairs` pairs this handler with such an instruction only).
