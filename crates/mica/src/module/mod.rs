@@ -96,8 +96,9 @@ pub(crate) struct ModuleInner {
     pub engine: Engine,
     pub name: Option<String>,
     /// The parts of the module's bytes it needs after loading: the code section (lazy
-    /// translation only), the data section, and the name section. Only those are copied: a
-    /// copy of the whole module would be the largest allocation of a lazy load.
+    /// translation only), the data section, and the name section's function names. Only
+    /// those are copied: a copy of the whole module would be the largest allocation of a lazy
+    /// load.
     pub code_bytes: SectionBytes,
     pub data_bytes: SectionBytes,
     pub name_bytes: SectionBytes,
