@@ -45,6 +45,7 @@ mod module;
 mod store;
 mod translate;
 mod types;
+mod validate;
 mod value;
 
 pub use engine::{Config, Engine, SpecVersion, TranslationMode};
