@@ -34,6 +34,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod bytecode;
+mod decode;
 mod engine;
 mod error;
 mod exec;

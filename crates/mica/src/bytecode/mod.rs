@@ -19,7 +19,7 @@ mod disasm;
 mod verify;
 
 pub(crate) use branch::thread_jumps;
-pub(crate) use verify::verify;
+pub(crate) use verify::{VerifyBuffers, verify};
 
 use crate::error::TrapCode;
 

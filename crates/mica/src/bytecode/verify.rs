@@ -16,12 +16,19 @@
 //!   loud failure.)
 
 use super::{ACC, Instr, Payload, Slot, acc};
-use alloc::vec;
 use alloc::vec::Vec;
 
-/// Checks `code` against a frame of `frame_size` cells and a pool of `num_consts` constants.
-/// Returns each instruction's accumulator form (`Instr::acc_form`), which choosing its
-/// handler needs too.
+/// Verification's working storage, kept from one function to the next. After a successful
+/// [`verify`], `forms` holds each instruction's accumulator form.
+#[derive(Default)]
+pub(crate) struct VerifyBuffers {
+    targets: Vec<bool>,
+    pub forms: Vec<u8>,
+}
+
+/// Checks `code` against a frame of `frame_size` cells and a pool of `num_consts` constants,
+/// and leaves each instruction's accumulator form (`Instr::acc_form`), which choosing its
+/// handler needs too, in `buffers.forms`.
 ///
 /// `also` lists (in order) the instructions that write their result to the accumulator as
 /// well as to their slot (`acc::ALSO`).
@@ -30,7 +37,8 @@ pub(crate) fn verify(
     frame_size: usize,
     num_consts: usize,
     also: &[usize],
-) -> Result<Vec<u8>, alloc::string::String> {
+    buffers: &mut VerifyBuffers,
+) -> Result<(), alloc::string::String> {
     let len = code.len();
     let Some(last) = code.last() else {
         return Err("empty function code".into());
@@ -38,8 +46,11 @@ pub(crate) fn verify(
     if !ends_path(last) {
         return Err(alloc::format!("code can run past its end ({last:?})"));
     }
-    let mut targets = vec![false; len];
-    let mut forms = Vec::with_capacity(len);
+    let VerifyBuffers { targets, forms } = buffers;
+    targets.clear();
+    targets.resize(len, false);
+    forms.clear();
+    forms.reserve(len);
     let mut reads_acc = false;
     for (at, instr) in code.iter_mut().enumerate() {
         let mut names_acc = false;
@@ -74,7 +85,7 @@ pub(crate) fn verify(
     }
     if reads_acc {
         for (at, form) in forms.iter().enumerate() {
-            if form & (acc::X | acc::Y) != 0 && !acc_written_before(code, &forms, &targets, at) {
+            if form & (acc::X | acc::Y) != 0 && !acc_written_before(code, forms, targets, at) {
                 return Err(alloc::format!(
                     "instruction {at} ({:?}) reads the accumulator without a write just before",
                     code[at]
@@ -82,7 +93,7 @@ pub(crate) fn verify(
             }
         }
     }
-    Ok(forms)
+    Ok(())
 }
 
 /// Whether the accumulator read at `at` was written just before (see the module docs).

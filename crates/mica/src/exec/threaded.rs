@@ -45,7 +45,6 @@ use super::{CodeRef, Frame};
 use crate::store::{FuncEntity, GlobalEntity, PAGE_SIZE, StoreInner};
 use crate::value::{Cell, NULL_REF};
 use alloc::boxed::Box;
-use alloc::vec::Vec;
 
 /// Whether handlers jump to the next handler (optimised builds) or return to a loop.
 pub(super) const TAIL_DISPATCH: bool = !cfg!(debug_assertions);
@@ -664,11 +663,11 @@ unsafe fn bad_acc(_: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: 
 /// Branch offsets become byte offsets (a multiple of the size of an `Op`), which saves the
 /// handlers a multiplication on every taken branch; `decode` turns them back. The caller
 /// makes sure they fit (`MAX_CODE_LEN`).
-pub(crate) fn encode(code: Vec<Instr>, forms: &[u8]) -> Box<[Op]> {
+pub(crate) fn encode(code: &[Instr], forms: &[u8]) -> Box<[Op]> {
     let mut ops: Box<[Op]> = code
-        .into_iter()
+        .iter()
         .zip(forms)
-        .map(|(mut instr, &form)| {
+        .map(|(&(mut instr), &form)| {
             if let Some(offset) = instr.branch_offset_mut() {
                 *offset *= OP_SIZE;
             }

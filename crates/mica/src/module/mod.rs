@@ -218,7 +218,7 @@ impl ModuleInner {
             let func_index = self.num_imported_funcs + def_index;
             let env = crate::translate::ModuleEnv { types: &self.types, funcs: &self.funcs };
             let bytes = self.code_bytes.get(body.range.clone());
-            crate::translate::translate_func(env, func_index, bytes, body.range.start, None)
+            crate::translate::translate_func(env, func_index, bytes, body.range.start, None, &mut Default::default())
                 .map(Box::new)
         })
     }

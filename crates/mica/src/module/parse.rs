@@ -98,6 +98,8 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     let lazy = config.translation == TranslationMode::Lazy;
     // One set of validator allocations, handed from each function's validator to the next.
     let mut allocations = wasmparser::FuncValidatorAllocations::default();
+    // Eager mode: the translator's buffers, likewise.
+    let mut scratch = crate::translate::Scratch::default();
     // Lazy mode: the code section, copied a body at a time right after the validator has read
     // it (while it is in the cache), and where it starts in the module.
     let mut code = Vec::new();
@@ -119,7 +121,8 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
             } else {
                 let env = ModuleEnv { types: &m.types, funcs: &m.funcs };
                 let func_index = m.num_imported_funcs + m.bodies.len() as u32;
-                let code = translate_func(env, func_index, &bytes[range.clone()], range.start, Some(&mut func_validator))?;
+                let code =
+                    translate_func(env, func_index, &bytes[range.clone()], range.start, Some(&mut func_validator), &mut scratch)?;
                 let _ = compiled.set(Box::new(code));
             }
             allocations = func_validator.into_allocations();

@@ -9,6 +9,7 @@
 mod control;
 mod operators;
 mod stack;
+mod visit;
 
 use crate::bytecode::{ACC, Instr, Slot, Span, Un};
 use crate::error::{Error, Result};
@@ -46,14 +47,32 @@ pub(crate) struct CompiledFunc {
     pub frame_size: usize,
 }
 
-/// Translates a function body (`bytes`, found at `offset` in the module), validating it on
-/// the way when a validator is given.
+/// Buffers that translating a function fills and empties again, kept from one function to the
+/// next (eager mode translates a whole module with one), so that translating a function
+/// allocates little beyond what it keeps.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    operands: Vec<Operand>,
+    code: Vec<Instr>,
+    consts: Vec<Cell>,
+    const_slots: Vec<Cell>,
+    also_acc: Vec<usize>,
+    control: Vec<ControlFrame>,
+    /// Emptied fixup lists of ended frames, for the next frames.
+    fixups: Vec<Vec<usize>>,
+    depths: Vec<u32>,
+    verify: crate::bytecode::VerifyBuffers,
+}
+
+/// Translates a function body (`bytes`, found at `offset` in the module), validating it first
+/// when a validator is given.
 pub(crate) fn translate_func(
     env: ModuleEnv<'_>,
     func_index: u32,
     bytes: &[u8],
     offset: usize,
-    mut validator: Option<&mut FuncValidator<ValidatorResources>>,
+    validator: Option<&mut FuncValidator<ValidatorResources>>,
+    scratch: &mut Scratch,
 ) -> Result<CompiledFunc> {
     let invalid = |e| Error::from_parser(e, false);
     let features = match &validator {
@@ -62,16 +81,17 @@ pub(crate) fn translate_func(
     };
     let reader = wasmparser::BinaryReader::new_features(bytes, offset as u64, features);
     let body = wasmparser::FunctionBody::new(reader);
+    // The whole body is validated before any of it is translated: the translator only ever
+    // sees valid code.
+    if let Some(v) = validator {
+        crate::validate::validate_body(v, &body).map_err(invalid)?;
+    }
     let ty = env.func_type(func_index).clone();
 
     let mut num_locals = ty.params().len();
     let mut locals = body.get_locals_reader().map_err(invalid)?;
     for _ in 0..locals.get_count() {
-        let offset = locals.original_position();
         let (count, local_ty) = locals.read().map_err(invalid)?;
-        if let Some(v) = validator.as_deref_mut() {
-            v.define_locals(offset, count, local_ty).map_err(invalid)?;
-        }
         if ValType::from_wasmparser(local_ty).is_none() {
             return Err(Error::unsupported(alloc::format!("local of type {local_ty}")));
         }
@@ -81,28 +101,24 @@ pub(crate) fn translate_func(
         }
     }
 
-    let mut t = Translator::new(env, &ty, num_locals);
-    let mut ops = body.get_operators_reader().map_err(invalid)?;
-    while !ops.eof() {
-        let (op, offset) = ops.read_with_offset().map_err(invalid)?;
-        if let Some(v) = validator.as_deref_mut() {
-            v.op(offset, &op).map_err(invalid)?;
-        }
-        t.translate(&op)?;
+    let mut t = Translator::new(env, &ty, num_locals, scratch);
+    let mut ops = crate::decode::Decoder::after_locals(&body, &locals.get_binary_reader());
+    while !ops.done() {
+        ops.operator(&mut t).map_err(invalid)??;
     }
-    if validator.is_some() {
-        ops.finish().map_err(invalid)?;
-    }
-    let (mut code, also, compiled) = t.finish()?;
+    let (mut code, also, compiled) = t.finish(scratch)?;
     if code.len() > crate::exec::MAX_CODE_LEN {
         return Err(Error::unsupported("function body too large"));
     }
     crate::bytecode::thread_jumps(&mut code);
-    let forms = crate::bytecode::verify(&mut code, compiled.frame_size, compiled.consts.len(), &also).map_err(|e| {
+    let verified = crate::bytecode::verify(&mut code, compiled.frame_size, compiled.consts.len(), &also, &mut scratch.verify);
+    verified.map_err(|e| {
         Error::unsupported(alloc::format!("internal error: function {func_index} failed verification: {e}"))
     })?;
     // Only verified code is ever encoded, and so only verified code can run.
-    Ok(CompiledFunc { code: crate::exec::encode(code, &forms), ..compiled })
+    let encoded = crate::exec::encode(&code, &scratch.verify.forms);
+    (scratch.code, scratch.also_acc) = (code, also);
+    Ok(CompiledFunc { code: encoded, ..compiled })
 }
 
 /// A branch condition: an `i32` in a slot, or a comparison to fuse with the branch.
@@ -130,6 +146,10 @@ struct Translator<'a> {
     stack: OperandStack,
     out: Emitter,
     control: Vec<ControlFrame>,
+    /// Emptied fixup lists, for the next frames (see `Scratch`).
+    spare_fixups: Vec<Vec<usize>>,
+    /// A `br_table`'s depths, while it is translated.
+    depths: Vec<u32>,
     /// Whether the current position can be reached.
     reachable: bool,
     num_params: usize,
@@ -138,20 +158,33 @@ struct Translator<'a> {
 }
 
 impl<'a> Translator<'a> {
-    fn new(env: ModuleEnv<'a>, ty: &FuncType, num_locals: usize) -> Translator<'a> {
-        let function = ControlFrame {
+    /// A translator for a function of type `ty`, working in `scratch`'s buffers (until
+    /// `finish` gives them back).
+    fn new(env: ModuleEnv<'a>, ty: &FuncType, num_locals: usize, scratch: &mut Scratch) -> Translator<'a> {
+        let mut spare_fixups = core::mem::take(&mut scratch.fixups);
+        let mut control = core::mem::take(&mut scratch.control);
+        control.clear();
+        control.push(ControlFrame {
             kind: FrameKind::Function,
             height: 0,
             num_params: 0,
             num_results: ty.results().len(),
             live: true,
-            fixups: Vec::new(),
-        };
+            fixups: spare_fixups.pop().unwrap_or_default(),
+        });
+        let out = Emitter::new(
+            core::mem::take(&mut scratch.code),
+            core::mem::take(&mut scratch.consts),
+            core::mem::take(&mut scratch.const_slots),
+            core::mem::take(&mut scratch.also_acc),
+        );
         Translator {
             env,
-            stack: OperandStack::new(num_locals),
-            out: Emitter::new(),
-            control: alloc::vec![function],
+            stack: OperandStack::new(num_locals, core::mem::take(&mut scratch.operands)),
+            out,
+            control,
+            spare_fixups,
+            depths: core::mem::take(&mut scratch.depths),
             reachable: true,
             num_params: ty.params().len(),
             control_results: ty.results().len(),
@@ -164,9 +197,11 @@ impl<'a> Translator<'a> {
     /// its arguments, so anything above them is not safe across a call), which moves every
     /// operand slot up; the prologue that fills them goes at the end of the code: a jump to it
     /// is put first, and it jumps back to the instruction after that jump.
-    fn finish(mut self) -> Result<(Vec<Instr>, Vec<usize>, CompiledFunc)> {
+    /// Gives back to `scratch` every buffer but the code and the accumulator list, which the
+    /// caller gives back once it has encoded the code.
+    fn finish(mut self, scratch: &mut Scratch) -> Result<(Vec<Instr>, Vec<usize>, CompiledFunc)> {
         let mut frame_size = self.stack.max_slots().max(self.control_results);
-        let values = core::mem::take(&mut self.out.const_slots);
+        let mut values = core::mem::take(&mut self.out.const_slots);
         if !values.is_empty() {
             if frame_size > CONST_SLOT_BASE as usize {
                 return Err(Error::unsupported("function frame larger than 61440 slots"));
@@ -193,7 +228,7 @@ impl<'a> Translator<'a> {
             for at in &mut self.out.also_acc {
                 *at += 1;
             }
-            for (i, value) in values.into_iter().enumerate() {
+            for (i, &value) in values.iter().enumerate() {
                 self.out.emit_const(locals + i as Slot, value);
             }
             let back = self.out.len();
@@ -201,11 +236,19 @@ impl<'a> Translator<'a> {
         }
         let compiled = CompiledFunc {
             code: Box::new([]),
-            consts: self.out.consts.into_boxed_slice(),
+            consts: self.out.consts.as_slice().into(),
             num_params: self.num_params,
             num_locals: self.stack.home(0) as usize,
             frame_size,
         };
+        values.clear();
+        self.out.consts.clear();
+        for frame in self.control.drain(..) {
+            self.spare_fixups.push(frame.fixups);
+        }
+        scratch.operands = self.stack.into_operands();
+        (scratch.consts, scratch.const_slots) = (self.out.consts, values);
+        (scratch.control, scratch.fixups, scratch.depths) = (self.control, self.spare_fixups, self.depths);
         Ok((self.out.code, self.out.also_acc, compiled))
     }
 
@@ -347,7 +390,7 @@ impl<'a> Translator<'a> {
             num_params,
             num_results,
             live: self.reachable,
-            fixups: Vec::new(),
+            fixups: self.spare_fixups.pop().unwrap_or_default(),
         });
     }
 
@@ -406,7 +449,16 @@ impl<'a> Translator<'a> {
     }
 
     fn end_frame(&mut self) -> Result<()> {
-        let frame = self.control.pop().expect("validated: end matches a frame");
+        let mut frame = self.control.pop().expect("validated: end matches a frame");
+        let mut fixups = core::mem::take(&mut frame.fixups);
+        let result = self.end_frame_patching(&frame, &fixups);
+        fixups.clear();
+        self.spare_fixups.push(fixups);
+        result
+    }
+
+    /// Ends `frame`, whose forward branches are at `fixups`.
+    fn end_frame_patching(&mut self, frame: &ControlFrame, fixups: &[usize]) -> Result<()> {
         if let FrameKind::Loop { .. } = frame.kind {
             self.out.loop_depth -= 1;
         }
@@ -423,13 +475,13 @@ impl<'a> Translator<'a> {
             return Ok(());
         }
         self.out.label();
-        let mut reachable = self.reachable || !frame.fixups.is_empty();
+        let mut reachable = self.reachable || !fixups.is_empty();
         if let FrameKind::If { else_jump } = frame.kind {
             // No else branch: the false branch passes the parameters through as results.
             self.out.patch_to_here(else_jump);
             reachable = true;
         }
-        for at in frame.fixups {
+        for &at in fixups {
             self.out.patch_to_here(at);
         }
         self.stack.truncate(frame.height);
@@ -595,14 +647,21 @@ impl<'a> Translator<'a> {
 
     fn translate_br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> Result<()> {
         let index = self.pop_slot();
-        let mut depths = Vec::with_capacity(targets.len() as usize + 1);
+        let mut depths = core::mem::take(&mut self.depths);
+        depths.clear();
         for depth in targets.targets() {
             depths.push(depth.map_err(|e| Error::from_parser(e, true))?);
         }
         depths.push(targets.default());
+        let result = self.emit_br_table(index, &depths);
+        self.depths = depths;
+        result
+    }
+
+    fn emit_br_table(&mut self, index: Slot, depths: &[u32]) -> Result<()> {
         self.out.emit(Instr::BrTable { index, len: depths.len() as u32 });
         let table = self.out.len();
-        for _ in &depths {
+        for _ in depths {
             self.out.emit(Instr::Br(0));
         }
         for (i, &depth) in depths.iter().enumerate() {

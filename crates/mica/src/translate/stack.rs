@@ -33,8 +33,15 @@ pub(super) struct OperandStack {
 }
 
 impl OperandStack {
-    pub(super) fn new(num_locals: usize) -> OperandStack {
-        OperandStack { operands: Vec::new(), num_locals, max_slots: num_locals }
+    /// An empty stack over `num_locals` locals, using `operands`' storage.
+    pub(super) fn new(num_locals: usize, mut operands: Vec<Operand>) -> OperandStack {
+        operands.clear();
+        OperandStack { operands, num_locals, max_slots: num_locals }
+    }
+
+    /// The storage, for the next function.
+    pub(super) fn into_operands(self) -> Vec<Operand> {
+        self.operands
     }
 
     pub(super) fn len(&self) -> usize {
@@ -166,16 +173,18 @@ pub(super) struct Emitter {
 }
 
 impl Emitter {
-    pub(super) fn new() -> Emitter {
-        Emitter {
-            code: Vec::new(),
-            consts: Vec::new(),
-            const_slots: Vec::new(),
-            loop_depth: 0,
-            last_result: None,
-            last_local: None,
-            also_acc: Vec::new(),
-        }
+    /// An emitter using the given buffers' storage; what they hold is cleared.
+    pub(super) fn new(
+        mut code: Vec<Instr>,
+        mut consts: Vec<Cell>,
+        mut const_slots: Vec<Cell>,
+        mut also_acc: Vec<usize>,
+    ) -> Emitter {
+        code.clear();
+        consts.clear();
+        const_slots.clear();
+        also_acc.clear();
+        Emitter { code, consts, const_slots, loop_depth: 0, last_result: None, last_local: None, also_acc }
     }
 
     /// The constant slot holding `value`, if constants get slots here: inside a loop, where
