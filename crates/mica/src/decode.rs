@@ -245,3 +245,6 @@ impl<'a> Decoder<'a> {
         Some(ty)
     }
 }
+
+#[cfg(all(test, feature = "wat"))]
+mod tests;

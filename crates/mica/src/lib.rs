@@ -49,6 +49,9 @@ mod types;
 mod validate;
 mod value;
 
+#[cfg(all(test, feature = "wat"))]
+mod test_corpus;
+
 pub use engine::{Config, Engine, SpecVersion, TranslationMode};
 pub use error::{Error, ErrorKind, FrameInfo, HostError, Result, Trap, TrapCode};
 pub use externals::{Global, Memory, Table};
