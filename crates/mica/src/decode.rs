@@ -64,28 +64,65 @@ impl<'a> Decoder<'a> {
         self.bytes.get(self.at + ahead).copied()
     }
 
-    /// A LEB128 `u32`: one byte here, longer ones by the reader.
+    /// A LEB128 `u32`. Linkers pad relocated indices to five bytes, so those are read here
+    /// too; an encoding `wasmparser` rejects (or a truncated one) goes to the reader, for its
+    /// error.
     #[inline(always)]
     fn u32(&mut self) -> Result<u32> {
-        match self.peek(0) {
-            Some(byte) if byte < 0x80 => {
-                self.at += 1;
-                Ok(u32::from(byte))
+        let mut value = 0;
+        for i in 0..5 {
+            let Some(byte) = self.peek(i) else { break };
+            if i == 4 && byte >= 0x10 {
+                // Bits past the 32nd, or a sixth byte.
+                break;
             }
-            _ => self.read(|r| r.read_var_u32()),
+            value |= u32::from(byte & 0x7f) << (7 * i);
+            if byte < 0x80 {
+                self.at += i + 1;
+                return Ok(value);
+            }
         }
+        self.read(|r| r.read_var_u32())
     }
 
-    /// A LEB128 `s32` or `s64` of one byte, sign-extended; `None` for longer ones.
+    /// A LEB128 `s32`, read here in the same cases as [`Decoder::u32`].
     #[inline(always)]
-    fn small_signed(&mut self) -> Option<i64> {
-        match self.peek(0) {
-            Some(byte) if byte < 0x80 => {
-                self.at += 1;
-                Some(i64::from(((byte << 1) as i8) >> 1))
+    fn i32(&mut self) -> Result<i32> {
+        let mut value = 0i32;
+        for i in 0..5 {
+            let Some(byte) = self.peek(i) else { break };
+            if i == 4 {
+                // The last byte: no continuation, and its unused bits copies of the sign.
+                if byte & 0x80 != 0 || !matches!(byte & 0x78, 0 | 0x78) {
+                    break;
+                }
+                self.at += 5;
+                return Ok(value | (i32::from(byte & 0x7f) << 28));
             }
-            _ => None,
+            value |= i32::from(byte & 0x7f) << (7 * i);
+            if byte < 0x80 {
+                self.at += i + 1;
+                let unused = 32 - 7 * (i as u32 + 1);
+                return Ok((value << unused) >> unused);
+            }
         }
+        self.read(|r| r.read_var_i32())
+    }
+
+    /// A LEB128 `s64` of up to nine bytes, read here; longer ones by the reader.
+    #[inline(always)]
+    fn i64(&mut self) -> Result<i64> {
+        let mut value = 0i64;
+        for i in 0..9 {
+            let Some(byte) = self.peek(i) else { break };
+            value |= i64::from(byte & 0x7f) << (7 * i);
+            if byte < 0x80 {
+                self.at += i + 1;
+                let unused = 64 - 7 * (i as u32 + 1);
+                return Ok((value << unused) >> unused);
+            }
+        }
+        self.read(|r| r.read_var_i64())
     }
 
     /// Decodes the operator at the cursor and hands it to `v`. An error here is a decoding
@@ -124,23 +161,13 @@ impl<'a> Decoder<'a> {
                     })*
                     0x41 => {
                         self.at += 1;
-                        match self.small_signed() {
-                            Some(value) => Ok(v.visit_i32_const(value as i32)),
-                            None => {
-                                let value = self.read(|r| r.read_var_i32())?;
-                                Ok(v.visit_i32_const(value))
-                            }
-                        }
+                        let value = self.i32()?;
+                        Ok(v.visit_i32_const(value))
                     }
                     0x42 => {
                         self.at += 1;
-                        match self.small_signed() {
-                            Some(value) => Ok(v.visit_i64_const(value)),
-                            None => {
-                                let value = self.read(|r| r.read_var_i64())?;
-                                Ok(v.visit_i64_const(value))
-                            }
-                        }
+                        let value = self.i64()?;
+                        Ok(v.visit_i64_const(value))
                     }
                     _ => self.read(|r| r.visit_operator(v)),
                 }
@@ -224,7 +251,7 @@ impl<'a> Decoder<'a> {
                 u64::from(byte)
             }
             _ if self.features.memory64() => self.read(|r| r.read_var_u64())?,
-            _ => u64::from(self.read(|r| r.read_var_u32())?),
+            _ => u64::from(self.u32()?),
         };
         Ok(Some(MemArg { align, max_align, offset, target: MemArgTarget::Memory(0), ordering: None }))
     }
