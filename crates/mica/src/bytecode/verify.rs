@@ -53,18 +53,13 @@ pub(crate) fn verify(
     forms.reserve(len);
     let mut reads_acc = false;
     for (at, instr) in code.iter_mut().enumerate() {
-        let mut names_acc = false;
-        if !check(instr, at, len, frame_size, num_consts, &mut names_acc) {
-            return Err(alloc::format!("instruction {at} ({instr:?}) is out of range"));
-        }
-        if let Some(offset) = instr.branch_offset_mut() {
-            targets[(at as i64 + *offset as i64) as usize] = true;
-        }
-        // Only an instruction that names `ACC` can have a form other than 0.
-        let form = if names_acc { instr.acc_form() } else { Some(0) };
-        let Some(form) = form else {
-            return Err(alloc::format!("instruction {at} ({instr:?}) cannot take the accumulator"));
+        let Checked { form, target } = match check(instr, at, len, frame_size, num_consts) {
+            Ok(checked) => checked,
+            Err(what) => return Err(alloc::format!("instruction {at} ({instr:?}) {what}")),
         };
+        if let Some(target) = target {
+            targets[target] = true;
+        }
         reads_acc |= form & (acc::X | acc::Y) != 0;
         forms.push(form);
     }
@@ -121,31 +116,48 @@ fn ends_path(instr: &Instr) -> bool {
     )
 }
 
-/// Checks one instruction's slots and targets; `names_acc` is set if it names `ACC`.
+/// What checking an instruction found: its accumulator form (as `Instr::acc_form` gives it)
+/// and where it branches to.
+struct Checked {
+    form: u8,
+    target: Option<usize>,
+}
+
+/// Checks one instruction's slots and targets, and works out its accumulator form on the way
+/// (one dispatch on the instruction instead of one per question).
 fn check(
     instr: &mut Instr,
     at: usize,
     len: usize,
     frame_size: usize,
     num_consts: usize,
-    names_acc: &mut bool,
-) -> bool {
+) -> Result<Checked, &'static str> {
     let slot = |s: Slot| (s as usize) < frame_size;
-    // Where the accumulator may stand in for a slot (`acc_form` says which instructions).
-    let acc_seen = core::cell::Cell::new(false);
-    let operand = |s: Slot| {
-        acc_seen.set(acc_seen.get() | (s == ACC));
-        s == ACC || slot(s)
+    // An operand the accumulator may stand for (`bit` says which one it would be); the
+    // instructions whose handlers cannot take it name their operands with `slot`, which
+    // rejects `ACC`.
+    let form = core::cell::Cell::new(0);
+    let operand = |s: Slot, bit: u8| {
+        if s == ACC {
+            form.set(form.get() | bit);
+            return true;
+        }
+        slot(s)
     };
     let run = |s: Slot, n: usize| s as usize + n <= frame_size;
-    let target = |offset: i32| {
+    let target = core::cell::Cell::new(None);
+    let to = |offset: i32| {
         let t = at as i64 + offset as i64;
-        t >= 0 && (t as usize) < len
+        let inside = t >= 0 && (t as usize) < len;
+        if inside {
+            target.set(Some(t as usize));
+        }
+        inside
     };
     let ok = match *instr {
         Instr::Trap(_) | Instr::ElemDrop(_) | Instr::DataDrop(_) => true,
-        Instr::Br(offset) => target(offset),
-        Instr::BrIfNez { cond, offset } | Instr::BrIfEqz { cond, offset } => operand(cond) && target(offset),
+        Instr::Br(offset) => to(offset),
+        Instr::BrIfNez { cond, offset } | Instr::BrIfEqz { cond, offset } => operand(cond, acc::X) && to(offset),
         // The entries are ordinary `Br`s, checked on their own (and to be `Br`s, by
         // `verify`); they must all exist.
         Instr::BrTable { index, len: entries } => {
@@ -156,6 +168,7 @@ fn check(
         Instr::CallIndirect { index, args, .. } | Instr::ReturnCallIndirect { index, args, .. } => {
             slot(index) && run(args, 0)
         }
+        Instr::Copy(u) | Instr::RefIsNull(u) | Instr::MemoryGrow(u) => slot(u.dst) && slot(u.src),
         Instr::Const32 { dst, .. } => slot(dst),
         Instr::Const64 { dst, index } => slot(dst) && (index as usize) < num_consts,
         Instr::Select { dst, cond, a, b } => slot(dst) && slot(cond) && slot(a) && slot(b),
@@ -172,18 +185,25 @@ fn check(
         | Instr::MemoryCopy { args }
         | Instr::MemoryInit { args, .. } => run(args, 3),
         _ => match instr.payload_mut() {
-            Payload::Un(u) => operand(u.dst) && operand(u.src),
-            Payload::Bin(b) => operand(b.dst) && operand(b.a) && operand(b.b),
-            Payload::BinImm(b) => operand(b.dst) && operand(b.a),
-            Payload::Load(l) => operand(l.dst) && operand(l.addr),
-            Payload::Store(s) => operand(s.addr) && operand(s.value),
-            Payload::StoreImm(s) => operand(s.addr),
-            Payload::BrBin(b) => operand(b.a) && operand(b.b) && target(b.offset),
-            Payload::BrImm(b) => operand(b.a) && target(b.offset),
+            Payload::Un(u) => operand(u.dst, acc::DST) && operand(u.src, acc::X),
+            Payload::Bin(b) => operand(b.dst, acc::DST) && operand(b.a, acc::X) && operand(b.b, acc::Y),
+            Payload::BinImm(b) => operand(b.dst, acc::DST) && operand(b.a, acc::X),
+            Payload::Load(l) => operand(l.dst, acc::DST) && operand(l.addr, acc::X),
+            Payload::Store(s) => operand(s.addr, acc::X) && operand(s.value, acc::Y),
+            Payload::StoreImm(s) => operand(s.addr, acc::X),
+            Payload::BrBin(b) => operand(b.a, acc::X) && operand(b.b, acc::Y) && to(b.offset),
+            Payload::BrImm(b) => operand(b.a, acc::X) && to(b.offset),
             Payload::Other => false,
         },
     };
-    *names_acc = acc_seen.get();
-    ok
+    if !ok {
+        return Err("is out of range");
+    }
+    let form = form.get();
+    if form & (acc::X | acc::Y) == acc::X | acc::Y {
+        // One value is in the accumulator at a time.
+        return Err("cannot take the accumulator");
+    }
+    debug_assert_eq!(Some(form), instr.acc_form());
+    Ok(Checked { form, target: target.get() })
 }
-
