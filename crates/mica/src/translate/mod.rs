@@ -19,7 +19,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use control::{ControlFrame, FrameKind};
 use stack::{CONST_SLOT_BASE, Emitter, Operand, OperandStack};
-use wasmparser::{FuncValidator, ValidatorResources};
+use wasmparser::{FrameStack, FuncValidator, ValidatorResources};
 
 /// What translation needs to know about the module: its types and each function's type.
 #[derive(Copy, Clone)]
@@ -64,14 +64,15 @@ pub(crate) struct Scratch {
     verify: crate::bytecode::VerifyBuffers,
 }
 
-/// Translates a function body (`bytes`, found at `offset` in the module), validating it first
-/// when a validator is given.
+/// Translates a function body (`bytes`, found at `offset` in the module), validating each
+/// operator just before it is translated when a validator is given (so the translator only
+/// ever sees a valid prefix of the body).
 pub(crate) fn translate_func(
     env: ModuleEnv<'_>,
     func_index: u32,
     bytes: &[u8],
     offset: usize,
-    validator: Option<&mut FuncValidator<ValidatorResources>>,
+    mut validator: Option<&mut FuncValidator<ValidatorResources>>,
     scratch: &mut Scratch,
 ) -> Result<CompiledFunc> {
     let invalid = |e| Error::from_parser(e, false);
@@ -81,17 +82,16 @@ pub(crate) fn translate_func(
     };
     let reader = wasmparser::BinaryReader::new_features(bytes, offset as u64, features);
     let body = wasmparser::FunctionBody::new(reader);
-    // The whole body is validated before any of it is translated: the translator only ever
-    // sees valid code.
-    if let Some(v) = validator {
-        crate::validate::validate_body(v, &body).map_err(invalid)?;
-    }
     let ty = env.func_type(func_index).clone();
 
     let mut num_locals = ty.params().len();
     let mut locals = body.get_locals_reader().map_err(invalid)?;
     for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
         let (count, local_ty) = locals.read().map_err(invalid)?;
+        if let Some(v) = validator.as_deref_mut() {
+            v.define_locals(offset, count, local_ty).map_err(invalid)?;
+        }
         if ValType::from_wasmparser(local_ty).is_none() {
             return Err(Error::unsupported(alloc::format!("local of type {local_ty}")));
         }
@@ -103,8 +103,24 @@ pub(crate) fn translate_func(
 
     let mut t = Translator::new(env, &ty, num_locals, scratch);
     let mut ops = crate::decode::Decoder::after_locals(&body, &locals.get_binary_reader());
-    while !ops.done() {
-        ops.operator(&mut t).map_err(invalid)??;
+    match validator {
+        Some(func) => {
+            while !ops.done() {
+                let mut both = visit::Validated { validator: func.visitor(ops.offset()), translator: &mut t };
+                if both.current_frame().is_none() {
+                    // Past the function's final `end`: the reader reports it.
+                    ops.read(|r| r.visit_operator(&mut both)).map_err(invalid)??;
+                    continue;
+                }
+                ops.operator(&mut both).map_err(invalid)??;
+            }
+            ops.reader().finish_expression(&func.visitor(ops.offset())).map_err(invalid)?;
+        }
+        None => {
+            while !ops.done() {
+                ops.operator(&mut t).map_err(invalid)??;
+            }
+        }
     }
     let (mut code, also, compiled) = t.finish(scratch)?;
     if code.len() > crate::exec::MAX_CODE_LEN {

@@ -11,6 +11,7 @@ type BinCtor = fn(Bin) -> Instr;
 type ImmCtor = fn(BinImm) -> Instr;
 
 impl Translator<'_> {
+    #[inline(always)]
     pub(super) fn translate(&mut self, op: &O<'_>) -> Result<()> {
         if !self.reachable {
             return self.translate_dead(op);

@@ -1,10 +1,13 @@
 //! The translator as a `wasmparser` visitor, so that [`crate::decode::Decoder`] can drive it:
 //! each visit rebuilds its `Operator` (a plain value, built on the stack) for
-//! `Translator::translate`, the one table of what each operator becomes.
+//! `Translator::translate`, the one table of what each operator becomes. `translate` is
+//! inlined into every visit, where the `match` on a known operator folds away: one dispatch
+//! per operator (the decoder's) instead of two. [`Validated`] puts `wasmparser`'s validator in
+//! front, so that eager translation reads each body once.
 
 use super::Translator;
 use super::control::FrameKind;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use alloc::vec::Vec;
 use wasmparser::{FrameStack, Operator};
 
@@ -32,5 +35,38 @@ impl FrameStack for Translator<'_> {
             FrameKind::If { .. } => wasmparser::FrameKind::If,
             FrameKind::Else => wasmparser::FrameKind::Else,
         })
+    }
+}
+
+/// A visitor that has the validator check each operator, then the translator translate it.
+pub(super) struct Validated<'t, 'a, V> {
+    pub validator: V,
+    pub translator: &'t mut Translator<'a>,
+}
+
+macro_rules! define_validated_visit {
+    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Result<()> {
+                self.validator.$visit($($($arg.clone()),*)?).map_err(|e| Error::from_parser(e, false))?;
+                self.translator.$visit($($($arg),*)?)
+            }
+        )*
+    };
+}
+
+// The arguments go to both visitors; most are `Copy`, the macro clones them all alike.
+#[allow(clippy::clone_on_copy)]
+impl<'a, V> wasmparser::VisitOperator<'a> for Validated<'_, '_, V>
+where
+    V: wasmparser::VisitOperator<'a, Output = wasmparser::Result<()>>,
+{
+    type Output = Result<()>;
+    wasmparser::for_each_visit_operator!(define_validated_visit);
+}
+
+impl<V: FrameStack> FrameStack for Validated<'_, '_, V> {
+    fn current_frame(&self) -> Option<wasmparser::FrameKind> {
+        self.validator.current_frame()
     }
 }
