@@ -555,13 +555,38 @@ impl Instr {
     /// the forms `acc::DST` and `acc::ALSO`).
     pub(crate) fn can_write_acc(&self) -> bool {
         let mut copy = *self;
-        match copy.result_slot_mut() {
-            Some(dst) => {
-                *dst = ACC;
-                copy.acc_form().is_some_and(|form| form & acc::DST != 0)
+        copy.acc_result_slot_mut().is_some()
+    }
+
+    /// The result slot of an instruction that could write its result to the accumulator
+    /// instead (see [`Instr::can_write_acc`]): one dispatch on the instruction, for the
+    /// translator's hot path. These are the numeric and load instructions: the shapes whose
+    /// `acc_form` has `acc::DST` when the result slot is `ACC` (checked in debug builds).
+    pub(crate) fn acc_result_slot_mut(&mut self) -> Option<&mut Slot> {
+        #[cfg(debug_assertions)]
+        let by_form = {
+            let mut copy = *self;
+            match copy.result_slot_mut() {
+                Some(dst) => {
+                    *dst = ACC;
+                    copy.acc_form().is_some_and(|form| form & acc::DST != 0)
+                }
+                None => false,
             }
-            None => false,
-        }
+        };
+        let slot = match self {
+            Instr::Copy(_) | Instr::RefIsNull(_) | Instr::MemoryGrow(_) => None,
+            other => match other.payload_mut() {
+                Payload::Un(u) => Some(&mut u.dst),
+                Payload::Bin(b) => Some(&mut b.dst),
+                Payload::BinImm(b) => Some(&mut b.dst),
+                Payload::Load(l) => Some(&mut l.dst),
+                _ => None,
+            },
+        };
+        #[cfg(debug_assertions)]
+        debug_assert_eq!(slot.is_some(), by_form);
+        slot
     }
 
     /// The slot an instruction writes its single result to, if it is redirectable.

@@ -283,15 +283,12 @@ impl<'a> Translator<'a> {
     /// must emit the instruction that reads it next (see `bytecode::ACC`).
     fn take_acc(&mut self, pos: usize) -> Option<Slot> {
         let at = self.out.len().checked_sub(1)?;
-        let producer = &mut self.out.code[at];
-        if self.stack.get(pos) != Operand::InSlot
-            || self.out.last_result != Some(at)
-            || producer.result_slot() != Some(self.stack.home(pos))
-            || !producer.can_write_acc()
-        {
+        if self.stack.get(pos) != Operand::InSlot || self.out.last_result != Some(at) {
             return None;
         }
-        *producer.result_slot_mut()? = ACC;
+        let home = self.stack.home(pos);
+        let dst = self.out.code[at].acc_result_slot_mut().filter(|dst| **dst == home)?;
+        *dst = ACC;
         self.out.last_result = None;
         Some(ACC)
     }
