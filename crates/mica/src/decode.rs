@@ -4,11 +4,12 @@
 //! pays for a call, a check that a frame is still open and a doubly wrapped result, which
 //! together cost about as much as validating the operator. [`Decoder`] reads the
 //! single-byte opcodes of the core instruction set itself, with their common immediate
-//! encodings (one-byte indices and constants, a memory immediate without flag bits, an empty
+//! encodings (LEB128 indices and constants, a memory immediate without flag bits, an empty
 //! or single-type block), and calls the visitor's method directly; everything else —
-//! prefixed opcodes, proposals, longer encodings — goes to a `BinaryReader` placed at the
-//! same position, so its results and errors are `wasmparser`'s own. The validator
-//! (`crate::validate`) and the translator (`crate::translate`) are both driven by it.
+//! prefixed opcodes, proposals, encodings `wasmparser` rejects — goes to a `BinaryReader`
+//! placed at the same position, so its results and errors are `wasmparser`'s own. The
+//! validator (`crate::validate`) and the translator (`crate::translate`) are both driven by
+//! it; the tests compare it with the reader on real and corrupted bodies.
 
 use wasmparser::{BinaryReader, BlockType, FrameStack, MemArg, MemArgTarget, Result, ValType, VisitOperator, WasmFeatures};
 
