@@ -11,6 +11,8 @@ type BinCtor = fn(Bin) -> Instr;
 type ImmCtor = fn(BinImm) -> Instr;
 
 impl Translator<'_> {
+    /// Translates one operator. Inlined into each of the visitor's methods (`visit.rs`), where
+    /// `op` is a known variant and the `match` below folds to its one arm.
     #[inline(always)]
     pub(super) fn translate(&mut self, op: &O<'_>) -> Result<()> {
         if !self.reachable {
