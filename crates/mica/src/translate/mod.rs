@@ -213,6 +213,7 @@ impl<'a> Translator<'a> {
     /// its arguments, so anything above them is not safe across a call), which moves every
     /// operand slot up; the prologue that fills them goes at the end of the code: a jump to it
     /// is put first, and it jumps back to the instruction after that jump.
+    ///
     /// Gives back to `scratch` every buffer but the code and the accumulator list, which the
     /// caller gives back once it has encoded the code.
     fn finish(mut self, scratch: &mut Scratch) -> Result<(Vec<Instr>, Vec<usize>, CompiledFunc)> {
@@ -260,7 +261,9 @@ impl<'a> Translator<'a> {
         values.clear();
         self.out.consts.clear();
         for frame in self.control.drain(..) {
-            self.spare_fixups.push(frame.fixups);
+            let mut fixups = frame.fixups;
+            fixups.clear();
+            self.spare_fixups.push(fixups);
         }
         scratch.operands = self.stack.into_operands();
         (scratch.consts, scratch.const_slots) = (self.out.consts, values);
