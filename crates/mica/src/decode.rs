@@ -127,9 +127,32 @@ impl<'a> Decoder<'a> {
     }
 
     /// Decodes the operator at the cursor and hands it to `v`. An error here is a decoding
-    /// error (the operator is malformed); `v`'s verdict is the `Ok` value.
+    /// error (the operator is malformed, or follows the body's final `end`, which the
+    /// reader reports as `wasmparser` does); `v`'s verdict is the `Ok` value.
     #[inline(always)]
     pub(crate) fn operator<V>(&mut self, v: &mut V) -> Result<V::Output>
+    where
+        V: VisitOperator<'a> + FrameStack,
+    {
+        match v.current_frame() {
+            Some(_) => self.decode(v),
+            None => self.past_end(v),
+        }
+    }
+
+    /// An operator after the body's final `end`: the reader's error.
+    #[cold]
+    #[inline(never)]
+    fn past_end<V>(&mut self, v: &mut V) -> Result<V::Output>
+    where
+        V: VisitOperator<'a> + FrameStack,
+    {
+        self.read(|r| r.visit_operator(v))
+    }
+
+    /// [`Decoder::operator`] inside the body.
+    #[inline(always)]
+    fn decode<V>(&mut self, v: &mut V) -> Result<V::Output>
     where
         V: VisitOperator<'a> + FrameStack,
     {

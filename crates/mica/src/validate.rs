@@ -7,7 +7,7 @@
 //! `FuncValidator::validate` gives (the tests compare the two on corrupted bodies).
 
 use crate::decode::Decoder;
-use wasmparser::{FrameStack, FuncValidator, FunctionBody, Result, ValidatorResources};
+use wasmparser::{FuncValidator, FunctionBody, Result, ValidatorResources};
 
 /// Validates one function body: its locals, then its operators.
 pub(crate) fn validate_body(func: &mut FuncValidator<ValidatorResources>, body: &FunctionBody<'_>) -> Result<()> {
@@ -16,13 +16,7 @@ pub(crate) fn validate_body(func: &mut FuncValidator<ValidatorResources>, body: 
     reader.set_features(*func.features());
     let mut d = Decoder::after_locals(body, &reader);
     while !d.done() {
-        let mut v = func.visitor(d.offset());
-        if v.current_frame().is_none() {
-            // Past the function's final `end`: the reader reports it.
-            d.read(|r| r.visit_operator(&mut v))??;
-            continue;
-        }
-        d.operator(&mut v)??;
+        d.operator(&mut func.visitor(d.offset()))??;
     }
     d.reader().finish_expression(&func.visitor(d.offset()))
 }

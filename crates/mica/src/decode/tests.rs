@@ -71,12 +71,7 @@ fn by_decoder(ops: &[u8], offset: u64, features: WasmFeatures) -> Decoded<'_> {
     let mut result = Ok(());
     while !decoder.done() {
         recorder.at = decoder.offset();
-        let step = if recorder.current_frame().is_none() {
-            decoder.read(|r| r.visit_operator(&mut recorder))
-        } else {
-            decoder.operator(&mut recorder)
-        };
-        if let Err(e) = step {
+        if let Err(e) = decoder.operator(&mut recorder) {
             result = Err((String::from(e.message()), e.offset()));
             break;
         }

@@ -19,7 +19,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use control::{ControlFrame, FrameKind};
 use stack::{CONST_SLOT_BASE, Emitter, Operand, OperandStack};
-use wasmparser::{FrameStack, FuncValidator, ValidatorResources};
+use wasmparser::{FuncValidator, ValidatorResources};
 
 /// What translation needs to know about the module: its types and each function's type.
 #[derive(Copy, Clone)]
@@ -107,11 +107,6 @@ pub(crate) fn translate_func(
         Some(func) => {
             while !ops.done() {
                 let mut both = visit::Validated { validator: func.visitor(ops.offset()), translator: &mut t };
-                if both.current_frame().is_none() {
-                    // Past the function's final `end`: the reader reports it.
-                    ops.read(|r| r.visit_operator(&mut both)).map_err(invalid)??;
-                    continue;
-                }
                 ops.operator(&mut both).map_err(invalid)??;
             }
             ops.reader().finish_expression(&func.visitor(ops.offset())).map_err(invalid)?;
