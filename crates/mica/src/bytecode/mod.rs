@@ -455,6 +455,10 @@ impl Instr {
     /// `None` if the instruction names `ACC` where it cannot take it. Only instructions with
     /// handlers that can read and write the accumulator accept it: the numeric, load, store and
     /// compare-and-branch instructions, and the conditional branches.
+    ///
+    /// This is the definition. The verifier works the form out within its one dispatch per
+    /// instruction, and `acc_result_slot_mut` answers `can_write_acc` in one; debug builds
+    /// (the tests, the spec suite) check both against this on every instruction.
     pub(crate) fn acc_form(&self) -> Option<u8> {
         let bit = |slot: Slot, bit: u8| if slot == ACC { bit } else { 0 };
         let mut copy = *self;
