@@ -259,3 +259,9 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+impl From<TrapCode> for Error {
+    fn from(code: TrapCode) -> Error {
+        Trap::new(code).into()
+    }
+}

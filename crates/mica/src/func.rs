@@ -4,7 +4,8 @@ use crate::error::{Error, Result};
 use crate::instance::Extern;
 use crate::store::{AsContext, AsContextMut, FuncEntity, Store, StoreId};
 use crate::types::{FuncType, ValType};
-use crate::value::{Cell, Val};
+use crate::cell::Cell;
+use crate::value::Val;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::marker::PhantomData;
@@ -233,7 +234,7 @@ impl WasmTy for Option<Func> {
         Ok(val.to_cell())
     }
     fn from_cell(cell: Cell, store: StoreId) -> Self {
-        crate::value::ref_index(cell).map(|index| Func { store, index })
+        crate::cell::ref_index(cell).map(|index| Func { store, index })
     }
 }
 
@@ -249,7 +250,7 @@ impl WasmTy for Option<crate::store::ExternRef> {
         Ok(val.to_cell())
     }
     fn from_cell(cell: Cell, store: StoreId) -> Self {
-        crate::value::ref_index(cell).map(|index| crate::store::ExternRef { store, index })
+        crate::cell::ref_index(cell).map(|index| crate::store::ExternRef { store, index })
     }
 }
 

@@ -13,7 +13,7 @@ use crate::store::{
     StoreId, StoreInner, TableEntity,
 };
 use crate::types::ExternType;
-use crate::value::{Cell, ref_cell};
+use crate::cell::{Cell, ref_cell};
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::sync::Arc;

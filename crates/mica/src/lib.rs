@@ -33,7 +33,8 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-pub mod bytecode;
+mod bytecode;
+mod cell;
 mod decode;
 mod engine;
 mod error;

@@ -9,7 +9,7 @@ use crate::exec::ExecStack;
 use crate::func::HostFunc;
 use crate::instance::InstanceEntity;
 use crate::types::{FuncType, GlobalType, MemoryType, TableType};
-use crate::value::Cell;
+use crate::cell::Cell;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::any::Any;

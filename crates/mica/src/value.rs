@@ -3,6 +3,7 @@
 
 use crate::func::Func;
 use crate::store::{ExternRef, StoreId};
+use crate::cell::{Cell, ref_index};
 use crate::types::ValType;
 
 /// A WebAssembly value as the embedder sees it.
@@ -129,21 +130,4 @@ impl From<f64> for Val {
     fn from(x: f64) -> Val {
         Val::f64(x)
     }
-}
-
-/// One value-stack cell. Every scalar and reference fits in one cell; a future `v128` takes two
-/// adjacent cells, addressed by its first.
-pub(crate) type Cell = u64;
-
-/// The null reference, as a cell.
-pub(crate) const NULL_REF: Cell = 0;
-
-/// The store index a non-null reference cell points at.
-pub(crate) fn ref_index(cell: Cell) -> Option<u32> {
-    if cell == NULL_REF { None } else { Some((cell - 1) as u32) }
-}
-
-/// A reference cell for the store entity at `index`.
-pub(crate) fn ref_cell(index: u32) -> Cell {
-    index as Cell + 1
 }

@@ -8,14 +8,15 @@ use core::fmt::Write;
 
 /// One line per instruction: its index, then the instruction. Slot 65535 is the accumulator
 /// (`ACC`).
-pub fn disassemble(code: &[Instr]) -> String {
+pub(crate) fn disassemble(code: &[Instr]) -> String {
     let mut out = String::new();
     for (i, instr) in code.iter().enumerate() {
         let target = match instr.branch_offset() {
             Some(o) => format!("  -> {}", i as i64 + i64::from(o)),
             None => String::new(),
         };
-        let _ = writeln!(out, "{i:4}: {instr:?}{target}");
+        let traps = if instr.may_trap() { "  (may trap)" } else { "" };
+        let _ = writeln!(out, "{i:4}: {instr:?}{target}{traps}");
     }
     out
 }

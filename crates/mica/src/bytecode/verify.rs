@@ -7,7 +7,10 @@
 //!   the frame size,
 //! - every branch target, and every `br_table` entry, lies inside the code,
 //! - execution cannot run off the end: the last instruction ends its path,
-//! - every constant-pool index is in range,
+//! - every constant-pool index is in range, and every index into a module index space
+//!   (function, global, table, type, element and data segment, memory) names an entity the
+//!   module has: the handlers' unchecked accesses to the instance's index spaces rely on
+//!   this, not on `wasmparser` having validated the module,
 //! - the accumulator (`ACC`) is named only where the instruction's handler takes it, and is
 //!   read only right after it was written: the reader is not a branch target and follows a
 //!   writer with nothing between but constant and copy moves that are not branch targets.
@@ -15,8 +18,36 @@
 //!   result, never touch memory it should not; the check turns such a translator bug into a
 //!   loud failure.)
 
-use super::{ACC, Instr, Payload, Slot, acc};
+use super::{ACC, Instr, Role, Slot, Space, Span, Visit, acc};
 use alloc::vec::Vec;
+
+/// How many entities each of the module's index spaces has, for checking the indices
+/// instructions carry.
+#[derive(Debug, Copy, Clone, Default)]
+pub(crate) struct ModuleCounts {
+    pub funcs: u32,
+    pub globals: u32,
+    pub tables: u32,
+    pub types: u32,
+    pub elems: u32,
+    pub datas: u32,
+    pub memories: u32,
+}
+
+impl ModuleCounts {
+    fn has(&self, space: Space, index: u32) -> bool {
+        let count = match space {
+            Space::Func => self.funcs,
+            Space::Global => self.globals,
+            Space::Table => self.tables,
+            Space::Type => self.types,
+            Space::Elem => self.elems,
+            Space::Data => self.datas,
+            Space::Memory => self.memories,
+        };
+        index < count
+    }
+}
 
 /// Verification's working storage, kept from one function to the next. After a successful
 /// [`verify`], `forms` holds each instruction's accumulator form.
@@ -26,8 +57,8 @@ pub(crate) struct VerifyBuffers {
     pub forms: Vec<u8>,
 }
 
-/// Checks `code` against a frame of `frame_size` cells and a pool of `num_consts` constants,
-/// and leaves each instruction's accumulator form (`Instr::acc_form`), which choosing its
+/// Checks `code` against a frame of `frame_size` cells, a pool of `num_consts` constants
+/// and the module's index spaces, and leaves each instruction's accumulator form (`Instr::acc_form`), which choosing its
 /// handler needs too, in `buffers.forms`.
 ///
 /// `also` lists (in order) the instructions that write their result to the accumulator as
@@ -36,6 +67,7 @@ pub(crate) fn verify(
     code: &mut [Instr],
     frame_size: usize,
     num_consts: usize,
+    module: &ModuleCounts,
     also: &[usize],
     buffers: &mut VerifyBuffers,
 ) -> Result<(), alloc::string::String> {
@@ -43,7 +75,7 @@ pub(crate) fn verify(
     let Some(last) = code.last() else {
         return Err("empty function code".into());
     };
-    if !ends_path(last) {
+    if !last.ends_path() {
         return Err(alloc::format!("code can run past its end ({last:?})"));
     }
     let VerifyBuffers { targets, forms } = buffers;
@@ -53,7 +85,7 @@ pub(crate) fn verify(
     forms.reserve(len);
     let mut reads_acc = false;
     for (at, instr) in code.iter_mut().enumerate() {
-        let Checked { form, target } = match check(instr, at, len, frame_size, num_consts) {
+        let Checked { form, target } = match check(instr, at, len, frame_size, num_consts, module) {
             Ok(checked) => checked,
             Err(what) => return Err(alloc::format!("instruction {at} ({instr:?}) {what}")),
         };
@@ -66,8 +98,8 @@ pub(crate) fn verify(
     // A `br_table` handler jumps straight to its entry's target, so every entry must be a
     // `Br` (`check` saw that they exist).
     for (at, instr) in code.iter().enumerate() {
-        if let Instr::BrTable { len: entries, .. } = *instr
-            && !code[at + 1..=at + entries as usize].iter().all(|e| matches!(e, Instr::Br(_)))
+        if let Instr::BrTable(table) = *instr
+            && !code[at + 1..=at + table.len as usize].iter().all(|e| matches!(e, Instr::Br(_)))
         {
             return Err(alloc::format!("instruction {at}: a br_table entry is not a br"));
         }
@@ -96,24 +128,11 @@ fn acc_written_before(code: &[Instr], forms: &[u8], targets: &[bool], at: usize)
     let mut i = at;
     while !targets[i] && i > 0 {
         i -= 1;
-        match code[i] {
-            Instr::Const32 { .. } | Instr::Const64 { .. } | Instr::Copy(_) => continue,
-            _ => return forms[i] & (acc::DST | acc::ALSO) != 0,
+        if !code[i].is_move() {
+            return forms[i] & (acc::DST | acc::ALSO) != 0;
         }
     }
     false
-}
-
-/// Whether execution never falls through past `instr`.
-fn ends_path(instr: &Instr) -> bool {
-    matches!(
-        instr,
-        Instr::Trap(_)
-            | Instr::Br(_)
-            | Instr::Return(_)
-            | Instr::ReturnCall { .. }
-            | Instr::ReturnCallIndirect { .. }
-    )
 }
 
 /// What checking an instruction found: its accumulator form (as `Instr::acc_form` gives it)
@@ -123,87 +142,110 @@ struct Checked {
     target: Option<usize>,
 }
 
-/// Checks one instruction's slots and targets, and works out its accumulator form on the way
-/// (one dispatch on the instruction instead of one per question).
+/// Checks one instruction's operands, and works out its accumulator form on the way (one
+/// visit of the instruction instead of one per question).
 fn check(
     instr: &mut Instr,
     at: usize,
     len: usize,
     frame_size: usize,
     num_consts: usize,
+    module: &ModuleCounts,
 ) -> Result<Checked, &'static str> {
-    let slot = |s: Slot| (s as usize) < frame_size;
-    // An operand the accumulator may stand for (`bit` says which one it would be); the
-    // instructions whose handlers cannot take it name their operands with `slot`, which
-    // rejects `ACC`.
-    let form = core::cell::Cell::new(0);
-    let operand = |s: Slot, bit: u8| {
-        if s == ACC {
-            form.set(form.get() | bit);
-            return true;
-        }
-        slot(s)
+    let mut check = Check {
+        frame_size,
+        at,
+        len,
+        num_consts,
+        module,
+        takes_acc: instr.takes_acc(),
+        form: 0,
+        target: None,
+        ok: true,
     };
-    let run = |s: Slot, n: usize| s as usize + n <= frame_size;
-    let target = core::cell::Cell::new(None);
-    let to = |offset: i32| {
-        let t = at as i64 + offset as i64;
-        let inside = t >= 0 && (t as usize) < len;
-        if inside {
-            target.set(Some(t as usize));
-        }
-        inside
-    };
-    let ok = match *instr {
-        Instr::Trap(_) | Instr::ElemDrop(_) | Instr::DataDrop(_) => true,
-        Instr::Br(offset) => to(offset),
-        Instr::BrIfNez { cond, offset } | Instr::BrIfEqz { cond, offset } => operand(cond, acc::X) && to(offset),
-        // The entries are ordinary `Br`s, checked on their own (and to be `Br`s, by
-        // `verify`); they must all exist.
-        Instr::BrTable { index, len: entries } => {
-            slot(index) && entries > 0 && at + 1 + entries as usize <= len
-        }
-        Instr::Return(span) => run(span.start, span.len as usize) && run(0, span.len as usize),
-        Instr::Call { args, .. } | Instr::ReturnCall { args, .. } => run(args, 0),
-        Instr::CallIndirect { index, args, .. } | Instr::ReturnCallIndirect { index, args, .. } => {
-            slot(index) && run(args, 0)
-        }
-        Instr::Copy(u) | Instr::RefIsNull(u) | Instr::MemoryGrow(u) => slot(u.dst) && slot(u.src),
-        Instr::Const32 { dst, .. } => slot(dst),
-        Instr::Const64 { dst, index } => slot(dst) && (index as usize) < num_consts,
-        Instr::Select { dst, cond, a, b } => slot(dst) && slot(cond) && slot(a) && slot(b),
-        Instr::GlobalGet { dst, .. } | Instr::RefFunc { dst, .. } => slot(dst),
-        Instr::GlobalSet { src, .. } => slot(src),
-        Instr::TableGet { dst, index, .. } => slot(dst) && slot(index),
-        Instr::TableSet { index, value, .. } => slot(index) && slot(value),
-        Instr::TableSize { dst, .. } | Instr::MemorySize { dst } => slot(dst),
-        Instr::TableGrow { dst, args, .. } => slot(dst) && run(args, 2),
-        Instr::TableFill { args, .. }
-        | Instr::TableCopy { args, .. }
-        | Instr::TableInit { args, .. }
-        | Instr::MemoryFill { args }
-        | Instr::MemoryCopy { args }
-        | Instr::MemoryInit { args, .. } => run(args, 3),
-        _ => match instr.payload_mut() {
-            Payload::Un(u) => operand(u.dst, acc::DST) && operand(u.src, acc::X),
-            Payload::Bin(b) => operand(b.dst, acc::DST) && operand(b.a, acc::X) && operand(b.b, acc::Y),
-            Payload::BinImm(b) => operand(b.dst, acc::DST) && operand(b.a, acc::X),
-            Payload::Load(l) => operand(l.dst, acc::DST) && operand(l.addr, acc::X),
-            Payload::Store(s) => operand(s.addr, acc::X) && operand(s.value, acc::Y),
-            Payload::StoreImm(s) => operand(s.addr, acc::X),
-            Payload::BrBin(b) => operand(b.a, acc::X) && operand(b.b, acc::Y) && to(b.offset),
-            Payload::BrImm(b) => operand(b.a, acc::X) && to(b.offset),
-            Payload::Other => false,
-        },
-    };
-    if !ok {
+    instr.visit(&mut check);
+    if !check.ok {
         return Err("is out of range");
     }
-    let form = form.get();
+    let form = check.form;
     if form & (acc::X | acc::Y) == acc::X | acc::Y {
         // One value is in the accumulator at a time.
         return Err("cannot take the accumulator");
     }
     debug_assert_eq!(Some(form), instr.acc_form());
-    Ok(Checked { form, target: target.get() })
+    Ok(Checked { form, target: check.target })
+}
+
+/// The checks of one instruction's operands, by role.
+struct Check<'m> {
+    frame_size: usize,
+    at: usize,
+    len: usize,
+    num_consts: usize,
+    module: &'m ModuleCounts,
+    /// Whether the instruction's handlers take operands from the accumulator.
+    takes_acc: bool,
+    form: u8,
+    target: Option<usize>,
+    ok: bool,
+}
+
+impl Check<'_> {
+    fn run_fits(&self, start: Slot, n: usize) -> bool {
+        start as usize + n <= self.frame_size
+    }
+}
+
+impl Visit<'_> for Check<'_> {
+    #[inline(always)]
+    fn slot(&mut self, slot: &mut Slot, role: Role) {
+        if *slot == ACC && self.takes_acc {
+            // An operand the accumulator may stand for, by role; elsewhere `ACC` is not
+            // below the frame size and fails the slot check.
+            match role {
+                Role::Dst => return self.form |= acc::DST,
+                Role::X => return self.form |= acc::X,
+                Role::Y => return self.form |= acc::Y,
+                Role::Read | Role::Write => {}
+            }
+        }
+        self.ok &= (*slot as usize) < self.frame_size;
+    }
+
+    #[inline(always)]
+    fn run(&mut self, start: &mut Slot, len: usize) {
+        self.ok &= self.run_fits(*start, len);
+    }
+
+    #[inline(always)]
+    fn results(&mut self, span: &mut Span) {
+        self.ok &= self.run_fits(span.start, span.len as usize) && self.run_fits(0, span.len as usize);
+    }
+
+    #[inline(always)]
+    fn target(&mut self, offset: &mut i32) {
+        let t = self.at as i64 + *offset as i64;
+        if t >= 0 && (t as usize) < self.len {
+            self.target = Some(t as usize);
+        } else {
+            self.ok = false;
+        }
+    }
+
+    /// The `br_table` entries follow it: ordinary `Br`s, checked on their own (and to be
+    /// `Br`s, by `verify`); they must all exist.
+    #[inline(always)]
+    fn entries(&mut self, entries: u32) {
+        self.ok &= entries > 0 && self.at + 1 + entries as usize <= self.len;
+    }
+
+    #[inline(always)]
+    fn constant(&mut self, index: u32) {
+        self.ok &= (index as usize) < self.num_consts;
+    }
+
+    #[inline(always)]
+    fn index(&mut self, space: Space, index: u32) {
+        self.ok &= self.module.has(space, index);
+    }
 }

@@ -5,10 +5,10 @@
 //! derived afresh.
 
 use super::interp::{Executor, Flow};
-use super::threaded::{Exit, FastCtx, Mem, Op, Regs, Stop, continue_after};
-use crate::bytecode::{Instr, Span};
-use crate::error::{Error, Result, Trap, TrapCode};
-use crate::value::{Cell, ref_cell};
+use super::threaded::{Exit, FastCtx, Mem, Op, Regs, Slow, Stop, continue_at, kind};
+use crate::bytecode::{Instr, for_each_instr};
+use crate::cell::Cell;
+use crate::error::{Error, Result, Trap};
 
 impl<T> Executor<'_, T> {
     /// Derives `ctx` afresh from the executor: after anything that may have moved the value
@@ -87,71 +87,35 @@ impl<T> Executor<'_, T> {
             Stop::Done => Ok(()),
         }
     }
-
-    /// Runs an instruction that has no handler. `self.ip` is already past it.
-    fn slow_path(&mut self, instr: Instr) -> Result<Flow> {
-        use Instr::*;
-        let trap = |code: TrapCode| Error::from(crate::error::Trap::new(code));
-        match instr {
-            Return(span) => return Ok(self.do_return(span)),
-            Call { func, args } => {
-                let callee = self.func_index(func);
-                self.call(callee, self.base + args as usize)?;
-            }
-            CallIndirect { index, args, table, ty } => {
-                let callee = self.indirect_callee(index, table, ty).map_err(trap)?;
-                self.call(callee, self.base + args as usize)?;
-            }
-            ReturnCall { func, args } => {
-                let callee = self.func_index(func);
-                return self.tail_call(callee, self.base + args as usize);
-            }
-            ReturnCallIndirect { index, args, table, ty } => {
-                let callee = self.indirect_callee(index, table, ty).map_err(trap)?;
-                return self.tail_call(callee, self.base + args as usize);
-            }
-            RefFunc { dst, func } => {
-                let cell = ref_cell(self.func_index(func));
-                self.set(dst, cell);
-            }
-            TableGet { dst, index, table } => self.table_get(dst, index, table).map_err(trap)?,
-            TableSet { index, value, table } => self.table_set(index, value, table).map_err(trap)?,
-            TableSize { dst, table } => {
-                let len = self.store.inner.tables[self.table_index(table)].elems.len() as u32;
-                self.set(dst, len);
-            }
-            TableGrow { dst, args, table } => self.table_grow(dst, args, table),
-            TableFill { args, table } => self.table_fill(args, table).map_err(trap)?,
-            TableCopy { args, dst_table, src_table } => {
-                self.table_copy(args, dst_table, src_table).map_err(trap)?
-            }
-            TableInit { args, table, elem } => self.table_init(args, table, elem).map_err(trap)?,
-            ElemDrop(segment) => {
-                let instance = &mut self.store.inner.instances[self.instance as usize];
-                instance.elems[segment as usize] = alloc::boxed::Box::new([]);
-            }
-            MemoryGrow(o) => self.memory_grow(o),
-            MemoryFill { args } => self.memory_fill(args).map_err(trap)?,
-            MemoryCopy { args } => self.memory_copy(args).map_err(trap)?,
-            MemoryInit { args, data } => self.memory_init(args, data).map_err(trap)?,
-            DataDrop(segment) => {
-                let instance = &mut self.store.inner.instances[self.instance as usize];
-                instance.data_dropped[segment as usize] = true;
-            }
-            other => unreachable!("{other:?} has a handler and is never a slow path"),
-        }
-        Ok(Flow::Continue)
-    }
-
-    /// `return`: copies the results to the frame base and resumes the suspended caller.
-    fn do_return(&mut self, span: Span) -> Flow {
-        if span.len > 0 && span.start != 0 {
-            let from = self.base + span.start as usize;
-            self.store.inner.exec.cells.copy_within(from..from + span.len as usize, self.base);
-        }
-        self.return_to_caller()
-    }
 }
+
+/// Generates `Executor::slow_path` from the instruction table: a `call` or `slow`
+/// instruction runs its `Slow` impl (`exec/ops/`); the others have handlers that never hand
+/// their instruction to the slow path.
+macro_rules! define_slow_path {
+    ($( $name:ident ($shape:ident) $class:ident [$($flags:tt)*] )*) => {
+        impl<T> Executor<'_, T> {
+            /// Runs an instruction on the slow path. `self.ip` is already past it.
+            fn slow_path(&mut self, instr: Instr) -> Result<Flow> {
+                match instr {
+                    $( Instr::$name(o) => slow_arm!($class, self, $name, o), )*
+                }
+            }
+        }
+    };
+}
+
+/// One arm of `Executor::slow_path`, by class.
+macro_rules! slow_arm {
+    (call, $exec:ident, $name:ident, $o:ident) => { <kind::$name as Slow<_>>::run($exec, $o) };
+    (slow, $exec:ident, $name:ident, $o:ident) => { <kind::$name as Slow<_>>::run($exec, $o) };
+    ($class:ident, $exec:ident, $name:ident, $o:ident) => {{
+        let _ = $o;
+        unreachable!(concat!(stringify!($name), " has a handler and never takes the slow path"))
+    }};
+}
+
+for_each_instr!(define_slow_path);
 
 /// A slow-path instruction, called from its handler (`threaded::exit_slow`) through
 /// `FastCtx::slow`: brings the executor up to date from `ctx`, runs the instruction at `at`,
@@ -180,26 +144,37 @@ unsafe fn run_slow<T>(exec: *mut (), ctx: &mut FastCtx, at: *const Op) -> *const
     }
 }
 
-/// The host-call handler (`FastCtx::host`): a `call`/`call_indirect` at `at` whose callee is
-/// the host function in `ctx.host_call`. Takes the same steps as the slow path's
-/// `Executor::call` for a host callee, without decoding the instruction again, then
-/// continues after the call with the frame and memory derived afresh (or stops if the call
-/// failed: `ctx.stop` and `ctx.error` say how).
+/// The host-call handler (`FastCtx::host`): a call or tail call at `at` whose callee is the
+/// host function in `ctx.host_call`. Takes the slow path's route for a host callee
+/// (`Executor::call_host_at`, which every host call takes), without decoding the instruction
+/// again, then continues after the call with the frame and memory derived afresh — or, after
+/// a tail call, where the running function returned to — or stops if the call failed
+/// (`ctx.stop` and `ctx.error` say how).
 ///
 /// # Safety
 ///
 /// As for a handler, and for `take_over`; `ctx.host_call` describes the call at `at`.
 unsafe fn run_host<T>(at: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
-    let (callee, host, args) = ctx.host_call;
+    let (callee, host, args, tail) = ctx.host_call;
     // SAFETY: the function's contract is `take_over`'s.
     let exec = unsafe { take_over::<T>(ctx.exec, ctx, at) };
     let args = exec.base + args as usize;
-    match exec.call_host(callee, host, args, args) {
-        Ok(()) => {
+    match exec.call_host_at(callee, host, args, tail != 0) {
+        Ok(Flow::Continue) if tail == 0 => {
             // The running function and instance are the same as before the call.
             exec.refresh_storage(ctx);
             // SAFETY: a call has a successor; `ctx` was just brought up to date.
-            unsafe { continue_after(at, ctx, acc, facc) }
+            unsafe { continue_at(at.add(1), ctx, acc, facc) }
+        }
+        Ok(Flow::Continue) => {
+            // The tail call returned to the suspended caller.
+            exec.refresh(ctx);
+            // SAFETY: `refresh` checked that `exec.ip` is inside the code.
+            unsafe { continue_at(ctx.start.add(exec.ip), ctx, acc, facc) }
+        }
+        Ok(Flow::Done) => {
+            ctx.stop = Stop::Done;
+            Exit(core::ptr::null())
         }
         Err(error) => {
             fail(ctx, error);

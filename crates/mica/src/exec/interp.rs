@@ -7,10 +7,10 @@
 
 use super::values::CellValue;
 use super::{CodeRef, Frame};
-use crate::bytecode::{Slot, Un};
+use crate::bytecode::Slot;
+use crate::cell::{Cell, ref_index};
 use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
 use crate::store::{FuncEntity, Store};
-use crate::value::{Cell, ref_index};
 
 /// What the loop does after a call or return.
 pub(super) enum Flow {
@@ -133,28 +133,25 @@ impl<'s, T> Executor<'s, T> {
 
     /// A call: suspends the running function and starts `callee` on the arguments at `args`
     /// (a cell index), or runs a host callee to completion.
-    pub(super) fn call(&mut self, callee: u32, args: usize) -> Result<()> {
+    pub(super) fn call(&mut self, callee: u32, args: usize) -> Result<Flow> {
         match self.store.inner.funcs[callee as usize] {
             FuncEntity::Wasm { .. } => {
-                let exec = &mut self.store.inner.exec;
-                if exec.frames.len() >= exec.max_frames {
-                    return Err(Trap::new(TrapCode::StackOverflow).into());
-                }
-                exec.frames.push(Frame {
+                let frame = Frame {
                     code: self.code,
                     ip: self.ip,
                     base: self.base,
                     instance: self.instance,
                     func: self.func,
-                });
+                };
+                self.store.inner.exec.push_frame(frame).map_err(Trap::new)?;
                 let entered = self.enter(callee, args);
                 if entered.is_err() {
                     // The callee never started: its caller is still the running function.
                     self.store.inner.exec.frames.pop();
                 }
-                entered
+                entered.map(|()| Flow::Continue)
             }
-            FuncEntity::Host { host, .. } => self.call_host(callee, host, args, args),
+            FuncEntity::Host { host, .. } => self.call_host_at(callee, host, args, false),
         }
     }
 
@@ -169,12 +166,20 @@ impl<'s, T> Executor<'s, T> {
             }
             FuncEntity::Host { host, .. } => {
                 let host = *host;
-                // The host's results become this frame's results; then this frame returns
-                // to its caller, whose state is on the frame stack.
-                self.call_host(callee, host, args, self.base)?;
-                Ok(self.return_to_caller())
+                self.call_host_at(callee, host, args, true)
             }
         }
+    }
+
+    /// A call of host function `host` (store function `callee`) with the arguments at `args`
+    /// (a cell index): the route every host call takes, from a handler (`dispatch::run_host`)
+    /// or a slow path. A tail call's results become the running function's results, at its
+    /// frame base, and then the running function returns to its caller, whose state is on the
+    /// frame stack (nothing is read from the released frame).
+    pub(super) fn call_host_at(&mut self, callee: u32, host: u32, args: usize, tail: bool) -> Result<Flow> {
+        let results = if tail { self.base } else { args };
+        self.call_host(callee, host, args, results)?;
+        Ok(if tail { self.return_to_caller() } else { Flow::Continue })
     }
 
     /// Pops the suspended caller, if this activation has one.
@@ -255,13 +260,6 @@ impl<'s, T> Executor<'s, T> {
         self.store.inner.exec.cells[self.base + slot as usize] = value.into_cell();
     }
 
-    // --- memory -----------------------------------------------------------------------------
-
-    pub(super) fn memory_data(&mut self) -> &mut alloc::vec::Vec<u8> {
-        let index = self.memory.expect("validated: memory instructions need a memory");
-        &mut self.store.inner.memories[index as usize].data
-    }
-
     /// The three `i32` operands of a bulk instruction, as lengths and indices.
     pub(super) fn args3(&self, args: Slot) -> (usize, usize, usize) {
         (
@@ -269,120 +267,6 @@ impl<'s, T> Executor<'s, T> {
             self.get::<u32>(args + 1) as usize,
             self.get::<u32>(args + 2) as usize,
         )
-    }
-
-    pub(super) fn memory_grow(&mut self, o: Un) {
-        let delta = self.get::<u32>(o.src) as u64;
-        let index = self.memory.expect("validated: memory.grow needs a memory");
-        let result = self.store.inner.memories[index as usize].grow(delta);
-        self.set(o.dst, result.map_or(-1, |old| old as i32));
-    }
-
-    pub(super) fn memory_fill(&mut self, args: Slot) -> Result<(), TrapCode> {
-        let (dst, value, len) = self.args3(args);
-        let data = self.memory_data();
-        let end = dst.checked_add(len).filter(|end| *end <= data.len());
-        let end = end.ok_or(TrapCode::MemoryOutOfBounds)?;
-        data[dst..end].fill(value as u8);
-        Ok(())
-    }
-
-    pub(super) fn memory_copy(&mut self, args: Slot) -> Result<(), TrapCode> {
-        let (dst, src, len) = self.args3(args);
-        let data = self.memory_data();
-        if src + len > data.len() || dst + len > data.len() {
-            return Err(TrapCode::MemoryOutOfBounds);
-        }
-        data.copy_within(src..src + len, dst);
-        Ok(())
-    }
-
-    pub(super) fn memory_init(&mut self, args: Slot, segment: u32) -> Result<(), TrapCode> {
-        let (dst, src, len) = self.args3(args);
-        let index = self.memory.expect("validated: memory.init needs a memory");
-        let inner = &mut self.store.inner;
-        let bytes = inner.instances[self.instance as usize].data(segment);
-        let data = &mut inner.memories[index as usize].data;
-        if src + len > bytes.len() || dst + len > data.len() {
-            return Err(TrapCode::MemoryOutOfBounds);
-        }
-        data[dst..dst + len].copy_from_slice(&bytes[src..src + len]);
-        Ok(())
-    }
-
-    // --- tables and globals -------------------------------------------------------------------
-
-    pub(super) fn table_index(&self, table: u32) -> usize {
-        self.store.inner.instances[self.instance as usize].tables[table as usize] as usize
-    }
-
-    pub(super) fn table_get(&mut self, dst: Slot, index: Slot, table: u32) -> Result<(), TrapCode> {
-        let t = self.table_index(table);
-        let i = self.get::<u32>(index) as usize;
-        let cell = *self.store.inner.tables[t].elems.get(i).ok_or(TrapCode::TableOutOfBounds)?;
-        self.set(dst, cell);
-        Ok(())
-    }
-
-    pub(super) fn table_set(&mut self, index: Slot, value: Slot, table: u32) -> Result<(), TrapCode> {
-        let t = self.table_index(table);
-        let (i, value) = (self.get::<u32>(index) as usize, self.get::<Cell>(value));
-        *self.store.inner.tables[t].elems.get_mut(i).ok_or(TrapCode::TableOutOfBounds)? = value;
-        Ok(())
-    }
-
-    pub(super) fn table_grow(&mut self, dst: Slot, args: Slot, table: u32) {
-        let t = self.table_index(table);
-        let (init, delta) = (self.get::<Cell>(args), self.get::<u32>(args + 1));
-        let result = self.store.inner.tables[t].grow(delta as u64, init);
-        self.set(dst, result.map_or(-1, |old| old as i32));
-    }
-
-    pub(super) fn table_fill(&mut self, args: Slot, table: u32) -> Result<(), TrapCode> {
-        let t = self.table_index(table);
-        let (dst, value, len) =
-            (self.get::<u32>(args) as usize, self.get::<Cell>(args + 1), self.get::<u32>(args + 2) as usize);
-        let elems = &mut self.store.inner.tables[t].elems;
-        if dst + len > elems.len() {
-            return Err(TrapCode::TableOutOfBounds);
-        }
-        elems[dst..dst + len].fill(value);
-        Ok(())
-    }
-
-    pub(super) fn table_copy(&mut self, args: Slot, dst_table: u16, src_table: u16) -> Result<(), TrapCode> {
-        let (dst, src, len) = self.args3(args);
-        let (dt, st) = (self.table_index(dst_table.into()), self.table_index(src_table.into()));
-        let tables = &mut self.store.inner.tables;
-        if src + len > tables[st].elems.len() || dst + len > tables[dt].elems.len() {
-            return Err(TrapCode::TableOutOfBounds);
-        }
-        if dt == st {
-            tables[dt].elems.copy_within(src..src + len, dst);
-        } else {
-            let (from, to) = if st < dt {
-                let (lo, hi) = tables.split_at_mut(dt);
-                (&lo[st], &mut hi[0])
-            } else {
-                let (lo, hi) = tables.split_at_mut(st);
-                (&hi[0], &mut lo[dt])
-            };
-            to.elems[dst..dst + len].copy_from_slice(&from.elems[src..src + len]);
-        }
-        Ok(())
-    }
-
-    pub(super) fn table_init(&mut self, args: Slot, table: u16, segment: u32) -> Result<(), TrapCode> {
-        let (dst, src, len) = self.args3(args);
-        let t = self.table_index(table.into());
-        let inner = &mut self.store.inner;
-        let items = &inner.instances[self.instance as usize].elems[segment as usize];
-        let elems = &mut inner.tables[t].elems;
-        if src + len > items.len() || dst + len > elems.len() {
-            return Err(TrapCode::TableOutOfBounds);
-        }
-        elems[dst..dst + len].copy_from_slice(&items[src..src + len]);
-        Ok(())
     }
 
     /// Resolves the target of an indirect call, checking it has type `ty`.

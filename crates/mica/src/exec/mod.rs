@@ -29,17 +29,21 @@
 
 mod dispatch;
 mod interp;
+#[macro_use]
 mod threaded;
-
-pub(crate) use threaded::{MAX_CODE_LEN, Op, decode, encode};
+mod ops;
 mod values;
+
+pub(crate) use threaded::{Op, decode};
 
 use crate::engine::Config;
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::func::Caller;
 use crate::store::{FuncEntity, Store};
-use crate::translate::CompiledFunc;
-use crate::value::{Cell, Val};
+use crate::bytecode::Bytecode;
+use alloc::boxed::Box;
+use crate::cell::Cell;
+use crate::value::Val;
 use alloc::vec::Vec;
 
 /// How many host→wasm re-entries may nest, whatever native stack they take.
@@ -56,6 +60,32 @@ pub(crate) struct Frame {
     pub instance: u32,
     /// The caller's store function index, for backtraces.
     pub func: u32,
+}
+
+/// A function ready to run: its verified bytecode, each instruction paired with its
+/// handler. Owned by its module (`ModuleInner::bodies`).
+pub(crate) struct CompiledFunc {
+    pub code: Box<[Op]>,
+    /// 64-bit constants that `Const64` instructions load.
+    pub consts: Box<[Cell]>,
+    pub num_params: usize,
+    /// Parameters plus declared locals.
+    pub num_locals: usize,
+    /// Cells the frame needs.
+    pub frame_size: usize,
+}
+
+impl CompiledFunc {
+    /// Encodes verified bytecode for dispatch.
+    pub(crate) fn new(bytecode: Bytecode<'_>) -> CompiledFunc {
+        CompiledFunc {
+            code: threaded::encode(bytecode.code, bytecode.forms),
+            consts: bytecode.consts,
+            num_params: bytecode.num_params,
+            num_locals: bytecode.num_locals,
+            frame_size: bytecode.frame_size,
+        }
+    }
 }
 
 /// A pointer to translated code.
@@ -143,6 +173,20 @@ impl ExecStack {
             self.frames.set_len(len + 1);
         }
         true
+    }
+
+    /// Pushes `frame`, growing the frame stack if needed; a stack overflow past the
+    /// call-depth limit. The slow path's call; the handlers' is `push_frame_in_place`, the
+    /// same push without growth.
+    pub(crate) fn push_frame(&mut self, frame: Frame) -> Result<(), TrapCode> {
+        if self.push_frame_in_place(frame) {
+            return Ok(());
+        }
+        if self.frames.len() >= self.max_frames {
+            return Err(TrapCode::StackOverflow);
+        }
+        self.frames.push(frame);
+        Ok(())
     }
 
     /// Makes sure cells `..end` exist.

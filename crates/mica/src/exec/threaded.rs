@@ -9,13 +9,14 @@
 //! way. `tests/dispatch_stack.rs` runs a long loop on a small native stack to check that
 //! release builds really jump.
 //!
-//! Instructions that need nothing but the frame, memory 0 and globals have handlers here, and
-//! so do calls and returns between translated functions of the running instance
-//! (`threaded/calls.rs`). The rest (tables, bulk memory, growth, other calls) are slow
-//! paths: their handler calls out to the executor (`dispatch::run_slow`), which runs it on
-//! the store, and continues with the pointers it re-derived. Most handlers are generic over
-//! the instruction they run (`threaded/fuse.rs`), so that two adjacent instructions can also
-//! run in one handler.
+//! Each instruction's handler comes from its class in the instruction table
+//! (`bytecode/table.rs`, expanded here by `define_handlers`): `step` and `acc` instructions
+//! are [`fuse::Step`]s, run by the generic handlers of `threaded/fuse.rs` alone or two at a
+//! time; `plain` and `call` instructions have a handler of their own ([`Plain`]); `slow`
+//! instructions (tables, bulk memory, growth) and the calls the handlers do not make
+//! themselves are run by the executor ([`Slow`], through `dispatch::run_slow`), which
+//! continues with the pointers it re-derived. The semantics are in the family files of
+//! `exec/ops/`.
 //!
 //! # Safety argument
 //!
@@ -38,16 +39,17 @@
 //! - `FastCtx` points at the function's constants and the store's globals, re-derived by
 //!   `refresh` whenever they could have moved.
 
-use super::values::{self, CellValue, rounding};
-use crate::bytecode::{Bin, BinImm, Instr, Load, Slot, Store as StoreOp, StoreImm, Un, acc};
-use crate::error::TrapCode;
-use super::{CodeRef, Frame};
-use crate::store::{FuncEntity, GlobalEntity, PAGE_SIZE, StoreInner};
-use crate::value::{Cell, NULL_REF};
+use super::interp::{Executor, Flow};
+use super::values::CellValue;
+use super::CodeRef;
+use crate::bytecode::{Bin, BinImm, Instr, Load, Slot, Store as StoreOp, StoreImm, Un, acc, for_each_instr};
+use crate::cell::Cell;
+use crate::error::{Result, TrapCode};
+use crate::store::{FuncEntity, GlobalEntity, StoreInner};
 use alloc::boxed::Box;
 
 /// Whether handlers jump to the next handler (optimised builds) or return to a loop.
-pub(super) const TAIL_DISPATCH: bool = !cfg!(debug_assertions);
+pub(crate) const TAIL_DISPATCH: bool = !cfg!(debug_assertions);
 
 /// A handler: runs the instruction at `ip` and continues with the next one. The last two
 /// arguments are the accumulators (`bytecode::ACC`): the integer one and the `f64` one, passed
@@ -95,11 +97,11 @@ pub(crate) struct FastCtx {
     /// handler whose callee is a host function continues there, with the call in
     /// `host_call`; it calls the host function and continues after the call.
     pub host: Handler,
-    /// The host call a `call` handler hands to `host`: store function, host index, argument
-    /// slot. All three 32 bits wide: `host` reads them right after the handler stored them,
-    /// and a wider read of a narrower store cannot be forwarded from the store buffer (a
-    /// stall of a dozen cycles per host call).
-    pub host_call: (u32, u32, u32),
+    /// The host call a call handler hands to `host`: store function, host index, argument
+    /// slot, and whether it is a tail call (1) or not (0). All 32 bits wide: `host` reads them
+    /// right after the handler stored them, and a wider read of a narrower store cannot be
+    /// forwarded from the store buffer (a stall of a dozen cycles per host call).
+    pub host_call: (u32, u32, u32, u32),
     /// The accumulators between two handlers in loop mode (in tail-call mode they travel as
     /// arguments). No value in them outlives a slow path.
     pub acc: Cell,
@@ -132,14 +134,14 @@ pub(crate) struct Regs(pub *mut Cell);
 
 impl Regs {
     #[inline(always)]
-    fn get<V: CellValue>(self, slot: Slot) -> V {
+    pub(in crate::exec) fn get<V: CellValue>(self, slot: Slot) -> V {
         // SAFETY: `slot < frame_size` (verified) and the frame's cells are reserved; see the
         // module documentation.
         V::from_cell(unsafe { *self.0.add(slot as usize) })
     }
 
     #[inline(always)]
-    fn set<V: CellValue>(self, slot: Slot, value: V) {
+    pub(in crate::exec) fn set<V: CellValue>(self, slot: Slot, value: V) {
         // SAFETY: as in `get`.
         unsafe { *self.0.add(slot as usize) = value.into_cell() }
     }
@@ -158,30 +160,30 @@ pub(crate) struct Locs<const F: u8> {
 
 impl<const F: u8> Locs<F> {
     #[inline(always)]
-    fn get<V: CellValue>(self, slot: Slot) -> V {
+    pub(in crate::exec) fn get<V: CellValue>(self, slot: Slot) -> V {
         self.regs.get(slot)
     }
 
     #[inline(always)]
-    fn set<V: CellValue>(self, slot: Slot, value: V) {
+    pub(in crate::exec) fn set<V: CellValue>(self, slot: Slot, value: V) {
         self.regs.set(slot, value)
     }
 
     /// The first operand (`a`, `src`, `addr`, `cond`).
     #[inline(always)]
-    fn x<V: CellValue>(self, slot: Slot) -> V {
+    pub(in crate::exec) fn x<V: CellValue>(self, slot: Slot) -> V {
         if F & acc::X != 0 { V::from_acc(self.acc, self.facc) } else { self.regs.get(slot) }
     }
 
     /// The second operand (`b`, a store's `value`).
     #[inline(always)]
-    fn y<V: CellValue>(self, slot: Slot) -> V {
+    pub(in crate::exec) fn y<V: CellValue>(self, slot: Slot) -> V {
         if F & acc::Y != 0 { V::from_acc(self.acc, self.facc) } else { self.regs.get(slot) }
     }
 
     /// Writes the result.
     #[inline(always)]
-    fn put<V: CellValue>(&mut self, dst: Slot, value: V) {
+    pub(in crate::exec) fn put<V: CellValue>(&mut self, dst: Slot, value: V) {
         if F & acc::DST != 0 {
             value.into_acc(&mut self.acc, &mut self.facc);
         } else {
@@ -193,13 +195,13 @@ impl<const F: u8> Locs<F> {
     }
 
     #[inline(always)]
-    fn un<A: CellValue, R: CellValue>(&mut self, o: &Un, f: impl FnOnce(A) -> R) {
+    pub(in crate::exec) fn un<A: CellValue, R: CellValue>(&mut self, o: &Un, f: impl FnOnce(A) -> R) {
         let v = f(self.x(o.src));
         self.put(o.dst, v);
     }
 
     #[inline(always)]
-    fn bin<A: CellValue, R: CellValue>(&mut self, o: &Bin, f: impl FnOnce(A, A) -> R) {
+    pub(in crate::exec) fn bin<A: CellValue, R: CellValue>(&mut self, o: &Bin, f: impl FnOnce(A, A) -> R) {
         let v = f(self.x(o.a), self.y(o.b));
         self.put(o.dst, v);
     }
@@ -207,13 +209,13 @@ impl<const F: u8> Locs<F> {
     /// The immediate is sign-extended to a cell: right for both widths, since `i32`
     /// operands read only the low 32 bits.
     #[inline(always)]
-    fn bin_imm<A: CellValue, R: CellValue>(&mut self, o: &BinImm, f: impl FnOnce(A, A) -> R) {
+    pub(in crate::exec) fn bin_imm<A: CellValue, R: CellValue>(&mut self, o: &BinImm, f: impl FnOnce(A, A) -> R) {
         let v = f(self.x(o.a), A::from_cell(o.imm as i64 as Cell));
         self.put(o.dst, v);
     }
 
     #[inline(always)]
-    fn try_un<A: CellValue, R: CellValue>(
+    pub(in crate::exec) fn try_un<A: CellValue, R: CellValue>(
         &mut self,
         o: &Un,
         f: impl FnOnce(A) -> Result<R, TrapCode>,
@@ -224,7 +226,7 @@ impl<const F: u8> Locs<F> {
     }
 
     #[inline(always)]
-    fn try_bin<A: CellValue, R: CellValue>(
+    pub(in crate::exec) fn try_bin<A: CellValue, R: CellValue>(
         &mut self,
         o: &Bin,
         f: impl FnOnce(A, A) -> Result<R, TrapCode>,
@@ -247,7 +249,7 @@ impl Mem {
     /// access itself addresses `base + end - N`, which the compiler folds into one
     /// addressing mode.
     #[inline(always)]
-    fn access_end<const N: usize>(addr: u32, len: usize, offset: u32) -> Result<usize, TrapCode> {
+    pub(in crate::exec) fn access_end<const N: usize>(addr: u32, len: usize, offset: u32) -> Result<usize, TrapCode> {
         let end = addr as u64 + offset as u64 + N as u64;
         if end <= len as u64 {
             Ok(end as usize)
@@ -262,14 +264,14 @@ impl Mem {
     ///
     /// `N <= end <= len`, as `access_end` checks.
     #[inline(always)]
-    unsafe fn at<const N: usize>(self, end: usize) -> *mut [u8; N] {
+    pub(in crate::exec) unsafe fn at<const N: usize>(self, end: usize) -> *mut [u8; N] {
         // SAFETY: `N <= end <= len` (the caller's contract), and `base..base + len` is
         // memory 0's buffer, live until the next slow path (see the module documentation).
         unsafe { self.base.add(end).sub(N).cast::<[u8; N]>() }
     }
 
     #[inline(always)]
-    fn load<const N: usize, R: CellValue, const F: u8>(
+    pub(in crate::exec) fn load<const N: usize, R: CellValue, const F: u8>(
         self,
         r: &mut Locs<F>,
         o: &Load,
@@ -283,7 +285,7 @@ impl Mem {
     }
 
     #[inline(always)]
-    fn store<const N: usize, V: CellValue, const F: u8>(
+    pub(in crate::exec) fn store<const N: usize, V: CellValue, const F: u8>(
         self,
         r: &mut Locs<F>,
         o: &StoreOp,
@@ -299,7 +301,7 @@ impl Mem {
 
 impl Mem {
     #[inline(always)]
-    fn store_imm<const N: usize, const F: u8>(
+    pub(in crate::exec) fn store_imm<const N: usize, const F: u8>(
         self,
         r: &mut Locs<F>,
         o: &StoreImm,
@@ -359,7 +361,7 @@ macro_rules! call_to {
         } else if let Some(host) = $ctx.host_callee(callee) {
             // A host function: called by the executor's host-call handler, out of line so
             // that this handler's path for wasm callees keeps everything in registers.
-            $ctx.host_call = (callee, host, u32::from(args));
+            $ctx.host_call = (callee, host, u32::from(args), 0);
             // SAFETY: `host_call` was just set for the call at `ip`; `host` was set up with
             // the rest of `ctx` by the driver running this activation.
             return unsafe { ($ctx.host)($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
@@ -370,7 +372,8 @@ macro_rules! call_to {
 }
 
 /// A tail call of store function `$callee` with arguments at slot `$args`: the running frame
-/// is reused here under the same conditions as `call_to!`, else the slow path does it.
+/// is reused here under the same conditions as `call_to!`; a host callee goes to the
+/// executor's host-call handler as in `call_to!`; anything else to the slow path.
 macro_rules! tail_call_to {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $callee:expr, $args:expr) => {{
         let (callee, args) = ($callee, $args);
@@ -392,137 +395,144 @@ macro_rules! tail_call_to {
                 $ctx.switch_to(code, callee, base);
                 next!($ctx.start, $r, $mem, $ctx);
             }
+        } else if let Some(host) = $ctx.host_callee(callee) {
+            // A host function: the same route as a call of one (`call_to!`), after which the
+            // host-call handler returns from the running function.
+            $ctx.host_call = (callee, host, u32::from(args), 1);
+            // SAFETY: as in `call_to!`.
+            return unsafe { ($ctx.host)($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
         }
         // SAFETY: a slow path may run for any instruction.
         return unsafe { exit_slow($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
     }};
 }
 
-/// Defines the handlers and `handler_for`, which maps an instruction to its handler. An arm's
-/// body runs the instruction; it may `jump!` (branch), `fail!` (trap on error) or fall through
-/// to the next instruction.
-///
-/// - `plain` arms may also continue anywhere themselves (`next!`, calls, returns): each gets
-///   one handler, which takes no operand from the accumulator.
-/// - `simple` and `acc` arms only jump, fail or fall through. Each becomes a [`fuse::Step`]
-///   (a type in `kind`, named after the variant), run by the generic handlers of `fuse`: on
-///   its own, or fused with the instruction after it. `acc` arms bind the operands by
-///   reference and get one handler per accumulator form (see `Locs`); `simple` arms take no
-///   operand from the accumulator.
-macro_rules! handlers {
-    (($ip:ident, $r:ident, $mem:ident, $ctx:ident);
-     plain { $( $pat:pat => $body:block )* }
-     simple { $( $sv:ident $sargs:tt => $sbody:block )* }
-     acc { $( $av:ident $aargs:tt => $abody:block )* }) => {
+/// Generates, from the instruction table, one type per instruction (in `kind`, named after
+/// its variant) and `handler_for`, which gives each instruction the handler of its class:
+/// the family files of `exec/ops/` give the types their semantics, and an instruction
+/// whose class needs an impl it lacks does not compile.
+macro_rules! define_handlers {
+    ($( $name:ident ($shape:ident) $class:ident [$($flags:tt)*] )*) => {
+        /// One type per instruction, named after its variant.
+        pub(crate) mod kind {
+            $( pub(crate) struct $name; )*
+        }
+
         /// The handler for `instr`'s variant and accumulator form.
-        #[allow(unused_variables)]
         pub(super) fn handler_for(instr: &Instr, form: u8) -> Handler {
-            use Instr::*;
-            match *instr {
-                $(
-                    $pat => {
-                        handler!(($ip, $r, $mem, $ctx) $pat => $body);
-                        match form {
-                            0 => handler::<0>,
-                            _ => bad_acc,
-                        }
+            match instr {
+                $( Instr::$name(_) => handler_of!($class, $name, form), )*
+            }
+        }
+    };
+}
+
+/// The handler of an instruction of class `$class`.
+macro_rules! handler_of {
+    (step, $name:ident, $form:ident) => { fuse::single_plain::<kind::$name>($form) };
+    (acc, $name:ident, $form:ident) => { fuse::single::<kind::$name>($form) };
+    (plain, $name:ident, $form:ident) => { plain_handler::<kind::$name>($form) };
+    (call, $name:ident, $form:ident) => { plain_handler::<kind::$name>($form) };
+    (slow, $name:ident, $form:ident) => { slow_handler($form) };
+}
+
+for_each_instr!(define_handlers);
+
+/// The semantics of a `plain` or `call` instruction: a handler of its own, which continues
+/// wherever the instruction leads (it is not fused with its neighbours).
+pub(crate) trait Plain {
+    /// Runs the instruction at `ip` and continues.
+    ///
+    /// # Safety
+    ///
+    /// As for a handler: `ip` is an instruction of the running function with this type's
+    /// variant, and `r`, `mem` and `ctx` are current.
+    unsafe fn run(ip: *const Op, r: Locs<0>, mem: Mem, ctx: &mut FastCtx) -> Exit;
+}
+
+/// The handler of a `Plain` instruction.
+unsafe fn plain<P: Plain>(ip: *const Op, regs: Regs, mem: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
+    // SAFETY: the handler's contract is `run`'s.
+    unsafe { P::run(ip, Locs { regs, acc, facc }, mem, ctx) }
+}
+
+fn plain_handler<P: Plain>(form: u8) -> Handler {
+    if form == 0 { plain::<P> } else { bad_acc }
+}
+
+/// The handler of a `slow` instruction: the executor runs it (`exit_slow`).
+fn slow_handler(form: u8) -> Handler {
+    if form == 0 { exit_slow } else { bad_acc }
+}
+
+/// The semantics of a `call` or `slow` instruction on the executor's slow path, with
+/// operands `O` (its shape): safe code on the store.
+pub(in crate::exec) trait Slow<O> {
+    fn run<T>(exec: &mut Executor<'_, T>, operands: O) -> Result<Flow>;
+}
+
+/// Reads the instruction at `ip`, which has variant `$v`, into pattern `$args`.
+macro_rules! operands {
+    ($ip:ident, $v:ident $args:tt) => {
+        // SAFETY: `ip` points at an instruction of the running function.
+        let Instr::$v $args = (unsafe { &*$ip }).instr else {
+            // SAFETY: the caller's contract: the instruction has this variant.
+            unsafe { core::hint::unreachable_unchecked() }
+        };
+    };
+}
+
+/// Defines the [`fuse::Step`] of `step` and `acc` instructions (in the family files of
+/// `exec/ops/`): each arm binds the instruction's operands by reference (so that each field
+/// is loaded where it is used: a copy of the whole instruction makes the compiler load it in
+/// wide words and shift the fields out) and runs the instruction; it may `jump!` (branch),
+/// `fail!` (trap on error) or fall through to the next instruction. An `acc` instruction's
+/// step is run in each accumulator form (see `Locs`).
+macro_rules! steps {
+    (($ip:ident, $r:ident, $mem:ident, $ctx:ident); $( $v:ident ($pat:pat) => $body:block )*) => {
+        $(
+            impl fuse::Step for kind::$v {
+                #[inline(always)]
+                #[allow(unused_variables, unused_mut, unused_macros, unreachable_code)]
+                unsafe fn step<const F: u8>(
+                    $ip: *const Op,
+                    $r: &mut Locs<F>,
+                    $mem: Mem,
+                    $ctx: &mut FastCtx,
+                ) -> fuse::Flow {
+                    macro_rules! jump {
+                        ($offset:expr) => {
+                            // SAFETY: a verified branch target inside the code; `encode`
+                            // turned the offset into bytes.
+                            return fuse::Flow::Jump(unsafe { $ip.byte_offset($offset as isize) })
+                        };
                     }
-                )*
-                $( Instr::$sv { .. } => fuse::single_plain::<kind::$sv>(form), )*
-                $( Instr::$av { .. } => fuse::single::<kind::$av>(form), )*
-                _ => exit_slow,
-            }
-        }
-
-        /// One type per instruction that can be fused, named after its variant.
-        #[allow(non_camel_case_types)]
-        pub(super) mod kind {
-            use super::*;
-            $( step!(($ip, $r, $mem, $ctx) $sv $sargs [] => $sbody); )*
-            $( step!(($ip, $r, $mem, $ctx) $av $aargs [&] => $abody); )*
-        }
-    };
-}
-
-/// One handler for a `plain` arm of `handlers!`.
-macro_rules! handler {
-    (($ip:ident, $r:ident, $mem:ident, $ctx:ident) $pat:pat => $body:block) => {
-        #[allow(unused_variables, unused_mut, unused_macros, unreachable_code)]
-        unsafe fn handler<const F: u8>(
-            $ip: *const Op,
-            regs: Regs,
-            $mem: Mem,
-            $ctx: &mut FastCtx,
-            acc: Cell,
-            facc: f64,
-        ) -> Exit {
-            let mut $r = Locs::<F> { regs, acc, facc };
-            macro_rules! jump {
-                ($offset:expr) => {
-                    // SAFETY: a verified branch target inside the code; `encode` turned the
-                    // offset into bytes.
-                    next!(unsafe { $ip.byte_offset($offset as isize) }, $r, $mem, $ctx)
-                };
-            }
-            // SAFETY: `ip` points at an instruction of the running function.
-            let $pat = (unsafe { &*$ip }).instr else {
-                // SAFETY: `encode` pairs this handler with instructions of this variant only.
-                unsafe { core::hint::unreachable_unchecked() }
-            };
-            $body
-            // SAFETY: an instruction that falls through has a successor.
-            next!(unsafe { $ip.add(1) }, $r, $mem, $ctx)
-        }
-    };
-}
-
-/// The [`fuse::Step`] of a `simple` or `acc` arm of `handlers!`: with `[&]`, the pattern
-/// binds the operands by reference, so that each field is loaded where it is used (a copy of
-/// the whole instruction makes the compiler load it in wide words and shift the fields out).
-macro_rules! step {
-    (($ip:ident, $r:ident, $mem:ident, $ctx:ident) $v:ident $args:tt [$($by_ref:tt)?] => $body:block) => {
-        pub(crate) struct $v;
-
-        impl fuse::Step for $v {
-            #[inline(always)]
-            #[allow(unused_variables, unused_mut, unused_macros, unreachable_code)]
-            unsafe fn step<const F: u8>(
-                $ip: *const Op,
-                $r: &mut Locs<F>,
-                $mem: Mem,
-                $ctx: &mut FastCtx,
-            ) -> fuse::Flow {
-                macro_rules! jump {
-                    ($offset:expr) => {
-                        // SAFETY: a verified branch target inside the code; `encode` turned
-                        // the offset into bytes.
-                        return fuse::Flow::Jump(unsafe { $ip.byte_offset($offset as isize) })
+                    macro_rules! fail {
+                        ($e:expr) => {
+                            if let Err(code) = $e {
+                                $ctx.stop = Stop::Trap(code);
+                                return fuse::Flow::Stop;
+                            }
+                        };
+                    }
+                    // SAFETY: `ip` points at an instruction of the running function.
+                    let Instr::$v($pat) = &(unsafe { &*$ip }).instr else {
+                        // SAFETY: `encode` pairs this step with instructions of this variant
+                        // only.
+                        unsafe { core::hint::unreachable_unchecked() }
                     };
+                    $body
+                    fuse::Flow::Next
                 }
-                macro_rules! fail {
-                    ($e:expr) => {
-                        if let Err(code) = $e {
-                            $ctx.stop = Stop::Trap(code);
-                            return fuse::Flow::Stop;
-                        }
-                    };
-                }
-                // SAFETY: `ip` points at an instruction of the running function.
-                let Instr::$v $args = $($by_ref)? (unsafe { &*$ip }).instr else {
-                    // SAFETY: `encode` pairs this step with instructions of this variant only.
-                    unsafe { core::hint::unreachable_unchecked() }
-                };
-                $body
-                fuse::Flow::Next
             }
-        }
+        )*
     };
 }
 
 impl FastCtx {
     /// A context that points nowhere yet, for the driver to fill in (`Executor::refresh`).
     #[inline(always)]
-    pub(crate) fn new(
+    pub(in crate::exec) fn new(
         slow: unsafe fn(*mut (), &mut FastCtx, *const Op) -> *const Op,
         host: Handler,
     ) -> FastCtx {
@@ -535,7 +545,7 @@ impl FastCtx {
             exec: core::ptr::null_mut(),
             slow,
             host,
-            host_call: (0, 0, 0),
+            host_call: (0, 0, 0, 0),
             acc: 0,
             facc: 0.0,
             inner: core::ptr::null_mut(),
@@ -555,7 +565,7 @@ impl FastCtx {
     /// The running function's translation, if `callee` (a store function) may be entered
     /// without a slow path: a wasm function of the running instance, already translated.
     #[inline(always)]
-    fn fast_callee(&self, callee: u32) -> Option<CodeRef> {
+    pub(in crate::exec) fn fast_callee(&self, callee: u32) -> Option<CodeRef> {
         // SAFETY: `inner` is the store of the running activation (module documentation).
         let inner = unsafe { &*self.inner };
         match inner.funcs.get(callee as usize)? {
@@ -568,7 +578,7 @@ impl FastCtx {
 
     /// The host-function index of `callee` (a store function), if it is a host function.
     #[inline(always)]
-    fn host_callee(&self, callee: u32) -> Option<u32> {
+    pub(in crate::exec) fn host_callee(&self, callee: u32) -> Option<u32> {
         // SAFETY: `inner` is the store of the running activation (module documentation).
         let inner = unsafe { &*self.inner };
         match inner.funcs.get(callee as usize)? {
@@ -580,20 +590,20 @@ impl FastCtx {
     /// The function `table[index]` of the running instance, if it exists and has type `ty`;
     /// `None` sends the call to the slow path, which reports the trap.
     #[inline(always)]
-    fn indirect_target(&self, index: u32, table: u16, ty: u32) -> Option<u32> {
+    pub(in crate::exec) fn indirect_target(&self, index: u32, table: u16, ty: u32) -> Option<u32> {
         // SAFETY: `inner` is the store of the running activation (module documentation).
         let inner = unsafe { &*self.inner };
         let instance = inner.instances.get(self.instance as usize)?;
         let table = *instance.tables.get(table as usize)?;
         let cell = *inner.tables.get(table as usize)?.elems.get(index as usize)?;
-        let callee = crate::value::ref_index(cell)?;
+        let callee = crate::cell::ref_index(cell)?;
         let expected = instance.module.types.get(ty as usize)?;
         (inner.funcs.get(callee as usize)?.ty() == expected).then_some(callee)
     }
 
     /// Makes `code` (store function `func`) the running function, with its frame at `base`.
     #[inline(always)]
-    fn switch_to(&mut self, code: CodeRef, func: u32, base: usize) {
+    pub(in crate::exec) fn switch_to(&mut self, code: CodeRef, func: u32, base: usize) {
         let compiled = code.get();
         self.code = code;
         self.start = compiled.code.as_ptr();
@@ -605,7 +615,7 @@ impl FastCtx {
 
 /// Zeroes the declared locals of a frame whose parameters are in place.
 #[inline(always)]
-fn zero_locals(r: Regs, code: CodeRef) {
+pub(crate) fn zero_locals(r: Regs, code: CodeRef) {
     let compiled = code.get();
     for slot in compiled.num_params..compiled.num_locals {
         // Stores of their own rather than a `memset` call, which the compiler would make of
@@ -624,7 +634,7 @@ fn zero_locals(r: Regs, code: CodeRef) {
 /// fast path needs no stack frame (inlined, its call would make every path of the handler
 /// save and restore the callee-saved registers).
 #[inline(never)]
-unsafe fn exit_slow(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
+pub(crate) unsafe fn exit_slow(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
     // SAFETY: `ctx.exec` and `ctx.slow` were set up together by the driver running this
     // activation, and `ip` is an instruction of the running function.
     let next = unsafe { (ctx.slow)(ctx.exec, ctx, ip) };
@@ -635,18 +645,17 @@ unsafe fn exit_slow(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell
     next!(next, r, mem, ctx);
 }
 
-/// Continues after the instruction at `ip` with the frame and memory in `ctx`: for the
-/// executor's host-call handler, after the host function returned.
+/// Continues at instruction `next` with the frame and memory in `ctx`: for the executor's
+/// host-call handler, after the host function returned (and, for a tail call, the running
+/// function returned too).
 ///
 /// # Safety
 ///
-/// As for a handler: `ip` is an instruction of the running function that has a successor,
-/// and `ctx` is current.
+/// As for a handler: `next` is an instruction of the running function, and `ctx` is current.
 #[inline(always)]
-pub(crate) unsafe fn continue_after(ip: *const Op, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
+pub(crate) unsafe fn continue_at(next: *const Op, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
     let (r, mem) = (Locs::<0> { regs: ctx.regs, acc, facc }, ctx.mem);
-    // SAFETY: the caller's contract.
-    next!(unsafe { ip.add(1) }, r, mem, ctx);
+    next!(next, r, mem, ctx);
 }
 
 /// The handler of an instruction that names the accumulator where it cannot take it. The
@@ -661,8 +670,8 @@ unsafe fn bad_acc(_: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: 
 /// the pairs `fuse` knows.
 ///
 /// Branch offsets become byte offsets (a multiple of the size of an `Op`), which saves the
-/// handlers a multiplication on every taken branch; `decode` turns them back. The caller
-/// makes sure they fit (`MAX_CODE_LEN`).
+/// handlers a multiplication on every taken branch; `decode` turns them back. They fit:
+/// `bytecode::MAX_CODE_LEN` assumes at most `MAX_ENCODED_SIZE` bytes an instruction.
 pub(crate) fn encode(code: &[Instr], forms: &[u8]) -> Box<[Op]> {
     let mut ops: Box<[Op]> = code
         .iter()
@@ -688,13 +697,7 @@ pub(crate) fn decode(op: &Op) -> Instr {
 }
 
 const OP_SIZE: i32 = core::mem::size_of::<Op>() as i32;
+const _: () = assert!(core::mem::size_of::<Op>() <= crate::bytecode::MAX_ENCODED_SIZE);
 
-/// The most instructions a function may have: its branch offsets must fit in bytes.
-pub(crate) const MAX_CODE_LEN: usize = (i32::MAX / OP_SIZE) as usize;
-
-// The handlers themselves, one arm per instruction, and the generic handlers that run them,
-// alone or two at a time.
-mod calls;
-mod fuse;
-mod handlers;
-use handlers::{handler_for, kind};
+// The generic handlers that run steps, alone or two at a time.
+pub(crate) mod fuse;

@@ -2,7 +2,7 @@
 //! operator to match the spec (trapping division and conversion, float min/max, rounding).
 
 use crate::error::TrapCode;
-use crate::value::Cell;
+use crate::cell::Cell;
 
 /// A Rust type the interpreter reads from and writes to cells.
 pub(super) trait CellValue: Copy {

@@ -3,7 +3,7 @@
 //! Decoded once at load time into a short list of operations, evaluated at instantiation.
 
 use crate::error::{Error, Result};
-use crate::value::Cell;
+use crate::cell::Cell;
 use alloc::vec::Vec;
 
 /// One operation of a constant expression.
@@ -41,7 +41,7 @@ impl ConstExpr {
                 O::I64Const { value } => ConstOp::Value(value as Cell),
                 O::F32Const { value } => ConstOp::Value(value.bits() as Cell),
                 O::F64Const { value } => ConstOp::Value(value.bits()),
-                O::RefNull { .. } => ConstOp::Value(crate::value::NULL_REF),
+                O::RefNull { .. } => ConstOp::Value(crate::cell::NULL_REF),
                 O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
                 O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
                 O::I32Add => ConstOp::I32Add,

@@ -8,7 +8,7 @@ pub(crate) use const_expr::ConstExpr;
 
 use crate::engine::Engine;
 use crate::error::Result;
-use crate::translate::CompiledFunc;
+use crate::exec::CompiledFunc;
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -123,6 +123,8 @@ pub(crate) struct ModuleInner {
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment>,
+    /// The data count section's count (0 without one).
+    pub data_count: u32,
     pub bodies: Vec<FuncBody>,
     /// Function names from the name section (`name_bytes`), by function index: decoded only
     /// when a backtrace first needs a name (a large module's names cost thousands of
@@ -216,10 +218,27 @@ impl ModuleInner {
         let body = &self.bodies[def_index as usize];
         body.compiled.get_or_try_init(|| {
             let func_index = self.num_imported_funcs + def_index;
-            let env = crate::translate::ModuleEnv { types: &self.types, funcs: &self.funcs };
             let bytes = self.code_bytes.get(body.range.clone());
-            crate::translate::translate_func(env, func_index, bytes, body.range.start, None, &mut Default::default())
-                .map(Box::new)
+            let mut scratch = crate::translate::Scratch::default();
+            let bytecode =
+                crate::translate::translate_func(self.translate_env(), func_index, bytes, body.range.start, None, &mut scratch)?;
+            Ok(Box::new(CompiledFunc::new(bytecode)))
         })
+    }
+
+    /// What the translator needs to know about the module. In eager mode, while the code
+    /// section is read, the data segments are not known yet: their number is the data count
+    /// section's, which a module must have to name them in code.
+    pub(crate) fn translate_env(&self) -> crate::translate::ModuleEnv<'_> {
+        let counts = crate::bytecode::ModuleCounts {
+            funcs: self.funcs.len() as u32,
+            globals: self.globals.len() as u32,
+            tables: self.tables.len() as u32,
+            types: self.types.len() as u32,
+            elems: self.elems.len() as u32,
+            datas: self.data_count.max(self.datas.len() as u32),
+            memories: self.memories.len() as u32,
+        };
+        crate::translate::ModuleEnv { types: &self.types, funcs: &self.funcs, counts }
     }
 }

@@ -8,7 +8,8 @@ use super::{
 };
 use crate::engine::{Engine, TranslationMode};
 use crate::error::{Error, Result};
-use crate::translate::{ModuleEnv, translate_func};
+use crate::exec::CompiledFunc;
+use crate::translate::translate_func;
 use crate::types::{
     ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
 };
@@ -92,6 +93,7 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         start: None,
         elems: Vec::new(),
         datas: Vec::new(),
+        data_count: 0,
         bodies: Vec::new(),
         func_names: OnceBox::new(),
     };
@@ -119,11 +121,16 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
                 // Everything since the last body: this body and its size.
                 code.extend_from_slice(&bytes[code_start + code.len()..range.end]);
             } else {
-                let env = ModuleEnv { types: &m.types, funcs: &m.funcs };
                 let func_index = m.num_imported_funcs + m.bodies.len() as u32;
-                let code =
-                    translate_func(env, func_index, &bytes[range.clone()], range.start, Some(&mut func_validator), &mut scratch)?;
-                let _ = compiled.set(Box::new(code));
+                let bytecode = translate_func(
+                    m.translate_env(),
+                    func_index,
+                    &bytes[range.clone()],
+                    range.start,
+                    Some(&mut func_validator),
+                    &mut scratch,
+                )?;
+                let _ = compiled.set(Box::new(CompiledFunc::new(bytecode)));
             }
             allocations = func_validator.into_allocations();
             m.bodies.push(FuncBody { range, compiled });
@@ -240,6 +247,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
             }
         }
         Payload::StartSection { func, .. } => m.start = Some(func),
+        Payload::DataCountSection { count, .. } => m.data_count = count,
         Payload::ElementSection(reader) => {
             for elem in reader {
                 m.elems.push(read_elem(elem.map_err(malformed)?)?);

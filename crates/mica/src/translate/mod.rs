@@ -2,7 +2,9 @@
 //!
 //! One pass over the operators. In eager mode `wasmparser`'s function validator checks each
 //! operator just before it is translated; in lazy mode the body was validated at load time
-//! and is translated here on its first call. Translation is pure: it never sees a store.
+//! and is translated here on its first call. Translation is pure: it never sees a store, and
+//! it knows nothing of the executor: it produces verified bytecode ([`Bytecode`]), which the
+//! executor encodes for its dispatch.
 //!
 //! See [`stack`] for how operands map to frame slots and [`control`] for labels and branches.
 
@@ -11,21 +13,23 @@ mod operators;
 mod stack;
 mod visit;
 
-use crate::bytecode::{ACC, Instr, Slot, Span, Un};
+use crate::bytecode::{ACC, BrIf, BrTable, Bytecode, Call, CallIndirect, Instr, ModuleCounts, Slot, Span, Un};
 use crate::error::{Error, Result};
 use crate::types::{FuncType, ValType};
-use crate::value::Cell;
+use crate::cell::Cell;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use control::{ControlFrame, FrameKind};
 use stack::{CONST_SLOT_BASE, Emitter, Operand, OperandStack};
 use wasmparser::{FuncValidator, ValidatorResources};
 
-/// What translation needs to know about the module: its types and each function's type.
+/// What translation needs to know about the module: its types, each function's type, and
+/// the size of each index space (for the verifier).
 #[derive(Copy, Clone)]
 pub(crate) struct ModuleEnv<'a> {
     pub types: &'a [FuncType],
     pub funcs: &'a [u32],
+    pub counts: ModuleCounts,
 }
 
 impl ModuleEnv<'_> {
@@ -34,17 +38,12 @@ impl ModuleEnv<'_> {
     }
 }
 
-/// A translated function.
-pub(crate) struct CompiledFunc {
-    /// The instructions, each paired with its handler.
-    pub code: Box<[crate::exec::Op]>,
-    /// 64-bit constants that `Const64` instructions load.
-    pub consts: Box<[Cell]>,
-    pub num_params: usize,
-    /// Parameters plus declared locals.
-    pub num_locals: usize,
-    /// Cells the frame needs: locals, operand slots, and room for the results.
-    pub frame_size: usize,
+/// What a function's translation is besides its code.
+struct FuncInfo {
+    consts: Box<[Cell]>,
+    num_params: usize,
+    num_locals: usize,
+    frame_size: usize,
 }
 
 /// Buffers that translating a function fills and empties again, kept from one function to the
@@ -66,15 +65,16 @@ pub(crate) struct Scratch {
 
 /// Translates a function body (`bytes`, found at `offset` in the module), validating each
 /// operator just before it is translated when a validator is given (so the translator only
-/// ever sees a valid prefix of the body).
-pub(crate) fn translate_func(
+/// ever sees a valid prefix of the body). The bytecode is verified, and lives in `scratch`
+/// until the next translation.
+pub(crate) fn translate_func<'s>(
     env: ModuleEnv<'_>,
     func_index: u32,
     bytes: &[u8],
     offset: usize,
     mut validator: Option<&mut FuncValidator<ValidatorResources>>,
-    scratch: &mut Scratch,
-) -> Result<CompiledFunc> {
+    scratch: &'s mut Scratch,
+) -> Result<Bytecode<'s>> {
     let invalid = |e| Error::from_parser(e, false);
     let features = match &validator {
         Some(v) => *v.features(),
@@ -117,19 +117,32 @@ pub(crate) fn translate_func(
             }
         }
     }
-    let (mut code, also, compiled) = t.finish(scratch)?;
-    if code.len() > crate::exec::MAX_CODE_LEN {
+    let (mut code, also, info) = t.finish(scratch)?;
+    if code.len() > crate::bytecode::MAX_CODE_LEN {
         return Err(Error::unsupported("function body too large"));
     }
     crate::bytecode::thread_jumps(&mut code);
-    let verified = crate::bytecode::verify(&mut code, compiled.frame_size, compiled.consts.len(), &also, &mut scratch.verify);
+    let verified = crate::bytecode::verify(
+        &mut code,
+        info.frame_size,
+        info.consts.len(),
+        &env.counts,
+        &also,
+        &mut scratch.verify,
+    );
+    (scratch.code, scratch.also_acc) = (code, also);
     verified.map_err(|e| {
         Error::unsupported(alloc::format!("internal error: function {func_index} failed verification: {e}"))
     })?;
-    // Only verified code is ever encoded, and so only verified code can run.
-    let encoded = crate::exec::encode(&code, &scratch.verify.forms);
-    (scratch.code, scratch.also_acc) = (code, also);
-    Ok(CompiledFunc { code: encoded, ..compiled })
+    // Only verified code leaves here, and so only verified code can be encoded and run.
+    Ok(Bytecode {
+        code: &scratch.code,
+        forms: &scratch.verify.forms,
+        consts: info.consts,
+        num_params: info.num_params,
+        num_locals: info.num_locals,
+        frame_size: info.frame_size,
+    })
 }
 
 /// A branch condition: an `i32` in a slot, or a comparison to fuse with the branch.
@@ -143,8 +156,8 @@ impl Condition {
     /// The branch taken when the condition holds (or, with `negate`, when it does not).
     fn branch(self, negate: bool, offset: i32) -> Instr {
         match self {
-            Condition::Slot(cond) if negate => Instr::BrIfEqz { cond, offset },
-            Condition::Slot(cond) => Instr::BrIfNez { cond, offset },
+            Condition::Slot(cond) if negate => Instr::BrIfEqz(BrIf { cond, offset }),
+            Condition::Slot(cond) => Instr::BrIfNez(BrIf { cond, offset }),
             Condition::Fused(compare) => compare
                 .fuse_branch(negate, offset)
                 .expect("pop_condition only keeps fusable comparisons"),
@@ -211,7 +224,7 @@ impl<'a> Translator<'a> {
     ///
     /// Gives back to `scratch` every buffer but the code and the accumulator list, which the
     /// caller gives back once it has encoded the code.
-    fn finish(mut self, scratch: &mut Scratch) -> Result<(Vec<Instr>, Vec<usize>, CompiledFunc)> {
+    fn finish(mut self, scratch: &mut Scratch) -> Result<(Vec<Instr>, Vec<usize>, FuncInfo)> {
         let mut frame_size = self.stack.max_slots().max(self.control_results);
         let mut values = core::mem::take(&mut self.out.const_slots);
         if !values.is_empty() {
@@ -236,7 +249,7 @@ impl<'a> Translator<'a> {
             // The jump to the prologue goes first. Branch offsets are relative, so inserting it
             // moves every path alike (a loop that began the function now begins after it).
             let prologue = self.out.len() + 1;
-            self.out.code.insert(0, Instr::Br(prologue as i32));
+            self.out.code.insert(0, Instr::jump(prologue as i32));
             for at in &mut self.out.also_acc {
                 *at += 1;
             }
@@ -244,10 +257,9 @@ impl<'a> Translator<'a> {
                 self.out.emit_const(locals + i as Slot, value);
             }
             let back = self.out.len();
-            self.out.emit(Instr::Br(1 - back as i32));
+            self.out.emit(Instr::jump(1 - back as i32));
         }
-        let compiled = CompiledFunc {
-            code: Box::new([]),
+        let compiled = FuncInfo {
             consts: self.out.consts.as_slice().into(),
             num_params: self.num_params,
             num_locals: self.stack.home(0) as usize,
@@ -447,7 +459,7 @@ impl<'a> Translator<'a> {
             // The true branch falls through to the end: its results go to their home slots.
             self.stack.materialize_from(height, &mut self.out);
             let jump = self.out.len();
-            self.out.emit(Instr::Br(0));
+            self.out.emit(Instr::jump(0));
             self.control.last_mut().expect("frame").fixups.push(jump);
         }
         debug_assert!(self.stack.len() >= height + num_results || !self.reachable);
@@ -565,7 +577,7 @@ impl<'a> Translator<'a> {
         }
         self.copy_branch_values(depth);
         if !self.thread_loop_test(depth) {
-            self.emit_jump(depth, Instr::Br);
+            self.emit_jump(depth, Instr::jump);
         }
         Ok(())
     }
@@ -607,10 +619,10 @@ impl<'a> Translator<'a> {
         let jump = self.out.len();
         match pending_in {
             Some(frame) => {
-                self.out.emit(Instr::Br(0));
+                self.out.emit(Instr::jump(0));
                 self.control[frame].fixups.push(jump);
             }
-            None => self.out.emit(Instr::Br((start as i64 + offset as i64 - jump as i64) as i32)),
+            None => self.out.emit(Instr::jump((start as i64 + offset as i64 - jump as i64) as i32)),
         }
         true
     }
@@ -670,10 +682,10 @@ impl<'a> Translator<'a> {
     }
 
     fn emit_br_table(&mut self, index: Slot, depths: &[u32]) -> Result<()> {
-        self.out.emit(Instr::BrTable { index, len: depths.len() as u32 });
+        self.out.emit(Instr::BrTable(BrTable { index, len: depths.len() as u32 }));
         let table = self.out.len();
         for _ in depths {
-            self.out.emit(Instr::Br(0));
+            self.out.emit(Instr::jump(0));
         }
         for (i, &depth) in depths.iter().enumerate() {
             let entry = table + i;
@@ -700,11 +712,11 @@ impl<'a> Translator<'a> {
         let (params, results) = (ty.params().len(), ty.results().len());
         let args = self.pop_span(params);
         if tail {
-            self.out.emit(Instr::ReturnCall { func, args });
+            self.out.emit(Instr::ReturnCall(Call { func, args }));
             self.set_unreachable();
             return Ok(());
         }
-        self.out.emit(Instr::Call { func, args });
+        self.out.emit(Instr::Call(Call { func, args }));
         self.push_results(results)
     }
 
@@ -715,11 +727,11 @@ impl<'a> Translator<'a> {
         let args = self.pop_span(params);
         let table = u16::try_from(table).map_err(|_| Error::unsupported("table index"))?;
         if tail {
-            self.out.emit(Instr::ReturnCallIndirect { index, args, table, ty });
+            self.out.emit(Instr::ReturnCallIndirect(CallIndirect { index, args, table, ty }));
             self.set_unreachable();
             return Ok(());
         }
-        self.out.emit(Instr::CallIndirect { index, args, table, ty });
+        self.out.emit(Instr::CallIndirect(CallIndirect { index, args, table, ty }));
         self.push_results(results)
     }
 

@@ -2,9 +2,14 @@
 
 use super::Translator;
 use super::stack::Operand;
-use crate::bytecode::{Bin, BinImm, Instr, Load, Slot, Store, StoreImm, Un};
+use crate::bytecode::{
+    Bin, BinImm, DataDrop, ElemDrop, GlobalGet, GlobalSet, Instr, Load, MemoryBulk, MemoryGrow, MemoryInit,
+    MemorySize, RefFunc, Select, Slot, Store, StoreImm, TableCopy, TableFill, TableGet, TableGrow, TableInit,
+    TableSet, TableSize, Un,
+};
 use crate::error::{Error, Result, TrapCode};
-use crate::value::{Cell, NULL_REF};
+
+use crate::cell::{Cell, NULL_REF};
 use wasmparser::{MemArg, Operator as O};
 
 type BinCtor = fn(Bin) -> Instr;
@@ -54,18 +59,18 @@ impl Translator<'_> {
                 let b = self.pop_slot();
                 let a = self.pop_slot();
                 let dst = self.next_home()?;
-                self.push_result(Instr::Select { dst, cond, a, b })?;
+                self.push_result(Instr::Select(Select { dst, cond, a, b }))?;
             }
             O::LocalGet { local_index } => self.stack.push(Operand::Local(local_index as Slot))?,
             O::LocalSet { local_index } => self.translate_local_set(local_index, false)?,
             O::LocalTee { local_index } => self.translate_local_set(local_index, true)?,
             O::GlobalGet { global_index } => {
                 let dst = self.next_home()?;
-                self.push_result(Instr::GlobalGet { dst, global: global_index })?;
+                self.push_result(Instr::GlobalGet(GlobalGet { dst, global: global_index }))?;
             }
             O::GlobalSet { global_index } => {
                 let src = self.pop_slot();
-                self.out.emit(Instr::GlobalSet { src, global: global_index });
+                self.out.emit(Instr::GlobalSet(GlobalSet { src, global: global_index }));
             }
 
             O::I32Load { memarg } => self.load(memarg, Instr::I32Load)?,
@@ -94,71 +99,74 @@ impl Translator<'_> {
             O::MemorySize { mem } => {
                 check_memory(mem)?;
                 let dst = self.next_home()?;
-                self.push_result(Instr::MemorySize { dst })?;
+                self.push_result(Instr::MemorySize(MemorySize { dst, memory: mem }))?;
             }
             O::MemoryGrow { mem } => {
                 check_memory(mem)?;
-                self.unary_in_slots(Instr::MemoryGrow)?;
+                let delta = self.pop_slot();
+                let dst = self.next_home()?;
+                self.out.emit(Instr::MemoryGrow(MemoryGrow { dst, delta, memory: mem }));
+                self.stack.push(Operand::InSlot)?;
             }
             O::MemoryFill { mem } => {
                 check_memory(mem)?;
                 let args = self.pop_span(3);
-                self.out.emit(Instr::MemoryFill { args });
+                self.out.emit(Instr::MemoryFill(MemoryBulk { args, memory: mem }));
             }
             O::MemoryCopy { dst_mem, src_mem } => {
                 check_memory(dst_mem)?;
                 check_memory(src_mem)?;
                 let args = self.pop_span(3);
-                self.out.emit(Instr::MemoryCopy { args });
+                self.out.emit(Instr::MemoryCopy(MemoryBulk { args, memory: dst_mem }));
             }
             O::MemoryInit { data_index, mem } => {
                 check_memory(mem)?;
                 let args = self.pop_span(3);
-                self.out.emit(Instr::MemoryInit { args, data: data_index });
+                self.out.emit(Instr::MemoryInit(MemoryInit { args, data: data_index, memory: mem }));
             }
-            O::DataDrop { data_index } => self.out.emit(Instr::DataDrop(data_index)),
+            O::DataDrop { data_index } => self.out.emit(Instr::DataDrop(DataDrop { data: data_index })),
 
             O::TableGet { table } => {
                 let index = self.pop_slot();
                 let dst = self.next_home()?;
-                self.push_result(Instr::TableGet { dst, index, table })?;
+                self.push_result(Instr::TableGet(TableGet { dst, index, table }))?;
             }
             O::TableSet { table } => {
                 let value = self.pop_slot();
                 let index = self.pop_slot();
-                self.out.emit(Instr::TableSet { index, value, table });
+                self.out.emit(Instr::TableSet(TableSet { index, value, table }));
             }
             O::TableSize { table } => {
                 let dst = self.next_home()?;
-                self.push_result(Instr::TableSize { dst, table })?;
+                self.push_result(Instr::TableSize(TableSize { dst, table }))?;
             }
             O::TableGrow { table } => {
                 let args = self.pop_span(2);
-                self.out.emit(Instr::TableGrow { dst: args, args, table });
+                self.out.emit(Instr::TableGrow(TableGrow { dst: args, args, table }));
                 self.stack.push(Operand::InSlot)?;
             }
             O::TableFill { table } => {
                 let args = self.pop_span(3);
-                self.out.emit(Instr::TableFill { args, table });
+                self.out.emit(Instr::TableFill(TableFill { args, table }));
             }
             O::TableCopy { dst_table, src_table } => {
                 let args = self.pop_span(3);
                 let dst_table = table_u16(dst_table)?;
                 let src_table = table_u16(src_table)?;
-                self.out.emit(Instr::TableCopy { args, dst_table, src_table });
+                self.out.emit(Instr::TableCopy(TableCopy { args, dst_table, src_table }));
             }
             O::TableInit { elem_index, table } => {
                 let args = self.pop_span(3);
                 let table = table_u16(table)?;
-                self.out.emit(Instr::TableInit { args, table, elem: elem_index });
+                self.out.emit(Instr::TableInit(TableInit { args, table, elem: elem_index }));
             }
-            O::ElemDrop { elem_index } => self.out.emit(Instr::ElemDrop(elem_index)),
+            O::ElemDrop { elem_index } => self.out.emit(Instr::ElemDrop(ElemDrop { elem: elem_index })),
 
             O::RefNull { .. } => self.stack.push(Operand::Const(NULL_REF))?,
             O::RefIsNull => self.unary_in_slots(Instr::RefIsNull)?,
             O::RefFunc { function_index } => {
                 let dst = self.next_home()?;
-                self.push_result(Instr::RefFunc { dst, func: function_index })?;
+                self.push_result(Instr::RefFunc(RefFunc { dst, func: function_index }))?;
             }
 
             O::I32Const { value } => self.stack.push(Operand::Const(value as u32 as Cell))?,

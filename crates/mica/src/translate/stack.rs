@@ -9,9 +9,10 @@
 //! entries materialise the whole stack, so a symbolic operand never crosses a label and every
 //! path into a label agrees on where each value lives.
 
-use crate::bytecode::{Instr, MAX_SLOTS, Slot, Un};
+use crate::bytecode::{Const32, Const64, Instr, MAX_SLOTS, Slot, Un};
+use crate::cell::Cell;
 use crate::error::{Error, Result};
-use crate::value::Cell;
+
 use alloc::vec::Vec;
 
 /// Where an operand's value is.
@@ -219,7 +220,7 @@ impl Emitter {
 
     pub(super) fn emit_const(&mut self, dst: Slot, value: Cell) {
         if value <= u32::MAX as Cell {
-            self.emit(Instr::Const32 { dst, value: value as u32 });
+            self.emit(Instr::Const32(Const32 { dst, value: value as u32 }));
         } else {
             let index = match self.consts.iter().position(|c| *c == value) {
                 Some(i) => i,
@@ -228,7 +229,7 @@ impl Emitter {
                     self.consts.len() - 1
                 }
             };
-            self.emit(Instr::Const64 { dst, index: index as u32 });
+            self.emit(Instr::Const64(Const64 { dst, index: index as u32 }));
         }
     }
 

@@ -92,7 +92,7 @@ unsafe fn two<A: Step, B: Step, const FA: u8, const FB: u8>(
     follow!(flow, ip, b, mem, ctx)
 }
 
-/// The handler of `A` (form `FA`) followed by the `return` at `ip + 1` (`calls::ret`).
+/// The handler of `A` (form `FA`) followed by the `return` at `ip + 1` (`ops::call::ret`).
 /// (Fusing a step with a call the same way was measured too: no faster, and slower on deep
 /// recursion.)
 unsafe fn then_return<A: Step, const FA: u8>(
@@ -107,7 +107,7 @@ unsafe fn then_return<A: Step, const FA: u8>(
     let r = Locs::<0> { regs: a.regs, acc: a.acc, facc: a.facc };
     // SAFETY: the first instruction fell through, so the `return` follows it in the code
     // (`fuse_pairs` pairs this handler with such an instruction only).
-    unsafe { calls::ret(ip.add(1), r, mem, ctx) }
+    unsafe { crate::exec::ops::ret(ip.add(1), r, mem, ctx) }
 }
 
 /// The handler of `A` in form `fa` followed by a `return`, which takes no operand from the
@@ -177,11 +177,10 @@ fn pair<A: Step, B: Step>(fa: u8, fb: u8) -> Option<Handler> {
 /// the pairs executed most often across the benchmark programs (C compiled by clang, and
 /// hand-written loops), by kind.
 fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
-    use Instr::*;
     macro_rules! pairs {
         ($( ($x:ident, $y:ident) ),* $(,)?) => {
             match (a, b) {
-                $( ($x { .. }, $y { .. }) => pair::<kind::$x, kind::$y>(fa, fb), )*
+                $( (Instr::$x(_), Instr::$y(_)) => pair::<kind::$x, kind::$y>(fa, fb), )*
                 _ => None,
             }
         };
@@ -305,14 +304,13 @@ fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
 /// The handler of `a` (form `fa`) followed by a `return` `b`, if `a` is one of the
 /// instructions that commonly compute or move a result right before one.
 fn return_for(a: &Instr, fa: u8, b: &Instr) -> Option<Handler> {
-    use Instr::*;
-    if !matches!(b, Return(_)) {
+    if !matches!(b, Instr::Return(_)) {
         return None;
     }
     macro_rules! before {
         ($( $x:ident ),* $(,)?) => {
             match a {
-                $( $x { .. } => then_return_for::<kind::$x>(fa), )*
+                $( Instr::$x(_) => then_return_for::<kind::$x>(fa), )*
                 _ => None,
             }
         };

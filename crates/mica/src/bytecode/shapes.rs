@@ -1,0 +1,206 @@
+//! Operand shapes: the struct each instruction carries (named in the instruction table), and
+//! what each of its fields is.
+//!
+//! A field is declared with its *role*; [`Operands::visit`] hands every field to a
+//! [`Visit`]or by role, which is how the verifier, slot renumbering, branch patching, result
+//! redirection and the disassembler see operands without naming instructions:
+//!
+//! | role          | meaning                                                          |
+//! |---------------|------------------------------------------------------------------|
+//! | `dst`         | the single result slot: may be redirected to a local, and be the accumulator (`acc::DST`) in an `acc` instruction |
+//! | `x`, `y`      | the first / second operand read: may be the accumulator (`acc::X`, `acc::Y`) in an `acc` instruction |
+//! | `read`        | a slot read, never the accumulator                               |
+//! | `write`       | a slot written, never the accumulator, never redirected          |
+//! | `run(n)`      | the first of `n` consecutive slots (call arguments: `run(0)`)    |
+//! | `results`     | the run of slots a `return` copies to the frame base             |
+//! | `target`      | a branch offset, relative to the branch                          |
+//! | `entries`     | the number of `br` entries after a `br_table`                    |
+//! | `constant`    | an index into the function's constant pool                       |
+//! | `func`, `global`, `table`, `ty`, `elem`, `data` | an index into that module index space |
+//! | `memory`      | a memory index                                                   |
+//! | `mem_offset`  | an offset into memory 0 (the instruction needs a memory)         |
+//! | `imm`         | an immediate: any value is valid                                 |
+
+use super::Slot;
+use crate::error::TrapCode;
+
+/// What a slot operand is (see the module documentation).
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub(crate) enum Role {
+    Dst,
+    X,
+    Y,
+    Read,
+    Write,
+}
+
+/// The module index spaces an instruction can name.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub(crate) enum Space {
+    Func,
+    Global,
+    Table,
+    Type,
+    Elem,
+    Data,
+    Memory,
+}
+
+/// A pass over an instruction's operands: each method is called for each field of its role,
+/// in declaration order, by [`Operands::visit`]. Unneeded methods do nothing.
+pub(crate) trait Visit<'a> {
+    #[inline(always)]
+    fn slot(&mut self, _slot: &'a mut Slot, _role: Role) {}
+    #[inline(always)]
+    fn run(&mut self, _start: &'a mut Slot, _len: usize) {}
+    #[inline(always)]
+    fn results(&mut self, _span: &'a mut Span) {}
+    #[inline(always)]
+    fn target(&mut self, _offset: &'a mut i32) {}
+    #[inline(always)]
+    fn entries(&mut self, _len: u32) {}
+    #[inline(always)]
+    fn constant(&mut self, _index: u32) {}
+    #[inline(always)]
+    fn index(&mut self, _space: Space, _index: u32) {}
+}
+
+/// An instruction's operand struct.
+pub(crate) trait Operands {
+    /// Hands every field to `v`, by role.
+    fn visit<'a, V: Visit<'a>>(&'a mut self, v: &mut V);
+}
+
+/// `len` result slots from `start`, which a `return` copies to the frame base.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub start: Slot,
+    pub len: Slot,
+}
+
+impl Operands for Span {
+    #[inline(always)]
+    fn visit<'a, V: Visit<'a>>(&'a mut self, v: &mut V) {
+        v.results(self)
+    }
+}
+
+impl Operands for TrapCode {
+    #[inline(always)]
+    fn visit<'a, V: Visit<'a>>(&'a mut self, _: &mut V) {}
+}
+
+/// Declares operand structs with the role of each field.
+macro_rules! shapes {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident { $( $(#[$fdoc:meta])* $field:ident : $ty:ty = $role:ident $(($arg:expr))? ),* $(,)? }
+    )*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Copy, Clone, PartialEq, Eq)]
+            pub struct $name {
+                $( $(#[$fdoc])* pub $field: $ty, )*
+            }
+
+            impl Operands for $name {
+                #[inline(always)]
+                fn visit<'a, V: Visit<'a>>(&'a mut self, v: &mut V) {
+                    $( role!(v, self.$field, $role $(($arg))?); )*
+                }
+            }
+        )*
+    };
+}
+
+/// One field's visit, by role.
+macro_rules! role {
+    ($v:ident, $f:expr, dst) => { $v.slot(&mut $f, Role::Dst) };
+    ($v:ident, $f:expr, x) => { $v.slot(&mut $f, Role::X) };
+    ($v:ident, $f:expr, y) => { $v.slot(&mut $f, Role::Y) };
+    ($v:ident, $f:expr, read) => { $v.slot(&mut $f, Role::Read) };
+    ($v:ident, $f:expr, write) => { $v.slot(&mut $f, Role::Write) };
+    ($v:ident, $f:expr, run($n:expr)) => { $v.run(&mut $f, $n) };
+    ($v:ident, $f:expr, results) => { $v.results(&mut $f) };
+    ($v:ident, $f:expr, target) => { $v.target(&mut $f) };
+    ($v:ident, $f:expr, entries) => { $v.entries($f) };
+    ($v:ident, $f:expr, constant) => { $v.constant($f) };
+    ($v:ident, $f:expr, func) => { $v.index(Space::Func, $f as u32) };
+    ($v:ident, $f:expr, global) => { $v.index(Space::Global, $f as u32) };
+    ($v:ident, $f:expr, table) => { $v.index(Space::Table, $f as u32) };
+    ($v:ident, $f:expr, ty) => { $v.index(Space::Type, $f as u32) };
+    ($v:ident, $f:expr, elem) => { $v.index(Space::Elem, $f as u32) };
+    ($v:ident, $f:expr, data) => { $v.index(Space::Data, $f as u32) };
+    ($v:ident, $f:expr, memory) => { $v.index(Space::Memory, $f as u32) };
+    ($v:ident, $f:expr, mem_offset) => { $v.index(Space::Memory, 0) };
+    ($v:ident, $f:expr, imm) => {{}};
+}
+
+shapes! {
+    // --- control ---------------------------------------------------------------------------
+    /// An unconditional jump by `offset` instructions.
+    Jump { offset: i32 = target }
+    /// A jump if the `i32` in `cond` is non-zero (or zero).
+    BrIf { cond: Slot = x, offset: i32 = target }
+    /// A jump if a comparison of two slots holds.
+    BrBin { a: Slot = x, b: Slot = y, offset: i32 = target }
+    /// A jump if a comparison of a slot with a constant (sign-extended for `i64`) holds.
+    BrImm { a: Slot = x, imm: i32 = imm, offset: i32 = target }
+    /// A jump through a table: followed by `len` `Br` entries, the last being the default.
+    BrTable { index: Slot = read, len: u32 = entries }
+
+    // --- calls: `args` is where the arguments start; results land at the same place ---------
+    /// A call of function `func` of the current instance.
+    Call { func: u32 = func, args: Slot = run(0) }
+    /// A call of the function at `table[index]`, checking it has type `ty`.
+    CallIndirect { index: Slot = read, args: Slot = run(0), table: u16 = table, ty: u32 = ty }
+
+    // --- values ------------------------------------------------------------------------------
+    /// A unary operation or a move: `dst = op src`.
+    Un { dst: Slot = dst, src: Slot = x }
+    /// A binary operation: `dst = a op b`.
+    Bin { dst: Slot = dst, a: Slot = x, b: Slot = y }
+    /// A binary operation with a constant right operand: `dst = a op imm` (sign-extended to
+    /// 64 bits for `i64` operations).
+    BinImm { dst: Slot = dst, a: Slot = x, imm: i32 = imm }
+    /// `dst = value`, for any 32-bit value (zero-extended into the cell).
+    Const32 { dst: Slot = dst, value: u32 = imm }
+    /// `dst = consts[index]`: 64-bit constants live in the function's constant pool.
+    Const64 { dst: Slot = dst, index: u32 = constant }
+    /// `dst = cond != 0 ? a : b`.
+    Select { dst: Slot = dst, cond: Slot = read, a: Slot = read, b: Slot = read }
+    GlobalGet { dst: Slot = dst, global: u32 = global }
+    GlobalSet { src: Slot = read, global: u32 = global }
+    RefFunc { dst: Slot = dst, func: u32 = func }
+
+    // --- tables --------------------------------------------------------------------------------
+    TableGet { dst: Slot = dst, index: Slot = read, table: u32 = table }
+    TableSet { index: Slot = read, value: Slot = read, table: u32 = table }
+    TableSize { dst: Slot = dst, table: u32 = table }
+    /// `dst = table.grow(init = args[0], delta = args[1])`.
+    TableGrow { dst: Slot = write, args: Slot = run(2), table: u32 = table }
+    /// `table.fill(index = args[0], value = args[1], len = args[2])`.
+    TableFill { args: Slot = run(3), table: u32 = table }
+    /// `table.copy(dst = args[0], src = args[1], len = args[2])`.
+    TableCopy { args: Slot = run(3), dst_table: u16 = table, src_table: u16 = table }
+    /// `table.init(dst = args[0], src = args[1], len = args[2])`.
+    TableInit { args: Slot = run(3), table: u16 = table, elem: u32 = elem }
+    ElemDrop { elem: u32 = elem }
+
+    // --- memory 0 --------------------------------------------------------------------------------
+    /// A load: `dst = memory[addr + offset]`.
+    Load { dst: Slot = dst, addr: Slot = x, offset: u32 = mem_offset }
+    /// A store: `memory[addr + offset] = value`.
+    Store { addr: Slot = x, value: Slot = y, offset: u32 = mem_offset }
+    /// A store of a constant (for `i64`, sign-extended from 32 bits).
+    StoreImm { addr: Slot = x, value: i32 = imm, offset: u32 = mem_offset }
+    MemorySize { dst: Slot = dst, memory: u32 = memory }
+    /// `dst = memory.grow(delta)`.
+    MemoryGrow { dst: Slot = write, delta: Slot = read, memory: u32 = memory }
+    /// `memory.fill(dst = args[0], value = args[1], len = args[2])` or
+    /// `memory.copy(dst = args[0], src = args[1], len = args[2])`.
+    MemoryBulk { args: Slot = run(3), memory: u32 = memory }
+    /// `memory.init(dst = args[0], src = args[1], len = args[2])`.
+    MemoryInit { args: Slot = run(3), data: u32 = data, memory: u32 = memory }
+    DataDrop { data: u32 = data }
+}

@@ -1,0 +1,79 @@
+//! Control: traps, jumps, conditional branches (on a condition slot, or on a comparison fused
+//! with the branch) and `br_table`. Calls and returns are in `call.rs`.
+
+use super::prelude::*;
+
+impl Plain for kind::Trap {
+    #[inline(always)]
+    unsafe fn run(ip: *const Op, _: Locs<0>, _: Mem, ctx: &mut FastCtx) -> Exit {
+        operands!(ip, Trap(code));
+        ctx.stop = Stop::Trap(code);
+        Exit(core::ptr::null())
+    }
+}
+
+impl Plain for kind::BrTable {
+    #[inline(always)]
+    unsafe fn run(ip: *const Op, r: Locs<0>, mem: Mem, ctx: &mut FastCtx) -> Exit {
+        operands!(ip, BrTable(table));
+        // The `len` entries follow, verified to be inside the code and to be `Br`s: this
+        // jumps straight to the chosen entry's target.
+        let i = r.get::<u32>(table.index).min(table.len - 1);
+        // SAFETY: as the comment above says.
+        let entry = unsafe { ip.add(1 + i as usize) };
+        // SAFETY: as the comment above says.
+        let Instr::Br(jump) = (unsafe { &*entry }).instr else {
+            // SAFETY: as the comment above says.
+            unsafe { core::hint::unreachable_unchecked() }
+        };
+        // SAFETY: a verified branch target inside the code, in bytes (`encode`).
+        next!(unsafe { entry.byte_offset(jump.offset as isize) }, r, mem, ctx);
+    }
+}
+
+steps! {
+    (ip, r, mem, ctx);
+    Br(o) => { jump!(o.offset); }
+    BrIfNez(o) => { if r.x::<u32>(o.cond) != 0 { jump!(o.offset); } }
+    BrIfEqz(o) => { if r.x::<u32>(o.cond) == 0 { jump!(o.offset); } }
+    BrI32Eq(o) => { if r.x::<u32>(o.a) == r.y::<u32>(o.b) { jump!(o.offset); } }
+    BrI32EqImm(o) => { if r.x::<u32>(o.a) == o.imm as i64 as u32 { jump!(o.offset); } }
+    BrI32Ne(o) => { if r.x::<u32>(o.a) != r.y::<u32>(o.b) { jump!(o.offset); } }
+    BrI32NeImm(o) => { if r.x::<u32>(o.a) != o.imm as i64 as u32 { jump!(o.offset); } }
+    BrI32LtS(o) => { if r.x::<i32>(o.a) < r.y::<i32>(o.b) { jump!(o.offset); } }
+    BrI32LtSImm(o) => { if r.x::<i32>(o.a) < o.imm as i64 as i32 { jump!(o.offset); } }
+    BrI32LtU(o) => { if r.x::<u32>(o.a) < r.y::<u32>(o.b) { jump!(o.offset); } }
+    BrI32LtUImm(o) => { if r.x::<u32>(o.a) < o.imm as i64 as u32 { jump!(o.offset); } }
+    BrI32GtS(o) => { if r.x::<i32>(o.a) > r.y::<i32>(o.b) { jump!(o.offset); } }
+    BrI32GtSImm(o) => { if r.x::<i32>(o.a) > o.imm as i64 as i32 { jump!(o.offset); } }
+    BrI32GtU(o) => { if r.x::<u32>(o.a) > r.y::<u32>(o.b) { jump!(o.offset); } }
+    BrI32GtUImm(o) => { if r.x::<u32>(o.a) > o.imm as i64 as u32 { jump!(o.offset); } }
+    BrI32LeS(o) => { if r.x::<i32>(o.a) <= r.y::<i32>(o.b) { jump!(o.offset); } }
+    BrI32LeSImm(o) => { if r.x::<i32>(o.a) <= o.imm as i64 as i32 { jump!(o.offset); } }
+    BrI32LeU(o) => { if r.x::<u32>(o.a) <= r.y::<u32>(o.b) { jump!(o.offset); } }
+    BrI32LeUImm(o) => { if r.x::<u32>(o.a) <= o.imm as i64 as u32 { jump!(o.offset); } }
+    BrI32GeS(o) => { if r.x::<i32>(o.a) >= r.y::<i32>(o.b) { jump!(o.offset); } }
+    BrI32GeSImm(o) => { if r.x::<i32>(o.a) >= o.imm as i64 as i32 { jump!(o.offset); } }
+    BrI32GeU(o) => { if r.x::<u32>(o.a) >= r.y::<u32>(o.b) { jump!(o.offset); } }
+    BrI32GeUImm(o) => { if r.x::<u32>(o.a) >= o.imm as i64 as u32 { jump!(o.offset); } }
+    BrI64Eq(o) => { if r.x::<u64>(o.a) == r.y::<u64>(o.b) { jump!(o.offset); } }
+    BrI64EqImm(o) => { if r.x::<u64>(o.a) == o.imm as i64 as u64 { jump!(o.offset); } }
+    BrI64Ne(o) => { if r.x::<u64>(o.a) != r.y::<u64>(o.b) { jump!(o.offset); } }
+    BrI64NeImm(o) => { if r.x::<u64>(o.a) != o.imm as i64 as u64 { jump!(o.offset); } }
+    BrI64LtS(o) => { if r.x::<i64>(o.a) < r.y::<i64>(o.b) { jump!(o.offset); } }
+    BrI64LtSImm(o) => { if r.x::<i64>(o.a) < o.imm as i64 { jump!(o.offset); } }
+    BrI64LtU(o) => { if r.x::<u64>(o.a) < r.y::<u64>(o.b) { jump!(o.offset); } }
+    BrI64LtUImm(o) => { if r.x::<u64>(o.a) < o.imm as i64 as u64 { jump!(o.offset); } }
+    BrI64GtS(o) => { if r.x::<i64>(o.a) > r.y::<i64>(o.b) { jump!(o.offset); } }
+    BrI64GtSImm(o) => { if r.x::<i64>(o.a) > o.imm as i64 { jump!(o.offset); } }
+    BrI64GtU(o) => { if r.x::<u64>(o.a) > r.y::<u64>(o.b) { jump!(o.offset); } }
+    BrI64GtUImm(o) => { if r.x::<u64>(o.a) > o.imm as i64 as u64 { jump!(o.offset); } }
+    BrI64LeS(o) => { if r.x::<i64>(o.a) <= r.y::<i64>(o.b) { jump!(o.offset); } }
+    BrI64LeSImm(o) => { if r.x::<i64>(o.a) <= o.imm as i64 { jump!(o.offset); } }
+    BrI64LeU(o) => { if r.x::<u64>(o.a) <= r.y::<u64>(o.b) { jump!(o.offset); } }
+    BrI64LeUImm(o) => { if r.x::<u64>(o.a) <= o.imm as i64 as u64 { jump!(o.offset); } }
+    BrI64GeS(o) => { if r.x::<i64>(o.a) >= r.y::<i64>(o.b) { jump!(o.offset); } }
+    BrI64GeSImm(o) => { if r.x::<i64>(o.a) >= o.imm as i64 { jump!(o.offset); } }
+    BrI64GeU(o) => { if r.x::<u64>(o.a) >= r.y::<u64>(o.b) { jump!(o.offset); } }
+    BrI64GeUImm(o) => { if r.x::<u64>(o.a) >= o.imm as i64 as u64 { jump!(o.offset); } }
+}

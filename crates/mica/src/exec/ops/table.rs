@@ -1,0 +1,105 @@
+//! Tables: the slow paths of `table.get`, `table.set`, `table.size`, `table.grow`,
+//! `table.fill`, `table.copy`, `table.init` and `elem.drop`, run by the executor on the store.
+
+use super::prelude::*;
+
+impl Slow<TableGet> for kind::TableGet {
+    fn run<T>(exec: &mut Executor<'_, T>, o: TableGet) -> Result<Flow> {
+        let t = exec.table_index(o.table);
+        let i = exec.get::<u32>(o.index) as usize;
+        let cell = *exec.store.inner.tables[t].elems.get(i).ok_or(TrapCode::TableOutOfBounds)?;
+        exec.set(o.dst, cell);
+        Ok(Flow::Continue)
+    }
+}
+
+impl Slow<TableSet> for kind::TableSet {
+    fn run<T>(exec: &mut Executor<'_, T>, o: TableSet) -> Result<Flow> {
+        let t = exec.table_index(o.table);
+        let (i, value) = (exec.get::<u32>(o.index) as usize, exec.get::<Cell>(o.value));
+        *exec.store.inner.tables[t].elems.get_mut(i).ok_or(TrapCode::TableOutOfBounds)? = value;
+        Ok(Flow::Continue)
+    }
+}
+
+impl Slow<TableSize> for kind::TableSize {
+    fn run<T>(exec: &mut Executor<'_, T>, o: TableSize) -> Result<Flow> {
+        let len = exec.store.inner.tables[exec.table_index(o.table)].elems.len() as u32;
+        exec.set(o.dst, len);
+        Ok(Flow::Continue)
+    }
+}
+
+impl Slow<TableGrow> for kind::TableGrow {
+    fn run<T>(exec: &mut Executor<'_, T>, o: TableGrow) -> Result<Flow> {
+        let t = exec.table_index(o.table);
+        let (init, delta) = (exec.get::<Cell>(o.args), exec.get::<u32>(o.args + 1));
+        let result = exec.store.inner.tables[t].grow(delta as u64, init);
+        exec.set(o.dst, result.map_or(-1, |old| old as i32));
+        Ok(Flow::Continue)
+    }
+}
+
+impl Slow<TableFill> for kind::TableFill {
+    fn run<T>(exec: &mut Executor<'_, T>, o: TableFill) -> Result<Flow> {
+        let t = exec.table_index(o.table);
+        let (dst, value, len) =
+            (exec.get::<u32>(o.args) as usize, exec.get::<Cell>(o.args + 1), exec.get::<u32>(o.args + 2) as usize);
+        let elems = &mut exec.store.inner.tables[t].elems;
+        let range = in_bounds(dst, len, elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
+        elems[range].fill(value);
+        Ok(Flow::Continue)
+    }
+}
+
+impl Slow<TableCopy> for kind::TableCopy {
+    fn run<T>(exec: &mut Executor<'_, T>, o: TableCopy) -> Result<Flow> {
+        let (dst, src, len) = exec.args3(o.args);
+        let (dt, st) = (exec.table_index(o.dst_table.into()), exec.table_index(o.src_table.into()));
+        let tables = &mut exec.store.inner.tables;
+        let from = in_bounds(src, len, tables[st].elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
+        let to = in_bounds(dst, len, tables[dt].elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
+        if dt == st {
+            tables[dt].elems.copy_within(from, dst);
+        } else {
+            let (source, target) = if st < dt {
+                let (lo, hi) = tables.split_at_mut(dt);
+                (&lo[st], &mut hi[0])
+            } else {
+                let (lo, hi) = tables.split_at_mut(st);
+                (&hi[0], &mut lo[dt])
+            };
+            target.elems[to].copy_from_slice(&source.elems[from]);
+        }
+        Ok(Flow::Continue)
+    }
+}
+
+impl Slow<TableInit> for kind::TableInit {
+    fn run<T>(exec: &mut Executor<'_, T>, o: TableInit) -> Result<Flow> {
+        let (dst, src, len) = exec.args3(o.args);
+        let t = exec.table_index(o.table.into());
+        let inner = &mut exec.store.inner;
+        let items = &inner.instances[exec.instance as usize].elems[o.elem as usize];
+        let elems = &mut inner.tables[t].elems;
+        let from = in_bounds(src, len, items.len()).ok_or(TrapCode::TableOutOfBounds)?;
+        let to = in_bounds(dst, len, elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
+        elems[to].copy_from_slice(&items[from]);
+        Ok(Flow::Continue)
+    }
+}
+
+impl Slow<ElemDrop> for kind::ElemDrop {
+    fn run<T>(exec: &mut Executor<'_, T>, o: ElemDrop) -> Result<Flow> {
+        let instance = &mut exec.store.inner.instances[exec.instance as usize];
+        instance.elems[o.elem as usize] = alloc::boxed::Box::new([]);
+        Ok(Flow::Continue)
+    }
+}
+
+impl<T> Executor<'_, T> {
+    /// The store index of the running instance's table `table`.
+    pub(in crate::exec) fn table_index(&self, table: u32) -> usize {
+        self.store.inner.instances[self.instance as usize].tables[table as usize] as usize
+    }
+}
