@@ -98,11 +98,13 @@ pub fn run(program: &Arc<Program>, wasm: &[Vec<u8>], mode: TranslationMode) -> V
             let value = instance
                 .get_global(&store, &format!("g{g}"))
                 .expect("global")
-                .get(&store);
+                .get(&store)
+                .expect("an instance's exported global belongs to its store");
             globals.push(from_val(&value));
         }
     }
-    let fuel_left = from_val(&fuel.get(&store));
+    let fuel_left =
+        from_val(&fuel.get(&store).expect("the fuel global was created in this store"));
     let mut log = std::mem::take(&mut store.data_mut().log);
     log.extend(trace::final_state(&bytes, &globals, fuel_left));
     log

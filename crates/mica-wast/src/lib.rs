@@ -266,7 +266,7 @@ impl Runner {
                 let global = instance
                     .get_global(&self.store, global)
                     .ok_or_else(|| Error::new(format!("no exported global `{global}`")))?;
-                Ok(vec![global.get(&self.store)])
+                Ok(vec![global.get(&self.store)?])
             }
         }
     }

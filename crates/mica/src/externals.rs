@@ -3,11 +3,21 @@
 use crate::error::{Error, Result};
 use crate::store::{
     AsContext, AsContextMut, GlobalEntity, MemoryEntity, StoreContext, StoreContextMut, StoreId,
-    TableEntity,
+    StoreInner, TableEntity,
 };
 use crate::types::{GlobalType, MemoryType, Mutability, TableType};
 use crate::value::Val;
 use alloc::vec::Vec;
+
+/// Fails, with the same usage error `Func` gives, when a handle created in the store `owner` is
+/// used with `store`; methods call it before they index anything.
+fn check_owner(store: &StoreInner, owner: StoreId) -> Result<()> {
+    if store.id == owner {
+        Ok(())
+    } else {
+        Err(Error::usage("handle used with a store it does not belong to"))
+    }
+}
 
 /// A linear memory.
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
@@ -29,49 +39,56 @@ impl Memory {
         Ok(Memory { store: inner.id, index: (inner.memories.len() - 1) as u32 })
     }
 
-    fn entity<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> &'a MemoryEntity {
-        let store = store.into().0;
-        assert!(store.inner.id == self.store, "memory used with a store it does not belong to");
-        &store.inner.memories[self.index as usize]
+    fn entity<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> Result<&'a MemoryEntity> {
+        let inner = &store.into().0.inner;
+        check_owner(inner, self.store)?;
+        Ok(&inner.memories[self.index as usize])
     }
 
-    fn entity_mut<'a>(&self, store: &'a mut crate::store::StoreInner) -> &'a mut MemoryEntity {
-        assert!(store.id == self.store, "memory used with a store it does not belong to");
-        &mut store.memories[self.index as usize]
+    fn entity_mut<'a>(&self, store: &'a mut StoreInner) -> Result<&'a mut MemoryEntity> {
+        check_owner(store, self.store)?;
+        Ok(&mut store.memories[self.index as usize])
     }
 
-    pub fn ty(&self, store: impl AsContext) -> MemoryType {
-        self.entity(store.as_context()).ty
+    /// The memory's type. Fails for a handle of another store.
+    pub fn ty(&self, store: impl AsContext) -> Result<MemoryType> {
+        Ok(self.entity(store.as_context())?.ty)
     }
 
-    /// The memory's contents.
-    pub fn data<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> &'a [u8] {
-        &self.entity(store).data
+    /// The memory's contents. Fails for a handle of another store.
+    pub fn data<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> Result<&'a [u8]> {
+        Ok(&self.entity(store)?.data)
     }
 
     /// The memory's contents, writable. `store` may be a `&mut Store` or a `&mut Caller`.
-    pub fn data_mut<'a, T: 'a>(&self, store: impl Into<StoreContextMut<'a, T>>) -> &'a mut [u8] {
-        &mut self.entity_mut(&mut store.into().0.inner).data
+    /// Fails for a handle of another store.
+    pub fn data_mut<'a, T: 'a>(
+        &self,
+        store: impl Into<StoreContextMut<'a, T>>,
+    ) -> Result<&'a mut [u8]> {
+        Ok(&mut self.entity_mut(&mut store.into().0.inner)?.data)
     }
 
     /// The memory's contents and the store's host data, borrowed together: what a host function
     /// needs to move bytes between guest memory and its own state without copying them.
+    /// Fails for a handle of another store.
     pub fn data_and_store_mut<'a, T: 'a>(
         &self,
         store: impl Into<StoreContextMut<'a, T>>,
-    ) -> (&'a mut [u8], &'a mut T) {
+    ) -> Result<(&'a mut [u8], &'a mut T)> {
         let (inner, data) = store.into().0.inner_and_data_mut();
-        (&mut self.entity_mut(inner).data, data)
+        Ok((&mut self.entity_mut(inner)?.data, data))
     }
 
-    /// The size in pages.
-    pub fn size(&self, store: impl AsContext) -> u64 {
-        self.entity(store.as_context()).pages()
+    /// The size in pages. Fails for a handle of another store.
+    pub fn size(&self, store: impl AsContext) -> Result<u64> {
+        Ok(self.entity(store.as_context())?.pages())
     }
 
-    /// Copies `buffer.len()` bytes at `offset` into `buffer`.
+    /// Copies `buffer.len()` bytes at `offset` into `buffer`. Fails for a handle of another
+    /// store.
     pub fn read(&self, store: impl AsContext, offset: usize, buffer: &mut [u8]) -> Result<()> {
-        let data = self.data(store.as_context());
+        let data = self.data(store.as_context())?;
         let src = offset
             .checked_add(buffer.len())
             .and_then(|end| data.get(offset..end))
@@ -80,9 +97,9 @@ impl Memory {
         Ok(())
     }
 
-    /// Copies `bytes` into the memory at `offset`.
+    /// Copies `bytes` into the memory at `offset`. Fails for a handle of another store.
     pub fn write(&self, mut store: impl AsContextMut, offset: usize, bytes: &[u8]) -> Result<()> {
-        let data = &mut self.entity_mut(&mut store.as_context_mut().0.inner).data;
+        let data = &mut self.entity_mut(&mut store.as_context_mut().0.inner)?.data;
         let dst = offset
             .checked_add(bytes.len())
             .and_then(|end| data.get_mut(offset..end))
@@ -91,9 +108,10 @@ impl Memory {
         Ok(())
     }
 
-    /// Grows by `delta` pages; returns the previous size in pages.
+    /// Grows by `delta` pages; returns the previous size in pages. Fails for a handle of another
+    /// store.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
-        self.entity_mut(&mut store.as_context_mut().0.inner)
+        self.entity_mut(&mut store.as_context_mut().0.inner)?
             .grow(delta)
             .ok_or_else(|| Error::usage("memory cannot grow by that much"))
     }
@@ -119,29 +137,36 @@ impl Table {
         Ok(Table { store: inner.id, index: (inner.tables.len() - 1) as u32 })
     }
 
-    fn entity<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> (&'a TableEntity, StoreId) {
-        let store = store.into().0;
-        assert!(store.inner.id == self.store, "table used with a store it does not belong to");
-        (&store.inner.tables[self.index as usize], store.inner.id)
+    fn entity<'a, T: 'a>(
+        &self,
+        store: impl Into<StoreContext<'a, T>>,
+    ) -> Result<(&'a TableEntity, StoreId)> {
+        let inner = &store.into().0.inner;
+        check_owner(inner, self.store)?;
+        Ok((&inner.tables[self.index as usize], inner.id))
     }
 
-    pub fn ty(&self, store: impl AsContext) -> TableType {
-        self.entity(store.as_context()).0.ty
+    /// The table's type. Fails for a handle of another store.
+    pub fn ty(&self, store: impl AsContext) -> Result<TableType> {
+        Ok(self.entity(store.as_context())?.0.ty)
     }
 
-    pub fn size(&self, store: impl AsContext) -> u64 {
-        self.entity(store.as_context()).0.elems.len() as u64
+    /// The number of elements. Fails for a handle of another store.
+    pub fn size(&self, store: impl AsContext) -> Result<u64> {
+        Ok(self.entity(store.as_context())?.0.elems.len() as u64)
     }
 
-    /// The element at `index`, or `None` past the end.
-    pub fn get(&self, store: impl AsContext, index: u64) -> Option<Val> {
-        let (table, id) = self.entity(store.as_context());
-        let cell = *table.elems.get(usize::try_from(index).ok()?)?;
-        Some(Val::from_cell(cell, table.ty.element.val_type(), id))
+    /// The element at `index`, or `Ok(None)` past the end. Fails for a handle of another store.
+    pub fn get(&self, store: impl AsContext, index: u64) -> Result<Option<Val>> {
+        let (table, id) = self.entity(store.as_context())?;
+        let cell = usize::try_from(index).ok().and_then(|i| table.elems.get(i));
+        Ok(cell.map(|cell| Val::from_cell(*cell, table.ty.element.val_type(), id)))
     }
 
+    /// Sets the element at `index` to `value`. Fails for a handle of another store.
     pub fn set(&self, mut store: impl AsContextMut, index: u64, value: Val) -> Result<()> {
         let inner = &mut store.as_context_mut().0.inner;
+        check_owner(inner, self.store)?;
         let table = &mut inner.tables[self.index as usize];
         if value.ty() != table.ty.element.val_type() || !value.belongs_to(inner.id) {
             return Err(Error::usage("table element of the wrong type"));
@@ -154,9 +179,11 @@ impl Table {
         Ok(())
     }
 
-    /// Grows by `delta` elements set to `init`; returns the previous size.
+    /// Grows by `delta` elements set to `init`; returns the previous size. Fails for a handle of
+    /// another store.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64> {
         let inner = &mut store.as_context_mut().0.inner;
+        check_owner(inner, self.store)?;
         let table = &mut inner.tables[self.index as usize];
         if init.ty() != table.ty.element.val_type() || !init.belongs_to(inner.id) {
             return Err(Error::usage("table element of the wrong type"));
@@ -182,19 +209,28 @@ impl Global {
         Ok(Global { store: inner.id, index: (inner.globals.len() - 1) as u32 })
     }
 
-    pub fn ty(&self, store: impl AsContext) -> GlobalType {
-        let store = store.as_context().0;
-        store.inner.globals[self.index as usize].ty
+    fn entity<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> Result<&'a GlobalEntity> {
+        let inner = &store.into().0.inner;
+        check_owner(inner, self.store)?;
+        Ok(&inner.globals[self.index as usize])
     }
 
-    pub fn get(&self, store: impl AsContext) -> Val {
-        let store = store.as_context().0;
-        let global = &store.inner.globals[self.index as usize];
-        Val::from_cell(global.value, global.ty.content, store.inner.id)
+    /// The global's type. Fails for a handle of another store.
+    pub fn ty(&self, store: impl AsContext) -> Result<GlobalType> {
+        Ok(self.entity(store.as_context())?.ty)
     }
 
+    /// The global's current value. Fails for a handle of another store.
+    pub fn get(&self, store: impl AsContext) -> Result<Val> {
+        let global = self.entity(store.as_context())?;
+        Ok(Val::from_cell(global.value, global.ty.content, self.store))
+    }
+
+    /// Sets the global's value; fails if it is immutable, if `value` has the wrong type, or for a
+    /// handle of another store.
     pub fn set(&self, mut store: impl AsContextMut, value: Val) -> Result<()> {
         let inner = &mut store.as_context_mut().0.inner;
+        check_owner(inner, self.store)?;
         let global = &mut inner.globals[self.index as usize];
         if global.ty.mutability != Mutability::Var {
             return Err(Error::usage("global is immutable"));

@@ -8,8 +8,9 @@ mod common;
 
 use common::*;
 use mica::{
-    Caller, Error, Extern, Func, FuncType, Instance, Linker, Store, TranslationMode,
-    TrapCode, Val, ValType,
+    Caller, Error, Extern, Func, FuncType, Global, GlobalType, Instance, Linker, Memory,
+    MemoryType, Mutability, RefType, Store, Table, TableType, TranslationMode, TrapCode, Val,
+    ValType,
 };
 use std::fmt;
 
@@ -605,4 +606,129 @@ fn expected_sum(inputs: &[i32]) -> i32 {
             (inputs[i] + i as i32).wrapping_mul(k as i32 + 1)
         })
         .fold(0i32, i32::wrapping_add)
+}
+
+// --- 4. handles and stores ---------------------------------------------------------------------
+
+/// Exports one of each kind of handle; instantiated in both stores, so that store B has a
+/// memory, a table and a global at the same indices as store A's.
+const EXTERNALS: &str = r#"
+    (module
+      (memory (export "memory") 1 4)
+      (table (export "table") 2 8 funcref)
+      (global (export "global") (mut i32) (i32.const 7))
+      (func $f (export "f") (result i32) (i32.const 1))
+      (elem (i32.const 0) $f))
+"#;
+
+/// Asserts that a call with a store the handle does not belong to failed with the usage error.
+#[track_caller]
+fn assert_foreign<R: fmt::Debug>(what: &str, result: mica::Result<R>) {
+    match result {
+        Ok(value) => panic!("{what} with another store's handle returned Ok({value:?})"),
+        Err(e) => assert!(e.to_string().contains("does not belong"), "{what}: {e}"),
+    }
+}
+
+/// Calls every method of `memory`, `table` and `global` (all from store A) with store B,
+/// then checks that store A's objects are unchanged and that the same calls with A succeed.
+fn check_handles(
+    a: &mut Store<u32>,
+    b: &mut Store<u32>,
+    (memory, table, global): (Memory, Table, Global),
+) {
+    let null = Val::FuncRef(None);
+    let mut buffer = [0u8; 4];
+
+    assert_foreign("Memory::ty", memory.ty(&*b));
+    assert_foreign("Memory::size", memory.size(&*b));
+    assert_foreign("Memory::data", memory.data(&*b).map(<[u8]>::len));
+    assert_foreign("Memory::data_mut", memory.data_mut(&mut *b).map(|d| d.len()));
+    assert_foreign(
+        "Memory::data_and_store_mut",
+        memory.data_and_store_mut(&mut *b).map(|(d, n)| (d.len(), *n)),
+    );
+    assert_foreign("Memory::read", memory.read(&*b, 0, &mut buffer));
+    assert_foreign("Memory::write", memory.write(&mut *b, 0, &[1, 2, 3, 4]));
+    assert_foreign("Memory::grow", memory.grow(&mut *b, 1));
+
+    assert_foreign("Table::ty", table.ty(&*b));
+    assert_foreign("Table::size", table.size(&*b));
+    assert_foreign("Table::get", table.get(&*b, 0));
+    assert_foreign("Table::get past the end", table.get(&*b, 1000));
+    assert_foreign("Table::set", table.set(&mut *b, 0, null));
+    assert_foreign("Table::grow", table.grow(&mut *b, 1, null));
+
+    assert_foreign("Global::ty", global.ty(&*b));
+    assert_foreign("Global::get", global.get(&*b));
+    assert_foreign("Global::set", global.set(&mut *b, Val::I32(99)));
+
+    // The failed calls changed nothing in store A, and the same calls with A succeed.
+    assert_eq!(memory.ty(&*a).unwrap(), MemoryType::new(1, Some(4)));
+    assert_eq!(memory.size(&*a).unwrap(), 1);
+    assert_eq!(memory.data(&*a).unwrap().len(), 65536);
+    memory.write(&mut *a, 0, &[1, 2, 3, 4]).unwrap();
+    memory.read(&*a, 0, &mut buffer).unwrap();
+    assert_eq!(buffer, [1, 2, 3, 4]);
+    memory.data_mut(&mut *a).unwrap()[4] = 5;
+    let (data, counter) = memory.data_and_store_mut(&mut *a).unwrap();
+    assert_eq!(data[..5], [1, 2, 3, 4, 5]);
+    *counter += 1;
+    assert_eq!(memory.grow(&mut *a, 1).unwrap(), 1);
+    assert_eq!(memory.size(&*a).unwrap(), 2);
+
+    assert_eq!(table.ty(&*a).unwrap(), TableType::new(RefType::FuncRef, 2, Some(8)));
+    assert_eq!(table.size(&*a).unwrap(), 2);
+    assert_eq!(table.get(&*a, 1).unwrap(), Some(null));
+    assert_eq!(table.get(&*a, 1000).unwrap(), None);
+    table.set(&mut *a, 1, null).unwrap();
+    assert_eq!(table.grow(&mut *a, 1, null).unwrap(), 2);
+    assert_eq!(table.size(&*a).unwrap(), 3);
+
+    assert_eq!(global.ty(&*a).unwrap(), GlobalType::new(ValType::I32, Mutability::Var));
+    assert_eq!(global.get(&*a).unwrap(), Val::I32(7));
+    global.set(&mut *a, Val::I32(8)).unwrap();
+    assert_eq!(global.get(&*a).unwrap(), Val::I32(8));
+
+    // Store B's own objects at the same indices were not touched either.
+    assert_eq!(*b.data(), 0);
+}
+
+#[test]
+fn handles_from_another_store_are_errors() {
+    let engine = engine(TranslationMode::Eager);
+    let module = module(&engine, EXTERNALS);
+    let mut a = Store::new(&engine, 0u32);
+    let mut b = Store::new(&engine, 0u32);
+    let in_a = Instance::new(&mut a, &module, &[]).unwrap();
+    let in_b = Instance::new(&mut b, &module, &[]).unwrap();
+
+    // Handles exported by an instance.
+    let exported = (
+        in_a.get_memory(&a, "memory").unwrap(),
+        in_a.get_table(&a, "table").unwrap(),
+        in_a.get_global(&a, "global").unwrap(),
+    );
+    check_handles(&mut a, &mut b, exported);
+    assert_eq!(*a.data(), 1);
+
+    // Handles the embedder created, at indices store B does not have.
+    let created = (
+        Memory::new(&mut a, MemoryType::new(1, Some(4))).unwrap(),
+        Table::new(&mut a, TableType::new(RefType::FuncRef, 2, Some(8)), Val::FuncRef(None))
+            .unwrap(),
+        Global::new(&mut a, GlobalType::new(ValType::I32, Mutability::Var), Val::I32(7)).unwrap(),
+    );
+    check_handles(&mut a, &mut b, created);
+    assert_eq!(*a.data(), 2);
+
+    // A funcref of store A is refused by store B's table, and B's own objects are intact.
+    let f = in_a.get_func(&a, "f").unwrap();
+    let b_table = in_b.get_table(&b, "table").unwrap();
+    assert!(b_table.set(&mut b, 1, Val::FuncRef(Some(f))).is_err());
+    assert_eq!(b_table.get(&b, 1).unwrap(), Some(Val::FuncRef(None)));
+    let b_memory = in_b.get_memory(&b, "memory").unwrap();
+    assert_eq!(b_memory.size(&b).unwrap(), 1);
+    assert!(b_memory.data(&b).unwrap()[..5].iter().all(|&byte| byte == 0));
+    assert_eq!(in_b.get_global(&b, "global").unwrap().get(&b).unwrap(), Val::I32(7));
 }

@@ -347,7 +347,7 @@ fn define_memory_hosts(linker: &mut Linker<Vec<u8>>) {
             "checksum",
             |caller: Caller<'_, Vec<u8>>, ptr: i32, len: i32| -> i32 {
                 let memory = caller.get_export("memory").unwrap().into_memory().unwrap();
-                let data = memory.data(&caller);
+                let data = memory.data(&caller).expect("the caller's memory belongs to its store");
                 data[ptr as usize..(ptr + len) as usize]
                     .iter()
                     .map(|&b| b as i32 * 10)
@@ -361,7 +361,9 @@ fn define_memory_hosts(linker: &mut Linker<Vec<u8>>) {
             "reverse",
             |mut caller: Caller<'_, Vec<u8>>, ptr: i32, len: i32| {
                 let memory = caller.get_export("memory").unwrap().into_memory().unwrap();
-                memory.data_mut(&mut caller)[ptr as usize..(ptr + len) as usize].reverse();
+                let data =
+                    memory.data_mut(&mut caller).expect("the caller's memory belongs to its store");
+                data[ptr as usize..(ptr + len) as usize].reverse();
             },
         )
         .unwrap();
@@ -399,11 +401,12 @@ fn memory_access_from_embedder(mode: TranslationMode) {
     let load = instance.get_typed_func::<i32, i32>(&store, "load").unwrap();
     let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
 
-    assert_eq!(memory.size(&store), 1);
-    assert_eq!(memory.data(&store).len(), 65536);
-    assert_eq!(&memory.data(&store)[16..21], b"hello");
+    let same = "the memory belongs to this store";
+    assert_eq!(memory.size(&store).expect(same), 1);
+    assert_eq!(memory.data(&store).expect(same).len(), 65536);
+    assert_eq!(&memory.data(&store).expect(same)[16..21], b"hello");
 
-    memory.data_mut(&mut store)[100] = 42;
+    memory.data_mut(&mut store).expect(same)[100] = 42;
     assert_eq!(load.call(&mut store, 100).unwrap(), 42);
     memory.write(&mut store, 101, &[7, 8]).unwrap();
     assert_eq!(load.call(&mut store, 102).unwrap(), 8);
@@ -417,7 +420,7 @@ fn memory_access_from_embedder(mode: TranslationMode) {
 
     // Growth by wasm and by the embedder is seen by both.
     assert_eq!(grow.call(&mut store, 2).unwrap(), 1);
-    assert_eq!(memory.size(&store), 3);
+    assert_eq!(memory.size(&store).expect(same), 3);
     assert_eq!(memory.grow(&mut store, 1).unwrap(), 3);
     memory.write(&mut store, 4 * 65536 - 1, &[9]).unwrap();
     assert_eq!(load.call(&mut store, 4 * 65536 - 1).unwrap(), 9);
@@ -449,17 +452,19 @@ fn globals_and_tables_from_embedder(mode: TranslationMode) {
         .get_typed_func::<i32, i64>(&store, "call_slot")
         .unwrap();
 
-    assert_eq!(counter.get(&store), Val::I64(5));
+    let same = "the global belongs to this store";
+    assert_eq!(counter.get(&store).expect(same), Val::I64(5));
     assert_eq!(bump.call(&mut store, ()).unwrap(), 6);
     counter.set(&mut store, Val::I64(100)).unwrap();
     assert_eq!(bump.call(&mut store, ()).unwrap(), 101);
     assert!(counter.set(&mut store, Val::I32(1)).is_err());
-    assert_eq!(constant.get(&store), Val::f32(1.5));
+    assert_eq!(constant.get(&store).expect(same), Val::f32(1.5));
     assert!(constant.set(&mut store, Val::f32(2.0)).is_err());
 
     let table = instance.get_table(&store, "table").unwrap();
-    assert_eq!(table.size(&store), 2);
-    let Some(Val::FuncRef(Some(f))) = table.get(&store, 0) else {
+    let same = "the table belongs to this store";
+    assert_eq!(table.size(&store).expect(same), 2);
+    let Some(Val::FuncRef(Some(f))) = table.get(&store, 0).expect(same) else {
         panic!("slot 0 holds $bump")
     };
     assert_eq!(
@@ -469,8 +474,8 @@ fn globals_and_tables_from_embedder(mode: TranslationMode) {
             .unwrap(),
         102
     );
-    assert_eq!(table.get(&store, 1), Some(Val::FuncRef(None)));
-    assert_eq!(table.get(&store, 2), None);
+    assert_eq!(table.get(&store, 1).expect(same), Some(Val::FuncRef(None)));
+    assert_eq!(table.get(&store, 2).expect(same), None);
     expect_trap(call_slot.call(&mut store, 1), TrapCode::IndirectCallToNull);
 
     // A host function placed in the table is callable from wasm.

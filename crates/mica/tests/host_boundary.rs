@@ -166,8 +166,9 @@ fn host_call_that_moves_the_value_stack_and_memory() {
         let memory = instance.get_memory(&store, "memory").unwrap();
         for (call, a) in [5, 6].into_iter().enumerate() {
             assert_eq!(run.call(&mut store, a).unwrap(), a + 1, "{mode:?}");
-            assert_eq!(memory.size(&store), call as u64 + 2, "{mode:?}");
-            assert_eq!(memory.data(&store)[70000], (a * 3) as u8, "{mode:?}");
+            let same = "the memory belongs to this store";
+            assert_eq!(memory.size(&store).expect(same), call as u64 + 2, "{mode:?}");
+            assert_eq!(memory.data(&store).expect(same)[70000], (a * 3) as u8, "{mode:?}");
         }
     }
 }
@@ -201,7 +202,8 @@ fn run_combo(combo: &Combo) -> Result<Verdict, String> {
     linker.instance(&mut store, "b", b).unwrap();
     if combo.target == Target::HostViaTable {
         let table = b.get_table(&store, "table").unwrap();
-        let Some(Val::FuncRef(Some(func))) = table.get(&store, 0) else {
+        let element = table.get(&store, 0).expect("b's table belongs to this store");
+        let Some(Val::FuncRef(Some(func))) = element else {
             return Err("b's table element 0 is not a function".into());
         };
         linker.define("b", "via_table", func).unwrap();
@@ -287,7 +289,8 @@ fn instantiate_with_start(
 
 /// The results the start function stored in memory.
 fn start_results(combo: &Combo, store: &Store<Data>, memory: Memory) -> Vec<Val> {
-    let data = &memory.data(store)[wat::START_RESULTS_ADDR as usize..];
+    let data = memory.data(store).expect("the instance's memory belongs to this store");
+    let data = &data[wat::START_RESULTS_ADDR as usize..];
     let word = |at: usize| u64::from_le_bytes(data[at..at + 8].try_into().unwrap());
     match combo.behavior {
         Behavior::Nothing => vec![],
@@ -364,7 +367,7 @@ impl Observed {
             }
             (Err(e), false) => return Err(format!("{what}({a}, {b}): failed: {e} ({e:?})")),
         }
-        let data = memory.data(store);
+        let data = memory.data(store).expect("the instance's memory belongs to this store");
         let count = u32::from_le_bytes(data[0..4].try_into().unwrap()) as usize;
         let journal: Vec<i32> = (0..count)
             .map(|i| i32::from_le_bytes(data[4 + 4 * i..8 + 4 * i].try_into().unwrap()))

@@ -46,7 +46,9 @@ fn call<T>(
 ) -> i32 {
     let memory = caller.get_export("memory").and_then(Extern::into_memory);
     let (bytes, data): (&mut [u8], &mut T) = match memory {
-        Some(memory) => memory.data_and_store_mut(caller),
+        Some(memory) => memory
+            .data_and_store_mut(caller)
+            .expect("the calling instance's exported memory belongs to the caller's store"),
         None => (&mut [], caller.data_mut()),
     };
     match body(ctx(data), &mut GuestMemory::new(bytes)) {

@@ -249,3 +249,54 @@ impl Visit<'_> for Check<'_> {
         self.ok &= self.module.has(space, index);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{GlobalGet, Load, MemoryBulk, Span, TableGet, Un};
+    use super::*;
+    use crate::error::TrapCode;
+
+    fn check(code: &mut [Instr], counts: ModuleCounts) -> Result<(), alloc::string::String> {
+        verify(code, 8, 0, &counts, &[], &mut VerifyBuffers::default())
+    }
+
+    fn ret() -> Instr {
+        Instr::Return(Span { start: 0, len: 1 })
+    }
+
+    /// Every module index an instruction names is checked against the module, so no handler
+    /// depends on the module having been validated by someone else.
+    #[test]
+    fn indices_are_checked_against_the_module() {
+        let counts = ModuleCounts { globals: 2, tables: 1, memories: 1, ..ModuleCounts::default() };
+        let global = |global| Instr::GlobalGet(GlobalGet { dst: 0, global });
+        assert!(check(&mut [global(1), ret()], counts).is_ok());
+        assert!(check(&mut [global(2), ret()], counts).is_err());
+        let table = |table| Instr::TableGet(TableGet { dst: 0, index: 1, table });
+        assert!(check(&mut [table(0), ret()], counts).is_ok());
+        assert!(check(&mut [table(1), ret()], counts).is_err());
+        let load = Instr::I32Load(Load { dst: 0, addr: 1, offset: 0 });
+        assert!(check(&mut [load, ret()], counts).is_ok());
+        let no_memory = ModuleCounts { memories: 0, ..counts };
+        assert!(check(&mut [load, ret()], no_memory).is_err(), "a load needs memory 0");
+        let fill = Instr::MemoryFill(MemoryBulk { args: 0, memory: 1 });
+        assert!(check(&mut [fill, ret()], counts).is_err(), "memory 1 does not exist");
+        let call = Instr::Call(crate::bytecode::Call { func: 0, args: 0 });
+        assert!(check(&mut [call, ret()], counts).is_err(), "the module has no functions");
+    }
+
+    #[test]
+    fn slots_and_the_accumulator_are_checked_by_role() {
+        let counts = ModuleCounts::default();
+        let neg = |dst, src| Instr::I32Eqz(Un { dst, src });
+        assert!(check(&mut [neg(7, 0), ret()], counts).is_ok());
+        assert!(check(&mut [neg(8, 0), ret()], counts).is_err(), "slot 8 is past the frame");
+        // A copy cannot take the accumulator; an `acc` instruction can, right after a writer.
+        let copy = Instr::Copy(Un { dst: 0, src: ACC });
+        assert!(check(&mut [neg(ACC, 1), copy, ret()], counts).is_err());
+        assert!(check(&mut [neg(ACC, 1), neg(0, ACC), ret()], counts).is_ok());
+        assert!(check(&mut [neg(0, ACC), ret()], counts).is_err(), "no writer before the read");
+        assert!(check(&mut [Instr::Trap(TrapCode::Unreachable)], counts).is_ok());
+        assert!(check(&mut [neg(0, 1)], counts).is_err(), "code runs past its end");
+    }
+}

@@ -15,8 +15,11 @@ impl<T> Executor<'_, T> {
     /// stack, memory or the store's vectors. Field by field, as this runs after every slow
     /// path.
     fn refresh(&mut self, ctx: &mut FastCtx) {
-        assert!(self.ip < self.code.get().code.len(), "instruction index beyond the code");
-        let compiled = self.code.get();
+        assert!(self.ip < self.compiled().code.len(), "instruction index beyond the code");
+        // SAFETY: as in `Executor::compiled`; the reference is not kept past this function,
+        // and `compiled` (a shared borrow of `self`) could not be held across the store
+        // borrows below.
+        let compiled = unsafe { self.code.get() };
         ctx.exec = (self as *mut Self).cast();
         let instance = &self.store.inner.instances[self.instance as usize];
         ctx.instance_globals = instance.globals.as_ptr();

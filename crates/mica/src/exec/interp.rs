@@ -6,7 +6,7 @@
 //! See the module documentation of [`super`] for the frame protocol this implements.
 
 use super::values::CellValue;
-use super::{CodeRef, Frame};
+use super::{CodeRef, CompiledFunc};
 use crate::bytecode::Slot;
 use crate::cell::{Cell, ref_index};
 use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
@@ -113,7 +113,8 @@ impl<'s, T> Executor<'s, T> {
                 code
             }
         };
-        let code = code_ref.get();
+        // SAFETY: `code_ref` was just taken from a function of `self.store`, which is alive.
+        let code = unsafe { code_ref.get() };
         let (num_params, num_locals, frame_size) = (code.num_params, code.num_locals, code.frame_size);
         let exec = &mut self.store.inner.exec;
         exec.reserve(base + frame_size).map_err(Trap::new)?;
@@ -126,75 +127,17 @@ impl<'s, T> Executor<'s, T> {
         Ok(())
     }
 
+    /// The running function's code.
+    pub(super) fn compiled(&self) -> &CompiledFunc {
+        // SAFETY: `self.code` is always the code of a function of `self.store` (set by `enter`,
+        // `return_to_caller` and `take_over` from the store's functions and frames), and the
+        // store outlives this borrow.
+        unsafe { self.code.get() }
+    }
+
     pub(super) fn set_instance(&mut self, instance: u32) {
         self.instance = instance;
         self.memory = self.store.inner.instances[instance as usize].memories.first().copied();
-    }
-
-    /// A call: suspends the running function and starts `callee` on the arguments at `args`
-    /// (a cell index), or runs a host callee to completion.
-    pub(super) fn call(&mut self, callee: u32, args: usize) -> Result<Flow> {
-        match self.store.inner.funcs[callee as usize] {
-            FuncEntity::Wasm { .. } => {
-                let frame = Frame {
-                    code: self.code,
-                    ip: self.ip,
-                    base: self.base,
-                    instance: self.instance,
-                    func: self.func,
-                };
-                self.store.inner.exec.push_frame(frame).map_err(Trap::new)?;
-                let entered = self.enter(callee, args);
-                if entered.is_err() {
-                    // The callee never started: its caller is still the running function.
-                    self.store.inner.exec.frames.pop();
-                }
-                entered.map(|()| Flow::Continue)
-            }
-            FuncEntity::Host { host, .. } => self.call_host_at(callee, host, args, false),
-        }
-    }
-
-    /// A tail call: the running function's frame is given to `callee`.
-    pub(super) fn tail_call(&mut self, callee: u32, args: usize) -> Result<Flow> {
-        match &self.store.inner.funcs[callee as usize] {
-            FuncEntity::Wasm { ty, .. } => {
-                let n = ty.params().len();
-                self.store.inner.exec.cells.copy_within(args..args + n, self.base);
-                self.enter(callee, self.base)?;
-                Ok(Flow::Continue)
-            }
-            FuncEntity::Host { host, .. } => {
-                let host = *host;
-                self.call_host_at(callee, host, args, true)
-            }
-        }
-    }
-
-    /// A call of host function `host` (store function `callee`) with the arguments at `args`
-    /// (a cell index): the route every host call takes, from a handler (`dispatch::run_host`)
-    /// or a slow path. A tail call's results become the running function's results, at its
-    /// frame base, and then the running function returns to its caller, whose state is on the
-    /// frame stack (nothing is read from the released frame).
-    pub(super) fn call_host_at(&mut self, callee: u32, host: u32, args: usize, tail: bool) -> Result<Flow> {
-        let results = if tail { self.base } else { args };
-        self.call_host(callee, host, args, results)?;
-        Ok(if tail { self.return_to_caller() } else { Flow::Continue })
-    }
-
-    /// Pops the suspended caller, if this activation has one.
-    pub(super) fn return_to_caller(&mut self) -> Flow {
-        let exec = &mut self.store.inner.exec;
-        if exec.frames.len() == self.entry_depth {
-            return Flow::Done;
-        }
-        let frame = exec.frames.pop().expect("frame stack deeper than the entry depth");
-        self.code = frame.code;
-        self.ip = frame.ip;
-        self.base = frame.base;
-        self.func = frame.func;
-        self.set_instance(frame.instance);
-        Flow::Continue
     }
 
     /// Calls host function `host` (store function `callee`) with the parameters at `params`
@@ -230,10 +173,10 @@ impl<'s, T> Executor<'s, T> {
         num_results: usize,
         cells: &mut [Cell],
     ) -> Result<()> {
+        // Re-entrant calls from the host start above the running frame.
+        let frame_end = self.base + self.compiled().frame_size;
         let exec = &mut self.store.inner.exec;
         copy_cells(&mut cells[..num_params], &exec.cells[params..params + num_params]);
-        // Re-entrant calls from the host start above the running frame.
-        let frame_end = self.base + self.code.get().frame_size;
         let saved_top = exec.top;
         exec.top = frame_end.max(params + cells.len());
         let outcome = super::call_host(self.store, host, Some(self.instance), cells);

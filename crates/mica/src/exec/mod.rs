@@ -102,10 +102,15 @@ impl CodeRef {
         CodeRef(code)
     }
 
-    pub(crate) fn get<'a>(self) -> &'a CompiledFunc {
-        // SAFETY: see the type's documentation: the pointee is owned by a module that the
-        // store keeps alive, and it is never mutated after translation. Executors only hold
-        // `CodeRef`s of the store they run in, and never outlive it.
+    /// The code.
+    ///
+    /// # Safety
+    ///
+    /// The store whose function this `CodeRef` was taken from is alive (see the type's
+    /// documentation), and the reference is not kept past the store's life.
+    pub(crate) unsafe fn get<'a>(self) -> &'a CompiledFunc {
+        // SAFETY: the caller's contract: the pointee is owned by a module that the live store
+        // keeps alive, and it is never mutated after translation.
         unsafe { &*self.0 }
     }
 }
@@ -187,6 +192,13 @@ impl ExecStack {
         }
         self.frames.push(frame);
         Ok(())
+    }
+
+    /// The suspended caller a return from the running function goes to: the top frame, if
+    /// it belongs to the activation that began at frame depth `entry_depth`.
+    #[inline(always)]
+    pub(crate) fn caller(&self, entry_depth: usize) -> Option<Frame> {
+        if self.frames.len() > entry_depth { self.frames.last().copied() } else { None }
     }
 
     /// Makes sure cells `..end` exist.

@@ -331,82 +331,6 @@ macro_rules! next {
     }};
 }
 
-/// A call of store function `$callee` with arguments at slot `$args`: entered here when it
-/// is an already-translated function of the running instance and fits the limits, else
-/// run as a slow path.
-macro_rules! call_to {
-    ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $callee:expr, $args:expr) => {{
-        let (callee, args) = ($callee, $args);
-        if let Some(code) = $ctx.fast_callee(callee) {
-            let new_base = $ctx.base + args as usize;
-            // SAFETY: `inner` is the store of the running activation.
-            let exec = unsafe { &mut (*$ctx.inner).exec };
-            if new_base + code.get().frame_size <= exec.cells.len()
-                && exec.push_frame_in_place(Frame {
-                    code: $ctx.code,
-                    // SAFETY: `ip` and `start` point into the same code.
-                    ip: unsafe { $ip.offset_from($ctx.start) } as usize + 1,
-                    base: $ctx.base,
-                    instance: $ctx.instance,
-                    func: $ctx.func,
-                })
-            {
-                // SAFETY: the callee's frame, `new_base..new_base + frame_size`, was just
-                // checked to lie inside the value stack.
-                $r.regs = Regs(unsafe { $r.regs.0.add(args as usize) });
-                zero_locals($r.regs, code);
-                $ctx.switch_to(code, callee, new_base);
-                next!($ctx.start, $r, $mem, $ctx);
-            }
-        } else if let Some(host) = $ctx.host_callee(callee) {
-            // A host function: called by the executor's host-call handler, out of line so
-            // that this handler's path for wasm callees keeps everything in registers.
-            $ctx.host_call = (callee, host, u32::from(args), 0);
-            // SAFETY: `host_call` was just set for the call at `ip`; `host` was set up with
-            // the rest of `ctx` by the driver running this activation.
-            return unsafe { ($ctx.host)($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
-        }
-        // SAFETY: a slow path may run for any instruction.
-        return unsafe { exit_slow($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
-    }};
-}
-
-/// A tail call of store function `$callee` with arguments at slot `$args`: the running frame
-/// is reused here under the same conditions as `call_to!`; a host callee goes to the
-/// executor's host-call handler as in `call_to!`; anything else to the slow path.
-macro_rules! tail_call_to {
-    ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $callee:expr, $args:expr) => {{
-        let (callee, args) = ($callee, $args);
-        if let Some(code) = $ctx.fast_callee(callee) {
-            let compiled = code.get();
-            // SAFETY: `inner` is the store of the running activation.
-            let cells = unsafe { (*$ctx.inner).exec.cells.len() };
-            let params = compiled.num_params;
-            if $ctx.base + compiled.frame_size <= cells
-                && $ctx.base + args as usize + params <= cells
-            {
-                // The arguments move down to the frame base; sources are never below their
-                // destinations, so copying upwards is safe.
-                for i in 0..params {
-                    $r.set(i as Slot, $r.get::<Cell>(args + i as Slot));
-                }
-                zero_locals($r.regs, code);
-                let base = $ctx.base;
-                $ctx.switch_to(code, callee, base);
-                next!($ctx.start, $r, $mem, $ctx);
-            }
-        } else if let Some(host) = $ctx.host_callee(callee) {
-            // A host function: the same route as a call of one (`call_to!`), after which the
-            // host-call handler returns from the running function.
-            $ctx.host_call = (callee, host, u32::from(args), 1);
-            // SAFETY: as in `call_to!`.
-            return unsafe { ($ctx.host)($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
-        }
-        // SAFETY: a slow path may run for any instruction.
-        return unsafe { exit_slow($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
-    }};
-}
-
 /// Generates, from the instruction table, one type per instruction (in `kind`, named after
 /// its variant) and `handler_for`, which gives each instruction the handler of its class:
 /// the family files of `exec/ops/` give the types their semantics, and an instruction
@@ -602,9 +526,14 @@ impl FastCtx {
     }
 
     /// Makes `code` (store function `func`) the running function, with its frame at `base`.
+    ///
+    /// # Safety
+    ///
+    /// `code` is the code of a function of the running store.
     #[inline(always)]
-    pub(in crate::exec) fn switch_to(&mut self, code: CodeRef, func: u32, base: usize) {
-        let compiled = code.get();
+    pub(in crate::exec) unsafe fn switch_to(&mut self, code: CodeRef, func: u32, base: usize) {
+        // SAFETY: the caller's contract.
+        let compiled = unsafe { code.get() };
         self.code = code;
         self.start = compiled.code.as_ptr();
         self.consts = compiled.consts.as_ptr();
@@ -614,13 +543,19 @@ impl FastCtx {
 }
 
 /// Zeroes the declared locals of a frame whose parameters are in place.
+///
+/// # Safety
+///
+/// `code` is the code of a function of the running store, and `r` points at a frame of
+/// at least its `num_locals` cells.
 #[inline(always)]
-pub(crate) fn zero_locals(r: Regs, code: CodeRef) {
-    let compiled = code.get();
+pub(crate) unsafe fn zero_locals(r: Regs, code: CodeRef) {
+    // SAFETY: the caller's contract.
+    let compiled = unsafe { code.get() };
     for slot in compiled.num_params..compiled.num_locals {
         // Stores of their own rather than a `memset` call, which the compiler would make of
         // a plain loop: most functions have a handful of locals.
-        // SAFETY: as in `Regs::set`.
+        // SAFETY: `slot < num_locals`, inside the frame (the caller's contract).
         unsafe { r.0.add(slot).write_volatile(0) };
     }
 }

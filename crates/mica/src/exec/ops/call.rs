@@ -8,12 +8,106 @@
 //! - Everything else goes to the slow path (`Slow` impls), which takes the same steps on the
 //!   store (`Executor::call`, `tail_call`, `return_to_caller`, `call_host_at`).
 //!
+//! Both halves push a caller's frame with `ExecStack::push_frame` (the handlers with its
+//! in-place half, `push_frame_in_place`), find the caller a return goes to with
+//! `ExecStack::caller`, and send every host call, tail or not, through `call_host_at`. A
+//! new call form resolves its callee and then goes where these do: `call_to!` or
+//! `tail_call_to!` in its handler, `Executor::call` or `tail_call` in its slow path.
+//!
 //! # Safety
 //!
 //! For the handler bodies, as for a handler: `ip` is an instruction of the running function
 //! with the variant the function is named after, and `r`, `mem` and `ctx` are current.
 
 use super::prelude::*;
+use crate::store::FuncEntity;
+
+/// A call of store function `$callee` with arguments at slot `$args`: entered here when it
+/// is an already-translated function of the running instance and fits the limits, else
+/// run as a slow path.
+macro_rules! call_to {
+    ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $callee:expr, $args:expr) => {{
+        let (callee, args) = ($callee, $args);
+        if let Some(code) = $ctx.fast_callee(callee) {
+            let new_base = $ctx.base + args as usize;
+            // SAFETY: `inner` is the store of the running activation.
+            let exec = unsafe { &mut (*$ctx.inner).exec };
+            // SAFETY: `code` is a function of the running store (`fast_callee`).
+            if new_base + unsafe { code.get() }.frame_size <= exec.cells.len()
+                && exec.push_frame_in_place(Frame {
+                    code: $ctx.code,
+                    // SAFETY: `ip` and `start` point into the same code.
+                    ip: unsafe { $ip.offset_from($ctx.start) } as usize + 1,
+                    base: $ctx.base,
+                    instance: $ctx.instance,
+                    func: $ctx.func,
+                })
+            {
+                // SAFETY: the callee's frame, `new_base..new_base + frame_size`, was just
+                // checked to lie inside the value stack.
+                $r.regs = Regs(unsafe { $r.regs.0.add(args as usize) });
+                // SAFETY: `code` is a function of the running store, whose frame was just
+                // checked to fit.
+                unsafe {
+                    zero_locals($r.regs, code);
+                    $ctx.switch_to(code, callee, new_base);
+                }
+                next!($ctx.start, $r, $mem, $ctx);
+            }
+        } else if let Some(host) = $ctx.host_callee(callee) {
+            // A host function: called by the executor's host-call handler, out of line so
+            // that this handler's path for wasm callees keeps everything in registers.
+            $ctx.host_call = (callee, host, u32::from(args), 0);
+            // SAFETY: `host_call` was just set for the call at `ip`; `host` was set up with
+            // the rest of `ctx` by the driver running this activation.
+            return unsafe { ($ctx.host)($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
+        }
+        // SAFETY: a slow path may run for any instruction.
+        return unsafe { exit_slow($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
+    }};
+}
+
+/// A tail call of store function `$callee` with arguments at slot `$args`: the running frame
+/// is reused here under the same conditions as `call_to!`; a host callee goes to the
+/// executor's host-call handler as in `call_to!`; anything else to the slow path.
+macro_rules! tail_call_to {
+    ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $callee:expr, $args:expr) => {{
+        let (callee, args) = ($callee, $args);
+        if let Some(code) = $ctx.fast_callee(callee) {
+            // SAFETY: `code` is a function of the running store (`fast_callee`).
+            let compiled = unsafe { code.get() };
+            // SAFETY: `inner` is the store of the running activation.
+            let cells = unsafe { (*$ctx.inner).exec.cells.len() };
+            let params = compiled.num_params;
+            if $ctx.base + compiled.frame_size <= cells
+                && $ctx.base + args as usize + params <= cells
+            {
+                // The arguments move down to the frame base; sources are never below their
+                // destinations, so copying upwards is safe.
+                for i in 0..params {
+                    $r.set(i as Slot, $r.get::<Cell>(args + i as Slot));
+                }
+                let base = $ctx.base;
+                // SAFETY: `code` is a function of the running store, whose frame was just
+                // checked to fit.
+                unsafe {
+                    zero_locals($r.regs, code);
+                    $ctx.switch_to(code, callee, base);
+                }
+                next!($ctx.start, $r, $mem, $ctx);
+            }
+        } else if let Some(host) = $ctx.host_callee(callee) {
+            // A host function: the same route as a call of one (`call_to!`), after which the
+            // host-call handler returns from the running function.
+            $ctx.host_call = (callee, host, u32::from(args), 1);
+            // SAFETY: as in `call_to!`.
+            return unsafe { ($ctx.host)($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
+        }
+        // SAFETY: a slow path may run for any instruction.
+        return unsafe { exit_slow($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
+    }};
+}
+
 
 impl Plain for kind::Call {
     #[inline(always)]
@@ -151,8 +245,7 @@ pub(crate) unsafe fn ret<const F: u8>(ip: *const Op, mut r: Locs<F>, mem: Mem, c
     operands!(ip, Return(span));
     // SAFETY: `inner` is the store of the running activation.
     let exec = unsafe { &mut (*ctx.inner).exec };
-    if exec.frames.len() > ctx.entry_depth
-        && let Some(frame) = exec.frames.last().copied()
+    if let Some(frame) = exec.caller(ctx.entry_depth)
         && frame.instance == ctx.instance
     {
         exec.frames.pop();
@@ -161,10 +254,79 @@ pub(crate) unsafe fn ret<const F: u8>(ip: *const Op, mut r: Locs<F>, mem: Mem, c
         }
         // SAFETY: a caller's frame base is below its callee's, in the same stack.
         r.regs = Regs(unsafe { r.regs.0.sub(ctx.base - frame.base) });
-        ctx.switch_to(frame.code, frame.func, frame.base);
+        // SAFETY: a suspended caller's code is a function of the running store.
+        unsafe { ctx.switch_to(frame.code, frame.func, frame.base) };
         // SAFETY: `frame.ip` is the instruction after the caller's call.
         next!(unsafe { ctx.start.add(frame.ip) }, r, mem, ctx);
     }
     // SAFETY: a slow path may run for any instruction.
     unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) }
+}
+
+impl<T> Executor<'_, T> {
+    /// A call: suspends the running function and starts `callee` on the arguments at `args`
+    /// (a cell index), or runs a host callee to completion.
+    pub(in crate::exec) fn call(&mut self, callee: u32, args: usize) -> Result<Flow> {
+        match self.store.inner.funcs[callee as usize] {
+            FuncEntity::Wasm { .. } => {
+                let frame = Frame {
+                    code: self.code,
+                    ip: self.ip,
+                    base: self.base,
+                    instance: self.instance,
+                    func: self.func,
+                };
+                self.store.inner.exec.push_frame(frame).map_err(crate::error::Trap::new)?;
+                let entered = self.enter(callee, args);
+                if entered.is_err() {
+                    // The callee never started: its caller is still the running function.
+                    self.store.inner.exec.frames.pop();
+                }
+                entered.map(|()| Flow::Continue)
+            }
+            FuncEntity::Host { host, .. } => self.call_host_at(callee, host, args, false),
+        }
+    }
+
+    /// A tail call: the running function's frame is given to `callee`.
+    pub(in crate::exec) fn tail_call(&mut self, callee: u32, args: usize) -> Result<Flow> {
+        match &self.store.inner.funcs[callee as usize] {
+            FuncEntity::Wasm { ty, .. } => {
+                let n = ty.params().len();
+                self.store.inner.exec.cells.copy_within(args..args + n, self.base);
+                self.enter(callee, self.base)?;
+                Ok(Flow::Continue)
+            }
+            FuncEntity::Host { host, .. } => {
+                let host = *host;
+                self.call_host_at(callee, host, args, true)
+            }
+        }
+    }
+
+    /// A call of host function `host` (store function `callee`) with the arguments at `args`
+    /// (a cell index): the route every host call takes, from a handler (`dispatch::run_host`)
+    /// or a slow path. A tail call's results become the running function's results, at its
+    /// frame base, and then the running function returns to its caller, whose state is on the
+    /// frame stack (nothing is read from the released frame).
+    pub(in crate::exec) fn call_host_at(&mut self, callee: u32, host: u32, args: usize, tail: bool) -> Result<Flow> {
+        let results = if tail { self.base } else { args };
+        self.call_host(callee, host, args, results)?;
+        Ok(if tail { self.return_to_caller() } else { Flow::Continue })
+    }
+
+    /// Pops the suspended caller, if this activation has one.
+    pub(in crate::exec) fn return_to_caller(&mut self) -> Flow {
+        let exec = &mut self.store.inner.exec;
+        let Some(frame) = exec.caller(self.entry_depth) else {
+            return Flow::Done;
+        };
+        exec.frames.pop();
+        self.code = frame.code;
+        self.ip = frame.ip;
+        self.base = frame.base;
+        self.func = frame.func;
+        self.set_instance(frame.instance);
+        Flow::Continue
+    }
 }
