@@ -9,16 +9,6 @@ use crate::types::{GlobalType, MemoryType, Mutability, TableType};
 use crate::value::Val;
 use alloc::vec::Vec;
 
-/// Fails, with the same usage error `Func` gives, when a handle created in the store `owner` is
-/// used with `store`; methods call it before they index anything.
-fn check_owner(store: &StoreInner, owner: StoreId) -> Result<()> {
-    if store.id == owner {
-        Ok(())
-    } else {
-        Err(Error::usage("handle used with a store it does not belong to"))
-    }
-}
-
 /// A linear memory.
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
 pub struct Memory {
@@ -41,12 +31,12 @@ impl Memory {
 
     fn entity<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> Result<&'a MemoryEntity> {
         let inner = &store.into().0.inner;
-        check_owner(inner, self.store)?;
+        inner.check_owner(self.store)?;
         Ok(&inner.memories[self.index as usize])
     }
 
     fn entity_mut<'a>(&self, store: &'a mut StoreInner) -> Result<&'a mut MemoryEntity> {
-        check_owner(store, self.store)?;
+        store.check_owner(self.store)?;
         Ok(&mut store.memories[self.index as usize])
     }
 
@@ -142,7 +132,7 @@ impl Table {
         store: impl Into<StoreContext<'a, T>>,
     ) -> Result<(&'a TableEntity, StoreId)> {
         let inner = &store.into().0.inner;
-        check_owner(inner, self.store)?;
+        inner.check_owner(self.store)?;
         Ok((&inner.tables[self.index as usize], inner.id))
     }
 
@@ -166,7 +156,7 @@ impl Table {
     /// Sets the element at `index` to `value`. Fails for a handle of another store.
     pub fn set(&self, mut store: impl AsContextMut, index: u64, value: Val) -> Result<()> {
         let inner = &mut store.as_context_mut().0.inner;
-        check_owner(inner, self.store)?;
+        inner.check_owner(self.store)?;
         let table = &mut inner.tables[self.index as usize];
         if value.ty() != table.ty.element.val_type() || !value.belongs_to(inner.id) {
             return Err(Error::usage("table element of the wrong type"));
@@ -183,7 +173,7 @@ impl Table {
     /// another store.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64> {
         let inner = &mut store.as_context_mut().0.inner;
-        check_owner(inner, self.store)?;
+        inner.check_owner(self.store)?;
         let table = &mut inner.tables[self.index as usize];
         if init.ty() != table.ty.element.val_type() || !init.belongs_to(inner.id) {
             return Err(Error::usage("table element of the wrong type"));
@@ -211,7 +201,7 @@ impl Global {
 
     fn entity<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> Result<&'a GlobalEntity> {
         let inner = &store.into().0.inner;
-        check_owner(inner, self.store)?;
+        inner.check_owner(self.store)?;
         Ok(&inner.globals[self.index as usize])
     }
 
@@ -230,7 +220,7 @@ impl Global {
     /// handle of another store.
     pub fn set(&self, mut store: impl AsContextMut, value: Val) -> Result<()> {
         let inner = &mut store.as_context_mut().0.inner;
-        check_owner(inner, self.store)?;
+        inner.check_owner(self.store)?;
         let global = &mut inner.globals[self.index as usize];
         if global.ty.mutability != Mutability::Var {
             return Err(Error::usage("global is immutable"));

@@ -83,11 +83,7 @@ impl<T> Store<T> {
     }
 
     pub(crate) fn check_owner(&self, id: StoreId) -> Result<()> {
-        if self.inner.id == id {
-            Ok(())
-        } else {
-            Err(Error::usage("handle used with a store it does not belong to"))
-        }
+        self.inner.check_owner(id)
     }
 }
 

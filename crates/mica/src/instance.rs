@@ -326,6 +326,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
 /// anything, and segments before it stay written. (The spec suite's 1.0 scripts, as
 /// maintained today, expect this too.)
 fn initialize_segments(inner: &mut StoreInner, instance: u32) -> Result<()> {
+    use crate::exec::in_bounds;
     let entity = &inner.instances[instance as usize];
     let module = entity.module.clone();
     let global = |g: u32| inner.globals[entity.globals[g as usize] as usize].value;
@@ -348,11 +349,8 @@ fn initialize_segments(inner: &mut StoreInner, instance: u32) -> Result<()> {
     for (seg, table, offset) in elem_writes {
         let items = core::mem::take(&mut inner.instances[instance as usize].elems[seg]);
         let target = &mut inner.tables[table as usize].elems;
-        let end = offset as usize + items.len();
-        if end > target.len() {
-            return Err(oob(TrapCode::TableOutOfBounds));
-        }
-        target[offset as usize..end].copy_from_slice(&items);
+        let range = in_bounds(offset as usize, items.len(), target.len());
+        target[range.ok_or_else(|| oob(TrapCode::TableOutOfBounds))?].copy_from_slice(&items);
     }
     for (i, seg) in module.elems.iter().enumerate() {
         if matches!(seg.mode, SegmentMode::Declared) {
@@ -362,11 +360,8 @@ fn initialize_segments(inner: &mut StoreInner, instance: u32) -> Result<()> {
     for (seg, memory, offset) in data_writes {
         let bytes = module.data_bytes.get(module.datas[seg].range.clone());
         let target = &mut inner.memories[memory as usize].data;
-        let end = offset as usize + bytes.len();
-        if end > target.len() {
-            return Err(oob(TrapCode::MemoryOutOfBounds));
-        }
-        target[offset as usize..end].copy_from_slice(bytes);
+        let range = in_bounds(offset as usize, bytes.len(), target.len());
+        target[range.ok_or_else(|| oob(TrapCode::MemoryOutOfBounds))?].copy_from_slice(bytes);
         inner.instances[instance as usize].data_dropped[seg] = true;
     }
     Ok(())

@@ -112,6 +112,18 @@ pub(crate) struct StoreInner {
     pub exec: ExecStack,
 }
 
+impl StoreInner {
+    /// Fails, with a usage error, when a handle created in store `owner` is used with this
+    /// store: every handle method checks this before it indexes anything.
+    pub(crate) fn check_owner(&self, owner: StoreId) -> crate::error::Result<()> {
+        if self.id == owner {
+            Ok(())
+        } else {
+            Err(crate::error::Error::usage("handle used with a store it does not belong to"))
+        }
+    }
+}
+
 /// Everything instances own, and the host's data `T`.
 pub struct Store<T> {
     pub(crate) inner: StoreInner,

@@ -13,7 +13,7 @@
 //!   operands (the verifier, slot renumbering, jump threading, result redirection, the
 //!   disassembler) walks them through the shape, never by naming instructions.
 //! - **class** says how the executor runs it (`exec/threaded.rs` turns it into the handler):
-//!   - `step`: a [`Step`](crate::exec) that can also run fused with its neighbour; takes no
+//!   - `step`: a `Step` (`exec/threaded/fuse.rs`) that can also run fused with its neighbour; takes no
 //!     operand from the accumulator;
 //!   - `acc`: a step with a handler per accumulator form (its `x`/`y`/`dst` operands may be
 //!     the accumulator);

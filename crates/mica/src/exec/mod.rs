@@ -34,6 +34,7 @@ mod threaded;
 mod ops;
 mod values;
 
+pub(crate) use ops::in_bounds;
 pub(crate) use threaded::{Op, decode};
 
 use crate::engine::Config;

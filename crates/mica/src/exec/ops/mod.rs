@@ -49,7 +49,7 @@ mod prelude {
 /// (`start + len` is checked), so a bulk operation's bounds check cannot wrap on a 32-bit
 /// host.
 #[inline]
-pub(super) fn in_bounds(start: usize, len: usize, size: usize) -> Option<core::ops::Range<usize>> {
+pub(crate) fn in_bounds(start: usize, len: usize, size: usize) -> Option<core::ops::Range<usize>> {
     let end = start.checked_add(len)?;
     (end <= size).then_some(start..end)
 }
