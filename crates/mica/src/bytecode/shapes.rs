@@ -1,6 +1,11 @@
 //! Operand shapes: the struct each instruction carries (named in the instruction table), and
 //! what each of its fields is.
 //!
+//! Shapes are `repr(C)` with the result slot (`dst`) or the branch offset (`target`) first,
+//! so that it lies at the same place in every instruction that has one: the queries the
+//! translator asks most (`Instr::result_slot_mut`, `branch_offset_mut`) then compile to a
+//! table lookup rather than a jump per variant.
+//!
 //! A field is declared with its *role*; [`Operands::visit`] hands every field to a
 //! [`Visit`]or by role, which is how the verifier, slot renumbering, branch patching, result
 //! redirection and the disassembler see operands without naming instructions:
@@ -99,6 +104,7 @@ macro_rules! shapes {
         $(
             $(#[$doc])*
             #[derive(Debug, Copy, Clone, PartialEq, Eq)]
+            #[repr(C)]
             pub struct $name {
                 $( $(#[$fdoc])* pub $field: $ty, )*
             }
@@ -141,11 +147,11 @@ shapes! {
     /// An unconditional jump by `offset` instructions.
     Jump { offset: i32 = target }
     /// A jump if the `i32` in `cond` is non-zero (or zero).
-    BrIf { cond: Slot = x, offset: i32 = target }
+    BrIf { offset: i32 = target, cond: Slot = x }
     /// A jump if a comparison of two slots holds.
-    BrBin { a: Slot = x, b: Slot = y, offset: i32 = target }
+    BrBin { offset: i32 = target, a: Slot = x, b: Slot = y }
     /// A jump if a comparison of a slot with a constant (sign-extended for `i64`) holds.
-    BrImm { a: Slot = x, imm: i32 = imm, offset: i32 = target }
+    BrImm { offset: i32 = target, a: Slot = x, imm: i32 = imm }
     /// A jump through a table: followed by `len` `Br` entries, the last being the default.
     BrTable { index: Slot = read, len: u32 = entries }
 
