@@ -56,19 +56,45 @@ impl fmt::Display for TrapCode {
 
 /// One frame of a wasm backtrace, innermost first.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FrameInfo {
     /// The function's index in its module.
     pub func_index: u32,
-    /// The function's name, where the module's name section gives one.
+    /// The function's name, where the module's name section gives one. Untrusted: it comes
+    /// from the module, and may hold any characters (the `Display` impl escapes them).
     pub func_name: Option<String>,
+    /// The byte offset, in the module, of the instruction the frame was executing (the
+    /// call, for a caller's frame), where known.
+    pub module_offset: Option<usize>,
+}
+
+impl FrameInfo {
+    pub(crate) fn new(func_index: u32, func_name: Option<String>, module_offset: Option<usize>) -> FrameInfo {
+        FrameInfo { func_index, func_name, module_offset }
+    }
 }
 
 impl fmt::Display for FrameInfo {
+    /// `0x2e - func[3] <name>`: the offset where known, the name with control characters
+    /// (and anything else that is not printable) escaped, so that a name cannot forge frames
+    /// or send terminal escapes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.func_name {
-            Some(name) => write!(f, "func[{}] <{}>", self.func_index, name),
-            None => write!(f, "func[{}]", self.func_index),
+        if let Some(offset) = self.module_offset {
+            write!(f, "{offset:#x} - ")?;
         }
+        write!(f, "func[{}]", self.func_index)?;
+        if let Some(name) = &self.func_name {
+            f.write_str(" <")?;
+            for c in name.chars() {
+                if c.is_control() || c == '\u{7f}' {
+                    write!(f, "{}", c.escape_unicode())?;
+                } else {
+                    write!(f, "{c}")?;
+                }
+            }
+            f.write_str(">")?;
+        }
+        Ok(())
     }
 }
 
@@ -77,30 +103,44 @@ impl fmt::Display for FrameInfo {
 pub struct Trap {
     code: TrapCode,
     backtrace: Vec<FrameInfo>,
+    /// Frames left out of `backtrace` (between its first and last frames), which is capped.
+    omitted: usize,
     /// For [`TrapCode::HostError`]: what the host returned.
     host: Option<Box<Error>>,
 }
 
 impl Trap {
     pub(crate) fn new(code: TrapCode) -> Trap {
-        Trap { code, backtrace: Vec::new(), host: None }
+        Trap { code, backtrace: Vec::new(), omitted: 0, host: None }
     }
 
     pub(crate) fn host(error: Error) -> Trap {
-        Trap { code: TrapCode::HostError, backtrace: Vec::new(), host: Some(Box::new(error)) }
+        Trap { code: TrapCode::HostError, backtrace: Vec::new(), omitted: 0, host: Some(Box::new(error)) }
     }
 
     pub fn code(&self) -> TrapCode {
         self.code
     }
 
-    /// The wasm frames at the point of the trap, innermost first.
+    /// The wasm frames at the point of the trap, innermost first. At most
+    /// [`Trap::MAX_BACKTRACE`] of them: of a deeper stack, the innermost and the outermost
+    /// frames, with [`Trap::omitted_frames`] left out between.
     pub fn backtrace(&self) -> &[FrameInfo] {
         &self.backtrace
     }
 
-    pub(crate) fn backtrace_mut(&mut self) -> &mut Vec<FrameInfo> {
-        &mut self.backtrace
+    /// How many frames of a deep stack the backtrace leaves out, between its first
+    /// `MAX_BACKTRACE / 2` frames and the rest.
+    pub fn omitted_frames(&self) -> usize {
+        self.omitted
+    }
+
+    /// The most frames a backtrace records: a trap in a deep recursion costs no more.
+    pub const MAX_BACKTRACE: usize = 1000;
+
+    pub(crate) fn set_backtrace(&mut self, frames: Vec<FrameInfo>, omitted: usize) {
+        self.backtrace = frames;
+        self.omitted = omitted;
     }
 
     /// For a host error: the error the host function returned.

@@ -68,7 +68,9 @@ impl<'s, T> Executor<'s, T> {
             self.store.inner.exec.frames[self.entry_depth..].iter().rev().map(|f| f.func).collect();
         frames.extend(funcs.into_iter().map(|f| self.frame_info(f)));
         if let crate::error::ErrorKind::Trap(t) = trap.kind_mut() {
-            t.backtrace_mut().extend(frames);
+            let mut all = t.backtrace().to_vec();
+            all.extend(frames);
+            t.set_backtrace(all, 0);
         }
         self.discard_frames(trap)
     }
@@ -83,12 +85,9 @@ impl<'s, T> Executor<'s, T> {
             FuncEntity::Wasm { instance, def_index, .. } => {
                 let module = &self.store.inner.instances[*instance as usize].module;
                 let func_index = module.num_imported_funcs + def_index;
-                FrameInfo {
-                    func_index,
-                    func_name: module.func_name(func_index).map(alloc::string::String::from),
-                }
+                FrameInfo::new(func_index, module.func_name(func_index).map(alloc::string::String::from), None)
             }
-            FuncEntity::Host { .. } => FrameInfo { func_index: func, func_name: None },
+            FuncEntity::Host { .. } => FrameInfo::new(func, None, None),
         }
     }
 
