@@ -11,6 +11,8 @@
 mod control;
 mod operators;
 mod stack;
+#[cfg(all(test, feature = "wat"))]
+mod tests;
 mod visit;
 
 use crate::bytecode::{ACC, BrIf, BrTable, Bytecode, Call, CallIndirect, Instr, ModuleCounts, Slot, Span, Un};
@@ -51,7 +53,7 @@ struct FuncInfo {
 /// allocates little beyond what it keeps.
 #[derive(Default)]
 pub(crate) struct Scratch {
-    operands: Vec<Operand>,
+    stack: stack::StackBuffers,
     code: Vec<Instr>,
     consts: Vec<Cell>,
     const_slots: Vec<Cell>,
@@ -61,6 +63,9 @@ pub(crate) struct Scratch {
     fixups: Vec<Vec<usize>>,
     depths: Vec<u32>,
     verify: crate::bytecode::VerifyBuffers,
+    /// The operand positions the last translation visited (see `OperandStack::work`).
+    #[cfg(test)]
+    work: usize,
 }
 
 /// Translates a function body (`bytes`, found at `offset` in the module), validating each
@@ -102,18 +107,22 @@ pub(crate) fn translate_func<'s>(
     }
 
     let mut t = Translator::new(env, &ty, num_locals, scratch);
+    t.budget = code_budget(bytes.len());
+    t.func_index = func_index;
     let mut ops = crate::decode::Decoder::after_locals(&body, &locals.get_binary_reader());
     match validator {
         Some(func) => {
             while !ops.done() {
                 let mut both = visit::Validated { validator: func.visitor(ops.offset()), translator: &mut t };
                 ops.operator(&mut both).map_err(invalid)??;
+                t.check_budget()?;
             }
             ops.reader().finish_expression(&func.visitor(ops.offset())).map_err(invalid)?;
         }
         None => {
             while !ops.done() {
                 ops.operator(&mut t).map_err(invalid)??;
+                t.check_budget()?;
             }
         }
     }
@@ -145,6 +154,18 @@ pub(crate) fn translate_func<'s>(
     })
 }
 
+/// The most instructions a body of `len` bytes may translate to. Real code translates to
+/// about one instruction per byte at most (0.2 on average for compiled C, at most 1.0 across
+/// the spec suite); a valid body can be built to need far more (each two-byte `br_if` or
+/// `return` copying up to 1000 block results, a `br_table` landing on many multi-value
+/// blocks), and this bound keeps translation linear in the body's size whatever it does.
+fn code_budget(len: usize) -> usize {
+    len.saturating_mul(MAX_INSTRS_PER_BYTE).saturating_add(1024)
+}
+
+/// See [`code_budget`].
+const MAX_INSTRS_PER_BYTE: usize = 8;
+
 /// A branch condition: an `i32` in a slot, or a comparison to fuse with the branch.
 #[derive(Copy, Clone)]
 enum Condition {
@@ -172,10 +193,14 @@ struct Translator<'a> {
     control: Vec<ControlFrame>,
     /// Emptied fixup lists, for the next frames (see `Scratch`).
     spare_fixups: Vec<Vec<usize>>,
-    /// A `br_table`'s depths, while it is translated.
+    /// A `br_table`'s depths, while it is translated, and its entries in target order.
     depths: Vec<u32>,
+    order: Vec<usize>,
+    func_index: u32,
     /// Whether the current position can be reached.
     reachable: bool,
+    /// The most instructions the function may have (`code_budget`).
+    budget: usize,
     num_params: usize,
     /// The function's result count: the frame must have room to return them.
     control_results: usize,
@@ -204,12 +229,15 @@ impl<'a> Translator<'a> {
         );
         Translator {
             env,
-            stack: OperandStack::new(num_locals, core::mem::take(&mut scratch.operands)),
+            stack: OperandStack::new(num_locals, core::mem::take(&mut scratch.stack)),
             out,
             control,
             spare_fixups,
             depths: core::mem::take(&mut scratch.depths),
+            order: Vec::new(),
+            func_index: 0,
             reachable: true,
+            budget: usize::MAX,
             num_params: ty.params().len(),
             control_results: ty.results().len(),
         }
@@ -272,10 +300,27 @@ impl<'a> Translator<'a> {
             fixups.clear();
             self.spare_fixups.push(fixups);
         }
-        scratch.operands = self.stack.into_operands();
+        #[cfg(test)]
+        {
+            scratch.work = self.stack.work;
+        }
+        scratch.stack = self.stack.into_buffers();
         (scratch.consts, scratch.const_slots) = (self.out.consts, values);
         (scratch.control, scratch.fixups, scratch.depths) = (self.control, self.spare_fixups, self.depths);
         Ok((self.out.code, self.out.also_acc, compiled))
+    }
+
+    /// Fails once the code has grown past the function's budget: checked after every
+    /// operator, and inside the one operator that can emit without bound (`br_table`).
+    fn check_budget(&self) -> Result<()> {
+        let func_index = self.func_index;
+        if self.out.len() <= self.budget {
+            return Ok(());
+        }
+        Err(Error::unsupported(alloc::format!(
+            "function {func_index} translates to more than {MAX_INSTRS_PER_BYTE} instructions per byte of its \
+             body (a limit that keeps translation linear in the module's size)"
+        )))
     }
 
     // --- operands -------------------------------------------------------------------------
@@ -681,26 +726,39 @@ impl<'a> Translator<'a> {
         result
     }
 
+    /// The table, then one landing pad per distinct target whose values must move first:
+    /// entries are grouped by target (sorted, so the work is `n log n` in the entries, never
+    /// entries × targets), and a group shares one pad.
     fn emit_br_table(&mut self, index: Slot, depths: &[u32]) -> Result<()> {
         self.out.emit(Instr::BrTable(BrTable { index, len: depths.len() as u32 }));
         let table = self.out.len();
         for _ in depths {
             self.out.emit(Instr::jump(0));
         }
-        for (i, &depth) in depths.iter().enumerate() {
-            let entry = table + i;
+        let mut order = core::mem::take(&mut self.order);
+        order.clear();
+        order.extend(0..depths.len());
+        order.sort_by_key(|&i| depths[i]);
+        for group in order.chunk_by(|a, b| depths[*a] == depths[*b]) {
+            let depth = depths[group[0]];
             if !self.is_return_target(depth) && self.branch_values_in_place(depth) {
                 let index = self.control.len() - 1 - depth as usize;
-                match self.control[index].kind {
-                    FrameKind::Loop { start } => self.out.patch(entry, start),
-                    _ => self.control[index].fixups.push(entry),
+                for &i in group {
+                    match self.control[index].kind {
+                        FrameKind::Loop { start } => self.out.patch(table + i, start),
+                        _ => self.control[index].fixups.push(table + i),
+                    }
                 }
             } else {
                 // A landing pad after the table moves the values, then branches.
-                self.out.patch_to_here(entry);
+                for &i in group {
+                    self.out.patch_to_here(table + i);
+                }
                 self.emit_branch(depth)?;
+                self.check_budget()?;
             }
         }
+        self.order = order;
         self.set_unreachable();
         Ok(())
     }

@@ -26,23 +26,81 @@ pub(super) enum Operand {
     Const(Cell),
 }
 
+/// An operand that names a local, linked to the next one down that names the same local, so
+/// that the operands naming a local are found without scanning the stack.
+#[derive(Copy, Clone, Default)]
+struct LocalRef {
+    /// Whether this position is on its local's list.
+    linked: bool,
+    /// The local it named when pushed.
+    local: Slot,
+    /// The next position down on the same list, plus one (0: none).
+    prev: u32,
+}
+
+/// The operand stack's storage, kept from one function to the next (`Scratch`).
+#[derive(Default)]
+pub(super) struct StackBuffers {
+    operands: Vec<Operand>,
+    refs: Vec<LocalRef>,
+    /// For each local, the highest position on its list, plus one (0: none). Grown on demand
+    /// and left all zeros by every function (its stack is emptied at the end), so its size is
+    /// paid for once per module, not once per function.
+    local_top: Vec<u32>,
+}
+
+/// The operand stack. Every operation costs time independent of the stack's height (or, for
+/// those that touch many operands, proportional to the operands they change), so translation
+/// is linear in the body's size whatever the height (see ARCHITECTURE.md):
+///
+/// - operands below `symbolic_from` are all in their home slots, so materialising "from the
+///   bottom" (at every block, loop and if) only visits the operands pushed since;
+/// - the operands that name each local are on a list of their own (`LocalRef`), so a
+///   `local.set` materialises exactly those.
 pub(super) struct OperandStack {
     operands: Vec<Operand>,
+    refs: Vec<LocalRef>,
+    local_top: Vec<u32>,
+    /// The positions a `materialize_local` found, reused.
+    walk: Vec<usize>,
+    /// Every operand below this position is `InSlot`.
+    symbolic_from: usize,
+    /// Operand positions visited by the operations that visit several (tests check it is
+    /// linear in the body's size).
+    #[cfg(test)]
+    pub(super) work: usize,
     num_locals: usize,
     /// The highest home slot used plus one: the frame size so far.
     max_slots: usize,
 }
 
 impl OperandStack {
-    /// An empty stack over `num_locals` locals, using `operands`' storage.
-    pub(super) fn new(num_locals: usize, mut operands: Vec<Operand>) -> OperandStack {
+    /// An empty stack over `num_locals` locals, using `buffers`' storage.
+    pub(super) fn new(num_locals: usize, buffers: StackBuffers) -> OperandStack {
+        let StackBuffers { mut operands, mut refs, mut local_top } = buffers;
+        if !operands.is_empty() {
+            // A translation that stopped half-way (an error) left lists behind.
+            local_top.fill(0);
+        }
         operands.clear();
-        OperandStack { operands, num_locals, max_slots: num_locals }
+        refs.clear();
+        OperandStack {
+            operands,
+            refs,
+            local_top,
+            walk: Vec::new(),
+            symbolic_from: 0,
+            #[cfg(test)]
+            work: 0,
+            num_locals,
+            max_slots: num_locals,
+        }
     }
 
     /// The storage, for the next function.
-    pub(super) fn into_operands(self) -> Vec<Operand> {
-        self.operands
+    pub(super) fn into_buffers(mut self) -> StackBuffers {
+        self.truncate(0);
+        StackBuffers { operands: self.operands, refs: self.refs, local_top: self.local_top }
     }
 
     pub(super) fn len(&self) -> usize {
@@ -70,8 +128,19 @@ impl OperandStack {
     }
 
     pub(super) fn push(&mut self, operand: Operand) -> Result<()> {
-        self.reserve(self.operands.len() + 1)?;
+        let pos = self.operands.len();
+        self.reserve(pos + 1)?;
+        let mut link = LocalRef::default();
+        if let Operand::Local(local) = operand {
+            let l = local as usize;
+            if l >= self.local_top.len() {
+                self.local_top.resize(l + 1, 0);
+            }
+            link = LocalRef { linked: true, local, prev: self.local_top[l] };
+            self.local_top[l] = pos as u32 + 1;
+        }
         self.operands.push(operand);
+        self.refs.push(link);
         Ok(())
     }
 
@@ -80,11 +149,37 @@ impl OperandStack {
     }
 
     pub(super) fn pop(&mut self) -> Operand {
-        self.operands.pop().unwrap_or(Operand::InSlot)
+        let Some(operand) = self.operands.pop() else {
+            return Operand::InSlot;
+        };
+        let pos = self.operands.len();
+        self.unlink_top(pos);
+        self.symbolic_from = self.symbolic_from.min(pos);
+        operand
     }
 
     pub(super) fn truncate(&mut self, len: usize) {
+        for pos in (len..self.operands.len()).rev() {
+            self.unlink_top(pos);
+            #[cfg(test)]
+            {
+                self.work += 1;
+            }
+        }
         self.operands.truncate(len);
+        self.refs.truncate(len);
+        self.symbolic_from = self.symbolic_from.min(self.operands.len());
+    }
+
+    /// Takes the position being popped (the top) off its local's list; it is the list's head,
+    /// since every position above it has been popped first.
+    fn unlink_top(&mut self, pos: usize) {
+        let link = self.refs[pos];
+        if link.linked {
+            debug_assert_eq!(self.local_top[link.local as usize], pos as u32 + 1);
+            self.local_top[link.local as usize] = link.prev;
+        }
+        self.refs.truncate(pos);
     }
 
     /// Puts the operand at `pos` into its home slot, emitting the move if needed.
@@ -95,6 +190,8 @@ impl OperandStack {
             Operand::Local(local) => code.emit(Instr::Copy(Un { dst: home, src: local })),
             Operand::Const(value) => code.emit_const(home, value),
         }
+        // A position that named a local stays on the local's list until it is popped or the
+        // list is walked: both see it is no longer a `Local` and pass over it.
         self.operands[pos] = Operand::InSlot;
     }
 
@@ -110,23 +207,50 @@ impl OperandStack {
         home
     }
 
-    /// Materialises every operand from `from` to the top.
+    /// Materialises every operand from `from` to the top. Below `symbolic_from` there is
+    /// nothing to do.
     pub(super) fn materialize_from(&mut self, from: usize, code: &mut Emitter) {
-        for pos in from..self.operands.len() {
+        for pos in from.max(self.symbolic_from)..self.operands.len() {
             self.materialize(pos, code);
+            #[cfg(test)]
+            {
+                self.work += 1;
+            }
+        }
+        if from <= self.symbolic_from {
+            self.symbolic_from = self.operands.len();
         }
     }
 
     /// Materialises every operand that still refers to `local`: done before the local is
-    /// written, so they keep the value they had when pushed.
+    /// written, so they keep the value they had when pushed. Walks the local's list (and
+    /// empties it): each position is on it once per push.
     pub(super) fn materialize_local(&mut self, local: Slot, code: &mut Emitter) {
-        for pos in 0..self.operands.len() {
+        let Some(top) = self.local_top.get_mut(local as usize) else {
+            return;
+        };
+        let mut next = core::mem::take(top);
+        // Materialised bottom-up, as the moves were emitted before the lists existed (the
+        // order is visible in the code, not in its meaning).
+        let mut positions = core::mem::take(&mut self.walk);
+        positions.clear();
+        while next != 0 {
+            let pos = next as usize - 1;
+            next = self.refs[pos].prev;
+            self.refs[pos].linked = false;
+            #[cfg(test)]
+            {
+                self.work += 1;
+            }
             if self.operands[pos] == Operand::Local(local) {
-                self.materialize(pos, code);
+                positions.push(pos);
             }
         }
+        for &pos in positions.iter().rev() {
+            self.materialize(pos, code);
+        }
+        self.walk = positions;
     }
-
     /// A slot holding the value of the operand at `pos`: the local itself for `Local`; for a
     /// constant, its constant slot inside loops (see `Emitter::const_slot`), else the home
     /// slot (written now).

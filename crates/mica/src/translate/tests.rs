@@ -1,0 +1,121 @@
+//! Translation of bodies built to be expensive: the work must stay linear in the body's size,
+//! and code that would expand without bound is refused by the budget.
+
+use super::*;
+use crate::bytecode::ModuleCounts;
+use alloc::string::String;
+use core::fmt::Write;
+
+/// Translates the one function of `wat` (type `[] -> []`), returning the result and the
+/// operand positions the stack visited, and the body's size.
+fn translate(wat: &str) -> (Result<usize>, usize, usize) {
+    let binary = wat::parse_str(wat).expect("valid text");
+    let mut body = None;
+    for payload in wasmparser::Parser::new(0).parse_all(&binary) {
+        if let wasmparser::Payload::CodeSectionEntry(b) = payload.expect("well-formed") {
+            body = Some(b.range());
+        }
+    }
+    let range = body.expect("one function");
+    let range = range.start as usize..range.end as usize;
+    let types = [FuncType::new([], [])];
+    let counts = ModuleCounts { funcs: 1, types: 1, ..ModuleCounts::default() };
+    let env = ModuleEnv { types: &types, funcs: &[0], counts };
+    let mut scratch = Scratch::default();
+    let len = range.len();
+    let result = translate_func(env, 0, &binary[range.clone()], range.start, None, &mut scratch)
+        .map(|bytecode| bytecode.code.len());
+    (result, scratch.work, len)
+}
+
+/// `n` copies of `piece`, inside a function whose locals are `(local i32 i32)`.
+fn func(prefix: &str, piece: &str, n: usize, suffix: &str) -> String {
+    let mut body = String::from("(module (func (local i32 i32)\n");
+    body.push_str(prefix);
+    for _ in 0..n {
+        body.push_str(piece);
+    }
+    body.push_str(suffix);
+    body.push_str("))");
+    body
+}
+
+fn deep_stack(n: usize) -> (String, String) {
+    let mut push = String::new();
+    let mut drop = String::new();
+    for _ in 0..n {
+        push.push_str("local.get 0\n");
+        drop.push_str("drop\n");
+    }
+    (push, drop)
+}
+
+/// Each `block`, `loop`, `if`, `local.set` and `local.tee` used to cost time proportional to
+/// the operand stack's height: quadratic in the body's size.
+#[test]
+fn operations_over_a_deep_stack_are_linear() {
+    for piece in [
+        "i32.const 0 local.set 1\n",
+        "i32.const 0 local.tee 1 drop\n",
+        "block end\n",
+        "loop end\n",
+        "i32.const 0 if end\n",
+        "local.get 1 i32.const 0 local.set 1 drop\n",
+    ] {
+        for (height, n) in [(2_000, 10_000), (4_000, 20_000)] {
+            let (push, drop) = deep_stack(height);
+            let (result, work, len) = translate(&func(&push, piece, n, &drop));
+            result.expect("translates");
+            assert!(work <= 4 * len, "{piece:?} over {height} operands: {work} visits for {len} bytes");
+        }
+    }
+}
+
+/// Locals read into the stack and then written one by one: each write materialises only the
+/// operands naming its local.
+#[test]
+fn local_sets_materialise_only_their_locals() {
+    let mut body = String::new();
+    for i in 0..3_000 {
+        let _ = writeln!(body, "local.get {}", i % 2);
+    }
+    let (result, work, len) = translate(&func(&body, "i32.const 7 local.set 0\ni32.const 8 local.set 1\n", 3_000, &"drop\n".repeat(3_000)));
+    result.expect("translates");
+    assert!(work <= 4 * len, "{work} visits for {len} bytes");
+}
+
+/// A `br_table` whose entries all need their values moved shares one landing pad per target.
+#[test]
+fn br_table_pads_are_shared_by_target() {
+    let mut targets = String::new();
+    for i in 0..5_000 {
+        let _ = write!(targets, "{} ", i % 3);
+    }
+    let wat = alloc::format!(
+        "(module (func (result i32 i32) (local i32)
+           (block (result i32 i32) (block (result i32 i32) (block (result i32 i32)
+             local.get 0 local.get 0 local.get 0 br_table {targets} 0) drop drop i32.const 0 i32.const 0) drop drop i32.const 0 i32.const 0)))"
+    );
+    let binary = wat::parse_str(&wat).expect("valid");
+    let engine = crate::Engine::default();
+    let module = crate::Module::from_binary(&engine, &binary).expect("loads");
+    let listing = module.disassemble(0).expect("defined").expect("translates");
+    assert!(listing.lines().count() < 5_000 + 100, "{} instructions", listing.lines().count());
+}
+
+/// Bodies built to expand (two-byte branches each copying many values) are refused with an
+/// error, not translated into gigabytes.
+#[test]
+fn expansion_past_the_budget_is_an_error() {
+    let n = 200;
+    let results = "i32 ".repeat(n);
+    let values = "local.get 0\n".repeat(n);
+    let branches = "i32.const 1 br_if 0\n".repeat(20_000);
+    let wat = alloc::format!(
+        "(module (func (param i32) (result {results}) {values} {branches}))"
+    );
+    let binary = wat::parse_str(&wat).expect("valid");
+    let engine = crate::Engine::default();
+    let error = crate::Module::from_binary(&engine, &binary).expect_err("over the budget");
+    assert!(alloc::format!("{error}").contains("instructions per byte"), "{error}");
+}
