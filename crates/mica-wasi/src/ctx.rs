@@ -2,12 +2,13 @@
 //! environment, standard streams, and preopened directories.
 
 use crate::host::dir::OpenDir;
-use crate::host::stream::Stream;
+use crate::host::stream::{Stream, filetype_of};
 use crate::host::table::{Descriptor, Entry, FdTable};
 use crate::types::Rights;
 use cap_std::ambient_authority;
 use cap_std::fs::Dir;
 use std::io::{self, Read, Write};
+use std::os::fd::AsFd;
 use std::path::Path;
 
 /// Everything a guest sees of the outside world through `wasi_snapshot_preview1`.
@@ -80,36 +81,50 @@ impl WasiCtxBuilder {
         self
     }
 
-    /// The guest's stdin, stdout and stderr are the host process's own.
+    /// The guest's stdin, stdout and stderr are the host process's own. The guest is told
+    /// what each is: a terminal (a character device), a regular file, or, for a pipe, a socket
+    /// or a device that is no terminal, a stream of unknown type (as wasmtime tells it).
     pub fn inherit_stdio(&mut self) -> &mut Self {
         // A duplicate of descriptor 0, read without std's buffer: what `poll_oneoff` sees
         // ready on the host descriptor is then exactly what `fd_read` gets.
         self.stdin = Some(match rustix::io::dup(io::stdin()) {
-            Ok(fd) => Stream::Input { reader: Box::new(std::fs::File::from(fd)), host_stdin: true },
-            Err(_) => Stream::Input { reader: Box::new(io::empty()), host_stdin: false },
+            Ok(fd) => Stream::Input {
+                filetype: filetype_of(fd.as_fd()),
+                reader: Box::new(std::fs::File::from(fd)),
+                host_stdin: true,
+            },
+            Err(_) => Stream::input(io::empty()),
         });
-        self.stdout = Some(Stream::Output(Box::new(io::stdout())));
-        self.stderr = Some(Stream::Output(Box::new(io::stderr())));
+        self.stdout = Some(Stream::output(io::stdout()));
+        self.stderr = Some(Stream::output(io::stderr()));
         self
     }
 
     /// The guest reads its stdin from `reader` (a [`MemoryInputPipe`](crate::MemoryInputPipe),
-    /// for example).
+    /// for example). A reader that is one of std's types standing for a host descriptor (a
+    /// [`File`](std::fs::File), a pipe end, a socket, a child's stdout) is reported to the guest
+    /// as what that descriptor is (see [`inherit_stdio`](Self::inherit_stdio)); any other, as
+    /// a stream of unknown type, never a terminal.
     pub fn stdin(&mut self, reader: impl Read + Send + 'static) -> &mut Self {
-        self.stdin = Some(Stream::Input { reader: Box::new(reader), host_stdin: false });
+        self.stdin = Some(Stream::input(reader));
         self
     }
 
-    /// The guest's stdout goes to `writer` (a [`MemoryOutputPipe`](crate::MemoryOutputPipe),
-    /// for example).
+    /// The guest's stdout goes to `writer` (a [`MemoryOutputPipe`](crate::MemoryOutputPipe), or
+    /// a [`File`](std::fs::File), for example). It is reported to the guest as [`stdin`]
+    /// describes.
+    ///
+    /// [`stdin`]: Self::stdin
     pub fn stdout(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
-        self.stdout = Some(Stream::Output(Box::new(writer)));
+        self.stdout = Some(Stream::output(writer));
         self
     }
 
-    /// The guest's stderr goes to `writer`.
+    /// The guest's stderr goes to `writer`, reported to the guest as [`stdin`] describes.
+    ///
+    /// [`stdin`]: Self::stdin
     pub fn stderr(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
-        self.stderr = Some(Stream::Output(Box::new(writer)));
+        self.stderr = Some(Stream::output(writer));
         self
     }
 
@@ -133,11 +148,7 @@ impl WasiCtxBuilder {
         let mut table = FdTable::default();
         let stream = |s: Option<Stream>, input: bool| {
             s.unwrap_or_else(|| {
-                if input {
-                    Stream::Input { reader: Box::new(io::empty()), host_stdin: false }
-                } else {
-                    Stream::Output(Box::new(io::sink()))
-                }
+                if input { Stream::input(io::empty()) } else { Stream::output(io::sink()) }
             })
         };
         let streams = [
@@ -150,11 +161,13 @@ impl WasiCtxBuilder {
                 Entry { desc: Descriptor::Stream(s), base: Rights::STREAM, inheriting: Rights(0) };
             table.insert_at(fd, entry);
         }
+        // A preopen holds the rights wasmtime reports for one, so what a guest reads from
+        // `fd_fdstat_get` is what it may do, and may ask for when opening through it.
         for (fd, (dir, name)) in (3u32..).zip(self.preopens.drain(..)) {
             let entry = Entry {
                 desc: Descriptor::Dir(OpenDir::new(dir, Some(name))),
-                base: Rights::ALL,
-                inheriting: Rights::ALL,
+                base: Rights::PREOPEN,
+                inheriting: Rights::PREOPEN_INHERITING,
             };
             table.insert_at(fd, entry);
         }

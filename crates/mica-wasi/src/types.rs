@@ -146,6 +146,31 @@ impl Rights {
             | Self::POLL_FD_READWRITE.0,
     );
 
+    /// The rights of a preopened directory, as wasmtime's preview1 reports (and guests expect)
+    /// them: the operations on paths beneath it, listing it, and its own attributes.
+    pub const PREOPEN: Rights = Rights(
+        Self::PATH_CREATE_DIRECTORY.0
+            | Self::PATH_CREATE_FILE.0
+            | Self::PATH_LINK_SOURCE.0
+            | Self::PATH_LINK_TARGET.0
+            | Self::PATH_OPEN.0
+            | Self::FD_READDIR.0
+            | Self::PATH_READLINK.0
+            | Self::PATH_RENAME_SOURCE.0
+            | Self::PATH_RENAME_TARGET.0
+            | Self::PATH_SYMLINK.0
+            | Self::PATH_REMOVE_DIRECTORY.0
+            | Self::PATH_UNLINK_FILE.0
+            | Self::PATH_FILESTAT_GET.0
+            | Self::PATH_FILESTAT_SET_TIMES.0
+            | Self::FD_FILESTAT_GET.0
+            | Self::FD_FILESTAT_SET_TIMES.0,
+    );
+
+    /// What a preopened directory passes on to the descriptors opened through it: its own
+    /// rights (for directories) and those of a regular file.
+    pub const PREOPEN_INHERITING: Rights = Rights(Self::PREOPEN.0 | Self::FILE.0);
+
     /// The rights of a character stream (stdin, stdout, stderr).
     pub const STREAM: Rights = Rights(
         Self::FD_READ.0
@@ -212,6 +237,11 @@ macro_rules! flags {
 flags! {
     /// Flags of a file descriptor (`fdflags`).
     FdFlags: u16 { APPEND = 1, DSYNC = 2, NONBLOCK = 4, RSYNC = 8, SYNC = 16, }
+}
+
+flags! {
+    /// Which directions `sock_shutdown` shuts (`sdflags`).
+    SdFlags: u8 { RD = 1, WR = 2, }
 }
 
 flags! {

@@ -6,6 +6,7 @@ mod common;
 
 use common::TempDir;
 use common::shim::Shim;
+use std::fs::File;
 use std::time::{Duration, Instant};
 
 const OUT: u32 = 8192;
@@ -160,7 +161,9 @@ fn descriptor_types_and_flags() {
     std::fs::write(dir.path().join("f"), "abc").unwrap();
     let mut shim = shim_with_dir(&dir);
     let file = shim.open(3, "f", 0, true).unwrap();
-    for (fd, filetype) in [(1, 2u8), (3, 3), (file, 4)] {
+    // Stdout is an in-memory pipe: a stream of no known type (see standard_streams_are_what_
+    // they_are).
+    for (fd, filetype) in [(1, 0u8), (3, 3), (file, 4)] {
         assert_eq!(shim.call("fd_fdstat_get", &[fd, OUT as i64]), 0);
         assert_eq!(shim.read(OUT, 1)[0], filetype, "fd {fd}");
     }
@@ -207,7 +210,11 @@ fn positions_sizes_and_syncing() {
     assert_eq!(shim.call("fd_advise", &[file, 0, 5, 1]), 0);
     assert_eq!(shim.call("fd_sync", &[file]), 0);
     assert_eq!(shim.call("fd_datasync", &[file]), 0);
-    assert_eq!(shim.call("fd_sync", &[3]), 0);
+    // A preopen has no right to sync itself (as wasmtime reports its rights); a directory
+    // opened through it does.
+    assert_eq!(shim.call("fd_sync", &[3]), 76);
+    let sub = shim.open(3, ".", 2, true).unwrap();
+    assert_eq!(shim.call("fd_sync", &[sub]), 0);
     // Truncating when opening.
     let again = shim.open(3, "new", 8, true).unwrap();
     assert_eq!(shim.call("fd_filestat_get", &[again, OUT as i64]), 0);
@@ -304,4 +311,124 @@ fn clocks_and_random() {
     assert_eq!(shim.call("random_get", &[1000, 64]), 0);
     assert_ne!(shim.read(1000, 64), vec![0; 64]);
     assert_eq!(shim.call("random_get", &[1000, 0]), 0);
+}
+
+/// The rights wasmtime reports for a preopened directory: the path operations, listing, and
+/// its own attributes...
+const PREOPEN_BASE: u64 = 0x07b7_fe00;
+/// ...and, passed on to what is opened through it, those and a regular file's.
+const PREOPEN_INHERITING: u64 = 0x0ff7_ffff;
+const ALL_RIGHTS: i64 = (1 << 30) - 1;
+
+/// (filetype, flags, base, inheriting) of `fd`.
+fn fdstat(shim: &mut Shim, fd: i64) -> (u8, u16, u64, u64) {
+    assert_eq!(shim.call("fd_fdstat_get", &[fd, OUT as i64]), 0, "fdstat of {fd}");
+    let flags = u16::from_le_bytes(shim.read(OUT + 2, 2).try_into().unwrap());
+    (shim.read(OUT, 1)[0], flags, shim.read_u64(OUT + 8), shim.read_u64(OUT + 16))
+}
+
+#[test]
+fn preopen_rights_and_opening_with_them() {
+    let dir = TempDir::new("preopen-rights");
+    std::fs::write(dir.path().join("f"), "data").unwrap();
+    let mut shim = shim_with_dir(&dir);
+    assert_eq!(fdstat(&mut shim, 3), (3, 0, PREOPEN_BASE, PREOPEN_INHERITING));
+    // Opening the directory again with exactly the rights it holds.
+    let (dot, dot_len) = shim.path(600, ".");
+    let (base, inh) = (PREOPEN_BASE as i64, PREOPEN_INHERITING as i64);
+    assert_eq!(shim.call("path_open", &[3, 0, dot, dot_len, 2, base, inh, 0, OUT as i64]), 0);
+    let again = shim.read_u32(OUT) as i64;
+    assert_eq!(fdstat(&mut shim, again), (3, 0, PREOPEN_BASE, PREOPEN_INHERITING));
+    // A file opened with the inheriting rights as its base, as wasi-libc's open() asks.
+    let (f, f_len) = shim.path(700, "f");
+    assert_eq!(shim.call("path_open", &[3, 0, f, f_len, 0, inh, inh, 0, OUT as i64]), 0);
+    let file = shim.read_u32(OUT) as i64;
+    assert_eq!(fdstat(&mut shim, file), (4, 0, PREOPEN_INHERITING, PREOPEN_INHERITING));
+    // Asking for more than the directory passes on gives what it passes on (as Go's and
+    // other runtimes' opens ask for every right).
+    let all = ALL_RIGHTS;
+    assert_eq!(shim.call("path_open", &[3, 0, f, f_len, 0, all, all, 0, OUT as i64]), 0);
+    let file = shim.read_u32(OUT) as i64;
+    assert_eq!(fdstat(&mut shim, file), (4, 0, PREOPEN_INHERITING, PREOPEN_INHERITING));
+    // Creating and truncating need nothing the preopen does not hold.
+    let (n, n_len) = shim.path(800, "new");
+    assert_eq!(shim.call("path_open", &[3, 0, n, n_len, 1 | 8, inh, inh, 0, OUT as i64]), 0);
+    assert_eq!(shim.call("path_open", &[3, 0, f, f_len, 8, inh, inh, 0, OUT as i64]), 0);
+    assert_eq!(std::fs::metadata(dir.path().join("f")).unwrap().len(), 0, "truncated");
+    // What the preopen does not hold, it cannot do; a directory opened through it with the
+    // rights it passes on can.
+    assert_eq!(shim.call("fd_sync", &[3]), 76);
+    assert_eq!(shim.call("path_open", &[3, 0, dot, dot_len, 2, inh, inh, 0, OUT as i64]), 0);
+    let full = shim.read_u32(OUT) as i64;
+    assert_eq!(fdstat(&mut shim, full), (3, 0, PREOPEN_INHERITING, PREOPEN_INHERITING));
+    assert_eq!(shim.call("fd_sync", &[full]), 0);
+    // A directory that passes on no right to change sizes cannot truncate.
+    let no_size = inh & !(1 << 22);
+    assert_eq!(shim.call("fd_fdstat_set_rights", &[again, base, no_size]), 0);
+    assert_eq!(shim.call("path_open", &[again, 0, f, f_len, 8, 0, 0, 0, OUT as i64]), 76);
+    assert_eq!(shim.call("path_open", &[again, 0, f, f_len, 0, 0, 0, 0, OUT as i64]), 0);
+}
+
+#[test]
+fn standard_streams_are_what_they_are() {
+    let dir = TempDir::new("stream-types");
+    let (out, err) = (dir.path().join("out"), dir.path().join("err"));
+    let (out_file, err_file) = (File::create(&out).unwrap(), File::create(&err).unwrap());
+    let mut shim = Shim::new(|b| {
+        b.stdin(mica_wasi::MemoryInputPipe::new("")).stdout(out_file).stderr(err_file);
+    });
+    // An in-memory pipe has no known type; files are regular files. None is a terminal to
+    // wasi-libc's isatty (a character device without the rights to seek or tell).
+    const STREAM: u64 = (1 << 1) | (1 << 6) | (1 << 3) | (1 << 21) | (1 << 27);
+    for (fd, filetype) in [(0, 0), (1, 4), (2, 4)] {
+        assert_eq!(fdstat(&mut shim, fd), (filetype, 0, STREAM, 0), "fd {fd}");
+        assert_eq!(shim.call("fd_filestat_get", &[fd, OUT as i64]), 0);
+        assert_eq!(shim.read(OUT + 16, 1)[0], filetype, "filestat of fd {fd}");
+    }
+    shim.write(1000, b"to the file");
+    shim.write_iovecs(500, &[(1000, 11)]);
+    assert_eq!(shim.call("fd_write", &[1, 500, 1, OUT as i64]), 0);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "to the file");
+    // The default streams (nothing to read, output discarded) are of no known type either.
+    let mut shim = Shim::new(|_| {});
+    for fd in 0..3 {
+        assert_eq!(fdstat(&mut shim, fd).0, 0, "fd {fd}");
+    }
+}
+
+#[test]
+fn pwrite_in_append_mode_appends() {
+    let dir = TempDir::new("append-pwrite");
+    std::fs::write(dir.path().join("log"), "hello").unwrap();
+    let mut shim = shim_with_dir(&dir);
+    let (p, len) = shim.path(600, "log");
+    shim.write(1000, b"XY");
+    shim.write_iovecs(500, &[(1000, 2)]);
+    // With only the rights to read and write (no fd_seek): the offset is not used.
+    const READ_WRITE: i64 = (1 << 1) | (1 << 6);
+    assert_eq!(shim.call("path_open", &[3, 0, p, len, 0, READ_WRITE, 0, 1, OUT as i64]), 0);
+    let fd = shim.read_u32(OUT) as i64;
+    assert_eq!(shim.call("fd_pwrite", &[fd, 500, 1, 50, OUT as i64]), 0);
+    assert_eq!(shim.read_u32(OUT), 2);
+    assert_eq!(shim.call("fd_pwrite", &[fd, 500, 1, 0, OUT as i64]), 0);
+    assert_eq!(std::fs::read_to_string(dir.path().join("log")).unwrap(), "helloXYXY");
+    // With every right: appended too, and the position stays where it was.
+    let all = ALL_RIGHTS;
+    assert_eq!(shim.call("path_open", &[3, 0, p, len, 0, all, all, 1, OUT as i64]), 0);
+    let fd = shim.read_u32(OUT) as i64;
+    shim.write_iovecs(500, &[(1000, 1)]);
+    assert_eq!(shim.call("fd_pwrite", &[fd, 500, 1, 1, OUT as i64]), 0);
+    assert_eq!(shim.call("fd_tell", &[fd, OUT as i64]), 0);
+    assert_eq!(shim.read_u64(OUT), 0);
+    assert_eq!(std::fs::read_to_string(dir.path().join("log")).unwrap(), "helloXYXYX");
+    // Append mode switched on after opening counts the same.
+    assert_eq!(shim.call("path_open", &[3, 0, p, len, 0, READ_WRITE, 0, 0, OUT as i64]), 0);
+    let fd = shim.read_u32(OUT) as i64;
+    assert_eq!(shim.call("fd_pwrite", &[fd, 500, 1, 1, OUT as i64]), 76, "a positioned write");
+    assert_eq!(shim.call("fd_fdstat_set_flags", &[fd, 1]), 76, "no right to set flags");
+    let (fd, rights) = (shim.open(3, "log", 0, true).unwrap(), (1 << 6) | (1 << 3));
+    assert_eq!(shim.call("fd_fdstat_set_rights", &[fd, rights, 0]), 0);
+    assert_eq!(shim.call("fd_fdstat_set_flags", &[fd, 1]), 0);
+    assert_eq!(shim.call("fd_pwrite", &[fd, 500, 1, 0, OUT as i64]), 0);
+    assert_eq!(std::fs::read_to_string(dir.path().join("log")).unwrap(), "helloXYXYXX");
 }

@@ -88,6 +88,9 @@ fn bad_descriptor_is_badf_everywhere() {
                 if ["fd_filestat_set_times", "fd_advise", "fd_fdstat_set_flags"].contains(name) {
                     *args.last_mut().unwrap() = 0;
                 }
+                if ["sock_accept", "sock_shutdown"].contains(name) {
+                    args[1] = 0; // no undefined flag bits
+                }
                 if *name == "fd_seek" {
                     args[1] = 0;
                     args[2] = 0;
@@ -230,10 +233,17 @@ fn rights_are_enforced() {
     assert_eq!(shim.call("fd_read", &[fd, 512, 1, OUT]), NOTCAPABLE);
     assert_eq!(shim.call("fd_fdstat_get", &[fd, OUT]), 0);
     assert_eq!(shim.read_u64(OUT as u32 + 8), 0);
-    // A directory passes on only its inheriting rights.
-    assert_eq!(shim.call("fd_fdstat_set_rights", &[3, (1 << 30) - 1, FD_READ]), 0);
-    assert_eq!(shim.call("path_open", &[3, 0, p, len, 0, FD_WRITE, 0, 0, OUT]), NOTCAPABLE);
-    assert_eq!(shim.call("path_open", &[3, 0, p, len, 0, FD_READ, 0, 0, OUT]), 0);
+    // A directory passes on only its inheriting rights: asking for others is no error, but
+    // they are not given.
+    assert_eq!(shim.call("fd_fdstat_get", &[3, OUT]), 0);
+    let base = shim.read_u64(OUT as u32 + 8) as i64;
+    assert_eq!(shim.call("fd_fdstat_set_rights", &[3, base, FD_READ]), 0);
+    assert_eq!(shim.call("path_open", &[3, 0, p, len, 0, FD_READ | FD_WRITE, 0, 0, OUT]), 0);
+    let fd = shim.read_u32(OUT as u32) as i64;
+    assert_eq!(shim.call("fd_fdstat_get", &[fd, OUT]), 0);
+    assert_eq!(shim.read_u64(OUT as u32 + 8), FD_READ as u64);
+    assert_eq!(shim.call("fd_write", &[fd, 512, 1, OUT]), NOTCAPABLE);
+    assert_eq!(shim.call("fd_read", &[fd, 512, 1, OUT]), 0);
     // And a directory without PATH_OPEN opens nothing.
     assert_eq!(shim.call("fd_fdstat_set_rights", &[3, 0, 0]), 0);
     assert_eq!(shim.call("path_open", &[3, 0, p, len, 0, 0, 0, 0, OUT]), NOTCAPABLE);
@@ -248,28 +258,34 @@ fn wrong_kinds_of_descriptor() {
     std::fs::write(dir.path().join("f"), b"data").unwrap();
     let mut shim = shim_with_dir(&dir);
     let file = shim.open(3, "f", 0, true).unwrap();
+    // A directory opened through the preopen, with every right it passes on (the preopen
+    // itself has no right to read or write bytes).
+    let sub = shim.open(3, ".", 2, true).unwrap();
     shim.write_iovecs(512, &[(1024, 4)]);
     let cases: &[(&str, Vec<i64>, Errno)] = &[
         ("fd_seek", vec![1, 0, 0, OUT], Errno::Spipe),
         ("fd_tell", vec![0, OUT], Errno::Spipe),
         ("fd_pread", vec![0, 512, 1, 0, OUT], Errno::Spipe),
-        ("fd_read", vec![3, 512, 1, OUT], Errno::Isdir),
-        ("fd_write", vec![3, 512, 1, OUT], Errno::Isdir),
+        ("fd_read", vec![sub, 512, 1, OUT], Errno::Isdir),
+        ("fd_write", vec![sub, 512, 1, OUT], Errno::Isdir),
+        ("fd_pwrite", vec![sub, 512, 1, 0, OUT], Errno::Isdir),
+        ("fd_read", vec![3, 512, 1, OUT], Errno::Notcapable),
+        ("fd_write", vec![3, 512, 1, OUT], Errno::Notcapable),
         ("fd_readdir", vec![file, OUT, 64, 0, OUT + 100], Errno::Notdir),
         ("fd_prestat_get", vec![0, OUT], Errno::Badf),
         ("fd_prestat_get", vec![file, OUT], Errno::Badf),
         ("fd_prestat_dir_name", vec![3, OUT, 1], Errno::Nametoolong),
-        ("fd_filestat_set_size", vec![3, 0], Errno::Isdir),
+        ("fd_filestat_set_size", vec![sub, 0], Errno::Isdir),
         ("fd_allocate", vec![1, 0, 10], Errno::Notcapable),
         ("fd_filestat_set_times", vec![1, 0, 0, 2], Errno::Notcapable),
         ("fd_read", vec![1, 512, 1, OUT], Errno::Badf),
         ("fd_write", vec![0, 512, 1, OUT], Errno::Badf),
         ("path_create_directory", vec![file, 600, 1], Errno::Notdir),
         ("fd_renumber", vec![3, 99], Errno::Badf),
-        ("sock_accept", vec![1, 0, OUT], Errno::Notsup),
-        ("sock_recv", vec![1, 512, 1, 0, OUT, OUT + 8], Errno::Notsup),
-        ("sock_send", vec![1, 512, 1, 0, OUT], Errno::Notsup),
-        ("sock_shutdown", vec![1, 3], Errno::Notsup),
+        ("sock_accept", vec![1, 0, OUT], Errno::Notsock),
+        ("sock_recv", vec![1, 512, 1, 0, OUT, OUT + 8], Errno::Notsock),
+        ("sock_send", vec![1, 512, 1, 0, OUT], Errno::Notsock),
+        ("sock_shutdown", vec![1, 3], Errno::Notsock),
     ];
     for (name, args, errno) in cases {
         assert_eq!(shim.call(name, args), *errno as i32, "{name}{args:?}");
@@ -295,4 +311,30 @@ fn proc_exit_unwinds_with_its_status() {
     let mut shim = Shim::new(|_| {});
     let error = shim.try_call("proc_exit", &[17]).unwrap_err();
     assert_eq!(error.downcast_ref::<I32Exit>(), Some(&I32Exit(17)));
+}
+
+#[test]
+fn socket_calls_on_descriptors_that_are_not_sockets() {
+    let dir = TempDir::new("notsock");
+    std::fs::write(dir.path().join("f"), b"data").unwrap();
+    let mut shim = shim_with_dir(&dir);
+    let file = shim.open(3, "f", 0, true).unwrap();
+    let sub = shim.open(3, ".", 2, true).unwrap();
+    shim.write_iovecs(512, &[(1024, 4)]);
+    const NOTSOCK: i32 = Errno::Notsock as i32;
+    for fd in [0, 1, 2, 3, file, sub] {
+        for how in [1, 2, 3] {
+            assert_eq!(shim.call("sock_shutdown", &[fd, how]), NOTSOCK, "shutdown {fd} {how}");
+        }
+        assert_eq!(shim.call("sock_accept", &[fd, 0, OUT]), NOTSOCK, "accept {fd}");
+        assert_eq!(shim.call("sock_recv", &[fd, 512, 1, 0, OUT, OUT + 8]), NOTSOCK, "recv {fd}");
+        assert_eq!(shim.call("sock_send", &[fd, 512, 1, 0, OUT]), NOTSOCK, "send {fd}");
+    }
+    // A closed descriptor is still `badf`; undefined `how` bits are `inval`.
+    assert_eq!(shim.call("sock_shutdown", &[99, 3]), BADF);
+    assert_eq!(shim.call("sock_shutdown", &[1, 4]), INVAL);
+    assert_eq!(shim.call("sock_shutdown", &[99, 4]), INVAL);
+    assert_eq!(shim.call("sock_accept", &[1, 0x20, OUT]), INVAL);
+    // Nothing was written or read on the way.
+    assert!(shim.stdout.contents().is_empty());
 }

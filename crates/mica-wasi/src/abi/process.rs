@@ -1,9 +1,9 @@
 //! Arguments, environment, clocks, randomness, exit, signals, scheduling, and the socket calls
-//! (which a runtime without sockets answers with `notsup`).
+//! (which, with no descriptor a socket, answer `notsock`).
 
 use super::memory::GuestMemory;
 use super::{CtxAccess, MODULE, call};
-use crate::types::{ClockId, Errno, WasiResult};
+use crate::types::{ClockId, Errno, FdFlags, SdFlags, WasiResult};
 use crate::{I32Exit, WasiCtx};
 use mica::{Caller, Linker};
 
@@ -109,8 +109,11 @@ fn register_sockets<T: 'static>(
     linker.func_wrap(
         MODULE,
         "sock_accept",
-        move |mut c: Caller<'_, T>, fd: u32, _flags: u32, _out: u32| {
-            call(&mut c, ctx, |cx, _| no_sockets(cx, fd))
+        move |mut c: Caller<'_, T>, fd: u32, flags: u32, _out: u32| {
+            call(&mut c, ctx, |cx, _| {
+                FdFlags::from_guest(flags)?;
+                no_sockets(cx, fd)
+            })
         },
     )?;
     linker.func_wrap(
@@ -131,17 +134,17 @@ fn register_sockets<T: 'static>(
             call(&mut c, ctx, |cx, _| no_sockets(cx, fd))
         },
     )?;
-    linker.func_wrap(
-        MODULE,
-        "sock_shutdown",
-        move |mut c: Caller<'_, T>, fd: u32, _how: u32| {
-            call(&mut c, ctx, |cx, _| no_sockets(cx, fd))
-        },
-    )?;
+    linker.func_wrap(MODULE, "sock_shutdown", move |mut c: Caller<'_, T>, fd: u32, how: u32| {
+        call(&mut c, ctx, |cx, _| {
+            SdFlags::from_guest(how)?;
+            no_sockets(cx, fd)
+        })
+    })?;
     Ok(())
 }
 
-/// No descriptor here is a socket: `badf` for one that does not exist, `notsup` otherwise.
+/// No descriptor here is a socket: `badf` for one that does not exist, `notsock` otherwise (as
+/// the socket calls answer on a file or a pipe, and wasmtime answers).
 fn no_sockets(ctx: &mut WasiCtx, fd: u32) -> WasiResult<()> {
-    if ctx.table.contains(fd) { Err(Errno::Notsup) } else { Err(Errno::Badf) }
+    if ctx.table.contains(fd) { Err(Errno::Notsock) } else { Err(Errno::Badf) }
 }

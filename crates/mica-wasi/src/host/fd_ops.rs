@@ -8,17 +8,10 @@ use crate::types::{
     Advice, DirEntry, Errno, FdFlags, Fdstat, Filestat, Filetype, Rights, WasiResult, Whence,
 };
 
-/// What a character stream reports as its attributes.
-const STREAM_FILESTAT: Filestat = Filestat {
-    dev: 0,
-    ino: 0,
-    filetype: Filetype::CharacterDevice,
-    nlink: 0,
-    size: 0,
-    atim: 0,
-    mtim: 0,
-    ctim: 0,
-};
+/// What a standard stream reports as its attributes: its type, and nothing else.
+fn stream_filestat(filetype: Filetype) -> Filestat {
+    Filestat { dev: 0, ino: 0, filetype, nlink: 0, size: 0, atim: 0, mtim: 0, ctim: 0 }
+}
 
 impl WasiCtx {
     /// A stream cannot seek whatever its rights say: `spipe`, as `lseek` on a pipe or tty.
@@ -54,9 +47,16 @@ impl WasiCtx {
         }
     }
 
+    /// On a file in append mode the data goes to the end whatever `offset` says, as `pwrite`
+    /// does on Linux and wasmtime does everywhere; since it does not position, it needs no
+    /// right to seek then.
     pub(crate) fn fd_pwrite(&mut self, fd: u32, data: &[u8], offset: u64) -> WasiResult<usize> {
         self.refuse_stream_seek(fd)?;
-        match &mut self.table.get(fd, Rights(Rights::FD_WRITE.0 | Rights::FD_SEEK.0))?.desc {
+        let entry = self.table.get(fd, Rights::FD_WRITE)?;
+        let may_seek = entry.base.contains(Rights::FD_SEEK);
+        match &mut entry.desc {
+            Descriptor::File(f) if f.appends()? => f.append(data),
+            Descriptor::File(_) | Descriptor::Dir(_) if !may_seek => Err(Errno::Notcapable),
             Descriptor::File(f) => f.pwrite(data, offset),
             Descriptor::Stream(_) => Err(Errno::Spipe),
             Descriptor::Dir(_) => Err(Errno::Isdir),
@@ -87,7 +87,7 @@ impl WasiCtx {
     pub(crate) fn fd_fdstat_get(&mut self, fd: u32) -> WasiResult<Fdstat> {
         let entry = self.table.entry(fd)?;
         let (filetype, flags) = match &entry.desc {
-            Descriptor::Stream(_) => (Filetype::CharacterDevice, FdFlags::default()),
+            Descriptor::Stream(s) => (s.filetype(), FdFlags::default()),
             Descriptor::File(f) => (f.filestat()?.filetype, f.flags()?),
             Descriptor::Dir(d) => (Filetype::Directory, d.flags()?),
         };
@@ -124,7 +124,7 @@ impl WasiCtx {
         match &self.table.get(fd, Rights::FD_FILESTAT_GET)?.desc {
             Descriptor::File(f) => f.filestat(),
             Descriptor::Dir(d) => d.filestat(),
-            Descriptor::Stream(_) => Ok(STREAM_FILESTAT),
+            Descriptor::Stream(s) => Ok(stream_filestat(s.filetype())),
         }
     }
 

@@ -43,6 +43,21 @@ impl OpenFile {
         retry(|| self.file.write_at(data, offset))
     }
 
+    /// Whether the file is in append mode (opened so, or switched to it since).
+    pub fn appends(&self) -> WasiResult<bool> {
+        Ok(self.flags()?.contains(FdFlags::APPEND))
+    }
+
+    /// Writes `data` at the end of a file in append mode, leaving the position alone. The
+    /// descriptor's `O_APPEND` makes Linux write at the end whatever the offset, atomically;
+    /// elsewhere the offset is the end as it is now.
+    pub fn append(&self, data: &[u8]) -> WasiResult<usize> {
+        retry(|| {
+            let end = self.file.metadata()?.len();
+            self.file.write_at(data, end)
+        })
+    }
+
     /// Moves the position; a position before the start is `inval`.
     pub fn seek(&mut self, offset: i64, whence: Whence) -> WasiResult<u64> {
         let from = match whence {

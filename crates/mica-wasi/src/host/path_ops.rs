@@ -19,19 +19,27 @@ pub struct OpenArgs {
 }
 
 impl WasiCtx {
+    /// The new descriptor gets the rights asked for that the directory can pass on: asking
+    /// for more is not an error (guests ask for every right they might use, and take what
+    /// they get), as in wasmtime.
     pub(crate) fn path_open(&mut self, fd: u32, path: &str, args: OpenArgs) -> WasiResult<u32> {
         let mut needed = Rights::PATH_OPEN;
         if args.oflags.contains(OFlags::CREAT) {
             needed = needed.union(Rights::PATH_CREATE_FILE);
         }
-        if args.oflags.contains(OFlags::TRUNC) {
-            needed = needed.union(Rights::PATH_FILESTAT_SET_SIZE);
-        }
-        let (dir, inheritable) = self.table.dir_entry(fd, needed)?;
-        // A descriptor opened through a directory gets no right the directory cannot pass on.
-        if !inheritable.contains(args.base) || !inheritable.contains(args.inheriting) {
+        let (dir, dir_base, inheritable) = self.table.dir_entry(fd, needed)?;
+        // Truncating needs the right to change sizes: on paths beneath the directory, or
+        // among the rights it passes on (a preopen, like wasmtime's, has only the latter).
+        let may_truncate = dir_base.contains(Rights::PATH_FILESTAT_SET_SIZE)
+            || inheritable.contains(Rights::FD_FILESTAT_SET_SIZE);
+        if args.oflags.contains(OFlags::TRUNC) && !may_truncate {
             return Err(Errno::Notcapable);
         }
+        let args = OpenArgs {
+            base: args.base.intersection(inheritable),
+            inheriting: args.inheriting.intersection(inheritable),
+            ..args
+        };
         let write_rights = Rights(
             Rights::FD_WRITE.0
                 | Rights::FD_DATASYNC.0

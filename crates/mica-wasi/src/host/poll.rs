@@ -128,7 +128,7 @@ impl WasiCtx {
             Descriptor::Stream(Stream::Input { host_stdin, .. }) if kind == EventKind::FdRead => {
                 Ok(if *host_stdin { Readiness::HostStdin } else { Readiness::Ready(0) })
             }
-            Descriptor::Stream(Stream::Output(_)) if kind == EventKind::FdWrite => {
+            Descriptor::Stream(Stream::Output { .. }) if kind == EventKind::FdWrite => {
                 Ok(Readiness::Ready(0))
             }
             _ => Err(Errno::Badf),

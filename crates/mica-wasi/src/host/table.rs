@@ -79,12 +79,17 @@ impl FdTable {
         }
     }
 
-    /// The directory at `fd` with the rights of the entry (for opening through it).
-    pub fn dir_entry(&mut self, fd: u32, needed: Rights) -> WasiResult<(&mut OpenDir, Rights)> {
+    /// The directory at `fd` with the entry's base and inheriting rights (for opening
+    /// through it).
+    pub fn dir_entry(
+        &mut self,
+        fd: u32,
+        needed: Rights,
+    ) -> WasiResult<(&mut OpenDir, Rights, Rights)> {
         let entry = self.get(fd, needed)?;
-        let inheriting = entry.inheriting;
+        let (base, inheriting) = (entry.base, entry.inheriting);
         match &mut entry.desc {
-            Descriptor::Dir(d) => Ok((d, inheriting)),
+            Descriptor::Dir(d) => Ok((d, base, inheriting)),
             _ => Err(Errno::Notdir),
         }
     }

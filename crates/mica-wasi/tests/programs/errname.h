@@ -13,6 +13,8 @@ static const char *errname(int e) {
     case ENOENT: return "ENOENT";
     case ENOTDIR: return "ENOTDIR";
     case ENOTEMPTY: return "ENOTEMPTY";
+    case ENOTSOCK: return "ENOTSOCK";
+    case ENOTSUP: return "ENOTSUP";
     case ENOTCAPABLE: return "ENOTCAPABLE";
     case EPERM: return "EPERM";
     case EXDEV: return "EXDEV";
