@@ -30,6 +30,10 @@ pub struct Config {
     pub(crate) max_call_depth: usize,
     pub(crate) max_memory_pages: u64,
     pub(crate) max_native_stack: usize,
+    pub(crate) max_table_elements: u64,
+    pub(crate) max_instances: usize,
+    pub(crate) max_tables: usize,
+    pub(crate) max_memories: usize,
 }
 
 /// The proposals Mica implements; everything else stays off whatever is asked.
@@ -47,6 +51,10 @@ impl Default for Config {
             max_call_depth: 100_000,
             max_memory_pages: 65536,
             max_native_stack: 1 << 20,
+            max_table_elements: 10_000_000,
+            max_instances: 10_000,
+            max_tables: 10_000,
+            max_memories: 10_000,
         }
     }
 }
@@ -154,9 +162,40 @@ impl Config {
         self
     }
 
-    /// The largest any memory may grow, in 64 KiB pages.
+    /// The largest any memory may grow, in 64 KiB pages (at most 65536, the default: 4 GiB).
+    /// `memory.grow` past it returns -1 and `Memory::grow` fails; a memory whose minimum is
+    /// larger cannot be created (instantiation fails). 0 allows only empty memories.
     pub fn max_memory_pages(&mut self, pages: u64) -> &mut Config {
         self.max_memory_pages = pages.min(65536);
+        self
+    }
+
+    /// The most elements any one table may have (at most `u32::MAX`; default 10,000,000, 80 MB
+    /// of references). `table.grow` past it returns -1 and `Table::grow` fails; a table whose
+    /// minimum is larger cannot be created (instantiation fails). 0 allows only empty tables.
+    pub fn max_table_elements(&mut self, elements: u64) -> &mut Config {
+        self.max_table_elements = elements.min(u32::MAX as u64);
+        self
+    }
+
+    /// The most instances a store may hold (default 10,000): instantiating past it fails,
+    /// before anything is allocated.
+    pub fn max_instances(&mut self, count: usize) -> &mut Config {
+        self.max_instances = count;
+        self
+    }
+
+    /// The most tables a store may hold, defined by instances or created by the host (default
+    /// 10,000): an instantiation or `Table::new` that would go past it fails.
+    pub fn max_tables(&mut self, count: usize) -> &mut Config {
+        self.max_tables = count;
+        self
+    }
+
+    /// The most memories a store may hold, defined by instances or created by the host
+    /// (default 10,000): an instantiation or `Memory::new` that would go past it fails.
+    pub fn max_memories(&mut self, count: usize) -> &mut Config {
+        self.max_memories = count;
         self
     }
 }

@@ -7,7 +7,6 @@ use crate::store::{
 };
 use crate::types::{GlobalType, MemoryType, Mutability, TableType};
 use crate::value::Val;
-use alloc::vec::Vec;
 
 /// A linear memory.
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
@@ -17,14 +16,15 @@ pub struct Memory {
 }
 
 impl Memory {
-    /// A new memory of `ty.limits.min` zeroed pages.
+    /// A new memory of `ty.limits.min` zeroed pages. Fails if the store holds as many
+    /// memories as the engine allows (`Config::max_memories`), if the minimum is past the
+    /// engine's page limit (`Config::max_memory_pages`) or the type's maximum, or if the
+    /// memory cannot be allocated.
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let inner = &mut store.as_context_mut().0.inner;
-        let max_pages = ty.limits.max.unwrap_or(65536).min(inner.engine.config().max_memory_pages);
-        let mut memory = MemoryEntity { ty, data: Vec::new(), max_pages };
-        if ty.limits.min > max_pages || memory.grow(ty.limits.min).is_none() {
-            return Err(Error::usage("cannot allocate the memory's minimum size"));
-        }
+        inner.check_room(0, 0, 1).map_err(Error::usage)?;
+        let limit = inner.engine.config().max_memory_pages;
+        let memory = MemoryEntity::new(ty, limit).map_err(Error::usage)?;
         inner.memories.push(memory);
         Ok(Memory { store: inner.id, index: (inner.memories.len() - 1) as u32 })
     }
@@ -47,7 +47,7 @@ impl Memory {
 
     /// The memory's contents. Fails for a handle of another store.
     pub fn data<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> Result<&'a [u8]> {
-        Ok(&self.entity(store)?.data)
+        Ok(self.entity(store)?.data.as_slice())
     }
 
     /// The memory's contents, writable. `store` may be a `&mut Store` or a `&mut Caller`.
@@ -56,7 +56,7 @@ impl Memory {
         &self,
         store: impl Into<StoreContextMut<'a, T>>,
     ) -> Result<&'a mut [u8]> {
-        Ok(&mut self.entity_mut(&mut store.into().0.inner)?.data)
+        Ok(self.entity_mut(&mut store.into().0.inner)?.data.as_mut_slice())
     }
 
     /// The memory's contents and the store's host data, borrowed together: what a host function
@@ -67,7 +67,7 @@ impl Memory {
         store: impl Into<StoreContextMut<'a, T>>,
     ) -> Result<(&'a mut [u8], &'a mut T)> {
         let (inner, data) = store.into().0.inner_and_data_mut();
-        Ok((&mut self.entity_mut(inner)?.data, data))
+        Ok((self.entity_mut(inner)?.data.as_mut_slice(), data))
     }
 
     /// The size in pages. Fails for a handle of another store.
@@ -89,7 +89,7 @@ impl Memory {
 
     /// Copies `bytes` into the memory at `offset`. Fails for a handle of another store.
     pub fn write(&self, mut store: impl AsContextMut, offset: usize, bytes: &[u8]) -> Result<()> {
-        let data = &mut self.entity_mut(&mut store.as_context_mut().0.inner)?.data;
+        let data = self.entity_mut(&mut store.as_context_mut().0.inner)?.data.as_mut_slice();
         let dst = offset
             .checked_add(bytes.len())
             .and_then(|end| data.get_mut(offset..end))
@@ -98,8 +98,10 @@ impl Memory {
         Ok(())
     }
 
-    /// Grows by `delta` pages; returns the previous size in pages. Fails for a handle of another
-    /// store.
+    /// Grows by `delta` pages; returns the previous size in pages. Fails, leaving the memory
+    /// as it was, if that would pass the memory's maximum or the engine's page limit
+    /// (`Config::max_memory_pages`), or the system cannot supply the pages; and for a handle of
+    /// another store.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
         self.entity_mut(&mut store.as_context_mut().0.inner)?
             .grow(delta)
@@ -115,15 +117,19 @@ pub struct Table {
 }
 
 impl Table {
-    /// A new table of `ty.limits.min` elements, each `init`.
+    /// A new table of `ty.limits.min` elements, each `init`. Fails if the store holds as
+    /// many tables as the engine allows (`Config::max_tables`), if the minimum is past the
+    /// engine's element limit (`Config::max_table_elements`) or the type's maximum, or if the
+    /// table cannot be allocated.
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
         let inner = &mut store.as_context_mut().0.inner;
         if init.ty() != ty.element.val_type() || !init.belongs_to(inner.id) {
             return Err(Error::usage("table initial value of the wrong type"));
         }
-        let len = usize::try_from(ty.limits.min).map_err(|_| Error::usage("table too large"))?;
-        let elems = alloc::vec![init.to_cell(); len];
-        inner.tables.push(TableEntity { ty, elems });
+        inner.check_room(0, 1, 0).map_err(Error::usage)?;
+        let limit = inner.engine.config().max_table_elements;
+        let table = TableEntity::new(ty, init.to_cell(), limit).map_err(Error::usage)?;
+        inner.tables.push(table);
         Ok(Table { store: inner.id, index: (inner.tables.len() - 1) as u32 })
     }
 
@@ -169,8 +175,10 @@ impl Table {
         Ok(())
     }
 
-    /// Grows by `delta` elements set to `init`; returns the previous size. Fails for a handle of
-    /// another store.
+    /// Grows by `delta` elements set to `init`; returns the previous size. Fails, leaving the
+    /// table as it was, if that would pass the table's maximum or the engine's element limit
+    /// (`Config::max_table_elements`), or the elements cannot be allocated; and for a handle
+    /// of another store.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64> {
         let inner = &mut store.as_context_mut().0.inner;
         inner.check_owner(self.store)?;

@@ -256,48 +256,24 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
         }
     }
 
+    // The store's limits first, so that a module over them allocates nothing.
+    let defined_tables = m.tables.len() - m.num_imported_tables as usize;
+    let defined_memories = m.memories.len() - m.num_imported_memories as usize;
+    inner.check_room(1, defined_tables, defined_memories).map_err(Error::link)?;
+
     let instance_index = inner.instances.len() as u32;
-    // Functions first: global and table initialisers may take references to them.
-    for def in 0..m.bodies.len() as u32 {
-        let ty = m.func_type(m.num_imported_funcs + def).clone();
-        let code = m.bodies[def as usize].compiled.get().map(crate::exec::CodeRef::new);
-        inner.funcs.push(FuncEntity::Wasm { ty, instance: instance_index, def_index: def, code });
-        funcs.push((inner.funcs.len() - 1) as u32);
+    let marks = (inner.funcs.len(), inner.globals.len(), inner.tables.len(), inner.memories.len());
+    let spaces = (&mut funcs, &mut tables, &mut memories, &mut globals);
+    if let Err(error) = allocate(inner, m, instance_index, spaces) {
+        // Nothing refers to what was allocated (no handle to it exists): take it back, so that
+        // a failed instantiation leaves the store, and its counts, as they were.
+        inner.funcs.truncate(marks.0);
+        inner.globals.truncate(marks.1);
+        inner.tables.truncate(marks.2);
+        inner.memories.truncate(marks.3);
+        return Err(error);
     }
     let func_ref = |i: u32| ref_cell(funcs[i as usize]);
-    for (ty, init) in m.globals[m.num_imported_globals as usize..].iter().zip(&m.global_inits) {
-        let value = init.eval(|g| inner.globals[globals[g as usize] as usize].value, func_ref);
-        inner.globals.push(GlobalEntity { ty: *ty, value });
-        globals.push((inner.globals.len() - 1) as u32);
-    }
-    for (ty, init) in m.tables[m.num_imported_tables as usize..].iter().zip(&m.table_inits) {
-        let value = init.as_ref().map_or(0, |e| {
-            e.eval(|g| inner.globals[globals[g as usize] as usize].value, func_ref)
-        });
-        let len = usize::try_from(ty.limits.min).map_err(|_| Error::link("table too large"))?;
-        let mut elems = Vec::new();
-        elems.try_reserve_exact(len).map_err(|_| Error::link("table too large"))?;
-        elems.resize(len, value);
-        inner.tables.push(TableEntity { ty: *ty, elems });
-        tables.push((inner.tables.len() - 1) as u32);
-    }
-    let max_pages = inner.engine.config().max_memory_pages;
-    for ty in &m.memories[m.num_imported_memories as usize..] {
-        let mut memory = MemoryEntity {
-            ty: *ty,
-            data: Vec::new(),
-            max_pages: ty.limits.max.unwrap_or(65536).min(max_pages),
-        };
-        if ty.limits.min > memory.max_pages || memory.grow(ty.limits.min).is_none() {
-            return Err(Error::link(format!(
-                "cannot allocate a memory of {} pages",
-                ty.limits.min
-            )));
-        }
-        memory.ty.limits.min = ty.limits.min;
-        inner.memories.push(memory);
-        memories.push((inner.memories.len() - 1) as u32);
-    }
     let elems = m
         .elems
         .iter()
@@ -319,6 +295,48 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
     });
     initialize_segments(inner, instance_index)?;
     Ok(Instance { store: inner.id, index: instance_index })
+}
+
+/// An instance's function, table, memory and global index spaces, as store indices.
+type IndexSpaces<'a> = (&'a mut Vec<u32>, &'a mut Vec<u32>, &'a mut Vec<u32>, &'a mut Vec<u32>);
+
+/// Allocates the module's functions, globals, tables and memories in the store, appending
+/// their store indices to the instance's index spaces (which hold the imports already).
+fn allocate(
+    inner: &mut StoreInner,
+    m: &ModuleInner,
+    instance_index: u32,
+    (funcs, tables, memories, globals): IndexSpaces<'_>,
+) -> Result<()> {
+    // Functions first: global and table initialisers may take references to them.
+    for def in 0..m.bodies.len() as u32 {
+        let ty = m.func_type(m.num_imported_funcs + def).clone();
+        let code = m.bodies[def as usize].compiled.get().map(crate::exec::CodeRef::new);
+        inner.funcs.push(FuncEntity::Wasm { ty, instance: instance_index, def_index: def, code });
+        funcs.push((inner.funcs.len() - 1) as u32);
+    }
+    let func_ref = |i: u32| ref_cell(funcs[i as usize]);
+    for (ty, init) in m.globals[m.num_imported_globals as usize..].iter().zip(&m.global_inits) {
+        let value = init.eval(|g| inner.globals[globals[g as usize] as usize].value, func_ref);
+        inner.globals.push(GlobalEntity { ty: *ty, value });
+        globals.push((inner.globals.len() - 1) as u32);
+    }
+    let max_elements = inner.engine.config().max_table_elements;
+    for (ty, init) in m.tables[m.num_imported_tables as usize..].iter().zip(&m.table_inits) {
+        let value = init.as_ref().map_or(0, |e| {
+            e.eval(|g| inner.globals[globals[g as usize] as usize].value, func_ref)
+        });
+        let table = TableEntity::new(*ty, value, max_elements).map_err(Error::link)?;
+        inner.tables.push(table);
+        tables.push((inner.tables.len() - 1) as u32);
+    }
+    let max_pages = inner.engine.config().max_memory_pages;
+    for ty in &m.memories[m.num_imported_memories as usize..] {
+        let memory = MemoryEntity::new(*ty, max_pages).map_err(Error::link)?;
+        inner.memories.push(memory);
+        memories.push((inner.memories.len() - 1) as u32);
+    }
+    Ok(())
 }
 
 /// Applies active segments in order, element segments first. Each one is a `table.init` or
@@ -359,7 +377,7 @@ fn initialize_segments(inner: &mut StoreInner, instance: u32) -> Result<()> {
     }
     for (seg, memory, offset) in data_writes {
         let bytes = module.data_bytes.get(module.datas[seg].range.clone());
-        let target = &mut inner.memories[memory as usize].data;
+        let target = inner.memories[memory as usize].data.as_mut_slice();
         let range = in_bounds(offset as usize, bytes.len(), target.len());
         target[range.ok_or_else(|| oob(TrapCode::MemoryOutOfBounds))?].copy_from_slice(bytes);
         inner.instances[instance as usize].data_dropped[seg] = true;

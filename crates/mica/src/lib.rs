@@ -43,6 +43,7 @@ mod externals;
 mod func;
 mod instance;
 mod linker;
+mod memory;
 mod module;
 mod store;
 mod translate;

@@ -10,7 +10,10 @@ use crate::func::HostFunc;
 use crate::instance::InstanceEntity;
 use crate::types::{FuncType, GlobalType, MemoryType, TableType};
 use crate::cell::Cell;
+use crate::memory::MemoryBacking;
 use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::any::Any;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -45,19 +48,47 @@ impl FuncEntity {
 
 pub(crate) struct MemoryEntity {
     pub ty: MemoryType,
-    pub data: Vec<u8>,
+    /// The bytes (see `memory.rs`: reserved address space on unix, a heap buffer elsewhere).
+    pub data: MemoryBacking,
     /// The most pages this memory may reach: its type's maximum within the engine's limit.
     pub max_pages: u64,
 }
 
 pub(crate) const PAGE_SIZE: usize = 65536;
 
+/// The most pages a 32-bit memory can have.
+const MAX_PAGES: u64 = 65536;
+
 impl MemoryEntity {
+    /// A memory of type `ty`, `ty.limits.min` zero pages, that may grow to its maximum within
+    /// the engine's limit of `limit_pages`. Fails, with the reason, if its minimum is past
+    /// either, or the memory cannot be allocated.
+    pub(crate) fn new(ty: MemoryType, limit_pages: u64) -> Result<MemoryEntity, String> {
+        let min = ty.limits.min;
+        if min > limit_pages {
+            return Err(format!(
+                "a memory of {min} pages is over the limit of {limit_pages} pages \
+                 (Config::max_memory_pages)"
+            ));
+        }
+        let max_pages = ty.limits.max.unwrap_or(MAX_PAGES).min(MAX_PAGES).min(limit_pages);
+        if min > max_pages {
+            return Err(format!("a memory of {min} pages is over its maximum of {max_pages} pages"));
+        }
+        let cannot = || format!("cannot allocate a memory of {min} pages");
+        let initial =
+            usize::try_from(min).ok().and_then(|n| n.checked_mul(PAGE_SIZE)).ok_or_else(cannot)?;
+        // At most 2^32: no overflow.
+        let data = MemoryBacking::new(initial, max_pages * PAGE_SIZE as u64).ok_or_else(cannot)?;
+        Ok(MemoryEntity { ty, data, max_pages })
+    }
+
     pub(crate) fn pages(&self) -> u64 {
         (self.data.len() / PAGE_SIZE) as u64
     }
 
-    /// Grows by `delta` pages; returns the old size, or `None` if the memory cannot grow.
+    /// Grows by `delta` pages; returns the old size, or `None` if the memory cannot grow (past
+    /// its maximum or the engine's limit, or the system has no memory for it), unchanged.
     pub(crate) fn grow(&mut self, delta: u64) -> Option<u64> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
@@ -65,9 +96,9 @@ impl MemoryEntity {
             return None;
         }
         let new_len = usize::try_from(new).ok()?.checked_mul(PAGE_SIZE)?;
-        let additional = new_len - self.data.len();
-        self.data.try_reserve_exact(additional).ok()?;
-        self.data.resize(new_len, 0);
+        if !self.data.grow(new_len) {
+            return None;
+        }
         self.ty.limits.min = new;
         Some(old)
     }
@@ -76,14 +107,42 @@ impl MemoryEntity {
 pub(crate) struct TableEntity {
     pub ty: TableType,
     pub elems: Vec<Cell>,
+    /// The most elements this table may reach: its type's maximum within the engine's limit.
+    pub max_elems: u64,
 }
 
 impl TableEntity {
-    /// Grows by `delta` elements set to `init`; returns the old size, or `None`.
+    /// A table of type `ty`, `ty.limits.min` elements set to `init`, that may grow to its
+    /// maximum within the engine's limit of `limit` elements. Fails, with the reason, if its
+    /// minimum is past either, or the table cannot be allocated.
+    pub(crate) fn new(ty: TableType, init: Cell, limit: u64) -> Result<TableEntity, String> {
+        let min = ty.limits.min;
+        if min > limit {
+            return Err(format!(
+                "a table of {min} elements is over the limit of {limit} elements \
+                 (Config::max_table_elements)"
+            ));
+        }
+        let max_elems = ty.limits.max.unwrap_or(u64::MAX).min(u32::MAX as u64).min(limit);
+        if min > max_elems {
+            return Err(format!(
+                "a table of {min} elements is over its maximum of {max_elems} elements"
+            ));
+        }
+        let cannot = || format!("cannot allocate a table of {min} elements");
+        let len = usize::try_from(min).map_err(|_| cannot())?;
+        let mut elems = Vec::new();
+        elems.try_reserve_exact(len).map_err(|_| cannot())?;
+        elems.resize(len, init);
+        Ok(TableEntity { ty, elems, max_elems })
+    }
+
+    /// Grows by `delta` elements set to `init`; returns the old size, or `None` if the table
+    /// cannot grow (past its maximum or the engine's limit, or no memory for it), unchanged.
     pub(crate) fn grow(&mut self, delta: u64, init: Cell) -> Option<u64> {
         let old = self.elems.len() as u64;
         let new = old.checked_add(delta)?;
-        if new > self.ty.limits.max.unwrap_or(u32::MAX as u64) || new > u32::MAX as u64 {
+        if new > self.max_elems {
             return None;
         }
         let new = usize::try_from(new).ok()?;
@@ -121,6 +180,32 @@ impl StoreInner {
         } else {
             Err(crate::error::Error::usage("handle used with a store it does not belong to"))
         }
+    }
+
+    /// Fails, with the reason, if the store cannot take `instances` more instances, `tables`
+    /// more tables and `memories` more memories within the engine's limits
+    /// (`Config::max_instances`, `max_tables`, `max_memories`).
+    pub(crate) fn check_room(
+        &self,
+        instances: usize,
+        tables: usize,
+        memories: usize,
+    ) -> Result<(), String> {
+        let config = self.engine.config();
+        let counts = [
+            ("instances", "max_instances", self.instances.len(), instances, config.max_instances),
+            ("tables", "max_tables", self.tables.len(), tables, config.max_tables),
+            ("memories", "max_memories", self.memories.len(), memories, config.max_memories),
+        ];
+        for (what, setting, have, more, limit) in counts {
+            if more > 0 && have.saturating_add(more) > limit {
+                return Err(format!(
+                    "the store's limit of {limit} {what} (Config::{setting}) does not allow \
+                     {more} more: it holds {have}"
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

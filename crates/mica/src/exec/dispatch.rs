@@ -46,7 +46,9 @@ impl<T> Executor<'_, T> {
         ctx.regs = Regs(unsafe { cells.as_mut_ptr().add(self.base) });
         ctx.mem = match self.memory {
             Some(index) => {
-                let data = &mut inner.memories[index as usize].data;
+                // With a reserved backing (`memory.rs`) the base stays put as the memory
+                // grows; a heap backing may move it. Either way it is re-read here.
+                let data = inner.memories[index as usize].data.as_mut_slice();
                 Mem { base: data.as_mut_ptr(), len: data.len() }
             }
             None => Mem { base: core::ptr::null_mut(), len: 0 },

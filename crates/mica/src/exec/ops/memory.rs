@@ -51,7 +51,7 @@ impl Slow<MemoryGrow> for kind::MemoryGrow {
 impl Slow<MemoryBulk> for kind::MemoryFill {
     fn run<T>(exec: &mut Executor<'_, T>, o: MemoryBulk) -> Result<Flow> {
         let (dst, value, len) = exec.args3(o.args);
-        let data = &mut exec.memory_entity()?.data;
+        let data = exec.memory_entity()?.data.as_mut_slice();
         let range = in_bounds(dst, len, data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         data[range].fill(value as u8);
         Ok(Flow::Continue)
@@ -61,7 +61,7 @@ impl Slow<MemoryBulk> for kind::MemoryFill {
 impl Slow<MemoryBulk> for kind::MemoryCopy {
     fn run<T>(exec: &mut Executor<'_, T>, o: MemoryBulk) -> Result<Flow> {
         let (dst, src, len) = exec.args3(o.args);
-        let data = &mut exec.memory_entity()?.data;
+        let data = exec.memory_entity()?.data.as_mut_slice();
         let from = in_bounds(src, len, data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         in_bounds(dst, len, data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         data.copy_within(from, dst);
@@ -75,7 +75,7 @@ impl Slow<MemoryInit> for kind::MemoryInit {
         let memory = exec.memory_index()?;
         let inner = &mut exec.store.inner;
         let bytes = inner.instances[exec.instance as usize].data(o.data);
-        let data = &mut inner.memories[memory as usize].data;
+        let data = inner.memories[memory as usize].data.as_mut_slice();
         let from = in_bounds(src, len, bytes.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         let to = in_bounds(dst, len, data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         data[to].copy_from_slice(&bytes[from]);
