@@ -1,13 +1,20 @@
 //! `mica run`: run a WASI command (its `_start`), or call one export with `--invoke`.
 //!
-//! Exit status: the guest's `proc_exit` code (0 when `_start` returns); 134 after a trap,
-//! with the reason and the wasm backtrace on stderr; 1 when the module cannot be read,
-//! decoded, validated or linked, or the command line is wrong.
+//! Exit status (see `status.rs`): the guest's `proc_exit` code (0 when `_start` returns),
+//! which must be in 0..=125 (any other is reported, with status 1); 134 after a trap, with
+//! the reason and the wasm backtrace on stderr; 1 when the module cannot be read, decoded,
+//! validated or linked (or a `--dir` opened); 2 for a wrong command line, an option's value
+//! included; 141 when the results of `--invoke` go to a pipe nobody reads (see `output.rs`).
+//!
+//! Every option's value is checked before the module is read or compiled.
 
+use crate::features::{self, FeatureSet};
+use crate::link::{self, Preload};
 use crate::values::{format_value, parse_value};
+use crate::{errln, load, outln, status};
 use clap::Args;
-use mica::{Config, Engine, Error, ExternType, Linker, Module, Store, Val};
-use mica_wasi::{I32Exit, WasiCtx, WasiCtxBuilder};
+use mica::{Config, Engine, Error, Linker, Store, TranslationMode, Val};
+use mica_wasi::{WasiCtx, WasiCtxBuilder};
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,26 +28,56 @@ pub struct RunArgs {
     #[arg(long, value_name = "NAME")]
     invoke: Option<String>,
     /// Give the guest a host directory, under its own name or as GUEST_DIR (repeatable).
-    #[arg(long = "dir", value_name = "HOST_DIR[::GUEST_DIR]")]
-    dirs: Vec<String>,
-    /// Set an environment variable for the guest (repeatable). The guest sees only these.
-    #[arg(long = "env", value_name = "KEY=VALUE")]
-    envs: Vec<String>,
-    /// The value stack's size limit in bytes (suffixes K, M, G); deeper use traps.
-    #[arg(long, value_name = "BYTES", value_parser = parse_size)]
+    #[arg(long = "dir", value_name = "HOST_DIR[::GUEST_DIR]", value_parser = parse_dir)]
+    dirs: Vec<(String, String)>,
+    /// Set an environment variable for the guest (repeatable); a bare NAME passes the
+    /// host's value of NAME (none if the host has none). The guest sees only these.
+    #[arg(long = "env", value_name = "NAME[=VALUE]", value_parser = parse_env)]
+    envs: Vec<(String, Option<String>)>,
+    /// The guest's `argv[0]` (by default FILE as given).
+    #[arg(long, value_name = "NAME")]
+    argv0: Option<String>,
+    /// The feature set: `1.0`, `2.0`, `3.0`, `all` (everything Mica supports), or a
+    /// comma-separated set of versions and proposal names, e.g. `2.0,tail-call`.
+    #[arg(long, value_name = "SET", default_value = "all", value_parser = features::parse)]
+    features: FeatureSet,
+    /// Translate each function when it is first called (validation stays up front).
+    #[arg(long, conflicts_with = "eager")]
+    lazy: bool,
+    /// Translate every function before running (the default).
+    #[arg(long)]
+    eager: bool,
+    /// Load the module FILE first and link its exports as imports under the module name
+    /// NAME (repeatable; each may import from those before it).
+    #[arg(long, value_name = "NAME=FILE", value_parser = link::parse_preload)]
+    preload: Vec<Preload>,
+    /// The value stack's size limit in bytes (suffixes K, M, G; at least 512, 64 cells of
+    /// 8 bytes); deeper use traps.
+    #[arg(long, value_name = "BYTES", value_parser = parse_stack_size)]
     stack_size: Option<u64>,
-    /// The deepest nesting of wasm calls; deeper calls trap.
-    #[arg(long, value_name = "N")]
+    /// The deepest nesting of wasm calls (at least 1); deeper calls trap.
+    #[arg(long, value_name = "N", value_parser = parse_call_depth)]
     max_call_depth: Option<usize>,
     /// The largest size any linear memory may reach, in bytes (suffixes K, M, G; rounded
     /// down to whole 64 KiB pages).
     #[arg(long, value_name = "BYTES", value_parser = parse_size)]
     max_memory: Option<u64>,
-    /// Define every function import nothing provides as a function that traps when called.
+    /// The most elements any table may have (0 to 4294967295; default 10000000): growing a
+    /// table past it fails (`table.grow` returns -1), and a module whose tables start larger
+    /// does not instantiate.
+    #[arg(long, value_name = "N")]
+    max_table_elements: Option<u32>,
+    /// The most instances the run may create, the module and its --preload modules included
+    /// (default 10000); 0 lets nothing run.
+    #[arg(long, value_name = "N")]
+    max_instances: Option<usize>,
+    /// Define every function import nothing provides as a function that traps when called
+    /// (the error then names the import).
     #[arg(long)]
     allow_unknown_imports: bool,
-    /// The module to run, then the guest's arguments (or the values for --invoke). Everything
-    /// after FILE goes to the guest verbatim, even what looks like an option.
+    /// The module to run (`-`: read it from stdin), then the guest's arguments (or the values
+    /// for --invoke). Everything after FILE goes to the guest verbatim, even what looks like
+    /// an option.
     #[arg(
         value_name = "FILE",
         required = true,
@@ -66,30 +103,57 @@ fn parse_size(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{text}` is not a size in bytes (e.g. 65536, 512K, 4M, 1G)"))
 }
 
-pub fn main(args: RunArgs) -> ExitCode {
-    match run(args) {
-        Ok(code) => code,
-        Err(e) => report(&e),
+/// The value stack's size: the core keeps at least 64 cells (512 bytes), so a smaller limit
+/// is refused rather than silently raised.
+fn parse_stack_size(text: &str) -> Result<u64, String> {
+    let bytes = parse_size(text)?;
+    if bytes < 512 {
+        return Err(format!("`{text}` is below the smallest value stack, 512 bytes"));
+    }
+    Ok(bytes)
+}
+
+/// `HOST_DIR[::GUEST_DIR]`: neither part may be empty.
+fn parse_dir(text: &str) -> Result<(String, String), String> {
+    let (host, guest) = text.split_once("::").unwrap_or((text, text));
+    if host.is_empty() || guest.is_empty() {
+        return Err(format!(
+            "`{text}` names an empty directory: expected HOST_DIR or HOST_DIR::GUEST_DIR"
+        ));
+    }
+    Ok((host.to_string(), guest.to_string()))
+}
+
+/// `NAME=VALUE` (the value may be empty or hold `=`), or `NAME` to pass the host's value.
+fn parse_env(text: &str) -> Result<(String, Option<String>), String> {
+    let (name, value) = match text.split_once('=') {
+        Some((name, value)) => (name, Some(value.to_string())),
+        None => (text, None),
+    };
+    if name.is_empty() {
+        return Err(format!("`{text}` has an empty variable name: expected NAME=VALUE or NAME"));
+    }
+    Ok((name.to_string(), value))
+}
+
+/// A call depth: the core allows at least 1, so 0 is refused rather than silently raised.
+fn parse_call_depth(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("a call depth of 0 allows no call at all: the smallest is 1".to_string()),
+        Ok(depth) => Ok(depth),
+        Err(_) => Err(format!("`{text}` is not a call depth (a whole number, at least 1)")),
     }
 }
 
-/// The exit status for an error: the guest's own, or a report on stderr.
-fn report(e: &Error) -> ExitCode {
-    if let Some(I32Exit(code)) = e.downcast_ref::<I32Exit>() {
-        return ExitCode::from(*code as u8);
+pub fn main(args: RunArgs) -> ExitCode {
+    // A wrong command line, as clap's own errors are.
+    if let Err(message) = check_options(&args) {
+        errln!("error: {message}");
+        return ExitCode::from(2);
     }
-    eprintln!("error: {e}");
-    match e.as_trap() {
-        Some(trap) => {
-            if !trap.backtrace().is_empty() {
-                eprintln!("wasm backtrace:");
-                for (i, frame) in trap.backtrace().iter().enumerate() {
-                    eprintln!("  {i:>3}: {frame}");
-                }
-            }
-            ExitCode::from(134)
-        }
-        None => ExitCode::FAILURE,
+    match run(args) {
+        Ok(code) => code,
+        Err(e) => status::report(&e),
     }
 }
 
@@ -105,23 +169,24 @@ impl RunArgs {
 }
 
 fn run(args: RunArgs) -> mica::Result<ExitCode> {
-    let file = args.file();
-    let bytes = std::fs::read(&file)
-        .map_err(|e| Error::new(format!("cannot read {}: {e}", file.display())))?;
+    // The guest's context is built, and its directories opened, before the module is read.
+    let wasi = wasi_context(&args)?;
+    let source = load::read(&args.file()).map_err(Error::new)?;
     let engine = Engine::new(&config(&args));
-    // A `.wasm` file is a binary whatever its bytes look like, so that a broken one is
-    // reported as a broken binary rather than as text that does not parse.
-    let module = if file.extension().is_some_and(|e| e == "wasm") {
-        Module::from_binary(&engine, &bytes)?
-    } else {
-        Module::new(&engine, &bytes)?
-    };
+    let module = source.compile(&engine, &args.features.text).map_err(Error::new)?;
     let mut linker = Linker::<WasiCtx>::new(&engine);
     mica_wasi::add_to_linker(&mut linker, |ctx| ctx)?;
-    if args.allow_unknown_imports {
-        define_unknown_imports(&mut linker, &module)?;
+    let mut store = Store::new(&engine, wasi);
+    for preload in &args.preload {
+        link::preload(
+            &mut linker,
+            &mut store,
+            preload,
+            &args.features.text,
+            args.allow_unknown_imports,
+        )?;
     }
-    let mut store = Store::new(&engine, wasi_context(&args)?);
+    link::resolve_imports(&mut linker, &mut store, &module, args.allow_unknown_imports)?;
     let instance = linker.instantiate(&mut store, &module)?;
     let Some(name) = &args.invoke else {
         let start = instance.get_func(&store, "_start").ok_or_else(|| {
@@ -152,14 +217,33 @@ fn run(args: RunArgs) -> mica::Result<ExitCode> {
         .collect::<mica::Result<Vec<_>>>()?;
     let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
     func.call(&mut store, &params, &mut results)?;
-    for value in results {
-        println!("{}", format_value(&value));
+    let printed = results
+        .iter()
+        .try_for_each(|value| outln!("{}", format_value(value)))
+        .and_then(|()| crate::output::flush());
+    Ok(printed.map_or_else(|e| e.exit_code(), |()| ExitCode::SUCCESS))
+}
+
+/// What the parsers of single options cannot see: options repeated where they must not be.
+fn check_options(args: &RunArgs) -> Result<(), String> {
+    for (i, (name, _)) in args.envs.iter().enumerate() {
+        if args.envs[..i].iter().any(|(earlier, _)| earlier == name) {
+            return Err(format!("--env {name} is given more than once"));
+        }
     }
-    Ok(ExitCode::SUCCESS)
+    for (i, preload) in args.preload.iter().enumerate() {
+        if args.preload[..i].iter().any(|earlier| earlier.name == preload.name) {
+            return Err(format!("--preload {}=... is given more than once", preload.name));
+        }
+    }
+    Ok(())
 }
 
 fn config(args: &RunArgs) -> Config {
-    let mut config = Config::new();
+    let mut config = args.features.config.clone();
+    if args.lazy {
+        config.translation(TranslationMode::Lazy);
+    }
     if let Some(bytes) = args.stack_size {
         config.max_stack_cells(usize::try_from(bytes / 8).unwrap_or(usize::MAX));
     }
@@ -169,41 +253,37 @@ fn config(args: &RunArgs) -> Config {
     if let Some(bytes) = args.max_memory {
         config.max_memory_pages(bytes / 65536);
     }
+    if let Some(elements) = args.max_table_elements {
+        config.max_table_elements(elements.into());
+    }
+    if let Some(count) = args.max_instances {
+        config.max_instances(count);
+    }
     config
 }
 
 fn wasi_context(args: &RunArgs) -> mica::Result<WasiCtx> {
     let mut builder = WasiCtxBuilder::new();
     builder.inherit_stdio();
-    builder.args(args.file_and_args.iter().map(|a| a.to_string_lossy()));
-    for var in &args.envs {
-        let (key, value) = var
-            .split_once('=')
-            .ok_or_else(|| Error::new(format!("--env {var}: expected KEY=VALUE")))?;
-        builder.env(key, value);
+    let argv0 =
+        args.argv0.clone().unwrap_or_else(|| args.file_and_args[0].to_string_lossy().into_owned());
+    builder.arg(argv0);
+    builder.args(args.rest().iter().map(|a| a.to_string_lossy()));
+    for (name, value) in &args.envs {
+        let value = match value {
+            Some(value) => value.clone(),
+            // As wasmtime: a variable the host does not have stays unset in the guest.
+            None => match std::env::var_os(name) {
+                Some(value) => value.into_string().map_err(|_| {
+                    Error::new(format!("--env {name}: the host's value is not valid UTF-8"))
+                })?,
+                None => continue,
+            },
+        };
+        builder.env(name, value);
     }
-    for dir in &args.dirs {
-        let (host, guest) = dir.split_once("::").unwrap_or((dir, dir));
+    for (host, guest) in &args.dirs {
         builder.preopened_dir(host, guest)?;
     }
     Ok(builder.build())
-}
-
-/// Defines each function import the linker cannot satisfy as a function that traps.
-fn define_unknown_imports(linker: &mut Linker<WasiCtx>, module: &Module) -> mica::Result<()> {
-    let mut probe = Store::new(linker.engine(), WasiCtxBuilder::new().build());
-    let missing: Vec<(String, String, mica::FuncType)> = module
-        .imports()
-        .filter_map(|(m, n, ty)| match ty {
-            ExternType::Func(f) if linker.get(&mut probe, m, n).is_none() => {
-                Some((m.to_string(), n.to_string(), f.clone()))
-            }
-            _ => None,
-        })
-        .collect();
-    for (module_name, name, ty) in missing {
-        let message = format!("called the unknown import `{module_name}::{name}`");
-        linker.func_new(&module_name, &name, ty, move |_, _, _| Err(Error::new(&message)))?;
-    }
-    Ok(())
 }

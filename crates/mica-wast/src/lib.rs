@@ -10,6 +10,7 @@ mod values;
 use mica::{Config, Engine, Error, ErrorKind, Instance, Linker, Module, SpecVersion, Store, TrapCode, Val};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, Wat};
 
 /// The outcome of one script.
@@ -28,55 +29,94 @@ impl Report {
 
 /// Builds the engine configuration for a feature set: `1.0`, `2.0`, `3.0`, `all` (everything
 /// Mica supports), or a comma-separated list of versions and proposal names
-/// (`2.0,tail-call`).
+/// (`2.0,tail-call`). The list is a set: the order of its names does not matter (a version
+/// and the proposals it includes are a union), and naming one twice is the same as once.
+/// An empty value, or an empty name in the list, is an error.
 pub fn config_for(features: &str) -> Result<Config, String> {
-    let mut config = Config::new();
-    if features == "all" {
-        return Ok(config);
+    let items: Vec<&str> = features.split(',').map(str::trim).collect();
+    if features.trim().is_empty() {
+        return Err(
+            "the feature set is empty: give `1.0`, `2.0`, `3.0`, `all`, or a comma-separated \
+             list of versions and proposal names"
+                .into(),
+        );
     }
+    if items.iter().any(|item| item.is_empty()) {
+        return Err(format!("`{features}`: an empty name in the feature list"));
+    }
+    let mut config = Config::new();
     config.mvp_only();
-    for item in features.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        match item {
-            "1.0" => {
-                config.spec_version(SpecVersion::V1);
+    let mut version = None;
+    let mut all = false;
+    let mut proposals = Vec::new();
+    for item in items {
+        let rank = match item {
+            "all" => {
+                all = true;
+                continue;
             }
-            "2.0" => {
-                config.spec_version(SpecVersion::V2);
-            }
-            "3.0" => {
-                config.spec_version(SpecVersion::V3);
-            }
+            "1.0" => (1, SpecVersion::V1),
+            "2.0" => (2, SpecVersion::V2),
+            "3.0" => (3, SpecVersion::V3),
             name => {
-                if !config.enable_proposal(name) {
+                // Checked on a scratch configuration, so that a later version cannot reset it.
+                if !Config::new().mvp_only().enable_proposal(name) {
                     return Err(format!("unknown or unsupported proposal `{name}`"));
                 }
+                proposals.push(name);
+                continue;
             }
+        };
+        if version.is_none_or(|(highest, _)| rank.0 > highest) {
+            version = Some(rank);
         }
+    }
+    if all {
+        return Ok(Config::new());
+    }
+    if let Some((_, version)) = version {
+        config.spec_version(version);
+    }
+    for name in proposals {
+        config.enable_proposal(name);
     }
     Ok(config)
 }
 
-/// Runs the script `text` (named `name` in messages) under `config`.
+/// Runs the script `text` under `config`.
 pub fn run_script(text: &str, config: &Config) -> Report {
+    run_script_at(text, None, config)
+}
+
+/// Runs the script `text`, read from `path` (which messages that quote the script name),
+/// under `config`.
+pub fn run_script_at(text: &str, path: Option<&Path>, config: &Config) -> Report {
     let mut report = Report::default();
+    let failed = |report: &mut Report, what: &str, mut e: wast::Error| {
+        e.set_text(text);
+        if let Some(path) = path {
+            e.set_path(path);
+        }
+        let line = e.span().linecol_in(text).0 + 1;
+        report.failures.push((line, format!("{what}: {e}")));
+    };
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
     let buffer = match wast::parser::ParseBuffer::new_with_lexer(lexer) {
         Ok(b) => b,
         Err(e) => {
-            report.failures.push((0, format!("cannot lex script: {e}")));
+            failed(&mut report, "cannot lex script", e);
             return report;
         }
     };
     let script = match wast::parser::parse::<Wast<'_>>(&buffer) {
         Ok(s) => s,
-        Err(mut e) => {
-            e.set_text(text);
-            report.failures.push((0, format!("cannot parse script: {e}")));
+        Err(e) => {
+            failed(&mut report, "cannot parse script", e);
             return report;
         }
     };
-    let mut runner = match Runner::new(config) {
+    let mut runner = match Runner::new(config, text, path) {
         Ok(r) => r,
         Err(e) => {
             report.failures.push((0, format!("cannot set up the spectest module: {e}")));
@@ -109,10 +149,13 @@ struct Runner {
     instances: HashMap<String, Instance>,
     definitions: HashMap<String, Module>,
     current: Option<Instance>,
+    /// The script's text and where it was read from, for positions in messages.
+    script: String,
+    path: Option<std::path::PathBuf>,
 }
 
 impl Runner {
-    fn new(config: &Config) -> mica::Result<Runner> {
+    fn new(config: &Config, script: &str, path: Option<&Path>) -> mica::Result<Runner> {
         let engine = Engine::new(config);
         let mut store = Store::new(&engine, ());
         let mut linker = Linker::new(&engine);
@@ -125,6 +168,8 @@ impl Runner {
             instances: HashMap::new(),
             definitions: HashMap::new(),
             current: None,
+            script: script.to_string(),
+            path: path.map(Path::to_path_buf),
         })
     }
 
@@ -179,11 +224,17 @@ impl Runner {
                 Ok(())
             }
             WastDirective::AssertTrap { exec, message, .. } => match self.execute(exec) {
-                Ok(values) => Err(format!("expected trap `{message}`, got {values:?}")),
+                Ok(values) => Err(format!(
+                    "expected trap `{message}`, got {}",
+                    values::describe_all(&self.store, &values)
+                )),
                 Err(e) => expect_trap(&e, message),
             },
             WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call) {
-                Ok(values) => Err(format!("expected exhaustion `{message}`, got {values:?}")),
+                Ok(values) => Err(format!(
+                    "expected exhaustion `{message}`, got {}",
+                    values::describe_all(&self.store, &values)
+                )),
                 Err(e) if e.trap_code() == Some(TrapCode::StackOverflow) => Ok(()),
                 Err(e) => Err(format!("expected exhaustion, got: {}", describe_error(e))),
             },
@@ -224,7 +275,16 @@ impl Runner {
         if let QuoteWat::Wat(Wat::Component(_)) | QuoteWat::QuoteComponent(..) = wat {
             return Err("components are not supported".into());
         }
-        let bytes = wat.encode().map_err(|e| format!("text does not parse: {e}"))?;
+        // A quoted module's spans are in its own text; any other module's, in the script.
+        let quoted = matches!(wat, QuoteWat::QuoteModule(..));
+        let bytes = wat.encode().map_err(|e| {
+            if quoted {
+                return format!("text does not parse: {}", e.message());
+            }
+            let (line, col) = e.span().linecol_in(&self.script);
+            let file = self.path.as_ref().map_or("script".into(), |p| p.display().to_string());
+            format!("text does not parse: {file}:{}:{}: {}", line + 1, col + 1, e.message())
+        })?;
         Module::from_binary(&self.engine, &bytes).map_err(|e| e.to_string())
     }
 
@@ -294,7 +354,18 @@ fn expect_trap(error: &Error, expected: &str) -> Result<(), String> {
 
 fn describe_error(error: Error) -> String {
     match error.as_trap() {
-        Some(trap) => format!("{error} (backtrace: {:?})", trap.backtrace()),
+        Some(trap) if !trap.backtrace().is_empty() => {
+            const SHOWN: usize = 10;
+            let frames: Vec<String> =
+                trap.backtrace().iter().take(SHOWN).map(ToString::to_string).collect();
+            let left_out = trap.backtrace().len().saturating_sub(SHOWN) + trap.omitted_frames();
+            let omitted = match left_out {
+                0 => String::new(),
+                n => format!(", and {n} more frames"),
+            };
+            format!("{error} (backtrace: {}{omitted})", frames.join(", "))
+        }
+        Some(_) => error.to_string(),
         None => error.to_string(),
     }
 }

@@ -3,6 +3,7 @@
 
 use mica::{ExternRef, Store, Val};
 use wast::core::{AbstractHeapType, HeapType, NanPattern, WastArgCore, WastRetCore};
+use wast::token::Index;
 use wast::{WastArg, WastRet};
 
 /// The payload of an extern reference made by a script's `ref.extern N`.
@@ -34,7 +35,7 @@ fn null_of(ty: &HeapType<'_>) -> Result<Val, String> {
         HeapType::Abstract { ty: AbstractHeapType::Extern | AbstractHeapType::NoExtern, .. } => {
             Ok(Val::ExternRef(None))
         }
-        other => Err(format!("null reference of unsupported type {other:?}")),
+        other => Err(format!("null reference of unsupported type {}", heap_type(other))),
     }
 }
 
@@ -46,7 +47,7 @@ pub fn check<T>(store: &Store<T>, actual: &Val, expected: &WastRet<'_>) -> Resul
     if matches(store, actual, expected) {
         Ok(())
     } else {
-        Err(format!("expected {}, got {}", describe_expected(expected), describe(actual)))
+        Err(format!("expected {}, got {}", describe_expected(expected), describe(store, actual)))
     }
 }
 
@@ -75,22 +76,154 @@ fn matches<T>(store: &Store<T>, actual: &Val, expected: &WastRetCore<'_>) -> boo
     }
 }
 
-fn describe(v: &Val) -> String {
+/// A value as the wasm text format writes it: `(i32.const 1)`, `(f32.const nan:0x200000)`,
+/// `(ref.null func)`, `(ref.extern 1)`.
+pub fn describe<T>(store: &Store<T>, v: &Val) -> String {
     match v {
-        Val::I32(x) => format!("i32 {x}"),
-        Val::I64(x) => format!("i64 {x}"),
-        Val::F32(b) => format!("f32 {} ({b:#x})", f32::from_bits(*b)),
-        Val::F64(b) => format!("f64 {} ({b:#x})", f64::from_bits(*b)),
-        other => format!("{other:?}"),
+        Val::I32(x) => format!("(i32.const {x})"),
+        Val::I64(x) => format!("(i64.const {x})"),
+        Val::F32(bits) => format!("(f32.const {})", f32_text(*bits)),
+        Val::F64(bits) => format!("(f64.const {})", f64_text(*bits)),
+        Val::FuncRef(None) => "(ref.null func)".into(),
+        Val::ExternRef(None) => "(ref.null extern)".into(),
+        Val::FuncRef(Some(_)) => "(ref.func)".into(),
+        Val::ExternRef(Some(r)) => {
+            match r.data(store).and_then(|d| d.downcast_ref::<ScriptRef>()) {
+                Some(ScriptRef(n)) => format!("(ref.extern {n})"),
+                None => "(ref.extern)".into(),
+            }
+        }
+        _ => "(a value of a type Mica's runner cannot show)".into(),
     }
+}
+
+/// Values as a list in wasm text: `(i32.const 1) (i64.const 2)`, or `nothing`.
+pub fn describe_all<T>(store: &Store<T>, values: &[Val]) -> String {
+    if values.is_empty() {
+        return "nothing".into();
+    }
+    values.iter().map(|v| describe(store, v)).collect::<Vec<_>>().join(" ")
 }
 
 fn describe_expected(e: &WastRetCore<'_>) -> String {
     match e {
-        WastRetCore::I32(x) => format!("i32 {x}"),
-        WastRetCore::I64(x) => format!("i64 {x}"),
-        WastRetCore::F32(NanPattern::Value(x)) => format!("f32 {} ({:#x})", f32::from_bits(x.bits), x.bits),
-        WastRetCore::F64(NanPattern::Value(x)) => format!("f64 {} ({:#x})", f64::from_bits(x.bits), x.bits),
-        other => format!("{other:?}"),
+        WastRetCore::I32(x) => format!("(i32.const {x})"),
+        WastRetCore::I64(x) => format!("(i64.const {x})"),
+        WastRetCore::F32(p) => format!("(f32.const {})", nan_pattern(p, |x| f32_text(x.bits))),
+        WastRetCore::F64(p) => format!("(f64.const {})", nan_pattern(p, |x| f64_text(x.bits))),
+        WastRetCore::V128(_) => "(v128.const ...)".into(),
+        WastRetCore::RefNull(None) => "(ref.null)".into(),
+        WastRetCore::RefNull(Some(ty)) => format!("(ref.null {})", heap_type(ty)),
+        WastRetCore::RefExtern(None) => "(ref.extern)".into(),
+        WastRetCore::RefExtern(Some(n)) => format!("(ref.extern {n})"),
+        WastRetCore::RefHost(n) => format!("(ref.host {n})"),
+        WastRetCore::RefFunc(None) => "(ref.func)".into(),
+        WastRetCore::RefFunc(Some(Index::Num(n, _))) => format!("(ref.func {n})"),
+        WastRetCore::RefFunc(Some(Index::Id(id))) => format!("(ref.func ${})", id.name()),
+        WastRetCore::RefAny => "(ref.any)".into(),
+        WastRetCore::RefEq => "(ref.eq)".into(),
+        WastRetCore::RefArray => "(ref.array)".into(),
+        WastRetCore::RefStruct => "(ref.struct)".into(),
+        WastRetCore::RefI31 => "(ref.i31)".into(),
+        WastRetCore::RefI31Shared => "(ref.i31_shared)".into(),
+        WastRetCore::Either(options) => {
+            let options: Vec<String> = options.iter().map(describe_expected).collect();
+            format!("(either {})", options.join(" "))
+        }
+    }
+}
+
+fn nan_pattern<F>(pattern: &NanPattern<F>, value: impl Fn(&F) -> String) -> String {
+    match pattern {
+        NanPattern::CanonicalNan => "nan:canonical".into(),
+        NanPattern::ArithmeticNan => "nan:arithmetic".into(),
+        NanPattern::Value(x) => value(x),
+    }
+}
+
+fn heap_type(ty: &HeapType<'_>) -> String {
+    match ty {
+        HeapType::Abstract { shared, ty } => {
+            let name = match ty {
+                AbstractHeapType::Func => "func",
+                AbstractHeapType::Extern => "extern",
+                AbstractHeapType::Exn => "exn",
+                AbstractHeapType::Cont => "cont",
+                AbstractHeapType::Any => "any",
+                AbstractHeapType::Eq => "eq",
+                AbstractHeapType::Struct => "struct",
+                AbstractHeapType::Array => "array",
+                AbstractHeapType::I31 => "i31",
+                AbstractHeapType::NoFunc => "nofunc",
+                AbstractHeapType::NoExtern => "noextern",
+                AbstractHeapType::None => "none",
+                AbstractHeapType::NoExn => "noexn",
+                AbstractHeapType::NoCont => "nocont",
+            };
+            if *shared { format!("(shared {name})") } else { name.into() }
+        }
+        HeapType::Concrete(index) | HeapType::Exact(index) => match index {
+            Index::Num(n, _) => n.to_string(),
+            Index::Id(id) => format!("${}", id.name()),
+        },
+    }
+}
+
+/// A float in the text format: the shortest decimal that reads back to the same bits
+/// (`0.1`, `1e300`), `inf`, or a NaN with its sign and payload (`nan`, `-nan:0x1`).
+fn float_text(negative: bool, nan_payload: Option<(u64, u64)>, finite: String) -> String {
+    let sign = if negative { "-" } else { "" };
+    match nan_payload {
+        Some((payload, canonical)) if payload == canonical => format!("{sign}nan"),
+        Some((payload, _)) => format!("{sign}nan:{payload:#x}"),
+        None => finite,
+    }
+}
+
+pub fn f32_text(bits: u32) -> String {
+    let x = f32::from_bits(bits);
+    let nan = x.is_nan().then_some((u64::from(bits & 0x7f_ffff), 1 << 22));
+    float_text(
+        bits >> 31 != 0,
+        nan,
+        finite_text(f64::from(x), || format!("{x}"), || format!("{x:e}")),
+    )
+}
+
+pub fn f64_text(bits: u64) -> String {
+    let x = f64::from_bits(bits);
+    let nan = x.is_nan().then_some((bits & 0xf_ffff_ffff_ffff, 1 << 51));
+    float_text(bits >> 63 != 0, nan, finite_text(x, || format!("{x}"), || format!("{x:e}")))
+}
+
+fn finite_text(x: f64, plain: impl Fn() -> String, exponent: impl Fn() -> String) -> String {
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if x == 0.0 || (1e-5..1e16).contains(&x.abs()) { plain() } else { exponent() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_read_as_wasm_text() {
+        let store = Store::new(&mica::Engine::default(), ());
+        assert_eq!(describe(&store, &Val::I32(-1)), "(i32.const -1)");
+        assert_eq!(describe(&store, &Val::F32(0x7fa0_0000)), "(f32.const nan:0x200000)");
+        assert_eq!(describe(&store, &Val::F32(0xffc0_0000)), "(f32.const -nan)");
+        assert_eq!(describe(&store, &Val::F64(1e300f64.to_bits())), "(f64.const 1e300)");
+        assert_eq!(describe(&store, &Val::F64(0.5f64.to_bits())), "(f64.const 0.5)");
+        assert_eq!(describe(&store, &Val::FuncRef(None)), "(ref.null func)");
+        assert_eq!(describe_all(&store, &[]), "nothing");
+        assert_eq!(
+            describe_expected(&WastRetCore::F32(NanPattern::CanonicalNan)),
+            "(f32.const nan:canonical)"
+        );
+        assert_eq!(
+            describe_expected(&WastRetCore::Either(vec![WastRetCore::I32(1), WastRetCore::I64(2)])),
+            "(either (i32.const 1) (i64.const 2))"
+        );
     }
 }
