@@ -39,6 +39,9 @@ pub(crate) struct Bytecode<'a> {
     pub forms: &'a [u8],
     /// 64-bit constants that `Const64` instructions load.
     pub consts: Box<[Cell]>,
+    /// Each instruction that may trap (calls included) and the module offset of the operator
+    /// it came from, by instruction index.
+    pub traps: Box<[(u32, u32)]>,
     pub num_params: usize,
     /// Parameters plus declared locals.
     pub num_locals: usize,

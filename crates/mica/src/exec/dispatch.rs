@@ -85,6 +85,10 @@ impl<T> Executor<'_, T> {
                 self.code = ctx.code;
                 self.base = ctx.base;
                 self.func = ctx.func;
+                if !ctx.trap_at.is_null() {
+                    // SAFETY: the trapping instruction is in the running function's code.
+                    self.ip = unsafe { ctx.trap_at.offset_from(ctx.start) } as usize + 1;
+                }
                 Err(Trap::new(code).into())
             }
             // The slow path that failed or finished left the state as it was.

@@ -58,21 +58,44 @@ impl<'s, T> Executor<'s, T> {
     }
 
     /// Attaches the backtrace to a trap and drops this activation's frames.
-    fn unwind(&mut self, error: Error) -> Error {
-        let mut trap = match error.as_trap() {
-            Some(_) => error,
-            None => return self.discard_frames(error),
+    ///
+    /// The backtrace keeps at most `Trap::MAX_BACKTRACE` frames (across the nested
+    /// activations a trap unwinds through): the innermost half and the outermost half, with
+    /// the count of those left out between, so a trap in a deep recursion costs time and
+    /// memory for a thousand frames, not for the recursion's depth.
+    fn unwind(&mut self, mut error: Error) -> Error {
+        const HEAD: usize = Trap::MAX_BACKTRACE / 2;
+        const TAIL: usize = Trap::MAX_BACKTRACE - HEAD;
+        let Some(trap) = error.as_trap() else {
+            return self.discard_frames(error);
         };
-        let mut frames = alloc::vec![self.frame_info(self.func)];
-        let funcs: alloc::vec::Vec<u32> =
-            self.store.inner.exec.frames[self.entry_depth..].iter().rev().map(|f| f.func).collect();
-        frames.extend(funcs.into_iter().map(|f| self.frame_info(f)));
-        if let crate::error::ErrorKind::Trap(t) = trap.kind_mut() {
-            let mut all = t.backtrace().to_vec();
-            all.extend(frames);
-            t.set_backtrace(all, 0);
+        let mut list = trap.backtrace().to_vec();
+        let mut omitted = trap.omitted_frames();
+        let depth = self.store.inner.exec.frames.len() - self.entry_depth;
+        // This activation's frames, innermost first: the running function, then its callers.
+        let n = 1 + depth;
+        let mut i = 0;
+        while list.len() < HEAD && i < n {
+            list.push(self.frame_at(i));
+            i += 1;
         }
-        self.discard_frames(trap)
+        let remaining = n - i;
+        let tail_now = list.len().saturating_sub(HEAD);
+        if tail_now + remaining > TAIL {
+            let mut drop = tail_now + remaining - TAIL;
+            let from_list = drop.min(tail_now);
+            list.drain(HEAD..HEAD + from_list);
+            drop -= from_list;
+            omitted += from_list + drop;
+            i += drop;
+        }
+        for j in i..n {
+            list.push(self.frame_at(j));
+        }
+        if let crate::error::ErrorKind::Trap(t) = error.kind_mut() {
+            t.set_backtrace(list, omitted);
+        }
+        self.discard_frames(error)
     }
 
     fn discard_frames(&mut self, error: Error) -> Error {
@@ -80,12 +103,32 @@ impl<'s, T> Executor<'s, T> {
         error
     }
 
-    fn frame_info(&self, func: u32) -> FrameInfo {
+    /// Frame `i` of this activation, innermost first (0: the running function, whose `ip`
+    /// is past the instruction that trapped; then the suspended callers, each past its call).
+    fn frame_at(&self, i: usize) -> FrameInfo {
+        let (func, code, next) = if i == 0 {
+            (self.func, self.code, self.ip)
+        } else {
+            let frames = &self.store.inner.exec.frames;
+            let frame = frames[frames.len() - i];
+            (frame.func, frame.code, frame.ip)
+        };
+        let offset = if code.0.is_null() {
+            None
+        } else {
+            // SAFETY: the running function's and the suspended callers' code belong to
+            // `self.store`, which is alive.
+            next.checked_sub(1).and_then(|at| unsafe { code.get() }.module_offset(at))
+        };
+        self.frame_info(func, offset)
+    }
+
+    fn frame_info(&self, func: u32, offset: Option<usize>) -> FrameInfo {
         match &self.store.inner.funcs[func as usize] {
             FuncEntity::Wasm { instance, def_index, .. } => {
                 let module = &self.store.inner.instances[*instance as usize].module;
                 let func_index = module.num_imported_funcs + def_index;
-                FrameInfo::new(func_index, module.func_name(func_index).map(alloc::string::String::from), None)
+                FrameInfo::new(func_index, module.func_name(func_index).map(alloc::string::String::from), offset)
             }
             FuncEntity::Host { .. } => FrameInfo::new(func, None, None),
         }

@@ -69,6 +69,8 @@ pub(crate) struct CompiledFunc {
     pub code: Box<[Op]>,
     /// 64-bit constants that `Const64` instructions load.
     pub consts: Box<[Cell]>,
+    /// Each instruction that may trap (calls included) and its module offset.
+    pub traps: Box<[(u32, u32)]>,
     pub num_params: usize,
     /// Parameters plus declared locals.
     pub num_locals: usize,
@@ -82,10 +84,19 @@ impl CompiledFunc {
         CompiledFunc {
             code: threaded::encode(bytecode.code, bytecode.forms),
             consts: bytecode.consts,
+            traps: bytecode.traps,
             num_params: bytecode.num_params,
             num_locals: bytecode.num_locals,
             frame_size: bytecode.frame_size,
         }
+    }
+}
+
+impl CompiledFunc {
+    /// The module offset of the instruction at `ip`, if it may trap or call.
+    pub(crate) fn module_offset(&self, ip: usize) -> Option<usize> {
+        let at = self.traps.binary_search_by_key(&(ip as u32), |&(i, _)| i).ok()?;
+        Some(self.traps[at].1 as usize)
     }
 }
 

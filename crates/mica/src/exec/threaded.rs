@@ -85,6 +85,8 @@ pub(crate) enum Stop {
 pub(crate) struct FastCtx {
     /// Set when a handler returns a null `Exit`.
     pub stop: Stop,
+    /// The instruction that trapped, with `Stop::Trap`.
+    pub trap_at: *const Op,
     /// The error of a failed slow path.
     pub error: Option<crate::error::Error>,
     /// The frame and memory 0 between two handlers in loop mode, and after a slow path.
@@ -435,6 +437,7 @@ macro_rules! steps {
                         ($e:expr) => {
                             if let Err(code) = $e {
                                 $ctx.stop = Stop::Trap(code);
+                                $ctx.trap_at = $ip;
                                 return fuse::Flow::Stop;
                             }
                         };
@@ -463,6 +466,7 @@ impl FastCtx {
         FastCtx {
             // Every handler that stops sets the reason; stopping without one is a trap.
             stop: Stop::Trap(TrapCode::Unreachable),
+            trap_at: core::ptr::null(),
             error: None,
             regs: Regs(core::ptr::null_mut()),
             mem: Mem { base: core::ptr::null_mut(), len: 0 },
@@ -595,8 +599,9 @@ pub(crate) unsafe fn continue_at(next: *const Op, ctx: &mut FastCtx, acc: Cell, 
 
 /// The handler of an instruction that names the accumulator where it cannot take it. The
 /// verifier rejects such code, so this never runs; it stops rather than misread a slot.
-unsafe fn bad_acc(_: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: f64) -> Exit {
+unsafe fn bad_acc(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: f64) -> Exit {
     ctx.stop = Stop::Trap(TrapCode::Unreachable);
+    ctx.trap_at = ip;
     Exit(core::ptr::null())
 }
 

@@ -43,6 +43,7 @@ impl ModuleEnv<'_> {
 /// What a function's translation is besides its code.
 struct FuncInfo {
     consts: Box<[Cell]>,
+    traps: Box<[(u32, u32)]>,
     num_params: usize,
     num_locals: usize,
     frame_size: usize,
@@ -113,6 +114,7 @@ pub(crate) fn translate_func<'s>(
     match validator {
         Some(func) => {
             while !ops.done() {
+                t.out.offset = ops.offset() as u32;
                 let mut both = visit::Validated { validator: func.visitor(ops.offset()), translator: &mut t };
                 ops.operator(&mut both).map_err(invalid)??;
                 t.check_budget()?;
@@ -121,6 +123,7 @@ pub(crate) fn translate_func<'s>(
         }
         None => {
             while !ops.done() {
+                t.out.offset = ops.offset() as u32;
                 ops.operator(&mut t).map_err(invalid)??;
                 t.check_budget()?;
             }
@@ -148,6 +151,7 @@ pub(crate) fn translate_func<'s>(
         code: &scratch.code,
         forms: &scratch.verify.forms,
         consts: info.consts,
+        traps: info.traps,
         num_params: info.num_params,
         num_locals: info.num_locals,
         frame_size: info.frame_size,
@@ -281,6 +285,9 @@ impl<'a> Translator<'a> {
             for at in &mut self.out.also_acc {
                 *at += 1;
             }
+            for (at, _) in &mut self.out.traps {
+                *at += 1;
+            }
             for (i, &value) in values.iter().enumerate() {
                 self.out.emit_const(locals + i as Slot, value);
             }
@@ -289,6 +296,7 @@ impl<'a> Translator<'a> {
         }
         let compiled = FuncInfo {
             consts: self.out.consts.as_slice().into(),
+            traps: core::mem::take(&mut self.out.traps).into_boxed_slice(),
             num_params: self.num_params,
             num_locals: self.stack.home(0) as usize,
             frame_size,

@@ -295,6 +295,12 @@ pub(super) struct Emitter {
     /// The instructions that write their result to the accumulator as well (`acc::ALSO`),
     /// in order.
     pub also_acc: Vec<usize>,
+    /// The module offset of the operator being translated.
+    pub offset: u32,
+    /// For each instruction that may trap (calls included), its index and the module offset
+    /// of the operator it came from, in order: where a trap or a caller's frame is in the
+    /// module, for backtraces.
+    pub traps: Vec<(u32, u32)>,
 }
 
 impl Emitter {
@@ -309,7 +315,17 @@ impl Emitter {
         consts.clear();
         const_slots.clear();
         also_acc.clear();
-        Emitter { code, consts, const_slots, loop_depth: 0, last_result: None, last_local: None, also_acc }
+        Emitter {
+            code,
+            consts,
+            const_slots,
+            loop_depth: 0,
+            last_result: None,
+            last_local: None,
+            also_acc,
+            offset: 0,
+            traps: Vec::new(),
+        }
     }
 
     /// The constant slot holding `value`, if constants get slots here: inside a loop, where
@@ -330,6 +346,7 @@ impl Emitter {
     }
 
     pub(super) fn emit(&mut self, instr: Instr) {
+        self.note_trap(&instr);
         self.code.push(instr);
         self.last_result = None;
         self.last_local = None;
@@ -337,9 +354,17 @@ impl Emitter {
 
     /// Emits an instruction whose only effect is writing the new top operand's home slot.
     pub(super) fn emit_result(&mut self, instr: Instr) {
+        self.note_trap(&instr);
         self.code.push(instr);
         self.last_result = Some(self.code.len() - 1);
         self.last_local = None;
+    }
+
+    #[inline(always)]
+    fn note_trap(&mut self, instr: &Instr) {
+        if instr.may_trap() {
+            self.traps.push((self.code.len() as u32, self.offset));
+        }
     }
 
     pub(super) fn emit_const(&mut self, dst: Slot, value: Cell) {

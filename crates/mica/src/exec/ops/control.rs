@@ -8,6 +8,7 @@ impl Plain for kind::Trap {
     unsafe fn run(ip: *const Op, _: Locs<0>, _: Mem, ctx: &mut FastCtx) -> Exit {
         operands!(ip, Trap(code));
         ctx.stop = Stop::Trap(code);
+        ctx.trap_at = ip;
         Exit(core::ptr::null())
     }
 }
