@@ -133,11 +133,13 @@ fn a_deep_recursion_prints_a_short_backtrace() {
     assert!(lines.len() < 50, "{} lines: {}", lines.len(), out.stderr);
     assert_eq!(lines[0], "error: wasm trap: call stack exhausted");
     assert_eq!(lines[1], "wasm backtrace:");
-    assert!(lines[2].trim_start().starts_with("0: func[0] <rec>"), "{}", out.stderr);
-    assert!(out.stderr.contains("more frames of func[0] <rec>"), "{}", out.stderr);
+    // Each frame names its module offset: `0: 0x22 - func[0] <rec>`.
+    assert!(lines[2].trim_start().starts_with("0: 0x"), "{}", out.stderr);
+    assert!(lines[2].ends_with(" - func[0] <rec>"), "{}", out.stderr);
+    assert!(out.stderr.contains("more frames of 0x"), "{}", out.stderr);
     // The outermost frame keeps its true number: the default depth limit is 100,000.
     assert!(
-        lines.last().unwrap().trim_start().starts_with("100000: func[1] <main>"),
+        lines.last().unwrap().trim_start().starts_with("100000: 0x"),
         "{}",
         out.stderr
     );
@@ -145,8 +147,10 @@ fn a_deep_recursion_prints_a_short_backtrace() {
     let out = run(&["run", "--max-call-depth", "5000", "--invoke", "main", &file]);
     assert_eq!(
         out.stderr,
-        "error: wasm trap: call stack exhausted\nwasm backtrace:\n     0: func[0] <rec>\n        \
-         ... 4,999 more frames of func[0] <rec>\n  5000: func[1] <main>\n"
+        "error: wasm trap: call stack exhausted\nwasm backtrace:\n     0: 0x22 - func[0] <rec>\n        \
+         ... 499 more frames of 0x22 - func[0] <rec>\n        ... 4,001 frames omitted\n  \
+         4501: 0x22 - func[0] <rec>\n        ... 498 more frames of 0x22 - func[0] <rec>\n  \
+         5000: 0x27 - func[1] <main>\n"
     );
 }
 
