@@ -2,43 +2,11 @@
 //! `--dir`, `--env`, arguments passed verbatim, engine limits, unknown imports, the help
 //! texts, and a C program whose wasm build must print exactly what its native build prints.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn mica() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mica"))
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../mica-wasi/tests/programs").join(name)
-}
-
-struct Run {
-    status: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let Output { status, stdout, stderr } = mica().args(args).output().expect("mica runs");
-    let run = Run {
-        status: status.code(),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "mica panicked: {}", run.stderr);
-    assert!(run.status.is_some(), "mica died by a signal: {}", run.stderr);
-    run
-}
-
-/// Writes `text` to a fresh file in a per-test directory and returns its path.
-fn temp_file(test: &str, name: &str, text: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("mica-cli-{test}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
+use common::{fixture, mica, run, temp_file};
+use std::path::Path;
+use std::process::Command;
 
 const HELLO: &str = r#"(module
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
