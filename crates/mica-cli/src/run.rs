@@ -41,10 +41,11 @@ pub struct RunArgs {
     /// comma-separated set of versions and proposal names, e.g. `2.0,tail-call`.
     #[arg(long, value_name = "SET", default_value = "all", value_parser = features::parse)]
     features: FeatureSet,
-    /// Translate each function when it is first called (validation stays up front).
+    /// Translate each function when it is first called (the default: a large program starts
+    /// after validation alone, and functions it never calls cost no translation).
     #[arg(long, conflicts_with = "eager")]
     lazy: bool,
-    /// Translate every function before running (the default).
+    /// Translate every function before running.
     #[arg(long)]
     eager: bool,
     /// Load the module FILE first and link its exports as imports under the module name
@@ -241,9 +242,9 @@ fn check_options(args: &RunArgs) -> Result<(), String> {
 
 fn config(args: &RunArgs) -> Config {
     let mut config = args.features.config.clone();
-    if args.lazy {
-        config.translation(TranslationMode::Lazy);
-    }
+    // `--lazy` is the default; it is accepted to say so explicitly.
+    let _ = args.lazy;
+    config.translation(if args.eager { TranslationMode::Eager } else { TranslationMode::Lazy });
     if let Some(bytes) = args.stack_size {
         config.max_stack_cells(usize::try_from(bytes / 8).unwrap_or(usize::MAX));
     }

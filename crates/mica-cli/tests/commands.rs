@@ -264,3 +264,23 @@ fn wast_features_are_a_set() {
         assert_eq!(out.status, Some(2), "{bad:?}");
     }
 }
+
+/// `mica run` translates lazily by default: a function that is never called is never
+/// translated, so a program starts after validation alone. Here the uncalled function is one
+/// built to expand past the translator's budget, which eager translation refuses.
+#[test]
+fn run_translates_lazily_by_default() {
+    let results = "i32 ".repeat(200);
+    let values = "local.get 0\n".repeat(200);
+    let branches = "i32.const 1 br_if 0\n".repeat(20_000);
+    let wat = format!(
+        "(module (func (export \"_start\"))
+           (func (param i32) (result {results}) {values} {branches}))"
+    );
+    let file = temp_file("lazy-default", "lazy.wat", wat.as_bytes());
+    let out = run(&["run", &file]);
+    assert_eq!(out.status, Some(0), "{}", out.stderr);
+    let out = run(&["run", "--eager", &file]);
+    assert_ne!(out.status, Some(0));
+    assert!(out.stderr.contains("instructions per byte"), "{}", out.stderr);
+}
