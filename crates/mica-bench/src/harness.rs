@@ -4,6 +4,7 @@ use crate::engines::mica::Mica;
 use crate::engines::wasmi::Wasmi;
 use crate::engines::{CallShape, Entry, Mode, Outcome, Runtime};
 use crate::heap::{self, HeapUse};
+use crate::hostile::{self, Shape};
 use crate::stats::{Samples, fmt_secs};
 use crate::workloads::{self, Group, WORKLOADS, Workload};
 use std::path::PathBuf;
@@ -20,10 +21,14 @@ pub enum Phase {
     Calls,
     /// Compile and instantiate a large generated module, eagerly and lazily.
     Startup,
+    /// Compile generated bodies of hostile shapes (deep operand stacks, deep nesting, a huge
+    /// `br_table`, many locals) at two sizes: time per byte, and its growth.
+    Hostile,
 }
 
 impl Phase {
-    pub const ALL: [Phase; 4] = [Phase::Translate, Phase::Execute, Phase::Calls, Phase::Startup];
+    pub const ALL: [Phase; 5] =
+        [Phase::Translate, Phase::Execute, Phase::Calls, Phase::Startup, Phase::Hostile];
 
     pub fn parse(name: &str) -> Option<Phase> {
         Some(match name {
@@ -31,6 +36,7 @@ impl Phase {
             "execute" | "exec" => Phase::Execute,
             "calls" | "call" | "call-overhead" => Phase::Calls,
             "startup" => Phase::Startup,
+            "hostile" => Phase::Hostile,
             _ => return None,
         })
     }
@@ -152,6 +158,26 @@ pub struct StartupRow {
     pub heap: Pair<Option<HeapUse>>,
 }
 
+/// One hostile shape at one size.
+#[derive(Debug, Clone)]
+pub struct HostileRow {
+    pub shape: Shape,
+    pub size: hostile::Size,
+    /// The shape's counts at this size.
+    pub counts: String,
+    pub body_bytes: usize,
+    /// Eager compilation (`None` for an engine that refused or failed).
+    pub compile: Pair<Option<Samples>>,
+    /// Why an engine refused the module: for Mica, its translation budget ("instructions
+    /// per byte"; any other error of Mica's is a failure); for wasmi, any error (its own
+    /// limits are not Mica's failures).
+    pub refused: Pair<Option<String>>,
+    /// The instructions of Mica's code for the body (lines of `Module::disassemble`).
+    pub mica_instrs: Option<usize>,
+    /// The heap Mica allocated at most while compiling (an untimed pass).
+    pub mica_heap: Option<HeapUse>,
+}
+
 #[derive(Debug, Clone)]
 pub struct CallRow {
     pub shape: CallShape,
@@ -165,6 +191,7 @@ pub struct Report {
     pub startup: Vec<StartupRow>,
     pub startup_module: Option<(u32, usize)>,
     pub calls: Vec<CallRow>,
+    pub hostile: Vec<HostileRow>,
     /// Wrong checksums and errors, one precise line each.
     pub failures: Vec<String>,
     /// Why workloads were skipped (the `shared/bench` folder missing).
@@ -356,6 +383,9 @@ pub fn run(opts: &Options) -> Report {
     }
     if opts.has(Phase::Startup) && opts.selected("startup") {
         run_startup(opts, &mut report);
+    }
+    if opts.has(Phase::Hostile) {
+        run_hostile(opts, &mut report);
     }
     report.elapsed = started.elapsed();
     report
@@ -568,5 +598,107 @@ fn run_startup(opts: &Options, report: &mut Report) {
                 wasmi: heap_of::<Wasmi>(&engines.wasmi, &wasm),
             },
         });
+    }
+}
+
+/// Whether a compile error is Mica's translation budget refusing a body that would expand
+/// past 8 instructions per byte (`ErrorKind::Unsupported`, reported as such, not as a failure).
+fn is_budget_refusal(error: &str) -> bool {
+    error.contains("instructions per byte")
+}
+
+/// Eager compilation of `wasm`, timed; the module is dropped after the clock stops.
+fn compile_once<R: Runtime>(ctx: &R::Ctx, wasm: &[u8]) -> Result<Duration, String> {
+    let start = Instant::now();
+    let module = R::compile(ctx, wasm)?;
+    let time = start.elapsed();
+    drop(module);
+    Ok(time)
+}
+
+fn run_hostile(opts: &Options, report: &mut Report) {
+    let engines = Engines::new(Mode::Eager);
+    for shape in hostile::SHAPES {
+        if !opts.selected(&format!("hostile_{}", shape.name)) {
+            continue;
+        }
+        for size in hostile::Size::BOTH {
+            let built = shape.build(size, opts.quick);
+            let what = format!("hostile {} ({})", shape.name, size.label());
+            log(opts, format!("{what}: {}, {} body bytes", built.counts, built.body_bytes));
+            // A first, untimed compile on each engine: whether it loads, Mica's code size,
+            // and how long a pair takes.
+            let probe = Instant::now();
+            let mica = Mica::compile(&engines.mica, &built.wasm);
+            let mica_instrs = mica
+                .as_ref()
+                .ok()
+                .and_then(|m| m.disassemble(0))
+                .and_then(Result::ok)
+                .map(|listing| listing.lines().count());
+            let mica = mica.map(drop);
+            let wasmi = Wasmi::compile(&engines.wasmi, &built.wasm).map(drop);
+            let pair = probe.elapsed().as_secs_f64().max(1e-6);
+            let mut refused = Pair::default();
+            let mut usable =
+                |r: Result<(), String>, engine: &str, refusal: &mut Option<String>| match r {
+                    Ok(()) => true,
+                    Err(e) if engine == "wasmi" || is_budget_refusal(&e) => {
+                        *refusal = Some(e);
+                        false
+                    }
+                    Err(e) => {
+                        report.failures.push(format!("{what} [{engine}]: {e}"));
+                        false
+                    }
+                };
+            let ok = Pair {
+                mica: usable(mica, "mica", &mut refused.mica),
+                wasmi: usable(wasmi, "wasmi", &mut refused.wasmi),
+            };
+            // As many samples as fit in about half a second, 5 to 30 (3 for a pair of half a
+            // second or more).
+            let runs = match opts.quick {
+                true => 1,
+                false => ((0.5 / pair) as usize).clamp(if pair >= 0.5 { 3 } else { 5 }, 30),
+            };
+            let skipped = || Err(String::new());
+            let r = interleave(
+                runs,
+                0,
+                &mut || {
+                    if ok.mica {
+                        compile_once::<Mica>(&engines.mica, &built.wasm)
+                    } else {
+                        skipped()
+                    }
+                },
+                &mut || {
+                    if ok.wasmi {
+                        compile_once::<Wasmi>(&engines.wasmi, &built.wasm)
+                    } else {
+                        skipped()
+                    }
+                },
+            );
+            let compile = Pair {
+                mica: if ok.mica { to_samples(keep(report, &what, "mica", r.mica)) } else { None },
+                wasmi: if ok.wasmi {
+                    to_samples(keep(report, &what, "wasmi", r.wasmi))
+                } else {
+                    None
+                },
+            };
+            report.hostile.push(HostileRow {
+                shape: *shape,
+                size,
+                counts: built.counts,
+                body_bytes: built.body_bytes,
+                compile,
+                refused,
+                mica_instrs,
+                mica_heap: if ok.mica { heap_of::<Mica>(&engines.mica, &built.wasm) } else { None },
+            });
+        }
     }
 }

@@ -14,10 +14,11 @@ struct Args {
     #[arg(long, alias = "smoke")]
     quick: bool,
     /// Run only workloads whose name contains NAME (repeatable; `call_overhead` and
-    /// `startup` name those phases' benchmarks).
+    /// `startup` name those phases' benchmarks, `hostile_<shape>` the hostile shapes).
     #[arg(long, value_name = "NAME")]
     filter: Vec<String>,
-    /// Run only these phases: translate (compile + instantiate), execute, calls, startup.
+    /// Run only these phases: translate (compile + instantiate), execute, calls, startup,
+    /// hostile (translation time per byte of generated hostile bodies).
     #[arg(long, value_name = "PHASE", value_delimiter = ',')]
     phase: Vec<String>,
     /// Timed execution samples per engine (default: 5, fewer, down to 3, for workloads whose
@@ -51,6 +52,10 @@ fn main() -> ExitCode {
         }
         println!("{:<18} host -> wasm call overhead (phase calls)", "call_overhead");
         println!("{:<18} large generated module, eager and lazy (phase startup)", "startup");
+        for shape in mica_bench::hostile::SHAPES {
+            let name = format!("hostile_{}", shape.name);
+            println!("{name:<21} {} (phase hostile)", shape.what);
+        }
         return ExitCode::SUCCESS;
     }
     let mut opts = Options::new(args.quick);
@@ -61,7 +66,9 @@ fn main() -> ExitCode {
             match Phase::parse(name) {
                 Some(p) => opts.phases.push(p),
                 None => {
-                    eprintln!("error: unknown phase `{name}` (translate, execute, calls, startup)");
+                    eprintln!(
+                        "error: unknown phase `{name}` (translate, execute, calls, startup, hostile)"
+                    );
                     return ExitCode::from(2);
                 }
             }

@@ -1,6 +1,6 @@
 //! The report as Markdown tables.
 
-use crate::harness::{Options, Pair, Report, Row};
+use crate::harness::{HostileRow, Options, Pair, Report, Row};
 use crate::heap::HeapUse;
 use crate::stats::{Samples, fmt_bytes, fmt_secs, geomean};
 use crate::workloads::Group;
@@ -250,6 +250,10 @@ pub fn render(report: &Report, opts: &Options) -> String {
         );
     }
 
+    if !report.hostile.is_empty() {
+        render_hostile(&mut w, report);
+    }
+
     for s in &report.skipped {
         let _ = writeln!(w, "Skipped: {s}\n");
     }
@@ -263,4 +267,114 @@ pub fn render(report: &Report, opts: &Options) -> String {
     }
     let _ = writeln!(w, "\nHarness wall time: {}.", fmt_secs(report.elapsed.as_secs_f64()));
     w
+}
+
+/// Microseconds per KiB of body, from a compile time in seconds.
+fn us_per_kib(secs: f64, bytes: usize) -> f64 {
+    secs * 1e6 / (bytes as f64 / 1024.0)
+}
+
+fn fmt_us(v: f64) -> String {
+    if !v.is_finite() {
+        "—".to_string()
+    } else if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// A hostile row's compile cell: the samples, or why there are none.
+fn hostile_cell(s: &Option<Samples>, refused: &Option<String>) -> String {
+    match (s, refused) {
+        (Some(_), _) => cell(s),
+        (None, Some(_)) => "refused".to_string(),
+        (None, None) => "FAILED".to_string(),
+    }
+}
+
+fn render_hostile(w: &mut String, report: &Report) {
+    let _ = writeln!(w, "### Hostile shapes: eager translation time per byte\n");
+    let _ = writeln!(
+        w,
+        "| shape | size | counts | body | Mica compile | wasmi compile | Mica µs/KiB | wasmi µs/KiB | Mica/wasmi | Mica instr./byte | Mica peak heap |"
+    );
+    let _ = writeln!(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in &report.hostile {
+        let per = |s: &Option<Samples>| us_per_kib(median(s), r.body_bytes);
+        let instrs = match r.mica_instrs {
+            Some(n) => format!("{:.2}", n as f64 / r.body_bytes as f64),
+            None => "—".to_string(),
+        };
+        let _ = writeln!(
+            w,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | **{}** | {} | {} |",
+            r.shape.name,
+            r.size.label(),
+            r.counts,
+            fmt_bytes(r.body_bytes as isize),
+            hostile_cell(&r.compile.mica, &r.refused.mica),
+            hostile_cell(&r.compile.wasmi, &r.refused.wasmi),
+            fmt_us(per(&r.compile.mica)),
+            fmt_us(per(&r.compile.wasmi)),
+            fmt_ratio(pair_ratio(&r.compile)),
+            instrs,
+            r.mica_heap.map_or("—".to_string(), |h| fmt_bytes(h.peak)),
+        );
+    }
+    let _ = writeln!(
+        w,
+        "\nGrowth from the small to the large size (linear: time × = bytes ×; per byte: time × / bytes ×):\n"
+    );
+    let _ = writeln!(
+        w,
+        "| shape | bytes × | Mica time × | wasmi time × | Mica per byte × | wasmi per byte × |"
+    );
+    let _ = writeln!(w, "|---|---:|---:|---:|---:|---:|");
+    let find = |name: &str, size: crate::hostile::Size| -> Option<&HostileRow> {
+        report.hostile.iter().find(|r| r.shape.name == name && r.size == size)
+    };
+    let mut names: Vec<&str> = report.hostile.iter().map(|r| r.shape.name).collect();
+    names.dedup();
+    for name in names {
+        let (Some(small), Some(large)) =
+            (find(name, crate::hostile::Size::Small), find(name, crate::hostile::Size::Large))
+        else {
+            continue;
+        };
+        let bytes = large.body_bytes as f64 / small.body_bytes as f64;
+        let growth = |a: &Option<Samples>, b: &Option<Samples>| median(b) / median(a);
+        let mica = growth(&small.compile.mica, &large.compile.mica);
+        let wasmi = growth(&small.compile.wasmi, &large.compile.wasmi);
+        let _ = writeln!(
+            w,
+            "| {name} | {bytes:.2} | {} | {} | **{}** | {} |",
+            fmt_ratio(mica),
+            fmt_ratio(wasmi),
+            fmt_ratio(mica / bytes),
+            fmt_ratio(wasmi / bytes),
+        );
+    }
+    let _ = writeln!(
+        w,
+        "\nCompile = `Module::new` (validation and eager translation), medians with (min–max). \
+         Mica instr./byte = instructions of Mica's code per byte of body (the budget refuses a \
+         body past 8). Mica peak heap = the most the harness's allocator saw allocated while Mica \
+         compiled the module (untimed pass); Mica frees its translation buffers with each module, \
+         so that much is faulted in anew by every compilation.\n"
+    );
+    for r in &report.hostile {
+        for (engine, why) in [("Mica", &r.refused.mica), ("wasmi", &r.refused.wasmi)] {
+            if let Some(why) = why {
+                let _ = writeln!(
+                    w,
+                    "Refused: {} ({}) by {engine}: {why}\n",
+                    r.shape.name,
+                    r.size.label()
+                );
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! assertion here is about time.
 
 use mica_bench::harness::{self, Options};
+use mica_bench::hostile::SHAPES;
 use mica_bench::workloads::{Group, WORKLOADS};
 
 /// The workloads the debug test runs. In the test profile wasmi's tail-call dispatch is not
@@ -25,6 +26,7 @@ const DEBUG_SUBSET: &[&str] = &[
     "br_table_vm",
     "call_overhead",
     "startup",
+    "hostile",
 ];
 
 #[test]
@@ -60,6 +62,13 @@ fn quick_mode_verifies_checksums_on_both_engines() {
     }
     assert_eq!(report.calls.len(), 2);
     assert_eq!(report.startup.len(), 2);
+    // Every hostile shape at both sizes, timed or (by Mica's budget) refused on each engine.
+    assert_eq!(report.hostile.len(), 2 * SHAPES.len());
+    for row in &report.hostile {
+        let name = format!("{} ({})", row.shape.name, row.size.label());
+        assert!(row.compile.mica.is_some() || row.refused.mica.is_some(), "{name}: Mica");
+        assert!(row.compile.wasmi.is_some() || row.refused.wasmi.is_some(), "{name}: wasmi");
+    }
 }
 
 /// The full-size checksums in the harness are those of shared/bench/README.md.

@@ -13,9 +13,16 @@
 //!
 //! The cargo-fuzz target (`fuzz/fuzz_targets/host_calls.rs`) calls [`check`]; the seeded smoke
 //! test (`tests/smoke.rs`) runs a fixed number of seeds in `cargo test`.
+//!
+//! [`extreme`] is a second fuzzer, of translation: modules of extreme shape (deep operand
+//! stacks, deep nesting, huge `br_table`s, many locals, many-valued blocks branched to
+//! often), loaded eagerly and lazily and checked for code linear in the body's size, modes
+//! that agree, and results that agree with wasmi (`tests/extreme_smoke.rs`,
+//! `fuzz/fuzz_targets/extreme_shapes.rs`).
 
 mod body;
 pub mod entropy;
+pub mod extreme;
 pub mod host;
 pub mod mica_run;
 pub mod program;
