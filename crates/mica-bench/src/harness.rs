@@ -24,11 +24,20 @@ pub enum Phase {
     /// Compile generated bodies of hostile shapes (deep operand stacks, deep nesting, a huge
     /// `br_table`, many locals) at two sizes: time per byte, and its growth.
     Hostile,
+    /// Start a very large real program (75 MB) in a child process per sample: start-up time
+    /// and peak memory (see [`crate::big`]).
+    Big,
 }
 
 impl Phase {
-    pub const ALL: [Phase; 5] =
-        [Phase::Translate, Phase::Execute, Phase::Calls, Phase::Startup, Phase::Hostile];
+    pub const ALL: [Phase; 6] = [
+        Phase::Translate,
+        Phase::Execute,
+        Phase::Calls,
+        Phase::Startup,
+        Phase::Hostile,
+        Phase::Big,
+    ];
 
     pub fn parse(name: &str) -> Option<Phase> {
         Some(match name {
@@ -37,6 +46,7 @@ impl Phase {
             "calls" | "call" | "call-overhead" => Phase::Calls,
             "startup" => Phase::Startup,
             "hostile" => Phase::Hostile,
+            "big" => Phase::Big,
             _ => return None,
         })
     }
@@ -192,6 +202,7 @@ pub struct Report {
     pub startup_module: Option<(u32, usize)>,
     pub calls: Vec<CallRow>,
     pub hostile: Vec<HostileRow>,
+    pub big: Vec<crate::big::BigRow>,
     /// Wrong checksums and errors, one precise line each.
     pub failures: Vec<String>,
     /// Why workloads were skipped (the `shared/bench` folder missing).
@@ -386,6 +397,9 @@ pub fn run(opts: &Options) -> Report {
     }
     if opts.has(Phase::Hostile) {
         run_hostile(opts, &mut report);
+    }
+    if opts.has(Phase::Big) && opts.selected("big") {
+        run_big(opts, &mut report);
     }
     report.elapsed = started.elapsed();
     report
@@ -601,10 +615,11 @@ fn run_startup(opts: &Options, report: &mut Report) {
     }
 }
 
-/// Whether a compile error is Mica's translation budget refusing a body that would expand
-/// past 8 instructions per byte (`ErrorKind::Unsupported`, reported as such, not as a failure).
+/// Whether a compile error is one of Mica's budgets refusing a body: translation past 8
+/// instructions per byte, or `br_table` validation past 64 label-type comparisons per byte
+/// (`ErrorKind::Unsupported`, reported as such, not as a failure).
 fn is_budget_refusal(error: &str) -> bool {
-    error.contains("instructions per byte")
+    error.contains("instructions per byte") || error.contains("label types per byte")
 }
 
 /// Eager compilation of `wasm`, timed; the module is dropped after the clock stops.
@@ -701,4 +716,31 @@ fn run_hostile(opts: &Options, report: &mut Report) {
             });
         }
     }
+}
+
+/// The big program's cache: `target/bench-cache` of the workspace.
+fn big_cache() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-cache")
+}
+
+fn run_big(opts: &Options, report: &mut Report) {
+    let cache = big_cache();
+    let cached = cache.join("llvm.core.wasm").is_file() || std::env::var_os("MICA_BIG_WASM").is_some();
+    if opts.quick && !cached {
+        report.skipped.push(format!(
+            "the big program (not downloaded with --quick; a full run fetches it into {})",
+            cache.display()
+        ));
+        return;
+    }
+    log(opts, format!("big program: {}", crate::big::PROGRAM.name));
+    let path = match crate::big::locate(&cache) {
+        Ok(path) => path,
+        Err(e) => {
+            report.skipped.push(format!("the big program: {e}"));
+            return;
+        }
+    };
+    let runs = if opts.quick { 1 } else { 5 };
+    report.big = crate::big::measure(&path, runs, &mut report.failures, &mut |m| log(opts, m));
 }

@@ -1,9 +1,11 @@
 //! Mica's benchmark harness: runs each workload on Mica and on wasmi 2.0.0, interleaved in
 //! the same process, and reports medians, spreads and Mica/wasmi ratios per phase
-//! (translate, instantiate, execute, call overhead, start-up, hostile shapes). See `BENCHMARKS.md`.
+//! (translate, instantiate, execute, call overhead, start-up, hostile shapes, a big
+//! real program's start-up and peak memory). See `BENCHMARKS.md`.
 //!
 //! Run it with `cargo run --release -p mica-bench -- [--quick] [--filter NAME]`.
 
+pub mod big;
 pub mod engines;
 pub mod harness;
 pub mod heap;

@@ -18,7 +18,8 @@ struct Args {
     #[arg(long, value_name = "NAME")]
     filter: Vec<String>,
     /// Run only these phases: translate (compile + instantiate), execute, calls, startup,
-    /// hostile (translation time per byte of generated hostile bodies).
+    /// hostile (translation time per byte of generated hostile bodies), big (a 75 MB program's
+    /// start-up time and peak memory; downloaded on first use).
     #[arg(long, value_name = "PHASE", value_delimiter = ',')]
     phase: Vec<String>,
     /// Timed execution samples per engine (default: 5, fewer, down to 3, for workloads whose
@@ -42,10 +43,25 @@ struct Args {
     /// List the workloads and exit.
     #[arg(long)]
     list: bool,
+    /// Internal: one sample of the big-program phase in this process (ENGINE MODE FILE).
+    #[arg(long, hide = true, num_args = 3, value_names = ["ENGINE", "MODE", "FILE"])]
+    big_child: Option<Vec<String>>,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(child) = &args.big_child {
+        return match mica_bench::big::child(child) {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if args.list {
         for w in mica_bench::workloads::WORKLOADS {
             println!("{:<18} {}", w.name, w.what);
@@ -56,6 +72,7 @@ fn main() -> ExitCode {
             let name = format!("hostile_{}", shape.name);
             println!("{name:<21} {} (phase hostile)", shape.what);
         }
+        println!("{:<18} {}: start-up and peak memory (phase big)", "big", mica_bench::big::PROGRAM.name);
         return ExitCode::SUCCESS;
     }
     let mut opts = Options::new(args.quick);
@@ -67,7 +84,7 @@ fn main() -> ExitCode {
                 Some(p) => opts.phases.push(p),
                 None => {
                     eprintln!(
-                        "error: unknown phase `{name}` (translate, execute, calls, startup, hostile)"
+                        "error: unknown phase `{name}` (translate, execute, calls, startup, hostile, big)"
                     );
                     return ExitCode::from(2);
                 }

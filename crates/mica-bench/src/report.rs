@@ -253,6 +253,9 @@ pub fn render(report: &Report, opts: &Options) -> String {
     if !report.hostile.is_empty() {
         render_hostile(&mut w, report);
     }
+    if !report.big.is_empty() {
+        render_big(&mut w, report);
+    }
 
     for s in &report.skipped {
         let _ = writeln!(w, "Skipped: {s}\n");
@@ -377,4 +380,63 @@ fn render_hostile(w: &mut String, report: &Report) {
             }
         }
     }
+}
+
+fn render_big(w: &mut String, report: &Report) {
+    use crate::big::{PROGRAM, Series};
+    let _ = writeln!(w, "### Big program: start-up and peak memory\n");
+    let _ = writeln!(
+        w,
+        "{} ({} MB), `{}` to its exit, one child process per sample. Peak RSS is the \
+         process's high-water mark, which includes the {} MB module file the child reads first; \
+         \"engine\" is the peak minus the resident set after reading it.\n",
+        PROGRAM.name,
+        PROGRAM.size / 1_000_000,
+        PROGRAM.args.join(" "),
+        PROGRAM.size / 1_000_000,
+    );
+    let _ = writeln!(
+        w,
+        "| mode | engine | compile | instantiate | run | total | peak RSS | engine RSS |"
+    );
+    let _ = writeln!(w, "|---|---|---:|---:|---:|---:|---:|---:|");
+    let mib = |kib: u64| format!("{:.0} MiB", kib as f64 / 1024.0);
+    let mut totals = Vec::new();
+    for row in &report.big {
+        let mut medians = [f64::NAN; 2];
+        let mut engine_kib = [f64::NAN; 2];
+        for (k, (name, series)) in [("mica", &row.mica), ("wasmi", &row.wasmi)].into_iter().enumerate() {
+            let Some(s) = series else {
+                let _ = writeln!(w, "| {:?} | {name} | FAILED | | | | | |", row.mode);
+                continue;
+            };
+            let total = s.total();
+            medians[k] = total.median();
+            let peak = Series::median_kib(&s.peak_kib);
+            let base = Series::median_kib(&s.base_kib);
+            engine_kib[k] = peak.saturating_sub(base) as f64;
+            let _ = writeln!(
+                w,
+                "| {:?} | {name} | {} | {} | {} | {} | {} | {} |",
+                row.mode,
+                cell(&Some(Samples(s.compile.clone()))),
+                cell(&Some(Samples(s.instantiate.clone()))),
+                cell(&Some(Samples(s.run.clone()))),
+                cell(&Some(total)),
+                mib(peak),
+                mib(peak.saturating_sub(base)),
+            );
+        }
+        totals.push((row.mode, medians[0] / medians[1], engine_kib[0] / engine_kib[1]));
+    }
+    let _ = writeln!(w);
+    for (mode, time, mem) in totals {
+        let _ = writeln!(
+            w,
+            "- {mode:?}: total time mica/wasmi {}, engine memory mica/wasmi {}",
+            fmt_ratio(time),
+            fmt_ratio(mem)
+        );
+    }
+    let _ = writeln!(w);
 }

@@ -22,6 +22,7 @@ pub mod errno {
     pub const BADF: i32 = 8;
     pub const FAULT: i32 = 21;
     pub const INVAL: i32 = 28;
+    pub const NOSYS: i32 = 52;
     pub const SPIPE: i32 = 70;
 }
 
@@ -152,6 +153,16 @@ pub fn fd_fdstat_get(g: &mut impl Guest, fd: i32, out: u32) -> i32 {
     status(g.write(out, &stat))
 }
 
+/// `fd_filestat_get(fd, out) -> errno`: stdio is a character device; nothing else is open.
+pub fn fd_filestat_get(g: &mut impl Guest, fd: i32, out: u32) -> i32 {
+    if !(0..=2).contains(&fd) {
+        return errno::BADF;
+    }
+    let mut stat = [0u8; 64];
+    stat[16] = 2; // filetype: character device
+    status(g.write(out, &stat))
+}
+
 /// `fd_seek(fd, offset, whence, out) -> errno`: nothing is seekable.
 pub fn fd_seek(_: &mut impl Guest, fd: i32, _offset: i64, _whence: i32, _out: u32) -> i32 {
     if (0..=2).contains(&fd) { errno::SPIPE } else { errno::BADF }
@@ -171,6 +182,17 @@ pub fn clock_time_get(g: &mut impl Guest, id: i32, _precision: i64, out: u32) ->
     let now = state.clock;
     state.clock += 1;
     status(g.write(out, &now.to_le_bytes()))
+}
+
+/// `environ_sizes_get(count_out, size_out) -> errno`: the environment is empty.
+pub fn environ_sizes_get(g: &mut impl Guest, count_out: u32, size_out: u32) -> i32 {
+    status(write_u32(g, count_out, 0) && write_u32(g, size_out, 0))
+}
+
+/// `random_get(buf, len) -> errno`: a fixed byte sequence (runs stay reproducible).
+pub fn random_get(g: &mut impl Guest, buf: u32, len: u32) -> i32 {
+    let bytes: Vec<u8> = (0..len).map(|i| (i.wrapping_mul(0x9e37_79b9) >> 24) as u8).collect();
+    status(g.write(buf, &bytes))
 }
 
 /// `bench.tick(x) -> x * 3 + 1`: the cheap host function of the host-call micro-benchmarks
@@ -215,6 +237,51 @@ macro_rules! define_host_functions {
         l.func_wrap(WASI, "proc_exit", |_: C<'_>, code: i32| -> Result<(), _> {
             Err($error(wasi::Exit(code)))
         })?;
+        // What a large C++ program (the big-program phase's clang) imports besides: an empty
+        // environment, no preopened directories, and no file system.
+        l.func_wrap(WASI, "environ_sizes_get", |mut c: C<'_>, a: i32, b: i32| {
+            wasi::environ_sizes_get(&mut $guest(&mut c), a as u32, b as u32)
+        })?;
+        l.func_wrap(WASI, "environ_get", |_: C<'_>, _: i32, _: i32| wasi::errno::SUCCESS)?;
+        l.func_wrap(WASI, "random_get", |mut c: C<'_>, buf: i32, len: i32| {
+            wasi::random_get(&mut $guest(&mut c), buf as u32, len as u32)
+        })?;
+        l.func_wrap(WASI, "fd_prestat_get", |_: C<'_>, _: i32, _: i32| wasi::errno::BADF)?;
+        l.func_wrap(WASI, "fd_prestat_dir_name", |_: C<'_>, _: i32, _: i32, _: i32| {
+            wasi::errno::BADF
+        })?;
+        l.func_wrap(WASI, "fd_filestat_get", |mut c: C<'_>, fd: i32, out: i32| {
+            wasi::fd_filestat_get(&mut $guest(&mut c), fd, out as u32)
+        })?;
+        $crate::wasi_unsupported!(l, C, {
+            fd_filestat_set_size(i32, i64),
+            fd_filestat_set_times(i32, i64, i64, i32),
+            fd_pread(i32, i32, i32, i64, i32),
+            fd_read(i32, i32, i32, i32),
+            fd_readdir(i32, i32, i32, i64, i32),
+            path_create_directory(i32, i32, i32),
+            path_filestat_get(i32, i32, i32, i32, i32),
+            path_link(i32, i32, i32, i32, i32, i32, i32),
+            path_open(i32, i32, i32, i32, i32, i64, i64, i32, i32),
+            path_readlink(i32, i32, i32, i32, i32, i32),
+            path_remove_directory(i32, i32, i32),
+            path_rename(i32, i32, i32, i32, i32, i32),
+            path_symlink(i32, i32, i32, i32, i32),
+            path_unlink_file(i32, i32, i32),
+            poll_oneoff(i32, i32, i32, i32),
+        });
         l.func_wrap(BENCH, "tick", |mut c: C<'_>, x: i32| wasi::tick(&mut $guest(&mut c), x))?;
     }};
+}
+
+/// Registers WASI functions that only answer `ENOSYS`, each with its parameter types.
+#[macro_export]
+macro_rules! wasi_unsupported {
+    ($l:expr, $c:ident, { $($name:ident($($ty:ty),*)),* $(,)? }) => {
+        $(
+            $l.func_wrap($crate::wasi::WASI, stringify!($name), |_: $c<'_>, $(_: $ty),*| {
+                $crate::wasi::errno::NOSYS
+            })?;
+        )*
+    };
 }

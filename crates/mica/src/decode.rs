@@ -40,6 +40,12 @@ impl<'a> Decoder<'a> {
         self.at >= self.bytes.len()
     }
 
+    /// The byte at the cursor: the next operator's opcode.
+    #[inline(always)]
+    pub(crate) fn opcode(&self) -> Option<u8> {
+        self.peek(0)
+    }
+
     /// Where the cursor is in the module.
     pub(crate) fn offset(&self) -> u64 {
         self.base + self.at as u64

@@ -7,18 +7,110 @@
 //! `FuncValidator::validate` gives (the tests compare the two on corrupted bodies).
 
 use crate::decode::Decoder;
-use wasmparser::{FuncValidator, FunctionBody, Result, ValidatorResources};
+use crate::{Error, Result};
+use wasmparser::{BlockType, FrameKind, FuncValidator, FunctionBody, ValidatorResources};
 
 /// Validates one function body: its locals, then its operators.
 pub(crate) fn validate_body(func: &mut FuncValidator<ValidatorResources>, body: &FunctionBody<'_>) -> Result<()> {
+    check_body(func, body).map_err(|e| Error::from_parser(e, false))?
+}
+
+/// [`validate_body`], with `wasmparser`'s error apart from Mica's refusal.
+fn check_body(
+    func: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+) -> wasmparser::Result<Result<()>> {
     let mut reader = body.get_binary_reader();
     func.read_locals(&mut reader)?;
     reader.set_features(*func.features());
     let mut d = Decoder::after_locals(body, &reader);
+    let mut work = LabelWork::new(body.as_bytes().len());
     while !d.done() {
+        if let Err(e) = work.charge(&d, func) {
+            return Ok(Err(e));
+        }
         d.operator(&mut func.visitor(d.offset()))??;
     }
-    d.reader().finish_expression(&func.visitor(d.offset()))
+    d.reader().finish_expression(&func.visitor(d.offset()))?;
+    Ok(Ok(()))
+}
+
+/// The label types a body's `br_table`s make the validator compare, bounded by the body's size.
+///
+/// Validating a `br_table` compares each entry's label types with the default's: entries ×
+/// arity. Its entries cost a byte each, but its labels' arity does not grow with the body (a
+/// block type of up to 1000 results costs one byte to name), so without a bound a valid body
+/// of a few megabytes could keep the validator busy for minutes. A body may spend
+/// [`LabelWork::PER_BYTE`] comparisons per byte of itself (real code spends less than one:
+/// `br_table`s carry no values or one); past that, Mica refuses it as unsupported.
+pub(crate) struct LabelWork {
+    left: u64,
+}
+
+impl LabelWork {
+    /// Label-type comparisons allowed per byte of body.
+    pub(crate) const PER_BYTE: u64 = 64;
+
+    pub(crate) fn new(body_len: usize) -> LabelWork {
+        LabelWork { left: (body_len as u64).saturating_mul(Self::PER_BYTE).saturating_add(1 << 16) }
+    }
+
+    /// Charges the operator at `d`'s cursor, if it is a `br_table`, before it is validated.
+    #[inline(always)]
+    pub(crate) fn charge(&mut self, d: &Decoder<'_>, func: &FuncValidator<ValidatorResources>) -> Result<()> {
+        if d.opcode() != Some(0x0e) {
+            return Ok(());
+        }
+        self.charge_br_table(d, func)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn charge_br_table(&mut self, d: &Decoder<'_>, func: &FuncValidator<ValidatorResources>) -> Result<()> {
+        // The entry count, the entries, the default; a malformed table is the validator's to report.
+        let mut reader = d.reader();
+        let mut read = || -> wasmparser::Result<(u32, u32)> {
+            reader.read_u8()?;
+            let len = reader.read_var_u32()?;
+            for _ in 0..len {
+                reader.read_var_u32()?;
+            }
+            Ok((len, reader.read_var_u32()?))
+        };
+        let Ok((len, default)) = read() else { return Ok(()) };
+        let arity = func.get_control_frame(default as usize).map_or(0, |frame| {
+            let func_type = |index| {
+                let sub = wasmparser::WasmModuleResources::sub_type_at(func.resources(), index)?;
+                match &sub.composite_type.inner {
+                    wasmparser::CompositeInnerType::Func(ty) => Some(ty),
+                    _ => None,
+                }
+            };
+            match (frame.kind, frame.block_type) {
+                (_, BlockType::Empty) => 0,
+                (FrameKind::Loop, BlockType::Type(_)) => 0,
+                (_, BlockType::Type(_)) => 1,
+                (FrameKind::Loop, BlockType::FuncType(i)) => func_type(i).map_or(0, |t| t.params().len()),
+                (_, BlockType::FuncType(i)) => func_type(i).map_or(0, |t| t.results().len()),
+            }
+        });
+        let work = (u64::from(len) + 1).saturating_mul(arity as u64);
+        match self.left.checked_sub(work) {
+            Some(left) => {
+                self.left = left;
+                Ok(())
+            }
+            None => Err(Error::unsupported(alloc::format!(
+                "function {}: br_table at offset {:#x}: {} entries carrying {arity} values each make the \
+                 function's br_tables compare more than {} label types per byte of its body (a limit \
+                 that keeps validation linear in the module's size)",
+                func.index(),
+                d.offset(),
+                len,
+                Self::PER_BYTE
+            ))),
+        }
+    }
 }
 
 #[cfg(all(test, feature = "wat"))]

@@ -6,10 +6,12 @@
 //!
 //! [`check`] generates one from fuzzer input and loads it in Mica eagerly and lazily. What
 //! must hold, none of it about wall time:
-//! - loading never panics, and either succeeds or fails with the translation budget's error
-//!   (`Unsupported`, "instructions per byte"); the module is valid, so any other error is a
-//!   bug (in Mica or in the generator: the report says which check failed);
-//! - both modes agree: lazy loading (validation only) succeeds; each function translates
+//! - loading never panics, and either succeeds or fails with one of Mica's budget errors
+//!   (`Unsupported`: "instructions per byte" when translating, "label types per byte" when
+//!   validating `br_table`s of many-valued labels); the module is valid, so any other error
+//!   is a bug (in Mica or in the generator: the report says which check failed);
+//! - both modes agree: lazy loading (validation only) succeeds, or both modes refuse the same
+//!   `br_table` (or eager loading stopped at an earlier function's budget); each function translates
 //!   lazily to exactly the listing (`Module::disassemble`) eager loading made, or, when eager
 //!   loading was refused for function `k`, lazy translation refuses `k` too;
 //! - the code is linear in the body: every translated function has at most
@@ -65,6 +67,11 @@ pub fn code_bound(len: usize) -> usize {
 /// Whether a load or translation error is Mica's translation budget.
 pub fn is_budget_refusal(error: &mica::Error) -> bool {
     matches!(error.kind(), ErrorKind::Unsupported(m) if m.contains("instructions per byte"))
+}
+
+/// Whether a load error is Mica's `br_table` validation budget (the same in both modes).
+pub fn is_label_refusal(error: &mica::Error) -> bool {
+    matches!(error.kind(), ErrorKind::Unsupported(m) if m.contains("label types per byte"))
 }
 
 /// What the checks saw, for the smoke test's statistics.
@@ -194,6 +201,21 @@ pub fn check_generated(generated: Generated, limits: &Limits) -> Result<Stats, B
         stats.max_load_us_per_kib =
             stats.eager_load.as_secs_f64() * 1e6 / (stats.body_bytes as f64 / 1024.0);
     }
+    // A `br_table` past the validation budget: refused by both modes, in the same words.
+    if let Err(e) = &eager
+        && is_label_refusal(e)
+    {
+        return match Module::from_binary(&engine(TranslationMode::Lazy), &generated.wasm) {
+            Err(lazy) if lazy.to_string() == e.to_string() => {
+                stats.refused += 1;
+                Ok(stats)
+            }
+            other => {
+                let message = format!("refused eagerly ({e}) but lazily: {:?}", other.map(drop));
+                fail(generated, message)
+            }
+        };
+    }
     let mut eager_listings = Vec::new();
     let eager_refused = match &eager {
         Ok(module) => {
@@ -219,6 +241,14 @@ pub fn check_generated(generated: Generated, limits: &Limits) -> Result<Stats, B
     let lazy_engine = engine(TranslationMode::Lazy);
     let lazy = match Module::from_binary(&lazy_engine, &generated.wasm) {
         Ok(module) => module,
+        // Eager loading stopped at an earlier function's translation budget.
+        Err(e)
+            if is_label_refusal(&e)
+                && eager_refused.is_some_and(|k| Some(k as u32) < refused_function(&e)) =>
+        {
+            stats.refused += 1;
+            return Ok(stats);
+        }
         Err(e) => return fail(generated, format!("lazy loading (validation) failed: {e}")),
     };
     let mut translated = vec![false; n];

@@ -117,7 +117,7 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
             let range = range.start as usize..range.end as usize;
             let compiled = OnceBox::new();
             if lazy {
-                crate::validate::validate_body(&mut func_validator, &body).map_err(invalid)?;
+                crate::validate::validate_body(&mut func_validator, &body)?;
                 // Everything since the last body: this body and its size.
                 code.extend_from_slice(&bytes[code_start + code.len()..range.end]);
             } else {

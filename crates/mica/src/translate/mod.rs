@@ -113,8 +113,10 @@ pub(crate) fn translate_func<'s>(
     let mut ops = crate::decode::Decoder::after_locals(&body, &locals.get_binary_reader());
     match validator {
         Some(func) => {
+            let mut work = crate::validate::LabelWork::new(bytes.len());
             while !ops.done() {
                 t.out.offset = ops.offset() as u32;
+                work.charge(&ops, func)?;
                 let mut both = visit::Validated { validator: func.visitor(ops.offset()), translator: &mut t };
                 ops.operator(&mut both).map_err(invalid)??;
                 t.check_budget()?;

@@ -2,7 +2,7 @@
 //! the same message at the same offset, on real function bodies and on corrupted copies of
 //! them, with Mica's features and with every feature on.
 
-use super::validate_body;
+use super::check_body;
 use crate::test_corpus::{Body, Rng, bodies, corpus, corrupt, feature_sets};
 use alloc::string::String;
 use wasmparser::{BinaryReader, FuncToValidate, FuncValidatorAllocations, FunctionBody};
@@ -14,7 +14,11 @@ fn verdicts(body: &Body, bytes: &[u8]) -> [Result<(), (String, u64)>; 2] {
         let mut validator = func.into_validator(FuncValidatorAllocations::default());
         let reader = BinaryReader::new_features(bytes, body.offset as u64, body.func.features);
         let body = FunctionBody::new(reader);
-        let result = if fast { validate_body(&mut validator, &body) } else { validator.validate(&body) };
+        let result = if fast {
+            check_body(&mut validator, &body).map(|budget| budget.expect("the corpus is within the budget"))
+        } else {
+            validator.validate(&body)
+        };
         result.map_err(|e| (String::from(e.message()), e.offset()))
     };
     [run(true), run(false)]
@@ -50,3 +54,41 @@ fn same_verdicts_as_wasmparser() {
     assert!(compared > 20_000 && rejected * 2 > compared, "{rejected} of {compared} corrupted bodies rejected");
 }
 
+
+/// A function of `blocks` nested blocks of 1000 results around one `br_table` of `entries`
+/// entries to them.
+fn wide_br_table(blocks: usize, entries: usize) -> alloc::vec::Vec<u8> {
+    use core::fmt::Write;
+    let results = "i32 ".repeat(1000);
+    let mut targets = String::new();
+    for i in 0..entries {
+        let _ = write!(targets, "{} ", i % blocks);
+    }
+    let mut wat = alloc::format!("(module (type $t (func (result {results}))) (func (param i32)");
+    for _ in 0..blocks {
+        wat.push_str(" (block (type $t)");
+    }
+    wat.push_str(&"local.get 0\n".repeat(1000));
+    let _ = write!(wat, " local.get 0 br_table {targets} 0");
+    wat.push_str(&")".repeat(blocks));
+    wat.push_str(&" drop".repeat(1000));
+    wat.push_str("))");
+    wat::parse_str(&wat).expect("valid")
+}
+
+/// A `br_table` whose labels carry many values costs the validator entries × values: bounded
+/// per byte of body, in both translation modes, with an error that says so.
+#[test]
+fn wide_br_tables_are_bounded_by_the_body_size() {
+    for mode in [crate::TranslationMode::Lazy, crate::TranslationMode::Eager] {
+        let mut config = crate::Config::new();
+        config.translation(mode);
+        let engine = crate::Engine::new(&config);
+        // About 3 KiB of body, 200 entries of 1000 values: 200,000 comparisons, allowed.
+        crate::Module::from_binary(&engine, &wide_br_table(2, 200)).expect("within the budget");
+        // 20,000 entries of 1000 values (20 million comparisons) for about 50 KiB.
+        let error = crate::Module::from_binary(&engine, &wide_br_table(2, 20_000)).expect_err("over the budget");
+        let text = alloc::format!("{error}");
+        assert!(text.contains("label types per byte") && text.contains("br_table at offset"), "{text}");
+    }
+}
