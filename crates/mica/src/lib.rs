@@ -45,6 +45,7 @@ mod instance;
 mod linker;
 mod memory;
 mod module;
+mod simd;
 mod store;
 mod translate;
 mod types;
