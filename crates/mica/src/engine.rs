@@ -38,9 +38,9 @@ pub struct Config {
 
 /// The proposals Mica implements; everything else stays off whatever is asked.
 const SUPPORTED: WasmFeatures = WasmFeatures::WASM2
-    .difference(WasmFeatures::SIMD)
     .union(WasmFeatures::TAIL_CALL)
-    .union(WasmFeatures::EXTENDED_CONST);
+    .union(WasmFeatures::EXTENDED_CONST)
+    .union(WasmFeatures::RELAXED_SIMD);
 
 impl Default for Config {
     fn default() -> Config {
@@ -89,6 +89,10 @@ feature_switches! {
     wasm_tail_call => TAIL_CALL,
     /// Arithmetic in constant expressions (3.0).
     wasm_extended_const => EXTENDED_CONST,
+    /// Fixed-width 128-bit SIMD: `v128` and its operations (2.0).
+    wasm_simd => SIMD,
+    /// Relaxed SIMD (3.0), with one deterministic result per operation (see `crate::simd::relaxed`).
+    wasm_relaxed_simd => RELAXED_SIMD,
 }
 
 impl Config {
@@ -124,6 +128,8 @@ impl Config {
             "nontrapping-float-to-int-conversions" => WasmFeatures::SATURATING_FLOAT_TO_INT,
             "tail-call" => WasmFeatures::TAIL_CALL,
             "extended-const" => WasmFeatures::EXTENDED_CONST,
+            "simd" => WasmFeatures::SIMD,
+            "relaxed-simd" => WasmFeatures::SIMD | WasmFeatures::RELAXED_SIMD,
             _ => return false,
         };
         self.set_feature(flag, true);

@@ -203,7 +203,9 @@ impl Global {
         if value.ty() != ty.content || !value.belongs_to(inner.id) {
             return Err(Error::usage("global value of the wrong type"));
         }
-        inner.globals.push(GlobalEntity { ty, value: value.to_cell() });
+        let mut cells = [0; 2];
+        value.write_cells(&mut cells);
+        inner.globals.push(GlobalEntity { ty, value: cells[0], high: cells[1] });
         Ok(Global { store: inner.id, index: (inner.globals.len() - 1) as u32 })
     }
 
@@ -221,7 +223,7 @@ impl Global {
     /// The global's current value. Fails for a handle of another store.
     pub fn get(&self, store: impl AsContext) -> Result<Val> {
         let global = self.entity(store.as_context())?;
-        Ok(Val::from_cell(global.value, global.ty.content, self.store))
+        Ok(Val::read_cells(&[global.value, global.high], global.ty.content, self.store))
     }
 
     /// Sets the global's value; fails if it is immutable, if `value` has the wrong type, or for a
@@ -236,7 +238,9 @@ impl Global {
         if value.ty() != global.ty.content || !value.belongs_to(inner.id) {
             return Err(Error::usage("global value of the wrong type"));
         }
-        global.value = value.to_cell();
+        let mut cells = [0; 2];
+        value.write_cells(&mut cells);
+        (global.value, global.high) = (cells[0], cells[1]);
         Ok(())
     }
 }

@@ -93,18 +93,28 @@ pub(crate) fn untyped_host<T>(
 ) -> HostFunc<T> {
     Arc::new(move |caller: Caller<'_, T>, cells: &mut [Cell]| {
         let id = caller.store.inner.id;
-        let params: Vec<Val> =
-            ty.params().iter().zip(cells.iter()).map(|(t, c)| Val::from_cell(*c, *t, id)).collect();
+        let mut at = 0;
+        let params: Vec<Val> = ty
+            .params()
+            .iter()
+            .map(|t| {
+                let v = Val::read_cells(&cells[at..], *t, id);
+                at += t.cells();
+                v
+            })
+            .collect();
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         func(caller, &params, &mut results)?;
-        for ((result, ty), cell) in results.iter().zip(ty.results()).zip(cells.iter_mut()) {
+        let mut at = 0;
+        for (result, ty) in results.iter().zip(ty.results()) {
             if result.ty() != *ty || !result.belongs_to(id) {
                 return Err(Error::usage(alloc::format!(
                     "host function returned {:?} where {ty} was expected",
                     result
                 )));
             }
-            *cell = result.to_cell();
+            result.write_cells(&mut cells[at..]);
+            at += ty.cells();
         }
         Ok(())
     })
@@ -176,7 +186,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
         store.check_owner(self.func.store)?;
         let mut cells = [0 as Cell; 16];
         let mut heap;
-        let len = P::LEN.max(R::LEN);
+        let len = P::CELLS.max(R::CELLS);
         let cells: &mut [Cell] = if len <= cells.len() {
             &mut cells[..len]
         } else {
@@ -193,10 +203,49 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
 pub trait WasmTy: Sized + Send + 'static {
     #[doc(hidden)]
     fn val_type() -> ValType;
+    /// The frame cells a value takes (2 for `v128`).
+    #[doc(hidden)]
+    const CELLS: usize = 1;
     #[doc(hidden)]
     fn into_cell(self, store: StoreId) -> Result<Cell>;
     #[doc(hidden)]
     fn from_cell(cell: Cell, store: StoreId) -> Self;
+    /// Writes the value's [`WasmTy::CELLS`] cells.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn into_cells(self, cells: &mut [Cell], store: StoreId) -> Result<()> {
+        cells[0] = self.into_cell(store)?;
+        Ok(())
+    }
+    #[doc(hidden)]
+    #[inline(always)]
+    fn from_cells(cells: &[Cell], store: StoreId) -> Self {
+        Self::from_cell(cells[0], store)
+    }
+}
+
+impl WasmTy for crate::value::V128 {
+    fn val_type() -> ValType {
+        ValType::V128
+    }
+    const CELLS: usize = 2;
+    fn into_cell(self, _: StoreId) -> Result<Cell> {
+        Ok(self.as_u128() as Cell)
+    }
+    fn from_cell(cell: Cell, _: StoreId) -> Self {
+        crate::value::V128::from(cell as u128)
+    }
+    #[inline(always)]
+    fn into_cells(self, cells: &mut [Cell], _: StoreId) -> Result<()> {
+        let v = self.as_u128();
+        cells[0] = v as Cell;
+        cells[1] = (v >> 64) as Cell;
+        Ok(())
+    }
+    #[inline(always)]
+    fn from_cells(cells: &[Cell], _: StoreId) -> Self {
+        crate::value::V128::from(cells[0] as u128 | (cells[1] as u128) << 64)
+    }
 }
 
 macro_rules! wasm_ty_number {
@@ -254,6 +303,9 @@ impl WasmTy for Option<crate::store::ExternRef> {
 pub trait WasmParams: Sized + Send {
     #[doc(hidden)]
     const LEN: usize;
+    /// The frame cells the values take.
+    #[doc(hidden)]
+    const CELLS: usize;
     #[doc(hidden)]
     fn matches(types: &[ValType]) -> bool;
     #[doc(hidden)]
@@ -270,6 +322,7 @@ impl<T: WasmParams> WasmResults for T {}
 
 impl<A: WasmTy> WasmParams for A {
     const LEN: usize = 1;
+    const CELLS: usize = A::CELLS;
     fn matches(types: &[ValType]) -> bool {
         types == [A::val_type()]
     }
@@ -277,11 +330,10 @@ impl<A: WasmTy> WasmParams for A {
         alloc::vec![A::val_type()]
     }
     fn store(self, cells: &mut [Cell], store: StoreId) -> Result<()> {
-        cells[0] = self.into_cell(store)?;
-        Ok(())
+        self.into_cells(cells, store)
     }
     fn load(cells: &[Cell], store: StoreId) -> Self {
-        A::from_cell(cells[0], store)
+        A::from_cells(cells, store)
     }
 }
 
@@ -289,20 +341,31 @@ macro_rules! wasm_params_tuple {
     ($(($($t:ident $i:tt),*))*) => {$(
         impl<$($t: WasmTy),*> WasmParams for ($($t,)*) {
             const LEN: usize = 0 $(+ { let _ = $i; 1 })*;
+            const CELLS: usize = 0 $(+ $t::CELLS)*;
             fn matches(types: &[ValType]) -> bool {
                 types == [$($t::val_type()),*]
             }
             fn types() -> Vec<ValType> {
                 alloc::vec![$($t::val_type()),*]
             }
-            #[allow(unused_variables)]
+            #[allow(unused_variables, unused_mut)]
             fn store(self, cells: &mut [Cell], store: StoreId) -> Result<()> {
-                $(cells[$i] = self.$i.into_cell(store)?;)*
+                let mut at = 0;
+                $(
+                    self.$i.into_cells(&mut cells[at..], store)?;
+                    at += $t::CELLS;
+                )*
+                let _ = at;
                 Ok(())
             }
-            #[allow(unused_variables, clippy::unused_unit)]
+            #[allow(unused_variables, unused_assignments, unused_mut, clippy::unused_unit)]
             fn load(cells: &[Cell], store: StoreId) -> Self {
-                ($($t::from_cell(cells[$i], store),)*)
+                let mut at = 0;
+                ($({
+                    let v = $t::from_cells(&cells[at..], store);
+                    at += $t::CELLS;
+                    v
+                },)*)
             }
         }
     )*};

@@ -280,7 +280,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
         .map(|seg| {
             seg.items
                 .iter()
-                .map(|e| e.eval(|g| inner.globals[globals[g as usize] as usize].value, func_ref))
+                .map(|e| e.eval(|g| inner.globals[globals[g as usize] as usize].get(), func_ref) as Cell)
                 .collect::<Box<[Cell]>>()
         })
         .collect();
@@ -317,14 +317,14 @@ fn allocate(
     }
     let func_ref = |i: u32| ref_cell(funcs[i as usize]);
     for (ty, init) in m.globals[m.num_imported_globals as usize..].iter().zip(&m.global_inits) {
-        let value = init.eval(|g| inner.globals[globals[g as usize] as usize].value, func_ref);
-        inner.globals.push(GlobalEntity { ty: *ty, value });
+        let value = init.eval(|g| inner.globals[globals[g as usize] as usize].get(), func_ref);
+        inner.globals.push(GlobalEntity::new(*ty, value));
         globals.push((inner.globals.len() - 1) as u32);
     }
     let max_elements = inner.engine.config().max_table_elements;
     for (ty, init) in m.tables[m.num_imported_tables as usize..].iter().zip(&m.table_inits) {
         let value = init.as_ref().map_or(0, |e| {
-            e.eval(|g| inner.globals[globals[g as usize] as usize].value, func_ref)
+            e.eval(|g| inner.globals[globals[g as usize] as usize].get(), func_ref) as Cell
         });
         let table = TableEntity::new(*ty, value, max_elements).map_err(Error::link)?;
         inner.tables.push(table);
@@ -347,7 +347,7 @@ fn initialize_segments(inner: &mut StoreInner, instance: u32) -> Result<()> {
     use crate::exec::in_bounds;
     let entity = &inner.instances[instance as usize];
     let module = entity.module.clone();
-    let global = |g: u32| inner.globals[entity.globals[g as usize] as usize].value;
+    let global = |g: u32| inner.globals[entity.globals[g as usize] as usize].get();
     let func_ref = |f: u32| ref_cell(entity.funcs[f as usize]);
     let mut elem_writes = Vec::new();
     for (i, seg) in module.elems.iter().enumerate() {

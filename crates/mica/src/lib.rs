@@ -66,4 +66,4 @@ pub use store::{AsContext, AsContextMut, ExternRef, StoreId, Store, StoreContext
 pub use types::{
     ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
 };
-pub use value::Val;
+pub use value::{V128, Val};

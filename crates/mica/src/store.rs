@@ -155,7 +155,21 @@ impl TableEntity {
 
 pub(crate) struct GlobalEntity {
     pub ty: GlobalType,
+    /// The value's cell: a scalar or reference, or a `v128`'s low half.
     pub value: Cell,
+    /// A `v128`'s high half (0 for other types).
+    pub high: Cell,
+}
+
+impl GlobalEntity {
+    pub(crate) fn new(ty: GlobalType, value: u128) -> GlobalEntity {
+        GlobalEntity { ty, value: value as Cell, high: (value >> 64) as Cell }
+    }
+
+    /// The value as a `u128` (see [`ConstExpr::eval`](crate::module::ConstExpr)).
+    pub(crate) fn get(&self) -> u128 {
+        self.value as u128 | (self.high as u128) << 64
+    }
 }
 
 /// The parts of a store that do not depend on the host data type.

@@ -15,6 +15,8 @@ pub enum ValType {
     I64,
     F32,
     F64,
+    /// A 128-bit vector (SIMD).
+    V128,
     /// A nullable reference to a function.
     FuncRef,
     /// A nullable reference to a host object.
@@ -27,6 +29,12 @@ impl ValType {
         matches!(self, ValType::FuncRef | ValType::ExternRef)
     }
 
+    /// How many 64-bit cells a value of this type takes in a frame: 2 for `v128`, else 1.
+    #[inline]
+    pub(crate) fn cells(self) -> usize {
+        if self == ValType::V128 { 2 } else { 1 }
+    }
+
     pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
         use wasmparser::ValType as W;
         Some(match ty {
@@ -34,7 +42,7 @@ impl ValType {
             W::I64 => ValType::I64,
             W::F32 => ValType::F32,
             W::F64 => ValType::F64,
-            W::V128 => return None,
+            W::V128 => ValType::V128,
             W::Ref(r) => RefType::from_wasmparser(r)?.val_type(),
         })
     }
@@ -47,6 +55,7 @@ impl fmt::Display for ValType {
             ValType::I64 => "i64",
             ValType::F32 => "f32",
             ValType::F64 => "f64",
+            ValType::V128 => "v128",
             ValType::FuncRef => "funcref",
             ValType::ExternRef => "externref",
         })
@@ -94,6 +103,9 @@ pub struct FuncType {
     /// Parameters followed by results; `len_params` splits them.
     types: Arc<[ValType]>,
     len_params: usize,
+    /// The frame cells the parameters and the results take (a `v128` takes two).
+    param_cells: u32,
+    result_cells: u32,
 }
 
 impl FuncType {
@@ -104,7 +116,21 @@ impl FuncType {
         let mut types: Vec<ValType> = params.into_iter().collect();
         let len_params = types.len();
         types.extend(results);
-        FuncType { types: types.into(), len_params }
+        let cells = |types: &[ValType]| types.iter().map(|t| t.cells() as u32).sum();
+        let (param_cells, result_cells) = (cells(&types[..len_params]), cells(&types[len_params..]));
+        FuncType { types: types.into(), len_params, param_cells, result_cells }
+    }
+
+    /// The frame cells the parameters take (each `v128` two, every other value one).
+    #[inline]
+    pub(crate) fn param_cells(&self) -> usize {
+        self.param_cells as usize
+    }
+
+    /// The frame cells the results take.
+    #[inline]
+    pub(crate) fn result_cells(&self) -> usize {
+        self.result_cells as usize
     }
 
     pub fn params(&self) -> &[ValType] {

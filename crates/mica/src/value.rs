@@ -18,6 +18,8 @@ pub enum Val {
     F32(u32),
     /// An `f64`, as its bit pattern.
     F64(u64),
+    /// A 128-bit vector.
+    V128(V128),
     FuncRef(Option<Func>),
     ExternRef(Option<ExternRef>),
 }
@@ -37,6 +39,7 @@ impl Val {
             Val::I64(_) => ValType::I64,
             Val::F32(_) => ValType::F32,
             Val::F64(_) => ValType::F64,
+            Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FuncRef,
             Val::ExternRef(_) => ValType::ExternRef,
         }
@@ -49,6 +52,7 @@ impl Val {
             ValType::I64 => Val::I64(0),
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
+            ValType::V128 => Val::V128(V128(0)),
             ValType::FuncRef => Val::FuncRef(None),
             ValType::ExternRef => Val::ExternRef(None),
         }
@@ -70,6 +74,10 @@ impl Val {
         if let Val::F64(x) = self { Some(f64::from_bits(*x)) } else { None }
     }
 
+    pub fn as_v128(&self) -> Option<V128> {
+        if let Val::V128(x) = self { Some(*x) } else { None }
+    }
+
     /// Whether the value belongs to `store` (numbers belong to every store).
     pub(crate) fn belongs_to(&self, store: StoreId) -> bool {
         match self {
@@ -79,9 +87,34 @@ impl Val {
         }
     }
 
-    /// The value as a stack cell. The caller has checked it belongs to the store.
+    /// Writes the value to the first cells of `cells` (one cell, or two for a `v128`: its low
+    /// half first). The caller has checked it belongs to the store.
+    #[inline]
+    pub(crate) fn write_cells(self, cells: &mut [Cell]) {
+        match self {
+            Val::V128(v) => {
+                cells[0] = v.0 as Cell;
+                cells[1] = (v.0 >> 64) as Cell;
+            }
+            other => cells[0] = other.to_cell(),
+        }
+    }
+
+    /// Reads a value of type `ty` from the first cells of `cells` (see [`Val::write_cells`]).
+    #[inline]
+    pub(crate) fn read_cells(cells: &[Cell], ty: ValType, store: StoreId) -> Val {
+        match ty {
+            ValType::V128 => Val::V128(V128(cells[0] as u128 | (cells[1] as u128) << 64)),
+            ty => Val::from_cell(cells[0], ty, store),
+        }
+    }
+
+    /// A scalar or reference value as a stack cell (a `v128`'s low half: use
+    /// [`Val::write_cells`] for values that may be vectors). The caller has checked it belongs
+    /// to the store.
     pub(crate) fn to_cell(self) -> Cell {
         match self {
+            Val::V128(v) => v.0 as Cell,
             Val::I32(x) => x as u32 as Cell,
             Val::I64(x) => x as Cell,
             Val::F32(x) => x as Cell,
@@ -98,6 +131,7 @@ impl Val {
             ValType::I64 => Val::I64(cell as i64),
             ValType::F32 => Val::F32(cell as u32),
             ValType::F64 => Val::F64(cell),
+            ValType::V128 => Val::V128(V128(cell as u128)),
             ValType::FuncRef => {
                 Val::FuncRef(ref_index(cell).map(|index| Func { store, index }))
             }
@@ -129,5 +163,44 @@ impl From<f32> for Val {
 impl From<f64> for Val {
     fn from(x: f64) -> Val {
         Val::f64(x)
+    }
+}
+
+impl From<V128> for Val {
+    fn from(x: V128) -> Val {
+        Val::V128(x)
+    }
+}
+
+/// A 128-bit SIMD vector: 16 bytes, lane 0 in the least significant bits (WebAssembly's
+/// little-endian lane order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct V128(u128);
+
+impl V128 {
+    /// The vector's bits as one integer.
+    pub fn as_u128(self) -> u128 {
+        self.0
+    }
+
+    /// The vector's 16 bytes, lane 0 of `i8x16` first.
+    pub fn to_le_bytes(self) -> [u8; 16] {
+        self.0.to_le_bytes()
+    }
+
+    pub fn from_le_bytes(bytes: [u8; 16]) -> V128 {
+        V128(u128::from_le_bytes(bytes))
+    }
+}
+
+impl From<u128> for V128 {
+    fn from(x: u128) -> V128 {
+        V128(x)
+    }
+}
+
+impl From<V128> for u128 {
+    fn from(x: V128) -> u128 {
+        x.0
     }
 }

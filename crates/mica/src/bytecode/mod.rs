@@ -12,7 +12,8 @@
 //! Design rules (keep them true when adding instructions):
 //! - An instruction is at most 16 bytes (checked below); wide immediates go to the function's
 //!   constant pool.
-//! - Slots are [`Slot`]s, relative to the frame base; a `v128` will take two adjacent slots.
+//! - Slots are [`Slot`]s, relative to the frame base; a `v128` takes two adjacent slots
+//!   (operand roles `vdst` and `vread`), low half first.
 //! - Memory instructions carry no memory index yet: they address memory 0. Multi-memory will
 //!   add variants with an index rather than widen these.
 
@@ -318,16 +319,16 @@ impl Instr {
         copy.result_slot_mut().copied()
     }
 
-    /// The `dst` operand: the slot an instruction writes its single result to, if it has
-    /// exactly one and nothing else happens to it (so that the translator may redirect it to
-    /// a local).
+    /// The `dst` (or `vdst`) operand: the slot an instruction writes its single result to,
+    /// if it has exactly one and nothing else happens to it (so that the translator may
+    /// redirect it to a local of the same type).
     #[inline]
     pub(crate) fn result_slot_mut(&mut self) -> Option<&mut Slot> {
         struct Dst<'a>(Option<&'a mut Slot>);
         impl<'a> Visit<'a> for Dst<'a> {
             #[inline(always)]
             fn slot(&mut self, slot: &'a mut Slot, role: Role) {
-                if role == Role::Dst {
+                if matches!(role, Role::Dst | Role::VDst) {
                     self.0 = Some(slot);
                 }
             }

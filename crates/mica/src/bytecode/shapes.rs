@@ -16,11 +16,14 @@
 //! | `x`, `y`      | the first / second operand read: may be the accumulator (`acc::X`, `acc::Y`) in an `acc` instruction |
 //! | `read`        | a slot read, never the accumulator                               |
 //! | `write`       | a slot written, never the accumulator, never redirected          |
+//! | `vdst`        | a `v128` result: two slots from this one; may be redirected to a `v128` local |
+//! | `vread`       | a `v128` operand read: two slots from this one                   |
 //! | `run(n)`      | the first of `n` consecutive slots (call arguments: `run(0)`)    |
 //! | `results`     | the run of slots a `return` copies to the frame base             |
 //! | `target`      | a branch offset, relative to the branch                          |
 //! | `entries`     | the number of `br` entries after a `br_table`                    |
 //! | `constant`    | an index into the function's constant pool                       |
+//! | `constant128` | the first of two constant-pool cells (a `v128`, low half first)  |
 //! | `func`, `global`, `table`, `ty`, `elem`, `data` | an index into that module index space |
 //! | `memory`      | a memory index                                                   |
 //! | `mem_offset`  | an offset into memory 0 (the instruction needs a memory)         |
@@ -37,6 +40,20 @@ pub(crate) enum Role {
     Y,
     Read,
     Write,
+    /// A `v128` result (two slots).
+    VDst,
+    /// A `v128` operand (two slots).
+    VRead,
+}
+
+impl Role {
+    /// The slots an operand of this role takes from its slot on.
+    pub(crate) fn width(self) -> usize {
+        match self {
+            Role::VDst | Role::VRead => 2,
+            _ => 1,
+        }
+    }
 }
 
 /// The module index spaces an instruction can name.
@@ -126,11 +143,14 @@ macro_rules! role {
     ($v:ident, $f:expr, y) => { $v.slot(&mut $f, Role::Y) };
     ($v:ident, $f:expr, read) => { $v.slot(&mut $f, Role::Read) };
     ($v:ident, $f:expr, write) => { $v.slot(&mut $f, Role::Write) };
+    ($v:ident, $f:expr, vdst) => { $v.slot(&mut $f, Role::VDst) };
+    ($v:ident, $f:expr, vread) => { $v.slot(&mut $f, Role::VRead) };
     ($v:ident, $f:expr, run($n:expr)) => { $v.run(&mut $f, $n) };
     ($v:ident, $f:expr, results) => { $v.results(&mut $f) };
     ($v:ident, $f:expr, target) => { $v.target(&mut $f) };
     ($v:ident, $f:expr, entries) => { $v.entries($f) };
     ($v:ident, $f:expr, constant) => { $v.constant($f) };
+    ($v:ident, $f:expr, constant128) => {{ $v.constant($f); $v.constant($f.saturating_add(1)) }};
     ($v:ident, $f:expr, func) => { $v.index(Space::Func, $f as u32) };
     ($v:ident, $f:expr, global) => { $v.index(Space::Global, $f as u32) };
     ($v:ident, $f:expr, table) => { $v.index(Space::Table, $f as u32) };
@@ -209,4 +229,36 @@ shapes! {
     /// `memory.init(dst = args[0], src = args[1], len = args[2])`.
     MemoryInit { args: Slot = run(3), data: u32 = data, memory: u32 = memory }
     DataDrop { data: u32 = data }
+
+    // --- v128 (SIMD): `v` operands take two slots ------------------------------------------------
+    /// A `v128` move or unary operation: `dst = op src`.
+    VUn { dst: Slot = vdst, src: Slot = vread }
+    /// A `v128` binary operation.
+    VBin { dst: Slot = vdst, a: Slot = vread, b: Slot = vread }
+    /// A `v128` ternary operation (`bitselect`, relaxed fused multiply-add, lane select).
+    VTernary { dst: Slot = vdst, a: Slot = vread, b: Slot = vread, c: Slot = vread }
+    /// `dst = cond != 0 ? a : b` on `v128`s.
+    VSelect { dst: Slot = vdst, cond: Slot = read, a: Slot = vread, b: Slot = vread }
+    /// `dst = consts[index..index + 2]`.
+    VConst { dst: Slot = vdst, index: u32 = constant128 }
+    VGlobalGet { dst: Slot = vdst, global: u32 = global }
+    VGlobalSet { src: Slot = vread, global: u32 = global }
+    /// A `v128` test or lane extraction to a scalar: `dst = op(src)` (`lane` for extractions).
+    VToScalar { dst: Slot = dst, src: Slot = vread, lane: u8 = imm }
+    /// A scalar made a `v128` (`splat`).
+    VFromScalar { dst: Slot = vdst, src: Slot = read }
+    /// `dst = a` with lane `lane` replaced by the scalar `x`.
+    VReplace { dst: Slot = vdst, a: Slot = vread, x: Slot = read, lane: u8 = imm }
+    /// A shift of each lane of `a` by the scalar `count`.
+    VShift { dst: Slot = vdst, a: Slot = vread, count: Slot = read }
+    /// `i8x16.shuffle`: lane indices in the constant pool (two cells, 16 bytes).
+    VShuffle { dst: Slot = vdst, a: Slot = vread, b: Slot = vread, lanes: u32 = constant128 }
+    /// A `v128` load (or a load that fills a `v128`: splat, extend, zero).
+    VLoad { dst: Slot = vdst, addr: Slot = read, offset: u32 = mem_offset }
+    /// A `v128` store.
+    VStore { addr: Slot = read, value: Slot = vread, offset: u32 = mem_offset }
+    /// A load into lane `lane` of `src`, the rest kept: `dst = src` with the lane loaded.
+    VLoadLane { dst: Slot = vdst, addr: Slot = read, src: Slot = vread, lane: u8 = imm, offset: u32 = mem_offset }
+    /// A store of lane `lane` of `src`.
+    VStoreLane { addr: Slot = read, src: Slot = vread, lane: u8 = imm, offset: u32 = mem_offset }
 }

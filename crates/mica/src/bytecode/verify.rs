@@ -206,10 +206,10 @@ impl Visit<'_> for Check<'_> {
                 Role::Dst => return self.form |= acc::DST,
                 Role::X => return self.form |= acc::X,
                 Role::Y => return self.form |= acc::Y,
-                Role::Read | Role::Write => {}
+                Role::Read | Role::Write | Role::VDst | Role::VRead => {}
             }
         }
-        self.ok &= (*slot as usize) < self.frame_size;
+        self.ok &= *slot as usize + role.width() <= self.frame_size;
     }
 
     #[inline(always)]

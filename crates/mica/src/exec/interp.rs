@@ -186,7 +186,7 @@ impl<'s, T> Executor<'s, T> {
     /// and writes its results at `results` (cell indices).
     pub(super) fn call_host(&mut self, callee: u32, host: u32, params: usize, results: usize) -> Result<()> {
         let ty = self.store.inner.funcs[callee as usize].ty();
-        let (num_params, num_results) = (ty.params().len(), ty.results().len());
+        let (num_params, num_results) = (ty.param_cells(), ty.result_cells());
         // The arguments in, the results out: on the native stack unless there are many, then
         // in the store's spare buffer (taken for the call, so a nested host call with as many
         // values makes its own; given back after, so only the first such call allocates).

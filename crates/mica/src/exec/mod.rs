@@ -248,11 +248,17 @@ pub(crate) fn call_from_host<T>(
             results.len()
         )));
     }
-    let mut cells: Vec<Cell> = params.iter().map(|v| v.to_cell()).collect();
-    cells.resize(params.len().max(results.len()), 0);
+    let mut cells: Vec<Cell> = alloc::vec![0; ty.param_cells().max(ty.result_cells())];
+    let mut at = 0;
+    for v in params {
+        v.write_cells(&mut cells[at..]);
+        at += v.ty().cells();
+    }
     call_cells(store, func, &mut cells)?;
-    for ((slot, ty), cell) in results.iter_mut().zip(ty.results()).zip(&cells) {
-        *slot = Val::from_cell(*cell, *ty, id);
+    let mut at = 0;
+    for (slot, ty) in results.iter_mut().zip(ty.results()) {
+        *slot = Val::read_cells(&cells[at..], *ty, id);
+        at += ty.cells();
     }
     Ok(())
 }
@@ -265,7 +271,7 @@ pub(crate) fn call_cells<T>(store: &mut Store<T>, func: u32, cells: &mut [Cell])
             call_host(store, host, None, cells)
         }
         FuncEntity::Wasm { ty, .. } => {
-            let (params, results) = (ty.params().len(), ty.results().len());
+            let (params, results) = (ty.param_cells(), ty.result_cells());
             let exec = &mut store.inner.exec;
             // Host→wasm re-entry recurses on the native stack: bound both the nesting and the
             // native stack it has used, measured from the outermost activation.

@@ -148,6 +148,24 @@ impl Regs {
         unsafe { *self.0.add(slot as usize) = value.into_cell() }
     }
 
+    /// The `v128` in `slot` and the slot after it (low half first).
+    #[inline(always)]
+    pub(in crate::exec) fn get128(self, slot: Slot) -> u128 {
+        // SAFETY: a `v128` operand (role `vread`/`vdst`) is verified to have `slot + 2 <=
+        // frame_size`, and the frame's cells are reserved; see the module documentation.
+        let (lo, hi) = unsafe { (*self.0.add(slot as usize), *self.0.add(slot as usize + 1)) };
+        lo as u128 | (hi as u128) << 64
+    }
+
+    /// Writes a `v128` to `slot` and the slot after it.
+    #[inline(always)]
+    pub(in crate::exec) fn set128(self, slot: Slot, value: u128) {
+        // SAFETY: as in `get128`.
+        unsafe {
+            *self.0.add(slot as usize) = value as Cell;
+            *self.0.add(slot as usize + 1) = (value >> 64) as Cell;
+        }
+    }
 }
 
 /// The running frame's slots and the accumulators, as one handler sees them: the bits of `F`
@@ -164,6 +182,16 @@ impl<const F: u8> Locs<F> {
     #[inline(always)]
     pub(in crate::exec) fn get<V: CellValue>(self, slot: Slot) -> V {
         self.regs.get(slot)
+    }
+
+    #[inline(always)]
+    pub(in crate::exec) fn get128(self, slot: Slot) -> u128 {
+        self.regs.get128(slot)
+    }
+
+    #[inline(always)]
+    pub(in crate::exec) fn set128(self, slot: Slot, value: u128) {
+        self.regs.set128(slot, value)
     }
 
     #[inline(always)]
@@ -302,6 +330,23 @@ impl Mem {
 }
 
 impl Mem {
+    /// The `N` bytes at `addr + offset`, bounds-checked.
+    #[inline(always)]
+    pub(in crate::exec) fn read<const N: usize>(self, addr: u32, offset: u32) -> Result<[u8; N], TrapCode> {
+        let end = Self::access_end::<N>(addr, self.len, offset)?;
+        // SAFETY: as in `load`.
+        Ok(unsafe { self.at::<N>(end).read_unaligned() })
+    }
+
+    /// Writes `N` bytes at `addr + offset`, bounds-checked.
+    #[inline(always)]
+    pub(in crate::exec) fn write<const N: usize>(self, addr: u32, offset: u32, bytes: [u8; N]) -> Result<(), TrapCode> {
+        let end = Self::access_end::<N>(addr, self.len, offset)?;
+        // SAFETY: as in `load`.
+        unsafe { self.at::<N>(end).write_unaligned(bytes) };
+        Ok(())
+    }
+
     #[inline(always)]
     pub(in crate::exec) fn store_imm<const N: usize, const F: u8>(
         self,

@@ -11,6 +11,8 @@ use alloc::vec::Vec;
 pub(crate) enum ConstOp {
     /// Push a number (or a null reference, which is the zero cell).
     Value(Cell),
+    /// Push a `v128`.
+    V128(u128),
     /// Push the value of global `index` of the instance being built.
     GlobalGet(u32),
     /// Push a reference to function `index` of the instance being built.
@@ -41,6 +43,7 @@ impl ConstExpr {
                 O::I64Const { value } => ConstOp::Value(value as Cell),
                 O::F32Const { value } => ConstOp::Value(value.bits() as Cell),
                 O::F64Const { value } => ConstOp::Value(value.bits()),
+                O::V128Const { value } => ConstOp::V128(value.i128() as u128),
                 O::RefNull { .. } => ConstOp::Value(crate::cell::NULL_REF),
                 O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
                 O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
@@ -67,21 +70,23 @@ impl ConstExpr {
     }
 
     /// Evaluates the expression; `global` and `func_ref` resolve indices of the instance.
+    /// Values are `u128`s: a `v128` whole, anything else in the low cell.
     pub(crate) fn eval(
         &self,
-        global: impl Fn(u32) -> Cell,
+        global: impl Fn(u32) -> u128,
         func_ref: impl Fn(u32) -> Cell,
-    ) -> Cell {
+    ) -> u128 {
         // Validation bounds the stack depth by the expression's length.
-        let mut stack: Vec<Cell> = Vec::with_capacity(self.ops.len());
+        let mut stack: Vec<u128> = Vec::with_capacity(self.ops.len());
         for op in &self.ops {
             let value = match *op {
-                ConstOp::Value(v) => v,
+                ConstOp::Value(v) => v as u128,
+                ConstOp::V128(v) => v,
                 ConstOp::GlobalGet(i) => global(i),
-                ConstOp::RefFunc(i) => func_ref(i),
+                ConstOp::RefFunc(i) => func_ref(i) as u128,
                 binary => {
-                    let b = stack.pop().unwrap_or_default();
-                    let a = stack.pop().unwrap_or_default();
+                    let b = stack.pop().unwrap_or_default() as Cell;
+                    let a = stack.pop().unwrap_or_default() as Cell;
                     let (a32, b32) = (a as u32, b as u32);
                     match binary {
                         ConstOp::I32Add => a32.wrapping_add(b32) as Cell,
@@ -91,6 +96,7 @@ impl ConstExpr {
                         ConstOp::I64Sub => a.wrapping_sub(b),
                         _ => a.wrapping_mul(b),
                     }
+                    .into()
                 }
             };
             stack.push(value);

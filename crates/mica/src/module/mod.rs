@@ -239,6 +239,6 @@ impl ModuleInner {
             datas: self.data_count.max(self.datas.len() as u32),
             memories: self.memories.len() as u32,
         };
-        crate::translate::ModuleEnv { types: &self.types, funcs: &self.funcs, counts }
+        crate::translate::ModuleEnv { types: &self.types, funcs: &self.funcs, globals: &self.globals, counts }
     }
 }

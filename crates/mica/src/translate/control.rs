@@ -18,9 +18,22 @@ pub(super) enum FrameKind {
     Else,
 }
 
+/// A frame's type: where its parameter and result types are.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub(super) enum FrameType {
+    Empty,
+    /// No parameters, one result.
+    Single(crate::types::ValType),
+    /// A type of the module.
+    Index(u32),
+    /// The function's own type.
+    Function,
+}
+
 #[derive(Debug)]
 pub(super) struct ControlFrame {
     pub kind: FrameKind,
+    pub ty: FrameType,
     /// The operand-stack height below the frame's parameters.
     pub height: usize,
     pub num_params: usize,

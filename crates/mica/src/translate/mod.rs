@@ -10,19 +10,20 @@
 
 mod control;
 mod operators;
+mod simd;
 mod stack;
 #[cfg(all(test, feature = "wat"))]
 mod tests;
 mod visit;
 
-use crate::bytecode::{ACC, BrIf, BrTable, Bytecode, Call, CallIndirect, Instr, ModuleCounts, Slot, Span, Un};
+use crate::bytecode::{ACC, BrIf, BrTable, Bytecode, Call, CallIndirect, Instr, ModuleCounts, Slot, Span};
 use crate::error::{Error, Result};
-use crate::types::{FuncType, ValType};
+use crate::types::{FuncType, GlobalType, ValType};
 use crate::cell::Cell;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use control::{ControlFrame, FrameKind};
-use stack::{CONST_SLOT_BASE, Emitter, Operand, OperandStack};
+use stack::{CONST_SLOT_BASE, Emitter, Operand, OperandStack, copy, is_wide};
 use wasmparser::{FuncValidator, ValidatorResources};
 
 /// What translation needs to know about the module: its types, each function's type, and
@@ -31,6 +32,7 @@ use wasmparser::{FuncValidator, ValidatorResources};
 pub(crate) struct ModuleEnv<'a> {
     pub types: &'a [FuncType],
     pub funcs: &'a [u32],
+    pub globals: &'a [GlobalType],
     pub counts: ModuleCounts,
 }
 
@@ -90,7 +92,17 @@ pub(crate) fn translate_func<'s>(
     let body = wasmparser::FunctionBody::new(reader);
     let ty = env.func_type(func_index).clone();
 
-    let mut num_locals = ty.params().len();
+    // Each local's slot: its index, unless a `v128` (two slots) comes before it.
+    let mut num_locals = ty.param_cells();
+    let mut wide_locals = ty.params().iter().any(|t| is_wide(*t));
+    let mut locals_slots = Vec::new();
+    if wide_locals {
+        let mut at = 0;
+        for t in ty.params() {
+            locals_slots.push((at as Slot, is_wide(*t)));
+            at += t.cells();
+        }
+    }
     let mut locals = body.get_locals_reader().map_err(invalid)?;
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
@@ -98,16 +110,28 @@ pub(crate) fn translate_func<'s>(
         if let Some(v) = validator.as_deref_mut() {
             v.define_locals(offset, count, local_ty).map_err(invalid)?;
         }
-        if ValType::from_wasmparser(local_ty).is_none() {
+        let Some(local_ty) = ValType::from_wasmparser(local_ty) else {
             return Err(Error::unsupported(alloc::format!("local of type {local_ty}")));
-        }
-        num_locals = num_locals.saturating_add(count as usize);
-        if num_locals > crate::bytecode::MAX_SLOTS {
+        };
+        let cells = (count as usize).saturating_mul(local_ty.cells());
+        if num_locals.saturating_add(cells) > crate::bytecode::MAX_SLOTS {
             return Err(Error::unsupported("more than 65535 locals"));
         }
+        if is_wide(local_ty) && !wide_locals {
+            // From here on, slots and indices differ: list every local's slot.
+            wide_locals = true;
+            locals_slots.extend((0..num_locals).map(|i| (i as Slot, false)));
+        }
+        if wide_locals {
+            for i in 0..count as usize {
+                locals_slots.push(((num_locals + i * local_ty.cells()) as Slot, is_wide(local_ty)));
+            }
+        }
+        num_locals += cells;
     }
 
     let mut t = Translator::new(env, &ty, num_locals, scratch);
+    t.locals = locals_slots;
     t.budget = code_budget(bytes.len());
     t.func_index = func_index;
     let mut ops = crate::decode::Decoder::after_locals(&body, &locals.get_binary_reader());
@@ -207,9 +231,15 @@ struct Translator<'a> {
     reachable: bool,
     /// The most instructions the function may have (`code_budget`).
     budget: usize,
+    /// The slots the parameters take.
     num_params: usize,
-    /// The function's result count: the frame must have room to return them.
+    /// The slots the function's results take: the frame must have room to return them.
     control_results: usize,
+    /// The function's type.
+    func_ty: FuncType,
+    /// Each local's first slot and whether it is wide, when some local is a `v128`; empty
+    /// when every local is one slot (then a local's slot is its index).
+    locals: Vec<(Slot, bool)>,
 }
 
 impl<'a> Translator<'a> {
@@ -221,6 +251,7 @@ impl<'a> Translator<'a> {
         control.clear();
         control.push(ControlFrame {
             kind: FrameKind::Function,
+            ty: control::FrameType::Function,
             height: 0,
             num_params: 0,
             num_results: ty.results().len(),
@@ -244,8 +275,19 @@ impl<'a> Translator<'a> {
             func_index: 0,
             reachable: true,
             budget: usize::MAX,
-            num_params: ty.params().len(),
-            control_results: ty.results().len(),
+            num_params: ty.param_cells(),
+            control_results: ty.result_cells(),
+            func_ty: ty.clone(),
+            locals: Vec::new(),
+        }
+    }
+
+    /// A local's first slot, and whether it is wide.
+    #[inline]
+    fn local(&self, index: u32) -> (Slot, bool) {
+        match self.locals.get(index as usize) {
+            Some(&local) => local,
+            None => (index as Slot, false),
         }
     }
 
@@ -427,10 +469,14 @@ impl<'a> Translator<'a> {
         self.stack.home(from)
     }
 
-    /// The home slot the next pushed operand will have.
+    /// The home slot the next pushed one-slot operand will have.
     fn next_home(&mut self) -> Result<Slot> {
-        self.stack.reserve(self.stack.len() + 1)?;
-        Ok(self.stack.home(self.stack.len()))
+        self.stack.reserve(1)
+    }
+
+    /// The home slot the next pushed wide operand (a `v128`) will have.
+    fn next_home_wide(&mut self) -> Result<Slot> {
+        self.stack.reserve(2)
     }
 
     /// Emits an instruction that writes a new top operand, and pushes it.
@@ -439,11 +485,36 @@ impl<'a> Translator<'a> {
         self.stack.push(Operand::InSlot)
     }
 
-    fn push_results(&mut self, n: usize) -> Result<()> {
-        for _ in 0..n {
-            self.stack.push(Operand::InSlot)?;
+    /// Emits an instruction that writes a new wide top operand (a `v128`), and pushes it.
+    fn push_result_wide(&mut self, instr: Instr) -> Result<()> {
+        self.out.emit_result(instr);
+        self.stack.push_value(Operand::InSlot, true)
+    }
+
+    /// Pushes operands in their home slots, of the given types.
+    fn push_types(&mut self, types: &[ValType]) -> Result<()> {
+        for ty in types {
+            self.stack.push_value(Operand::InSlot, is_wide(*ty))?;
         }
         Ok(())
+    }
+
+    /// Pushes a frame's parameters or results, in their home slots.
+    fn push_frame_types(&mut self, ty: control::FrameType, results: bool) -> Result<()> {
+        let list = |f: &FuncType| if results { f.results().to_vec() } else { f.params().to_vec() };
+        match ty {
+            control::FrameType::Empty => Ok(()),
+            control::FrameType::Single(t) if results => self.push_types(&[t]),
+            control::FrameType::Single(_) => Ok(()),
+            control::FrameType::Index(i) => {
+                let f = self.env.types[i as usize].clone();
+                self.push_types(if results { f.results() } else { f.params() })
+            }
+            control::FrameType::Function => {
+                let types = list(&self.func_ty.clone());
+                self.push_types(&types)
+            }
+        }
     }
 
     // --- control ----------------------------------------------------------------------------
@@ -462,8 +533,16 @@ impl<'a> Translator<'a> {
     fn push_frame(&mut self, kind: FrameKind, ty: wasmparser::BlockType) {
         let (num_params, num_results) = self.block_arity(ty);
         let height = if self.reachable { self.stack.len() - num_params } else { self.stack.len() };
+        let ty = match ty {
+            wasmparser::BlockType::Empty => control::FrameType::Empty,
+            wasmparser::BlockType::Type(t) => {
+                control::FrameType::Single(ValType::from_wasmparser(t).unwrap_or(ValType::I32))
+            }
+            wasmparser::BlockType::FuncType(i) => control::FrameType::Index(i),
+        };
         self.control.push(ControlFrame {
             kind,
+            ty,
             height,
             num_params,
             num_results,
@@ -509,7 +588,7 @@ impl<'a> Translator<'a> {
         if !frame.live {
             return Ok(());
         }
-        let (height, num_params, num_results) = (frame.height, frame.num_params, frame.num_results);
+        let (height, num_results, ty) = (frame.height, frame.num_results, frame.ty);
         if self.reachable {
             // The true branch falls through to the end: its results go to their home slots.
             self.stack.materialize_from(height, &mut self.out);
@@ -521,7 +600,7 @@ impl<'a> Translator<'a> {
         self.out.label();
         self.out.patch_to_here(else_jump);
         self.stack.truncate(height);
-        self.push_results(num_params)?;
+        self.push_frame_types(ty, false)?;
         self.reachable = true;
         Ok(())
     }
@@ -563,7 +642,7 @@ impl<'a> Translator<'a> {
             self.out.patch_to_here(at);
         }
         self.stack.truncate(frame.height);
-        self.push_results(frame.num_results)?;
+        self.push_frame_types(frame.ty, true)?;
         self.reachable = reachable;
         Ok(())
     }
@@ -582,18 +661,20 @@ impl<'a> Translator<'a> {
         let base = self.stack.home(frame.height);
         let from = self.stack.len() - arity;
         // Destinations are never above their sources, so copying upwards is safe.
-        for i in 0..arity {
-            let dst = base + i as Slot;
-            match self.stack.get(from + i) {
+        let mut dst = base;
+        for pos in from..from + arity {
+            let wide = self.stack.is_wide(pos);
+            match self.stack.get(pos) {
                 Operand::InSlot => {
-                    let src = self.stack.home(from + i);
+                    let src = self.stack.home(pos);
                     if src != dst {
-                        self.out.emit(Instr::Copy(Un { dst, src }));
+                        self.out.emit(copy(dst, src, wide));
                     }
                 }
-                Operand::Local(src) => self.out.emit(Instr::Copy(Un { dst, src })),
+                Operand::Local(src) => self.out.emit(copy(dst, src, wide)),
                 Operand::Const(value) => self.out.emit_const(dst, value),
             }
+            dst += 1 + Slot::from(wide);
         }
     }
 
@@ -685,18 +766,23 @@ impl<'a> Translator<'a> {
     /// Returns the top `n` operands. May be on a conditional path (a `br_if` or `br_table`
     /// to the function), so the operands' recorded places are left as they are.
     fn emit_return(&mut self, n: usize) -> Result<()> {
+        let top = self.stack.len().wrapping_sub(1);
         let span = match n {
             0 => Span { start: 0, len: 0 },
-            1 => match self.stack.get(self.stack.len() - 1) {
-                Operand::Local(local) => Span { start: local, len: 1 },
-                _ => Span { start: self.stack.write_home(self.stack.len() - 1, &mut self.out), len: 1 },
-            },
+            1 => {
+                let len = 1 + Slot::from(self.stack.is_wide(top));
+                match self.stack.get(top) {
+                    Operand::Local(local) => Span { start: local, len },
+                    _ => Span { start: self.stack.write_home(top, &mut self.out), len },
+                }
+            }
             _ => {
                 let from = self.stack.len() - n;
                 for pos in from..self.stack.len() {
                     self.stack.write_home(pos, &mut self.out);
                 }
-                Span { start: self.stack.home(from), len: n as Slot }
+                let start = self.stack.home(from);
+                Span { start, len: self.stack.home(self.stack.len()) - start }
             }
         };
         self.out.emit(Instr::Return(span));
@@ -776,23 +862,21 @@ impl<'a> Translator<'a> {
     // --- calls ------------------------------------------------------------------------------
 
     fn translate_call(&mut self, func: u32, tail: bool) -> Result<()> {
-        let ty = self.env.func_type(func);
-        let (params, results) = (ty.params().len(), ty.results().len());
-        let args = self.pop_span(params);
+        let ty = self.env.func_type(func).clone();
+        let args = self.pop_span(ty.params().len());
         if tail {
             self.out.emit(Instr::ReturnCall(Call { func, args }));
             self.set_unreachable();
             return Ok(());
         }
         self.out.emit(Instr::Call(Call { func, args }));
-        self.push_results(results)
+        self.push_types(ty.results())
     }
 
     fn translate_call_indirect(&mut self, ty: u32, table: u32, tail: bool) -> Result<()> {
-        let func_ty = &self.env.types[ty as usize];
-        let (params, results) = (func_ty.params().len(), func_ty.results().len());
+        let func_ty = self.env.types[ty as usize].clone();
         let index = self.pop_slot();
-        let args = self.pop_span(params);
+        let args = self.pop_span(func_ty.params().len());
         let table = u16::try_from(table).map_err(|_| Error::unsupported("table index"))?;
         if tail {
             self.out.emit(Instr::ReturnCallIndirect(CallIndirect { index, args, table, ty }));
@@ -800,13 +884,13 @@ impl<'a> Translator<'a> {
             return Ok(());
         }
         self.out.emit(Instr::CallIndirect(CallIndirect { index, args, table, ty }));
-        self.push_results(results)
+        self.push_types(func_ty.results())
     }
 
     // --- variables --------------------------------------------------------------------------
 
-    fn translate_local_set(&mut self, local: u32, tee: bool) -> Result<()> {
-        let local = local as Slot;
+    fn translate_local_set(&mut self, index: u32, tee: bool) -> Result<()> {
+        let (local, wide) = self.local(index);
         let pos = self.stack.len() - 1;
         let value = self.stack.get(pos);
         if value == Operand::Local(local) {
@@ -834,12 +918,12 @@ impl<'a> Translator<'a> {
                 self.out.last_local = Some((at, local));
             }
             Operand::Const(value) => self.out.emit_const(local, value),
-            Operand::Local(src) => self.out.emit(Instr::Copy(Un { dst: local, src })),
-            Operand::InSlot => self.out.emit(Instr::Copy(Un { dst: local, src: home })),
+            Operand::Local(src) => self.out.emit(copy(local, src, wide)),
+            Operand::InSlot => self.out.emit(copy(local, home, wide)),
         }
         self.stack.pop();
         if tee {
-            self.stack.push(Operand::Local(local))?;
+            self.stack.push_value(Operand::Local(local), wide)?;
         }
         Ok(())
     }

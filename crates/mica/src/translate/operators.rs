@@ -4,10 +4,11 @@ use super::Translator;
 use super::stack::Operand;
 use crate::bytecode::{
     Bin, BinImm, DataDrop, ElemDrop, GlobalGet, GlobalSet, Instr, Load, MemoryBulk, MemoryGrow, MemoryInit,
-    MemorySize, RefFunc, Select, Slot, Store, StoreImm, TableCopy, TableFill, TableGet, TableGrow, TableInit,
-    TableSet, TableSize, Un,
+    MemorySize, RefFunc, Select, Store, StoreImm, TableCopy, TableFill, TableGet, TableGrow, TableInit,
+    TableSet, TableSize, Un, VGlobalGet, VGlobalSet, VSelect,
 };
 use crate::error::{Error, Result, TrapCode};
+use crate::types::ValType;
 
 use crate::cell::{Cell, NULL_REF};
 use wasmparser::{MemArg, Operator as O};
@@ -56,21 +57,41 @@ impl Translator<'_> {
             }
             O::Select | O::TypedSelect { .. } | O::TypedSelectMulti { .. } => {
                 let cond = self.pop_slot();
+                let wide = self.stack.is_wide(self.stack.len() - 1);
                 let b = self.pop_slot();
                 let a = self.pop_slot();
-                let dst = self.next_home()?;
-                self.push_result(Instr::Select(Select { dst, cond, a, b }))?;
+                if wide {
+                    let dst = self.next_home_wide()?;
+                    self.push_result_wide(Instr::Select128(VSelect { dst, cond, a, b }))?;
+                } else {
+                    let dst = self.next_home()?;
+                    self.push_result(Instr::Select(Select { dst, cond, a, b }))?;
+                }
             }
-            O::LocalGet { local_index } => self.stack.push(Operand::Local(local_index as Slot))?,
+            O::LocalGet { local_index } => {
+                let (local, wide) = self.local(local_index);
+                self.stack.push_value(Operand::Local(local), wide)?;
+            }
             O::LocalSet { local_index } => self.translate_local_set(local_index, false)?,
             O::LocalTee { local_index } => self.translate_local_set(local_index, true)?,
             O::GlobalGet { global_index } => {
-                let dst = self.next_home()?;
-                self.push_result(Instr::GlobalGet(GlobalGet { dst, global: global_index }))?;
+                let wide = self.env.globals.get(global_index as usize).is_some_and(|g| g.content == ValType::V128);
+                if wide {
+                    let dst = self.next_home_wide()?;
+                    self.push_result_wide(Instr::GlobalGet128(VGlobalGet { dst, global: global_index }))?;
+                } else {
+                    let dst = self.next_home()?;
+                    self.push_result(Instr::GlobalGet(GlobalGet { dst, global: global_index }))?;
+                }
             }
             O::GlobalSet { global_index } => {
+                let wide = self.stack.is_wide(self.stack.len() - 1);
                 let src = self.pop_slot();
-                self.out.emit(Instr::GlobalSet(GlobalSet { src, global: global_index }));
+                if wide {
+                    self.out.emit(Instr::GlobalSet128(VGlobalSet { src, global: global_index }));
+                } else {
+                    self.out.emit(Instr::GlobalSet(GlobalSet { src, global: global_index }));
+                }
             }
 
             O::I32Load { memarg } => self.load(memarg, Instr::I32Load)?,
@@ -317,7 +338,9 @@ impl Translator<'_> {
             O::I64TruncSatF64U => self.unary(Instr::I64TruncSatF64U)?,
 
             ref other => {
-                return Err(Error::unsupported(alloc::format!("operator {other:?}")));
+                if !self.translate_simd(other)? {
+                    return Err(Error::unsupported(alloc::format!("operator {other:?}")));
+                }
             }
         }
         Ok(())
@@ -437,6 +460,12 @@ fn check_memarg(memarg: MemArg) -> Result<()> {
 
 fn check_memory(index: u32) -> Result<()> {
     if index == 0 { Ok(()) } else { Err(Error::unsupported("multiple memories")) }
+}
+
+/// A memory immediate's offset, for an access to memory 0.
+pub(super) fn memarg_offset(memarg: MemArg) -> Result<u32> {
+    check_memarg(memarg)?;
+    offset_u32(memarg)
 }
 
 fn offset_u32(memarg: MemArg) -> Result<u32> {

@@ -1,6 +1,8 @@
 //! The translator's model of the operand stack.
 //!
-//! Every operand-stack position `i` owns the frame slot `num_locals + i` (its *home* slot). An
+//! Every operand-stack position owns frame slots (its *home*): the first position's home is
+//! right above the locals, and each next one follows its predecessor, which takes one slot,
+//! or two for a `v128` (a *wide* operand: its home slot and the one after). An
 //! operand may not be in its home slot yet: a `local.get` or a constant is kept symbolic until
 //! something needs it in a slot, which saves the copy in the common case where an instruction
 //! can read the local (or take the constant as an immediate) directly.
@@ -9,7 +11,8 @@
 //! entries materialise the whole stack, so a symbolic operand never crosses a label and every
 //! path into a label agrees on where each value lives.
 
-use crate::bytecode::{Const32, Const64, Instr, MAX_SLOTS, Slot, Un};
+use crate::bytecode::{Const32, Const64, Instr, MAX_SLOTS, Slot, Un, VUn};
+use crate::types::ValType;
 use crate::cell::Cell;
 use crate::error::{Error, Result};
 
@@ -20,10 +23,20 @@ use alloc::vec::Vec;
 pub(super) enum Operand {
     /// In its home slot.
     InSlot,
-    /// Still in local `n` (a slot below the operand area).
+    /// Still in the local whose (first) slot is this, below the operand area.
     Local(Slot),
-    /// A constant not yet written anywhere.
+    /// A scalar constant not yet written anywhere (a `v128` constant is always written).
     Const(Cell),
+}
+
+/// A move of a value of one slot, or of two for a wide one.
+pub(super) fn copy(dst: Slot, src: Slot, wide: bool) -> Instr {
+    if wide { Instr::Copy128(VUn { dst, src }) } else { Instr::Copy(Un { dst, src }) }
+}
+
+/// Whether values of the type take two slots.
+pub(super) fn is_wide(ty: ValType) -> bool {
+    ty == ValType::V128
 }
 
 /// An operand that names a local, linked to the next one down that names the same local, so
@@ -43,6 +56,8 @@ struct LocalRef {
 pub(super) struct StackBuffers {
     operands: Vec<Operand>,
     refs: Vec<LocalRef>,
+    homes: Vec<Slot>,
+    wide: Vec<bool>,
     /// For each local, the highest position on its list, plus one (0: none). Grown on demand
     /// and left all zeros by every function (its stack is emptied at the end), so its size is
     /// paid for once per module, not once per function.
@@ -60,6 +75,10 @@ pub(super) struct StackBuffers {
 pub(super) struct OperandStack {
     operands: Vec<Operand>,
     refs: Vec<LocalRef>,
+    /// Each position's home slot.
+    homes: Vec<Slot>,
+    /// Whether each position holds a wide value (`v128`, two slots).
+    wide: Vec<bool>,
     local_top: Vec<u32>,
     /// The positions a `materialize_local` found, reused.
     walk: Vec<usize>,
@@ -75,18 +94,22 @@ pub(super) struct OperandStack {
 }
 
 impl OperandStack {
-    /// An empty stack over `num_locals` locals, using `buffers`' storage.
+    /// An empty stack over locals that take `num_locals` slots, using `buffers`' storage.
     pub(super) fn new(num_locals: usize, buffers: StackBuffers) -> OperandStack {
-        let StackBuffers { mut operands, mut refs, mut local_top } = buffers;
+        let StackBuffers { mut operands, mut refs, mut homes, mut wide, mut local_top } = buffers;
         if !operands.is_empty() {
             // A translation that stopped half-way (an error) left lists behind.
             local_top.fill(0);
         }
         operands.clear();
         refs.clear();
+        homes.clear();
+        wide.clear();
         OperandStack {
             operands,
             refs,
+            homes,
+            wide,
             local_top,
             walk: Vec::new(),
             symbolic_from: 0,
@@ -100,7 +123,13 @@ impl OperandStack {
     /// The storage, for the next function.
     pub(super) fn into_buffers(mut self) -> StackBuffers {
         self.truncate(0);
-        StackBuffers { operands: self.operands, refs: self.refs, local_top: self.local_top }
+        StackBuffers {
+            operands: self.operands,
+            refs: self.refs,
+            homes: self.homes,
+            wide: self.wide,
+            local_top: self.local_top,
+        }
     }
 
     pub(super) fn len(&self) -> usize {
@@ -111,25 +140,53 @@ impl OperandStack {
         self.max_slots
     }
 
-    /// The home slot of stack position `pos`.
+    /// The home slot of stack position `pos`, at most the stack's length (the length: the
+    /// home the next pushed operand gets).
+    #[inline]
     pub(super) fn home(&self, pos: usize) -> Slot {
-        // `reserve` checked this slot fits when the position was pushed.
-        (self.num_locals + pos) as Slot
+        // `reserve` checked these slots fit when the positions were pushed.
+        match self.homes.get(pos) {
+            Some(&home) => home,
+            None => self.next_home(),
+        }
     }
 
-    /// Makes sure positions up to `len` have home slots that fit the slot encoding.
-    pub(super) fn reserve(&mut self, len: usize) -> Result<()> {
-        let slots = self.num_locals + len;
-        if slots > MAX_SLOTS {
+    /// The home the next pushed operand gets.
+    #[inline]
+    fn next_home(&self) -> Slot {
+        match self.homes.last() {
+            Some(&top) => top + 1 + Slot::from(*self.wide.last().unwrap_or(&false)),
+            None => self.num_locals as Slot,
+        }
+    }
+
+    /// Whether the operand at `pos` is wide (a `v128` in two slots).
+    #[inline]
+    pub(super) fn is_wide(&self, pos: usize) -> bool {
+        self.wide[pos]
+    }
+
+    /// Makes sure the next operand, of `slots` slots, has a home that fits the slot
+    /// encoding; returns that home.
+    pub(super) fn reserve(&mut self, slots: usize) -> Result<Slot> {
+        let home = self.next_home();
+        let end = home as usize + slots;
+        if end > MAX_SLOTS {
             return Err(Error::unsupported("function frame larger than 65535 slots"));
         }
-        self.max_slots = self.max_slots.max(slots);
-        Ok(())
+        self.max_slots = self.max_slots.max(end);
+        Ok(home)
     }
 
+    /// Pushes a one-slot operand.
     pub(super) fn push(&mut self, operand: Operand) -> Result<()> {
+        self.push_value(operand, false)
+    }
+
+    /// Pushes an operand, wide (two slots) or not.
+    pub(super) fn push_value(&mut self, operand: Operand, wide: bool) -> Result<()> {
         let pos = self.operands.len();
-        self.reserve(pos + 1)?;
+        let home = self.reserve(1 + usize::from(wide))?;
         let mut link = LocalRef::default();
         if let Operand::Local(local) = operand {
             let l = local as usize;
@@ -141,6 +198,8 @@ impl OperandStack {
         }
         self.operands.push(operand);
         self.refs.push(link);
+        self.homes.push(home);
+        self.wide.push(wide);
         Ok(())
     }
 
@@ -154,6 +213,8 @@ impl OperandStack {
         };
         let pos = self.operands.len();
         self.unlink_top(pos);
+        self.homes.truncate(pos);
+        self.wide.truncate(pos);
         self.symbolic_from = self.symbolic_from.min(pos);
         operand
     }
@@ -168,6 +229,8 @@ impl OperandStack {
         }
         self.operands.truncate(len);
         self.refs.truncate(len);
+        self.homes.truncate(len);
+        self.wide.truncate(len);
         self.symbolic_from = self.symbolic_from.min(self.operands.len());
     }
 
@@ -187,7 +250,7 @@ impl OperandStack {
         let home = self.home(pos);
         match self.operands[pos] {
             Operand::InSlot => return,
-            Operand::Local(local) => code.emit(Instr::Copy(Un { dst: home, src: local })),
+            Operand::Local(local) => code.emit(copy(home, local, self.wide[pos])),
             Operand::Const(value) => code.emit_const(home, value),
         }
         // A position that named a local stays on the local's list until it is popped or the
@@ -201,7 +264,7 @@ impl OperandStack {
         let home = self.home(pos);
         match self.operands[pos] {
             Operand::InSlot => {}
-            Operand::Local(local) => code.emit(Instr::Copy(Un { dst: home, src: local })),
+            Operand::Local(local) => code.emit(copy(home, local, self.wide[pos])),
             Operand::Const(value) => code.emit_const(home, value),
         }
         home

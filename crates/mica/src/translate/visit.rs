@@ -24,6 +24,14 @@ macro_rules! define_visit {
 impl<'a> wasmparser::VisitOperator<'a> for Translator<'_> {
     type Output = Result<()>;
     wasmparser::for_each_visit_operator!(define_visit);
+
+    fn simd_visitor(&mut self) -> Option<&mut dyn wasmparser::VisitSimdOperator<'a, Output = Result<()>>> {
+        Some(self)
+    }
+}
+
+impl<'a> wasmparser::VisitSimdOperator<'a> for Translator<'_> {
+    wasmparser::for_each_visit_simd_operator!(define_visit);
 }
 
 /// The frame kinds the reader checks `else` (and the legacy exception instructions) against.
@@ -63,6 +71,32 @@ where
 {
     type Output = Result<()>;
     wasmparser::for_each_visit_operator!(define_validated_visit);
+
+    fn simd_visitor(&mut self) -> Option<&mut dyn wasmparser::VisitSimdOperator<'a, Output = Result<()>>> {
+        Some(self)
+    }
+}
+
+macro_rules! define_validated_simd_visit {
+    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Result<()> {
+                match self.validator.simd_visitor() {
+                    Some(v) => v.$visit($($($arg.clone()),*)?).map_err(|e| Error::from_parser(e, false))?,
+                    None => return Err(Error::unsupported("SIMD")),
+                }
+                self.translator.$visit($($($arg),*)?)
+            }
+        )*
+    };
+}
+
+#[allow(clippy::clone_on_copy)]
+impl<'a, V> wasmparser::VisitSimdOperator<'a> for Validated<'_, '_, V>
+where
+    V: wasmparser::VisitOperator<'a, Output = wasmparser::Result<()>>,
+{
+    wasmparser::for_each_visit_simd_operator!(define_validated_simd_visit);
 }
 
 impl<V: FrameStack> FrameStack for Validated<'_, '_, V> {

@@ -292,7 +292,7 @@ impl<T> Executor<'_, T> {
     pub(in crate::exec) fn tail_call(&mut self, callee: u32, args: usize) -> Result<Flow> {
         match &self.store.inner.funcs[callee as usize] {
             FuncEntity::Wasm { ty, .. } => {
-                let n = ty.params().len();
+                let n = ty.param_cells();
                 self.store.inner.exec.cells.copy_within(args..args + n, self.base);
                 self.enter(callee, self.base)?;
                 Ok(Flow::Continue)

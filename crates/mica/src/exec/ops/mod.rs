@@ -13,8 +13,9 @@
 //! | `memory.rs`    | loads, stores, `memory.*`, `data.drop`                            |
 //! | `table.rs`     | `table.*`, `elem.drop`                                            |
 //! | `reference.rs` | `ref.is_null`, `ref.func`                                         |
+//! | `simd.rs`      | `v128` moves, constants, globals, and every SIMD operation (the lane arithmetic is `crate::simd`) |
 //!
-//! (SIMD will get `simd.rs`.) Which of the three traits an instruction needs follows from its
+//! Which of the three traits an instruction needs follows from its
 //! class in the instruction table (`bytecode/table.rs`); a missing impl does not compile.
 
 mod call;
@@ -24,6 +25,7 @@ mod float;
 mod int;
 mod memory;
 mod reference;
+mod simd;
 mod table;
 mod variable;
 
