@@ -116,17 +116,20 @@ pub fn render(report: &Report, opts: &Options) -> String {
             geomean(
                 exec_rows
                     .iter()
+                    .filter(|r| r.workload.group != Group::Simd)
                     .filter(|r| group.is_none_or(|g| r.workload.group == g))
                     .map(|r| exec_ratio(r)),
             )
         };
         let _ = writeln!(
             w,
-            "\nGeometric mean of the execution ratios: **{}** (shared/bench programs: {}, micro-benchmarks: {}).\n",
+            "\nGeometric mean of the scalar execution ratios: **{}** (shared/bench programs: {}, \
+             micro-benchmarks: {}; the SIMD group below is not in it).\n",
             fmt_ratio(gm(None)),
             fmt_ratio(gm(Some(Group::Shared))),
             fmt_ratio(gm(Some(Group::Micro)))
         );
+        render_simd(&mut w, &exec_rows);
     }
 
     let tr_rows: Vec<&Row> = report
@@ -437,6 +440,32 @@ fn render_big(w: &mut String, report: &Report) {
             fmt_ratio(time),
             fmt_ratio(mem)
         );
+    }
+    let _ = writeln!(w);
+}
+
+/// The SIMD group's ratios: each SIMD build against wasmi, and against its scalar twin on
+/// each engine.
+fn render_simd(w: &mut String, rows: &[&Row]) {
+    let find = |name: &str| rows.iter().find(|r| r.workload.name == name);
+    let (Some(blur), Some(blur_simd)) = (find("blur"), find("blur_simd")) else {
+        return;
+    };
+    let _ = writeln!(w, "SIMD (group `Simd`):\n");
+    let _ = writeln!(w, "| ratio | value |");
+    let _ = writeln!(w, "|---|---:|");
+    let _ = writeln!(w, "| `blur_simd`, Mica/wasmi | **{}** |", fmt_ratio(exec_ratio(blur_simd)));
+    if let Some(matmul_simd) = find("matmul_simd") {
+        let _ = writeln!(w, "| `matmul_simd`, Mica/wasmi | **{}** |", fmt_ratio(exec_ratio(matmul_simd)));
+    }
+    let own = |a: &Row, b: &Row, engine: fn(&Row) -> f64| engine(a) / engine(b);
+    let mica = |r: &Row| median(&r.exec.mica);
+    let wasmi = |r: &Row| median(&r.exec.wasmi);
+    let _ = writeln!(w, "| Mica: `blur_simd`/`blur` | **{}** |", fmt_ratio(own(blur_simd, blur, mica)));
+    let _ = writeln!(w, "| wasmi: `blur_simd`/`blur` | {} |", fmt_ratio(own(blur_simd, blur, wasmi)));
+    if let (Some(matmul), Some(matmul_simd)) = (find("matmul"), find("matmul_simd")) {
+        let _ = writeln!(w, "| Mica: `matmul_simd`/`matmul` | {} |", fmt_ratio(own(matmul_simd, matmul, mica)));
+        let _ = writeln!(w, "| wasmi: `matmul_simd`/`matmul` | {} |", fmt_ratio(own(matmul_simd, matmul, wasmi)));
     }
     let _ = writeln!(w);
 }

@@ -20,6 +20,8 @@ pub enum Source {
 pub struct Size {
     /// The WASI argument for a `_start` program, or the argument of an `Entry::Run` export.
     pub arg: Option<i64>,
+    /// A second WASI argument.
+    pub arg2: Option<i64>,
     /// The checksum; `None` for a micro-benchmark whose value the native reference computes.
     pub checksum: Option<&'static str>,
 }
@@ -30,6 +32,9 @@ pub enum Group {
     Shared,
     /// A micro-benchmark of this crate.
     Micro,
+    /// A program of `shared/bench` that measures SIMD: the SIMD builds and their scalar twin
+    /// (`blur`), kept out of the scalar geometric mean and compared on their own.
+    Simd,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -55,7 +60,7 @@ impl Workload {
     pub fn entry(&self, quick: bool) -> (Entry, Vec<String>) {
         let size = self.size(quick);
         match self.export {
-            None => (Entry::Start, size.arg.map(|a| a.to_string()).into_iter().collect()),
+            None => (Entry::Start, size.arg.into_iter().chain(size.arg2).map(|a| a.to_string()).collect()),
             Some(export) => {
                 let arg = size.arg.expect("micro-benchmarks have an argument") as i32;
                 (Entry::Run { export, arg }, Vec::new())
@@ -75,8 +80,9 @@ impl Workload {
 
     /// The size argument as the table shows it.
     pub fn size_label(&self, quick: bool) -> String {
-        match (self.size(quick).arg, self.source) {
-            (Some(a), _) => a.to_string(),
+        let size = self.size(quick);
+        match (size.arg, self.source) {
+            (Some(a), _) => size.arg2.map_or(a.to_string(), |b| format!("{a} {b}")),
             (None, Source::Shared { quick_patch: Some((from, to)), .. }) => {
                 let bound = if quick { to } else { from };
                 bound.trim_start_matches("(i32.const ").trim_end_matches(')').to_string()
@@ -111,15 +117,30 @@ impl Workload {
 }
 
 const fn size(arg: i64, checksum: &'static str) -> Size {
-    Size { arg: Some(arg), checksum: Some(checksum) }
+    Size { arg: Some(arg), arg2: None, checksum: Some(checksum) }
+}
+
+const fn size2(arg: i64, arg2: i64, checksum: &'static str) -> Size {
+    Size { arg: Some(arg), arg2: Some(arg2), checksum: Some(checksum) }
 }
 
 const fn fixed(checksum: &'static str) -> Size {
-    Size { arg: None, checksum: Some(checksum) }
+    Size { arg: None, arg2: None, checksum: Some(checksum) }
 }
 
 const fn micro(arg: i64) -> Size {
-    Size { arg: Some(arg), checksum: None }
+    Size { arg: Some(arg), arg2: None, checksum: None }
+}
+
+/// A program of `shared/bench` in the SIMD group.
+const fn simd_program(
+    name: &'static str,
+    what: &'static str,
+    file: &'static str,
+    full: Size,
+    quick: Size,
+) -> Workload {
+    Workload { group: Group::Simd, ..shared(name, what, file, full, quick) }
 }
 
 const fn shared(
@@ -277,6 +298,27 @@ pub const WORKLOADS: &[Workload] = &[
         ("(i32.const 1000000)", "(i32.const 10000)"),
         "6824922892720882240",
         "12476276899867272976",
+    ),
+    simd_program(
+        "blur",
+        "3x3 box blur, bytes and i16 (MVP build)",
+        "blur.wasm",
+        size2(1024, 40, "44b300b937a36228"),
+        size2(128, 4, "0606ff461134a180"),
+    ),
+    simd_program(
+        "blur_simd",
+        "the same blur built with -msimd128",
+        "blur_simd.wasm",
+        size2(1024, 40, "44b300b937a36228"),
+        size2(128, 4, "0606ff461134a180"),
+    ),
+    simd_program(
+        "matmul_simd",
+        "matmul built with -msimd128 (f64x2)",
+        "matmul_simd.wasm",
+        size(640, "362207.430359 230803787.655060 aa72de15d095fd53"),
+        size(96, "7612.191101 755230.261353 2b005378ef6bc8ed"),
     ),
     own(
         "int_loop",

@@ -116,6 +116,7 @@ mod tests {
             supported.contains(&"tail-call") && supported.contains(&"multi-value"),
             "{supported:?}"
         );
-        assert!(!supported.contains(&"simd") && !supported.contains(&"gc"), "{supported:?}");
+        assert!(supported.contains(&"simd") && supported.contains(&"relaxed-simd"), "{supported:?}");
+        assert!(!supported.contains(&"exception-handling") && !supported.contains(&"gc"), "{supported:?}");
     }
 }

@@ -45,13 +45,13 @@ fn validation_errors_name_the_function_and_the_instruction() {
 
 #[test]
 fn unsupported_proposals_are_named() {
-    let simd = temp_file("proposals", "simd.wat", b"(module\n  (func (result i32)\n    (drop (i8x16.splat (i32.const 0)))\n    (i32.const 0)))\n");
-    let out = run(&["run", &simd]);
+    let wide = temp_file("proposals", "wide.wat", b"(module\n  (func (result i64)\n    (i64.add128 (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0))\n    (drop)))\n");
+    let out = run(&["run", &wide]);
     assert_eq!(out.status, Some(1));
     assert_eq!(
         out.stderr,
         format!(
-            "error: {simd}:3:12: func[0] uses the `simd` proposal (128-bit SIMD), which Mica does not support yet\n"
+            "error: {wide}:3:6: func[0] uses the `wide-arithmetic` proposal (wide arithmetic), which Mica does not support yet\n"
         )
     );
     let threads = temp_file("proposals", "threads.wat", b"(module (memory 1 1 shared))");
