@@ -65,7 +65,8 @@ fn parse_int(text: &str, max: u128) -> Option<u128> {
         _ => digits.parse::<u128>().ok()?,
     };
     if negative {
-        (magnitude <= max / 2 + 1).then(|| (max + 1 - magnitude) & max)
+        // Two's complement of `magnitude` in the width of `max`, without overflowing `max + 1`.
+        (magnitude <= max / 2 + 1).then(|| if magnitude == 0 { 0 } else { (max - (magnitude - 1)) & max })
     } else {
         (magnitude <= max).then_some(magnitude)
     }

@@ -135,6 +135,91 @@ fn invoke_parses_arguments_and_prints_results() {
 }
 
 #[test]
+fn invoke_passes_and_prints_v128() {
+    let wat = r#"(module
+      (func (export "f") (param v128) (result v128)
+        (i32x4.add (local.get 0) (v128.const i32x4 0x10 0x20 0x30 -1)))
+      (func (export "mixed") (param i32 v128 i64) (result v128 i32 i64)
+        (i64x2.replace_lane 0 (local.get 1) (local.get 2))
+        (local.get 0)
+        (i64x2.extract_lane 0 (local.get 1)))
+      (func (export "splat") (param i32) (result v128) (i32x4.splat (local.get 0))))"#;
+    let file = temp_file("invoke-v128", "m.wat", wat.as_bytes());
+    let invoke = |args: &[&str]| {
+        let mut all = vec!["run", "--invoke"];
+        all.extend_from_slice(args);
+        let out = run(&all);
+        assert_eq!((out.status, out.stderr.as_str()), (Some(0), ""), "{args:?}");
+        out.stdout
+    };
+    assert_eq!(
+        invoke(&["f", &file, "i32x4 1 2 3 4"]),
+        "i32x4 0x00000011 0x00000022 0x00000033 0x00000003\n"
+    );
+    // The other shapes, and the vector as one 128-bit integer (lane 0 lowest).
+    for (arg, printed) in [
+        ("i32x4 -1 0xffffffff 0 4294967295", "0x0000000f 0x0000001f 0x00000030 0xfffffffe"),
+        ("i64x2 -1 0x100000000", "0x0000000f 0x0000001f 0x00000030 0x00000000"),
+        ("i16x8 1 2 3 4 5 6 7 -1", "0x00020011 0x00040023 0x00060035 0xffff0006"),
+        ("i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16", "0x04030211 0x08070625 0x0c0b0a39 0x100f0e0c"),
+        ("f32x4 1 -0 inf nan", "0x3f800010 0x80000020 0x7f800030 0x7fbfffff"),
+        ("f64x2 -2 0.5", "0x00000010 0xc0000020 0x00000030 0x3fdfffff"),
+        ("0x00000004000000030000000200000001", "0x00000011 0x00000022 0x00000033 0x00000003"),
+        ("0", "0x00000010 0x00000020 0x00000030 0xffffffff"),
+        ("-1", "0x0000000f 0x0000001f 0x0000002f 0xfffffffe"),
+        ("  i32x4   1 2\t3 4 ", "0x00000011 0x00000022 0x00000033 0x00000003"),
+    ] {
+        assert_eq!(invoke(&["f", &file, arg]), format!("i32x4 {printed}\n"), "{arg:?}");
+    }
+    // A vector between scalars, in and out.
+    assert_eq!(
+        invoke(&["mixed", &file, "-7", "i32x4 1 2 3 4", "-1"]),
+        "i32x4 0xffffffff 0xffffffff 0x00000003 0x00000004\n-7\n8589934593\n"
+    );
+    // What is printed reads back.
+    let printed = invoke(&["splat", &file, "-2"]);
+    assert_eq!(printed, "i32x4 0xfffffffe 0xfffffffe 0xfffffffe 0xfffffffe\n");
+    assert_eq!(
+        invoke(&["f", &file, printed.trim_end()]),
+        "i32x4 0x0000000e 0x0000001e 0x0000002e 0xfffffffd\n"
+    );
+
+    // Malformed vectors: a clear error naming the argument and the type, exit status 1.
+    for bad in [
+        "",
+        "i32x4",
+        "i32x4 1 2 3",
+        "i32x4 1 2 3 4 5",
+        "i32x4 1 2 3 x",
+        "i32x4 1 2 3 0x100000000",
+        "i8x16 256 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
+        "i16x8 1 2 3 4 5 6 7 -32769",
+        "f32x4 1 2 3 nan:0x0",
+        "i33x4 1 2 3 4",
+        "1 2 3 4",
+        "0x100000000000000000000000000000000",
+        "1.5",
+        "v128",
+    ] {
+        let out = run(&["run", "--invoke", "f", &file, bad]);
+        assert_eq!(out.status, Some(1), "{bad:?}: {}", out.stderr);
+        assert_eq!(out.stdout, "", "{bad:?}");
+        assert!(
+            out.stderr.contains(&format!("`{bad}` is not a valid v128")),
+            "{bad:?}: {}",
+            out.stderr
+        );
+    }
+    // A vector where a scalar goes, and a scalar argument too many.
+    let out = run(&["run", "--invoke", "splat", &file, "i32x4 1 2 3 4"]);
+    assert_eq!(out.status, Some(1), "{}", out.stderr);
+    assert!(out.stderr.contains("`i32x4 1 2 3 4` is not a valid i32"), "{}", out.stderr);
+    let out = run(&["run", "--invoke", "f", &file, "i32x4", "1", "2", "3", "4"]);
+    assert_eq!(out.status, Some(1), "{}", out.stderr);
+    assert!(out.stderr.contains("5 given"), "{}", out.stderr);
+}
+
+#[test]
 fn guest_arguments_are_verbatim_and_environment_is_only_what_is_given() {
     let out = run(&[
         "run",

@@ -9,8 +9,8 @@ mod common;
 use common::*;
 use mica::{
     Caller, Error, Extern, Func, FuncType, Global, GlobalType, Instance, Linker, Memory,
-    MemoryType, Mutability, RefType, Store, Table, TableType, TranslationMode, TrapCode, Val,
-    ValType,
+    MemoryType, Mutability, RefType, Store, Table, TableType, TranslationMode, TrapCode, V128,
+    Val, ValType,
 };
 use std::fmt;
 
@@ -27,6 +27,8 @@ both_modes! {
     wasm_trap_in_reentered_call_propagates_through_host,
     host_can_recover_from_an_inner_trap,
     host_functions_with_many_values,
+    host_functions_with_v128,
+    host_functions_with_many_v128s,
 }
 
 // --- 1. host functions --------------------------------------------------------------------
@@ -606,6 +608,203 @@ fn expected_sum(inputs: &[i32]) -> i32 {
             (inputs[i] + i as i32).wrapping_mul(k as i32 + 1)
         })
         .fold(0i32, i32::wrapping_add)
+}
+
+/// Host functions whose types mix `v128` (two frame cells) with scalars: typed (`func_wrap`,
+/// with and without a `Caller`) and untyped (`func_new`), in the linker and in the store,
+/// called from wasm directly, through a table, by a tail call, and by the embedder; one
+/// re-enters wasm with vectors while its own vector arguments are live.
+fn host_functions_with_v128(mode: TranslationMode) {
+    const A: u128 = 0x0011_2233_4455_6677_8899_aabb_ccdd_eeff;
+    const B: u128 = 0xfedc_ba98_7654_3210_0f1e_2d3c_4b5a_6978;
+    let wat = r#"
+        (module
+          (type $mix_t (func (param v128 i32 v128) (result i32 v128 v128)))
+          (import "host" "mix" (func $mix (type $mix_t)))
+          (import "host" "log" (func $log (param i64 v128 f32) (result v128)))
+          (import "host" "untyped" (func $untyped (param f32 v128 i64) (result v128 f32)))
+          (import "host" "make" (func $make (param i32) (result v128)))
+          (table 1 funcref)
+          (elem (i32.const 0) $mix)
+          (func (export "twist") (param v128) (result v128)
+            (i8x16.shuffle 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1 0 (local.get 0) (local.get 0)))
+          ;; Logs `a` (its result is `twist(a)`, checked here), then calls `mix`.
+          (func (export "call") (param v128 i32 v128) (result i32 v128 v128)
+            (if (result i32 v128 v128) (i32.eqz (v128.any_true
+                  (v128.xor
+                    (call $log (i64.const -7) (local.get 0) (f32.const -0.5))
+                    (i8x16.shuffle 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1 0
+                      (local.get 0) (local.get 0)))))
+              (then (call $mix (local.get 0) (local.get 1) (local.get 2)))
+              (else unreachable)))
+          (func (export "call_indirect") (param v128 i32 v128) (result i32 v128 v128)
+            (call_indirect (type $mix_t) (local.get 0) (local.get 1) (local.get 2) (i32.const 0)))
+          (func (export "return_call") (param v128 i32 v128) (result i32 v128 v128)
+            (return_call $mix (local.get 0) (local.get 1) (local.get 2)))
+          (func (export "return_call_indirect") (param v128 i32 v128) (result i32 v128 v128)
+            (return_call_indirect (type $mix_t)
+              (local.get 0) (local.get 1) (local.get 2) (i32.const 0)))
+          (func (export "untyped") (param f32 v128 i64) (result v128 f32)
+            (call $untyped (local.get 0) (local.get 1) (local.get 2)))
+          (func (export "make") (param i32) (result v128 i32)
+            (call $make (local.get 0)) (local.get 0)))
+    "#;
+    // (a, n, b) -> (n + 1, b with its bytes reversed, !a)
+    let mix = |a: V128, n: i32, b: V128| {
+        (n.wrapping_add(1), V128::from(b.as_u128().swap_bytes()), V128::from(!a.as_u128()))
+    };
+    let engine = engine(mode);
+    let module = module(&engine, wat);
+    let mut store = Store::new(&engine, Vec::<String>::new());
+    let make = Func::wrap(&mut store, |n: i32| V128::from((n as u32 as u128) << 100 | 0xabc));
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap("host", "mix", mix).unwrap();
+    linker
+        .func_wrap(
+            "host",
+            "log",
+            |mut caller: Caller<'_, Vec<String>>, x: i64, v: V128, f: f32| -> mica::Result<V128> {
+                let twist = caller.get_export("twist").and_then(Extern::into_func).unwrap();
+                let twisted = twist.typed::<V128, V128>(&caller)?.call(&mut caller, v)?;
+                caller.data_mut().push(format!("log({x}, {:#x}, {f})", v.as_u128()));
+                Ok(twisted)
+            },
+        )
+        .unwrap();
+    linker
+        .func_new(
+            "host",
+            "untyped",
+            FuncType::new([ValType::F32, ValType::V128, ValType::I64], [ValType::V128, ValType::F32]),
+            |mut caller, params, results| {
+                caller.data_mut().push(format!("untyped({params:?})"));
+                let f = params[0].as_f32().unwrap();
+                let v = params[1].as_v128().unwrap().as_u128();
+                let x = params[2].as_i64().unwrap();
+                results[0] = Val::V128(V128::from(v ^ (x as u64 as u128) << 64));
+                results[1] = Val::f32(f * 2.0);
+                Ok(())
+            },
+        )
+        .unwrap();
+    linker.define("host", "make", make).unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+
+    let expected = mix(V128::from(A), -3, V128::from(B));
+    assert_eq!(
+        expected,
+        (-2, V128::from(0x7869_5a4b_3c2d_1e0f_1032_5476_98ba_dcfe), V128::from(!A))
+    );
+    for form in ["call", "call_indirect", "return_call", "return_call_indirect"] {
+        let f = instance
+            .get_typed_func::<(V128, i32, V128), (i32, V128, V128)>(&store, form)
+            .unwrap();
+        assert_eq!(f.call(&mut store, (A.into(), -3, B.into())).unwrap(), expected, "{form}");
+        let mut results = [Val::I32(0); 3];
+        instance
+            .get_func(&store, form)
+            .unwrap()
+            .call(&mut store, &[Val::V128(A.into()), Val::I32(-3), Val::V128(B.into())], &mut results)
+            .unwrap();
+        assert_eq!(
+            results,
+            [Val::I32(expected.0), Val::V128(expected.1), Val::V128(expected.2)],
+            "{form}"
+        );
+    }
+    assert_eq!(
+        store.data(),
+        &[format!("log(-7, {A:#x}, -0.5)"), format!("log(-7, {A:#x}, -0.5)")]
+    );
+    store.data_mut().clear();
+
+    let untyped = instance
+        .get_typed_func::<(f32, V128, i64), (V128, f32)>(&store, "untyped")
+        .unwrap();
+    assert_eq!(
+        untyped.call(&mut store, (1.5, A.into(), -1)).unwrap(),
+        (V128::from(A ^ (u64::MAX as u128) << 64), 3.0)
+    );
+    assert_eq!(
+        store.data(),
+        &[format!("untyped([F32({}), V128(V128({A})), I64(-1)])", 1.5f32.to_bits())]
+    );
+
+    let make_from_wasm = instance.get_typed_func::<i32, (V128, i32)>(&store, "make").unwrap();
+    assert_eq!(
+        make_from_wasm.call(&mut store, -1).unwrap(),
+        (V128::from(0xffff_ffffu128 << 100 | 0xabc), -1)
+    );
+
+    // The embedder calls the host functions directly, typed and untyped.
+    assert_eq!(
+        make.typed::<i32, V128>(&store).unwrap().call(&mut store, 1).unwrap(),
+        V128::from(1u128 << 100 | 0xabc)
+    );
+    let mut out = [Val::I32(0)];
+    make.call(&mut store, &[Val::I32(2)], &mut out).unwrap();
+    assert_eq!(out, [Val::V128(V128::from(2u128 << 100 | 0xabc))]);
+    let mix_func = Func::wrap(&mut store, mix);
+    assert_eq!(
+        mix_func.ty(&store),
+        FuncType::new(
+            [ValType::V128, ValType::I32, ValType::V128],
+            [ValType::I32, ValType::V128, ValType::V128]
+        )
+    );
+    let mut results = [Val::I32(0); 3];
+    mix_func
+        .call(&mut store, &[Val::V128(A.into()), Val::I32(-3), Val::V128(B.into())], &mut results)
+        .unwrap();
+    assert_eq!(results, [Val::I32(expected.0), Val::V128(expected.1), Val::V128(expected.2)]);
+    assert_eq!(
+        mix_func
+            .typed::<(V128, i32, V128), (i32, V128, V128)>(&store)
+            .unwrap()
+            .call(&mut store, (A.into(), -3, B.into()))
+            .unwrap(),
+        expected
+    );
+}
+
+/// More `v128`s than the interpreter passes to a host function on the native stack (9 each
+/// way, 18 cells), through a typed host function, reached by a call and a tail call.
+fn host_functions_with_many_v128s(mode: TranslationMode) {
+    type V9 = (V128, V128, V128, V128, V128, V128, V128, V128, V128);
+    let v9 = "v128 ".repeat(9);
+    let gets: String = (0..9).map(|i| format!("(local.get {i}) ")).collect();
+    let wat = format!(
+        r#"(module
+          (import "host" "rotate" (func $rotate (param {v9}) (result {v9})))
+          (func (export "call") (param {v9}) (result {v9}) (call $rotate {gets}))
+          (func (export "tail") (param {v9}) (result {v9}) (return_call $rotate {gets})))"#
+    );
+    let (mut store, instance) = instantiate_with(&engine(mode), (), &wat, |linker| {
+        linker
+            .func_wrap("host", "rotate", |a, b, c, d, e, f, g, h, i: V128| -> V9 {
+                (i, a, b, c, d, e, f, g, h)
+            })
+            .unwrap();
+    });
+    let vs: [V128; 9] = std::array::from_fn(|i| {
+        V128::from((u128::MAX / 255 * (i as u128 + 1)) ^ ((i as u128) << 64))
+    });
+    for export in ["call", "tail"] {
+        let f = instance.get_typed_func::<V9, V9>(&store, export).unwrap();
+        let [a, b, c, d, e, g, h, i, j] = vs;
+        let out = f.call(&mut store, (a, b, c, d, e, g, h, i, j)).unwrap();
+        assert_eq!(out, (j, a, b, c, d, e, g, h, i), "{export}");
+        let params: Vec<Val> = vs.iter().copied().map(Val::V128).collect();
+        let mut results = vec![Val::I32(0); 9];
+        instance
+            .get_func(&store, export)
+            .unwrap()
+            .call(&mut store, &params, &mut results)
+            .unwrap();
+        let mut expected = params.clone();
+        expected.rotate_right(1);
+        assert_eq!(results, expected, "{export}");
+    }
 }
 
 // --- 4. handles and stores ---------------------------------------------------------------------

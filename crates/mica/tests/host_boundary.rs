@@ -9,7 +9,11 @@
 //! - [`matrix`] runs every combination of call form × target × position × behaviour ×
 //!   translation mode (see `host_boundary/axes.rs`), each from generated WAT (see
 //!   `host_boundary/wat.rs`), checking the results, the memory the call left, the host's log,
-//!   traps with their backtraces, and a further call on the same store;
+//!   traps with their backtraces, and a further call on the same store. `v128` is part of
+//!   it: the `Vector` behaviour's targets (wasm and host, typed and untyped, direct and through
+//!   a table) take `(i32, v128, i64)` and return `(v128, i32)`, so every call form, from every
+//!   position, moves values two cells wide (at cell offsets that differ from their indices)
+//!   between frames and between a frame and the host, and its results are checked bit for bit;
 //! - [`miri_subset`] is the cross-section of the matrix that `cargo +nightly miri test` runs.
 
 mod common;
@@ -26,7 +30,7 @@ use axes::{
     every_translation_mode, expect_backtrace, expect_target,
 };
 use hosts::{Data, TRAP_MESSAGE};
-use mica::{Caller, Error, Instance, Linker, Memory, Module, Store, TrapCode, Val};
+use mica::{Caller, Error, Instance, Linker, Memory, Module, Store, TrapCode, V128, Val};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -175,6 +179,27 @@ fn host_call_that_moves_the_value_stack_and_memory() {
 
 // --- the matrix ----------------------------------------------------------------------------------
 
+/// The model of the `Vector` behaviour, against bit patterns worked out by hand: the matrix
+/// checks every `v128` it sees against this model.
+#[test]
+fn vector_model_bit_patterns() {
+    let (a, v, x) = axes::vector_args(5, 6);
+    assert_eq!(a, 5);
+    assert_eq!(v.as_u128(), 0x5a5a_5a5c_ffff_fffa_0000_0006_0000_0005);
+    assert_eq!(x as u64, 0x0123_4561_89ab_cdea);
+    let (v, r) = axes::vector_results(Target::HostWrap.k(), a, v, x);
+    assert_eq!(v.as_u128(), 0x0000_0006_0000_0bbd_5b7d_9fbe_89ab_cde4);
+    assert_eq!(r, 35 + 0x0123_4561 + 3000);
+    assert_eq!(axes::vector_b(axes::vector_args(5, 6).1), 6);
+
+    let (a, v, x) = axes::vector_args(-1, i32::MIN);
+    assert_eq!(v.as_u128(), 0xda5a_5a5a_0000_0000_8000_0000_ffff_ffff);
+    assert_eq!(x as u64, 0x8123_4567_7654_3210);
+    let (v, r) = axes::vector_results(Target::HostViaTable.k(), a, v, x);
+    assert_eq!(v.as_u128(), 0x8000_0001_0000_1387_5b7d_9fc1_7654_3210);
+    assert_eq!(r as u32, 0x8123_58e8);
+}
+
 /// What running one combination came to.
 enum Verdict {
     Ran,
@@ -294,6 +319,10 @@ fn start_results(combo: &Combo, store: &Store<Data>, memory: Memory) -> Vec<Val>
     let word = |at: usize| u64::from_le_bytes(data[at..at + 8].try_into().unwrap());
     match combo.behavior {
         Behavior::Nothing => vec![],
+        Behavior::Vector => vec![
+            Val::V128(V128::from_le_bytes(data[0..16].try_into().unwrap())),
+            Val::I32(word(16) as i32),
+        ],
         Behavior::Several => vec![
             Val::I32(word(0) as i32),
             Val::I64(word(8) as i64),
@@ -320,6 +349,11 @@ fn call_typed(
                 .get_typed_func::<(i32, i32), ()>(&*store, "run")?
                 .call(store, (a, b))?;
             Ok(vec![])
+        }
+        Behavior::Vector => {
+            let run = instance.get_typed_func::<(i32, i32), (V128, i32)>(&*store, "run")?;
+            let (v, r) = run.call(store, (a, b))?;
+            Ok(vec![Val::V128(v), Val::I32(r)])
         }
         _ => Ok(vec![Val::I32(
             instance
@@ -522,16 +556,18 @@ fn matrix() {
 /// interprets the text parser too, so a combination takes many seconds). The situations
 /// rotate so that each form meets the ones where a frame is released or re-entered: the
 /// activation's first frame returning several values, a trap, a call back into wasm that
-/// tail-calls the host, the start function, and the call right after a tail call returned.
+/// tail-calls the host, the start function, the call right after a tail call returned, and
+/// the activation's first frame passing and returning `v128`s.
 /// Lazy translation, so that translation on the first call is on the path too.
 #[test]
 fn miri_subset() {
-    const SITUATIONS: [(Position, Behavior); 5] = [
+    const SITUATIONS: [(Position, Behavior); 6] = [
         (Position::Entry, Behavior::Several),
         (Position::Top, Behavior::Traps),
         (Position::Entry, Behavior::CallsBack),
         (Position::Start, Behavior::Nothing),
         (Position::AfterTailReturn, Behavior::One),
+        (Position::Entry, Behavior::Vector),
     ];
     let forms = [
         Form::Call,

@@ -148,22 +148,30 @@ impl Regs {
         unsafe { *self.0.add(slot as usize) = value.into_cell() }
     }
 
-    /// The `v128` in `slot` and the slot after it (low half first).
+    /// The `v128` in `slot` (its low half) and the slot after it (its high half).
+    ///
+    /// Two 8-byte loads and two 8-byte stores, not one 16-byte access: a slot holds a `v128`
+    /// at one moment and scalars at another, and a wide access that overlaps narrower ones
+    /// still in the store buffer cannot be forwarded from it (measured: a 16-byte store made
+    /// `matmul_simd` four times slower). The compiler joins the halves in a vector register.
     #[inline(always)]
-    pub(in crate::exec) fn get128(self, slot: Slot) -> u128 {
+    pub(in crate::exec) fn get128(self, slot: Slot) -> crate::simd::V {
         // SAFETY: a `v128` operand (role `vread`/`vdst`) is verified to have `slot + 2 <=
         // frame_size`, and the frame's cells are reserved; see the module documentation.
         let (lo, hi) = unsafe { (*self.0.add(slot as usize), *self.0.add(slot as usize + 1)) };
-        lo as u128 | (hi as u128) << 64
+        let (lo, hi) = (lo.to_le_bytes(), hi.to_le_bytes());
+        core::array::from_fn(|i| if i < 8 { lo[i] } else { hi[i - 8] })
     }
 
-    /// Writes a `v128` to `slot` and the slot after it.
+    /// Writes a `v128` to `slot` and the slot after it (see `get128`).
     #[inline(always)]
-    pub(in crate::exec) fn set128(self, slot: Slot, value: u128) {
+    pub(in crate::exec) fn set128(self, slot: Slot, value: crate::simd::V) {
+        let lo = u64::from_le_bytes(core::array::from_fn(|i| value[i]));
+        let hi = u64::from_le_bytes(core::array::from_fn(|i| value[8 + i]));
         // SAFETY: as in `get128`.
         unsafe {
-            *self.0.add(slot as usize) = value as Cell;
-            *self.0.add(slot as usize + 1) = (value >> 64) as Cell;
+            *self.0.add(slot as usize) = lo;
+            *self.0.add(slot as usize + 1) = hi;
         }
     }
 }
@@ -185,12 +193,12 @@ impl<const F: u8> Locs<F> {
     }
 
     #[inline(always)]
-    pub(in crate::exec) fn get128(self, slot: Slot) -> u128 {
+    pub(in crate::exec) fn get128(self, slot: Slot) -> crate::simd::V {
         self.regs.get128(slot)
     }
 
     #[inline(always)]
-    pub(in crate::exec) fn set128(self, slot: Slot, value: u128) {
+    pub(in crate::exec) fn set128(self, slot: Slot, value: crate::simd::V) {
         self.regs.set128(slot, value)
     }
 

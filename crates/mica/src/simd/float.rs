@@ -125,7 +125,7 @@ macro_rules! unary {
     ($($(#[$doc:meta])* $name:ident: $to:ident => $from:ident, $f:expr;)*) => {$(
         $(#[$doc])*
         #[inline(always)]
-        pub(crate) fn $name(a: u128) -> u128 {
+        pub(crate) fn $name(a: V) -> V {
             $from(map($to(a), $f))
         }
     )*};
@@ -136,7 +136,7 @@ macro_rules! binary {
     ($($(#[$doc:meta])* $name:ident: $to:ident => $from:ident, $f:expr;)*) => {$(
         $(#[$doc])*
         #[inline(always)]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(a: V, b: V) -> V {
             $from(zip($to(a), $to(b), $f))
         }
     )*};
@@ -254,7 +254,7 @@ unary! {
 /// `i32x4.trunc_sat_f64x2_s_zero`: both `f64` lanes truncated and saturated to `i32` in
 /// lanes 0 and 1 (NaN gives 0); lanes 2 and 3 are zero.
 #[inline(always)]
-pub(crate) fn i32x4_trunc_sat_f64x2_s_zero(a: u128) -> u128 {
+pub(crate) fn i32x4_trunc_sat_f64x2_s_zero(a: V) -> V {
     let [x, y] = to_f64x2(a);
     from_i32x4([x as i32, y as i32, 0, 0])
 }
@@ -262,21 +262,21 @@ pub(crate) fn i32x4_trunc_sat_f64x2_s_zero(a: u128) -> u128 {
 /// `i32x4.trunc_sat_f64x2_u_zero`: both `f64` lanes truncated and saturated to `u32` in
 /// lanes 0 and 1 (NaN and negatives give 0); lanes 2 and 3 are zero.
 #[inline(always)]
-pub(crate) fn i32x4_trunc_sat_f64x2_u_zero(a: u128) -> u128 {
+pub(crate) fn i32x4_trunc_sat_f64x2_u_zero(a: V) -> V {
     let [x, y] = to_f64x2(a);
     from_u32x4([x as u32, y as u32, 0, 0])
 }
 
 /// `f64x2.convert_low_i32x4_s`: the two low signed `i32` lanes as `f64` (exact).
 #[inline(always)]
-pub(crate) fn f64x2_convert_low_i32x4_s(a: u128) -> u128 {
+pub(crate) fn f64x2_convert_low_i32x4_s(a: V) -> V {
     let [x, y, _, _] = to_i32x4(a);
     from_f64x2([x as f64, y as f64])
 }
 
 /// `f64x2.convert_low_i32x4_u`: the two low unsigned `i32` lanes as `f64` (exact).
 #[inline(always)]
-pub(crate) fn f64x2_convert_low_i32x4_u(a: u128) -> u128 {
+pub(crate) fn f64x2_convert_low_i32x4_u(a: V) -> V {
     let [x, y, _, _] = to_u32x4(a);
     from_f64x2([x as f64, y as f64])
 }
@@ -284,7 +284,7 @@ pub(crate) fn f64x2_convert_low_i32x4_u(a: u128) -> u128 {
 /// `f32x4.demote_f64x2_zero`: both `f64` lanes rounded to the nearest `f32` in lanes 0 and
 /// 1 (a NaN stays a NaN, quiet); lanes 2 and 3 are `+0`.
 #[inline(always)]
-pub(crate) fn f32x4_demote_f64x2_zero(a: u128) -> u128 {
+pub(crate) fn f32x4_demote_f64x2_zero(a: V) -> V {
     let [x, y] = to_f64x2(a);
     from_f32x4([x as f32, y as f32, 0.0, 0.0])
 }
@@ -292,7 +292,7 @@ pub(crate) fn f32x4_demote_f64x2_zero(a: u128) -> u128 {
 /// `f64x2.promote_low_f32x4`: the two low `f32` lanes as `f64` (exact; a NaN stays a NaN,
 /// quiet).
 #[inline(always)]
-pub(crate) fn f64x2_promote_low_f32x4(a: u128) -> u128 {
+pub(crate) fn f64x2_promote_low_f32x4(a: V) -> V {
     let [x, y, _, _] = to_f32x4(a);
     from_f64x2([x as f64, y as f64])
 }

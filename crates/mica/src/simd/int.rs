@@ -15,7 +15,7 @@ macro_rules! unary {
     ($($(#[$doc:meta])* $name:ident: $to:ident, $from:ident, |$x:ident| $body:expr;)*) => {$(
         $(#[$doc])*
         #[inline(always)]
-        pub(crate) fn $name(a: u128) -> u128 {
+        pub(crate) fn $name(a: V) -> V {
             $from(map($to(a), |$x| $body))
         }
     )*};
@@ -26,7 +26,7 @@ macro_rules! binary {
     ($($(#[$doc:meta])* $name:ident: $to:ident, $from:ident, |$x:ident, $y:ident| $body:expr;)*) => {$(
         $(#[$doc])*
         #[inline(always)]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(a: V, b: V) -> V {
             $from(zip($to(a), $to(b), |$x, $y| $body))
         }
     )*};
@@ -38,7 +38,7 @@ macro_rules! compare {
     ($($(#[$doc:meta])* $name:ident: $to:ident, $from:ident, $op:tt;)*) => {$(
         $(#[$doc])*
         #[inline(always)]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(a: V, b: V) -> V {
             $from(zip($to(a), $to(b), |x, y| if x $op y { !0 } else { 0 }))
         }
     )*};
@@ -51,7 +51,7 @@ macro_rules! shift {
     ($($(#[$doc:meta])* $name:ident: $to:ident, $from:ident, $method:ident;)*) => {$(
         $(#[$doc])*
         #[inline(always)]
-        pub(crate) fn $name(a: u128, count: u32) -> u128 {
+        pub(crate) fn $name(a: V, count: u32) -> V {
             $from(map($to(a), |x| x.$method(count)))
         }
     )*};
@@ -63,13 +63,13 @@ macro_rules! reductions {
     ($($(#[$all_doc:meta])* $all:ident, $(#[$mask_doc:meta])* $mask:ident: $to:ident;)*) => {$(
         $(#[$all_doc])*
         #[inline(always)]
-        pub(crate) fn $all(a: u128) -> bool {
+        pub(crate) fn $all(a: V) -> bool {
             $to(a).iter().fold(true, |all, &x| all & (x != 0))
         }
 
         $(#[$mask_doc])*
         #[inline(always)]
-        pub(crate) fn $mask(a: u128) -> u32 {
+        pub(crate) fn $mask(a: V) -> u32 {
             $to(a).iter().enumerate().fold(0, |mask, (i, &x)| mask | (u32::from(x < 0) << i))
         }
     )*};
@@ -82,7 +82,7 @@ macro_rules! narrow {
     ($($(#[$doc:meta])* $name:ident: $to:ident -> $from:ident as $t:ty;)*) => {$(
         $(#[$doc])*
         #[inline(always)]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(a: V, b: V) -> V {
             let (a, b) = ($to(a), $to(b));
             let half = a.len();
             $from(core::array::from_fn(|i| {
@@ -100,7 +100,7 @@ macro_rules! extend {
     ($($(#[$doc:meta])* $name:ident: $to:ident -> $from:ident as $t:ty, $first:literal;)*) => {$(
         $(#[$doc])*
         #[inline(always)]
-        pub(crate) fn $name(a: u128) -> u128 {
+        pub(crate) fn $name(a: V) -> V {
             let a = $to(a);
             $from(core::array::from_fn(|i| <$t>::from(a[$first + i])))
         }
@@ -113,7 +113,7 @@ macro_rules! extmul {
     ($($(#[$doc:meta])* $name:ident: $to:ident -> $from:ident as $t:ty, $first:literal;)*) => {$(
         $(#[$doc])*
         #[inline(always)]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(a: V, b: V) -> V {
             let (a, b) = ($to(a), $to(b));
             $from(core::array::from_fn(|i| {
                 <$t>::from(a[$first + i]) * <$t>::from(b[$first + i])
@@ -128,7 +128,7 @@ macro_rules! extadd_pairwise {
     ($($(#[$doc:meta])* $name:ident: $to:ident -> $from:ident as $t:ty;)*) => {$(
         $(#[$doc])*
         #[inline(always)]
-        pub(crate) fn $name(a: u128) -> u128 {
+        pub(crate) fn $name(a: V) -> V {
             let a = $to(a);
             $from(core::array::from_fn(|i| <$t>::from(a[2 * i]) + <$t>::from(a[2 * i + 1])))
         }
@@ -140,44 +140,44 @@ macro_rules! extadd_pairwise {
 
 /// `v128.not`: bitwise complement.
 #[inline(always)]
-pub(crate) fn v128_not(a: u128) -> u128 {
-    !a
+pub(crate) fn v128_not(a: V) -> V {
+    map(a, |x| !x)
 }
 
 /// `v128.and`: bitwise and.
 #[inline(always)]
-pub(crate) fn v128_and(a: u128, b: u128) -> u128 {
-    a & b
+pub(crate) fn v128_and(a: V, b: V) -> V {
+    zip(a, b, |x, y| x & y)
 }
 
 /// `v128.andnot`: `a & !b`.
 #[inline(always)]
-pub(crate) fn v128_andnot(a: u128, b: u128) -> u128 {
-    a & !b
+pub(crate) fn v128_andnot(a: V, b: V) -> V {
+    zip(a, b, |x, y| x & !y)
 }
 
 /// `v128.or`: bitwise or.
 #[inline(always)]
-pub(crate) fn v128_or(a: u128, b: u128) -> u128 {
-    a | b
+pub(crate) fn v128_or(a: V, b: V) -> V {
+    zip(a, b, |x, y| x | y)
 }
 
 /// `v128.xor`: bitwise exclusive or.
 #[inline(always)]
-pub(crate) fn v128_xor(a: u128, b: u128) -> u128 {
-    a ^ b
+pub(crate) fn v128_xor(a: V, b: V) -> V {
+    zip(a, b, |x, y| x ^ y)
 }
 
 /// `v128.bitselect`: each bit from `a` where `mask` has a one, from `b` where it has a zero.
 #[inline(always)]
-pub(crate) fn v128_bitselect(a: u128, b: u128, mask: u128) -> u128 {
-    (a & mask) | (b & !mask)
+pub(crate) fn v128_bitselect(a: V, b: V, mask: V) -> V {
+    core::array::from_fn(|i| (a[i] & mask[i]) | (b[i] & !mask[i]))
 }
 
 /// `v128.any_true`: whether any bit is set.
 #[inline(always)]
-pub(crate) fn v128_any_true(a: u128) -> bool {
-    a != 0
+pub(crate) fn v128_any_true(a: V) -> bool {
+    u128::from_le_bytes(a) != 0
 }
 
 // ---------------------------------------------------------------------------------------
@@ -511,7 +511,7 @@ extadd_pairwise! {
 /// `i32x4.dot_i16x8_s`: the signed products of lanes `2i` and `2i + 1`, summed with
 /// wrapping addition (only `-32768 * -32768` twice overflows, to `i32::MIN`).
 #[inline(always)]
-pub(crate) fn i32x4_dot_i16x8_s(a: u128, b: u128) -> u128 {
+pub(crate) fn i32x4_dot_i16x8_s(a: V, b: V) -> V {
     let products = zip(to_i16x8(a), to_i16x8(b), |x, y| i32::from(x) * i32::from(y));
     from_i32x4(core::array::from_fn(|i| products[2 * i].wrapping_add(products[2 * i + 1])))
 }

@@ -5,91 +5,91 @@ use super::*;
 
 /// `i8x16.splat`: the low 8 bits of `x` in every lane.
 #[inline(always)]
-pub(crate) fn i8x16_splat(x: u32) -> u128 {
+pub(crate) fn i8x16_splat(x: u32) -> V {
     from_u8x16([x as u8; 16])
 }
 
 /// `i16x8.splat`
 #[inline(always)]
-pub(crate) fn i16x8_splat(x: u32) -> u128 {
+pub(crate) fn i16x8_splat(x: u32) -> V {
     from_u16x8([x as u16; 8])
 }
 
 /// `i32x4.splat`
 #[inline(always)]
-pub(crate) fn i32x4_splat(x: u32) -> u128 {
+pub(crate) fn i32x4_splat(x: u32) -> V {
     from_u32x4([x; 4])
 }
 
 /// `i64x2.splat`
 #[inline(always)]
-pub(crate) fn i64x2_splat(x: u64) -> u128 {
+pub(crate) fn i64x2_splat(x: u64) -> V {
     from_u64x2([x; 2])
 }
 
 /// `f32x4.splat` (of the float's bits).
 #[inline(always)]
-pub(crate) fn f32x4_splat(x: u32) -> u128 {
+pub(crate) fn f32x4_splat(x: u32) -> V {
     i32x4_splat(x)
 }
 
 /// `f64x2.splat` (of the float's bits).
 #[inline(always)]
-pub(crate) fn f64x2_splat(x: u64) -> u128 {
+pub(crate) fn f64x2_splat(x: u64) -> V {
     i64x2_splat(x)
 }
 
 /// `i8x16.extract_lane_s`: sign-extended to 32 bits.
 #[inline(always)]
-pub(crate) fn i8x16_extract_lane_s(v: u128, lane: u8) -> u32 {
+pub(crate) fn i8x16_extract_lane_s(v: V, lane: u8) -> u32 {
     to_i8x16(v)[lane as usize & 15] as i32 as u32
 }
 
 /// `i8x16.extract_lane_u`
 #[inline(always)]
-pub(crate) fn i8x16_extract_lane_u(v: u128, lane: u8) -> u32 {
+pub(crate) fn i8x16_extract_lane_u(v: V, lane: u8) -> u32 {
     to_u8x16(v)[lane as usize & 15] as u32
 }
 
 /// `i16x8.extract_lane_s`
 #[inline(always)]
-pub(crate) fn i16x8_extract_lane_s(v: u128, lane: u8) -> u32 {
+pub(crate) fn i16x8_extract_lane_s(v: V, lane: u8) -> u32 {
     to_i16x8(v)[lane as usize & 7] as i32 as u32
 }
 
 /// `i16x8.extract_lane_u`
 #[inline(always)]
-pub(crate) fn i16x8_extract_lane_u(v: u128, lane: u8) -> u32 {
+pub(crate) fn i16x8_extract_lane_u(v: V, lane: u8) -> u32 {
     to_u16x8(v)[lane as usize & 7] as u32
 }
 
 /// `i32x4.extract_lane`
 #[inline(always)]
-pub(crate) fn i32x4_extract_lane(v: u128, lane: u8) -> u32 {
+pub(crate) fn i32x4_extract_lane(v: V, lane: u8) -> u32 {
     to_u32x4(v)[lane as usize & 3]
 }
 
 /// `i64x2.extract_lane`
 #[inline(always)]
-pub(crate) fn i64x2_extract_lane(v: u128, lane: u8) -> u64 {
+pub(crate) fn i64x2_extract_lane(v: V, lane: u8) -> u64 {
     to_u64x2(v)[lane as usize & 1]
 }
 
 /// `f32x4.extract_lane` (the float's bits).
 #[inline(always)]
-pub(crate) fn f32x4_extract_lane(v: u128, lane: u8) -> u32 {
+pub(crate) fn f32x4_extract_lane(v: V, lane: u8) -> u32 {
     i32x4_extract_lane(v, lane)
 }
 
 /// `f64x2.extract_lane` (the float's bits).
 #[inline(always)]
-pub(crate) fn f64x2_extract_lane(v: u128, lane: u8) -> u64 {
+pub(crate) fn f64x2_extract_lane(v: V, lane: u8) -> u64 {
     i64x2_extract_lane(v, lane)
 }
 
 /// `i8x16.replace_lane`: lane `lane` of `v` becomes the low 8 bits of `x`.
 #[inline(always)]
-pub(crate) fn i8x16_replace_lane(v: u128, lane: u8, x: u32) -> u128 {
+pub(crate) fn i8x16_replace_lane(v: V, lane: u8, x: u32) -> V {
     let mut lanes = to_u8x16(v);
     lanes[lane as usize & 15] = x as u8;
     from_u8x16(lanes)
@@ -97,7 +97,7 @@ pub(crate) fn i8x16_replace_lane(v: u128, lane: u8, x: u32) -> u128 {
 
 /// `i16x8.replace_lane`
 #[inline(always)]
-pub(crate) fn i16x8_replace_lane(v: u128, lane: u8, x: u32) -> u128 {
+pub(crate) fn i16x8_replace_lane(v: V, lane: u8, x: u32) -> V {
     let mut lanes = to_u16x8(v);
     lanes[lane as usize & 7] = x as u16;
     from_u16x8(lanes)
@@ -105,7 +105,7 @@ pub(crate) fn i16x8_replace_lane(v: u128, lane: u8, x: u32) -> u128 {
 
 /// `i32x4.replace_lane`
 #[inline(always)]
-pub(crate) fn i32x4_replace_lane(v: u128, lane: u8, x: u32) -> u128 {
+pub(crate) fn i32x4_replace_lane(v: V, lane: u8, x: u32) -> V {
     let mut lanes = to_u32x4(v);
     lanes[lane as usize & 3] = x;
     from_u32x4(lanes)
@@ -113,7 +113,7 @@ pub(crate) fn i32x4_replace_lane(v: u128, lane: u8, x: u32) -> u128 {
 
 /// `i64x2.replace_lane`
 #[inline(always)]
-pub(crate) fn i64x2_replace_lane(v: u128, lane: u8, x: u64) -> u128 {
+pub(crate) fn i64x2_replace_lane(v: V, lane: u8, x: u64) -> V {
     let mut lanes = to_u64x2(v);
     lanes[lane as usize & 1] = x;
     from_u64x2(lanes)
@@ -121,20 +121,20 @@ pub(crate) fn i64x2_replace_lane(v: u128, lane: u8, x: u64) -> u128 {
 
 /// `f32x4.replace_lane` (with the float's bits).
 #[inline(always)]
-pub(crate) fn f32x4_replace_lane(v: u128, lane: u8, x: u32) -> u128 {
+pub(crate) fn f32x4_replace_lane(v: V, lane: u8, x: u32) -> V {
     i32x4_replace_lane(v, lane, x)
 }
 
 /// `f64x2.replace_lane` (with the float's bits).
 #[inline(always)]
-pub(crate) fn f64x2_replace_lane(v: u128, lane: u8, x: u64) -> u128 {
+pub(crate) fn f64x2_replace_lane(v: V, lane: u8, x: u64) -> V {
     i64x2_replace_lane(v, lane, x)
 }
 
 /// `i8x16.shuffle`: byte `i` of the result is byte `lanes[i]` of `a` and `b` together (`b`'s
 /// bytes numbered 16 to 31).
 #[inline(always)]
-pub(crate) fn i8x16_shuffle(a: u128, b: u128, lanes: u128) -> u128 {
+pub(crate) fn i8x16_shuffle(a: V, b: V, lanes: V) -> V {
     let (a, b, lanes) = (to_u8x16(a), to_u8x16(b), to_u8x16(lanes));
     from_u8x16(core::array::from_fn(|i| {
         let l = lanes[i] as usize & 31;
@@ -144,7 +144,7 @@ pub(crate) fn i8x16_shuffle(a: u128, b: u128, lanes: u128) -> u128 {
 
 /// `i8x16.swizzle`: byte `i` of the result is byte `s[i]` of `a`, or 0 if `s[i] >= 16`.
 #[inline(always)]
-pub(crate) fn i8x16_swizzle(a: u128, s: u128) -> u128 {
+pub(crate) fn i8x16_swizzle(a: V, s: V) -> V {
     let (a, s) = (to_u8x16(a), to_u8x16(s));
     from_u8x16(core::array::from_fn(|i| a.get(s[i] as usize).copied().unwrap_or(0)))
 }
@@ -155,7 +155,7 @@ mod tests {
 
     #[test]
     fn lanes_round_trip() {
-        let v = i32x4_replace_lane(0, 2, 0xdead_beef);
+        let v = i32x4_replace_lane([0; 16], 2, 0xdead_beef);
         assert_eq!(i32x4_extract_lane(v, 2), 0xdead_beef);
         assert_eq!(i8x16_extract_lane_s(v, 11), 0xffff_ffde);
         assert_eq!(i8x16_extract_lane_u(v, 11), 0xde);

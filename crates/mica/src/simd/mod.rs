@@ -1,6 +1,6 @@
 //! 128-bit SIMD lane arithmetic: what each `v128` operation computes, as plain Rust over
-//! `u128` values (lane 0 in the least significant bits, as WebAssembly's little-endian
-//! memory layout puts it).
+//! [`V`] values (16 bytes, lane 0 first, as WebAssembly's little-endian memory layout puts
+//! them).
 //!
 //! Pure functions, no `unsafe`, no `core::arch`: each converts its operands to lane arrays,
 //! works lane by lane, and converts back; the conversions are byte reinterpretations the
@@ -17,28 +17,26 @@ pub(crate) mod int;
 pub(crate) mod lanes;
 pub(crate) mod relaxed;
 
-/// Lane views of a `u128`: `to_xxx` splits it into lanes, `from_xxx` joins them.
+/// A `v128` value: its 16 bytes in memory order, lane 0 first. Handlers move it with one
+/// 16-byte load or store, and the views below read lanes from it by position, which the
+/// compiler turns into single vector instructions (through a `u128` it does not: the value
+/// would sit in two integer registers and every lane would be shifted out of them).
+pub(crate) type V = [u8; 16];
+
+/// Lane views of a [`V`]: `to_xxx` splits it into lanes, `from_xxx` joins them.
 macro_rules! lane_views {
     ($($to:ident $from:ident: $t:ty, $n:literal;)*) => {$(
         #[inline(always)]
-        pub(crate) fn $to(v: u128) -> [$t; $n] {
-            let bytes = v.to_le_bytes();
-            core::array::from_fn(|i| {
-                const SIZE: usize = 16 / $n;
-                let mut lane = [0u8; SIZE];
-                lane.copy_from_slice(&bytes[i * SIZE..(i + 1) * SIZE]);
-                <$t>::from_le_bytes(lane)
-            })
+        pub(crate) fn $to(v: V) -> [$t; $n] {
+            const SIZE: usize = 16 / $n;
+            core::array::from_fn(|i| <$t>::from_le_bytes(core::array::from_fn(|j| v[i * SIZE + j])))
         }
 
         #[inline(always)]
-        pub(crate) fn $from(lanes: [$t; $n]) -> u128 {
+        #[allow(clippy::modulo_one)] // `i % 1` for the byte views: the macro serves all widths.
+        pub(crate) fn $from(lanes: [$t; $n]) -> V {
             const SIZE: usize = 16 / $n;
-            let mut bytes = [0u8; 16];
-            for (i, lane) in lanes.iter().enumerate() {
-                bytes[i * SIZE..(i + 1) * SIZE].copy_from_slice(&lane.to_le_bytes());
-            }
-            u128::from_le_bytes(bytes)
+            core::array::from_fn(|i| lanes[i / SIZE].to_le_bytes()[i % SIZE])
         }
     )*};
 }
@@ -74,11 +72,11 @@ mod tests {
 
     #[test]
     fn lane_zero_is_the_least_significant() {
-        let v = 0x0f0e0d0c_0b0a0908_07060504_03020100u128;
+        let v = 0x0f0e0d0c_0b0a0908_07060504_03020100u128.to_le_bytes();
         assert_eq!(to_u8x16(v)[0], 0);
         assert_eq!(to_u8x16(v)[15], 15);
         assert_eq!(to_u32x4(v), [0x03020100, 0x07060504, 0x0b0a0908, 0x0f0e0d0c]);
         assert_eq!(from_u16x8(to_u16x8(v)), v);
-        assert_eq!(from_f64x2(to_f64x2(v)).to_le_bytes(), v.to_le_bytes());
+        assert_eq!(from_f64x2(to_f64x2(v)), v);
     }
 }

@@ -50,7 +50,7 @@ fn zip3<T: Copy, U, const N: usize>(
 
 /// `i8x16.swizzle`'s lanes: `a[s[i]]`, or 0 where the index is 16 or more.
 #[inline(always)]
-fn swizzle(a: u128, s: u128) -> u128 {
+fn swizzle(a: V, s: V) -> V {
     let a = to_u8x16(a);
     from_u8x16(map(to_u8x16(s), |i| if i < 16 { a[i as usize] } else { 0 }))
 }
@@ -58,33 +58,33 @@ fn swizzle(a: u128, s: u128) -> u128 {
 /// `i8x16.relaxed_swizzle`: `a[s[i]]` for indices below 16, 0 for every other index (the
 /// deterministic profile's choice, which is `i8x16.swizzle`).
 #[inline(always)]
-pub(crate) fn i8x16_relaxed_swizzle(a: u128, s: u128) -> u128 {
+pub(crate) fn i8x16_relaxed_swizzle(a: V, s: V) -> V {
     swizzle(a, s)
 }
 
 /// `i32x4.relaxed_trunc_f32x4_s`: as `i32x4.trunc_sat_f32x4_s` (NaN gives 0, out-of-range
 /// saturates).
 #[inline(always)]
-pub(crate) fn i32x4_relaxed_trunc_f32x4_s(a: u128) -> u128 {
+pub(crate) fn i32x4_relaxed_trunc_f32x4_s(a: V) -> V {
     float::i32x4_trunc_sat_f32x4_s(a)
 }
 
 /// `i32x4.relaxed_trunc_f32x4_u`: as `i32x4.trunc_sat_f32x4_u` (NaN and negatives give 0,
 /// too-large values `u32::MAX`).
 #[inline(always)]
-pub(crate) fn i32x4_relaxed_trunc_f32x4_u(a: u128) -> u128 {
+pub(crate) fn i32x4_relaxed_trunc_f32x4_u(a: V) -> V {
     float::i32x4_trunc_sat_f32x4_u(a)
 }
 
 /// `i32x4.relaxed_trunc_f64x2_s_zero`: as `i32x4.trunc_sat_f64x2_s_zero`.
 #[inline(always)]
-pub(crate) fn i32x4_relaxed_trunc_f64x2_s_zero(a: u128) -> u128 {
+pub(crate) fn i32x4_relaxed_trunc_f64x2_s_zero(a: V) -> V {
     float::i32x4_trunc_sat_f64x2_s_zero(a)
 }
 
 /// `i32x4.relaxed_trunc_f64x2_u_zero`: as `i32x4.trunc_sat_f64x2_u_zero`.
 #[inline(always)]
-pub(crate) fn i32x4_relaxed_trunc_f64x2_u_zero(a: u128) -> u128 {
+pub(crate) fn i32x4_relaxed_trunc_f64x2_u_zero(a: V) -> V {
     float::i32x4_trunc_sat_f64x2_u_zero(a)
 }
 
@@ -94,7 +94,7 @@ macro_rules! madd {
     ($($(#[$doc:meta])* $name:ident: $to:ident => $from:ident, $f:expr;)*) => {$(
         $(#[$doc])*
         #[inline(always)]
-        pub(crate) fn $name(a: u128, b: u128, c: u128) -> u128 {
+        pub(crate) fn $name(a: V, b: V, c: V) -> V {
             $from(zip3($to(a), $to(b), $to(c), $f))
         }
     )*};
@@ -113,62 +113,62 @@ madd! {
 
 /// `v128.bitselect`: each result bit from `a` where `m`'s bit is set, from `b` where clear.
 #[inline(always)]
-fn bitselect(a: u128, b: u128, m: u128) -> u128 {
-    (a & m) | (b & !m)
+fn bitselect(a: V, b: V, m: V) -> V {
+    core::array::from_fn(|i| (a[i] & m[i]) | (b[i] & !m[i]))
 }
 
 /// `i8x16.relaxed_laneselect`: `v128.bitselect(a, b, m)`.
 #[inline(always)]
-pub(crate) fn i8x16_relaxed_laneselect(a: u128, b: u128, m: u128) -> u128 {
+pub(crate) fn i8x16_relaxed_laneselect(a: V, b: V, m: V) -> V {
     bitselect(a, b, m)
 }
 
 /// `i16x8.relaxed_laneselect`: `v128.bitselect(a, b, m)`.
 #[inline(always)]
-pub(crate) fn i16x8_relaxed_laneselect(a: u128, b: u128, m: u128) -> u128 {
+pub(crate) fn i16x8_relaxed_laneselect(a: V, b: V, m: V) -> V {
     bitselect(a, b, m)
 }
 
 /// `i32x4.relaxed_laneselect`: `v128.bitselect(a, b, m)`.
 #[inline(always)]
-pub(crate) fn i32x4_relaxed_laneselect(a: u128, b: u128, m: u128) -> u128 {
+pub(crate) fn i32x4_relaxed_laneselect(a: V, b: V, m: V) -> V {
     bitselect(a, b, m)
 }
 
 /// `i64x2.relaxed_laneselect`: `v128.bitselect(a, b, m)`.
 #[inline(always)]
-pub(crate) fn i64x2_relaxed_laneselect(a: u128, b: u128, m: u128) -> u128 {
+pub(crate) fn i64x2_relaxed_laneselect(a: V, b: V, m: V) -> V {
     bitselect(a, b, m)
 }
 
 /// `f32x4.relaxed_min`: as `f32x4.min` (NaN-propagating, `-0 < +0`).
 #[inline(always)]
-pub(crate) fn f32x4_relaxed_min(a: u128, b: u128) -> u128 {
+pub(crate) fn f32x4_relaxed_min(a: V, b: V) -> V {
     float::f32x4_min(a, b)
 }
 
 /// `f32x4.relaxed_max`: as `f32x4.max` (NaN-propagating, `-0 < +0`).
 #[inline(always)]
-pub(crate) fn f32x4_relaxed_max(a: u128, b: u128) -> u128 {
+pub(crate) fn f32x4_relaxed_max(a: V, b: V) -> V {
     float::f32x4_max(a, b)
 }
 
 /// `f64x2.relaxed_min`: as `f64x2.min` (NaN-propagating, `-0 < +0`).
 #[inline(always)]
-pub(crate) fn f64x2_relaxed_min(a: u128, b: u128) -> u128 {
+pub(crate) fn f64x2_relaxed_min(a: V, b: V) -> V {
     float::f64x2_min(a, b)
 }
 
 /// `f64x2.relaxed_max`: as `f64x2.max` (NaN-propagating, `-0 < +0`).
 #[inline(always)]
-pub(crate) fn f64x2_relaxed_max(a: u128, b: u128) -> u128 {
+pub(crate) fn f64x2_relaxed_max(a: V, b: V) -> V {
     float::f64x2_max(a, b)
 }
 
 /// `i16x8.relaxed_q15mulr_s`: as `i16x8.q15mulr_sat_s`, the rounded Q15 product
 /// `(a * b + 2^14) >> 15`, saturated (only `-32768 × -32768` overflows, giving 32767).
 #[inline(always)]
-pub(crate) fn i16x8_relaxed_q15mulr_s(a: u128, b: u128) -> u128 {
+pub(crate) fn i16x8_relaxed_q15mulr_s(a: V, b: V) -> V {
     from_i16x8(zip(to_i16x8(a), to_i16x8(b), |x, y| {
         let p = (x as i32 * y as i32 + 0x4000) >> 15;
         p.clamp(i16::MIN as i32, i16::MAX as i32) as i16
@@ -179,7 +179,7 @@ pub(crate) fn i16x8_relaxed_q15mulr_s(a: u128, b: u128) -> u128 {
 /// `a[2i] * b[2i] + a[2i+1] * b[2i+1]`, the two 16-bit products added with signed
 /// saturation (only `-128 × -128` twice overflows, giving 32767).
 #[inline(always)]
-fn dot_i8x16(a: u128, b: u128) -> [i16; 8] {
+fn dot_i8x16(a: V, b: V) -> [i16; 8] {
     let p = zip(to_i8x16(a), to_i8x16(b), |x, y| x as i16 * y as i16);
     core::array::from_fn(|i| p[2 * i].saturating_add(p[2 * i + 1]))
 }
@@ -187,14 +187,14 @@ fn dot_i8x16(a: u128, b: u128) -> [i16; 8] {
 /// `i16x8.relaxed_dot_i8x16_i7x16_s`: the pairwise dot product of signed bytes, saturated
 /// to `i16` (the second operand read as signed, the deterministic profile's choice).
 #[inline(always)]
-pub(crate) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: u128, b: u128) -> u128 {
+pub(crate) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: V, b: V) -> V {
     from_i16x8(dot_i8x16(a, b))
 }
 
 /// `i32x4.relaxed_dot_i8x16_i7x16_add_s`: the `i16x8` relaxed dot product above, its
 /// adjacent lanes summed into `i32`s, plus `c` (wrapping).
 #[inline(always)]
-pub(crate) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: u128, b: u128, c: u128) -> u128 {
+pub(crate) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V, b: V, c: V) -> V {
     let d = dot_i8x16(a, b);
     let c = to_i32x4(c);
     from_i32x4(core::array::from_fn(|i| {

@@ -5,7 +5,7 @@
 //! were released); the behaviour says *what* the target does. Together they are the issue's
 //! "situations".
 
-use mica::{TranslationMode, Val};
+use mica::{TranslationMode, V128, Val, ValType};
 
 /// How the call is made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,25 +146,88 @@ pub enum Behavior {
     /// Calls back into wasm: a host target through its `Caller`, a wasm target through the
     /// host function `env.bounce`. The re-entered export tail-calls another host function.
     CallsBack,
+    /// Takes `(i32, v128, i64)` and returns `(v128, i32)` (see [`vector_args`] and
+    /// [`vector_results`]): each `v128` takes two frame cells, so parameters and results sit
+    /// at other cells than their index says, and the target's frame is larger than the
+    /// `(i32, i32)` frame that calls (or tail-calls) it.
+    Vector,
 }
 
 impl Behavior {
-    pub const ALL: [Behavior; 5] = [
+    pub const ALL: [Behavior; 6] = [
         Behavior::One,
         Behavior::Several,
         Behavior::Nothing,
         Behavior::Traps,
         Behavior::CallsBack,
+        Behavior::Vector,
     ];
+
+    /// The `(param ...)` clause of the target's type.
+    pub fn params_text(self) -> &'static str {
+        match self {
+            Behavior::Vector => "(param i32 v128 i64)",
+            _ => "(param i32 i32)",
+        }
+    }
 
     /// The `(result ...)` clause of the target's type.
     pub fn results_text(self) -> &'static str {
         match self {
             Behavior::Several => "(result i32 i64 f64)",
             Behavior::Nothing => "",
+            Behavior::Vector => "(result v128 i32)",
             Behavior::One | Behavior::Traps | Behavior::CallsBack => "(result i32)",
         }
     }
+
+    /// The target's parameter types.
+    pub fn params(self) -> Vec<ValType> {
+        match self {
+            Behavior::Vector => vec![ValType::I32, ValType::V128, ValType::I64],
+            _ => vec![ValType::I32, ValType::I32],
+        }
+    }
+
+    /// The target's result types.
+    pub fn results(self) -> Vec<ValType> {
+        match self {
+            Behavior::Several => vec![ValType::I32, ValType::I64, ValType::F64],
+            Behavior::Nothing => vec![],
+            Behavior::Vector => vec![ValType::V128, ValType::I32],
+            Behavior::One | Behavior::Traps | Behavior::CallsBack => vec![ValType::I32],
+        }
+    }
+}
+
+/// The arguments a caller passes to a `Vector` target for `(a, b)`: `a`; the vector of `i32`
+/// lanes `[a, b, !a, b ^ 0x5a5a5a5a]` (lane 0 lowest); and `(b << 32 | a as u32) ^
+/// 0x0123456789abcdef`. (`wat::target_args` builds the same in wasm.)
+pub fn vector_args(a: i32, b: i32) -> (i32, V128, i64) {
+    let lanes = [a, b, !a, b ^ 0x5a5a_5a5a].map(|lane| lane as u32 as u128);
+    let v = lanes[0] | lanes[1] << 32 | lanes[2] << 64 | lanes[3] << 96;
+    let x = ((b as u32 as u64) << 32 | a as u32 as u64) ^ 0x0123_4567_89ab_cdef;
+    (a, V128::from(v), x as i64)
+}
+
+/// What a `Vector` target that adds `k` returns for `(a, v, x)`: the vector of `i64` lanes
+/// `[v.hi + x, v.lo + k]`, and `a * 7 + (x >> 32) + k` (wrapping). Every bit of every
+/// parameter reaches a result. (`wat::wasm_target_body` computes the same in wasm.)
+pub fn vector_results(k: i32, a: i32, v: V128, x: i64) -> (V128, i32) {
+    let v = v.as_u128();
+    let (lo, hi) = (v as u64, (v >> 64) as u64);
+    let lane0 = hi.wrapping_add(x as u64);
+    let lane1 = lo.wrapping_add(k as i64 as u64);
+    let r = a
+        .wrapping_mul(7)
+        .wrapping_add((x >> 32) as i32)
+        .wrapping_add(k);
+    (V128::from(lane0 as u128 | (lane1 as u128) << 64), r)
+}
+
+/// How a `Vector` target names its call in the host log: `a`, and `b` from lane 1 of `v`.
+pub fn vector_b(v: V128) -> i32 {
+    (v.as_u128() >> 32) as u32 as i32
 }
 
 /// Every translation mode the engine offers. The `match` turns a new mode into a compile
@@ -278,6 +341,11 @@ pub fn expect_target(combo: &Combo, a: i32, b: i32) -> Expected {
             log.push(format!("host2({})", a + 1));
             journal.push(HOST2_NOTE + a + 1);
             (vec![Val::I32((a + 1) * 3 + b + k)], false)
+        }
+        Behavior::Vector => {
+            let (a, v, x) = vector_args(a, b);
+            let (v, r) = vector_results(k, a, v, x);
+            (vec![Val::V128(v), Val::I32(r)], false)
         }
     };
     Expected {

@@ -1,8 +1,8 @@
 //! The host functions of the matrix. Host targets do what `axes::expect_target` models.
 
-use super::axes::{Behavior, HOST2_NOTE, TRAP_ARG, Target};
+use super::axes::{Behavior, HOST2_NOTE, TRAP_ARG, Target, vector_b, vector_results};
 use super::wat::LAST_B_ADDR;
-use mica::{Caller, Error, Extern, FuncType, Linker, Result, Val, ValType};
+use mica::{Caller, Error, Extern, FuncType, Linker, Result, V128, Val};
 
 /// The store's data: what host functions saw, in order.
 #[derive(Debug, Default)]
@@ -44,7 +44,7 @@ fn reenter(caller: &mut Caller<'_, Data>, x: i32) -> Result<i32> {
     func.typed::<i32, i32>(&*caller)?.call(&mut *caller, x)
 }
 
-/// A host target.
+/// A host target of any behaviour but `Vector` (see [`vector_target`]).
 pub fn host_target(
     caller: &mut Caller<'_, Data>,
     target: Target,
@@ -73,7 +73,25 @@ pub fn host_target(
         Behavior::Traps if a == TRAP_ARG => return Err(Error::new(TRAP_MESSAGE)),
         Behavior::Traps => vec![Val::I32(one)],
         Behavior::CallsBack => vec![Val::I32(reenter(caller, a)? + b + k)],
+        Behavior::Vector => unreachable!("a Vector target is `vector_target`"),
     })
+}
+
+/// A host target of behaviour `Vector`, called with `(a, v, x)`.
+pub fn vector_target(
+    caller: &mut Caller<'_, Data>,
+    target: Target,
+    a: i32,
+    v: V128,
+    x: i64,
+) -> (V128, i32) {
+    caller
+        .data_mut()
+        .log
+        .push(format!("{}({a},{})", target.tag(), vector_b(v)));
+    let k = target.k();
+    note(caller, k + a);
+    vector_results(k, a, v, x)
 }
 
 /// Defines `name` as the typed (`func_wrap`) host target `target`.
@@ -106,17 +124,19 @@ fn define_typed(linker: &mut Linker<Data>, name: &str, target: Target, behavior:
                 host_target(&mut caller, target, behavior, a, b).map(|_| ())
             },
         ),
+        Behavior::Vector => linker.func_wrap(
+            "host",
+            name,
+            move |mut caller: Caller<'_, Data>, a: i32, v: V128, x: i64| -> (V128, i32) {
+                vector_target(&mut caller, target, a, v, x)
+            },
+        ),
     };
     defined.expect("define a typed host target");
 }
 
 fn target_type(behavior: Behavior) -> FuncType {
-    let results = match behavior {
-        Behavior::Several => vec![ValType::I32, ValType::I64, ValType::F64],
-        Behavior::Nothing => vec![],
-        _ => vec![ValType::I32],
-    };
-    FuncType::new([ValType::I32, ValType::I32], results)
+    FuncType::new(behavior.params(), behavior.results())
 }
 
 /// Defines every host function a combination with `behavior` may import.
@@ -163,6 +183,14 @@ pub fn define(linker: &mut Linker<Data>, behavior: Behavior) {
             "target_untyped",
             target_type(behavior),
             move |mut caller, params, results| {
+                if behavior == Behavior::Vector {
+                    let a = params[0].as_i32().expect("i32 parameter 0");
+                    let v = params[1].as_v128().expect("v128 parameter 1");
+                    let x = params[2].as_i64().expect("i64 parameter 2");
+                    let (v, r) = vector_target(&mut caller, Target::HostUntyped, a, v, x);
+                    results.copy_from_slice(&[Val::V128(v), Val::I32(r)]);
+                    return Ok(());
+                }
                 let (a, b) = (params[0].as_i32().unwrap(), params[1].as_i32().unwrap());
                 let values = host_target(&mut caller, Target::HostUntyped, behavior, a, b)?;
                 results.copy_from_slice(&values);

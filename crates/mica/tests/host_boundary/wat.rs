@@ -23,7 +23,8 @@ const REENTER: &str = r#"
   (func $reenter (export "reenter") (param i32) (result i32)
     (return_call $host2 (i32.add (local.get 0) (i32.const 1))))"#;
 
-/// The body of a wasm target of `behavior` that adds `k` (params: 0 = a, 1 = b).
+/// The body of a wasm target of `behavior` that adds `k` (params: 0 = a, 1 = b; for
+/// `Vector`, 0 = a, 1 = the vector, 2 = the i64: see `axes::vector_results`).
 fn wasm_target_body(behavior: Behavior, k: i32) -> String {
     let note = format!("(call $note (i32.add (local.get 0) (i32.const {k})))");
     let one = format!(
@@ -41,13 +42,22 @@ fn wasm_target_body(behavior: Behavior, k: i32) -> String {
         Behavior::CallsBack => {
             format!("(i32.add (i32.add (call $bounce (local.get 0)) (local.get 1)) (i32.const {k}))")
         }
+        Behavior::Vector => format!(
+            "(i64x2.add
+               (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get 1) (local.get 1))
+               (i64x2.replace_lane 1 (i64x2.splat (local.get 2)) (i64.const {k})))
+             (i32.add (i32.add (i32.mul (local.get 0) (i32.const 7))
+                               (i32.wrap_i64 (i64.shr_u (local.get 2) (i64.const 32))))
+                      (i32.const {k}))"
+        ),
     };
     format!("{note}\n    {rest}")
 }
 
 fn sig_type(behavior: Behavior) -> String {
     format!(
-        "(type $sig (func (param i32 i32) {}))",
+        "(type $sig (func {} {}))",
+        behavior.params_text(),
         behavior.results_text()
     )
 }
@@ -79,9 +89,29 @@ pub fn provider(combo: &Combo) -> String {
     w
 }
 
-/// The call under test, with `$a` and `$b` as arguments.
+/// The arguments of the call under test, made from `$a` and `$b` (for `Vector`, as
+/// `axes::vector_args` makes them).
+fn target_args(behavior: Behavior) -> &'static str {
+    match behavior {
+        Behavior::Vector => {
+            "(local.get $a)
+      (i32x4.replace_lane 3
+        (i32x4.replace_lane 2
+          (i32x4.replace_lane 1 (i32x4.splat (local.get $a)) (local.get $b))
+          (i32.xor (local.get $a) (i32.const -1)))
+        (i32.xor (local.get $b) (i32.const 0x5a5a5a5a)))
+      (i64.xor
+        (i64.or (i64.shl (i64.extend_i32_u (local.get $b)) (i64.const 32))
+                (i64.extend_i32_u (local.get $a)))
+        (i64.const 0x0123456789abcdef))"
+        }
+        _ => "(local.get $a) (local.get $b)",
+    }
+}
+
+/// The call under test, with arguments made from `$a` and `$b`.
 fn invoke(combo: &Combo) -> String {
-    let args = "(local.get $a) (local.get $b)";
+    let args = target_args(combo.behavior);
     let table = if combo.target == Target::HostViaTable {
         "$btab"
     } else {
@@ -139,6 +169,13 @@ fn store_results(behavior: Behavior) -> String {
     let at = |offset: u32| START_RESULTS_ADDR + offset;
     match behavior {
         Behavior::Nothing => String::new(),
+        Behavior::Vector => format!(
+            "(local.set $r0) (local.set $rv)
+    (v128.store (i32.const {}) (local.get $rv))
+    (i32.store (i32.const {}) (local.get $r0))",
+            at(0),
+            at(16)
+        ),
         Behavior::Several => format!(
             "(local.set $r2) (local.set $r1) (local.set $r0)
     (i32.store (i32.const {}) (local.get $r0))
@@ -218,10 +255,15 @@ fn position_funcs(combo: &Combo) -> String {
                     store_results(combo.behavior)
                 )
             };
+            let vector_local = if combo.behavior == Behavior::Vector {
+                "(local $rv v128)"
+            } else {
+                ""
+            };
             // The start function, and `run` (as in `Top`) for the calls after it.
             format!(
                 r#"
-  (func $start (local $a i32) (local $b i32) (local $r0 i32) (local $r1 i64) (local $r2 f64)
+  (func $start (local $a i32) (local $b i32) (local $r0 i32) (local $r1 i64) (local $r2 f64) {vector_local}
     (local.set $a (i32.load (i32.const {START_ARGS_ADDR})))
     (local.set $b (i32.load (i32.const {})))
     {body})

@@ -12,7 +12,7 @@ steps! {
         // SAFETY: both constant-pool indices are verified (role `constant128`), and `ctx`
         // points at the running function's pool.
         let (lo, hi) = unsafe { (*ctx.consts.add(o.index as usize), *ctx.consts.add(o.index as usize + 1)) };
-        r.set128(o.dst, lo as u128 | (hi as u128) << 64);
+        r.set128(o.dst, (lo as u128 | (hi as u128) << 64).to_le_bytes());
     }
     Select128(o) => {
         let pick = if r.get::<u32>(o.cond) != 0 { o.a } else { o.b };
@@ -21,12 +21,12 @@ steps! {
     GlobalGet128(o) => {
         // SAFETY: as for `GlobalGet` (`variable.rs`); every global has both cells.
         let g = unsafe { &*ctx.globals.add(*ctx.instance_globals.add(o.global as usize) as usize) };
-        r.set128(o.dst, g.get());
+        r.set128(o.dst, g.get().to_le_bytes());
     }
     GlobalSet128(o) => {
         // SAFETY: as for `GlobalGet128`.
         let g = unsafe { &mut *ctx.globals.add(*ctx.instance_globals.add(o.global as usize) as usize) };
-        let v = r.get128(o.src);
+        let v = u128::from_le_bytes(r.get128(o.src));
         (g.value, g.high) = (v as Cell, (v >> 64) as Cell);
     }
 }
@@ -34,7 +34,7 @@ steps! {
 // Loads: each reads its bytes (bounds-checked) and builds the vector.
 steps! {
     (ip, r, mem, ctx);
-    V128Load(o) => { fail!(mem.read::<16>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, u128::from_le_bytes(b)))); }
+    V128Load(o) => { fail!(mem.read::<16>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, b))); }
     V128Load8x8S(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_i16x8(b.map(|x| x as i8 as i16))))); }
     V128Load8x8U(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_u16x8(b.map(u16::from))))); }
     V128Load16x4S(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_i32x4(core::array::from_fn(|i| i16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as i32))))); }
@@ -45,9 +45,9 @@ steps! {
     V128Load16Splat(o) => { fail!(mem.read::<2>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i16x8_splat(u16::from_le_bytes(b) as u32)))); }
     V128Load32Splat(o) => { fail!(mem.read::<4>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i32x4_splat(u32::from_le_bytes(b))))); }
     V128Load64Splat(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i64x2_splat(u64::from_le_bytes(b))))); }
-    V128Load32Zero(o) => { fail!(mem.read::<4>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, u32::from_le_bytes(b) as u128))); }
-    V128Load64Zero(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, u64::from_le_bytes(b) as u128))); }
-    V128Store(o) => { fail!(mem.write::<16>(r.get(o.addr), o.offset, r.get128(o.value).to_le_bytes())); }
+    V128Load32Zero(o) => { fail!(mem.read::<4>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, (u32::from_le_bytes(b) as u128).to_le_bytes()))); }
+    V128Load64Zero(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, (u64::from_le_bytes(b) as u128).to_le_bytes()))); }
+    V128Store(o) => { fail!(mem.write::<16>(r.get(o.addr), o.offset, r.get128(o.value))); }
     V128Load8Lane(o) => { fail!(mem.read::<1>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i8x16_replace_lane(r.get128(o.src), o.lane, b[0] as u32)))); }
     V128Load16Lane(o) => { fail!(mem.read::<2>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i16x8_replace_lane(r.get128(o.src), o.lane, u16::from_le_bytes(b) as u32)))); }
     V128Load32Lane(o) => { fail!(mem.read::<4>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i32x4_replace_lane(r.get128(o.src), o.lane, u32::from_le_bytes(b))))); }
@@ -64,7 +64,8 @@ steps! {
     I8x16Shuffle(o) => {
         // SAFETY: both constant-pool indices are verified (role `constant128`).
         let (lo, hi) = unsafe { (*ctx.consts.add(o.lanes as usize), *ctx.consts.add(o.lanes as usize + 1)) };
-        r.set128(o.dst, lanes::i8x16_shuffle(r.get128(o.a), r.get128(o.b), lo as u128 | (hi as u128) << 64));
+        let lanes = (lo as u128 | (hi as u128) << 64).to_le_bytes();
+        r.set128(o.dst, lanes::i8x16_shuffle(r.get128(o.a), r.get128(o.b), lanes));
     }
     I8x16ExtractLaneS(o) => { r.set(o.dst, lanes::i8x16_extract_lane_s(r.get128(o.src), o.lane)); }
     I8x16ExtractLaneU(o) => { r.set(o.dst, lanes::i8x16_extract_lane_u(r.get128(o.src), o.lane)); }

@@ -13,12 +13,12 @@ const QUIET32: u32 = 0x0040_0000;
 const QUIET64: u64 = 0x0008_0000_0000_0000;
 
 /// Four `f32` lanes.
-fn f4(l: [f32; 4]) -> u128 {
+fn f4(l: [f32; 4]) -> V {
     from_f32x4(l)
 }
 
 /// Two `f64` lanes.
-fn d2(l: [f64; 2]) -> u128 {
+fn d2(l: [f64; 2]) -> V {
     from_f64x2(l)
 }
 

@@ -7,27 +7,27 @@ use super::*;
 use core::array::from_fn;
 
 /// A `v128` with every byte `b`.
-fn bytes(b: u8) -> u128 {
-    u128::from_le_bytes([b; 16])
+fn bytes(b: u8) -> V {
+    [b; 16]
 }
 
 /// Four signed 8-bit lanes repeated over the vector.
-fn r8(p: [i8; 4]) -> u128 {
+fn r8(p: [i8; 4]) -> V {
     from_i8x16(from_fn(|i| p[i % 4]))
 }
 
 /// Four unsigned 8-bit lanes repeated over the vector.
-fn ru8(p: [u8; 4]) -> u128 {
+fn ru8(p: [u8; 4]) -> V {
     from_u8x16(from_fn(|i| p[i % 4]))
 }
 
 /// Four signed 16-bit lanes repeated over the vector.
-fn r16(p: [i16; 4]) -> u128 {
+fn r16(p: [i16; 4]) -> V {
     from_i16x8(from_fn(|i| p[i % 4]))
 }
 
 /// Four unsigned 16-bit lanes repeated over the vector.
-fn ru16(p: [u16; 4]) -> u128 {
+fn ru16(p: [u16; 4]) -> V {
     from_u16x8(from_fn(|i| p[i % 4]))
 }
 
@@ -37,7 +37,7 @@ fn ru16(p: [u16; 4]) -> u128 {
 #[test]
 fn v128_bitwise() {
     let (a, b) = (bytes(0xcc), bytes(0xaa));
-    assert_eq!(v128_not(0), u128::MAX);
+    assert_eq!(v128_not([0; 16]), [0xff; 16]);
     assert_eq!(v128_not(a), bytes(0x33));
     assert_eq!(v128_and(a, b), bytes(0x88));
     assert_eq!(v128_andnot(a, b), bytes(0x44));
@@ -45,24 +45,27 @@ fn v128_bitwise() {
     assert_eq!(v128_xor(a, b), bytes(0x66));
     // Operands that differ across the whole width, not byte-periodic.
     let x = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210u128;
-    assert_eq!(v128_andnot(x, x), 0);
-    assert_eq!(v128_andnot(x, 0), x);
-    assert_eq!(v128_xor(x, u128::MAX), !x);
+    let xv = x.to_le_bytes();
+    assert_eq!(v128_andnot(xv, xv), [0; 16]);
+    assert_eq!(v128_andnot(xv, [0; 16]), xv);
+    assert_eq!(v128_xor(xv, [0xff; 16]), (!x).to_le_bytes());
 }
 
 #[test]
 fn v128_bitselect_takes_a_where_the_mask_is_set() {
     assert_eq!(v128_bitselect(bytes(0xf0), bytes(0x0f), bytes(0x3c)), bytes(0x33));
-    assert_eq!(v128_bitselect(u128::MAX, 0, 0x8000_0000_0000_0001), 0x8000_0000_0000_0001);
-    assert_eq!(v128_bitselect(0, u128::MAX, 1 << 127), !(1 << 127));
+    let low_and_top = 0x8000_0000_0000_0001u128.to_le_bytes();
+    assert_eq!(v128_bitselect([0xff; 16], [0; 16], low_and_top), low_and_top);
+    let top = 1u128 << 127;
+    assert_eq!(v128_bitselect([0; 16], [0xff; 16], top.to_le_bytes()), (!top).to_le_bytes());
 }
 
 #[test]
 fn v128_any_true_sees_every_bit() {
-    assert!(!v128_any_true(0));
-    assert!(v128_any_true(1));
-    assert!(v128_any_true(1 << 127));
-    assert!(v128_any_true(1 << 64));
+    assert!(!v128_any_true([0; 16]));
+    assert!(v128_any_true(1u128.to_le_bytes()));
+    assert!(v128_any_true((1u128 << 127).to_le_bytes()));
+    assert!(v128_any_true((1u128 << 64).to_le_bytes()));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -71,15 +74,15 @@ fn v128_any_true_sees_every_bit() {
 /// Checks a comparison on lanes of `w` bytes over the operand pairs `(0, 0)`, `(1, -1)`,
 /// `(-1, 1)` and `(MIN, MAX)`, each rotated through every lane: `expect[k]` is whether the
 /// comparison holds for pair `k`.
-fn check_compare(w: usize, f: fn(u128, u128) -> u128, name: &str, expect: [bool; 4]) {
+fn check_compare(w: usize, f: fn(V, V) -> V, name: &str, expect: [bool; 4]) {
     let bits = 8 * w as u32;
     let (min, max) = (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1);
     let pairs = [(0, 0), (1, -1), (-1, 1), (min, max)];
     for start in 0..4 {
         let lane = |k: usize| (start + k / w) % 4;
-        let a = u128::from_le_bytes(from_fn(|k| pairs[lane(k)].0.to_le_bytes()[k % w]));
-        let b = u128::from_le_bytes(from_fn(|k| pairs[lane(k)].1.to_le_bytes()[k % w]));
-        let want = u128::from_le_bytes(from_fn(|k| if expect[lane(k)] { 0xff } else { 0 }));
+        let a: V = from_fn(|k| pairs[lane(k)].0.to_le_bytes()[k % w]);
+        let b: V = from_fn(|k| pairs[lane(k)].1.to_le_bytes()[k % w]);
+        let want: V = from_fn(|k| if expect[lane(k)] { 0xff } else { 0 });
         assert_eq!(f(a, b), want, "{name} on {w}-byte lanes, rotation {start}");
     }
 }
@@ -202,8 +205,8 @@ fn i64x2_abs_neg() {
 fn all_true_needs_every_lane_nonzero() {
     assert!(i8x16_all_true(bytes(1)));
     assert!(i8x16_all_true(bytes(0x80)));
-    assert!(!i8x16_all_true(bytes(1) & !(0xff << 120)));
-    assert!(!i8x16_all_true(0));
+    assert!(!i8x16_all_true((u128::from_le_bytes(bytes(1)) & !(0xff << 120)).to_le_bytes()));
+    assert!(!i8x16_all_true([0; 16]));
     // Every 16-bit lane has a nonzero byte, but not every byte is nonzero.
     assert!(i16x8_all_true(ru16([0x0100, 0x0001, 0x8000, 1])));
     assert!(!i8x16_all_true(ru16([0x0100, 0x0001, 0x8000, 1])));
@@ -213,7 +216,7 @@ fn all_true_needs_every_lane_nonzero() {
     assert!(!i16x8_all_true(from_u32x4([1, 1, 1, 1])));
     assert!(i64x2_all_true(from_u64x2([1 << 63, 1 << 32])));
     assert!(!i64x2_all_true(from_u64x2([0, u64::MAX])));
-    assert!(i32x4_all_true(u128::MAX) && i64x2_all_true(u128::MAX));
+    assert!(i32x4_all_true([0xff; 16]) && i64x2_all_true([0xff; 16]));
 }
 
 #[test]
@@ -221,7 +224,7 @@ fn bitmask_takes_each_lanes_top_bit() {
     let mut lanes = [1i8; 16];
     (lanes[0], lanes[3], lanes[15]) = (-1, -128, -100);
     assert_eq!(i8x16_bitmask(from_i8x16(lanes)), 0x8009);
-    assert_eq!(i8x16_bitmask(u128::MAX), 0xffff);
+    assert_eq!(i8x16_bitmask([0xff; 16]), 0xffff);
     assert_eq!(i8x16_bitmask(bytes(0x7f)), 0);
     assert_eq!(i16x8_bitmask(from_i16x8([1, -1, 0x7fff, 0x00ff, 0, 0, 0, i16::MIN])), 0x82);
     assert_eq!(i16x8_bitmask(bytes(0x80)), 0xff);
@@ -229,7 +232,7 @@ fn bitmask_takes_each_lanes_top_bit() {
     assert_eq!(i32x4_bitmask(bytes(0x80)), 0xf);
     assert_eq!(i64x2_bitmask(from_i64x2([i64::MAX, -1])), 0b10);
     assert_eq!(i64x2_bitmask(from_i64x2([i64::MIN, 1])), 0b01);
-    assert_eq!(i64x2_bitmask(u128::MAX), 0b11);
+    assert_eq!(i64x2_bitmask([0xff; 16]), 0b11);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -498,7 +501,7 @@ fn i64x2_arithmetic() {
     assert_eq!(i64x2_add(from_i64x2([i64::MAX, -1]), from_i64x2([1, 1])), from_i64x2([i64::MIN, 0]));
     assert_eq!(i64x2_add(from_i64x2([i64::MIN, 5]), from_i64x2([-1, 7])), from_i64x2([i64::MAX, 12]));
     // A carry out of the low lane does not reach the high lane.
-    assert_eq!(i64x2_add(from_u64x2([u64::MAX, 0]), from_u64x2([1, 0])), 0);
+    assert_eq!(i64x2_add(from_u64x2([u64::MAX, 0]), from_u64x2([1, 0])), [0; 16]);
     assert_eq!(i64x2_sub(from_i64x2([i64::MIN, 0]), from_i64x2([1, 1])), from_i64x2([i64::MAX, -1]));
     assert_eq!(i64x2_sub(from_u64x2([0, 5]), from_u64x2([1, 0])), from_u64x2([u64::MAX, 5]));
     assert_eq!(i64x2_mul(from_i64x2([1 << 32, -1]), from_i64x2([1 << 32, -1])), from_i64x2([0, 1]));
@@ -512,7 +515,7 @@ fn i64x2_arithmetic() {
 // Sweeps against wide-integer arithmetic.
 
 /// A lane-wise binary operation on 8-bit lanes and its reference on one pair of lanes.
-type Case8 = (&'static str, fn(u128, u128) -> u128, fn(i8, i8) -> u8);
+type Case8 = (&'static str, fn(V, V) -> V, fn(i8, i8) -> u8);
 
 /// A lane's signed value.
 fn s(x: i8) -> i32 {
@@ -580,7 +583,7 @@ impl Rng {
     }
 
     /// A `v128` whose 16-bit lanes lean towards the edges (0, ±1, MIN, MAX).
-    fn v128_i16(&mut self) -> u128 {
+    fn v128_i16(&mut self) -> V {
         from_i16x8(from_fn(|_| {
             let r = self.next();
             match r % 8 {
@@ -592,7 +595,7 @@ impl Rng {
 }
 
 /// A lane-wise binary operation on 16-bit lanes and its reference on one pair of lanes.
-type Case16 = (&'static str, fn(u128, u128) -> u128, fn(i64, i64) -> i64);
+type Case16 = (&'static str, fn(V, V) -> V, fn(i64, i64) -> i64);
 
 /// Clamps to the signed 16-bit range.
 fn sat_s(x: i64) -> i64 {
