@@ -251,6 +251,10 @@ shapes! {
     VReplace { dst: Slot = vdst, a: Slot = vread, x: Slot = read, lane: u8 = imm }
     /// A shift of each lane of `a` by the scalar `count`.
     VShift { dst: Slot = vdst, a: Slot = vread, count: Slot = read }
+    /// A `v128` binary operation with a byte immediate (a shuffle's window start).
+    VBinImm { dst: Slot = vdst, a: Slot = vread, b: Slot = vread, imm: u8 = imm }
+    /// `i8x16.shuffle` of whole 16- or 32-bit lanes: 4 bits per lane index, lane 0 lowest.
+    VShuffleLanes { dst: Slot = vdst, a: Slot = vread, b: Slot = vread, lanes: u32 = imm }
     /// `i8x16.shuffle`: lane indices in the constant pool (two cells, 16 bytes).
     VShuffle { dst: Slot = vdst, a: Slot = vread, b: Slot = vread, lanes: u32 = constant128 }
     /// A `v128` load (or a load that fills a `v128`: splat, extend, zero).

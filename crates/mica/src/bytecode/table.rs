@@ -366,6 +366,9 @@ macro_rules! for_each_instr {
 
             // --- SIMD: lanes, shuffles and operations (wasmparser's order) ------------------
             I8x16Shuffle                    (VShuffle)      step    []
+            I8x16ShuffleWindow              (VBinImm)       step    []
+            I16x8Shuffle                    (VShuffleLanes) step    []
+            I32x4Shuffle                    (VShuffleLanes) step    []
             I8x16ExtractLaneS               (VToScalar)     step    []
             I8x16ExtractLaneU               (VToScalar)     step    []
             I8x16ReplaceLane                (VReplace)      step    []

@@ -132,14 +132,55 @@ pub(crate) fn f64x2_replace_lane(v: V, lane: u8, x: u64) -> V {
 }
 
 /// `i8x16.shuffle`: byte `i` of the result is byte `lanes[i]` of `a` and `b` together (`b`'s
-/// bytes numbered 16 to 31).
+/// bytes numbered 16 to 31). A table lookup per byte, without branches.
 #[inline(always)]
 pub(crate) fn i8x16_shuffle(a: V, b: V, lanes: V) -> V {
-    let (a, b, lanes) = (to_u8x16(a), to_u8x16(b), to_u8x16(lanes));
-    from_u8x16(core::array::from_fn(|i| {
-        let l = lanes[i] as usize & 31;
-        if l < 16 { a[l] } else { b[l - 16] }
-    }))
+    let both: [u8; 32] = core::array::from_fn(|i| if i < 16 { a[i] } else { b[i - 16] });
+    core::array::from_fn(|i| both[lanes[i] as usize & 31])
+}
+
+/// `i8x16.shuffle` of whole 16-bit lanes: lane `i` of the result is lane `(lanes >> 4i) & 15`
+/// of `a` and `b` together (the translator picks this form when the byte indices come in
+/// aligned pairs: half the lookups of the byte form).
+#[inline(always)]
+pub(crate) fn i16x8_shuffle(a: V, b: V, lanes: u32) -> V {
+    let (a, b) = (to_u16x8(a), to_u16x8(b));
+    let both: [u16; 16] = core::array::from_fn(|i| if i < 8 { a[i] } else { b[i - 8] });
+    from_u16x8(core::array::from_fn(|i| both[(lanes >> (4 * i)) as usize & 15]))
+}
+
+/// `i8x16.shuffle` of whole 32-bit lanes: lane `i` of the result is lane `(lanes >> 4i) & 7`
+/// of `a` and `b` together.
+#[inline(always)]
+pub(crate) fn i32x4_shuffle(a: V, b: V, lanes: u32) -> V {
+    let (a, b) = (to_u32x4(a), to_u32x4(b));
+    let both: [u32; 8] = core::array::from_fn(|i| if i < 4 { a[i] } else { b[i - 4] });
+    from_u32x4(core::array::from_fn(|i| both[(lanes >> (4 * i)) as usize & 7]))
+}
+
+/// The lane indices of a byte shuffle as whole lanes of `size` bytes (2 or 4), 4 bits each,
+/// if every lane of the result is one whole, aligned lane of the inputs.
+pub(crate) fn whole_lanes(bytes: [u8; 16], size: usize) -> Option<u32> {
+    let mut lanes = 0u32;
+    for (i, lane) in bytes.chunks(size).enumerate() {
+        let first = lane[0] as usize;
+        if first % size != 0 || first >= 32 || lane.iter().enumerate().any(|(j, &b)| b as usize != first + j) {
+            return None;
+        }
+        lanes |= ((first / size) as u32) << (4 * i);
+    }
+    Some(lanes)
+}
+
+/// `i8x16.shuffle` whose lanes are a window of `a` and `b` together: bytes `k..k + 16`
+/// (`k <= 16`), the shape compilers use to shift a vector across a neighbour (the
+/// translator picks this form when the lanes say so).
+#[inline(always)]
+pub(crate) fn i8x16_shuffle_window(a: V, b: V, k: u8) -> V {
+    let (a, b, k) = (u128::from_le_bytes(a), u128::from_le_bytes(b), u32::from(k & 31).min(16));
+    let low = a.checked_shr(8 * k).unwrap_or(0);
+    let high = if k == 0 { 0 } else { b << (128 - 8 * k) };
+    (low | high).to_le_bytes()
 }
 
 /// `i8x16.swizzle`: byte `i` of the result is byte `s[i]` of `a`, or 0 if `s[i] >= 16`.
@@ -170,6 +211,17 @@ mod tests {
         let reversed = from_u8x16(core::array::from_fn(|i| 31 - i as u8));
         assert_eq!(to_u8x16(i8x16_shuffle(a, b, reversed))[0], 31);
         assert_eq!(to_u8x16(i8x16_shuffle(a, b, reversed))[15], 16);
+        let pairs = [8u8, 9, 18, 19, 10, 11, 22, 23, 12, 13, 26, 27, 14, 15, 30, 31];
+        let lanes16 = whole_lanes(pairs, 2).unwrap();
+        assert_eq!(i16x8_shuffle(a, b, lanes16), i8x16_shuffle(a, b, pairs));
+        assert_eq!(whole_lanes(pairs, 4), None);
+        let quads = [4u8, 5, 6, 7, 28, 29, 30, 31, 0, 1, 2, 3, 16, 17, 18, 19];
+        assert_eq!(i32x4_shuffle(a, b, whole_lanes(quads, 4).unwrap()), i8x16_shuffle(a, b, quads));
+        assert_eq!(whole_lanes([1u8; 16], 2), None);
+        for k in 0..=16u8 {
+            let window = from_u8x16(core::array::from_fn(|i| k + i as u8));
+            assert_eq!(i8x16_shuffle_window(a, b, k), i8x16_shuffle(a, b, window), "window {k}");
+        }
         let s = from_u8x16(core::array::from_fn(|i| if i == 0 { 200 } else { 15 - i as u8 }));
         assert_eq!(to_u8x16(i8x16_swizzle(a, s))[0], 0);
         assert_eq!(to_u8x16(i8x16_swizzle(a, s))[1], 14);

@@ -6,7 +6,7 @@
 
 use super::Translator;
 use crate::bytecode::{
-    Instr, Slot, VBin, VConst, VFromScalar, VLoad, VLoadLane, VReplace, VShift, VShuffle, VStore, VStoreLane,
+    Instr, Slot, VBin, VBinImm, VConst, VFromScalar, VLoad, VLoadLane, VReplace, VShift, VShuffle, VShuffleLanes, VStore, VStoreLane,
     VTernary, VToScalar, VUn,
 };
 use crate::error::Result;
@@ -338,9 +338,25 @@ impl Translator<'_> {
         self.push_result_wide(make(VReplace { dst, a, x, lane }))
     }
 
+    /// `i8x16.shuffle`: a window of the two operands (bytes `k..k + 16`) gets a form of its
+    /// own; any other shuffle takes its lanes from the constant pool.
     fn v_shuffle(&mut self, lanes: [u8; 16]) -> Result<()> {
         let b = self.pop_v128();
         let a = self.pop_v128();
+        let k = lanes[0];
+        if k <= 16 && lanes.iter().enumerate().all(|(i, &l)| l == k + i as u8) {
+            let dst = self.next_home_wide()?;
+            return self.push_result_wide(Instr::I8x16ShuffleWindow(VBinImm { dst, a, b, imm: k }));
+        }
+        // Whole 32- or 16-bit lanes: fewer lookups.
+        if let Some(lanes) = crate::simd::lanes::whole_lanes(lanes, 4) {
+            let dst = self.next_home_wide()?;
+            return self.push_result_wide(Instr::I32x4Shuffle(VShuffleLanes { dst, a, b, lanes }));
+        }
+        if let Some(lanes) = crate::simd::lanes::whole_lanes(lanes, 2) {
+            let dst = self.next_home_wide()?;
+            return self.push_result_wide(Instr::I16x8Shuffle(VShuffleLanes { dst, a, b, lanes }));
+        }
         let value = u128::from_le_bytes(lanes);
         let index = self.out.consts.len() as u32;
         self.out.consts.push(value as u64);

@@ -67,6 +67,9 @@ steps! {
         let lanes = (lo as u128 | (hi as u128) << 64).to_le_bytes();
         r.set128(o.dst, lanes::i8x16_shuffle(r.get128(o.a), r.get128(o.b), lanes));
     }
+    I16x8Shuffle(o) => { r.set128(o.dst, lanes::i16x8_shuffle(r.get128(o.a), r.get128(o.b), o.lanes)); }
+    I32x4Shuffle(o) => { r.set128(o.dst, lanes::i32x4_shuffle(r.get128(o.a), r.get128(o.b), o.lanes)); }
+    I8x16ShuffleWindow(o) => { r.set128(o.dst, lanes::i8x16_shuffle_window(r.get128(o.a), r.get128(o.b), o.imm)); }
     I8x16ExtractLaneS(o) => { r.set(o.dst, lanes::i8x16_extract_lane_s(r.get128(o.src), o.lane)); }
     I8x16ExtractLaneU(o) => { r.set(o.dst, lanes::i8x16_extract_lane_u(r.get128(o.src), o.lane)); }
     I8x16ReplaceLane(o) => { r.set128(o.dst, lanes::i8x16_replace_lane(r.get128(o.a), o.lane, r.get::<u32>(o.x))); }
