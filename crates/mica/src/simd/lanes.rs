@@ -164,7 +164,7 @@ pub(crate) fn whole_lanes(bytes: [u8; 16], size: usize) -> Option<u32> {
     let mut lanes = 0u32;
     for (i, lane) in bytes.chunks(size).enumerate() {
         let first = lane[0] as usize;
-        if first % size != 0 || first >= 32 || lane.iter().enumerate().any(|(j, &b)| b as usize != first + j) {
+        if !first.is_multiple_of(size) || first >= 32 || lane.iter().enumerate().any(|(j, &b)| b as usize != first + j) {
             return None;
         }
         lanes |= ((first / size) as u32) << (4 * i);
