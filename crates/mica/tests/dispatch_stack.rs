@@ -26,7 +26,7 @@ const LOOP: &str = r#"
 /// small stack measures execution alone (a debug build's translator takes more than 128 KiB
 /// of stack on its own: every operator's visit holds the whole unoptimised operator match).
 fn spin(engine: &Engine, module: &Module, n: i32) -> i32 {
-    let mut store = Store::new(&engine, ());
+    let mut store = Store::new(engine, ());
     let instance = mica::Linker::new(engine).instantiate(&mut store, module).expect("instantiates");
     let spin = instance.get_typed_func::<i32, i32>(&store, "spin").expect("export");
     spin.call(&mut store, n).expect("runs")
