@@ -1,4 +1,5 @@
-//! Replays one fuzz case and shrinks it, then prints the program and both traces.
+//! Replays one fuzz case and shrinks it, then prints the program and both traces (wasmi's and
+//! Mica's, or, for a program with relaxed SIMD, those of two of Mica's translation modes).
 //!
 //! `cargo run --release -p mica-fuzz --example replay -- <seed>` for a seed of the smoke
 //! test, or `-- <file>` for a libFuzzer artifact (`fuzz/artifacts/host_calls/crash-...`).
@@ -87,8 +88,10 @@ fn main() {
     let mismatch = mismatch(&program).unwrap_or(first);
     println!("{}\n{mismatch}", program.describe());
     println!(
-        "wasmi's trace:\n{}\n\nMica's trace:\n{}",
+        "{}'s trace:\n{}\n\nMica ({})'s trace:\n{}",
+        mismatch.reference,
         mismatch.expected.join("\n"),
+        mismatch.engine,
         mismatch.actual.join("\n")
     );
 }

@@ -4,7 +4,7 @@
 //! do the embedder's calls and their outcomes: the log is the trace the engines must agree
 //! on, host-observed side effects included.
 
-use crate::program::{HostKind, HostSpec, Sig, Ty};
+use crate::program::{HostKind, HostSpec, Sig, Ty, Value, values_text};
 
 /// How deep host functions re-enter wasm (each `Callback` host adds a level).
 pub const MAX_DEPTH: u32 = 3;
@@ -27,28 +27,46 @@ pub trait HostEnv {
     fn write_memory(&mut self, addr: u32, bytes: &[u8]) -> bool;
     /// Calls function export `name` of the calling instance with arguments mixed from
     /// `seed`; `None` if the instance has no such function export.
-    fn call_export(&mut self, name: &str, seed: u64) -> Option<Result<Vec<u64>, Self::Error>>;
+    fn call_export(&mut self, name: &str, seed: u64) -> Option<Result<Vec<Value>, Self::Error>>;
     /// How an error reads in the trace (see [`crate::trace`]).
     fn describe(error: &Self::Error) -> String;
     /// A host error with this message.
     fn host_error(message: String) -> Self::Error;
 }
 
-/// A 64-bit mix of `salt` and `values`.
-pub fn mix(salt: u64, values: &[u64]) -> u64 {
+/// A 64-bit mix of `salt` and `values` (a value wider than 64 bits mixes in both halves).
+pub fn mix(salt: u64, values: &[u128]) -> u64 {
     let mut h = salt ^ 0x9e37_79b9_7f4a_7c15;
-    for v in values {
-        h = (h ^ v).wrapping_mul(0x100_0000_01b3).rotate_left(29);
+    let mut step = |x: u64| {
+        h = (h ^ x).wrapping_mul(0x100_0000_01b3).rotate_left(29);
         h ^= h >> 31;
+    };
+    for v in values {
+        step(*v as u64);
+        if v >> 64 != 0 {
+            step((v >> 64) as u64);
+        }
     }
     h
 }
 
 /// Values of `types` derived from `seed`.
-pub fn derive(types: &[Ty], seed: u64) -> Vec<u64> {
+pub fn derive(types: &[Ty], seed: u64) -> Vec<Value> {
     (0..types.len())
-        .map(|i| types[i].truncate(mix(seed, &[i as u64])))
+        .map(|i| {
+            let low = mix(seed, &[i as u128]);
+            let bits = match types[i] {
+                Ty::V128 => u128::from(mix(low, &[1])) << 64 | u128::from(low),
+                _ => u128::from(low),
+            };
+            types[i].value(bits)
+        })
         .collect()
+}
+
+/// The bits of `values`.
+pub fn bits(values: &[Value]) -> Vec<u128> {
+    values.iter().map(|v| v.bits).collect()
 }
 
 /// Runs host function `index` (of type `sig`) on `args`, giving its results.
@@ -57,14 +75,14 @@ pub fn call<E: HostEnv>(
     index: usize,
     spec: &HostSpec,
     sig: &Sig,
-    args: &[u64],
-) -> Result<Vec<u64>, E::Error> {
+    args: &[Value],
+) -> Result<Vec<Value>, E::Error> {
     let data = env.data();
-    let args_text: Vec<String> = args.iter().map(|a| format!("{a:#x}")).collect();
+    let args_text: Vec<String> = args.iter().map(Value::to_string).collect();
     data.log
         .push(format!("host h{index}({})", args_text.join(", ")));
     data.calls += 1;
-    let mut seed = mix(spec.salt, args) ^ data.calls;
+    let mut seed = mix(spec.salt, &bits(args)) ^ data.calls;
     match &spec.kind {
         HostKind::Pure => {}
         HostKind::TrapWhen { modulus } => {
@@ -89,10 +107,11 @@ pub fn call<E: HostEnv>(
                         .log
                         .push(format!("  h{index}: no export f{export}")),
                     Some(Ok(results)) => {
-                        env.data()
-                            .log
-                            .push(format!("  h{index}: f{export} returned {results:x?}"));
-                        seed = mix(seed, &results);
+                        env.data().log.push(format!(
+                            "  h{index}: f{export} returned {}",
+                            values_text(&results)
+                        ));
+                        seed = mix(seed, &bits(&results));
                     }
                     Some(Err(error)) => {
                         let text = E::describe(&error);

@@ -5,11 +5,17 @@
 //! random call graphs over `call`, `call_indirect`, `return_call` and
 //! `return_call_indirect` (in statements, expressions and early exits), host functions that
 //! are typed (`func_wrap`) or untyped (`func_new`), that trap, write memory, or call back
-//! into wasm through their `Caller`, and start functions. [`check`] runs the program on
-//! Mica (in every translation mode) and on wasmi and compares the traces: every host call
-//! with its arguments, every embedder call's results or trap, and the final memory, globals
-//! and fuel. A difference is a [`Mismatch`], which [`Mismatch::save`] writes out with the
-//! modules.
+//! into wasm through their `Caller`, and start functions; values of every number type and
+//! `v128`, with fixed-width SIMD instructions in expressions and statements. [`check`] runs
+//! the program on Mica (in every translation mode) and on wasmi and compares the traces: every
+//! host call with its arguments, every embedder call's results or trap, and the final memory,
+//! globals and fuel (`v128` values lane-wise, see [`trace::v128_agree`]). A difference is a
+//! [`Mismatch`], which [`Mismatch::save`] writes out with the modules.
+//!
+//! One program in six may use relaxed SIMD too ([`Program::relaxed_simd`]). Relaxed
+//! operations may give different results in different engines by design (Mica gives the
+//! specification's deterministic ones), so such a program is not run on wasmi: Mica's lazy
+//! translation is compared with its eager one.
 //!
 //! The cargo-fuzz target (`fuzz/fuzz_targets/host_calls.rs`) calls [`check`]; the seeded smoke
 //! test (`tests/smoke.rs`) runs a fixed number of seeds in `cargo test`.
@@ -57,6 +63,15 @@ pub struct Summary {
     pub trapped_calls: usize,
     pub host_calls: usize,
     pub trace_lines: usize,
+    /// Modules with at least one SIMD instruction, and SIMD instructions in all.
+    pub simd_modules: usize,
+    pub simd_instructions: usize,
+    /// `v128` values in the traces (arguments, results, globals).
+    pub v128_values: usize,
+    /// Programs with relaxed SIMD (compared between Mica's modes only), and their modules with
+    /// at least one relaxed SIMD instruction.
+    pub relaxed_programs: usize,
+    pub relaxed_modules: usize,
     /// How often each way of failing (a trap, a host error, ...) ended an embedder call or
     /// an instantiation.
     pub failures: std::collections::BTreeMap<String, usize>,
@@ -70,17 +85,26 @@ impl Summary {
         self.trapped_calls += other.trapped_calls;
         self.host_calls += other.host_calls;
         self.trace_lines += other.trace_lines;
+        self.simd_modules += other.simd_modules;
+        self.simd_instructions += other.simd_instructions;
+        self.v128_values += other.v128_values;
+        self.relaxed_programs += other.relaxed_programs;
+        self.relaxed_modules += other.relaxed_modules;
         for (kind, n) in &other.failures {
             *self.failures.entry(kind.clone()).or_default() += n;
         }
     }
 }
 
-/// Two engines disagreed.
+/// Two engines (or two of Mica's translation modes) disagreed.
 #[derive(Debug)]
 pub struct Mismatch {
     pub program: String,
     pub wat: Vec<String>,
+    /// What ran the expected trace: `wasmi`, or Mica in a translation mode (`Mica (Eager)`)
+    /// for a program with relaxed SIMD.
+    pub reference: String,
+    /// The translation mode of the Mica that ran the actual trace.
     pub engine: String,
     pub expected: Vec<String>,
     pub actual: Vec<String>,
@@ -92,17 +116,19 @@ impl std::fmt::Display for Mismatch {
         let i = self.first_difference;
         writeln!(
             f,
-            "Mica ({}) and wasmi disagree at trace line {i}:",
-            self.engine
+            "Mica ({}) and {} disagree at trace line {i}:",
+            self.engine, self.reference
         )?;
         writeln!(
             f,
-            "  wasmi: {}",
+            "  {}: {}",
+            self.reference,
             self.expected.get(i).map_or("<end of trace>", |s| s)
         )?;
         writeln!(
             f,
-            "  mica:  {}",
+            "  Mica ({}): {}",
+            self.engine,
             self.actual.get(i).map_or("<end of trace>", |s| s)
         )?;
         writeln!(f, "common trace before it:")?;
@@ -115,7 +141,8 @@ impl std::fmt::Display for Mismatch {
 
 impl Mismatch {
     /// Writes the modules (`m0.wat`, ...), the whole program and both traces under `dir`, in a
-    /// folder named after the program's hash; returns that folder.
+    /// folder named after the program's hash; returns that folder. The expected trace is
+    /// `trace-wasmi.txt`, or `trace-reference.txt` when the reference was Mica.
     pub fn save(&self, dir: &Path) -> std::io::Result<PathBuf> {
         let hash = self
             .program
@@ -130,7 +157,11 @@ impl Mismatch {
         }
         std::fs::write(folder.join("program.txt"), &self.program)?;
         std::fs::write(folder.join("report.txt"), self.to_string())?;
-        std::fs::write(folder.join("trace-wasmi.txt"), self.expected.join("\n"))?;
+        let expected = match self.reference.as_str() {
+            "wasmi" => "trace-wasmi.txt",
+            _ => "trace-reference.txt",
+        };
+        std::fs::write(folder.join(expected), self.expected.join("\n"))?;
         std::fs::write(folder.join("trace-mica.txt"), self.actual.join("\n"))?;
         Ok(folder)
     }
@@ -155,7 +186,22 @@ pub fn check(data: &[u8]) -> Result<Summary, Box<Mismatch>> {
     check_program(&program)
 }
 
-/// Runs `program` on wasmi and on Mica in every translation mode.
+/// SIMD instructions in a module's text: every instruction of the generated (folded) text
+/// opens with `(`, and every SIMD instruction's name starts with `v128.` or a lane shape.
+pub fn simd_instructions(wat: &str) -> usize {
+    const PREFIXES: [&str; 7] = [
+        "(v128.", "(i8x16.", "(i16x8.", "(i32x4.", "(i64x2.", "(f32x4.", "(f64x2.",
+    ];
+    PREFIXES.iter().map(|p| wat.matches(p).count()).sum()
+}
+
+/// Relaxed SIMD instructions in a module's text (all of them are named `<shape>.relaxed_*`).
+pub fn relaxed_simd_instructions(wat: &str) -> usize {
+    wat.matches(".relaxed_").count()
+}
+
+/// Runs `program` on wasmi and on Mica in every translation mode; a program with relaxed
+/// SIMD runs on Mica only, and its first translation mode is the reference for the others.
 pub fn check_program(program: &Arc<Program>) -> Result<Summary, Box<Mismatch>> {
     let wasm: Vec<Vec<u8>> = program
         .modules
@@ -165,19 +211,28 @@ pub fn check_program(program: &Arc<Program>) -> Result<Summary, Box<Mismatch>> {
                 .unwrap_or_else(|e| panic!("generator bug: {e}\n{}", program.describe()))
         })
         .collect();
-    let expected = wasmi_run::run(program, &wasm);
+    let modes = translation_modes();
+    let (reference, expected, compared) = if program.relaxed_simd {
+        let reference = format!("Mica ({:?})", modes[0]);
+        let expected = mica_run::run(program, &wasm, modes[0]);
+        (reference, expected, &modes[1..])
+    } else {
+        let expected = wasmi_run::run(program, &wasm);
+        ("wasmi".to_string(), expected, &modes[..])
+    };
     if let Some(line) = expected.iter().find(|l| l.starts_with("load ")) {
         panic!(
-            "generator bug: wasmi rejects a module: {line}\n{}",
+            "generator bug: {reference} rejects a module: {line}\n{}",
             program.describe()
         );
     }
-    for mode in translation_modes() {
-        let actual = mica_run::run(program, &wasm, mode);
+    for mode in compared {
+        let actual = mica_run::run(program, &wasm, *mode);
         if let Some(i) = trace::first_difference(&expected, &actual) {
             return Err(Box::new(Mismatch {
                 program: program.describe(),
                 wat: program.modules.iter().map(|m| m.wat.clone()).collect(),
+                reference,
                 engine: format!("{mode:?}"),
                 expected,
                 actual,
@@ -202,8 +257,22 @@ pub fn check_program(program: &Arc<Program>) -> Result<Summary, Box<Mismatch>> {
             }
         }
     }
+    let simd: Vec<usize> = program
+        .modules
+        .iter()
+        .map(|m| simd_instructions(&m.wat))
+        .collect();
     Ok(Summary {
         failures,
+        simd_modules: simd.iter().filter(|n| **n > 0).count(),
+        simd_instructions: simd.iter().sum(),
+        v128_values: expected.iter().map(|l| l.matches("v128:").count()).sum(),
+        relaxed_programs: usize::from(program.relaxed_simd),
+        relaxed_modules: program
+            .modules
+            .iter()
+            .filter(|m| relaxed_simd_instructions(&m.wat) > 0)
+            .count(),
         modules: program.modules.len(),
         instantiated: expected
             .iter()

@@ -1,18 +1,22 @@
 //! Runs a program on Mica.
 
 use crate::host::{self, HostData, HostEnv};
-use crate::program::{Program, SIG_I32_TO_I32, SIG_I32X2_TO_I32, SIG_UNIT, START_FUEL, Ty};
+use crate::program::{Program, SIG_I32_TO_I32, SIG_I32X2_TO_I32, SIG_UNIT, START_FUEL, Ty, Value};
 use crate::trace::{self, Trap};
 use mica::{
     Caller, Config, Engine, Error, ErrorKind, Extern, FuncType, Global, GlobalType, Instance,
-    Linker, Memory, MemoryType, Module, Mutability, Store, TranslationMode, TrapCode, Val, ValType,
+    Linker, Memory, MemoryType, Module, Mutability, Store, TranslationMode, TrapCode, V128, Val,
+    ValType,
 };
 use std::sync::Arc;
 
 /// Runs `program` (whose modules are `wasm`) in translation mode `mode`; returns the trace.
 pub fn run(program: &Arc<Program>, wasm: &[Vec<u8>], mode: TranslationMode) -> Vec<String> {
     let mut config = Config::new();
-    config.translation(mode);
+    config
+        .translation(mode)
+        .wasm_simd(true)
+        .wasm_relaxed_simd(program.relaxed_simd);
     let engine = Engine::new(&config);
     let mut store = Store::new(&engine, HostData::default());
     let memory = Memory::new(&mut store, MemoryType::new(1, Some(1))).expect("memory");
@@ -77,9 +81,9 @@ pub fn run(program: &Arc<Program>, wasm: &[Vec<u8>], mode: TranslationMode) -> V
             .params
             .iter()
             .zip(&call.args)
-            .map(|(t, b)| to_val(*t, *b))
+            .map(|(t, v)| to_val(t.value(v.bits)))
             .collect();
-        let mut results: Vec<Val> = sig.results.iter().map(|t| to_val(*t, 0)).collect();
+        let mut results: Vec<Val> = sig.results.iter().map(|t| to_val(t.value(0))).collect();
         let outcome = func.call(&mut store, &params, &mut results);
         let line = trace::call_line(
             call,
@@ -103,28 +107,35 @@ pub fn run(program: &Arc<Program>, wasm: &[Vec<u8>], mode: TranslationMode) -> V
             globals.push(from_val(&value));
         }
     }
-    let fuel_left =
-        from_val(&fuel.get(&store).expect("the fuel global was created in this store"));
+    let fuel_left = from_val(
+        &fuel
+            .get(&store)
+            .expect("the fuel global was created in this store"),
+    );
     let mut log = std::mem::take(&mut store.data_mut().log);
     log.extend(trace::final_state(&bytes, &globals, fuel_left));
     log
 }
 
-fn to_val(ty: Ty, bits: u64) -> Val {
-    match ty {
+/// The engine's value of `value` (bits for floats: NaN payloads stay as they are).
+fn to_val(value: Value) -> Val {
+    let bits = value.bits;
+    match value.ty {
         Ty::I32 => Val::I32(bits as u32 as i32),
-        Ty::I64 => Val::I64(bits as i64),
+        Ty::I64 => Val::I64(bits as u64 as i64),
         Ty::F32 => Val::F32(bits as u32),
-        Ty::F64 => Val::F64(bits),
+        Ty::F64 => Val::F64(bits as u64),
+        Ty::V128 => Val::V128(V128::from(bits)),
     }
 }
 
-fn from_val(val: &Val) -> u64 {
+fn from_val(val: &Val) -> Value {
     match val {
-        Val::I32(x) => *x as u32 as u64,
-        Val::I64(x) => *x as u64,
-        Val::F32(x) => u64::from(*x),
-        Val::F64(x) => *x,
+        Val::I32(x) => Ty::I32.value(u128::from(*x as u32)),
+        Val::I64(x) => Ty::I64.value(u128::from(*x as u64)),
+        Val::F32(x) => Ty::F32.value(u128::from(*x)),
+        Val::F64(x) => Ty::F64.value(u128::from(*x)),
+        Val::V128(x) => Ty::V128.value(x.as_u128()),
         other => panic!("unexpected value {other:?}"),
     }
 }
@@ -135,6 +146,7 @@ fn val_type(ty: Ty) -> ValType {
         Ty::I64 => ValType::I64,
         Ty::F32 => ValType::F32,
         Ty::F64 => ValType::F64,
+        Ty::V128 => ValType::V128,
     }
 }
 
@@ -191,17 +203,13 @@ impl HostEnv for MicaEnv<'_, '_> {
         }
     }
 
-    fn call_export(&mut self, name: &str, seed: u64) -> Option<Result<Vec<u64>, Error>> {
+    fn call_export(&mut self, name: &str, seed: u64) -> Option<Result<Vec<Value>, Error>> {
         let Some(Extern::Func(func)) = self.caller.get_export(name) else {
             return None;
         };
         let ty = func.ty(&*self.caller);
-        let params: Vec<Val> = ty
-            .params()
-            .iter()
-            .enumerate()
-            .map(|(i, t)| to_val(ty_of(*t), host::mix(seed, &[i as u64])))
-            .collect();
+        let types: Vec<Ty> = ty.params().iter().map(|t| ty_of(*t)).collect();
+        let params: Vec<Val> = host::derive(&types, seed).into_iter().map(to_val).collect();
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         Some(
             func.call(&mut *self.caller, &params, &mut results)
@@ -224,6 +232,7 @@ fn ty_of(ty: ValType) -> Ty {
         ValType::I64 => Ty::I64,
         ValType::F32 => Ty::F32,
         ValType::F64 => Ty::F64,
+        ValType::V128 => Ty::V128,
         other => panic!("unexpected type {other:?}"),
     }
 }
@@ -233,8 +242,8 @@ fn run_host(
     caller: &mut Caller<'_, HostData>,
     program: &Program,
     index: usize,
-    args: &[u64],
-) -> Result<Vec<u64>, Error> {
+    args: &[Value],
+) -> Result<Vec<Value>, Error> {
     let spec = &program.hosts[index];
     let mut env = MicaEnv { caller };
     host::call(&mut env, index, spec, &program.sigs[spec.sig], args)
@@ -254,15 +263,16 @@ fn define_host(linker: &mut Linker<HostData>, program: &Arc<Program>, index: usi
             "host",
             &name,
             move |mut caller: Caller<'_, HostData>, a: i32| {
-                run_host(&mut caller, &p, index, &[a as u32 as u64]).map(|r| r[0] as u32 as i32)
+                run_host(&mut caller, &p, index, &[Ty::I32.value(a as u32 as u128)])
+                    .map(|r| r[0].bits as u32 as i32)
             },
         ),
         (true, SIG_I32X2_TO_I32) => linker.func_wrap(
             "host",
             &name,
             move |mut caller: Caller<'_, HostData>, a: i32, b: i32| {
-                run_host(&mut caller, &p, index, &[a as u32 as u64, b as u32 as u64])
-                    .map(|r| r[0] as u32 as i32)
+                let args = [a, b].map(|x| Ty::I32.value(x as u32 as u128));
+                run_host(&mut caller, &p, index, &args).map(|r| r[0].bits as u32 as i32)
             },
         ),
         _ => {
@@ -272,11 +282,10 @@ fn define_host(linker: &mut Linker<HostData>, program: &Arc<Program>, index: usi
                 sig.results.iter().map(|t| val_type(*t)).collect::<Vec<_>>(),
             );
             linker.func_new("host", &name, ty, move |mut caller, params, results| {
-                let args: Vec<u64> = params.iter().map(from_val).collect();
-                let sig = &p.sigs[p.hosts[index].sig];
-                let bits = run_host(&mut caller, &p, index, &args)?;
-                for ((slot, t), b) in results.iter_mut().zip(&sig.results).zip(bits) {
-                    *slot = to_val(*t, b);
+                let args: Vec<Value> = params.iter().map(from_val).collect();
+                let values = run_host(&mut caller, &p, index, &args)?;
+                for (slot, v) in results.iter_mut().zip(values) {
+                    *slot = to_val(v);
                 }
                 Ok(())
             })

@@ -2,8 +2,15 @@
 //! know about them) and the embedder's calls; and the generator that makes one from entropy.
 //!
 //! Programs are built to be deterministic in any correct engine:
-//! - no float arithmetic (floats only move, or are reinterpreted from integers), so NaN
-//!   payloads cannot legitimately differ;
+//! - no scalar float arithmetic (scalar floats only move, or are reinterpreted from integers);
+//!   vector float arithmetic (`f32x4.add`, `f64x2.sqrt`, ...) has every NaN lane of its
+//!   result replaced by the canonical NaN on the spot (see `body.rs`, `canonical`), so NaN
+//!   payloads, which engines may legitimately choose differently, never reach anything
+//!   observable;
+//! - SIMD (`v128` values, parameters, results, globals, and the fixed-width SIMD instructions)
+//!   throughout; relaxed SIMD only in programs marked [`Program::relaxed_simd`], which are
+//!   not compared with wasmi (relaxed results may differ between engines by design) but
+//!   between Mica's translation modes;
 //! - no loops, and every wasm function spends one unit of the imported `fuel` global on
 //!   entry and returns zeros at once when it is spent, so every run ends, well before any
 //!   engine's stack limit (fuel per call stays far below the depth limits of both engines);
@@ -21,10 +28,13 @@ pub enum Ty {
     I64,
     F32,
     F64,
+    V128,
 }
 
 impl Ty {
-    pub const ALL: [Ty; 4] = [Ty::I32, Ty::I64, Ty::F32, Ty::F64];
+    pub const ALL: [Ty; 5] = [Ty::I32, Ty::I64, Ty::F32, Ty::F64, Ty::V128];
+    /// The number types, without `v128`.
+    pub const SCALARS: [Ty; 4] = [Ty::I32, Ty::I64, Ty::F32, Ty::F64];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -32,16 +42,51 @@ impl Ty {
             Ty::I64 => "i64",
             Ty::F32 => "f32",
             Ty::F64 => "f64",
+            Ty::V128 => "v128",
         }
     }
 
     /// Keeps only the bits a value of this type has.
-    pub fn truncate(self, bits: u64) -> u64 {
+    pub fn truncate(self, bits: u128) -> u128 {
         match self {
             Ty::I32 | Ty::F32 => bits & 0xffff_ffff,
-            Ty::I64 | Ty::F64 => bits,
+            Ty::I64 | Ty::F64 => bits & u128::from(u64::MAX),
+            Ty::V128 => bits,
         }
     }
+
+    /// The value of this type with `bits` (truncated to the type's width).
+    pub fn value(self, bits: u128) -> Value {
+        Value {
+            ty: self,
+            bits: self.truncate(bits),
+        }
+    }
+}
+
+/// A value as both engines' runners see it: its type and its bits (a `v128`'s lane 0 in the
+/// low bits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Value {
+    pub ty: Ty,
+    pub bits: u128,
+}
+
+impl std::fmt::Display for Value {
+    /// A number's bits in hex (`0x2a`); a vector's as `v128:` and 32 hex digits, which is how
+    /// [`crate::trace`] finds the vectors in a trace line to compare them lane-wise.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.ty {
+            Ty::V128 => write!(f, "v128:{:#034x}", self.bits),
+            _ => write!(f, "{:#x}", self.bits),
+        }
+    }
+}
+
+/// `[v, ...]` with each value as [`Value`] shows it.
+pub fn values_text(values: &[Value]) -> String {
+    let texts: Vec<String> = values.iter().map(Value::to_string).collect();
+    format!("[{}]", texts.join(", "))
 }
 
 /// A function signature.
@@ -100,13 +145,16 @@ pub struct ModuleSpec {
 pub struct EntryCall {
     pub module: usize,
     pub func: usize,
-    pub args: Vec<u64>,
+    pub args: Vec<Value>,
     /// The `fuel` global is set to this before the call.
     pub fuel: u32,
 }
 
 #[derive(Clone, Debug)]
 pub struct Program {
+    /// Whether the modules may use relaxed SIMD: then the program runs on Mica only, and its
+    /// translation modes are compared with each other (see [`crate::check_program`]).
+    pub relaxed_simd: bool,
     pub sigs: Vec<Sig>,
     pub hosts: Vec<HostSpec>,
     pub modules: Vec<ModuleSpec>,
@@ -120,9 +168,11 @@ pub const MEMORY_BYTES: usize = 65536;
 
 impl Program {
     pub fn generate(e: &mut Entropy) -> Program {
+        let relaxed_simd = e.chance(1, 6);
         let sigs = gen_sigs(e);
         let hosts = (0..e.range(1, 5)).map(|_| gen_host(e, &sigs)).collect();
         let mut program = Program {
+            relaxed_simd,
             sigs,
             hosts,
             modules: Vec::new(),
@@ -136,7 +186,11 @@ impl Program {
             let module = e.below(program.modules.len());
             let func = e.below(program.modules[module].funcs.len());
             let sig = &program.sigs[program.modules[module].funcs[func]];
-            let args = sig.params.iter().map(|t| t.truncate(gen_bits(e))).collect();
+            let args = sig
+                .params
+                .iter()
+                .map(|t| t.value(gen_value(e, *t)))
+                .collect();
             let fuel = if e.chance(1, 16) {
                 e.range(0, 4)
             } else {
@@ -155,6 +209,9 @@ impl Program {
     /// The whole program as one text: the modules, then the hosts and calls as comments.
     pub fn describe(&self) -> String {
         let mut out = String::new();
+        if self.relaxed_simd {
+            out.push_str(";; relaxed SIMD: Mica's translation modes compared, not wasmi\n");
+        }
         for (k, module) in self.modules.iter().enumerate() {
             let _ = writeln!(out, ";; ---- module m{k}\n{}", module.wat);
         }
@@ -162,14 +219,22 @@ impl Program {
             let _ = writeln!(out, ";; host h{h}: {host:?} : {:?}", self.sigs[host.sig]);
         }
         for call in &self.calls {
-            let _ = writeln!(out, ";; call {call:?}");
+            let args: Vec<String> = call.args.iter().map(Value::to_string).collect();
+            let _ = writeln!(
+                out,
+                ";; call m{}.f{}({}) fuel {}",
+                call.module,
+                call.func,
+                args.join(", "),
+                call.fuel
+            );
         }
         out
     }
 }
 
 pub(crate) fn gen_ty(e: &mut Entropy) -> Ty {
-    // Integers are more interesting than floats, which only move.
+    // Integers are more interesting than floats, which only move; vectors compute.
     *e.pick(&[
         Ty::I32,
         Ty::I32,
@@ -178,6 +243,8 @@ pub(crate) fn gen_ty(e: &mut Entropy) -> Ty {
         Ty::I64,
         Ty::F32,
         Ty::F64,
+        Ty::V128,
+        Ty::V128,
     ])
 }
 
@@ -238,6 +305,59 @@ pub fn gen_bits(e: &mut Entropy) -> u64 {
         4 => 0x8000_0000,
         5 => 0x7fc0_0000, // an f32 NaN
         _ => e.u64(),
+    }
+}
+
+/// Lane patterns that make float lanes interesting: signed zeros, one and a half, the
+/// smallest subnormal, the largest finite value, infinities, the canonical NaN and a
+/// signalling NaN with a payload.
+const F32_LANES: [u32; 9] = [
+    0,
+    0x8000_0000,
+    0x3fc0_0000,
+    1,
+    0x7f7f_ffff,
+    0x7f80_0000,
+    0xff80_0000,
+    0x7fc0_0000,
+    0x7fa0_0001,
+];
+const F64_LANES: [u64; 8] = [
+    0,
+    0x8000_0000_0000_0000,
+    0x3ff8_0000_0000_0000,
+    1,
+    0x7ff0_0000_0000_0000,
+    0xfff0_0000_0000_0000,
+    0x7ff8_0000_0000_0000,
+    0x7ff4_0000_0000_0001,
+];
+
+/// Random bits for a value of type `ty`: for a number, [`gen_bits`]; for a vector, lanes of
+/// one shape made alike (a splat), mixed from boundary values, or random.
+pub fn gen_value(e: &mut Entropy, ty: Ty) -> u128 {
+    if ty != Ty::V128 {
+        return ty.truncate(u128::from(gen_bits(e)));
+    }
+    let lanes = |e: &mut Entropy, width: u32, lane: &mut dyn FnMut(&mut Entropy) -> u128| {
+        (0..128 / width).fold(0u128, |v, i| v | (lane(e) << (i * width)))
+    };
+    match e.below(8) {
+        0 => 0,
+        1 => u128::MAX,
+        2 => {
+            // A splat of one lane of 8, 16, 32 or 64 bits.
+            let width = *e.pick(&[8, 16, 32, 64]);
+            let x = u128::from(gen_bits(e)) & ((1u128 << width) - 1);
+            lanes(e, width, &mut |_| x)
+        }
+        3 => lanes(e, 32, &mut |e| u128::from(*e.pick(&F32_LANES))),
+        4 => lanes(e, 64, &mut |e| u128::from(*e.pick(&F64_LANES))),
+        5 => lanes(e, 8, &mut |e| {
+            u128::from(*e.pick(&[0u8, 1, 0x7f, 0x80, 0xff]))
+        }),
+        6 => lanes(e, 64, &mut |e| u128::from(gen_bits(e))),
+        _ => (u128::from(e.u64()) << 64) | u128::from(e.u64()),
     }
 }
 
@@ -347,7 +467,7 @@ impl<'p> ModuleGen<'p> {
             self.table_size
         );
         for (g, ty) in self.globals.iter().enumerate() {
-            let init = init_text(*ty, ty.truncate(gen_bits(e)));
+            let init = init_text(*ty, gen_value(e, *ty));
             let _ = writeln!(
                 w,
                 "  (global $g{g} (export \"g{g}\") (mut {}) {init})",
@@ -422,17 +542,41 @@ fn sig_text(sig: &Sig) -> String {
     s
 }
 
-pub(crate) fn const_text(ty: Ty, bits: u64) -> String {
+pub(crate) fn const_text(ty: Ty, bits: u128) -> String {
     match ty {
         Ty::I32 => format!("(i32.const {})", bits as u32 as i32),
-        Ty::I64 => format!("(i64.const {})", bits as i64),
+        Ty::I64 => format!("(i64.const {})", bits as u64 as i64),
         Ty::F32 => format!("(f32.reinterpret_i32 (i32.const {}))", bits as u32 as i32),
-        Ty::F64 => format!("(f64.reinterpret_i64 (i64.const {}))", bits as i64),
+        Ty::F64 => format!("(f64.reinterpret_i64 (i64.const {}))", bits as u64 as i64),
+        Ty::V128 => v128_const(bits),
     }
 }
 
+/// A `v128.const` with exactly these bits, written in one of the integer lane shapes.
+pub(crate) fn v128_const(bits: u128) -> String {
+    let width = match (bits as u32).count_ones() % 4 {
+        0 => 8,
+        1 => 16,
+        2 => 32,
+        _ => 64,
+    };
+    let lanes: Vec<String> = (0..128 / width)
+        .map(|i| {
+            let lane = (bits >> (i * width)) & ((1u128 << width) - 1);
+            format!("{lane:#x}")
+        })
+        .collect();
+    let shape = match width {
+        8 => "i8x16",
+        16 => "i16x8",
+        32 => "i32x4",
+        _ => "i64x2",
+    };
+    format!("(v128.const {shape} {})", lanes.join(" "))
+}
+
 /// A constant expression (so, for floats, a literal that keeps the exact bits).
-fn init_text(ty: Ty, bits: u64) -> String {
+fn init_text(ty: Ty, bits: u128) -> String {
     fn float(sign: bool, nan: Option<u64>, value: String) -> String {
         let sign = if sign { "-" } else { "" };
         match nan {
@@ -441,18 +585,18 @@ fn init_text(ty: Ty, bits: u64) -> String {
         }
     }
     match ty {
-        Ty::I32 | Ty::I64 => const_text(ty, bits),
+        Ty::I32 | Ty::I64 | Ty::V128 => const_text(ty, bits),
         Ty::F32 => {
             let x = f32::from_bits(bits as u32);
-            let nan = x.is_nan().then_some(bits & 0x7f_ffff);
+            let nan = x.is_nan().then_some(bits as u64 & 0x7f_ffff);
             format!(
                 "(f32.const {})",
                 float(x.is_sign_negative(), nan, format!("{x:?}"))
             )
         }
         Ty::F64 => {
-            let x = f64::from_bits(bits);
-            let nan = x.is_nan().then_some(bits & 0xf_ffff_ffff_ffff);
+            let x = f64::from_bits(bits as u64);
+            let nan = x.is_nan().then_some(bits as u64 & 0xf_ffff_ffff_ffff);
             format!(
                 "(f64.const {})",
                 float(x.is_sign_negative(), nan, format!("{x:?}"))

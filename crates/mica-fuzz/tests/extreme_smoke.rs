@@ -81,6 +81,10 @@ fn extreme_shapes_load_linearly_and_agree() {
         total.wasmi_panic_messages,
     );
     println!(
+        "vectors: {} functions use v128, {} of their calls compared with wasmi",
+        total.vector_functions, total.compared_vector_calls
+    );
+    println!(
         "eager loading: {:.1} ms in all, at worst {:.0} µs per KiB of body (debug build); shapes: {:?}",
         total.eager_load.as_secs_f64() * 1e3,
         total.max_load_us_per_kib,
@@ -99,6 +103,15 @@ fn extreme_shapes_load_linearly_and_agree() {
         assert!(
             total.compared_calls > total.functions / 2,
             "too few calls compared: {total:?}"
+        );
+        // A third of the functions use v128: in every shape, and run against wasmi.
+        assert!(
+            total.vector_functions * 5 > total.functions,
+            "too few functions with vectors: {total:?}"
+        );
+        assert!(
+            total.compared_vector_calls * 5 > total.vector_functions * 2,
+            "too few calls with vectors compared: {total:?}"
         );
     }
 }

@@ -1,6 +1,7 @@
 //! The bounded differential run: a fixed set of seeds, each a generated program run on
-//! wasmi and on Mica in every translation mode. Any disagreement fails the test and saves
-//! the modules (see `mica_fuzz::failure_dir`); so does a seed that never finishes.
+//! wasmi and on Mica in every translation mode (or, for a program with relaxed SIMD, on Mica
+//! in every translation mode, compared with each other). Any disagreement fails the test and
+//! saves the modules (see `mica_fuzz::failure_dir`); so does a seed that never finishes.
 //!
 //! `MICA_FUZZ_SEEDS=n` runs `n` seeds instead of the default.
 
@@ -22,16 +23,22 @@ fn seeded_programs_agree_with_wasmi() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(DEFAULT_SEEDS);
-    // The seeds run on a worker thread; this thread only watches for a hang.
+    // The seeds run on a worker thread with a large stack (reserved, not committed): in the
+    // test profile wasmi's dispatch takes native frames as it executes, and SIMD programs
+    // run long enough to pass the default 2 MiB (seen: 2 to 4 MiB). This thread only
+    // watches for a hang.
     let (send, receive) = mpsc::channel();
-    std::thread::spawn(move || {
-        for seed in 0..seeds {
-            let outcome = check(&seed_bytes(seed, 2048));
-            if send.send((seed, outcome)).is_err() {
-                return;
+    std::thread::Builder::new()
+        .stack_size(1 << 28)
+        .spawn(move || {
+            for seed in 0..seeds {
+                let outcome = check(&seed_bytes(seed, 2048));
+                if send.send((seed, outcome)).is_err() {
+                    return;
+                }
             }
-        }
-    });
+        })
+        .expect("spawn the worker");
     let mut total = Summary::default();
     let mut mismatches = Vec::new();
     for expected_seed in 0..seeds {
@@ -66,6 +73,16 @@ fn seeded_programs_agree_with_wasmi() {
         total.host_calls,
         total.trace_lines
     );
+    println!(
+        "SIMD: {} of {} modules with SIMD instructions ({} in all), {} v128 values in traces; \
+         {} programs with relaxed SIMD (Mica's modes compared), {} modules with relaxed instructions",
+        total.simd_modules,
+        total.modules,
+        total.simd_instructions,
+        total.v128_values,
+        total.relaxed_programs,
+        total.relaxed_modules
+    );
     println!("failures by kind: {:?}", total.failures);
     assert!(
         mismatches.is_empty(),
@@ -83,4 +100,21 @@ fn seeded_programs_agree_with_wasmi() {
         total.calls > total.trapped_calls * 2,
         "too many traps: {total:?}"
     );
+    // SIMD must be exercised too (given enough seeds to tell): most modules have SIMD
+    // instructions, vectors cross the boundary, and some programs (about one in six) have
+    // relaxed SIMD.
+    if seeds >= 100 {
+        assert!(
+            total.simd_modules * 4 > total.modules * 3,
+            "too few modules with SIMD: {total:?}"
+        );
+        assert!(
+            total.v128_values > seeds as usize,
+            "too few v128 values in traces: {total:?}"
+        );
+        assert!(
+            total.relaxed_modules * 20 > seeds as usize,
+            "too few modules with relaxed SIMD: {total:?}"
+        );
+    }
 }

@@ -44,13 +44,36 @@ pub const I64_BINOPS: [u8; 9] = [0x7c, 0x7d, 0x7e, 0x83, 0x84, 0x85, 0x86, 0x88,
 pub const I32_COMPARES: [u8; 8] = [0x46, 0x47, 0x48, 0x49, 0x4a, 0x4b, 0x4d, 0x4e];
 pub const I64_COMPARES: [u8; 8] = [0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x58, 0x59];
 
+/// The SIMD prefix; the operation's number follows as a LEB128 `u32`.
+pub const SIMD: u8 = 0xfd;
+pub const V128_CONST: u32 = 0x0c;
+pub const I8X16_SHUFFLE: u32 = 0x0d;
+pub const I8X16_SPLAT: u32 = 0x0f;
+pub const I32X4_SPLAT: u32 = 0x11;
+pub const I64X2_SPLAT: u32 = 0x12;
+pub const I64X2_EXTRACT_LANE: u32 = 0x1d;
+pub const I64X2_REPLACE_LANE: u32 = 0x1e;
+/// SIMD operations `[v128 v128] -> [v128]` that cannot trap and compute no float: and, or,
+/// xor, i8x16.add, i8x16.sub, i16x8.add, i16x8.mul, i32x4.add, i32x4.mul, i64x2.add,
+/// i64x2.mul.
+pub const V128_BINOPS: [u32; 11] = [
+    0x4e, 0x50, 0x51, 0x6e, 0x71, 0x8e, 0x95, 0xae, 0xb5, 0xce, 0xd5,
+];
+
 pub fn valtype(ty: Ty) -> u8 {
     match ty {
         Ty::I32 => 0x7f,
         Ty::I64 => 0x7e,
         Ty::F32 => 0x7d,
         Ty::F64 => 0x7c,
+        Ty::V128 => 0x7b,
     }
+}
+
+/// Appends SIMD operation `op`.
+pub fn simd(out: &mut Vec<u8>, op: u32) {
+    out.push(SIMD);
+    leb_u32(out, op);
 }
 
 pub fn leb_u32(out: &mut Vec<u8>, mut v: u32) {

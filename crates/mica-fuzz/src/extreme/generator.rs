@@ -17,10 +17,16 @@
 //!   thousands of times (`br_if`, `br` from an `if`, `br_table`): the expansion Mica's budget
 //!   refuses past 8 instructions per byte.
 //!
+//! A third of the functions use `v128` too ([`GenFunc::vectors`]): as parameters, results,
+//! locals, operands, block and branch values, with integer and bitwise SIMD operations, splats,
+//! lane extraction and replacement, and shuffles. A `v128` takes two of Mica's frame slots, so
+//! such a function gets half the operand stack height.
+//!
 //! Runs end: no operator traps (integer arithmetic without division, floats only moved or
-//! reinterpreted, so no NaN is ever computed), branches back to a loop are guarded by a
-//! per-call fuel local that each attempt decrements, and `br`/`br_table` never target a loop.
-//! Every value flows into an `i64` accumulator local that is the function's first result.
+//! reinterpreted, so no NaN is ever computed, in vectors neither), branches back to a loop are
+//! guarded by a per-call fuel local that each attempt decrements, and `br`/`br_table` never
+//! target a loop. Every value flows into an `i64` accumulator local that is the function's
+//! first result.
 
 use super::encode::{self as enc, FuncCode, FuncType};
 use crate::entropy::Entropy;
@@ -74,10 +80,12 @@ pub struct GenFunc {
     /// The size of its body in the code section (local declarations included).
     pub body_bytes: usize,
     /// The arguments a run calls it with (bits).
-    pub args: Vec<u64>,
+    pub args: Vec<u128>,
+    /// Whether it uses `v128` (in its type, locals or code).
+    pub vectors: bool,
     /// Whether it has a `br_table` that wasmi 2.0 may run wrongly (several targets, two
-    /// values or more, other values below them on the stack: `tests/reference_bugs.rs`), so
-    /// that only Mica's modes are compared on it.
+    /// values or more, or one `v128`, other values below them on the stack:
+    /// `tests/reference_bugs.rs`), so that only Mica's modes are compared on it.
     pub wasmi_miscompiles: bool,
 }
 
@@ -98,8 +106,9 @@ impl Generated {
         );
         for (i, f) in self.funcs.iter().enumerate() {
             s.push_str(&format!(
-                "  f{i}: {:?}, {} params, {} results, {} locals, body {} bytes\n",
+                "  f{i}: {:?}{}, {} params, {} results, {} locals, body {} bytes\n",
                 f.shape,
+                if f.vectors { " with vectors" } else { "" },
                 f.ty.params.len(),
                 f.ty.results.len(),
                 f.num_locals,
@@ -203,11 +212,25 @@ fn ti(ty: Ty) -> usize {
         Ty::I64 => 1,
         Ty::F32 => 2,
         Ty::F64 => 3,
+        Ty::V128 => 4,
     }
 }
 
-fn gen_ty(e: &mut Entropy) -> Ty {
-    *e.pick(&Ty::ALL)
+/// A value type: `v128` too if `vectors`.
+fn gen_ty(e: &mut Entropy, vectors: bool) -> Ty {
+    if vectors {
+        *e.pick(&Ty::ALL)
+    } else {
+        *e.pick(&Ty::SCALARS)
+    }
+}
+
+/// Frame slots a value of type `ty` takes in Mica (and cells in wasmi).
+fn slots(ty: Ty) -> usize {
+    match ty {
+        Ty::V128 => 2,
+        _ => 1,
+    }
 }
 
 /// A count in `1..=max`, spread over orders of magnitude, often `max` itself.
@@ -233,9 +256,13 @@ struct FuncGen<'g, 'd> {
     stack: Vec<Ty>,
     ctrl: Vec<Frame>,
     /// Locals code may read and write, by type (the fuel counter is not among them).
-    by_type: [Vec<u32>; 4],
+    by_type: [Vec<u32>; 5],
     acc: u32,
     fuel: u32,
+    /// Whether values may be `v128`; then `scratch`, a `v128` local code does not otherwise
+    /// use, helps fold vectors into the accumulator.
+    vectors: bool,
+    scratch: u32,
     /// The most operands the stack may hold.
     height_cap: usize,
     /// The code size to reach.
@@ -253,43 +280,65 @@ impl<'g, 'd> FuncGen<'g, 'd> {
         limits: &Limits,
     ) -> (FuncCode, GenFunc) {
         let shape = *e.pick(&Shape::ALL);
+        let vectors = e.chance(1, 3);
         let num_params = if e.chance(1, 8) {
             count(e, 64)
         } else {
             e.range(0, 4)
         };
-        let params: Vec<Ty> = (0..num_params).map(|_| gen_ty(e)).collect();
+        let params: Vec<Ty> = (0..num_params).map(|_| gen_ty(e, vectors)).collect();
         let mut results = vec![Ty::I64];
         let extra = match shape {
             Shape::MultiValue if e.chance(1, 2) => count(e, MAX_RESULTS - 1),
             _ => e.range(0, 2),
         };
-        results.extend((0..extra).map(|_| gen_ty(e)));
-        // The accumulator and the fuel counter, then the others.
+        results.extend((0..extra).map(|_| gen_ty(e, vectors)));
+        // The accumulator, the fuel counter and the vector scratch, then the others (as many
+        // as fit in a frame, vectors taking two slots, with room for operands).
         let extra_locals = match shape {
+            Shape::ManyLocals if vectors => count(e, (MAX_FRAME - 4 * num_params - 8_000) / 2),
             Shape::ManyLocals => count(e, MAX_LOCALS - num_params - 2),
             _ => e.range(0, 8),
         };
+        let types_here: &[Ty] = if vectors { &Ty::ALL } else { &Ty::SCALARS };
         let local_types: Vec<Ty> = match e.below(3) {
-            0 => vec![gen_ty(e); extra_locals],
-            1 => (0..extra_locals).map(|i| Ty::ALL[i % 4]).collect(),
-            _ => (0..extra_locals).map(|_| gen_ty(e)).collect(),
+            0 => vec![gen_ty(e, vectors); extra_locals],
+            1 => (0..extra_locals)
+                .map(|i| types_here[i % types_here.len()])
+                .collect(),
+            _ => (0..extra_locals).map(|_| gen_ty(e, vectors)).collect(),
         };
         let mut declared = vec![Ty::I64, Ty::I32];
+        if vectors {
+            declared.push(Ty::V128);
+        }
         declared.extend(local_types);
         let locals = declare(e, &declared);
         let acc = num_params as u32;
         let fuel = acc + 1;
-        let mut by_type: [Vec<u32>; 4] = Default::default();
+        let scratch = acc + 2;
+        let mut by_type: [Vec<u32>; 5] = Default::default();
         for (i, ty) in params.iter().chain(&declared).enumerate() {
-            if i as u32 != fuel {
+            if i as u32 != fuel && !(vectors && i as u32 == scratch) {
                 by_type[ti(*ty)].push(i as u32);
             }
         }
         let num_locals = num_params + declared.len();
+        let local_slots: usize = params.iter().chain(&declared).map(|t| slots(*t)).sum();
         let ty = types.index(&params, &results);
         let target = count(e, limits.max_body).max(16);
-        let args = (0..num_params).map(|_| e.u64()).collect();
+        let args = params
+            .iter()
+            .map(|t| match t {
+                Ty::V128 => u128::from(e.u64()) << 64 | u128::from(e.u64()),
+                _ => u128::from(e.u64()),
+            })
+            .collect();
+        // Every operand may be a vector: half the height, in values, of a scalar function.
+        let height_cap = match vectors {
+            true => (MAX_FRAME - local_slots) / 2,
+            false => MAX_FRAME - num_locals,
+        };
         let mut g = FuncGen {
             e,
             types,
@@ -305,7 +354,9 @@ impl<'g, 'd> FuncGen<'g, 'd> {
             by_type,
             acc,
             fuel,
-            height_cap: (MAX_FRAME - num_locals).min(40_000),
+            vectors,
+            scratch,
+            height_cap: height_cap.min(40_000),
             target,
             depth: 0,
             wasmi_miscompiles: false,
@@ -331,6 +382,7 @@ impl<'g, 'd> FuncGen<'g, 'd> {
             num_locals,
             body_bytes: 0,
             args,
+            vectors,
             wasmi_miscompiles,
         };
         (code, func)
@@ -412,6 +464,16 @@ impl<'g, 'd> FuncGen<'g, 'd> {
             Ty::F64 => {
                 let v = *self.e.pick(&F64_CONSTS);
                 self.byte(enc::F64_CONST);
+                self.code.extend_from_slice(&v.to_le_bytes());
+            }
+            Ty::V128 => {
+                let v: u128 = match self.e.below(4) {
+                    0 => 0,
+                    1 => u128::MAX,
+                    2 => u128::from(*self.e.pick(&I64_CONSTS) as u64) * (1 | 1 << 64),
+                    _ => u128::from(self.e.u64()) << 64 | u128::from(self.e.u64()),
+                };
+                enc::simd(&mut self.code, enc::V128_CONST);
                 self.code.extend_from_slice(&v.to_le_bytes());
             }
         }
@@ -498,6 +560,14 @@ impl<'g, 'd> FuncGen<'g, 'd> {
                 self.byte(op);
                 self.pop();
             }
+            (Ty::I64, _) if self.vectors && self.e.chance(1, 4) => {
+                self.value(Ty::V128, d);
+                enc::simd(&mut self.code, enc::I64X2_EXTRACT_LANE);
+                let lane = self.e.below(2) as u8;
+                self.byte(lane);
+                self.pop();
+                self.stack.push(Ty::I64);
+            }
             (Ty::I64, _) => {
                 let (from, op) = match self.e.below(3) {
                     0 => (Ty::I32, enc::I64_EXTEND_I32_S),
@@ -520,6 +590,40 @@ impl<'g, 'd> FuncGen<'g, 'd> {
                 self.byte(enc::F64_REINTERPRET_I64);
                 self.pop();
                 self.stack.push(Ty::F64);
+            }
+            (Ty::V128, 2) => {
+                self.value(Ty::V128, d);
+                self.value(Ty::V128, d);
+                if self.e.chance(1, 4) {
+                    enc::simd(&mut self.code, enc::I8X16_SHUFFLE);
+                    for _ in 0..16 {
+                        let lane = self.e.below(32) as u8;
+                        self.byte(lane);
+                    }
+                } else {
+                    let op = *self.e.pick(&enc::V128_BINOPS);
+                    enc::simd(&mut self.code, op);
+                }
+                self.pop();
+            }
+            (Ty::V128, 3) => {
+                self.value(Ty::V128, d);
+                self.value(Ty::I64, d);
+                enc::simd(&mut self.code, enc::I64X2_REPLACE_LANE);
+                let lane = self.e.below(2) as u8;
+                self.byte(lane);
+                self.pop();
+            }
+            (Ty::V128, _) => {
+                let (from, op) = *self.e.pick(&[
+                    (Ty::I32, enc::I8X16_SPLAT),
+                    (Ty::I32, enc::I32X4_SPLAT),
+                    (Ty::I64, enc::I64X2_SPLAT),
+                ]);
+                self.value(from, d);
+                enc::simd(&mut self.code, op);
+                self.pop();
+                self.stack.push(Ty::V128);
             }
         }
     }
@@ -557,6 +661,16 @@ impl<'g, 'd> FuncGen<'g, 'd> {
                 self.byte(enc::I64_EXTEND_I32_U);
             }
             Ty::F64 => self.byte(enc::I64_REINTERPRET_F64),
+            Ty::V128 => {
+                // Both halves: lane 0 xor lane 1, through the scratch local.
+                self.local(enc::LOCAL_TEE, self.scratch);
+                enc::simd(&mut self.code, enc::I64X2_EXTRACT_LANE);
+                self.byte(0);
+                self.local(enc::LOCAL_GET, self.scratch);
+                enc::simd(&mut self.code, enc::I64X2_EXTRACT_LANE);
+                self.byte(1);
+                self.byte(enc::I64_XOR);
+            }
         }
         self.local(enc::LOCAL_GET, self.acc);
         self.byte(enc::I64_XOR);
@@ -585,6 +699,12 @@ impl<'g, 'd> FuncGen<'g, 'd> {
                 Ty::I64 => {
                     let op = *self.e.pick(&enc::I64_BINOPS);
                     self.byte(op);
+                    self.pop();
+                    return;
+                }
+                Ty::V128 => {
+                    let op = *self.e.pick(&enc::V128_BINOPS);
+                    enc::simd(&mut self.code, op);
                     self.pop();
                     return;
                 }
@@ -754,7 +874,12 @@ impl<'g, 'd> FuncGen<'g, 'd> {
     /// A `br_table` over `labels` (non-loop, all carrying the `arity` values on top of the
     /// stack) of `n` entries, after an index; the frame becomes unreachable.
     fn br_table(&mut self, labels: &[u32], arity: usize, n: usize) {
-        if labels.len() > 1 && arity >= 2 && self.stack.len() > arity {
+        // Two values or more, counting a `v128` as two (as wasmi's cells do).
+        let carried: usize = self.stack[self.stack.len() - arity..]
+            .iter()
+            .map(|t| slots(*t))
+            .sum();
+        if labels.len() > 1 && carried >= 2 && self.stack.len() > arity {
             self.wasmi_miscompiles = true;
         }
         self.value(Ty::I32, 1);
@@ -808,7 +933,11 @@ impl<'g, 'd> FuncGen<'g, 'd> {
                     enc::leb_u32(&mut self.code, depth as u32);
                 }
                 _ => {
-                    let labels = self.labels_carrying(&tys);
+                    // The target itself, if it is deeper than the labels looked at.
+                    let mut labels = self.labels_carrying(&tys);
+                    if !labels.contains(&(depth as u32)) {
+                        labels.push(depth as u32);
+                    }
                     let entries = self.e.range(0, 8);
                     self.br_table(&labels, tys.len(), entries);
                 }
@@ -825,12 +954,12 @@ impl<'g, 'd> FuncGen<'g, 'd> {
     fn simple(&mut self) {
         match self.e.below(20) {
             0..=5 => {
-                let ty = gen_ty(self.e);
+                let ty = gen_ty(self.e, self.vectors);
                 self.value(ty, 0);
                 self.consume();
             }
             6..=7 => {
-                let ty = gen_ty(self.e);
+                let ty = gen_ty(self.e, self.vectors);
                 self.value(ty, 0);
                 self.fold();
             }
@@ -842,7 +971,7 @@ impl<'g, 'd> FuncGen<'g, 'd> {
             }
             14..=15 => {
                 let results = if self.e.chance(1, 2) {
-                    vec![gen_ty(self.e)]
+                    vec![gen_ty(self.e, self.vectors)]
                 } else {
                     Vec::new()
                 };
@@ -868,7 +997,7 @@ impl<'g, 'd> FuncGen<'g, 'd> {
                 }
             }
             _ => {
-                let ty = gen_ty(self.e);
+                let ty = gen_ty(self.e, self.vectors);
                 if let Some(l) = self.pick_local(ty) {
                     self.value(ty, 1);
                     self.local(enc::LOCAL_SET, l);
@@ -918,7 +1047,7 @@ impl<'g, 'd> FuncGen<'g, 'd> {
         // The locals the operands read: a few, so that writes to them meet their reads.
         let hot: Vec<(Ty, u32)> = (0..self.e.range(1, 4))
             .filter_map(|_| {
-                let ty = gen_ty(self.e);
+                let ty = gen_ty(self.e, self.vectors);
                 self.pick_local(ty).map(|l| (ty, l))
             })
             .collect();
@@ -930,11 +1059,11 @@ impl<'g, 'd> FuncGen<'g, 'd> {
                     self.stack.push(ty);
                 }
                 0..=8 => {
-                    let ty = gen_ty(self.e);
+                    let ty = gen_ty(self.e, self.vectors);
                     self.constant(ty);
                 }
                 _ => {
-                    let ty = gen_ty(self.e);
+                    let ty = gen_ty(self.e, self.vectors);
                     self.value(ty, 2);
                 }
             }
@@ -1020,7 +1149,7 @@ impl<'g, 'd> FuncGen<'g, 'd> {
             } else {
                 self.e.range(1, 3)
             };
-            (0..n).map(|_| gen_ty(self.e)).collect()
+            (0..n).map(|_| gen_ty(self.e, self.vectors)).collect()
         } else {
             Vec::new()
         };
@@ -1043,7 +1172,9 @@ impl<'g, 'd> FuncGen<'g, 'd> {
                 Style::Mixed => {
                     let k = self.e.below(3).min(self.avail());
                     let params = self.stack[self.stack.len() - k..].to_vec();
-                    let results = (0..self.e.below(3)).map(|_| gen_ty(self.e)).collect();
+                    let results = (0..self.e.below(3))
+                        .map(|_| gen_ty(self.e, self.vectors))
+                        .collect();
                     (params, results)
                 }
             };
@@ -1081,7 +1212,7 @@ impl<'g, 'd> FuncGen<'g, 'd> {
         } else {
             self.e.below(3)
         };
-        let tys: Vec<Ty> = (0..arity).map(|_| gen_ty(self.e)).collect();
+        let tys: Vec<Ty> = (0..arity).map(|_| gen_ty(self.e, self.vectors)).collect();
         if !self.can_push(arity + 8) {
             return self.simple();
         }
@@ -1113,9 +1244,9 @@ impl<'g, 'd> FuncGen<'g, 'd> {
             return self.simple();
         }
         let tys: Vec<Ty> = if self.e.chance(1, 2) {
-            vec![gen_ty(self.e); arity]
+            vec![gen_ty(self.e, self.vectors); arity]
         } else {
-            (0..arity).map(|_| gen_ty(self.e)).collect()
+            (0..arity).map(|_| gen_ty(self.e, self.vectors)).collect()
         };
         let base = self.stack.len();
         let is_loop = self.e.chance(1, 4);
@@ -1123,7 +1254,9 @@ impl<'g, 'd> FuncGen<'g, 'd> {
         // label's results go, and every branch copies them.
         let padding: Vec<Ty> = match self.e.below(2) {
             0 => Vec::new(),
-            _ => (0..count(self.e, 16)).map(|_| gen_ty(self.e)).collect(),
+            _ => (0..count(self.e, 16))
+                .map(|_| gen_ty(self.e, self.vectors))
+                .collect(),
         };
         if !self.can_push(2 * arity + padding.len() + 8) {
             return self.simple();

@@ -2,7 +2,8 @@
 //! do more than linear work or emit more than linear code — operand stacks thousands deep,
 //! thousands of nested blocks, `br_table`s of up to hundreds of thousands of entries, tens of
 //! thousands of locals, blocks of up to 1000 results branched to thousands of times (see
-//! [`generator`] for the shapes).
+//! [`generator`] for the shapes), a third of the functions with `v128` values among the
+//! others (a vector takes two of Mica's frame slots).
 //!
 //! [`check`] generates one from fuzzer input and loads it in Mica eagerly and lazily. What
 //! must hold, none of it about wall time:
@@ -93,6 +94,9 @@ pub struct Stats {
     pub wasmi_panic_messages: std::collections::BTreeSet<String>,
     /// Functions by shape.
     pub shapes: BTreeMap<String, usize>,
+    /// Functions that use `v128`, and those of them that were run and compared with wasmi.
+    pub vector_functions: usize,
+    pub compared_vector_calls: usize,
     /// Eager loading, in all.
     pub eager_load: Duration,
     /// The slowest eager load per KiB of body among modules of 16 KiB of bodies or more, in
@@ -115,6 +119,8 @@ impl Stats {
         for (shape, n) in &other.shapes {
             *self.shapes.entry(shape.clone()).or_default() += n;
         }
+        self.vector_functions += other.vector_functions;
+        self.compared_vector_calls += other.compared_vector_calls;
         self.eager_load += other.eager_load;
         self.max_load_us_per_kib = self.max_load_us_per_kib.max(other.max_load_us_per_kib);
     }
@@ -190,6 +196,7 @@ pub fn check_generated(generated: Generated, limits: &Limits) -> Result<Stats, B
     };
     for f in &generated.funcs {
         *stats.shapes.entry(format!("{:?}", f.shape)).or_default() += 1;
+        stats.vector_functions += usize::from(f.vectors);
     }
 
     // Eager: loads, or refuses one function for the budget.
@@ -325,7 +332,10 @@ pub fn check_generated(generated: Generated, limits: &Limits) -> Result<Stats, B
                             );
                             return fail(generated, message);
                         }
-                        _ => stats.compared_calls += 1,
+                        _ => {
+                            stats.compared_calls += 1;
+                            stats.compared_vector_calls += usize::from(generated.funcs[i].vectors);
+                        }
                     }
                 }
             }
@@ -383,7 +393,7 @@ mod run {
     use crate::program::Ty;
 
     /// A call's results (bits), or its error; `None` for a function not run.
-    pub type Outcome = Option<Result<Vec<u64>, String>>;
+    pub type Outcome = Option<Result<Vec<u128>, String>>;
 
     pub fn mica(
         engine: &mica::Engine,
@@ -397,17 +407,19 @@ mod run {
             Ok(instance) => instance,
             Err(e) => return vec![Some(Err(format!("instantiation: {e}"))); funcs.len()],
         };
-        let to_val = |ty: Ty, bits: u64| match ty {
+        let to_val = |ty: Ty, bits: u128| match ty {
             Ty::I32 => Val::I32(bits as u32 as i32),
-            Ty::I64 => Val::I64(bits as i64),
+            Ty::I64 => Val::I64(bits as u64 as i64),
             Ty::F32 => Val::F32(bits as u32),
-            Ty::F64 => Val::F64(bits),
+            Ty::F64 => Val::F64(bits as u64),
+            Ty::V128 => Val::V128(mica::V128::from(bits)),
         };
         let from_val = |v: &Val| match v {
-            Val::I32(x) => *x as u32 as u64,
-            Val::I64(x) => *x as u64,
-            Val::F32(x) => u64::from(*x),
-            Val::F64(x) => *x,
+            Val::I32(x) => u128::from(*x as u32),
+            Val::I64(x) => u128::from(*x as u64),
+            Val::F32(x) => u128::from(*x),
+            Val::F64(x) => u128::from(*x),
+            Val::V128(x) => x.as_u128(),
             other => panic!("unexpected value {other:?}"),
         };
         funcs
@@ -464,17 +476,19 @@ mod run {
         let instance = wasmi::Linker::<()>::new(&engine)
             .instantiate_and_start(&mut store, &module)
             .ok()?;
-        let to_val = |ty: Ty, bits: u64| match ty {
+        let to_val = |ty: Ty, bits: u128| match ty {
             Ty::I32 => Val::I32(bits as u32 as i32),
-            Ty::I64 => Val::I64(bits as i64),
+            Ty::I64 => Val::I64(bits as u64 as i64),
             Ty::F32 => Val::F32(F32::from_bits(bits as u32)),
-            Ty::F64 => Val::F64(F64::from_bits(bits)),
+            Ty::F64 => Val::F64(F64::from_bits(bits as u64)),
+            Ty::V128 => Val::V128(wasmi::V128::from(bits)),
         };
         let from_val = |v: &Val| match v {
-            Val::I32(x) => *x as u32 as u64,
-            Val::I64(x) => *x as u64,
-            Val::F32(x) => u64::from(x.to_bits()),
-            Val::F64(x) => x.to_bits(),
+            Val::I32(x) => u128::from(*x as u32),
+            Val::I64(x) => u128::from(*x as u64),
+            Val::F32(x) => u128::from(x.to_bits()),
+            Val::F64(x) => u128::from(x.to_bits()),
+            Val::V128(x) => x.as_u128(),
             other => panic!("unexpected value {other:?}"),
         };
         let outcomes = funcs
