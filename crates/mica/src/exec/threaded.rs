@@ -156,10 +156,10 @@ impl Regs {
     /// `matmul_simd` four times slower). The compiler joins the halves in a vector register.
     #[inline(always)]
     pub(in crate::exec) fn get128(self, slot: Slot) -> crate::simd::V {
-        // SAFETY: a `v128` operand (role `vread`/`vdst`) is verified to have `slot + 2 <=
-        // frame_size`, and the frame's cells are reserved; see the module documentation.
         // Volatile, so that the compiler does not merge the halves into one 16-byte load,
         // which could not be forwarded from the two 8-byte stores that wrote them.
+        // SAFETY: a `v128` operand (role `vread`/`vdst`) is verified to have `slot + 2 <=
+        // frame_size`, and the frame's cells are reserved; see the module documentation.
         let (lo, hi) = unsafe {
             (self.0.add(slot as usize).read_volatile(), self.0.add(slot as usize + 1).read_volatile())
         };

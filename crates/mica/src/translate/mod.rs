@@ -501,20 +501,15 @@ impl<'a> Translator<'a> {
 
     /// Pushes a frame's parameters or results, in their home slots.
     fn push_frame_types(&mut self, ty: control::FrameType, results: bool) -> Result<()> {
-        let list = |f: &FuncType| if results { f.results().to_vec() } else { f.params().to_vec() };
-        match ty {
-            control::FrameType::Empty => Ok(()),
-            control::FrameType::Single(t) if results => self.push_types(&[t]),
-            control::FrameType::Single(_) => Ok(()),
-            control::FrameType::Index(i) => {
-                let f = self.env.types[i as usize].clone();
-                self.push_types(if results { f.results() } else { f.params() })
-            }
-            control::FrameType::Function => {
-                let types = list(&self.func_ty.clone());
-                self.push_types(&types)
-            }
-        }
+        // A shared type list: cloning it is a reference count, not a copy.
+        let f = match ty {
+            control::FrameType::Empty => return Ok(()),
+            control::FrameType::Single(t) if results => return self.push_types(&[t]),
+            control::FrameType::Single(_) => return Ok(()),
+            control::FrameType::Index(i) => self.env.types[i as usize].clone(),
+            control::FrameType::Function => self.func_ty.clone(),
+        };
+        self.push_types(if results { f.results() } else { f.params() })
     }
 
     // --- control ----------------------------------------------------------------------------

@@ -282,10 +282,16 @@ impl Translator<'_> {
         self.pop_slot()
     }
 
-    fn v_const(&mut self, value: u128) -> Result<()> {
+    /// Puts a 128-bit value in the constant pool (two cells, low half first): its index.
+    fn pool_v128(&mut self, value: u128) -> u32 {
         let index = self.out.consts.len() as u32;
         self.out.consts.push(value as u64);
         self.out.consts.push((value >> 64) as u64);
+        index
+    }
+
+    fn v_const(&mut self, value: u128) -> Result<()> {
+        let index = self.pool_v128(value);
         let dst = self.next_home_wide()?;
         self.push_result_wide(Instr::V128Const(VConst { dst, index }))
     }
@@ -357,10 +363,7 @@ impl Translator<'_> {
             let dst = self.next_home_wide()?;
             return self.push_result_wide(Instr::I16x8Shuffle(VShuffleLanes { dst, a, b, lanes }));
         }
-        let value = u128::from_le_bytes(lanes);
-        let index = self.out.consts.len() as u32;
-        self.out.consts.push(value as u64);
-        self.out.consts.push((value >> 64) as u64);
+        let index = self.pool_v128(u128::from_le_bytes(lanes));
         let dst = self.next_home_wide()?;
         self.push_result_wide(Instr::I8x16Shuffle(VShuffle { dst, a, b, lanes: index }))
     }
