@@ -33,6 +33,7 @@ mod interp;
 mod threaded;
 mod ops;
 mod values;
+mod wide;
 
 pub(crate) use ops::in_bounds;
 pub(crate) use threaded::{Op, decode};

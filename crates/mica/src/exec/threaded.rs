@@ -148,35 +148,23 @@ impl Regs {
         unsafe { *self.0.add(slot as usize) = value.into_cell() }
     }
 
-    /// The `v128` in `slot` (its low half) and the slot after it (its high half).
-    ///
-    /// Two 8-byte loads and two 8-byte stores, not one 16-byte access: a slot holds a `v128`
-    /// at one moment and scalars at another, and a wide access that overlaps narrower ones
-    /// still in the store buffer cannot be forwarded from it (measured: a 16-byte store made
-    /// `matmul_simd` four times slower). The compiler joins the halves in a vector register.
+    /// The `v128` in `slot` (its low half) and the slot after it (its high half), read with
+    /// one 16-byte vector load (`exec::wide`). Every instruction that writes a `v128` writes
+    /// it with one 16-byte store (`set128`), from which the hardware forwards this load;
+    /// only cells written as scalars (arguments and results moved cell by cell at a call)
+    /// are read at the cost of a forwarding stall, once per call.
     #[inline(always)]
     pub(in crate::exec) fn get128(self, slot: Slot) -> crate::simd::V {
-        // Volatile, so that the compiler does not merge the halves into one 16-byte load,
-        // which could not be forwarded from the two 8-byte stores that wrote them.
         // SAFETY: a `v128` operand (role `vread`/`vdst`) is verified to have `slot + 2 <=
         // frame_size`, and the frame's cells are reserved; see the module documentation.
-        let (lo, hi) = unsafe {
-            (self.0.add(slot as usize).read_volatile(), self.0.add(slot as usize + 1).read_volatile())
-        };
-        let (lo, hi) = (lo.to_le_bytes(), hi.to_le_bytes());
-        core::array::from_fn(|i| if i < 8 { lo[i] } else { hi[i - 8] })
+        unsafe { super::wide::load(self.0.add(slot as usize).cast()) }
     }
 
     /// Writes a `v128` to `slot` and the slot after it (see `get128`).
     #[inline(always)]
     pub(in crate::exec) fn set128(self, slot: Slot, value: crate::simd::V) {
-        let lo = u64::from_le_bytes(core::array::from_fn(|i| value[i]));
-        let hi = u64::from_le_bytes(core::array::from_fn(|i| value[8 + i]));
         // SAFETY: as in `get128`.
-        unsafe {
-            *self.0.add(slot as usize) = lo;
-            *self.0.add(slot as usize + 1) = hi;
-        }
+        unsafe { super::wide::store(self.0.add(slot as usize).cast(), value) }
     }
 }
 
@@ -348,6 +336,23 @@ impl Mem {
         let end = Self::access_end::<N>(addr, self.len, offset)?;
         // SAFETY: as in `load`.
         Ok(unsafe { self.at::<N>(end).read_unaligned() })
+    }
+
+    /// The 16 bytes at `addr + offset`, bounds-checked, as a `v128`.
+    #[inline(always)]
+    pub(in crate::exec) fn read128(self, addr: u32, offset: u32) -> Result<crate::simd::V, TrapCode> {
+        let end = Self::access_end::<16>(addr, self.len, offset)?;
+        // SAFETY: as in `load`.
+        Ok(unsafe { super::wide::load(self.at::<16>(end).cast()) })
+    }
+
+    /// Writes a `v128` at `addr + offset`, bounds-checked.
+    #[inline(always)]
+    pub(in crate::exec) fn write128(self, addr: u32, offset: u32, value: crate::simd::V) -> Result<(), TrapCode> {
+        let end = Self::access_end::<16>(addr, self.len, offset)?;
+        // SAFETY: as in `load`.
+        unsafe { super::wide::store(self.at::<16>(end).cast(), value) };
+        Ok(())
     }
 
     /// Writes `N` bytes at `addr + offset`, bounds-checked.

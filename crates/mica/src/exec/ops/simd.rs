@@ -34,7 +34,7 @@ steps! {
 // Loads: each reads its bytes (bounds-checked) and builds the vector.
 steps! {
     (ip, r, mem, ctx);
-    V128Load(o) => { fail!(mem.read::<16>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, b))); }
+    V128Load(o) => { fail!(mem.read128(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, b))); }
     V128Load8x8S(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_i16x8(b.map(|x| x as i8 as i16))))); }
     V128Load8x8U(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_u16x8(b.map(u16::from))))); }
     V128Load16x4S(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_i32x4(core::array::from_fn(|i| i16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as i32))))); }
@@ -47,7 +47,7 @@ steps! {
     V128Load64Splat(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i64x2_splat(u64::from_le_bytes(b))))); }
     V128Load32Zero(o) => { fail!(mem.read::<4>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, (u32::from_le_bytes(b) as u128).to_le_bytes()))); }
     V128Load64Zero(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, (u64::from_le_bytes(b) as u128).to_le_bytes()))); }
-    V128Store(o) => { fail!(mem.write::<16>(r.get(o.addr), o.offset, r.get128(o.value))); }
+    V128Store(o) => { fail!(mem.write128(r.get(o.addr), o.offset, r.get128(o.value))); }
     V128Load8Lane(o) => { fail!(mem.read::<1>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i8x16_replace_lane(r.get128(o.src), o.lane, b[0] as u32)))); }
     V128Load16Lane(o) => { fail!(mem.read::<2>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i16x8_replace_lane(r.get128(o.src), o.lane, u16::from_le_bytes(b) as u32)))); }
     V128Load32Lane(o) => { fail!(mem.read::<4>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i32x4_replace_lane(r.get128(o.src), o.lane, u32::from_le_bytes(b))))); }
