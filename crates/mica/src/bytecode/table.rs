@@ -367,6 +367,7 @@ macro_rules! for_each_instr {
             // --- SIMD: lanes, shuffles and operations (wasmparser's order) ------------------
             I8x16Shuffle                    (VShuffle)      step    []
             I8x16ShuffleWindow              (VBinImm)       step    []
+            I8x16ShuffleKnown               (VBinImm)       step    []
             I16x8Shuffle                    (VShuffleLanes) step    []
             I32x4Shuffle                    (VShuffleLanes) step    []
             I8x16ExtractLaneS               (VToScalar)     step    []

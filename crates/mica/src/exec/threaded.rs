@@ -682,7 +682,11 @@ pub(crate) fn encode(code: &[Instr], forms: &[u8]) -> Box<[Op]> {
             if let Some(offset) = instr.branch_offset_mut() {
                 *offset *= OP_SIZE;
             }
-            Op { handler: handler_for(&instr, form), instr }
+            let handler = match instr {
+                Instr::I8x16ShuffleKnown(o) if form == 0 => super::ops::known_shuffle_handler(o.imm),
+                _ => handler_for(&instr, form),
+            };
+            Op { handler, instr }
         })
         .collect();
     fuse::fuse_pairs(&mut ops, forms);

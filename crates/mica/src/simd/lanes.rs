@@ -183,6 +183,92 @@ pub(crate) fn i8x16_shuffle_window(a: V, b: V, k: u8) -> V {
     (low | high).to_le_bytes()
 }
 
+/// The byte shuffles compilers emit most, each of which gets a handler of its own in which
+/// the lane indices are constants, so that the compiler turns it into the target's few
+/// shuffle instructions instead of sixteen lookups. The translator gives a shuffle whose
+/// lanes are one of these the form `I8x16ShuffleKnown` with the pattern's index here, and
+/// `exec` picks the pattern's handler by that index.
+pub(crate) const KNOWN_SHUFFLES: [V; 19] = [
+    // Interleaving the low or high halves of `a` and `b`, by lanes of 1, 2, 4 and 8 bytes.
+    interleave(1, false),
+    interleave(1, true),
+    interleave(2, false),
+    interleave(2, true),
+    interleave(4, false),
+    interleave(4, true),
+    interleave(8, false),
+    interleave(8, true),
+    // The even or the odd lanes of `a` then `b` (de-interleaving; narrowing by truncation).
+    pick(1, 0),
+    pick(1, 1),
+    pick(2, 0),
+    pick(2, 1),
+    // Widening by zero extension as clang writes it, with the other operand zero: lane `2j`
+    // of the result is lane `j` of the data's low (or high) half, lane `2j + 1` is a lane
+    // of the zero vector.
+    widen(1, false),
+    widen(1, true),
+    widen(2, false),
+    widen(2, true),
+    widen(4, false),
+    widen(4, true),
+    // Narrowing 32-bit lanes to their low bytes (the high half of the result unused).
+    [0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0],
+];
+
+/// Lane `j` of the result is lane `j / 2` of the low (or high) half of `a` for even `j`, of
+/// `b` for odd `j`; lanes of `size` bytes.
+const fn interleave(size: usize, high: bool) -> V {
+    let (mut out, mut i) = ([0; 16], 0);
+    while i < 16 {
+        let (lane, byte) = (i / size, i % size);
+        let from = (lane / 2 + if high { 8 / size } else { 0 }) * size + byte;
+        out[i] = (from + if lane % 2 == 1 { 16 } else { 0 }) as u8;
+        i += 1;
+    }
+    out
+}
+
+/// Lane `j` of the result is lane `2j + odd` of `a` and `b` together; lanes of `size` bytes.
+const fn pick(size: usize, odd: usize) -> V {
+    let (mut out, mut i) = ([0; 16], 0);
+    while i < 16 {
+        out[i] = ((2 * (i / size) + odd) * size + i % size) as u8;
+        i += 1;
+    }
+    out
+}
+
+/// clang's zero extension by shuffle: for the low half, lane `2j` of the result is lane `j`
+/// of `b` and lane `2j + 1` is lane `2j + 1` of `a` (the zero vector); for the high half,
+/// lane `2j` is lane `n / 2 + j` of `a` and lane `2j + 1` is lane `2j + 1` of `b` (zero).
+const fn widen(size: usize, high: bool) -> V {
+    let (mut out, mut i, n) = ([0; 16], 0, 16 / size);
+    while i < 16 {
+        let (lane, byte) = (i / size, i % size);
+        let from = match (lane % 2 == 0, high) {
+            (true, false) => 16 + (lane / 2) * size,
+            (false, false) => lane * size,
+            (true, true) => (n / 2 + lane / 2) * size,
+            (false, true) => 16 + lane * size,
+        };
+        out[i] = (from + byte) as u8;
+        i += 1;
+    }
+    out
+}
+
+/// The index in [`KNOWN_SHUFFLES`] of these shuffle lanes, if they are one of them.
+pub(crate) fn known_shuffle(lanes: V) -> Option<u8> {
+    KNOWN_SHUFFLES.iter().position(|known| *known == lanes).map(|i| i as u8)
+}
+
+/// `i8x16.shuffle` with the lanes of [`KNOWN_SHUFFLES`]`[index]`.
+#[inline(always)]
+pub(crate) fn i8x16_shuffle_known(a: V, b: V, index: u8) -> V {
+    i8x16_shuffle(a, b, KNOWN_SHUFFLES[index as usize % KNOWN_SHUFFLES.len()])
+}
+
 /// `i8x16.swizzle`: byte `i` of the result is byte `s[i]` of `a`, or 0 if `s[i] >= 16`.
 #[inline(always)]
 pub(crate) fn i8x16_swizzle(a: V, s: V) -> V {
@@ -193,6 +279,30 @@ pub(crate) fn i8x16_swizzle(a: V, s: V) -> V {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_shuffles_are_what_they_say() {
+        let a: V = core::array::from_fn(|i| i as u8);
+        let b: V = core::array::from_fn(|i| 16 + i as u8);
+        let k = |i: usize| i8x16_shuffle(a, b, KNOWN_SHUFFLES[i]);
+        assert_eq!(k(0), [0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23]);
+        assert_eq!(k(3), [8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31]);
+        assert_eq!(k(7), [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]);
+        assert_eq!(k(9), [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31]);
+        assert_eq!(k(10), [0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29]);
+        // The two shapes clang 14 gives `zext <4 x i16> to <4 x i32>` (blur_simd).
+        assert_eq!(k(14), [16, 17, 2, 3, 18, 19, 6, 7, 20, 21, 10, 11, 22, 23, 14, 15]);
+        assert_eq!(k(15), [8, 9, 18, 19, 10, 11, 22, 23, 12, 13, 26, 27, 14, 15, 30, 31]);
+        // With the other operand zero they are zero extensions.
+        let zero = [0; 16];
+        assert_eq!(i8x16_shuffle(zero, a, KNOWN_SHUFFLES[12]), from_u16x8(core::array::from_fn(|i| i as u16)));
+        assert_eq!(i8x16_shuffle(a, zero, KNOWN_SHUFFLES[17]), from_u64x2([0x0b0a0908, 0x0f0e0d0c]));
+        for (i, lanes) in KNOWN_SHUFFLES.iter().enumerate() {
+            assert_eq!(known_shuffle(*lanes), Some(i as u8), "patterns are distinct");
+            assert!(lanes.iter().all(|&l| l < 32));
+            assert_eq!(i8x16_shuffle_known(a, b, i as u8), k(i));
+        }
+    }
 
     #[test]
     fn lanes_round_trip() {

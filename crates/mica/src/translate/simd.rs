@@ -344,11 +344,16 @@ impl Translator<'_> {
         self.push_result_wide(make(VReplace { dst, a, x, lane }))
     }
 
-    /// `i8x16.shuffle`: a window of the two operands (bytes `k..k + 16`) gets a form of its
-    /// own; any other shuffle takes its lanes from the constant pool.
+    /// `i8x16.shuffle`: the shuffles compilers emit most (`simd::lanes::KNOWN_SHUFFLES`) and
+    /// a window of the two operands (bytes `k..k + 16`) get forms of their own, and so do
+    /// shuffles of whole 32- or 16-bit lanes; any other takes its lanes from the constant pool.
     fn v_shuffle(&mut self, lanes: [u8; 16]) -> Result<()> {
         let b = self.pop_v128();
         let a = self.pop_v128();
+        if let Some(index) = crate::simd::lanes::known_shuffle(lanes) {
+            let dst = self.next_home_wide()?;
+            return self.push_result_wide(Instr::I8x16ShuffleKnown(VBinImm { dst, a, b, imm: index }));
+        }
         let k = lanes[0];
         if k <= 16 && lanes.iter().enumerate().all(|(i, &l)| l == k + i as u8) {
             let dst = self.next_home_wide()?;

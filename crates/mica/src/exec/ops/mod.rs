@@ -30,6 +30,7 @@ mod table;
 mod variable;
 
 pub(crate) use call::ret;
+pub(crate) use simd::known_shuffle_handler;
 
 /// What the family files use.
 mod prelude {

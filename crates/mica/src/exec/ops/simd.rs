@@ -58,6 +58,41 @@ steps! {
     V128Store64Lane(o) => { fail!(mem.write::<8>(r.get(o.addr), o.offset, lanes::i64x2_extract_lane(r.get128(o.src), o.lane).to_le_bytes())); }
 }
 
+/// `I8x16ShuffleKnown` with its lanes a constant: one step type per pattern of
+/// `simd::lanes::KNOWN_SHUFFLES`, which the compiler turns into the target's shuffle
+/// instructions. (`kind::I8x16ShuffleKnown` reads the pattern's index at run time; pairs
+/// use it.)
+pub(crate) struct KnownShuffle<const P: u8>;
+
+impl<const P: u8> fuse::Step for KnownShuffle<P> {
+    #[inline(always)]
+    unsafe fn step<const F: u8>(ip: *const Op, r: &mut Locs<F>, _: Mem, _: &mut FastCtx) -> fuse::Flow {
+        // SAFETY: `ip` points at an instruction of the running function.
+        let Instr::I8x16ShuffleKnown(o) = &(unsafe { &*ip }).instr else {
+            // SAFETY: `known_shuffle_handler` gives this step to such instructions only.
+            unsafe { core::hint::unreachable_unchecked() }
+        };
+        debug_assert_eq!(o.imm, P);
+        r.set128(o.dst, lanes::i8x16_shuffle(r.get128(o.a), r.get128(o.b), lanes::KNOWN_SHUFFLES[P as usize]));
+        fuse::Flow::Next
+    }
+}
+
+/// The handler of an `I8x16ShuffleKnown` with pattern `index` (encoded in form 0, the only
+/// form it has).
+pub(crate) fn known_shuffle_handler(index: u8) -> super::super::threaded::Handler {
+    const _: () = assert!(lanes::KNOWN_SHUFFLES.len() == 19, "one handler per known shuffle");
+    macro_rules! by_index {
+        ($($p:literal)*) => {
+            match index {
+                $( $p => fuse::single_plain::<KnownShuffle<$p>>(0), )*
+                _ => fuse::single_plain::<kind::I8x16ShuffleKnown>(0),
+            }
+        };
+    }
+    by_index!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18)
+}
+
 // Lanes and operations: the lane arithmetic is `crate::simd`'s.
 steps! {
     (ip, r, mem, ctx);
@@ -69,6 +104,7 @@ steps! {
     }
     I16x8Shuffle(o) => { r.set128(o.dst, lanes::i16x8_shuffle(r.get128(o.a), r.get128(o.b), o.lanes)); }
     I32x4Shuffle(o) => { r.set128(o.dst, lanes::i32x4_shuffle(r.get128(o.a), r.get128(o.b), o.lanes)); }
+    I8x16ShuffleKnown(o) => { r.set128(o.dst, lanes::i8x16_shuffle_known(r.get128(o.a), r.get128(o.b), o.imm)); }
     I8x16ShuffleWindow(o) => { r.set128(o.dst, lanes::i8x16_shuffle_window(r.get128(o.a), r.get128(o.b), o.imm)); }
     I8x16ExtractLaneS(o) => { r.set(o.dst, lanes::i8x16_extract_lane_s(r.get128(o.src), o.lane)); }
     I8x16ExtractLaneU(o) => { r.set(o.dst, lanes::i8x16_extract_lane_u(r.get128(o.src), o.lane)); }

@@ -123,7 +123,7 @@ fn then_return_for<A: Step>(fa: u8) -> Option<Handler> {
 }
 
 /// The handler of a `simple` instruction (no accumulator forms).
-pub(super) fn single_plain<S: Step>(form: u8) -> Handler {
+pub(in crate::exec) fn single_plain<S: Step>(form: u8) -> Handler {
     match form {
         0 => one::<S, 0>,
         _ => bad_acc,
