@@ -1,16 +1,21 @@
 //! The instruction forms the translator picks for SIMD operations (`translate/simd.rs`), each
 //! run and compared with what the operation computes: shuffles (the known patterns, which
-//! have handlers of their own, windows, whole 16- and 32-bit lanes, and arbitrary lanes).
-//! CI runs this file in release builds too, where the handlers are threaded.
+//! have handlers of their own, windows, whole 16- and 32-bit lanes, and arbitrary lanes), and
+//! operations with an operand in memory (a `v128.load` folded into the operation, a store of
+//! the result back to the same address folded too, a product added into memory run as one
+//! pair), including their traps and where those are reported. CI runs this file in release
+//! builds too, where the handlers are threaded.
 
 #[macro_use]
 mod common;
 
 use common::*;
-use mica::{TranslationMode, V128};
+use mica::{TranslationMode, TrapCode, V128};
 
 both_modes! {
     shuffles_of_every_form_compute_their_lanes,
+    operations_with_an_operand_in_memory_compute_as_without,
+    products_added_into_memory_trap_where_each_load_is,
 }
 
 /// Lanes of `size` bytes: lane `j` of the result is lane `j / 2` of the low (or high) half of
@@ -85,5 +90,128 @@ fn shuffles_of_every_form_compute_their_lanes(mode: TranslationMode) {
         let got = f.call(&mut store, (V128::from_le_bytes(a), V128::from_le_bytes(b))).unwrap();
         let want: [u8; 16] = core::array::from_fn(|j| both[lanes[j] as usize]);
         assert_eq!(u128::from(got).to_le_bytes(), want, "shuffle {lanes:?}");
+    }
+}
+
+/// The operations that have forms with an operand in memory, as wasm text names them.
+const MEMORY_OPERAND_OPS: [&str; 19] = [
+    "i8x16.add", "i16x8.add", "i32x4.add", "i64x2.add", "i8x16.sub", "i16x8.sub", "i32x4.sub", "i64x2.sub",
+    "i16x8.mul", "i32x4.mul", "v128.and", "v128.or", "v128.xor", "f32x4.add", "f32x4.sub", "f32x4.mul",
+    "f64x2.add", "f64x2.sub", "f64x2.mul",
+];
+
+fn operations_with_an_operand_in_memory_compute_as_without(mode: TranslationMode) {
+    // For each operation: with both operands in registers (`reg`), with the second loaded
+    // (`mem`), and written back where it was loaded (`to`); and with the load first, which has
+    // no memory form for a non-commutative operation and must stay in order (`swapped`).
+    let funcs: String = MEMORY_OPERAND_OPS
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
+            format!(
+                r#"(func (export "reg{i}") (param v128 v128) (result v128) ({op} (local.get 0) (local.get 1)))
+                   (func (export "mem{i}") (param v128 i32) (result v128) ({op} (local.get 0) (v128.load offset=8 (local.get 1))))
+                   (func (export "swapped{i}") (param v128 i32) (result v128) ({op} (v128.load offset=8 (local.get 1)) (local.get 0)))
+                   (func (export "to{i}") (param v128 i32)
+                     (v128.store offset=8 (local.get 1) ({op} (local.get 0) (v128.load offset=8 (local.get 1)))))
+                "#
+            )
+        })
+        .collect();
+    let wat = format!(r#"(module (memory (export "memory") 1) {funcs})"#);
+    let engine = engine(mode);
+    let (mut store, instance) = instantiate_with(&engine, (), &wat, |_| {});
+    let memory = instance.get_memory(&store, "memory").unwrap();
+    // Lanes that make every operation interesting: carries, signs, NaN-free floats.
+    let a = V128::from(0x4010_0000_0000_0001_c008_0000_8000_7fffu128);
+    let b_bytes = 0x3ff8_0000_0000_00ff_4000_0000_ffff_8001u128.to_le_bytes();
+    let b = V128::from_le_bytes(b_bytes);
+    let last = 65536 - 24;
+    for (i, op) in MEMORY_OPERAND_OPS.iter().enumerate() {
+        let call2 = |store: &mut mica::Store<()>, name: &str, x: V128, y: V128| {
+            let f = instance.get_typed_func::<(V128, V128), V128>(&*store, name).unwrap();
+            f.call(store, (x, y)).unwrap()
+        };
+        let want = call2(&mut store, &format!("reg{i}"), a, b);
+        let want_swapped = call2(&mut store, &format!("reg{i}"), b, a);
+        for addr in [0u32, 3, 100, last] {
+            memory.write(&mut store, addr as usize + 8, &b_bytes).unwrap();
+            let mem = instance.get_typed_func::<(V128, i32), V128>(&store, &format!("mem{i}")).unwrap();
+            assert_eq!(mem.call(&mut store, (a, addr as i32)).unwrap(), want, "{op} at {addr}");
+            let swapped = instance.get_typed_func::<(V128, i32), V128>(&store, &format!("swapped{i}")).unwrap();
+            assert_eq!(swapped.call(&mut store, (a, addr as i32)).unwrap(), want_swapped, "{op} swapped");
+            let to = instance.get_typed_func::<(V128, i32), ()>(&store, &format!("to{i}")).unwrap();
+            to.call(&mut store, (a, addr as i32)).unwrap();
+            let mut got = [0; 16];
+            memory.read(&store, addr as usize + 8, &mut got).unwrap();
+            assert_eq!(V128::from_le_bytes(got), want, "{op} written back at {addr}");
+        }
+        // One byte too far: each form traps and writes nothing.
+        let beyond = last as i32 + 1;
+        memory.write(&mut store, 65536 - 16, &[0xee; 16]).unwrap();
+        for name in ["mem", "swapped", "to"] {
+            let f = instance.get_typed_func::<(V128, i32), ()>(&store, &format!("{name}{i}"));
+            let error = match f {
+                Ok(f) => f.call(&mut store, (a, beyond)).unwrap_err(),
+                Err(_) => {
+                    let f = instance.get_typed_func::<(V128, i32), V128>(&store, &format!("{name}{i}")).unwrap();
+                    f.call(&mut store, (a, beyond)).unwrap_err()
+                }
+            };
+            assert_eq!(error.as_trap().map(|t| t.code()), Some(TrapCode::MemoryOutOfBounds), "{op} {name}");
+        }
+        let mut tail = [0; 16];
+        memory.read(&store, 65536 - 16, &mut tail).unwrap();
+        assert_eq!(tail, [0xee; 16], "{op}: a store that traps writes nothing");
+    }
+}
+
+fn products_added_into_memory_trap_where_each_load_is(mode: TranslationMode) {
+    // `c[j] += k * b[j]`, as clang vectorizes it, for f64x2 and f32x4: a multiplication with
+    // a loaded operand and an addition written back, which run as one pair.
+    let wat = r#"(module (memory (export "memory") 1)
+        (func (export "f64") (param $k v128) (param $b i32) (param $c i32)
+          (v128.store (local.get $c)
+            (f64x2.add (f64x2.mul (local.get $k) (v128.load (local.get $b))) (v128.load (local.get $c)))))
+        (func (export "f32") (param $k v128) (param $b i32) (param $c i32)
+          (v128.store offset=16 (local.get $c)
+            (f32x4.add (f32x4.mul (local.get $k) (v128.load offset=32 (local.get $b))) (v128.load offset=16 (local.get $c))))))"#;
+    let binary = wat::parse_str(wat).unwrap();
+    let engine = engine(mode);
+    let module = mica::Module::from_binary(&engine, &binary).unwrap();
+    let mut store = mica::Store::new(&engine, ());
+    let instance = mica::Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let memory = instance.get_memory(&store, "memory").unwrap();
+    let f64x2 = |x: [f64; 2]| V128::from(x[0].to_bits() as u128 | (x[1].to_bits() as u128) << 64);
+    let f32x4 = |x: [f32; 4]| V128::from(x.iter().rev().fold(0u128, |v, l| v << 32 | l.to_bits() as u128));
+    let put = |store: &mut mica::Store<()>, at: usize, v: V128| memory.write(store, at, &u128::from(v).to_le_bytes()).unwrap();
+    let get = |store: &mica::Store<()>, at: usize| {
+        let mut bytes = [0; 16];
+        memory.read(store, at, &mut bytes).unwrap();
+        V128::from_le_bytes(bytes)
+    };
+
+    let run64 = instance.get_typed_func::<(V128, i32, i32), ()>(&store, "f64").unwrap();
+    put(&mut store, 100, f64x2([1.5, -2.0]));
+    put(&mut store, 200, f64x2([10.0, 0.25]));
+    run64.call(&mut store, (f64x2([3.0, 0.5]), 100, 200)).unwrap();
+    assert_eq!(get(&store, 200), f64x2([14.5, -0.75]));
+
+    let run32 = instance.get_typed_func::<(V128, i32, i32), ()>(&store, "f32").unwrap();
+    put(&mut store, 132, f32x4([1.0, 2.0, -3.0, 0.5]));
+    put(&mut store, 316, f32x4([0.5, 0.5, 0.5, 0.5]));
+    run32.call(&mut store, (f32x4([2.0, -1.0, 1.0, 4.0]), 100, 300)).unwrap();
+    assert_eq!(get(&store, 316), f32x4([2.5, -1.5, -2.5, 2.5]));
+
+    // A trap in the multiplication's load and one in the addition's are reported at their
+    // own `v128.load`s (0xfd 0x00), the first and the second in the body; memory is unchanged.
+    let loads: Vec<usize> = binary.windows(2).enumerate().filter(|(_, w)| w == &[0xfd, 0x00]).map(|(i, _)| i).collect();
+    put(&mut store, 200, f64x2([10.0, 0.25]));
+    for (b, c, load) in [(65530, 200, 0), (100, 65530, 1)] {
+        let error = run64.call(&mut store, (f64x2([3.0, 0.5]), b, c)).unwrap_err();
+        let trap = error.as_trap().expect("a trap");
+        assert_eq!(trap.code(), TrapCode::MemoryOutOfBounds);
+        assert_eq!(trap.backtrace()[0].module_offset, Some(loads[load]), "the trap is at load {load}");
+        assert_eq!(get(&store, 200), f64x2([10.0, 0.25]));
     }
 }

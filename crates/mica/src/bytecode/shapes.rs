@@ -259,6 +259,13 @@ shapes! {
     VShuffle { dst: Slot = vdst, a: Slot = vread, b: Slot = vread, lanes: u32 = constant128 }
     /// A `v128` load (or a load that fills a `v128`: splat, extend, zero).
     VLoad { dst: Slot = vdst, addr: Slot = read, offset: u32 = mem_offset }
+    /// A `v128` binary operation whose second operand is loaded from memory:
+    /// `dst = a op memory[addr + offset]` (the translator folds a `v128.load` into the
+    /// operation that consumes it).
+    VBinMem { dst: Slot = vdst, a: Slot = vread, addr: Slot = read, offset: u32 = mem_offset }
+    /// The same, written back where the operand was loaded from:
+    /// `memory[addr + offset] = a op memory[addr + offset]` (`c[i] += x`).
+    VBinMemTo { a: Slot = vread, addr: Slot = read, offset: u32 = mem_offset }
     /// A `v128` store.
     VStore { addr: Slot = read, value: Slot = vread, offset: u32 = mem_offset }
     /// A load into lane `lane` of `src`, the rest kept: `dst = src` with the lane loaded.

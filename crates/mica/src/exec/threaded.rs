@@ -346,6 +346,18 @@ impl Mem {
         Ok(unsafe { super::wide::load(self.at::<16>(end).cast()) })
     }
 
+    /// Replaces the `v128` at `addr + offset` with `f` of it, bounds-checked once.
+    #[inline(always)]
+    pub(in crate::exec) fn update128(self, addr: u32, offset: u32, f: impl FnOnce(crate::simd::V) -> crate::simd::V) -> Result<(), TrapCode> {
+        let end = Self::access_end::<16>(addr, self.len, offset)?;
+        // SAFETY: as in `load`.
+        unsafe {
+            let at = self.at::<16>(end).cast::<u8>();
+            super::wide::store(at, f(super::wide::load(at)));
+        }
+        Ok(())
+    }
+
     /// Writes a `v128` at `addr + offset`, bounds-checked.
     #[inline(always)]
     pub(in crate::exec) fn write128(self, addr: u32, offset: u32, value: crate::simd::V) -> Result<(), TrapCode> {

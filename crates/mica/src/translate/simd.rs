@@ -5,8 +5,9 @@
 //! next home, two slots wide. The instruction for each operator has the operator's name.
 
 use super::Translator;
+use super::stack::Operand;
 use crate::bytecode::{
-    Instr, Slot, VBin, VBinImm, VConst, VFromScalar, VLoad, VLoadLane, VReplace, VShift, VShuffle, VShuffleLanes, VStore, VStoreLane,
+    Instr, Slot, VBin, VBinImm, VBinMem, VBinMemTo, VConst, VFromScalar, VLoad, VLoadLane, VReplace, VShift, VShuffle, VShuffleLanes, VStore, VStoreLane,
     VTernary, VToScalar, VUn,
 };
 use crate::error::Result;
@@ -302,11 +303,47 @@ impl Translator<'_> {
         self.push_result_wide(make(VUn { dst, src }))
     }
 
+    /// A binary operation; if its second operand is what a `v128.load` just emitted loaded,
+    /// and the operation has a form that loads it (`with_loaded_operand`), that form replaces
+    /// the load. (The fused instruction stands where the load stood, so a trap in it is the
+    /// load's, at the load's offset.)
     fn v_binary(&mut self, make: fn(VBin) -> Instr) -> Result<()> {
+        let loaded = self.loaded_operand();
         let b = self.pop_v128();
         let a = self.pop_v128();
         let dst = self.next_home_wide()?;
-        self.push_result_wide(make(VBin { dst, a, b }))
+        let op = make(VBin { dst, a, b });
+        if let Some((at, addr, offset)) = loaded
+            && at + 1 == self.out.len()
+            && let Some(fused) = with_loaded_operand(&op, addr, offset)
+        {
+            self.out.code[at] = fused;
+            self.out.last_result = Some(at);
+            self.out.last_local = None;
+            return self.stack.push_value(Operand::InSlot, true);
+        }
+        self.push_result_wide(op)
+    }
+
+    /// The instruction index, address slot and offset of the `v128.load` that computed the
+    /// top operand, if it is the instruction just emitted.
+    fn loaded_operand(&self) -> Option<(usize, Slot, u32)> {
+        let at = self.top_computed_by_last()?;
+        match self.out.code[at] {
+            Instr::V128Load(VLoad { addr, offset, .. }) => Some((at, addr, offset)),
+            _ => None,
+        }
+    }
+
+    /// The index of the instruction just emitted, if it computed the top operand (into its
+    /// home slot).
+    fn top_computed_by_last(&self) -> Option<usize> {
+        let pos = self.stack.len().checked_sub(1)?;
+        let at = self.out.len().checked_sub(1)?;
+        let computed = self.stack.get(pos) == Operand::InSlot
+            && self.out.last_result == Some(at)
+            && self.out.code[at].result_slot() == Some(self.stack.home(pos));
+        computed.then_some(at)
     }
 
     fn v_ternary(&mut self, make: fn(VTernary) -> Instr) -> Result<()> {
@@ -380,11 +417,26 @@ impl Translator<'_> {
         self.push_result_wide(make(VLoad { dst, addr, offset }))
     }
 
+    /// A store. A `v128.store` of what an operation with a loaded operand just computed, to
+    /// the address it loaded from, becomes that operation's form that writes back
+    /// (`c[i] += x`: one instruction, one bounds check).
     fn v_store(&mut self, memarg: MemArg, make: fn(VStore) -> Instr) -> Result<()> {
         let offset = super::operators::memarg_offset(memarg)?;
+        let computed = self.top_computed_by_last();
         let value = self.pop_v128();
         let addr = self.pop_slot();
-        self.out.emit(make(VStore { addr, value, offset }));
+        let store = make(VStore { addr, value, offset });
+        if let Some(at) = computed
+            && at + 1 == self.out.len()
+            && matches!(store, Instr::V128Store(_))
+            && let Some(fused) = written_back_to(&self.out.code[at], value, addr, offset)
+        {
+            self.out.code[at] = fused;
+            self.out.last_result = None;
+            self.out.last_local = None;
+            return Ok(());
+        }
+        self.out.emit(store);
         Ok(())
     }
 
@@ -403,4 +455,53 @@ impl Translator<'_> {
         self.out.emit(make(VStoreLane { addr, src, lane, offset }));
         Ok(())
     }
+}
+
+/// The operations with forms that take their second operand from memory: the operation,
+/// its form with the operand loaded (`VBinMem`), and its form that writes the result back
+/// where the operand came from (`VBinMemTo`).
+macro_rules! memory_forms {
+    ($( $op:ident $mem:ident $to:ident ),* $(,)?) => {
+        /// `op` with its second operand loaded from `addr + offset`, if it has that form.
+        fn with_loaded_operand(op: &Instr, addr: Slot, offset: u32) -> Option<Instr> {
+            match *op {
+                $( Instr::$op(VBin { dst, a, .. }) => Some(Instr::$mem(VBinMem { dst, a, addr, offset })), )*
+                _ => None,
+            }
+        }
+
+        /// `op`, an operation with a loaded operand, writing its result back to memory, if
+        /// its result is `value` and the store of `value` goes to `addr + offset`, where the
+        /// operand came from.
+        fn written_back_to(op: &Instr, value: Slot, addr: Slot, offset: u32) -> Option<Instr> {
+            match *op {
+                $( Instr::$mem(o) if o.dst == value && o.addr == addr && o.offset == offset => {
+                    Some(Instr::$to(VBinMemTo { a: o.a, addr, offset }))
+                } )*
+                _ => None,
+            }
+        }
+    };
+}
+
+memory_forms! {
+    I8x16Add I8x16AddMem I8x16AddMemTo,
+    I16x8Add I16x8AddMem I16x8AddMemTo,
+    I32x4Add I32x4AddMem I32x4AddMemTo,
+    I64x2Add I64x2AddMem I64x2AddMemTo,
+    I8x16Sub I8x16SubMem I8x16SubMemTo,
+    I16x8Sub I16x8SubMem I16x8SubMemTo,
+    I32x4Sub I32x4SubMem I32x4SubMemTo,
+    I64x2Sub I64x2SubMem I64x2SubMemTo,
+    I16x8Mul I16x8MulMem I16x8MulMemTo,
+    I32x4Mul I32x4MulMem I32x4MulMemTo,
+    V128And V128AndMem V128AndMemTo,
+    V128Or V128OrMem V128OrMemTo,
+    V128Xor V128XorMem V128XorMemTo,
+    F32x4Add F32x4AddMem F32x4AddMemTo,
+    F32x4Sub F32x4SubMem F32x4SubMemTo,
+    F32x4Mul F32x4MulMem F32x4MulMemTo,
+    F64x2Add F64x2AddMem F64x2AddMemTo,
+    F64x2Sub F64x2SubMem F64x2SubMemTo,
+    F64x2Mul F64x2MulMem F64x2MulMemTo,
 }

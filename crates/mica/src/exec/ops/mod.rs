@@ -30,7 +30,7 @@ mod table;
 mod variable;
 
 pub(crate) use call::ret;
-pub(crate) use simd::known_shuffle_handler;
+pub(crate) use simd::{known_shuffle_handler, product_into_memory};
 
 /// What the family files use.
 mod prelude {

@@ -3,7 +3,7 @@
 //! operation computes is `crate::simd`.
 
 use super::prelude::*;
-use crate::simd::{self, float, int, lanes, relaxed};
+use crate::simd::{self, V, float, int, lanes, relaxed};
 
 steps! {
     (ip, r, mem, ctx);
@@ -56,6 +56,95 @@ steps! {
     V128Store16Lane(o) => { fail!(mem.write::<2>(r.get(o.addr), o.offset, (lanes::i16x8_extract_lane_u(r.get128(o.src), o.lane) as u16).to_le_bytes())); }
     V128Store32Lane(o) => { fail!(mem.write::<4>(r.get(o.addr), o.offset, lanes::i32x4_extract_lane(r.get128(o.src), o.lane).to_le_bytes())); }
     V128Store64Lane(o) => { fail!(mem.write::<8>(r.get(o.addr), o.offset, lanes::i64x2_extract_lane(r.get128(o.src), o.lane).to_le_bytes())); }
+}
+
+// Operations with an operand in memory (`bytecode::VBinMem`): `a op memory` into a slot, or
+// back into memory with one bounds check.
+macro_rules! with_memory_operand {
+    ($( $mem:ident $to:ident: $f:path; )*) => {
+        steps! {
+            (ip, r, mem, ctx);
+            $(
+                $mem(o) => { fail!(mem.read128(r.get(o.addr), o.offset).map(|m| r.set128(o.dst, $f(r.get128(o.a), m)))); }
+                $to(o) => { fail!(mem.update128(r.get(o.addr), o.offset, |m| $f(r.get128(o.a), m))); }
+            )*
+        }
+    };
+}
+
+with_memory_operand! {
+    I8x16AddMem I8x16AddMemTo: int::i8x16_add;
+    I16x8AddMem I16x8AddMemTo: int::i16x8_add;
+    I32x4AddMem I32x4AddMemTo: int::i32x4_add;
+    I64x2AddMem I64x2AddMemTo: int::i64x2_add;
+    I8x16SubMem I8x16SubMemTo: int::i8x16_sub;
+    I16x8SubMem I16x8SubMemTo: int::i16x8_sub;
+    I32x4SubMem I32x4SubMemTo: int::i32x4_sub;
+    I64x2SubMem I64x2SubMemTo: int::i64x2_sub;
+    I16x8MulMem I16x8MulMemTo: int::i16x8_mul;
+    I32x4MulMem I32x4MulMemTo: int::i32x4_mul;
+    V128AndMem V128AndMemTo: int::v128_and;
+    V128OrMem V128OrMemTo: int::v128_or;
+    V128XorMem V128XorMemTo: int::v128_xor;
+    F32x4AddMem F32x4AddMemTo: float::f32x4_add;
+    F32x4SubMem F32x4SubMemTo: float::f32x4_sub;
+    F32x4MulMem F32x4MulMemTo: float::f32x4_mul;
+    F64x2AddMem F64x2AddMemTo: float::f64x2_add;
+    F64x2SubMem F64x2SubMemTo: float::f64x2_sub;
+    F64x2MulMem F64x2MulMemTo: float::f64x2_mul;
+}
+
+/// The handler of a product accumulated into memory, `c[j] += a * b[j]` vectorized: an
+/// `F64x2MulMem` (or `F32x4MulMem`) and the `F64x2AddMemTo` (`F32x4AddMemTo`) after it that
+/// adds its product, run as a pair with the product kept in a register (a generic pair would
+/// store it to its slot and load it back, a store-to-load round trip on the loop's critical
+/// path). The product is still written to its slot, as the multiplication says. Each half
+/// traps as itself: a trap in the addition is reported at the second instruction.
+pub(crate) fn product_into_memory(a: &Instr, b: &Instr) -> Option<super::super::threaded::Handler> {
+    match (a, b) {
+        (Instr::F64x2MulMem(m), Instr::F64x2AddMemTo(t)) if t.a == m.dst => Some(product_into_memory_handler::<true>),
+        (Instr::F32x4MulMem(m), Instr::F32x4AddMemTo(t)) if t.a == m.dst => Some(product_into_memory_handler::<false>),
+        _ => None,
+    }
+}
+
+/// See [`product_into_memory`]: `F64` picks `f64x2` over `f32x4`.
+unsafe fn product_into_memory_handler<const F64: bool>(
+    ip: *const Op,
+    regs: Regs,
+    mem: Mem,
+    ctx: &mut FastCtx,
+    acc: Cell,
+    facc: f64,
+) -> Exit {
+    // SAFETY: `fuse_pairs` gives this handler to a multiplication followed by the addition
+    // (`product_into_memory`), so both instructions are in the code.
+    let (first, second) = unsafe { (&(*ip).instr, &(*ip.add(1)).instr) };
+    let (Instr::F64x2MulMem(m) | Instr::F32x4MulMem(m), Instr::F64x2AddMemTo(t) | Instr::F32x4AddMemTo(t)) = (first, second)
+    else {
+        // SAFETY: as above.
+        unsafe { core::hint::unreachable_unchecked() }
+    };
+    let r = Locs::<0> { regs, acc, facc };
+    type Lanes = fn(V, V) -> V;
+    let (mul, add): (Lanes, Lanes) =
+        if F64 { (float::f64x2_mul, float::f64x2_add) } else { (float::f32x4_mul, float::f32x4_add) };
+    let product = match mem.read128(r.get(m.addr), m.offset) {
+        Ok(b) => mul(r.get128(m.a), b),
+        Err(code) => {
+            (ctx.stop, ctx.trap_at) = (Stop::Trap(code), ip);
+            return Exit(core::ptr::null());
+        }
+    };
+    r.set128(m.dst, product);
+    // SAFETY: the second instruction of the pair.
+    let second = unsafe { ip.add(1) };
+    if let Err(code) = mem.update128(r.get(t.addr), t.offset, |c| add(product, c)) {
+        (ctx.stop, ctx.trap_at) = (Stop::Trap(code), second);
+        return Exit(core::ptr::null());
+    }
+    // SAFETY: the addition falls through, so an instruction follows it.
+    next!(unsafe { second.add(1) }, r, mem, ctx);
 }
 
 /// `I8x16ShuffleKnown` with its lanes a constant: one step type per pattern of

@@ -301,6 +301,10 @@ fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
         (I32x4Add, I32x4ShrU),
         (V128Load8x8U, I16x8Add),
         (V128Store, I32AddImm),
+        // A product added to a vector from memory (a product added back to memory has a
+        // handler of its own, `ops::product_into_memory`).
+        (F64x2MulMem, F64x2AddMem),
+        (F32x4MulMem, F32x4AddMem),
         // Moves in a row.
         (Copy, Copy),
         (Const32, Copy),
@@ -344,8 +348,10 @@ fn return_for(a: &Instr, fa: u8, b: &Instr) -> Option<Handler> {
 pub(crate) fn fuse_pairs(ops: &mut [Op], forms: &[u8]) {
     for i in 1..ops.len() {
         let (a, b) = (&ops[i - 1].instr, &ops[i].instr);
-        if let Some(handler) =
-            pair_for(a, forms[i - 1], b, forms[i]).or_else(|| return_for(a, forms[i - 1], b))
+        let plain_pair = forms[i - 1] == 0 && forms[i] == 0;
+        if let Some(handler) = pair_for(a, forms[i - 1], b, forms[i])
+            .or_else(|| return_for(a, forms[i - 1], b))
+            .or_else(|| plain_pair.then(|| crate::exec::ops::product_into_memory(a, b)).flatten())
         {
             ops[i - 1].handler = handler;
         }
