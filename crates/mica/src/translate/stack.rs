@@ -51,13 +51,22 @@ struct LocalRef {
     prev: u32,
 }
 
+/// One operand-stack position: where its value is, its home, its width, and its place on its
+/// local's list. One vector of these, so that a push is one capacity check and one write.
+#[derive(Copy, Clone)]
+struct Entry {
+    operand: Operand,
+    link: LocalRef,
+    /// The home slot.
+    home: Slot,
+    /// Whether the value is wide (a `v128`, two slots).
+    wide: bool,
+}
+
 /// The operand stack's storage, kept from one function to the next (`Scratch`).
 #[derive(Default)]
 pub(super) struct StackBuffers {
-    operands: Vec<Operand>,
-    refs: Vec<LocalRef>,
-    homes: Vec<Slot>,
-    wide: Vec<bool>,
+    entries: Vec<Entry>,
     /// For each local, the highest position on its list, plus one (0: none). Grown on demand
     /// and left all zeros by every function (its stack is emptied at the end), so its size is
     /// paid for once per module, not once per function.
@@ -73,12 +82,7 @@ pub(super) struct StackBuffers {
 /// - the operands that name each local are on a list of their own (`LocalRef`), so a
 ///   `local.set` materialises exactly those.
 pub(super) struct OperandStack {
-    operands: Vec<Operand>,
-    refs: Vec<LocalRef>,
-    /// Each position's home slot.
-    homes: Vec<Slot>,
-    /// Whether each position holds a wide value (`v128`, two slots).
-    wide: Vec<bool>,
+    entries: Vec<Entry>,
     local_top: Vec<u32>,
     /// The positions a `materialize_local` found, reused.
     walk: Vec<usize>,
@@ -96,20 +100,14 @@ pub(super) struct OperandStack {
 impl OperandStack {
     /// An empty stack over locals that take `num_locals` slots, using `buffers`' storage.
     pub(super) fn new(num_locals: usize, buffers: StackBuffers) -> OperandStack {
-        let StackBuffers { mut operands, mut refs, mut homes, mut wide, mut local_top } = buffers;
-        if !operands.is_empty() {
+        let StackBuffers { mut entries, mut local_top } = buffers;
+        if !entries.is_empty() {
             // A translation that stopped half-way (an error) left lists behind.
             local_top.fill(0);
         }
-        operands.clear();
-        refs.clear();
-        homes.clear();
-        wide.clear();
+        entries.clear();
         OperandStack {
-            operands,
-            refs,
-            homes,
-            wide,
+            entries,
             local_top,
             walk: Vec::new(),
             symbolic_from: 0,
@@ -124,16 +122,14 @@ impl OperandStack {
     pub(super) fn into_buffers(mut self) -> StackBuffers {
         self.truncate(0);
         StackBuffers {
-            operands: self.operands,
-            refs: self.refs,
-            homes: self.homes,
-            wide: self.wide,
+            entries: self.entries,
             local_top: self.local_top,
         }
     }
 
+    #[inline]
     pub(super) fn len(&self) -> usize {
-        self.operands.len()
+        self.entries.len()
     }
 
     pub(super) fn max_slots(&self) -> usize {
@@ -145,8 +141,8 @@ impl OperandStack {
     #[inline]
     pub(super) fn home(&self, pos: usize) -> Slot {
         // `reserve` checked these slots fit when the positions were pushed.
-        match self.homes.get(pos) {
-            Some(&home) => home,
+        match self.entries.get(pos) {
+            Some(entry) => entry.home,
             None => self.next_home(),
         }
     }
@@ -154,8 +150,8 @@ impl OperandStack {
     /// The home the next pushed operand gets.
     #[inline]
     fn next_home(&self) -> Slot {
-        match self.homes.last() {
-            Some(&top) => top + 1 + Slot::from(*self.wide.last().unwrap_or(&false)),
+        match self.entries.last() {
+            Some(top) => top.home + 1 + Slot::from(top.wide),
             None => self.num_locals as Slot,
         }
     }
@@ -163,108 +159,103 @@ impl OperandStack {
     /// Whether the operand at `pos` is wide (a `v128` in two slots).
     #[inline]
     pub(super) fn is_wide(&self, pos: usize) -> bool {
-        self.wide[pos]
+        self.entries[pos].wide
     }
 
     /// Makes sure the next operand, of `slots` slots, has a home that fits the slot
     /// encoding; returns that home.
+    #[inline(always)]
     pub(super) fn reserve(&mut self, slots: usize) -> Result<Slot> {
         let home = self.next_home();
         let end = home as usize + slots;
         if end > MAX_SLOTS {
-            return Err(Error::unsupported("function frame larger than 65535 slots"));
+            return Err(frame_too_large());
         }
         self.max_slots = self.max_slots.max(end);
         Ok(home)
     }
 
     /// Pushes a one-slot operand.
+    #[inline]
     pub(super) fn push(&mut self, operand: Operand) -> Result<()> {
         self.push_value(operand, false)
     }
 
     /// Pushes an operand, wide (two slots) or not.
+    #[inline]
     pub(super) fn push_value(&mut self, operand: Operand, wide: bool) -> Result<()> {
-        let pos = self.operands.len();
+        let pos = self.entries.len();
         let home = self.reserve(1 + usize::from(wide))?;
         let mut link = LocalRef::default();
         if let Operand::Local(local) = operand {
             let l = local as usize;
             if l >= self.local_top.len() {
-                self.local_top.resize(l + 1, 0);
+                grow_local_tops(&mut self.local_top, l);
             }
             link = LocalRef { linked: true, local, prev: self.local_top[l] };
             self.local_top[l] = pos as u32 + 1;
         }
-        self.operands.push(operand);
-        self.refs.push(link);
-        self.homes.push(home);
-        self.wide.push(wide);
+        self.entries.push(Entry { operand, link, home, wide });
         Ok(())
     }
 
+    #[inline]
     pub(super) fn get(&self, pos: usize) -> Operand {
-        self.operands[pos]
+        self.entries[pos].operand
     }
 
     pub(super) fn pop(&mut self) -> Operand {
-        let Some(operand) = self.operands.pop() else {
+        let Some(entry) = self.entries.pop() else {
             return Operand::InSlot;
         };
-        let pos = self.operands.len();
-        self.unlink_top(pos);
-        self.homes.truncate(pos);
-        self.wide.truncate(pos);
+        let pos = self.entries.len();
+        self.unlink(entry.link, pos);
         self.symbolic_from = self.symbolic_from.min(pos);
-        operand
+        entry.operand
     }
 
     pub(super) fn truncate(&mut self, len: usize) {
-        for pos in (len..self.operands.len()).rev() {
-            self.unlink_top(pos);
+        for pos in (len..self.entries.len()).rev() {
+            self.unlink(self.entries[pos].link, pos);
             #[cfg(test)]
             {
                 self.work += 1;
             }
         }
-        self.operands.truncate(len);
-        self.refs.truncate(len);
-        self.homes.truncate(len);
-        self.wide.truncate(len);
-        self.symbolic_from = self.symbolic_from.min(self.operands.len());
+        self.entries.truncate(len);
+        self.symbolic_from = self.symbolic_from.min(self.entries.len());
     }
 
-    /// Takes the position being popped (the top) off its local's list; it is the list's head,
-    /// since every position above it has been popped first.
-    fn unlink_top(&mut self, pos: usize) {
-        let link = self.refs[pos];
+    /// Takes the position being popped (the top, with `link`) off its local's list; it is the
+    /// list's head, since every position above it has been popped first.
+    #[inline]
+    fn unlink(&mut self, link: LocalRef, pos: usize) {
         if link.linked {
             debug_assert_eq!(self.local_top[link.local as usize], pos as u32 + 1);
             self.local_top[link.local as usize] = link.prev;
         }
-        self.refs.truncate(pos);
     }
 
     /// Puts the operand at `pos` into its home slot, emitting the move if needed.
     pub(super) fn materialize(&mut self, pos: usize, code: &mut Emitter) {
         let home = self.home(pos);
-        match self.operands[pos] {
+        match self.entries[pos].operand {
             Operand::InSlot => return,
-            Operand::Local(local) => code.emit(copy(home, local, self.wide[pos])),
+            Operand::Local(local) => code.emit(copy(home, local, self.entries[pos].wide)),
             Operand::Const(value) => code.emit_const(home, value),
         }
         // A position that named a local stays on the local's list until it is popped or the
         // list is walked: both see it is no longer a `Local` and pass over it.
-        self.operands[pos] = Operand::InSlot;
+        self.entries[pos].operand = Operand::InSlot;
     }
 
     /// Writes the operand's value to its home slot without recording that it is there: for
     /// code on a path that not every later instruction is reached through. Returns the slot.
     pub(super) fn write_home(&self, pos: usize, code: &mut Emitter) -> Slot {
         let home = self.home(pos);
-        match self.operands[pos] {
+        match self.entries[pos].operand {
             Operand::InSlot => {}
-            Operand::Local(local) => code.emit(copy(home, local, self.wide[pos])),
+            Operand::Local(local) => code.emit(copy(home, local, self.entries[pos].wide)),
             Operand::Const(value) => code.emit_const(home, value),
         }
         home
@@ -273,7 +264,7 @@ impl OperandStack {
     /// Materialises every operand from `from` to the top. Below `symbolic_from` there is
     /// nothing to do.
     pub(super) fn materialize_from(&mut self, from: usize, code: &mut Emitter) {
-        for pos in from.max(self.symbolic_from)..self.operands.len() {
+        for pos in from.max(self.symbolic_from)..self.entries.len() {
             self.materialize(pos, code);
             #[cfg(test)]
             {
@@ -281,7 +272,7 @@ impl OperandStack {
             }
         }
         if from <= self.symbolic_from {
-            self.symbolic_from = self.operands.len();
+            self.symbolic_from = self.entries.len();
         }
     }
 
@@ -299,13 +290,13 @@ impl OperandStack {
         positions.clear();
         while next != 0 {
             let pos = next as usize - 1;
-            next = self.refs[pos].prev;
-            self.refs[pos].linked = false;
+            next = self.entries[pos].link.prev;
+            self.entries[pos].link.linked = false;
             #[cfg(test)]
             {
                 self.work += 1;
             }
-            if self.operands[pos] == Operand::Local(local) {
+            if self.entries[pos].operand == Operand::Local(local) {
                 positions.push(pos);
             }
         }
@@ -318,7 +309,7 @@ impl OperandStack {
     /// constant, its constant slot inside loops (see `Emitter::const_slot`), else the home
     /// slot (written now).
     pub(super) fn read_slot(&mut self, pos: usize, code: &mut Emitter) -> Slot {
-        match self.operands[pos] {
+        match self.entries[pos].operand {
             Operand::Local(local) => local,
             Operand::Const(value) if let Some(slot) = code.const_slot(value) => slot,
             _ => {
@@ -327,6 +318,21 @@ impl OperandStack {
             }
         }
     }
+}
+
+/// The error of an operand whose home would not fit the slot encoding (rare: kept out of
+/// the push path).
+#[cold]
+#[inline(never)]
+fn frame_too_large() -> Error {
+    Error::unsupported("function frame larger than 65535 slots")
+}
+
+/// Makes room in the operand lists' heads for local `local` (once per module and local).
+#[cold]
+#[inline(never)]
+fn grow_local_tops(local_top: &mut Vec<u32>, local: usize) {
+    local_top.resize(local + 1, 0);
 }
 
 /// Where constant slots are numbered until the frame size is known (see
