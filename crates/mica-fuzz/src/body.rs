@@ -849,8 +849,22 @@ impl BodyGen<'_, '_> {
         }
     }
 
-    /// A statement storing a vector, whole or one lane, or a kernel's result.
+    /// A statement storing a vector, whole or one lane, or a kernel's result, or updating a
+    /// vector in memory in place (`c[i] op= x`, which Mica runs as one instruction).
     fn vector_store(&self, e: &mut Entropy, depth: usize) -> String {
+        if e.chance(1, 4) && self.locals.contains(&Ty::I32) {
+            let p = self.local_of(e, Ty::I32);
+            let memarg = Self::memarg(e, 4);
+            let op = *e.pick(&[
+                "i8x16.add", "i16x8.sub", "i32x4.add", "i32x4.mul", "i64x2.sub", "i16x8.mul", "v128.xor",
+                "v128.and", "v128.or",
+            ]);
+            return format!(
+                "(v128.store {memarg}(local.tee {p} (i32.and (local.get {p}) (i32.const 0xfff0))) \
+                 ({op} {} (v128.load {memarg}(local.get {p}))))",
+                self.expr(e, Ty::V128, depth)
+            );
+        }
         if e.chance(1, 3) {
             let memarg = Self::memarg(e, 4);
             return format!(
