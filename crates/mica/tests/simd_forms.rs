@@ -3,7 +3,8 @@
 //! have handlers of their own, windows, whole 16- and 32-bit lanes, and arbitrary lanes), and
 //! operations with an operand in memory (a `v128.load` folded into the operation, a store of
 //! the result back to the same address folded too, a product added into memory run as one
-//! pair), including their traps and where those are reported. CI runs this file in release
+//! pair, an address computed by adding a constant folded into the load as a displacement),
+//! including their traps and where those are reported. CI runs this file in release
 //! builds too, where the handlers are threaded.
 
 #[macro_use]
@@ -16,6 +17,7 @@ both_modes! {
     shuffles_of_every_form_compute_their_lanes,
     operations_with_an_operand_in_memory_compute_as_without,
     products_added_into_memory_trap_where_each_load_is,
+    loads_from_a_sum_wrap_as_the_addition_does,
 }
 
 /// Lanes of `size` bytes: lane `j` of the result is lane `j / 2` of the low (or high) half of
@@ -214,4 +216,56 @@ fn products_added_into_memory_trap_where_each_load_is(mode: TranslationMode) {
         assert_eq!(trap.backtrace()[0].module_offset, Some(loads[load]), "the trap is at load {load}");
         assert_eq!(get(&store, 200), f64x2([10.0, 0.25]));
     }
+}
+
+fn loads_from_a_sum_wrap_as_the_addition_does(mode: TranslationMode) {
+    // `p + 16` folded into the load (plain, and in an operation and a product that load
+    // it): when the 32-bit sum wraps, the access is at the small wrapped address, as wasm's
+    // `i32.add` says, not out of bounds; when it does not, it is `p + 16`. A sum read twice
+    // (`tee`) is not folded and gives the same results.
+    let wat = r#"(module (memory (export "memory") 1)
+        (func (export "load") (param $p i32) (result v128)
+          (v128.load offset=4 (i32.add (local.get $p) (i32.const 16))))
+        (func (export "add") (param $k v128) (param $p i32) (result v128)
+          (i32x4.add (local.get $k) (v128.load (i32.add (local.get $p) (i32.const 16)))))
+        (func (export "tee") (param $p i32) (result v128)
+          (local $q i32)
+          (v128.xor (v128.load (local.tee $q (i32.add (local.get $p) (i32.const 16))))
+                    (v128.load (local.get $q))))
+        (func (export "product") (param $k v128) (param $b i32) (param $c i32)
+          (v128.store (local.get $c)
+            (f64x2.add (f64x2.mul (local.get $k) (v128.load (i32.add (local.get $b) (i32.const 16))))
+                       (v128.load (local.get $c))))))"#;
+    let engine = engine(mode);
+    let (mut store, instance) = instantiate_with(&engine, (), wat, |_| {});
+    let memory = instance.get_memory(&store, "memory").unwrap();
+    let bytes: Vec<u8> = (0..64u8).map(|i| i.wrapping_mul(29) ^ 0x33).collect();
+    memory.write(&mut store, 0, &bytes).unwrap();
+    let at = |from: usize| V128::from_le_bytes(bytes[from..from + 16].try_into().unwrap());
+    let load = instance.get_typed_func::<i32, V128>(&store, "load").unwrap();
+    assert_eq!(load.call(&mut store, 8).unwrap(), at(28));
+    // 0xffff_fff8 + 16 wraps to 8; the offset adds after the wrap.
+    assert_eq!(load.call(&mut store, -8).unwrap(), at(12));
+    assert!(load.call(&mut store, 65536 - 36).is_ok(), "the last 16 bytes");
+    let error = load.call(&mut store, 65536 - 35).unwrap_err();
+    assert_eq!(error.as_trap().map(|t| t.code()), Some(TrapCode::MemoryOutOfBounds));
+
+    let add = instance.get_typed_func::<(V128, i32), V128>(&store, "add").unwrap();
+    let k = V128::from(0x0000_0001_0000_0002_0000_0003_0000_0004u128);
+    let lanes = |v: V128| -> [u32; 4] { core::array::from_fn(|i| (u128::from(v) >> (32 * i)) as u32) };
+    for (p, from) in [(4, 20), (-16, 0), (-4, 12)] {
+        let want: [u32; 4] = core::array::from_fn(|i| lanes(k)[i].wrapping_add(lanes(at(from))[i]));
+        assert_eq!(lanes(add.call(&mut store, (k, p)).unwrap()), want, "p = {p}");
+    }
+    let tee = instance.get_typed_func::<i32, V128>(&store, "tee").unwrap();
+    assert_eq!(tee.call(&mut store, -8).unwrap(), V128::from(0));
+
+    let product = instance.get_typed_func::<(V128, i32, i32), ()>(&store, "product").unwrap();
+    let f64x2 = |x: [f64; 2]| V128::from(x[0].to_bits() as u128 | (x[1].to_bits() as u128) << 64);
+    memory.write(&mut store, 8, &u128::from(f64x2([2.0, 3.0])).to_le_bytes()).unwrap();
+    memory.write(&mut store, 100, &u128::from(f64x2([1.0, 1.0])).to_le_bytes()).unwrap();
+    product.call(&mut store, (f64x2([10.0, 100.0]), -8, 100)).unwrap();
+    let mut got = [0; 16];
+    memory.read(&store, 100, &mut got).unwrap();
+    assert_eq!(V128::from_le_bytes(got), f64x2([21.0, 301.0]));
 }

@@ -259,10 +259,14 @@ shapes! {
     VShuffle { dst: Slot = vdst, a: Slot = vread, b: Slot = vread, lanes: u32 = constant128 }
     /// A `v128` load (or a load that fills a `v128`: splat, extend, zero).
     VLoad { dst: Slot = vdst, addr: Slot = read, offset: u32 = mem_offset }
+    /// A `v128` load from `(addr + disp) mod 2^32 + offset`: an address computed by adding a
+    /// small constant, folded into the load when nothing else reads the sum (the wrapping
+    /// addition is the `i32.add`'s, so the access is exactly the one wasm makes).
+    VLoadDisp { dst: Slot = vdst, addr: Slot = read, disp: u16 = imm, offset: u32 = mem_offset }
     /// A `v128` binary operation whose second operand is loaded from memory:
-    /// `dst = a op memory[addr + offset]` (the translator folds a `v128.load` into the
-    /// operation that consumes it).
-    VBinMem { dst: Slot = vdst, a: Slot = vread, addr: Slot = read, offset: u32 = mem_offset }
+    /// `dst = a op memory[(addr + disp) mod 2^32 + offset]` (the translator folds a
+    /// `v128.load` into the operation that consumes it, with its displacement).
+    VBinMem { dst: Slot = vdst, a: Slot = vread, addr: Slot = read, disp: u16 = imm, offset: u32 = mem_offset }
     /// The same, written back where the operand was loaded from:
     /// `memory[addr + offset] = a op memory[addr + offset]` (`c[i] += x`).
     VBinMemTo { a: Slot = vread, addr: Slot = read, offset: u32 = mem_offset }

@@ -341,7 +341,7 @@ macro_rules! for_each_instr {
             GlobalSet128        (VGlobalSet)    step    []
 
             // --- SIMD: loads and stores -----------------------------------------------------
-            V128Load                        (VLoad)         step    [trap]
+            V128Load                        (VLoadDisp)     step    [trap]
             V128Load8x8S                    (VLoad)         step    [trap]
             V128Load8x8U                    (VLoad)         step    [trap]
             V128Load16x4S                   (VLoad)         step    [trap]

@@ -7,7 +7,7 @@
 use super::Translator;
 use super::stack::Operand;
 use crate::bytecode::{
-    Instr, Slot, VBin, VBinImm, VBinMem, VBinMemTo, VConst, VFromScalar, VLoad, VLoadLane, VReplace, VShift, VShuffle, VShuffleLanes, VStore, VStoreLane,
+    ACC, BinImm, Instr, Slot, VBin, VBinImm, VBinMem, VBinMemTo, VConst, VFromScalar, VLoad, VLoadDisp, VLoadLane, VReplace, VShift, VShuffle, VShuffleLanes, VStore, VStoreLane,
     VTernary, VToScalar, VUn,
 };
 use crate::error::Result;
@@ -17,7 +17,7 @@ impl Translator<'_> {
     /// Translates a SIMD operator; `false` if `op` is not one.
     pub(super) fn translate_simd(&mut self, op: &O<'_>) -> Result<bool> {
         match *op {
-            O::V128Load { memarg } => self.v_load(memarg, Instr::V128Load)?,
+            O::V128Load { memarg } => self.v128_load(memarg)?,
             O::V128Load8x8S { memarg } => self.v_load(memarg, Instr::V128Load8x8S)?,
             O::V128Load8x8U { memarg } => self.v_load(memarg, Instr::V128Load8x8U)?,
             O::V128Load16x4S { memarg } => self.v_load(memarg, Instr::V128Load16x4S)?,
@@ -313,9 +313,9 @@ impl Translator<'_> {
         let a = self.pop_v128();
         let dst = self.next_home_wide()?;
         let op = make(VBin { dst, a, b });
-        if let Some((at, addr, offset)) = loaded
+        if let Some((at, addr, disp, offset)) = loaded
             && at + 1 == self.out.len()
-            && let Some(fused) = with_loaded_operand(&op, addr, offset)
+            && let Some(fused) = with_loaded_operand(&op, addr, disp, offset)
         {
             self.out.code[at] = fused;
             self.out.last_result = Some(at);
@@ -325,12 +325,12 @@ impl Translator<'_> {
         self.push_result_wide(op)
     }
 
-    /// The instruction index, address slot and offset of the `v128.load` that computed the
-    /// top operand, if it is the instruction just emitted.
-    fn loaded_operand(&self) -> Option<(usize, Slot, u32)> {
+    /// The instruction index, address slot, displacement and offset of the `v128.load` that
+    /// computed the top operand, if it is the instruction just emitted.
+    fn loaded_operand(&self) -> Option<(usize, Slot, u16, u32)> {
         let at = self.top_computed_by_last()?;
         match self.out.code[at] {
-            Instr::V128Load(VLoad { addr, offset, .. }) => Some((at, addr, offset)),
+            Instr::V128Load(VLoadDisp { addr, disp, offset, .. }) => Some((at, addr, disp, offset)),
             _ => None,
         }
     }
@@ -417,6 +417,28 @@ impl Translator<'_> {
         self.push_result_wide(make(VLoad { dst, addr, offset }))
     }
 
+    /// `v128.load`. An address that the instruction just emitted computed by adding a
+    /// constant (up to 65535) to a slot, into the address operand's home, is folded into the
+    /// load as a displacement: the sum is read by nothing else.
+    fn v128_load(&mut self, memarg: MemArg) -> Result<()> {
+        let offset = super::operators::memarg_offset(memarg)?;
+        let sum = self.top_computed_by_last().and_then(|at| match self.out.code[at] {
+            Instr::I32AddImm(BinImm { a, imm, .. }) if a != ACC => Some((at, a, u16::try_from(imm).ok()?)),
+            _ => None,
+        });
+        let addr = self.pop_slot();
+        let dst = self.next_home_wide()?;
+        if let Some((at, base, disp)) = sum
+            && at + 1 == self.out.len()
+        {
+            // The addition cannot trap, so it has no trap entry to replace: the load gets its own.
+            self.out.code.truncate(at);
+            self.out.no_handover();
+            return self.push_result_wide(Instr::V128Load(VLoadDisp { dst, addr: base, disp, offset }));
+        }
+        self.push_result_wide(Instr::V128Load(VLoadDisp { dst, addr, disp: 0, offset }))
+    }
+
     /// A store. A `v128.store` of what an operation with a loaded operand just computed, to
     /// the address it loaded from, becomes that operation's form that writes back
     /// (`c[i] += x`: one instruction, one bounds check).
@@ -462,10 +484,11 @@ impl Translator<'_> {
 /// where the operand came from (`VBinMemTo`).
 macro_rules! memory_forms {
     ($( $op:ident $mem:ident $to:ident ),* $(,)?) => {
-        /// `op` with its second operand loaded from `addr + offset`, if it has that form.
-        fn with_loaded_operand(op: &Instr, addr: Slot, offset: u32) -> Option<Instr> {
+        /// `op` with its second operand loaded from `(addr + disp) mod 2^32 + offset`, if it
+        /// has that form.
+        fn with_loaded_operand(op: &Instr, addr: Slot, disp: u16, offset: u32) -> Option<Instr> {
             match *op {
-                $( Instr::$op(VBin { dst, a, .. }) => Some(Instr::$mem(VBinMem { dst, a, addr, offset })), )*
+                $( Instr::$op(VBin { dst, a, .. }) => Some(Instr::$mem(VBinMem { dst, a, addr, disp, offset })), )*
                 _ => None,
             }
         }
@@ -475,7 +498,7 @@ macro_rules! memory_forms {
         /// operand came from.
         fn written_back_to(op: &Instr, value: Slot, addr: Slot, offset: u32) -> Option<Instr> {
             match *op {
-                $( Instr::$mem(o) if o.dst == value && o.addr == addr && o.offset == offset => {
+                $( Instr::$mem(o) if o.dst == value && o.addr == addr && o.disp == 0 && o.offset == offset => {
                     Some(Instr::$to(VBinMemTo { a: o.a, addr, offset }))
                 } )*
                 _ => None,

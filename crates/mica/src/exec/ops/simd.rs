@@ -34,7 +34,7 @@ steps! {
 // Loads: each reads its bytes (bounds-checked) and builds the vector.
 steps! {
     (ip, r, mem, ctx);
-    V128Load(o) => { fail!(mem.read128(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, b))); }
+    V128Load(o) => { fail!(mem.read128(r.get::<u32>(o.addr).wrapping_add(o.disp.into()), o.offset).map(|b| r.set128(o.dst, b))); }
     V128Load8x8S(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_i16x8(b.map(|x| x as i8 as i16))))); }
     V128Load8x8U(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_u16x8(b.map(u16::from))))); }
     V128Load16x4S(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_i32x4(core::array::from_fn(|i| i16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as i32))))); }
@@ -65,7 +65,7 @@ macro_rules! with_memory_operand {
         steps! {
             (ip, r, mem, ctx);
             $(
-                $mem(o) => { fail!(mem.read128(r.get(o.addr), o.offset).map(|m| r.set128(o.dst, $f(r.get128(o.a), m)))); }
+                $mem(o) => { fail!(mem.read128(r.get::<u32>(o.addr).wrapping_add(o.disp.into()), o.offset).map(|m| r.set128(o.dst, $f(r.get128(o.a), m)))); }
                 $to(o) => { fail!(mem.update128(r.get(o.addr), o.offset, |m| $f(r.get128(o.a), m))); }
             )*
         }
@@ -129,7 +129,7 @@ unsafe fn product_into_memory_handler<const F64: bool>(
     type Lanes = fn(V, V) -> V;
     let (mul, add): (Lanes, Lanes) =
         if F64 { (float::f64x2_mul, float::f64x2_add) } else { (float::f32x4_mul, float::f32x4_add) };
-    let product = match mem.read128(r.get(m.addr), m.offset) {
+    let product = match mem.read128(r.get::<u32>(m.addr).wrapping_add(m.disp.into()), m.offset) {
         Ok(b) => mul(r.get128(m.a), b),
         Err(code) => {
             (ctx.stop, ctx.trap_at) = (Stop::Trap(code), ip);
