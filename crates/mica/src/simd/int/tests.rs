@@ -558,8 +558,11 @@ const CASES8: [Case8; 21] = [
 
 #[test]
 fn i8x16_binary_ops_on_every_pair_of_lanes() {
+    // Under Miri, which checks the code's memory use rather than its arithmetic, a sample of
+    // the left operands.
+    let step = if cfg!(miri) { 51 } else { 1 };
     for (name, f, reference) in CASES8 {
-        for x in i8::MIN..=i8::MAX {
+        for x in (i8::MIN..=i8::MAX).step_by(step) {
             for chunk in 0..16u8 {
                 // Sixteen different right operands, one per lane, and `x` on the left.
                 let ys: [i8; 16] = from_fn(|i| (chunk * 16 + i as u8) as i8);
