@@ -348,10 +348,10 @@ fn return_for(a: &Instr, fa: u8, b: &Instr) -> Option<Handler> {
 pub(crate) fn fuse_pairs(ops: &mut [Op], forms: &[u8]) {
     for i in 1..ops.len() {
         let (a, b) = (&ops[i - 1].instr, &ops[i].instr);
-        let plain_pair = forms[i - 1] == 0 && forms[i] == 0;
+        // (The product pair's instructions are `step`s: form 0, no accumulator to check.)
         if let Some(handler) = pair_for(a, forms[i - 1], b, forms[i])
             .or_else(|| return_for(a, forms[i - 1], b))
-            .or_else(|| plain_pair.then(|| crate::exec::ops::product_into_memory(a, b)).flatten())
+            .or_else(|| crate::exec::ops::product_into_memory(a, b))
         {
             ops[i - 1].handler = handler;
         }
