@@ -252,7 +252,7 @@ fn config(args: &RunArgs) -> Config {
         config.max_call_depth(depth);
     }
     if let Some(bytes) = args.max_memory {
-        config.max_memory_pages(bytes / 65536);
+        config.max_memory_bytes(bytes);
     }
     if let Some(elements) = args.max_table_elements {
         config.max_table_elements(elements.into());

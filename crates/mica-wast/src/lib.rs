@@ -72,7 +72,9 @@ pub fn config_for(features: &str) -> Result<Config, String> {
         }
     }
     if all {
-        return Ok(Config::new());
+        let mut config = Config::new();
+        config.all_features();
+        return Ok(config);
     }
     if let Some((_, version)) = version {
         config.spec_version(version);

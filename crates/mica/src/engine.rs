@@ -28,7 +28,7 @@ pub struct Config {
     pub(crate) translation: TranslationMode,
     pub(crate) max_stack_cells: usize,
     pub(crate) max_call_depth: usize,
-    pub(crate) max_memory_pages: u64,
+    pub(crate) max_memory_bytes: u64,
     pub(crate) max_native_stack: usize,
     pub(crate) max_table_elements: u64,
     pub(crate) max_instances: usize,
@@ -37,19 +37,28 @@ pub struct Config {
 }
 
 /// The proposals Mica implements; everything else stays off whatever is asked.
-const SUPPORTED: WasmFeatures = WasmFeatures::WASM2
+const SUPPORTED: WasmFeatures = STANDARD.union(PROPOSED);
+
+/// What Mica implements of the standard (3.0 so far): on by default.
+const STANDARD: WasmFeatures = WasmFeatures::WASM2
     .union(WasmFeatures::TAIL_CALL)
     .union(WasmFeatures::EXTENDED_CONST)
-    .union(WasmFeatures::RELAXED_SIMD);
+    .union(WasmFeatures::RELAXED_SIMD)
+    .union(WasmFeatures::MEMORY64)
+    .union(WasmFeatures::MULTI_MEMORY);
+
+/// Proposals not yet in the standard that Mica implements: off unless enabled by name
+/// (`Config::enable_proposal`).
+const PROPOSED: WasmFeatures = WasmFeatures::CUSTOM_PAGE_SIZES.union(WasmFeatures::WIDE_ARITHMETIC);
 
 impl Default for Config {
     fn default() -> Config {
         Config {
-            features: SUPPORTED,
+            features: STANDARD,
             translation: TranslationMode::Eager,
             max_stack_cells: 1 << 20,
             max_call_depth: 100_000,
-            max_memory_pages: 65536,
+            max_memory_bytes: 1 << 32,
             max_native_stack: 1 << 20,
             max_table_elements: 10_000_000,
             max_instances: 10_000,
@@ -93,6 +102,14 @@ feature_switches! {
     wasm_simd => SIMD,
     /// Relaxed SIMD (3.0), with one deterministic result per operation (see `crate::simd::relaxed`).
     wasm_relaxed_simd => RELAXED_SIMD,
+    /// 64-bit memories and tables (3.0).
+    wasm_memory64 => MEMORY64,
+    /// Several memories per module (3.0).
+    wasm_multi_memory => MULTI_MEMORY,
+    /// Memories with one-byte pages (proposal; off by default).
+    wasm_custom_page_sizes => CUSTOM_PAGE_SIZES,
+    /// 128-bit addition and subtraction, and 64×64→128-bit products (proposal; off by default).
+    wasm_wide_arithmetic => WIDE_ARITHMETIC,
 }
 
 impl Config {
@@ -130,10 +147,21 @@ impl Config {
             "extended-const" => WasmFeatures::EXTENDED_CONST,
             "simd" => WasmFeatures::SIMD,
             "relaxed-simd" => WasmFeatures::SIMD | WasmFeatures::RELAXED_SIMD,
+            "memory64" => WasmFeatures::MEMORY64,
+            "multi-memory" => WasmFeatures::MULTI_MEMORY,
+            "custom-page-sizes" => WasmFeatures::CUSTOM_PAGE_SIZES,
+            "wide-arithmetic" => WasmFeatures::WIDE_ARITHMETIC,
             _ => return false,
         };
         self.set_feature(flag, true);
         true
+    }
+
+    /// Every feature Mica implements: the standard's (the default) and the proposals not yet
+    /// in it (custom page sizes, wide arithmetic).
+    pub fn all_features(&mut self) -> &mut Config {
+        self.features = SUPPORTED;
+        self
     }
 
     /// Only the 1.0 feature set: the starting point for [`Config::enable_proposal`].
@@ -168,12 +196,19 @@ impl Config {
         self
     }
 
-    /// The largest any memory may grow, in 64 KiB pages (at most 65536, the default: 4 GiB).
-    /// `memory.grow` past it returns -1 and `Memory::grow` fails; a memory whose minimum is
-    /// larger cannot be created (instantiation fails). 0 allows only empty memories.
-    pub fn max_memory_pages(&mut self, pages: u64) -> &mut Config {
-        self.max_memory_pages = pages.min(65536);
+    /// The most bytes of linear memory a store may hold: each memory, 32- or 64-bit, and
+    /// all of a store's memories together (default 4 GiB). `memory.grow` past it returns -1
+    /// and `Memory::grow` fails; a memory whose minimum does not fit cannot be created
+    /// (instantiation fails). A memory may declare a larger maximum: it only reserves address
+    /// space for what this limit allows. 0 allows only empty memories.
+    pub fn max_memory_bytes(&mut self, bytes: u64) -> &mut Config {
+        self.max_memory_bytes = bytes;
         self
+    }
+
+    /// [`Config::max_memory_bytes`] in 64 KiB pages.
+    pub fn max_memory_pages(&mut self, pages: u64) -> &mut Config {
+        self.max_memory_bytes(pages.saturating_mul(65536))
     }
 
     /// The most elements any one table may have (at most `u32::MAX`; default 10,000,000, 80 MB

@@ -18,15 +18,13 @@ pub struct Memory {
 impl Memory {
     /// A new memory of `ty.limits.min` zeroed pages. Fails if the store holds as many
     /// memories as the engine allows (`Config::max_memories`), if the minimum is past the
-    /// engine's page limit (`Config::max_memory_pages`) or the type's maximum, or if the
+    /// engine's memory limit (`Config::max_memory_bytes`) or the type's maximum, or if the
     /// memory cannot be allocated.
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let inner = &mut store.as_context_mut().0.inner;
         inner.check_room(0, 0, 1).map_err(Error::usage)?;
-        let limit = inner.engine.config().max_memory_pages;
-        let memory = MemoryEntity::new(ty, limit).map_err(Error::usage)?;
-        inner.memories.push(memory);
-        Ok(Memory { store: inner.id, index: (inner.memories.len() - 1) as u32 })
+        let index = inner.new_memory(ty).map_err(Error::usage)?;
+        Ok(Memory { store: inner.id, index })
     }
 
     fn entity<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> Result<&'a MemoryEntity> {
@@ -100,12 +98,12 @@ impl Memory {
 
     /// Grows by `delta` pages; returns the previous size in pages. Fails, leaving the memory
     /// as it was, if that would pass the memory's maximum or the engine's page limit
-    /// (`Config::max_memory_pages`), or the system cannot supply the pages; and for a handle of
+    /// (`Config::max_memory_bytes`, per memory and in sum), or the system cannot supply the pages; and for a handle of
     /// another store.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
-        self.entity_mut(&mut store.as_context_mut().0.inner)?
-            .grow(delta)
-            .ok_or_else(|| Error::usage("memory cannot grow by that much"))
+        let inner = &mut store.as_context_mut().0.inner;
+        inner.check_owner(self.store)?;
+        inner.grow_memory(self.index, delta).ok_or_else(|| Error::usage("memory cannot grow by that much"))
     }
 }
 

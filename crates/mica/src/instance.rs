@@ -9,7 +9,7 @@ use crate::externals::{Global, Memory, Table};
 use crate::func::Func;
 use crate::module::{EntityIndex, Module, ModuleInner, SegmentMode};
 use crate::store::{
-    AsContext, AsContextMut, FuncEntity, GlobalEntity, MemoryEntity, Store, StoreContext,
+    AsContext, AsContextMut, FuncEntity, GlobalEntity, Store, StoreContext,
     StoreId, StoreInner, TableEntity,
 };
 use crate::types::ExternType;
@@ -206,9 +206,9 @@ fn import_matches(have: &ExternType, want: &ExternType) -> bool {
     match (have, want) {
         (ExternType::Func(a), ExternType::Func(b)) => a == b,
         (ExternType::Global(a), ExternType::Global(b)) => a == b,
-        (ExternType::Memory(a), ExternType::Memory(b)) => a.limits.matches(&b.limits),
+        (ExternType::Memory(a), ExternType::Memory(b)) => a.matches(b),
         (ExternType::Table(a), ExternType::Table(b)) => {
-            a.element == b.element && a.limits.matches(&b.limits)
+            a.element == b.element && a.is_64 == b.is_64 && a.limits.matches(&b.limits)
         }
         _ => false,
     }
@@ -271,6 +271,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
         inner.globals.truncate(marks.1);
         inner.tables.truncate(marks.2);
         inner.memories.truncate(marks.3);
+        inner.recount_memory();
         return Err(error);
     }
     let func_ref = |i: u32| ref_cell(funcs[i as usize]);
@@ -330,13 +331,17 @@ fn allocate(
         inner.tables.push(table);
         tables.push((inner.tables.len() - 1) as u32);
     }
-    let max_pages = inner.engine.config().max_memory_pages;
     for ty in &m.memories[m.num_imported_memories as usize..] {
-        let memory = MemoryEntity::new(*ty, max_pages).map_err(Error::link)?;
-        inner.memories.push(memory);
-        memories.push((inner.memories.len() - 1) as u32);
+        memories.push(inner.new_memory(*ty).map_err(Error::link)?);
     }
     Ok(())
+}
+
+/// An active segment's offset (a constant expression's value) for a table or memory of
+/// the given index type; past any bounds if it does not fit a `usize`.
+fn index_value(value: u128, is_64: bool) -> usize {
+    let value = if is_64 { value as u64 } else { u64::from(value as u32) };
+    usize::try_from(value).unwrap_or(usize::MAX)
 }
 
 /// Applies active segments in order, element segments first. Each one is a `table.init` or
@@ -352,22 +357,24 @@ fn initialize_segments(inner: &mut StoreInner, instance: u32) -> Result<()> {
     let mut elem_writes = Vec::new();
     for (i, seg) in module.elems.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
-            let offset = offset.eval(global, func_ref) as u32;
-            elem_writes.push((i, entity.tables[*index as usize], offset));
+            let table = entity.tables[*index as usize];
+            let offset = index_value(offset.eval(global, func_ref), inner.tables[table as usize].ty.is_64);
+            elem_writes.push((i, table, offset));
         }
     }
     let mut data_writes = Vec::new();
     for (i, seg) in module.datas.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
-            let offset = offset.eval(global, func_ref) as u32;
-            data_writes.push((i, entity.memories[*index as usize], offset));
+            let memory = entity.memories[*index as usize];
+            let offset = index_value(offset.eval(global, func_ref), inner.memories[memory as usize].ty.is_64);
+            data_writes.push((i, memory, offset));
         }
     }
     let oob = |code| Error::from(Trap::new(code));
     for (seg, table, offset) in elem_writes {
         let items = core::mem::take(&mut inner.instances[instance as usize].elems[seg]);
         let target = &mut inner.tables[table as usize].elems;
-        let range = in_bounds(offset as usize, items.len(), target.len());
+        let range = in_bounds(offset, items.len(), target.len());
         target[range.ok_or_else(|| oob(TrapCode::TableOutOfBounds))?].copy_from_slice(&items);
     }
     for (i, seg) in module.elems.iter().enumerate() {
@@ -378,7 +385,7 @@ fn initialize_segments(inner: &mut StoreInner, instance: u32) -> Result<()> {
     for (seg, memory, offset) in data_writes {
         let bytes = module.data_bytes.get(module.datas[seg].range.clone());
         let target = inner.memories[memory as usize].data.as_mut_slice();
-        let range = in_bounds(offset as usize, bytes.len(), target.len());
+        let range = in_bounds(offset, bytes.len(), target.len());
         target[range.ok_or_else(|| oob(TrapCode::MemoryOutOfBounds))?].copy_from_slice(bytes);
         inner.instances[instance as usize].data_dropped[seg] = true;
     }

@@ -54,48 +54,67 @@ pub(crate) struct MemoryEntity {
     pub max_pages: u64,
 }
 
+/// The size of a default (64 KiB) page.
 pub(crate) const PAGE_SIZE: usize = 65536;
-
-/// The most pages a 32-bit memory can have.
-const MAX_PAGES: u64 = 65536;
 
 impl MemoryEntity {
     /// A memory of type `ty`, `ty.limits.min` zero pages, that may grow to its maximum within
-    /// the engine's limit of `limit_pages`. Fails, with the reason, if its minimum is past
-    /// either, or the memory cannot be allocated.
-    pub(crate) fn new(ty: MemoryType, limit_pages: u64) -> Result<MemoryEntity, String> {
+    /// the engine's limit of `limit_bytes` (`Config::max_memory_bytes`) and the store's
+    /// remaining budget `budget_bytes`. Fails, with the reason, if its minimum is past any
+    /// of these, or the memory cannot be allocated. Only the initial pages are committed:
+    /// the maximum, however large, is address space at most (`memory.rs`).
+    pub(crate) fn new(ty: MemoryType, limit_bytes: u64, budget_bytes: u64) -> Result<MemoryEntity, String> {
         let min = ty.limits.min;
+        let log2 = ty.page_size_log2;
+        let limit_pages = limit_bytes >> log2;
         if min > limit_pages {
             return Err(format!(
-                "a memory of {min} pages is over the limit of {limit_pages} pages \
-                 (Config::max_memory_pages)"
+                "a memory of {min} pages of {} bytes is over the limit of {limit_bytes} bytes \
+                 (Config::max_memory_bytes)",
+                ty.page_size()
             ));
         }
-        let max_pages = ty.limits.max.unwrap_or(MAX_PAGES).min(MAX_PAGES).min(limit_pages);
+        if min > budget_bytes >> log2 {
+            return Err(format!(
+                "a memory of {min} pages of {} bytes is over what the store's limit of \
+                 {limit_bytes} bytes of memory in all (Config::max_memory_bytes) leaves: \
+                 {budget_bytes} bytes",
+                ty.page_size()
+            ));
+        }
+        let max_pages = ty.limits.max.unwrap_or(u64::MAX).min(ty.max_pages_of_kind()).min(limit_pages);
         if min > max_pages {
             return Err(format!("a memory of {min} pages is over its maximum of {max_pages} pages"));
         }
         let cannot = || format!("cannot allocate a memory of {min} pages");
-        let initial =
-            usize::try_from(min).ok().and_then(|n| n.checked_mul(PAGE_SIZE)).ok_or_else(cannot)?;
-        // At most 2^32: no overflow.
-        let data = MemoryBacking::new(initial, max_pages * PAGE_SIZE as u64).ok_or_else(cannot)?;
+        // `min <= limit_bytes >> log2`: no overflow.
+        let initial = usize::try_from(min << log2).map_err(|_| cannot())?;
+        // `max_pages <= limit_bytes >> log2`: no overflow.
+        let data = MemoryBacking::new(initial, max_pages << log2).ok_or_else(cannot)?;
         Ok(MemoryEntity { ty, data, max_pages })
     }
 
+    /// The size in pages.
     pub(crate) fn pages(&self) -> u64 {
-        (self.data.len() / PAGE_SIZE) as u64
+        (self.data.len() as u64) >> self.ty.page_size_log2
     }
 
-    /// Grows by `delta` pages; returns the old size, or `None` if the memory cannot grow (past
-    /// its maximum or the engine's limit, or the system has no memory for it), unchanged.
-    pub(crate) fn grow(&mut self, delta: u64) -> Option<u64> {
+    /// The size in bytes.
+    pub(crate) fn bytes(&self) -> u64 {
+        self.data.len() as u64
+    }
+
+    /// Grows by `delta` pages if the new pages fit in `budget_bytes` (what the store's limit
+    /// leaves); returns the old size, or `None` if the memory cannot grow (past its maximum,
+    /// the engine's limit or the budget, or the system has no memory for it), unchanged.
+    fn grow(&mut self, delta: u64, budget_bytes: u64) -> Option<u64> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
-        if new > self.max_pages {
+        if new > self.max_pages || delta > budget_bytes >> self.ty.page_size_log2 {
             return None;
         }
-        let new_len = usize::try_from(new).ok()?.checked_mul(PAGE_SIZE)?;
+        // `new <= max_pages`, which `new` checked fits in bytes.
+        let new_len = usize::try_from(new << self.ty.page_size_log2).ok()?;
         if !self.data.grow(new_len) {
             return None;
         }
@@ -178,6 +197,8 @@ pub(crate) struct StoreInner {
     pub engine: Engine,
     pub funcs: Vec<FuncEntity>,
     pub memories: Vec<MemoryEntity>,
+    /// The bytes of all of `memories`, which the memory limit bounds.
+    pub memory_bytes: u64,
     pub tables: Vec<TableEntity>,
     pub globals: Vec<GlobalEntity>,
     pub instances: Vec<InstanceEntity>,
@@ -186,6 +207,38 @@ pub(crate) struct StoreInner {
 }
 
 impl StoreInner {
+    /// What the store's memory limit (`Config::max_memory_bytes`, which bounds the sum of
+    /// the store's memories as well as each one) leaves for more memory.
+    fn memory_budget(&self) -> u64 {
+        self.engine.config().max_memory_bytes.saturating_sub(self.memory_bytes)
+    }
+
+    /// Recounts `memory_bytes`, after memories were removed (a failed instantiation).
+    pub(crate) fn recount_memory(&mut self) {
+        self.memory_bytes = self.memories.iter().map(MemoryEntity::bytes).sum();
+    }
+
+    /// Creates a memory of type `ty` within the engine's limits (see `MemoryEntity::new`)
+    /// and returns its store index.
+    pub(crate) fn new_memory(&mut self, ty: MemoryType) -> Result<u32, String> {
+        let limit = self.engine.config().max_memory_bytes;
+        let memory = MemoryEntity::new(ty, limit, self.memory_budget())?;
+        self.memory_bytes += memory.bytes();
+        self.memories.push(memory);
+        Ok((self.memories.len() - 1) as u32)
+    }
+
+    /// Grows memory `index` by `delta` pages within the store's limit; the old size in
+    /// pages, or `None` with nothing changed.
+    pub(crate) fn grow_memory(&mut self, index: u32, delta: u64) -> Option<u64> {
+        let budget = self.memory_budget();
+        let memory = &mut self.memories[index as usize];
+        let before = memory.bytes();
+        let old = memory.grow(delta, budget)?;
+        self.memory_bytes += memory.bytes() - before;
+        Some(old)
+    }
+
     /// Fails, with a usage error, when a handle created in store `owner` is used with this
     /// store: every handle method checks this before it indexes anything.
     pub(crate) fn check_owner(&self, owner: StoreId) -> crate::error::Result<()> {
@@ -238,6 +291,7 @@ impl<T> Store<T> {
                 engine: engine.clone(),
                 funcs: Vec::new(),
                 memories: Vec::new(),
+                memory_bytes: 0,
                 tables: Vec::new(),
                 globals: Vec::new(),
                 instances: Vec::new(),

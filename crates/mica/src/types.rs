@@ -210,29 +210,86 @@ impl Limits {
     }
 }
 
-/// The type of a linear memory.
+/// The type of a linear memory: its limits in pages, whether it is addressed with 64-bit
+/// (`memory64`) or 32-bit addresses, and its page size (64 KiB, or 1 byte with the
+/// custom-page-sizes proposal).
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
 pub struct MemoryType {
     pub limits: Limits,
+    /// Whether addresses, sizes and `memory.grow`'s operand are `i64` (memory64).
+    pub is_64: bool,
+    /// The page size's base-2 logarithm: 16 (64 KiB, the default) or 0 (one byte).
+    pub page_size_log2: u8,
 }
 
 impl MemoryType {
-    /// A 32-bit memory of `min` pages, growable to `max` pages.
+    /// The default page size's base-2 logarithm (64 KiB pages).
+    pub const DEFAULT_PAGE_SIZE_LOG2: u8 = 16;
+
+    /// A 32-bit memory of `min` pages of 64 KiB, growable to `max` pages.
     pub fn new(min: u32, max: Option<u32>) -> MemoryType {
-        MemoryType { limits: Limits { min: min.into(), max: max.map(Into::into) } }
+        MemoryType {
+            limits: Limits { min: min.into(), max: max.map(Into::into) },
+            is_64: false,
+            page_size_log2: Self::DEFAULT_PAGE_SIZE_LOG2,
+        }
+    }
+
+    /// A 64-bit memory (memory64) of `min` pages of 64 KiB, growable to `max` pages.
+    pub fn new64(min: u64, max: Option<u64>) -> MemoryType {
+        MemoryType { limits: Limits { min, max }, is_64: true, page_size_log2: Self::DEFAULT_PAGE_SIZE_LOG2 }
+    }
+
+    /// The same memory with pages of `2^log2` bytes (custom-page-sizes: 0 or 16).
+    pub fn with_page_size_log2(mut self, log2: u8) -> MemoryType {
+        self.page_size_log2 = log2;
+        self
+    }
+
+    /// The page size in bytes.
+    pub fn page_size(&self) -> u64 {
+        1 << self.page_size_log2
+    }
+
+    /// The most pages a memory of this kind can have: its address space (2^32 bytes for a
+    /// 32-bit memory, 2^64 for a 64-bit one) in pages.
+    pub(crate) fn max_pages_of_kind(&self) -> u64 {
+        let bits = if self.is_64 { 64 } else { 32 };
+        if bits - u32::from(self.page_size_log2) >= 64 {
+            u64::MAX
+        } else {
+            1u64 << (bits - u32::from(self.page_size_log2))
+        }
+    }
+
+    /// Import subtyping: `self` (what is provided) matches `required`: the same index type
+    /// and page size, and limits that fit.
+    pub(crate) fn matches(&self, required: &MemoryType) -> bool {
+        self.is_64 == required.is_64
+            && self.page_size_log2 == required.page_size_log2
+            && self.limits.matches(&required.limits)
     }
 }
 
-/// The type of a table.
+/// The type of a table: its element type, limits in elements, and whether it is indexed
+/// with `i64` (table64, part of memory64).
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
 pub struct TableType {
     pub element: RefType,
     pub limits: Limits,
+    /// Whether indices, sizes and `table.grow`'s operand are `i64`.
+    pub is_64: bool,
 }
 
 impl TableType {
+    /// A 32-bit table of `min` elements, growable to `max`.
     pub fn new(element: RefType, min: u32, max: Option<u32>) -> TableType {
-        TableType { element, limits: Limits { min: min.into(), max: max.map(Into::into) } }
+        TableType { element, limits: Limits { min: min.into(), max: max.map(Into::into) }, is_64: false }
+    }
+
+    /// A 64-bit table (table64) of `min` elements, growable to `max`.
+    pub fn new64(element: RefType, min: u64, max: Option<u64>) -> TableType {
+        TableType { element, limits: Limits { min, max }, is_64: true }
     }
 }
 

@@ -184,7 +184,7 @@ fn failed_instantiations_leave_nothing_behind() {
     );
     let mut store = Store::new(&engine, ());
     for _ in 0..5 {
-        instantiation_fails(&mut store, &over, "max_memory_pages");
+        instantiation_fails(&mut store, &over, "max_memory_bytes");
     }
     let fits = module(
         &engine,
@@ -207,4 +207,55 @@ fn limits_through_the_linker() {
     linker.instantiate(&mut store, &module).unwrap();
     let error = linker.instantiate(&mut store, &module).unwrap_err();
     assert!(error.to_string().contains("max_instances"), "{error}");
+}
+
+#[test]
+fn the_memory_limit_bounds_the_sum_of_a_stores_memories() {
+    // Three pages in all: each memory may take them, but not together.
+    let engine = engine_limited(|c| {
+        c.max_memory_pages(3);
+    });
+    let two = module(
+        &engine,
+        r#"(module (memory 2)
+             (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    );
+    let mut store = Store::new(&engine, ());
+    let first = Instance::new(&mut store, &two, &[]).unwrap();
+    let message = instantiation_fails(&mut store, &two, "max_memory_bytes");
+    assert!(message.contains("in all"), "{message}");
+    let grow = first.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+    assert_eq!(grow.call(&mut store, 2).unwrap(), -1, "five pages are past the store's three");
+    assert_eq!(grow.call(&mut store, 1).unwrap(), 2);
+    assert_eq!(grow.call(&mut store, 1).unwrap(), -1, "the store's three pages are taken");
+    // A host memory counts too, 64-bit ones included.
+    assert!(Memory::new(&mut store, MemoryType::new64(1, None)).is_err());
+    // Another store has its own budget.
+    let mut other = Store::new(&engine, ());
+    Instance::new(&mut other, &two, &[]).unwrap();
+}
+
+#[test]
+fn a_memory64_may_declare_a_maximum_far_past_the_hosts_memory() {
+    // 2^48 pages of 64 KiB: 2^64 bytes. Only what the engine's limit allows is reserved, and
+    // only the pages touched are committed.
+    let engine = engine_limited(|c| {
+        c.max_memory_pages(1024);
+    });
+    let big = module(
+        &engine,
+        r#"(module (memory i64 1 0x1000000000000)
+             (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0)))
+             (func (export "poke") (param i64) (i64.store8 (local.get 0) (i64.const 1))))"#,
+    );
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &big, &[]).unwrap();
+    let grow = instance.get_typed_func::<i64, i64>(&store, "grow").unwrap();
+    let poke = instance.get_typed_func::<i64, ()>(&store, "poke").unwrap();
+    assert_eq!(grow.call(&mut store, 1 << 40).unwrap(), -1, "past the engine's limit");
+    assert_eq!(grow.call(&mut store, 1023).unwrap(), 1);
+    poke.call(&mut store, 1024 * 65536 - 1).unwrap();
+    assert!(poke.call(&mut store, 1024 * 65536).is_err(), "one past the end traps");
+    assert!(poke.call(&mut store, -1).is_err(), "an address near 2^64 traps");
+    assert_eq!(grow.call(&mut store, 1).unwrap(), -1);
 }

@@ -48,6 +48,9 @@ pub(crate) struct Bytecode<'a> {
     pub num_locals: usize,
     /// Cells the frame needs: locals, constant slots, operand slots, room for the results.
     pub frame_size: usize,
+    /// Whether memory 0 is a 32-bit memory with 64 KiB pages: its accesses then run in the
+    /// executor's fast form, and every other access in the named form (`acc::NAMED`).
+    pub fast_memory0: bool,
 }
 
 /// The most bytes an executor may take to encode one instruction (checked by the executor).
@@ -84,6 +87,11 @@ pub mod acc {
     /// in the instruction: the translator lists such instructions, and the verifier adds the
     /// bit to their form.
     pub const ALSO: u8 = 8;
+    /// Not an accumulator bit: the executor's *named* form of a memory access, which finds
+    /// its memory by the instruction's `memory` index among the running instance's memories
+    /// (`exec::threaded::View`) instead of in the handlers' registers. Every access but
+    /// those to a 32-bit memory 0 takes it (`exec::encode`; see [`Instr::memory_access`]).
+    pub const NAMED: u8 = 16;
 }
 
 /// Defines [`Instr`] and the queries that come straight from the table.
@@ -110,6 +118,16 @@ macro_rules! define_instr {
             pub(crate) fn takes_acc(&self) -> bool {
                 match self {
                     $( Instr::$name(_) => is_class!($class, acc), )*
+                }
+            }
+
+            /// The memory a memory access (a load, a store, `memory.size`: the shapes whose
+            /// handlers exist in a memory-0 form and the named form) reads or writes; `None`
+            /// for other instructions.
+            #[inline(always)]
+            pub(crate) fn memory_access(&self) -> Option<u8> {
+                match self {
+                    $( Instr::$name(o) => access_memory!($shape, o), )*
                 }
             }
 
@@ -150,6 +168,23 @@ macro_rules! define_instr {
             }
         }
     };
+}
+
+/// The memory index of an access shape (see `Instr::memory_access`).
+macro_rules! access_memory {
+    (Load, $o:ident) => { Some($o.memory) };
+    (Store, $o:ident) => { Some($o.memory) };
+    (StoreImm, $o:ident) => { Some($o.memory) };
+    (MemorySize, $o:ident) => { Some($o.memory) };
+    (VLoad, $o:ident) => { Some($o.memory) };
+    (VLoadDisp, $o:ident) => { Some($o.memory) };
+    (VStore, $o:ident) => { Some($o.memory) };
+    (VLoadLane, $o:ident) => { Some($o.memory) };
+    (VStoreLane, $o:ident) => { Some($o.memory) };
+    ($shape:ident, $o:ident) => {{
+        let _ = $o;
+        None
+    }};
 }
 
 /// Whether a table class is the one named.

@@ -26,7 +26,7 @@
 //! | `constant128` | the first of two constant-pool cells (a `v128`, low half first)  |
 //! | `func`, `global`, `table`, `ty`, `elem`, `data` | an index into that module index space |
 //! | `memory`      | a memory index                                                   |
-//! | `mem_offset`  | an offset into memory 0 (the instruction needs a memory)         |
+//! | `mem_offset`  | an offset into memory 0 (only for forms of 32-bit memory 0 accesses) |
 //! | `imm`         | an immediate: any value is valid                                 |
 
 use super::Slot;
@@ -213,22 +213,38 @@ shapes! {
     TableInit { args: Slot = run(3), table: u16 = table, elem: u32 = elem }
     ElemDrop { elem: u32 = elem }
 
-    // --- memory 0 --------------------------------------------------------------------------------
+    // --- memories: every access names its memory (`memory`); the executor gives accesses to
+    // a 32-bit memory 0 their own handlers, and the others a lookup of the memory's view
+    // (`exec::threaded::View`). Offsets past 2^32 are added to the address first
+    // (`AddOffset`), so an instruction's offset is 32 bits.
     /// A load: `dst = memory[addr + offset]`.
-    Load { dst: Slot = dst, addr: Slot = x, offset: u32 = mem_offset }
+    Load { dst: Slot = dst, addr: Slot = x, offset: u32 = imm, memory: u8 = memory }
     /// A store: `memory[addr + offset] = value`.
-    Store { addr: Slot = x, value: Slot = y, offset: u32 = mem_offset }
+    Store { addr: Slot = x, value: Slot = y, offset: u32 = imm, memory: u8 = memory }
     /// A store of a constant (for `i64`, sign-extended from 32 bits).
-    StoreImm { addr: Slot = x, value: i32 = imm, offset: u32 = mem_offset }
-    MemorySize { dst: Slot = dst, memory: u32 = memory }
+    StoreImm { addr: Slot = x, memory: u8 = memory, value: i32 = imm, offset: u32 = imm }
+    /// `dst = memory.size` (pages; `i64` for a 64-bit memory).
+    MemorySize { dst: Slot = dst, memory: u8 = memory }
     /// `dst = memory.grow(delta)`.
-    MemoryGrow { dst: Slot = write, delta: Slot = read, memory: u32 = memory }
-    /// `memory.fill(dst = args[0], value = args[1], len = args[2])` or
-    /// `memory.copy(dst = args[0], src = args[1], len = args[2])`.
-    MemoryBulk { args: Slot = run(3), memory: u32 = memory }
+    MemoryGrow { dst: Slot = write, delta: Slot = read, memory: u8 = memory }
+    /// `memory.fill(dst = args[0], value = args[1], len = args[2])`.
+    MemoryFill { args: Slot = run(3), memory: u8 = memory }
+    /// `memory.copy(dst = args[0], src = args[1], len = args[2])`, from memory `src` into
+    /// memory `dst_memory`.
+    MemoryCopy { args: Slot = run(3), dst_memory: u8 = memory, src_memory: u8 = memory }
     /// `memory.init(dst = args[0], src = args[1], len = args[2])`.
-    MemoryInit { args: Slot = run(3), data: u32 = data, memory: u32 = memory }
+    MemoryInit { args: Slot = run(3), data: u32 = data, memory: u8 = memory }
     DataDrop { data: u32 = data }
+    /// `dst = src + consts[offset]` as the effective address of an access to a 64-bit
+    /// memory with an offset past 2^32; a sum past 2^64 is out of bounds (it traps).
+    AddOffset { dst: Slot = dst, src: Slot = read, offset: u32 = constant }
+
+    // --- wide arithmetic: operands and results in consecutive slots -------------------------
+    /// A 128-bit addition or subtraction: `(args[0], args[1]) = (args[0] | args[1] << 64) op
+    /// (args[2] | args[3] << 64)`, low half first.
+    Wide128 { args: Slot = run(4) }
+    /// A full 64×64→128-bit product: `(args[0], args[1]) = args[0] * args[1]`, low half first.
+    WideMul { args: Slot = run(2) }
 
     // --- v128 (SIMD): `v` operands take two slots ------------------------------------------------
     /// A `v128` move or unary operation: `dst = op src`.
@@ -258,11 +274,12 @@ shapes! {
     /// `i8x16.shuffle`: lane indices in the constant pool (two cells, 16 bytes).
     VShuffle { dst: Slot = vdst, a: Slot = vread, b: Slot = vread, lanes: u32 = constant128 }
     /// A `v128` load (or a load that fills a `v128`: splat, extend, zero).
-    VLoad { dst: Slot = vdst, addr: Slot = read, offset: u32 = mem_offset }
+    VLoad { dst: Slot = vdst, addr: Slot = read, offset: u32 = imm, memory: u8 = memory }
     /// A `v128` load from `(addr + disp) mod 2^32 + offset`: an address computed by adding a
     /// small constant, folded into the load when nothing else reads the sum (the wrapping
     /// addition is the `i32.add`'s, so the access is exactly the one wasm makes).
-    VLoadDisp { dst: Slot = vdst, addr: Slot = read, disp: u16 = imm, offset: u32 = mem_offset }
+    /// (Only memory 0 of 32 bits has a displacement.)
+    VLoadDisp { dst: Slot = vdst, addr: Slot = read, disp: u16 = imm, memory: u8 = memory, offset: u32 = imm }
     /// A `v128` binary operation whose second operand is loaded from memory:
     /// `dst = a op memory[(addr + disp) mod 2^32 + offset]` (the translator folds a
     /// `v128.load` into the operation that consumes it, with its displacement).
@@ -271,9 +288,9 @@ shapes! {
     /// `memory[addr + offset] = a op memory[addr + offset]` (`c[i] += x`).
     VBinMemTo { a: Slot = vread, addr: Slot = read, offset: u32 = mem_offset }
     /// A `v128` store.
-    VStore { addr: Slot = read, value: Slot = vread, offset: u32 = mem_offset }
+    VStore { addr: Slot = read, value: Slot = vread, offset: u32 = imm, memory: u8 = memory }
     /// A load into lane `lane` of `src`, the rest kept: `dst = src` with the lane loaded.
-    VLoadLane { dst: Slot = vdst, addr: Slot = read, src: Slot = vread, lane: u8 = imm, offset: u32 = mem_offset }
+    VLoadLane { dst: Slot = vdst, addr: Slot = read, src: Slot = vread, lane: u8 = imm, memory: u8 = memory, offset: u32 = imm }
     /// A store of lane `lane` of `src`.
-    VStoreLane { addr: Slot = read, src: Slot = vread, lane: u8 = imm, offset: u32 = mem_offset }
+    VStoreLane { addr: Slot = read, src: Slot = vread, lane: u8 = imm, memory: u8 = memory, offset: u32 = imm }
 }

@@ -252,7 +252,7 @@ impl Visit<'_> for Check<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{GlobalGet, Load, MemoryBulk, Span, TableGet, Un};
+    use super::super::{GlobalGet, Load, MemoryCopy, MemoryFill, Span, TableGet, Un};
     use super::*;
     use crate::error::TrapCode;
 
@@ -275,12 +275,18 @@ mod tests {
         let table = |table| Instr::TableGet(TableGet { dst: 0, index: 1, table });
         assert!(check(&mut [table(0), ret()], counts).is_ok());
         assert!(check(&mut [table(1), ret()], counts).is_err());
-        let load = Instr::I32Load(Load { dst: 0, addr: 1, offset: 0 });
-        assert!(check(&mut [load, ret()], counts).is_ok());
+        let load = |memory| Instr::I32Load(Load { dst: 0, addr: 1, offset: 0, memory });
+        assert!(check(&mut [load(0), ret()], counts).is_ok());
         let no_memory = ModuleCounts { memories: 0, ..counts };
-        assert!(check(&mut [load, ret()], no_memory).is_err(), "a load needs memory 0");
-        let fill = Instr::MemoryFill(MemoryBulk { args: 0, memory: 1 });
+        assert!(check(&mut [load(0), ret()], no_memory).is_err(), "a load needs memory 0");
+        assert!(check(&mut [load(1), ret()], counts).is_err(), "a load of memory 1 needs two memories");
+        let two = ModuleCounts { memories: 2, ..counts };
+        assert!(check(&mut [load(1), ret()], two).is_ok());
+        let fill = Instr::MemoryFill(MemoryFill { args: 0, memory: 1 });
         assert!(check(&mut [fill, ret()], counts).is_err(), "memory 1 does not exist");
+        let copy = |dst_memory, src_memory| Instr::MemoryCopy(MemoryCopy { args: 0, dst_memory, src_memory });
+        assert!(check(&mut [copy(1, 0), ret()], two).is_ok());
+        assert!(check(&mut [copy(0, 2), ret()], two).is_err(), "memory 2 does not exist");
         let call = Instr::Call(crate::bytecode::Call { func: 0, args: 0 });
         assert!(check(&mut [call, ret()], counts).is_err(), "the module has no functions");
     }

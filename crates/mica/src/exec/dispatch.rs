@@ -5,7 +5,7 @@
 //! derived afresh.
 
 use super::interp::{Executor, Flow};
-use super::threaded::{Exit, FastCtx, Mem, Op, Regs, Slow, Stop, continue_at, kind};
+use super::threaded::{Exit, FastCtx, Mem, Op, Regs, Slow, Stop, View, continue_at, kind};
 use crate::bytecode::{Instr, for_each_instr};
 use crate::cell::Cell;
 use crate::error::{Error, Result, Trap};
@@ -44,13 +44,22 @@ impl<T> Executor<'_, T> {
         assert!(self.base <= cells.len(), "frame base beyond the value stack");
         // SAFETY: `base <= cells.len()` was just checked; `enter` reserved the frame's cells.
         ctx.regs = Regs(unsafe { cells.as_mut_ptr().add(self.base) });
-        ctx.mem = match self.memory {
-            Some(index) => {
-                // With a reserved backing (`memory.rs`) the base stays put as the memory
-                // grows; a heap backing may move it. Either way it is re-read here.
-                let data = inner.memories[index as usize].data.as_mut_slice();
-                Mem { base: data.as_mut_ptr(), len: data.len() }
-            }
+        // Each memory of the running instance, once (a second `as_mut_slice` of a memory
+        // would invalidate the pointer taken the first time); memory 0 is the first. With a
+        // reserved backing (`memory.rs`) the base stays put as a memory grows; a heap
+        // backing may move it. Either way it is re-read here.
+        let views = &mut inner.exec.views;
+        views.clear();
+        for &index in inner.instances[self.instance as usize].memories.iter() {
+            let memory = &mut inner.memories[index as usize];
+            let (is_64, page_log2) = (memory.ty.is_64, memory.ty.page_size_log2);
+            let data = memory.data.as_mut_slice();
+            let mask = if is_64 { u64::MAX } else { u32::MAX.into() };
+            views.push(View { base: data.as_mut_ptr(), len: data.len(), mask, page_log2 });
+        }
+        ctx.views = views.as_ptr();
+        ctx.mem = match views.first() {
+            Some(view) => Mem { base: view.base, len: view.len },
             None => Mem { base: core::ptr::null_mut(), len: 0 },
         };
         ctx.globals = inner.globals.as_mut_ptr();

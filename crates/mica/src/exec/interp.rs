@@ -32,8 +32,6 @@ pub(super) struct Executor<'s, T> {
     pub(super) base: usize,
     pub(super) instance: u32,
     pub(super) func: u32,
-    /// The store index of the current instance's memory 0, if it has one.
-    pub(super) memory: Option<u32>,
 }
 
 impl<'s, T> Executor<'s, T> {
@@ -48,7 +46,6 @@ impl<'s, T> Executor<'s, T> {
             base,
             instance: 0,
             func,
-            memory: None,
         };
         let outcome = match exec.enter(func, base) {
             Ok(()) => exec.execute(),
@@ -179,7 +176,6 @@ impl<'s, T> Executor<'s, T> {
 
     pub(super) fn set_instance(&mut self, instance: u32) {
         self.instance = instance;
-        self.memory = self.store.inner.instances[instance as usize].memories.first().copied();
     }
 
     /// Calls host function `host` (store function `callee`) with the parameters at `params`
@@ -243,15 +239,6 @@ impl<'s, T> Executor<'s, T> {
     #[inline(always)]
     pub(super) fn set<V: CellValue>(&mut self, slot: Slot, value: V) {
         self.store.inner.exec.cells[self.base + slot as usize] = value.into_cell();
-    }
-
-    /// The three `i32` operands of a bulk instruction, as lengths and indices.
-    pub(super) fn args3(&self, args: Slot) -> (usize, usize, usize) {
-        (
-            self.get::<u32>(args) as usize,
-            self.get::<u32>(args + 1) as usize,
-            self.get::<u32>(args + 2) as usize,
-        )
     }
 
     /// Resolves the target of an indirect call, checking it has type `ty`.

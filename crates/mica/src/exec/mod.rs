@@ -83,7 +83,7 @@ impl CompiledFunc {
     /// Encodes verified bytecode for dispatch.
     pub(crate) fn new(bytecode: Bytecode<'_>) -> CompiledFunc {
         CompiledFunc {
-            code: threaded::encode(bytecode.code, bytecode.forms),
+            code: threaded::encode(bytecode.code, bytecode.forms, bytecode.fast_memory0),
             consts: bytecode.consts,
             traps: bytecode.traps,
             num_params: bytecode.num_params,
@@ -151,6 +151,9 @@ pub(crate) struct ExecStack {
     /// A buffer for the values of host calls with more than fit on the native stack
     /// (`Executor::call_host`), kept so that such calls do not allocate each time.
     pub host_values: Vec<Cell>,
+    /// The running instance's memories as the handlers' named accesses see them
+    /// (`FastCtx::views`), re-derived with memory 0 after every slow path and host call.
+    pub views: Vec<threaded::View>,
     /// The native stack address where the outermost activation began.
     pub native_base: usize,
     /// How much native stack nested activations may use below `native_base`.
@@ -169,6 +172,7 @@ impl ExecStack {
             max_frames: config.max_call_depth,
             activations: 0,
             host_values: Vec::new(),
+            views: Vec::new(),
             native_base: 0,
             max_native_stack: config.max_native_stack,
         }

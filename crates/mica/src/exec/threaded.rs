@@ -47,6 +47,7 @@ use crate::cell::Cell;
 use crate::error::{Result, TrapCode};
 use crate::store::{FuncEntity, GlobalEntity, StoreInner};
 use alloc::boxed::Box;
+use alloc::vec::Vec;
 
 /// Whether handlers jump to the next handler (optimised builds) or return to a loop.
 pub(crate) const TAIL_DISPATCH: bool = !cfg!(debug_assertions);
@@ -92,6 +93,10 @@ pub(crate) struct FastCtx {
     /// The frame and memory 0 between two handlers in loop mode, and after a slow path.
     pub regs: Regs,
     pub mem: Mem,
+    /// The running instance's memories, by memory index, for accesses in the named form
+    /// (`acc::NAMED`): every memory but a 32-bit memory 0 (`ExecStack::views`, re-derived
+    /// with `mem`).
+    pub views: *const View,
     /// The executor (type-erased) and its slow-path entry: see `dispatch::run_slow`.
     pub exec: *mut (),
     pub slow: unsafe fn(*mut (), &mut FastCtx, *const Op) -> *const Op,
@@ -205,6 +210,13 @@ impl<const F: u8> Locs<F> {
         if F & acc::X != 0 { V::from_acc(self.acc, self.facc) } else { self.regs.get(slot) }
     }
 
+    /// An access's address operand: a zero-extended `i32` for memory 0, the whole cell in
+    /// the named form (whose view masks it to the memory's address width).
+    #[inline(always)]
+    pub(in crate::exec) fn addr(self, slot: Slot) -> u64 {
+        if F & acc::NAMED == 0 { self.x::<u32>(slot) as u64 } else { self.x::<u64>(slot) }
+    }
+
     /// The second operand (`b`, a store's `value`).
     #[inline(always)]
     pub(in crate::exec) fn y<V: CellValue>(self, slot: Slot) -> V {
@@ -274,6 +286,19 @@ pub(crate) struct Mem {
     pub len: usize,
 }
 
+/// A memory as an access in the named form (`acc::NAMED`) sees it: any memory of the
+/// running instance, 32- or 64-bit, with any page size.
+#[derive(Copy, Clone)]
+pub(crate) struct View {
+    pub base: *mut u8,
+    pub len: usize,
+    /// The bits of an address operand that count: `u32::MAX` for a 32-bit memory (the
+    /// operand is an `i32`), `u64::MAX` for a 64-bit one.
+    pub mask: u64,
+    /// The page size's base-2 logarithm (`memory.size`).
+    pub page_log2: u8,
+}
+
 impl Mem {
     /// The end of an `N`-byte access (effective address plus `N`), if it is in bounds. The
     /// access itself addresses `base + end - N`, which the compiler folds into one
@@ -300,16 +325,47 @@ impl Mem {
         unsafe { self.base.add(end).sub(N).cast::<[u8; N]>() }
     }
 
+    /// Where the `N` bytes an access of form `F` makes at `addr + offset` are, bounds-checked:
+    /// in memory 0 (this one, `addr` a zero-extended `i32`), or, in the named form, in
+    /// memory `memory` of the running instance, whose view says which bits of `addr`
+    /// count. The named form's sum cannot overflow: a 64-bit address plus an offset past
+    /// `2^64` is out of bounds.
+    #[inline(always)]
+    pub(in crate::exec) fn place<const N: usize, const F: u8>(
+        self,
+        ctx: &FastCtx,
+        memory: u8,
+        addr: u64,
+        offset: u32,
+    ) -> Result<*mut [u8; N], TrapCode> {
+        if F & acc::NAMED == 0 {
+            let end = Self::access_end::<N>(addr as u32, self.len, offset)?;
+            // SAFETY: `end` was just checked.
+            return Ok(unsafe { self.at::<N>(end) });
+        }
+        // SAFETY: `memory` is a memory index of the running function's module (verified:
+        // role `memory`), and `views` has one entry per memory of the running instance,
+        // which has as many as its module (`ExecStack::views`, re-derived with `mem`).
+        let view = unsafe { ctx.view(memory) };
+        match (addr & view.mask).checked_add(offset as u64 + N as u64) {
+            // SAFETY: `N <= end <= len`, and `base..base + len` is the memory's buffer, live
+            // until the next slow path, like memory 0's.
+            Some(end) if end <= view.len as u64 => Ok(unsafe { view.base.add(end as usize - N).cast() }),
+            _ => Err(TrapCode::MemoryOutOfBounds),
+        }
+    }
+
     #[inline(always)]
     pub(in crate::exec) fn load<const N: usize, R: CellValue, const F: u8>(
         self,
+        ctx: &FastCtx,
         r: &mut Locs<F>,
         o: &Load,
         f: impl FnOnce([u8; N]) -> R,
     ) -> Result<(), TrapCode> {
-        let end = Self::access_end::<N>(r.x(o.addr), self.len, o.offset)?;
-        // SAFETY: `end` was just checked.
-        let bytes = unsafe { self.at::<N>(end).read_unaligned() };
+        let at = self.place::<N, F>(ctx, o.memory, r.addr(o.addr), o.offset)?;
+        // SAFETY: `place` checked the access.
+        let bytes = unsafe { at.read_unaligned() };
         r.put(o.dst, f(bytes));
         Ok(())
     }
@@ -317,75 +373,109 @@ impl Mem {
     #[inline(always)]
     pub(in crate::exec) fn store<const N: usize, V: CellValue, const F: u8>(
         self,
+        ctx: &FastCtx,
         r: &mut Locs<F>,
         o: &StoreOp,
         f: impl FnOnce(V) -> [u8; N],
     ) -> Result<(), TrapCode> {
-        let end = Self::access_end::<N>(r.x(o.addr), self.len, o.offset)?;
+        let at = self.place::<N, F>(ctx, o.memory, r.addr(o.addr), o.offset)?;
         let bytes = f(r.y(o.value));
         // SAFETY: as in `load`.
-        unsafe { self.at::<N>(end).write_unaligned(bytes) };
-        Ok(())
-    }
-}
-
-impl Mem {
-    /// The `N` bytes at `addr + offset`, bounds-checked.
-    #[inline(always)]
-    pub(in crate::exec) fn read<const N: usize>(self, addr: u32, offset: u32) -> Result<[u8; N], TrapCode> {
-        let end = Self::access_end::<N>(addr, self.len, offset)?;
-        // SAFETY: as in `load`.
-        Ok(unsafe { self.at::<N>(end).read_unaligned() })
-    }
-
-    /// The 16 bytes at `addr + offset`, bounds-checked, as a `v128`.
-    #[inline(always)]
-    pub(in crate::exec) fn read128(self, addr: u32, offset: u32) -> Result<crate::simd::V, TrapCode> {
-        let end = Self::access_end::<16>(addr, self.len, offset)?;
-        // SAFETY: as in `load`.
-        Ok(unsafe { super::wide::load(self.at::<16>(end).cast()) })
-    }
-
-    /// Replaces the `v128` at `addr + offset` with `f` of it, bounds-checked once.
-    #[inline(always)]
-    pub(in crate::exec) fn update128(self, addr: u32, offset: u32, f: impl FnOnce(crate::simd::V) -> crate::simd::V) -> Result<(), TrapCode> {
-        let end = Self::access_end::<16>(addr, self.len, offset)?;
-        // SAFETY: as in `load`.
-        unsafe {
-            let at = self.at::<16>(end).cast::<u8>();
-            super::wide::store(at, f(super::wide::load(at)));
-        }
-        Ok(())
-    }
-
-    /// Writes a `v128` at `addr + offset`, bounds-checked.
-    #[inline(always)]
-    pub(in crate::exec) fn write128(self, addr: u32, offset: u32, value: crate::simd::V) -> Result<(), TrapCode> {
-        let end = Self::access_end::<16>(addr, self.len, offset)?;
-        // SAFETY: as in `load`.
-        unsafe { super::wide::store(self.at::<16>(end).cast(), value) };
-        Ok(())
-    }
-
-    /// Writes `N` bytes at `addr + offset`, bounds-checked.
-    #[inline(always)]
-    pub(in crate::exec) fn write<const N: usize>(self, addr: u32, offset: u32, bytes: [u8; N]) -> Result<(), TrapCode> {
-        let end = Self::access_end::<N>(addr, self.len, offset)?;
-        // SAFETY: as in `load`.
-        unsafe { self.at::<N>(end).write_unaligned(bytes) };
+        unsafe { at.write_unaligned(bytes) };
         Ok(())
     }
 
     #[inline(always)]
     pub(in crate::exec) fn store_imm<const N: usize, const F: u8>(
         self,
+        ctx: &FastCtx,
         r: &mut Locs<F>,
         o: &StoreImm,
         f: impl FnOnce(i32) -> [u8; N],
     ) -> Result<(), TrapCode> {
-        let end = Self::access_end::<N>(r.x(o.addr), self.len, o.offset)?;
+        let at = self.place::<N, F>(ctx, o.memory, r.addr(o.addr), o.offset)?;
         // SAFETY: as in `load`.
-        unsafe { self.at::<N>(end).write_unaligned(f(o.value)) };
+        unsafe { at.write_unaligned(f(o.value)) };
+        Ok(())
+    }
+
+    /// The `N` bytes an access of form `F` reads (see `place`).
+    #[inline(always)]
+    pub(in crate::exec) fn read_at<const N: usize, const F: u8>(
+        self,
+        ctx: &FastCtx,
+        memory: u8,
+        addr: u64,
+        offset: u32,
+    ) -> Result<[u8; N], TrapCode> {
+        let at = self.place::<N, F>(ctx, memory, addr, offset)?;
+        // SAFETY: `place` checked the access.
+        Ok(unsafe { at.read_unaligned() })
+    }
+
+    /// Writes the `N` bytes of an access of form `F` (see `place`).
+    #[inline(always)]
+    pub(in crate::exec) fn write_at<const N: usize, const F: u8>(
+        self,
+        ctx: &FastCtx,
+        memory: u8,
+        addr: u64,
+        offset: u32,
+        bytes: [u8; N],
+    ) -> Result<(), TrapCode> {
+        let at = self.place::<N, F>(ctx, memory, addr, offset)?;
+        // SAFETY: `place` checked the access.
+        unsafe { at.write_unaligned(bytes) };
+        Ok(())
+    }
+
+    /// The 16 bytes an access of form `F` reads, as a `v128` (see `place`).
+    #[inline(always)]
+    pub(in crate::exec) fn read128_at<const F: u8>(
+        self,
+        ctx: &FastCtx,
+        memory: u8,
+        addr: u64,
+        offset: u32,
+    ) -> Result<crate::simd::V, TrapCode> {
+        let at = self.place::<16, F>(ctx, memory, addr, offset)?;
+        // SAFETY: `place` checked the access.
+        Ok(unsafe { super::wide::load(at.cast()) })
+    }
+
+    /// Writes a `v128` where an access of form `F` goes (see `place`).
+    #[inline(always)]
+    pub(in crate::exec) fn write128_at<const F: u8>(
+        self,
+        ctx: &FastCtx,
+        memory: u8,
+        addr: u64,
+        offset: u32,
+        value: crate::simd::V,
+    ) -> Result<(), TrapCode> {
+        let at = self.place::<16, F>(ctx, memory, addr, offset)?;
+        // SAFETY: `place` checked the access.
+        unsafe { super::wide::store(at.cast(), value) };
+        Ok(())
+    }
+
+    /// The 16 bytes at `addr + offset` in memory 0, bounds-checked, as a `v128`.
+    #[inline(always)]
+    pub(in crate::exec) fn read128(self, addr: u32, offset: u32) -> Result<crate::simd::V, TrapCode> {
+        let end = Self::access_end::<16>(addr, self.len, offset)?;
+        // SAFETY: `end` was just checked.
+        Ok(unsafe { super::wide::load(self.at::<16>(end).cast()) })
+    }
+
+    /// Replaces the `v128` at `addr + offset` in memory 0 with `f` of it, bounds-checked once.
+    #[inline(always)]
+    pub(in crate::exec) fn update128(self, addr: u32, offset: u32, f: impl FnOnce(crate::simd::V) -> crate::simd::V) -> Result<(), TrapCode> {
+        let end = Self::access_end::<16>(addr, self.len, offset)?;
+        // SAFETY: `end` was just checked.
+        unsafe {
+            let at = self.at::<16>(end).cast::<u8>();
+            super::wide::store(at, f(super::wide::load(at)));
+        }
         Ok(())
     }
 }
@@ -421,19 +511,30 @@ macro_rules! define_handlers {
         /// The handler for `instr`'s variant and accumulator form.
         pub(super) fn handler_for(instr: &Instr, form: u8) -> Handler {
             match instr {
-                $( Instr::$name(_) => handler_of!($class, $name, form), )*
+                $( Instr::$name(_) => handler_of!($class, $name, $shape, form), )*
             }
         }
     };
 }
 
-/// The handler of an instruction of class `$class`.
+/// The handler of an instruction of class `$class`; memory accesses (`acc` loads and
+/// stores, `step` SIMD accesses and `memory.size`: `Instr::memory_access`) also have the
+/// named form (`acc::NAMED`).
 macro_rules! handler_of {
-    (step, $name:ident, $form:ident) => { fuse::single_plain::<kind::$name>($form) };
-    (acc, $name:ident, $form:ident) => { fuse::single::<kind::$name>($form) };
-    (plain, $name:ident, $form:ident) => { plain_handler::<kind::$name>($form) };
-    (call, $name:ident, $form:ident) => { plain_handler::<kind::$name>($form) };
-    (slow, $name:ident, $form:ident) => { slow_handler($form) };
+    (acc, $name:ident, Load, $form:ident) => { fuse::single_access::<kind::$name>($form) };
+    (acc, $name:ident, Store, $form:ident) => { fuse::single_access::<kind::$name>($form) };
+    (acc, $name:ident, StoreImm, $form:ident) => { fuse::single_access::<kind::$name>($form) };
+    (step, $name:ident, MemorySize, $form:ident) => { fuse::single_plain_access::<kind::$name>($form) };
+    (step, $name:ident, VLoad, $form:ident) => { fuse::single_plain_access::<kind::$name>($form) };
+    (step, $name:ident, VLoadDisp, $form:ident) => { fuse::single_plain_access::<kind::$name>($form) };
+    (step, $name:ident, VStore, $form:ident) => { fuse::single_plain_access::<kind::$name>($form) };
+    (step, $name:ident, VLoadLane, $form:ident) => { fuse::single_plain_access::<kind::$name>($form) };
+    (step, $name:ident, VStoreLane, $form:ident) => { fuse::single_plain_access::<kind::$name>($form) };
+    (step, $name:ident, $shape:ident, $form:ident) => { fuse::single_plain::<kind::$name>($form) };
+    (acc, $name:ident, $shape:ident, $form:ident) => { fuse::single::<kind::$name>($form) };
+    (plain, $name:ident, $shape:ident, $form:ident) => { plain_handler::<kind::$name>($form) };
+    (call, $name:ident, $shape:ident, $form:ident) => { plain_handler::<kind::$name>($form) };
+    (slow, $name:ident, $shape:ident, $form:ident) => { slow_handler($form) };
 }
 
 for_each_instr!(define_handlers);
@@ -544,6 +645,7 @@ impl FastCtx {
             error: None,
             regs: Regs(core::ptr::null_mut()),
             mem: Mem { base: core::ptr::null_mut(), len: 0 },
+            views: core::ptr::null(),
             exec: core::ptr::null_mut(),
             slow,
             host,
@@ -562,6 +664,18 @@ impl FastCtx {
             globals: core::ptr::null_mut(),
             instance_globals: core::ptr::null(),
         }
+    }
+
+    /// The view of memory `memory` of the running instance.
+    ///
+    /// # Safety
+    ///
+    /// `memory` is a memory index of the running function's module (verified: role
+    /// `memory`); `views` has an entry for each (see the field).
+    #[inline(always)]
+    pub(in crate::exec) unsafe fn view(&self, memory: u8) -> View {
+        // SAFETY: the caller's contract.
+        unsafe { *self.views.add(memory as usize) }
     }
 
     /// The running function's translation, if `callee` (a store function) may be entered
@@ -686,10 +800,20 @@ unsafe fn bad_acc(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _:
 /// Branch offsets become byte offsets (a multiple of the size of an `Op`), which saves the
 /// handlers a multiplication on every taken branch; `decode` turns them back. They fit:
 /// `bytecode::MAX_CODE_LEN` assumes at most `MAX_ENCODED_SIZE` bytes an instruction.
-pub(crate) fn encode(code: &[Instr], forms: &[u8]) -> Box<[Op]> {
-    let mut ops: Box<[Op]> = code
+pub(crate) fn encode(code: &[Instr], forms: &[u8], fast_memory0: bool) -> Box<[Op]> {
+    // Accesses to anything but a 32-bit memory 0 with 64 KiB pages take the named form.
+    let forms: Vec<u8> = code
         .iter()
         .zip(forms)
+        .map(|(instr, &form)| match instr.memory_access() {
+            Some(0) if fast_memory0 => form,
+            Some(_) => form | acc::NAMED,
+            None => form,
+        })
+        .collect();
+    let mut ops: Box<[Op]> = code
+        .iter()
+        .zip(&forms)
         .map(|(&(mut instr), &form)| {
             if let Some(offset) = instr.branch_offset_mut() {
                 *offset *= OP_SIZE;
@@ -701,7 +825,7 @@ pub(crate) fn encode(code: &[Instr], forms: &[u8]) -> Box<[Op]> {
             Op { handler, instr }
         })
         .collect();
-    fuse::fuse_pairs(&mut ops, forms);
+    fuse::fuse_pairs(&mut ops, &forms);
     ops
 }
 

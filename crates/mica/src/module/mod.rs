@@ -239,6 +239,13 @@ impl ModuleInner {
             datas: self.data_count.max(self.datas.len() as u32),
             memories: self.memories.len() as u32,
         };
-        crate::translate::ModuleEnv { types: &self.types, funcs: &self.funcs, globals: &self.globals, counts }
+        crate::translate::ModuleEnv {
+            types: &self.types,
+            funcs: &self.funcs,
+            globals: &self.globals,
+            memories: &self.memories,
+            tables: &self.tables,
+            counts,
+        }
     }
 }

@@ -38,20 +38,25 @@ fn ref_type(ty: wasmparser::RefType) -> Result<RefType> {
 }
 
 fn table_type(ty: &wasmparser::TableType) -> Result<TableType> {
-    if ty.table64 || ty.shared {
-        return Err(Error::unsupported("64-bit or shared tables"));
+    if ty.shared {
+        return Err(Error::unsupported("shared tables"));
     }
     Ok(TableType {
         element: ref_type(ty.element_type)?,
         limits: Limits { min: ty.initial, max: ty.maximum },
+        is_64: ty.table64,
     })
 }
 
 fn memory_type(ty: &wasmparser::MemoryType) -> Result<MemoryType> {
-    if ty.memory64 || ty.shared || ty.page_size_log2.is_some() {
-        return Err(Error::unsupported("64-bit, shared or custom-page-size memories"));
+    if ty.shared {
+        return Err(Error::unsupported("shared memories (threads)"));
     }
-    Ok(MemoryType { limits: Limits { min: ty.initial, max: ty.maximum } })
+    let page_size_log2 = match ty.page_size_log2 {
+        None => MemoryType::DEFAULT_PAGE_SIZE_LOG2,
+        Some(log2) => u8::try_from(log2).map_err(|_| Error::unsupported("page size"))?,
+    };
+    Ok(MemoryType { limits: Limits { min: ty.initial, max: ty.maximum }, is_64: ty.memory64, page_size_log2 })
 }
 
 fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType> {

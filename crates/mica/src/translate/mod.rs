@@ -18,7 +18,7 @@ mod visit;
 
 use crate::bytecode::{ACC, BrIf, BrTable, Bytecode, Call, CallIndirect, Instr, ModuleCounts, Slot, Span};
 use crate::error::{Error, Result};
-use crate::types::{FuncType, GlobalType, ValType};
+use crate::types::{FuncType, GlobalType, MemoryType, TableType, ValType};
 use crate::cell::Cell;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -33,12 +33,27 @@ pub(crate) struct ModuleEnv<'a> {
     pub types: &'a [FuncType],
     pub funcs: &'a [u32],
     pub globals: &'a [GlobalType],
+    pub memories: &'a [MemoryType],
+    pub tables: &'a [TableType],
     pub counts: ModuleCounts,
 }
 
 impl ModuleEnv<'_> {
     fn func_type(&self, func: u32) -> &FuncType {
         &self.types[self.funcs[func as usize] as usize]
+    }
+
+    /// Whether memory 0 is a 32-bit memory with 64 KiB pages, whose accesses the executor
+    /// runs in its fastest form (see `bytecode::acc::NAMED`).
+    pub(crate) fn fast_memory0(&self) -> bool {
+        self.memories
+            .first()
+            .is_some_and(|m| !m.is_64 && m.page_size_log2 == MemoryType::DEFAULT_PAGE_SIZE_LOG2)
+    }
+
+    /// Whether table `index` is indexed with 64 bits.
+    fn table64(&self, index: u32) -> bool {
+        self.tables.get(index as usize).is_some_and(|t| t.is_64)
     }
 }
 
@@ -181,6 +196,7 @@ pub(crate) fn translate_func<'s>(
         num_params: info.num_params,
         num_locals: info.num_locals,
         frame_size: info.frame_size,
+        fast_memory0: env.fast_memory0(),
     })
 }
 
@@ -870,6 +886,10 @@ impl<'a> Translator<'a> {
 
     fn translate_call_indirect(&mut self, ty: u32, table: u32, tail: bool) -> Result<()> {
         let func_ty = self.env.types[ty as usize].clone();
+        if self.env.table64(table) {
+            // A 64-bit index, narrowed (saturating) for the call's 32-bit table code.
+            self.unary(Instr::TableIndex64)?;
+        }
         let index = self.pop_slot();
         let args = self.pop_span(func_ty.params().len());
         let table = u16::try_from(table).map_err(|_| Error::unsupported("table index"))?;

@@ -3,9 +3,10 @@
 use super::Translator;
 use super::stack::Operand;
 use crate::bytecode::{
-    Bin, BinImm, DataDrop, ElemDrop, GlobalGet, GlobalSet, Instr, Load, MemoryBulk, MemoryGrow, MemoryInit,
+    AddOffset, Bin, BinImm, Wide128, WideMul, DataDrop, ElemDrop, GlobalGet, GlobalSet, Instr, Load, MemoryCopy, MemoryFill,
+    MemoryGrow, MemoryInit,
     MemorySize, RefFunc, Select, Store, StoreImm, TableCopy, TableFill, TableGet, TableGrow, TableInit,
-    TableSet, TableSize, Un, VGlobalGet, VGlobalSet, VSelect,
+    Slot, TableSet, TableSize, Un, VGlobalGet, VGlobalSet, VSelect,
 };
 use crate::error::{Error, Result, TrapCode};
 use crate::types::ValType;
@@ -118,32 +119,31 @@ impl Translator<'_> {
             O::I64Store16 { memarg } => self.store_imm(memarg, Instr::I64Store16, Instr::I64Store16Imm, true)?,
             O::I64Store32 { memarg } => self.store_imm(memarg, Instr::I64Store32, Instr::I64Store32Imm, true)?,
             O::MemorySize { mem } => {
-                check_memory(mem)?;
+                let memory = memory_u8(mem)?;
                 let dst = self.next_home()?;
-                self.push_result(Instr::MemorySize(MemorySize { dst, memory: mem }))?;
+                self.push_result(Instr::MemorySize(MemorySize { dst, memory }))?;
             }
             O::MemoryGrow { mem } => {
-                check_memory(mem)?;
+                let memory = memory_u8(mem)?;
                 let delta = self.pop_slot();
                 let dst = self.next_home()?;
-                self.out.emit(Instr::MemoryGrow(MemoryGrow { dst, delta, memory: mem }));
+                self.out.emit(Instr::MemoryGrow(MemoryGrow { dst, delta, memory }));
                 self.stack.push(Operand::InSlot)?;
             }
             O::MemoryFill { mem } => {
-                check_memory(mem)?;
+                let memory = memory_u8(mem)?;
                 let args = self.pop_span(3);
-                self.out.emit(Instr::MemoryFill(MemoryBulk { args, memory: mem }));
+                self.out.emit(Instr::MemoryFill(MemoryFill { args, memory }));
             }
             O::MemoryCopy { dst_mem, src_mem } => {
-                check_memory(dst_mem)?;
-                check_memory(src_mem)?;
+                let (dst_memory, src_memory) = (memory_u8(dst_mem)?, memory_u8(src_mem)?);
                 let args = self.pop_span(3);
-                self.out.emit(Instr::MemoryCopy(MemoryBulk { args, memory: dst_mem }));
+                self.out.emit(Instr::MemoryCopy(MemoryCopy { args, dst_memory, src_memory }));
             }
             O::MemoryInit { data_index, mem } => {
-                check_memory(mem)?;
+                let memory = memory_u8(mem)?;
                 let args = self.pop_span(3);
-                self.out.emit(Instr::MemoryInit(MemoryInit { args, data: data_index, memory: mem }));
+                self.out.emit(Instr::MemoryInit(MemoryInit { args, data: data_index, memory }));
             }
             O::DataDrop { data_index } => self.out.emit(Instr::DataDrop(DataDrop { data: data_index })),
 
@@ -308,6 +308,10 @@ impl Translator<'_> {
             O::I32TruncF64U => self.unary(Instr::I32TruncF64U)?,
             O::I64ExtendI32S => self.unary(Instr::I64ExtendI32S)?,
             O::I64ExtendI32U => self.unary(Instr::I64ExtendI32U)?,
+            O::I64Add128 => self.wide(4, |args| Instr::I64Add128(Wide128 { args }))?,
+            O::I64Sub128 => self.wide(4, |args| Instr::I64Sub128(Wide128 { args }))?,
+            O::I64MulWideS => self.wide(2, |args| Instr::I64MulWideS(WideMul { args }))?,
+            O::I64MulWideU => self.wide(2, |args| Instr::I64MulWideU(WideMul { args }))?,
             O::I64TruncF32S => self.unary(Instr::I64TruncF32S)?,
             O::I64TruncF32U => self.unary(Instr::I64TruncF32U)?,
             O::I64TruncF64S => self.unary(Instr::I64TruncF64S)?,
@@ -360,7 +364,16 @@ impl Translator<'_> {
     }
 
     /// A numeric unary operator (its operand may come in the accumulator).
-    fn unary(&mut self, make: fn(Un) -> Instr) -> Result<()> {
+    /// A wide-arithmetic operator: `n` `i64` operands in consecutive home slots, replaced
+    /// by the two halves of the 128-bit result (low half first).
+    fn wide(&mut self, n: usize, make: fn(Slot) -> Instr) -> Result<()> {
+        let args = self.pop_span(n);
+        self.out.emit(make(args));
+        self.stack.push(Operand::InSlot)?;
+        self.stack.push(Operand::InSlot)
+    }
+
+    pub(super) fn unary(&mut self, make: fn(Un) -> Instr) -> Result<()> {
         let [src] = self.pop_operands();
         let dst = self.next_home()?;
         self.push_result(make(Un { dst, src }))
@@ -411,11 +424,10 @@ impl Translator<'_> {
     }
 
     fn load(&mut self, memarg: MemArg, make: fn(Load) -> Instr) -> Result<()> {
-        check_memarg(memarg)?;
-        let offset = offset_u32(memarg)?;
+        let (memory, offset) = self.access(memarg, 0)?;
         let [addr] = self.pop_operands();
         let dst = self.next_home()?;
-        self.push_result(make(Load { dst, addr, offset }))
+        self.push_result(make(Load { dst, addr, offset, memory }))
     }
 
     /// An integer store, with the value as an immediate when it is a constant that fits.
@@ -434,42 +446,52 @@ impl Translator<'_> {
         let Some(value) = imm else {
             return self.store(memarg, make);
         };
-        check_memarg(memarg)?;
-        let offset = offset_u32(memarg)?;
+        let (memory, offset) = self.access(memarg, 1)?;
         self.stack.pop();
         let [addr] = self.pop_operands();
-        self.out.emit(make_imm(StoreImm { addr, value, offset }));
+        self.out.emit(make_imm(StoreImm { addr, memory, value, offset }));
         Ok(())
     }
 
     fn store(&mut self, memarg: MemArg, make: fn(Store) -> Instr) -> Result<()> {
-        check_memarg(memarg)?;
-        let offset = offset_u32(memarg)?;
+        let (memory, offset) = self.access(memarg, 1)?;
         let [addr, value] = self.pop_operands();
-        self.out.emit(make(Store { addr, value, offset }));
+        self.out.emit(make(Store { addr, value, offset, memory }));
         Ok(())
     }
-}
 
-fn check_memarg(memarg: MemArg) -> Result<()> {
-    match memarg.target {
-        wasmparser::MemArgTarget::Memory(index) => check_memory(index),
-        wasmparser::MemArgTarget::Array(_) => Err(Error::unsupported("GC array accesses")),
+    /// The memory and 32-bit offset of an access whose address is `depth` operands below
+    /// the top. An offset past `u32::MAX` (a 64-bit memory's) is added to the address first,
+    /// in the address's home slot (`AddOffset`, which traps if the sum passes 2^64), and the
+    /// access gets offset 0: the effective address is the same, and so is a trap.
+    pub(super) fn access(&mut self, memarg: MemArg, depth: usize) -> Result<(u8, u32)> {
+        let memory = match memarg.target {
+            wasmparser::MemArgTarget::Memory(index) => memory_u8(index)?,
+            wasmparser::MemArgTarget::Array(_) => return Err(Error::unsupported("GC array accesses")),
+        };
+        if let Ok(offset) = u32::try_from(memarg.offset) {
+            return Ok((memory, offset));
+        }
+        let pos = self.stack.len() - 1 - depth;
+        self.stack.materialize(pos, &mut self.out);
+        let home = self.stack.home(pos);
+        self.out.consts.push(memarg.offset);
+        let offset = u32::try_from(self.out.consts.len() - 1)
+            .map_err(|_| Error::unsupported("more than 2^32 constants in a function"))?;
+        self.out.emit(Instr::AddOffset(AddOffset { dst: home, src: home, offset }));
+        Ok((memory, 0))
+    }
+
+    /// Whether accesses to `memory` run in the executor's fastest form (see
+    /// `ModuleEnv::fast_memory0`): the forms folded from several operators exist for it only.
+    pub(super) fn fast_memory(&self, memory: u8) -> bool {
+        memory == 0 && self.env.fast_memory0()
     }
 }
 
-fn check_memory(index: u32) -> Result<()> {
-    if index == 0 { Ok(()) } else { Err(Error::unsupported("multiple memories")) }
-}
-
-/// A memory immediate's offset, for an access to memory 0.
-pub(super) fn memarg_offset(memarg: MemArg) -> Result<u32> {
-    check_memarg(memarg)?;
-    offset_u32(memarg)
-}
-
-fn offset_u32(memarg: MemArg) -> Result<u32> {
-    u32::try_from(memarg.offset).map_err(|_| Error::unsupported("64-bit memory offsets"))
+/// A memory index as instructions carry it. The validator allows at most 100 memories.
+fn memory_u8(index: u32) -> Result<u8> {
+    u8::try_from(index).map_err(|_| Error::unsupported("memory index above 255"))
 }
 
 fn table_u16(table: u32) -> Result<u16> {

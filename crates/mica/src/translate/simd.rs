@@ -330,7 +330,9 @@ impl Translator<'_> {
     fn loaded_operand(&self) -> Option<(usize, Slot, u16, u32)> {
         let at = self.top_computed_by_last()?;
         match self.out.code[at] {
-            Instr::V128Load(VLoadDisp { addr, disp, offset, .. }) => Some((at, addr, disp, offset)),
+            Instr::V128Load(VLoadDisp { addr, disp, offset, memory, .. }) if self.fast_memory(memory) => {
+                Some((at, addr, disp, offset))
+            }
             _ => None,
         }
     }
@@ -411,18 +413,20 @@ impl Translator<'_> {
     }
 
     fn v_load(&mut self, memarg: MemArg, make: fn(VLoad) -> Instr) -> Result<()> {
-        let offset = super::operators::memarg_offset(memarg)?;
+        let (memory, offset) = self.access(memarg, 0)?;
         let addr = self.pop_slot();
         let dst = self.next_home_wide()?;
-        self.push_result_wide(make(VLoad { dst, addr, offset }))
+        self.push_result_wide(make(VLoad { dst, addr, offset, memory }))
     }
 
     /// `v128.load`. An address that the instruction just emitted computed by adding a
     /// constant (up to 65535) to a slot, into the address operand's home, is folded into the
-    /// load as a displacement: the sum is read by nothing else.
+    /// load as a displacement: the sum is read by nothing else. (Only for a 32-bit memory 0:
+    /// the displacement's addition wraps at 2^32.)
     fn v128_load(&mut self, memarg: MemArg) -> Result<()> {
-        let offset = super::operators::memarg_offset(memarg)?;
-        let sum = self.top_computed_by_last().and_then(|at| match self.out.code[at] {
+        let (memory, offset) = self.access(memarg, 0)?;
+        let fast = self.fast_memory(memory);
+        let sum = self.top_computed_by_last().filter(|_| fast).and_then(|at| match self.out.code[at] {
             Instr::I32AddImm(BinImm { a, imm, .. }) if a != ACC => Some((at, a, u16::try_from(imm).ok()?)),
             _ => None,
         });
@@ -434,22 +438,23 @@ impl Translator<'_> {
             // The addition cannot trap, so it has no trap entry to replace: the load gets its own.
             self.out.code.truncate(at);
             self.out.no_handover();
-            return self.push_result_wide(Instr::V128Load(VLoadDisp { dst, addr: base, disp, offset }));
+            return self.push_result_wide(Instr::V128Load(VLoadDisp { dst, addr: base, disp, memory, offset }));
         }
-        self.push_result_wide(Instr::V128Load(VLoadDisp { dst, addr, disp: 0, offset }))
+        self.push_result_wide(Instr::V128Load(VLoadDisp { dst, addr, disp: 0, memory, offset }))
     }
 
     /// A store. A `v128.store` of what an operation with a loaded operand just computed, to
     /// the address it loaded from, becomes that operation's form that writes back
     /// (`c[i] += x`: one instruction, one bounds check).
     fn v_store(&mut self, memarg: MemArg, make: fn(VStore) -> Instr) -> Result<()> {
-        let offset = super::operators::memarg_offset(memarg)?;
+        let (memory, offset) = self.access(memarg, 1)?;
         let computed = self.top_computed_by_last();
         let value = self.pop_v128();
         let addr = self.pop_slot();
-        let store = make(VStore { addr, value, offset });
+        let store = make(VStore { addr, value, offset, memory });
         if let Some(at) = computed
             && at + 1 == self.out.len()
+            && self.fast_memory(memory)
             && matches!(store, Instr::V128Store(_))
             && let Some(fused) = written_back_to(&self.out.code[at], value, addr, offset)
         {
@@ -463,18 +468,18 @@ impl Translator<'_> {
     }
 
     fn v_load_lane(&mut self, memarg: MemArg, lane: u8, make: fn(VLoadLane) -> Instr) -> Result<()> {
-        let offset = super::operators::memarg_offset(memarg)?;
+        let (memory, offset) = self.access(memarg, 1)?;
         let src = self.pop_v128();
         let addr = self.pop_slot();
         let dst = self.next_home_wide()?;
-        self.push_result_wide(make(VLoadLane { dst, addr, src, lane, offset }))
+        self.push_result_wide(make(VLoadLane { dst, addr, src, lane, memory, offset }))
     }
 
     fn v_store_lane(&mut self, memarg: MemArg, lane: u8, make: fn(VStoreLane) -> Instr) -> Result<()> {
-        let offset = super::operators::memarg_offset(memarg)?;
+        let (memory, offset) = self.access(memarg, 1)?;
         let src = self.pop_v128();
         let addr = self.pop_slot();
-        self.out.emit(make(VStoreLane { addr, src, lane, offset }));
+        self.out.emit(make(VStoreLane { addr, src, lane, memory, offset }));
         Ok(())
     }
 }

@@ -20,7 +20,7 @@ fn translate(wat: &str) -> (Result<usize>, usize, usize) {
     let range = range.start as usize..range.end as usize;
     let types = [FuncType::new([], [])];
     let counts = ModuleCounts { funcs: 1, types: 1, ..ModuleCounts::default() };
-    let env = ModuleEnv { types: &types, funcs: &[0], globals: &[], counts };
+    let env = ModuleEnv { types: &types, funcs: &[0], globals: &[], memories: &[], tables: &[], counts };
     let mut scratch = Scratch::default();
     let len = range.len();
     let result = translate_func(env, 0, &binary[range.clone()], range.start, None, &mut scratch)

@@ -13,6 +13,9 @@ steps! {
     I32TruncF64U(o) => { fail!(r.try_un(o, values::i32_trunc_f64_u)); }
     I64ExtendI32S(o) => { r.un(o, |x: i32| x as i64); }
     I64ExtendI32U(o) => { r.un(o, |x: u32| x as u64); }
+    // A table64 index narrowed for the 32-bit table code: past `u32::MAX` it saturates, and
+    // `u32::MAX` is out of bounds of every table (at most `u32::MAX` elements).
+    TableIndex64(o) => { r.un(o, |x: u64| u32::try_from(x).unwrap_or(u32::MAX)); }
     I64TruncF32S(o) => { fail!(r.try_un(o, values::i64_trunc_f32_s)); }
     I64TruncF32U(o) => { fail!(r.try_un(o, values::i64_trunc_f32_u)); }
     I64TruncF64S(o) => { fail!(r.try_un(o, values::i64_trunc_f64_s)); }

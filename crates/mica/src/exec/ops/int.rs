@@ -62,6 +62,10 @@ steps! {
     I64Ctz(o) => { r.un(o, |x: u64| x.trailing_zeros() as u64); }
     I64Popcnt(o) => { r.un(o, |x: u64| x.count_ones() as u64); }
     I64Extend8S(o) => { r.un(o, |x: i64| x as i8 as i64); }
+    I64Add128(o) => { let (a, b) = wide_operands(r, o.args); wide_result(r, o.args, a.wrapping_add(b)); }
+    I64Sub128(o) => { let (a, b) = wide_operands(r, o.args); wide_result(r, o.args, a.wrapping_sub(b)); }
+    I64MulWideS(o) => { let (a, b) = (r.get::<i64>(o.args), r.get::<i64>(o.args + 1)); wide_result(r, o.args, (a as i128 * b as i128) as u128); }
+    I64MulWideU(o) => { let (a, b) = (r.get::<u64>(o.args), r.get::<u64>(o.args + 1)); wide_result(r, o.args, a as u128 * b as u128); }
     I64Extend16S(o) => { r.un(o, |x: i64| x as i16 as i64); }
     I64Extend32S(o) => { r.un(o, |x: i64| x as i32 as i64); }
     I64Add(o) => { r.bin(o, i64::wrapping_add); }
@@ -110,4 +114,18 @@ steps! {
     I64LeUImm(o) => { r.bin_imm(o, |a: u64, b| a <= b); }
     I64GeSImm(o) => { r.bin_imm(o, |a: i64, b| a >= b); }
     I64GeUImm(o) => { r.bin_imm(o, |a: u64, b| a >= b); }
+}
+
+/// The two 128-bit operands of `i64.add128`/`i64.sub128`, from four slots (low halves first).
+#[inline(always)]
+fn wide_operands<const F: u8>(r: &Locs<F>, args: Slot) -> (u128, u128) {
+    let cell = |i: Slot| r.get::<u64>(args + i) as u128;
+    (cell(0) | cell(1) << 64, cell(2) | cell(3) << 64)
+}
+
+/// Writes a 128-bit result to two slots, low half first.
+#[inline(always)]
+fn wide_result<const F: u8>(r: &Locs<F>, args: Slot, value: u128) {
+    r.set(args, value as u64);
+    r.set(args + 1, (value >> 64) as u64);
 }

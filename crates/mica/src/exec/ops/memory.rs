@@ -1,83 +1,130 @@
-//! Memory 0: loads and stores (handlers, bounds-checked against the length the handlers
-//! carry), `memory.size`, and the slow paths of `memory.grow`, `memory.fill`, `memory.copy`,
-//! `memory.init` and `data.drop`.
+//! Memories: loads and stores (handlers, bounds-checked against memory 0's length, which the
+//! handlers carry, or in the named form against the length of the memory they name),
+//! `memory.size`, the address of an access with an offset past 2^32, and the slow paths of
+//! `memory.grow`, `memory.fill`, `memory.copy` (between any two memories), `memory.init` and
+//! `data.drop`, which read their operands by the memory's address type.
 
 use super::prelude::*;
 
 steps! {
     (ip, r, mem, ctx);
-    MemorySize(o) => { r.set(o.dst, (mem.len / PAGE_SIZE) as u32); }
-    I32Load(o) => { fail!(mem.load(r, o, i32::from_le_bytes)); }
-    I64Load(o) => { fail!(mem.load(r, o, i64::from_le_bytes)); }
-    F32Load(o) => { fail!(mem.load(r, o, u32::from_le_bytes)); }
-    F64Load(o) => { fail!(mem.load(r, o, f64::from_le_bytes)); }
-    I32Load8S(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as i8 as i32)); }
-    I32Load8U(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as u32)); }
-    I32Load16S(o) => { fail!(mem.load(r, o, |b| i16::from_le_bytes(b) as i32)); }
-    I32Load16U(o) => { fail!(mem.load(r, o, |b| u16::from_le_bytes(b) as u32)); }
-    I64Load8S(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as i8 as i64)); }
-    I64Load8U(o) => { fail!(mem.load(r, o, |b: [u8; 1]| b[0] as u64)); }
-    I64Load16S(o) => { fail!(mem.load(r, o, |b| i16::from_le_bytes(b) as i64)); }
-    I64Load16U(o) => { fail!(mem.load(r, o, |b| u16::from_le_bytes(b) as u64)); }
-    I64Load32S(o) => { fail!(mem.load(r, o, |b| i32::from_le_bytes(b) as i64)); }
-    I64Load32U(o) => { fail!(mem.load(r, o, |b| u32::from_le_bytes(b) as u64)); }
-    I32StoreImm(o) => { fail!(mem.store_imm(r, o, |x: i32| x.to_le_bytes())); }
-    I32Store8Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| [x as u8])); }
-    I32Store16Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| (x as u16).to_le_bytes())); }
-    I64StoreImm(o) => { fail!(mem.store_imm(r, o, |x: i32| (x as i64).to_le_bytes())); }
-    I64Store8Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| [x as u8])); }
-    I64Store16Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| (x as u16).to_le_bytes())); }
-    I64Store32Imm(o) => { fail!(mem.store_imm(r, o, |x: i32| x.to_le_bytes())); }
-    I32Store(o) => { fail!(mem.store(r, o, u32::to_le_bytes)); }
-    I64Store(o) => { fail!(mem.store(r, o, u64::to_le_bytes)); }
-    F32Store(o) => { fail!(mem.store(r, o, u32::to_le_bytes)); }
-    F64Store(o) => { fail!(mem.store(r, o, f64::to_le_bytes)); }
-    I32Store8(o) => { fail!(mem.store(r, o, |x: u32| [x as u8])); }
-    I32Store16(o) => { fail!(mem.store(r, o, |x: u32| (x as u16).to_le_bytes())); }
-    I64Store8(o) => { fail!(mem.store(r, o, |x: u64| [x as u8])); }
-    I64Store16(o) => { fail!(mem.store(r, o, |x: u64| (x as u16).to_le_bytes())); }
-    I64Store32(o) => { fail!(mem.store(r, o, |x: u64| (x as u32).to_le_bytes())); }
+    MemorySize(o) => {
+        if F & acc::NAMED == 0 {
+            r.set(o.dst, (mem.len / PAGE_SIZE) as u32);
+        } else {
+            // (A 32-bit memory's size fits in an `i32`; the cell is the same.)
+            // SAFETY: a verified memory index (role `memory`).
+            let view = unsafe { ctx.view(o.memory) };
+            r.set(o.dst, (view.len >> view.page_log2) as u64);
+        }
+    }
+    I32Load(o) => { fail!(mem.load(ctx, r, o, i32::from_le_bytes)); }
+    I64Load(o) => { fail!(mem.load(ctx, r, o, i64::from_le_bytes)); }
+    F32Load(o) => { fail!(mem.load(ctx, r, o, u32::from_le_bytes)); }
+    F64Load(o) => { fail!(mem.load(ctx, r, o, f64::from_le_bytes)); }
+    I32Load8S(o) => { fail!(mem.load(ctx, r, o, |b: [u8; 1]| b[0] as i8 as i32)); }
+    I32Load8U(o) => { fail!(mem.load(ctx, r, o, |b: [u8; 1]| b[0] as u32)); }
+    I32Load16S(o) => { fail!(mem.load(ctx, r, o, |b| i16::from_le_bytes(b) as i32)); }
+    I32Load16U(o) => { fail!(mem.load(ctx, r, o, |b| u16::from_le_bytes(b) as u32)); }
+    I64Load8S(o) => { fail!(mem.load(ctx, r, o, |b: [u8; 1]| b[0] as i8 as i64)); }
+    I64Load8U(o) => { fail!(mem.load(ctx, r, o, |b: [u8; 1]| b[0] as u64)); }
+    I64Load16S(o) => { fail!(mem.load(ctx, r, o, |b| i16::from_le_bytes(b) as i64)); }
+    I64Load16U(o) => { fail!(mem.load(ctx, r, o, |b| u16::from_le_bytes(b) as u64)); }
+    I64Load32S(o) => { fail!(mem.load(ctx, r, o, |b| i32::from_le_bytes(b) as i64)); }
+    I64Load32U(o) => { fail!(mem.load(ctx, r, o, |b| u32::from_le_bytes(b) as u64)); }
+    I32StoreImm(o) => { fail!(mem.store_imm(ctx, r, o, |x: i32| x.to_le_bytes())); }
+    I32Store8Imm(o) => { fail!(mem.store_imm(ctx, r, o, |x: i32| [x as u8])); }
+    I32Store16Imm(o) => { fail!(mem.store_imm(ctx, r, o, |x: i32| (x as u16).to_le_bytes())); }
+    I64StoreImm(o) => { fail!(mem.store_imm(ctx, r, o, |x: i32| (x as i64).to_le_bytes())); }
+    I64Store8Imm(o) => { fail!(mem.store_imm(ctx, r, o, |x: i32| [x as u8])); }
+    I64Store16Imm(o) => { fail!(mem.store_imm(ctx, r, o, |x: i32| (x as u16).to_le_bytes())); }
+    I64Store32Imm(o) => { fail!(mem.store_imm(ctx, r, o, |x: i32| x.to_le_bytes())); }
+    I32Store(o) => { fail!(mem.store(ctx, r, o, u32::to_le_bytes)); }
+    I64Store(o) => { fail!(mem.store(ctx, r, o, u64::to_le_bytes)); }
+    F32Store(o) => { fail!(mem.store(ctx, r, o, u32::to_le_bytes)); }
+    F64Store(o) => { fail!(mem.store(ctx, r, o, f64::to_le_bytes)); }
+    I32Store8(o) => { fail!(mem.store(ctx, r, o, |x: u32| [x as u8])); }
+    I32Store16(o) => { fail!(mem.store(ctx, r, o, |x: u32| (x as u16).to_le_bytes())); }
+    I64Store8(o) => { fail!(mem.store(ctx, r, o, |x: u64| [x as u8])); }
+    I64Store16(o) => { fail!(mem.store(ctx, r, o, |x: u64| (x as u16).to_le_bytes())); }
+    I64Store32(o) => { fail!(mem.store(ctx, r, o, |x: u64| (x as u32).to_le_bytes())); }
+    AddOffset(o) => {
+        // SAFETY: a verified constant-pool index (role `constant`).
+        let offset = unsafe { *ctx.consts.add(o.offset as usize) };
+        fail!(r.get::<u64>(o.src).checked_add(offset).map(|sum| r.set(o.dst, sum)).ok_or(TrapCode::MemoryOutOfBounds));
+    }
 }
 
 impl Slow<MemoryGrow> for kind::MemoryGrow {
     fn run<T>(exec: &mut Executor<'_, T>, o: MemoryGrow) -> Result<Flow> {
-        let delta = exec.get::<u32>(o.delta) as u64;
-        let result = exec.memory_entity()?.grow(delta);
-        exec.set(o.dst, result.map_or(-1, |old| old as i32));
+        let index = exec.memory_index(o.memory)?;
+        let is_64 = exec.store.inner.memories[index as usize].ty.is_64;
+        let delta = exec.operand64(o.delta, is_64);
+        let result = exec.store.inner.grow_memory(index, delta);
+        // -1 of the memory's address type; the old size fits it.
+        match (result, is_64) {
+            (Some(old), true) => exec.set(o.dst, old),
+            (Some(old), false) => exec.set(o.dst, old as u32),
+            (None, true) => exec.set(o.dst, u64::MAX),
+            (None, false) => exec.set(o.dst, u32::MAX),
+        }
         Ok(Flow::Continue)
     }
 }
 
-impl Slow<MemoryBulk> for kind::MemoryFill {
-    fn run<T>(exec: &mut Executor<'_, T>, o: MemoryBulk) -> Result<Flow> {
-        let (dst, value, len) = exec.args3(o.args);
-        let data = exec.memory_entity()?.data.as_mut_slice();
-        let range = in_bounds(dst, len, data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
+impl Slow<MemoryFill> for kind::MemoryFill {
+    fn run<T>(exec: &mut Executor<'_, T>, o: MemoryFill) -> Result<Flow> {
+        let index = exec.memory_index(o.memory)?;
+        let is_64 = exec.store.inner.memories[index as usize].ty.is_64;
+        let (dst, value, len) = (exec.operand64(o.args, is_64), exec.get::<u32>(o.args + 1), exec.operand64(o.args + 2, is_64));
+        let data = exec.store.inner.memories[index as usize].data.as_mut_slice();
+        let range = range_of(dst, len, data.len())?;
         data[range].fill(value as u8);
         Ok(Flow::Continue)
     }
 }
 
-impl Slow<MemoryBulk> for kind::MemoryCopy {
-    fn run<T>(exec: &mut Executor<'_, T>, o: MemoryBulk) -> Result<Flow> {
-        let (dst, src, len) = exec.args3(o.args);
-        let data = exec.memory_entity()?.data.as_mut_slice();
-        let from = in_bounds(src, len, data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
-        in_bounds(dst, len, data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
-        data.copy_within(from, dst);
+impl Slow<MemoryCopy> for kind::MemoryCopy {
+    fn run<T>(exec: &mut Executor<'_, T>, o: MemoryCopy) -> Result<Flow> {
+        let to = exec.memory_index(o.dst_memory)?;
+        let from = exec.memory_index(o.src_memory)?;
+        let memories = &exec.store.inner.memories;
+        let (to_64, from_64) = (memories[to as usize].ty.is_64, memories[from as usize].ty.is_64);
+        // The length has the narrower of the two address types.
+        let (dst, src, len) =
+            (exec.operand64(o.args, to_64), exec.operand64(o.args + 1, from_64), exec.operand64(o.args + 2, to_64 && from_64));
+        let memories = &mut exec.store.inner.memories;
+        if to == from {
+            let data = memories[to as usize].data.as_mut_slice();
+            let source = range_of(src, len, data.len())?;
+            let target = range_of(dst, len, data.len())?;
+            data.copy_within(source, target.start);
+        } else {
+            let (a, b) = (to.min(from) as usize, to.max(from) as usize);
+            let (low, high) = memories.split_at_mut(b);
+            let (target_mem, source_mem) =
+                if to < from { (&mut low[a], &high[0]) } else { (&mut high[0], &low[a]) };
+            let source = source_mem.data.as_slice();
+            let target = target_mem.data.as_mut_slice();
+            let from_range = range_of(src, len, source.len())?;
+            let to_range = range_of(dst, len, target.len())?;
+            target[to_range].copy_from_slice(&source[from_range]);
+        }
         Ok(Flow::Continue)
     }
 }
 
 impl Slow<MemoryInit> for kind::MemoryInit {
     fn run<T>(exec: &mut Executor<'_, T>, o: MemoryInit) -> Result<Flow> {
-        let (dst, src, len) = exec.args3(o.args);
-        let memory = exec.memory_index()?;
+        let index = exec.memory_index(o.memory)?;
+        let is_64 = exec.store.inner.memories[index as usize].ty.is_64;
+        let (dst, src, len) =
+            (exec.operand64(o.args, is_64), u64::from(exec.get::<u32>(o.args + 1)), u64::from(exec.get::<u32>(o.args + 2)));
         let inner = &mut exec.store.inner;
         let bytes = inner.instances[exec.instance as usize].data(o.data);
-        let data = inner.memories[memory as usize].data.as_mut_slice();
-        let from = in_bounds(src, len, bytes.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
-        let to = in_bounds(dst, len, data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
+        let data = inner.memories[index as usize].data.as_mut_slice();
+        let from = range_of(src, len, bytes.len())?;
+        let to = range_of(dst, len, data.len())?;
         data[to].copy_from_slice(&bytes[from]);
         Ok(Flow::Continue)
     }
@@ -91,15 +138,28 @@ impl Slow<DataDrop> for kind::DataDrop {
     }
 }
 
+/// The range `start..start + len` of a buffer of `size` bytes, or the out-of-bounds trap.
+fn range_of(start: u64, len: u64, size: usize) -> Result<core::ops::Range<usize>> {
+    let start = usize::try_from(start).map_err(|_| TrapCode::MemoryOutOfBounds)?;
+    let len = usize::try_from(len).map_err(|_| TrapCode::MemoryOutOfBounds)?;
+    Ok(in_bounds(start, len, size).ok_or(TrapCode::MemoryOutOfBounds)?)
+}
+
 impl<T> Executor<'_, T> {
-    /// The store index of the running instance's memory 0. The verifier checked that memory
-    /// instructions are only in modules with a memory; this is the error if that ever failed.
-    fn memory_index(&self) -> Result<u32> {
-        self.memory.ok_or_else(|| Error::unsupported("memory instruction in a module without a memory"))
+    /// The store index of the running instance's memory `memory`. The verifier checked that
+    /// the module has it; this is the error if that ever failed.
+    fn memory_index(&self, memory: u8) -> Result<u32> {
+        let instance = &self.store.inner.instances[self.instance as usize];
+        instance
+            .memories
+            .get(memory as usize)
+            .copied()
+            .ok_or_else(|| Error::unsupported("memory instruction naming a memory the module does not have"))
     }
 
-    fn memory_entity(&mut self) -> Result<&mut crate::store::MemoryEntity> {
-        let index = self.memory_index()?;
-        Ok(&mut self.store.inner.memories[index as usize])
+    /// An address, index, size or length operand of a memory or table of the given index
+    /// type.
+    pub(in crate::exec) fn operand64(&self, slot: Slot, is_64: bool) -> u64 {
+        if is_64 { self.get::<u64>(slot) } else { u64::from(self.get::<u32>(slot)) }
     }
 }

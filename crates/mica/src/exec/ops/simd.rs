@@ -34,28 +34,32 @@ steps! {
 // Loads: each reads its bytes (bounds-checked) and builds the vector.
 steps! {
     (ip, r, mem, ctx);
-    V128Load(o) => { fail!(mem.read128(r.get::<u32>(o.addr).wrapping_add(o.disp.into()), o.offset).map(|b| r.set128(o.dst, b))); }
-    V128Load8x8S(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_i16x8(b.map(|x| x as i8 as i16))))); }
-    V128Load8x8U(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_u16x8(b.map(u16::from))))); }
-    V128Load16x4S(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_i32x4(core::array::from_fn(|i| i16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as i32))))); }
-    V128Load16x4U(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_u32x4(core::array::from_fn(|i| u16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as u32))))); }
-    V128Load32x2S(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_i64x2(core::array::from_fn(|i| i32::from_le_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]]) as i64))))); }
-    V128Load32x2U(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_u64x2(core::array::from_fn(|i| u32::from_le_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]]) as u64))))); }
-    V128Load8Splat(o) => { fail!(mem.read::<1>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i8x16_splat(b[0] as u32)))); }
-    V128Load16Splat(o) => { fail!(mem.read::<2>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i16x8_splat(u16::from_le_bytes(b) as u32)))); }
-    V128Load32Splat(o) => { fail!(mem.read::<4>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i32x4_splat(u32::from_le_bytes(b))))); }
-    V128Load64Splat(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i64x2_splat(u64::from_le_bytes(b))))); }
-    V128Load32Zero(o) => { fail!(mem.read::<4>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, (u32::from_le_bytes(b) as u128).to_le_bytes()))); }
-    V128Load64Zero(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, (u64::from_le_bytes(b) as u128).to_le_bytes()))); }
-    V128Store(o) => { fail!(mem.write128(r.get(o.addr), o.offset, r.get128(o.value))); }
-    V128Load8Lane(o) => { fail!(mem.read::<1>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i8x16_replace_lane(r.get128(o.src), o.lane, b[0] as u32)))); }
-    V128Load16Lane(o) => { fail!(mem.read::<2>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i16x8_replace_lane(r.get128(o.src), o.lane, u16::from_le_bytes(b) as u32)))); }
-    V128Load32Lane(o) => { fail!(mem.read::<4>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i32x4_replace_lane(r.get128(o.src), o.lane, u32::from_le_bytes(b))))); }
-    V128Load64Lane(o) => { fail!(mem.read::<8>(r.get(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i64x2_replace_lane(r.get128(o.src), o.lane, u64::from_le_bytes(b))))); }
-    V128Store8Lane(o) => { fail!(mem.write::<1>(r.get(o.addr), o.offset, [lanes::i8x16_extract_lane_u(r.get128(o.src), o.lane) as u8])); }
-    V128Store16Lane(o) => { fail!(mem.write::<2>(r.get(o.addr), o.offset, (lanes::i16x8_extract_lane_u(r.get128(o.src), o.lane) as u16).to_le_bytes())); }
-    V128Store32Lane(o) => { fail!(mem.write::<4>(r.get(o.addr), o.offset, lanes::i32x4_extract_lane(r.get128(o.src), o.lane).to_le_bytes())); }
-    V128Store64Lane(o) => { fail!(mem.write::<8>(r.get(o.addr), o.offset, lanes::i64x2_extract_lane(r.get128(o.src), o.lane).to_le_bytes())); }
+    V128Load(o) => {
+        // The displacement (memory 0 of 32 bits only) wraps as the `i32.add` it replaced.
+        let addr = if F & acc::NAMED == 0 { r.get::<u32>(o.addr).wrapping_add(o.disp.into()) as u64 } else { r.addr(o.addr) };
+        fail!(mem.read128_at::<F>(ctx, o.memory, addr, o.offset).map(|b| r.set128(o.dst, b)));
+    }
+    V128Load8x8S(o) => { fail!(mem.read_at::<8, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_i16x8(b.map(|x| x as i8 as i16))))); }
+    V128Load8x8U(o) => { fail!(mem.read_at::<8, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_u16x8(b.map(u16::from))))); }
+    V128Load16x4S(o) => { fail!(mem.read_at::<8, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_i32x4(core::array::from_fn(|i| i16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as i32))))); }
+    V128Load16x4U(o) => { fail!(mem.read_at::<8, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_u32x4(core::array::from_fn(|i| u16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as u32))))); }
+    V128Load32x2S(o) => { fail!(mem.read_at::<8, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_i64x2(core::array::from_fn(|i| i32::from_le_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]]) as i64))))); }
+    V128Load32x2U(o) => { fail!(mem.read_at::<8, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_u64x2(core::array::from_fn(|i| u32::from_le_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]]) as u64))))); }
+    V128Load8Splat(o) => { fail!(mem.read_at::<1, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i8x16_splat(b[0] as u32)))); }
+    V128Load16Splat(o) => { fail!(mem.read_at::<2, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i16x8_splat(u16::from_le_bytes(b) as u32)))); }
+    V128Load32Splat(o) => { fail!(mem.read_at::<4, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i32x4_splat(u32::from_le_bytes(b))))); }
+    V128Load64Splat(o) => { fail!(mem.read_at::<8, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i64x2_splat(u64::from_le_bytes(b))))); }
+    V128Load32Zero(o) => { fail!(mem.read_at::<4, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, (u32::from_le_bytes(b) as u128).to_le_bytes()))); }
+    V128Load64Zero(o) => { fail!(mem.read_at::<8, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, (u64::from_le_bytes(b) as u128).to_le_bytes()))); }
+    V128Store(o) => { fail!(mem.write128_at::<F>(ctx, o.memory, r.addr(o.addr), o.offset, r.get128(o.value))); }
+    V128Load8Lane(o) => { fail!(mem.read_at::<1, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i8x16_replace_lane(r.get128(o.src), o.lane, b[0] as u32)))); }
+    V128Load16Lane(o) => { fail!(mem.read_at::<2, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i16x8_replace_lane(r.get128(o.src), o.lane, u16::from_le_bytes(b) as u32)))); }
+    V128Load32Lane(o) => { fail!(mem.read_at::<4, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i32x4_replace_lane(r.get128(o.src), o.lane, u32::from_le_bytes(b))))); }
+    V128Load64Lane(o) => { fail!(mem.read_at::<8, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, lanes::i64x2_replace_lane(r.get128(o.src), o.lane, u64::from_le_bytes(b))))); }
+    V128Store8Lane(o) => { fail!(mem.write_at::<1, F>(ctx, o.memory, r.addr(o.addr), o.offset, [lanes::i8x16_extract_lane_u(r.get128(o.src), o.lane) as u8])); }
+    V128Store16Lane(o) => { fail!(mem.write_at::<2, F>(ctx, o.memory, r.addr(o.addr), o.offset, (lanes::i16x8_extract_lane_u(r.get128(o.src), o.lane) as u16).to_le_bytes())); }
+    V128Store32Lane(o) => { fail!(mem.write_at::<4, F>(ctx, o.memory, r.addr(o.addr), o.offset, lanes::i32x4_extract_lane(r.get128(o.src), o.lane).to_le_bytes())); }
+    V128Store64Lane(o) => { fail!(mem.write_at::<8, F>(ctx, o.memory, r.addr(o.addr), o.offset, lanes::i64x2_extract_lane(r.get128(o.src), o.lane).to_le_bytes())); }
 }
 
 // Operations with an operand in memory (`bytecode::VBinMem`): `a op memory` into a slot, or

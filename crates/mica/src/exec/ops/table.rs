@@ -1,4 +1,4 @@
-//! Tables: the slow paths of `table.get`, `table.set`, `table.size`, `table.grow`,
+//! Tables (32- and 64-bit: operands are read by the table's index type): the slow paths of `table.get`, `table.set`, `table.size`, `table.grow`,
 //! `table.fill`, `table.copy`, `table.init` and `elem.drop`, run by the executor on the store.
 
 use super::prelude::*;
@@ -6,7 +6,7 @@ use super::prelude::*;
 impl Slow<TableGet> for kind::TableGet {
     fn run<T>(exec: &mut Executor<'_, T>, o: TableGet) -> Result<Flow> {
         let t = exec.table_index(o.table);
-        let i = exec.get::<u32>(o.index) as usize;
+        let i = exec.table_operand(o.index, t);
         let cell = *exec.store.inner.tables[t].elems.get(i).ok_or(TrapCode::TableOutOfBounds)?;
         exec.set(o.dst, cell);
         Ok(Flow::Continue)
@@ -16,7 +16,7 @@ impl Slow<TableGet> for kind::TableGet {
 impl Slow<TableSet> for kind::TableSet {
     fn run<T>(exec: &mut Executor<'_, T>, o: TableSet) -> Result<Flow> {
         let t = exec.table_index(o.table);
-        let (i, value) = (exec.get::<u32>(o.index) as usize, exec.get::<Cell>(o.value));
+        let (i, value) = (exec.table_operand(o.index, t), exec.get::<Cell>(o.value));
         *exec.store.inner.tables[t].elems.get_mut(i).ok_or(TrapCode::TableOutOfBounds)? = value;
         Ok(Flow::Continue)
     }
@@ -24,7 +24,8 @@ impl Slow<TableSet> for kind::TableSet {
 
 impl Slow<TableSize> for kind::TableSize {
     fn run<T>(exec: &mut Executor<'_, T>, o: TableSize) -> Result<Flow> {
-        let len = exec.store.inner.tables[exec.table_index(o.table)].elems.len() as u32;
+        // (A table has at most `u32::MAX` elements: the cell of either index type is the same.)
+        let len = exec.store.inner.tables[exec.table_index(o.table)].elems.len() as u64;
         exec.set(o.dst, len);
         Ok(Flow::Continue)
     }
@@ -33,9 +34,15 @@ impl Slow<TableSize> for kind::TableSize {
 impl Slow<TableGrow> for kind::TableGrow {
     fn run<T>(exec: &mut Executor<'_, T>, o: TableGrow) -> Result<Flow> {
         let t = exec.table_index(o.table);
-        let (init, delta) = (exec.get::<Cell>(o.args), exec.get::<u32>(o.args + 1));
-        let result = exec.store.inner.tables[t].grow(delta as u64, init);
-        exec.set(o.dst, result.map_or(-1, |old| old as i32));
+        let is_64 = exec.store.inner.tables[t].ty.is_64;
+        let (init, delta) = (exec.get::<Cell>(o.args), exec.operand64(o.args + 1, is_64));
+        let result = exec.store.inner.tables[t].grow(delta, init);
+        // -1 of the table's index type; the old size fits it.
+        match (result, is_64) {
+            (Some(old), _) => exec.set(o.dst, old),
+            (None, true) => exec.set(o.dst, u64::MAX),
+            (None, false) => exec.set(o.dst, u32::MAX),
+        }
         Ok(Flow::Continue)
     }
 }
@@ -44,7 +51,7 @@ impl Slow<TableFill> for kind::TableFill {
     fn run<T>(exec: &mut Executor<'_, T>, o: TableFill) -> Result<Flow> {
         let t = exec.table_index(o.table);
         let (dst, value, len) =
-            (exec.get::<u32>(o.args) as usize, exec.get::<Cell>(o.args + 1), exec.get::<u32>(o.args + 2) as usize);
+            (exec.table_operand(o.args, t), exec.get::<Cell>(o.args + 1), exec.table_operand(o.args + 2, t));
         let elems = &mut exec.store.inner.tables[t].elems;
         let range = in_bounds(dst, len, elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
         elems[range].fill(value);
@@ -54,8 +61,12 @@ impl Slow<TableFill> for kind::TableFill {
 
 impl Slow<TableCopy> for kind::TableCopy {
     fn run<T>(exec: &mut Executor<'_, T>, o: TableCopy) -> Result<Flow> {
-        let (dst, src, len) = exec.args3(o.args);
         let (dt, st) = (exec.table_index(o.dst_table.into()), exec.table_index(o.src_table.into()));
+        let tables = &exec.store.inner.tables;
+        let (dst_64, src_64) = (tables[dt].ty.is_64, tables[st].ty.is_64);
+        // The length has the narrower of the two index types.
+        let at = |exec: &Executor<'_, T>, slot, is_64| usize::try_from(exec.operand64(slot, is_64)).unwrap_or(usize::MAX);
+        let (dst, src, len) = (at(exec, o.args, dst_64), at(exec, o.args + 1, src_64), at(exec, o.args + 2, dst_64 && src_64));
         let tables = &mut exec.store.inner.tables;
         let from = in_bounds(src, len, tables[st].elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
         let to = in_bounds(dst, len, tables[dt].elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
@@ -77,8 +88,10 @@ impl Slow<TableCopy> for kind::TableCopy {
 
 impl Slow<TableInit> for kind::TableInit {
     fn run<T>(exec: &mut Executor<'_, T>, o: TableInit) -> Result<Flow> {
-        let (dst, src, len) = exec.args3(o.args);
         let t = exec.table_index(o.table.into());
+        // The destination has the table's index type; the segment's offset and length are `i32`.
+        let (dst, src, len) =
+            (exec.table_operand(o.args, t), exec.get::<u32>(o.args + 1) as usize, exec.get::<u32>(o.args + 2) as usize);
         let inner = &mut exec.store.inner;
         let items = &inner.instances[exec.instance as usize].elems[o.elem as usize];
         let elems = &mut inner.tables[t].elems;
@@ -101,5 +114,12 @@ impl<T> Executor<'_, T> {
     /// The store index of the running instance's table `table`.
     pub(in crate::exec) fn table_index(&self, table: u32) -> usize {
         self.store.inner.instances[self.instance as usize].tables[table as usize] as usize
+    }
+
+    /// An index or length operand of store table `t`, by its index type; one past any
+    /// table's bounds if it does not fit a `usize`.
+    fn table_operand(&self, slot: Slot, t: usize) -> usize {
+        let is_64 = self.store.inner.tables[t].ty.is_64;
+        usize::try_from(self.operand64(slot, is_64)).unwrap_or(usize::MAX)
     }
 }

@@ -146,6 +146,31 @@ pub(super) fn single<S: Step>(form: u8) -> Handler {
     }
 }
 
+/// The handler of a memory access of class `acc` in form `form`, named or not.
+pub(super) fn single_access<S: Step>(form: u8) -> Handler {
+    const N: u8 = acc::NAMED;
+    match form {
+        N => one::<S, N>,
+        0x11 => one::<S, 0x11>,
+        0x12 => one::<S, 0x12>,
+        0x13 => one::<S, 0x13>,
+        0x14 => one::<S, 0x14>,
+        0x15 => one::<S, 0x15>,
+        0x18 => one::<S, 0x18>,
+        0x1a => one::<S, 0x1a>,
+        0x1c => one::<S, 0x1c>,
+        _ => single::<S>(form),
+    }
+}
+
+/// The handler of a memory access of class `step` in form `form`, named or not.
+pub(super) fn single_plain_access<S: Step>(form: u8) -> Handler {
+    match form {
+        acc::NAMED => one::<S, { acc::NAMED }>,
+        _ => single_plain::<S>(form),
+    }
+}
+
 /// The pair handler for forms `fa` and `fb`, for the combinations that occur in practice:
 /// neither touches the accumulator; the first hands its result to the second through it
 /// (`DST` or `ALSO`, then `X` or `Y`), each possibly taking its other operand from it too; or
