@@ -48,9 +48,9 @@ pub(crate) struct Bytecode<'a> {
     pub num_locals: usize,
     /// Cells the frame needs: locals, constant slots, operand slots, room for the results.
     pub frame_size: usize,
-    /// Whether memory 0 is a 32-bit memory with 64 KiB pages: its accesses then run in the
-    /// executor's fast form, and every other access in the named form (`acc::NAMED`).
-    pub fast_memory0: bool,
+    /// The form bits of accesses to memory 0 (`acc::memory0_form`); accesses to other
+    /// memories are `acc::NAMED`.
+    pub memory0_form: u8,
 }
 
 /// The most bytes an executor may take to encode one instruction (checked by the executor).
@@ -89,9 +89,25 @@ pub mod acc {
     pub const ALSO: u8 = 8;
     /// Not an accumulator bit: the executor's *named* form of a memory access, which finds
     /// its memory by the instruction's `memory` index among the running instance's memories
-    /// (`exec::threaded::View`) instead of in the handlers' registers. Every access but
-    /// those to a 32-bit memory 0 takes it (`exec::encode`; see [`Instr::memory_access`]).
+    /// (`exec::threaded::View`) instead of in the handlers' registers. Accesses to memories
+    /// other than 0 take it, and to a memory 0 with one-byte pages (`exec::encode`; see
+    /// [`Instr::memory_access`]).
     pub const NAMED: u8 = 16;
+    /// Not an accumulator bit either: an access to memory 0 when it is a 64-bit memory (with
+    /// 64 KiB pages), which the handlers carry in registers as they do a 32-bit one, with
+    /// 64-bit addresses.
+    pub const MEM64: u8 = 32;
+
+    /// The form bits of an access to memory 0 of the given type: none for a 32-bit memory
+    /// with 64 KiB pages (the fastest form), `MEM64` for a 64-bit one, `NAMED` for one with
+    /// one-byte pages.
+    pub(crate) fn memory0_form(is_64: bool, page_size_log2: u8) -> u8 {
+        match (is_64, page_size_log2) {
+            (_, log2) if log2 != crate::types::MemoryType::DEFAULT_PAGE_SIZE_LOG2 => NAMED,
+            (true, _) => MEM64,
+            (false, _) => 0,
+        }
+    }
 }
 
 /// Defines [`Instr`] and the queries that come straight from the table.

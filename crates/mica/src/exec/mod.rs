@@ -83,7 +83,7 @@ impl CompiledFunc {
     /// Encodes verified bytecode for dispatch.
     pub(crate) fn new(bytecode: Bytecode<'_>) -> CompiledFunc {
         CompiledFunc {
-            code: threaded::encode(bytecode.code, bytecode.forms, bytecode.fast_memory0),
+            code: threaded::encode(bytecode.code, bytecode.forms, bytecode.memory0_form),
             consts: bytecode.consts,
             traps: bytecode.traps,
             num_params: bytecode.num_params,

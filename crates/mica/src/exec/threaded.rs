@@ -214,7 +214,7 @@ impl<const F: u8> Locs<F> {
     /// the named form (whose view masks it to the memory's address width).
     #[inline(always)]
     pub(in crate::exec) fn addr(self, slot: Slot) -> u64 {
-        if F & acc::NAMED == 0 { self.x::<u32>(slot) as u64 } else { self.x::<u64>(slot) }
+        if F & (acc::NAMED | acc::MEM64) == 0 { self.x::<u32>(slot) as u64 } else { self.x::<u64>(slot) }
     }
 
     /// The second operand (`b`, a store's `value`).
@@ -326,10 +326,10 @@ impl Mem {
     }
 
     /// Where the `N` bytes an access of form `F` makes at `addr + offset` are, bounds-checked:
-    /// in memory 0 (this one, `addr` a zero-extended `i32`), or, in the named form, in
-    /// memory `memory` of the running instance, whose view says which bits of `addr`
-    /// count. The named form's sum cannot overflow: a 64-bit address plus an offset past
-    /// `2^64` is out of bounds.
+    /// in memory 0 (this one; `addr` a zero-extended `i32`, or a 64-bit address in form
+    /// `MEM64`), or, in the named form, in memory `memory` of the running instance, whose
+    /// view says which bits of `addr` count. No sum overflows: a 64-bit address plus an
+    /// offset past `2^64` is out of bounds.
     #[inline(always)]
     pub(in crate::exec) fn place<const N: usize, const F: u8>(
         self,
@@ -338,10 +338,17 @@ impl Mem {
         addr: u64,
         offset: u32,
     ) -> Result<*mut [u8; N], TrapCode> {
-        if F & acc::NAMED == 0 {
+        if F & (acc::NAMED | acc::MEM64) == 0 {
             let end = Self::access_end::<N>(addr as u32, self.len, offset)?;
             // SAFETY: `end` was just checked.
             return Ok(unsafe { self.at::<N>(end) });
+        }
+        if F & acc::MEM64 != 0 {
+            return match addr.checked_add(offset as u64 + N as u64) {
+                // SAFETY: `N <= end <= len`, as `at` requires.
+                Some(end) if end <= self.len as u64 => Ok(unsafe { self.at::<N>(end as usize) }),
+                _ => Err(TrapCode::MemoryOutOfBounds),
+            };
         }
         // SAFETY: `memory` is a memory index of the running function's module (verified:
         // role `memory`), and `views` has one entry per memory of the running instance,
@@ -800,13 +807,13 @@ unsafe fn bad_acc(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _:
 /// Branch offsets become byte offsets (a multiple of the size of an `Op`), which saves the
 /// handlers a multiplication on every taken branch; `decode` turns them back. They fit:
 /// `bytecode::MAX_CODE_LEN` assumes at most `MAX_ENCODED_SIZE` bytes an instruction.
-pub(crate) fn encode(code: &[Instr], forms: &[u8], fast_memory0: bool) -> Box<[Op]> {
-    // Accesses to anything but a 32-bit memory 0 with 64 KiB pages take the named form.
+pub(crate) fn encode(code: &[Instr], forms: &[u8], memory0_form: u8) -> Box<[Op]> {
+    // Accesses to memory 0 take its form; to other memories, the named form.
     let forms: Vec<u8> = code
         .iter()
         .zip(forms)
         .map(|(instr, &form)| match instr.memory_access() {
-            Some(0) if fast_memory0 => form,
+            Some(0) => form | memory0_form,
             Some(_) => form | acc::NAMED,
             None => form,
         })

@@ -43,12 +43,9 @@ impl ModuleEnv<'_> {
         &self.types[self.funcs[func as usize] as usize]
     }
 
-    /// Whether memory 0 is a 32-bit memory with 64 KiB pages, whose accesses the executor
-    /// runs in its fastest form (see `bytecode::acc::NAMED`).
-    pub(crate) fn fast_memory0(&self) -> bool {
-        self.memories
-            .first()
-            .is_some_and(|m| !m.is_64 && m.page_size_log2 == MemoryType::DEFAULT_PAGE_SIZE_LOG2)
+    /// The form bits of accesses to memory 0 (`bytecode::acc::memory0_form`).
+    pub(crate) fn memory0_form(&self) -> u8 {
+        self.memories.first().map_or(0, |m| crate::bytecode::acc::memory0_form(m.is_64, m.page_size_log2))
     }
 
     /// Whether table `index` is indexed with 64 bits.
@@ -196,7 +193,7 @@ pub(crate) fn translate_func<'s>(
         num_params: info.num_params,
         num_locals: info.num_locals,
         frame_size: info.frame_size,
-        fast_memory0: env.fast_memory0(),
+        memory0_form: env.memory0_form(),
     })
 }
 

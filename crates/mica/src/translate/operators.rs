@@ -485,7 +485,7 @@ impl Translator<'_> {
     /// Whether accesses to `memory` run in the executor's fastest form (see
     /// `ModuleEnv::fast_memory0`): the forms folded from several operators exist for it only.
     pub(super) fn fast_memory(&self, memory: u8) -> bool {
-        memory == 0 && self.env.fast_memory0()
+        memory == 0 && self.env.memory0_form() == 0
     }
 }
 

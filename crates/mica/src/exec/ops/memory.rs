@@ -10,7 +10,8 @@ steps! {
     (ip, r, mem, ctx);
     MemorySize(o) => {
         if F & acc::NAMED == 0 {
-            r.set(o.dst, (mem.len / PAGE_SIZE) as u32);
+            // (In form `MEM64` the `i64` size is the same cell.)
+            r.set(o.dst, (mem.len / PAGE_SIZE) as u64);
         } else {
             // (A 32-bit memory's size fits in an `i32`; the cell is the same.)
             // SAFETY: a verified memory index (role `memory`).

@@ -36,7 +36,7 @@ steps! {
     (ip, r, mem, ctx);
     V128Load(o) => {
         // The displacement (memory 0 of 32 bits only) wraps as the `i32.add` it replaced.
-        let addr = if F & acc::NAMED == 0 { r.get::<u32>(o.addr).wrapping_add(o.disp.into()) as u64 } else { r.addr(o.addr) };
+        let addr = if F & (acc::NAMED | acc::MEM64) == 0 { r.get::<u32>(o.addr).wrapping_add(o.disp.into()) as u64 } else { r.addr(o.addr) };
         fail!(mem.read128_at::<F>(ctx, o.memory, addr, o.offset).map(|b| r.set128(o.dst, b)));
     }
     V128Load8x8S(o) => { fail!(mem.read_at::<8, F>(ctx, o.memory, r.addr(o.addr), o.offset).map(|b| r.set128(o.dst, simd::from_i16x8(b.map(|x| x as i8 as i16))))); }

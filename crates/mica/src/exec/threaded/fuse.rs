@@ -146,10 +146,21 @@ pub(super) fn single<S: Step>(form: u8) -> Handler {
     }
 }
 
-/// The handler of a memory access of class `acc` in form `form`, named or not.
+/// The handler of a memory access of class `acc` in form `form`: to a 32-bit memory 0,
+/// to a 64-bit memory 0 (`MEM64`), or to any memory (`NAMED`).
 pub(super) fn single_access<S: Step>(form: u8) -> Handler {
     const N: u8 = acc::NAMED;
+    const W: u8 = acc::MEM64;
     match form {
+        W => one::<S, W>,
+        0x21 => one::<S, 0x21>,
+        0x22 => one::<S, 0x22>,
+        0x23 => one::<S, 0x23>,
+        0x24 => one::<S, 0x24>,
+        0x25 => one::<S, 0x25>,
+        0x28 => one::<S, 0x28>,
+        0x2a => one::<S, 0x2a>,
+        0x2c => one::<S, 0x2c>,
         N => one::<S, N>,
         0x11 => one::<S, 0x11>,
         0x12 => one::<S, 0x12>,
@@ -163,9 +174,10 @@ pub(super) fn single_access<S: Step>(form: u8) -> Handler {
     }
 }
 
-/// The handler of a memory access of class `step` in form `form`, named or not.
+/// The handler of a memory access of class `step` in form `form` (see `single_access`).
 pub(super) fn single_plain_access<S: Step>(form: u8) -> Handler {
     match form {
+        acc::MEM64 => one::<S, { acc::MEM64 }>,
         acc::NAMED => one::<S, { acc::NAMED }>,
         _ => single_plain::<S>(form),
     }
