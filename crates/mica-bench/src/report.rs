@@ -116,7 +116,7 @@ pub fn render(report: &Report, opts: &Options) -> String {
             geomean(
                 exec_rows
                     .iter()
-                    .filter(|r| r.workload.group != Group::Simd)
+                    .filter(|r| !matches!(r.workload.group, Group::Simd | Group::Memories))
                     .filter(|r| group.is_none_or(|g| r.workload.group == g))
                     .map(|r| exec_ratio(r)),
             )
@@ -124,12 +124,13 @@ pub fn render(report: &Report, opts: &Options) -> String {
         let _ = writeln!(
             w,
             "\nGeometric mean of the scalar execution ratios: **{}** (shared/bench programs: {}, \
-             micro-benchmarks: {}; the SIMD group below is not in it).\n",
+             micro-benchmarks: {}; the SIMD and memory groups below are not in it).\n",
             fmt_ratio(gm(None)),
             fmt_ratio(gm(Some(Group::Shared))),
             fmt_ratio(gm(Some(Group::Micro)))
         );
         render_simd(&mut w, &exec_rows);
+        render_memories(&mut w, &exec_rows);
     }
 
     let tr_rows: Vec<&Row> = report
@@ -466,6 +467,26 @@ fn render_simd(w: &mut String, rows: &[&Row]) {
     if let (Some(matmul), Some(matmul_simd)) = (find("matmul"), find("matmul_simd")) {
         let _ = writeln!(w, "| Mica: `matmul_simd`/`matmul` | {} |", fmt_ratio(own(matmul_simd, matmul, mica)));
         let _ = writeln!(w, "| wasmi: `matmul_simd`/`matmul` | {} |", fmt_ratio(own(matmul_simd, matmul, wasmi)));
+    }
+    let _ = writeln!(w);
+}
+
+/// The memory group: each engine's sieve over memory 1 and over a 64-bit memory against its
+/// own sieve over a 32-bit memory 0 (issue 14's target: at most 1.15 for Mica).
+fn render_memories(w: &mut String, rows: &[&Row]) {
+    let find = |name: &str| rows.iter().find(|r| r.workload.name == name).copied();
+    let Some(base) = find("sieve_mem0") else {
+        return;
+    };
+    let _ = writeln!(w, "Memories (group `Memories`): the same sieve over other memories, against memory 0:\n");
+    let _ = writeln!(w, "| ratio | Mica | wasmi |");
+    let _ = writeln!(w, "|---|---:|---:|");
+    for name in ["sieve_mem1", "sieve_mem64"] {
+        if let Some(row) = find(name) {
+            let mica = median(&row.exec.mica) / median(&base.exec.mica);
+            let wasmi = median(&row.exec.wasmi) / median(&base.exec.wasmi);
+            let _ = writeln!(w, "| `{name}`/`sieve_mem0` | **{}** | {} |", fmt_ratio(mica), fmt_ratio(wasmi));
+        }
     }
     let _ = writeln!(w);
 }

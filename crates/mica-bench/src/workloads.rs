@@ -35,6 +35,10 @@ pub enum Group {
     /// A program of `shared/bench` that measures SIMD: the SIMD builds and their scalar twin
     /// (`blur`), kept out of the scalar geometric mean and compared on their own.
     Simd,
+    /// The same sieve over memory 0, memory 1 and a 64-bit memory: the named and 64-bit
+    /// access forms against the fastest one, compared on their own (out of the geometric
+    /// mean).
+    Memories,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -201,6 +205,12 @@ const fn own(
         quick: micro(quick),
         reference: Some(reference),
     }
+}
+
+/// A sieve over one kind of memory, in the `Memories` group: 18 repetitions (as
+/// `shared/bench`'s `sieve`), 1 in the quick run.
+const fn memories(name: &'static str, what: &'static str, text: &'static str) -> Workload {
+    Workload { group: Group::Memories, ..own(name, what, text, "run", 18, 1, reference::sieve) }
 }
 
 /// `empty` prints nothing: its "checksum" is the empty output.
@@ -401,6 +411,21 @@ pub const WORKLOADS: &[Workload] = &[
         1_000,
         reference::br_table_vm,
     ),
+    memories(
+        "sieve_mem0",
+        "sieve over a 32-bit memory 0",
+        include_str!("../wat/sieve_mem0.wat"),
+    ),
+    memories(
+        "sieve_mem1",
+        "the same over memory 1 of two",
+        include_str!("../wat/sieve_mem1.wat"),
+    ),
+    memories(
+        "sieve_mem64",
+        "the same over a 64-bit memory",
+        include_str!("../wat/sieve_mem64.wat"),
+    ),
 ];
 
 /// The module of the call-overhead benchmark (`nop` and `add` exports).
@@ -408,6 +433,28 @@ pub const CALL_OVERHEAD_WAT: &str = include_str!("../wat/call_overhead.wat");
 
 /// Native Rust versions of the micro-benchmarks, giving the checksum each must produce.
 pub mod reference {
+    /// `sieve_mem*`: the sum over `reps` repetitions r of the primes up to 4 MiB - r.
+    pub fn sieve(reps: i64) -> String {
+        const LIMIT: usize = 4 * 1024 * 1024;
+        let mut composite = vec![false; LIMIT + 1];
+        let mut sum = 0u64;
+        for r in 0..reps as usize {
+            let limit = LIMIT - r;
+            composite[..=limit].fill(false);
+            for i in 2..=limit {
+                if !composite[i] {
+                    sum += 1;
+                    let mut j = i * i;
+                    while j <= limit {
+                        composite[j] = true;
+                        j += i;
+                    }
+                }
+            }
+        }
+        sum.to_string()
+    }
+
     pub fn int_loop(n: i64) -> String {
         let (mut x, mut y) = (1u64, 0u64);
         for _ in 0..n {

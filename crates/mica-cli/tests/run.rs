@@ -381,3 +381,51 @@ fn table_and_instance_limits_from_the_command_line() {
         assert!(out.stdout.contains(option), "{option}: {}", out.stdout);
     }
 }
+
+#[test]
+fn every_memory_kind_from_the_command_line() {
+    // Memory 1 of two, a 64-bit memory, and one-byte pages: `--invoke` takes and prints
+    // their values, and `--max-memory` bounds each of them (and their sum).
+    let wat = r#"(module
+      (memory $a 1)
+      (memory $b 1)
+      (memory $c i64 1)
+      (func (export "grow_b") (param i32) (result i32) (memory.grow $b (local.get 0)))
+      (func (export "grow_c") (param i64) (result i64) (memory.grow $c (local.get 0)))
+      (func (export "poke_c") (param i64 i64) (result i64)
+        (i64.store $c (local.get 0) (local.get 1))
+        (i64.load $c (local.get 0))))"#;
+    let file = temp_file("memories", "m.wat", wat.as_bytes());
+    assert_eq!(run(&["run", "--invoke", "grow_b", &file, "2"]).stdout, "1\n");
+    assert_eq!(run(&["run", "--invoke", "grow_c", &file, "2"]).stdout, "1\n");
+    assert_eq!(run(&["run", "--invoke", "poke_c", &file, "65528", "-5"]).stdout, "-5\n");
+    let out = run(&["run", "--invoke", "poke_c", &file, "65529", "1"]);
+    assert_eq!(out.status, Some(134));
+    assert!(out.stderr.starts_with("error: wasm trap: out of bounds memory access"), "{}", out.stderr);
+    // 256 KiB in all: the three pages the module starts with, and one more.
+    for name in ["grow_b", "grow_c"] {
+        let args = ["run", "--max-memory", "256K", "--invoke", name, &file];
+        assert_eq!(run(&[&args[..], &["2"]].concat()).stdout, "-1\n", "{name}");
+        assert_eq!(run(&[&args[..], &["1"]].concat()).stdout, "1\n", "{name}");
+    }
+    let pages = r#"(module (memory 3 (pagesize 1))
+      (func (export "size") (result i32) (memory.size)))"#;
+    let file = temp_file("memories", "p.wat", pages.as_bytes());
+    let features = ["--features", "3.0,custom-page-sizes"];
+    assert_eq!(run(&[&["run"][..], &features, &["--invoke", "size", &file]].concat()).stdout, "3\n");
+}
+
+#[test]
+fn wasi_says_it_needs_a_32_bit_memory() {
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") i64 1)
+      (func (export "_start")
+        (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
+    let file = temp_file("wasi64", "m.wat", wat.as_bytes());
+    // The first WASI call fails with a host error, which ends the run as a trap does.
+    let out = run(&["run", &file]);
+    assert_eq!(out.status, Some(134), "{}", out.stderr);
+    assert!(out.stderr.contains("WASI preview1 works on a 32-bit memory exported as `memory`"), "{}", out.stderr);
+    assert!(out.stderr.contains("64-bit memory (memory64)"), "{}", out.stderr);
+}

@@ -14,6 +14,8 @@
 //!   a table) take `(i32, v128, i64)` and return `(v128, i32)`, so every call form, from every
 //!   position, moves values two cells wide (at cell offsets that differ from their indices)
 //!   between frames and between a frame and the host, and its results are checked bit for bit;
+//!   and the `Memories` behaviour's targets write and read a second memory and a 64-bit
+//!   memory (a host target through the memories its caller exports), checked from outside;
 //! - [`miri_subset`] is the cross-section of the matrix that `cargo +nightly miri test` runs.
 
 mod common;
@@ -241,7 +243,8 @@ fn run_combo(combo: &Combo) -> Result<Verdict, String> {
         Err(e) => return Err(format!("module a does not load: {e}")),
     };
     let memory = b.get_memory(&store, "memory").unwrap();
-    let mut state = Observed::default();
+    let memories = (b.get_memory(&store, "mem1").unwrap(), b.get_memory(&store, "mem64").unwrap());
+    let mut state = Observed { memories: Some(memories), ..Observed::default() };
 
     // The first call: the start function, or `run`; the trapping case traps.
     let first = if combo.behavior == Behavior::Traps {
@@ -368,6 +371,8 @@ fn call_typed(
 struct Observed {
     journal: Vec<i32>,
     log: Vec<String>,
+    /// `b`'s second memory and its 64-bit one (`Memories` targets write there).
+    memories: Option<(Memory, Memory)>,
 }
 
 impl Observed {
@@ -418,6 +423,18 @@ impl Observed {
                 store.data().log,
                 self.log
             ));
+        }
+        if let (Behavior::Memories, Some((second, wide))) = (combo.behavior, self.memories) {
+            let same = "b's memories belong to this store";
+            let at = wat::MEM1_ADDR as usize;
+            let x = i32::from_le_bytes(second.data(store).expect(same)[at..at + 4].try_into().unwrap());
+            let at = wat::MEM64_ADDR as usize;
+            let y = i64::from_le_bytes(wide.data(store).expect(same)[at..at + 8].try_into().unwrap());
+            if !traps && (x, y) != (b, a as i64) {
+                return Err(format!(
+                    "{what}({a}, {b}): the memories hold ({x}, {y}), expected ({b}, {a})"
+                ));
+            }
         }
         if combo.behavior == Behavior::Nothing {
             let at = wat::LAST_B_ADDR as usize;
@@ -557,17 +574,19 @@ fn matrix() {
 /// rotate so that each form meets the ones where a frame is released or re-entered: the
 /// activation's first frame returning several values, a trap, a call back into wasm that
 /// tail-calls the host, the start function, the call right after a tail call returned, and
-/// the activation's first frame passing and returning `v128`s.
+/// the activation's first frame passing and returning `v128`s, and the activation's first
+/// frame reaching a second memory and a 64-bit one.
 /// Lazy translation, so that translation on the first call is on the path too.
 #[test]
 fn miri_subset() {
-    const SITUATIONS: [(Position, Behavior); 6] = [
+    const SITUATIONS: [(Position, Behavior); 7] = [
         (Position::Entry, Behavior::Several),
         (Position::Top, Behavior::Traps),
         (Position::Entry, Behavior::CallsBack),
         (Position::Start, Behavior::Nothing),
         (Position::AfterTailReturn, Behavior::One),
         (Position::Entry, Behavior::Vector),
+        (Position::Entry, Behavior::Memories),
     ];
     let forms = [
         Form::Call,

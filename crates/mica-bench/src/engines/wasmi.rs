@@ -31,6 +31,8 @@ impl Runtime for Wasmi {
             Mode::Eager => CompilationMode::Eager,
             Mode::Lazy => CompilationMode::LazyTranslation,
         });
+        // The `Memories` group's modules (Mica has both on by default, as 3.0 does).
+        config.wasm_multi_memory(true).wasm_memory64(true);
         let engine = Engine::new(&config);
         let linker = linker(&engine).expect("the shim's names are distinct");
         Ctx { engine, linker }

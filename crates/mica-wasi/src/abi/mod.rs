@@ -39,20 +39,32 @@ impl<T, F: Fn(&mut T) -> &mut WasiCtx + Copy + Send + Sync + 'static> CtxAccess<
 
 /// Runs one WASI call with the context and the calling instance's memory (an empty one if it
 /// exports none, so every pointer is `fault`), and turns its outcome into the errno result.
+/// Preview1 addresses a 32-bit memory: if the instance's `memory` is a 64-bit one, the call
+/// fails with an error that says so (to the embedder, not the guest: no errno means it).
 fn call<T>(
     caller: &mut Caller<'_, T>,
     ctx: impl CtxAccess<T>,
     body: impl FnOnce(&mut WasiCtx, &mut GuestMemory<'_>) -> WasiResult<()>,
-) -> i32 {
+) -> mica::Result<i32> {
     let memory = caller.get_export("memory").and_then(Extern::into_memory);
+    if let Some(memory) = memory
+        && memory.ty(&*caller)?.is_64
+    {
+        return Err(mica::Error::new(MEMORY64_UNSUPPORTED));
+    }
     let (bytes, data): (&mut [u8], &mut T) = match memory {
         Some(memory) => memory
             .data_and_store_mut(caller)
             .expect("the calling instance's exported memory belongs to the caller's store"),
         None => (&mut [], caller.data_mut()),
     };
-    match body(ctx(data), &mut GuestMemory::new(bytes)) {
+    Ok(match body(ctx(data), &mut GuestMemory::new(bytes)) {
         Ok(()) => 0,
         Err(errno) => errno as i32,
-    }
+    })
 }
+
+/// The error of a WASI call from an instance whose `memory` is 64-bit.
+pub(crate) const MEMORY64_UNSUPPORTED: &str = "WASI preview1 works on a 32-bit memory exported as \
+    `memory`, and this module's `memory` is a 64-bit memory (memory64): preview1 has no \
+    64-bit interface";

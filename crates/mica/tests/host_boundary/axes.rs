@@ -151,16 +151,22 @@ pub enum Behavior {
     /// at other cells than their index says, and the target's frame is larger than the
     /// `(i32, i32)` frame that calls (or tail-calls) it.
     Vector,
+    /// Writes `b` to the second memory (`mem1`, a 32-bit memory 1) and `a` to the 64-bit
+    /// memory (`mem64`, memory 2), reads both back and returns `b * 7 + a + k`: a host target
+    /// through the memories its caller exports, a wasm target with its own accesses. The test
+    /// then finds both values in the memories.
+    Memories,
 }
 
 impl Behavior {
-    pub const ALL: [Behavior; 6] = [
+    pub const ALL: [Behavior; 7] = [
         Behavior::One,
         Behavior::Several,
         Behavior::Nothing,
         Behavior::Traps,
         Behavior::CallsBack,
         Behavior::Vector,
+        Behavior::Memories,
     ];
 
     /// The `(param ...)` clause of the target's type.
@@ -177,7 +183,9 @@ impl Behavior {
             Behavior::Several => "(result i32 i64 f64)",
             Behavior::Nothing => "",
             Behavior::Vector => "(result v128 i32)",
-            Behavior::One | Behavior::Traps | Behavior::CallsBack => "(result i32)",
+            Behavior::One | Behavior::Traps | Behavior::CallsBack | Behavior::Memories => {
+                "(result i32)"
+            }
         }
     }
 
@@ -195,7 +203,9 @@ impl Behavior {
             Behavior::Several => vec![ValType::I32, ValType::I64, ValType::F64],
             Behavior::Nothing => vec![],
             Behavior::Vector => vec![ValType::V128, ValType::I32],
-            Behavior::One | Behavior::Traps | Behavior::CallsBack => vec![ValType::I32],
+            Behavior::One | Behavior::Traps | Behavior::CallsBack | Behavior::Memories => {
+                vec![ValType::I32]
+            }
         }
     }
 }
@@ -223,6 +233,11 @@ pub fn vector_results(k: i32, a: i32, v: V128, x: i64) -> (V128, i32) {
         .wrapping_add((x >> 32) as i32)
         .wrapping_add(k);
     (V128::from(lane0 as u128 | (lane1 as u128) << 64), r)
+}
+
+/// What a `Memories` target that adds `k` returns for `(a, b)`.
+pub fn memories_result(k: i32, a: i32, b: i32) -> i32 {
+    b.wrapping_mul(7).wrapping_add(a).wrapping_add(k)
 }
 
 /// How a `Vector` target names its call in the host log: `a`, and `b` from lane 1 of `v`.
@@ -347,6 +362,7 @@ pub fn expect_target(combo: &Combo, a: i32, b: i32) -> Expected {
             let (v, r) = vector_results(k, a, v, x);
             (vec![Val::V128(v), Val::I32(r)], false)
         }
+        Behavior::Memories => (vec![Val::I32(memories_result(k, a, b))], false),
     };
     Expected {
         results,

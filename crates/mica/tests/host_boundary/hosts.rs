@@ -1,7 +1,7 @@
 //! The host functions of the matrix. Host targets do what `axes::expect_target` models.
 
-use super::axes::{Behavior, HOST2_NOTE, TRAP_ARG, Target, vector_b, vector_results};
-use super::wat::LAST_B_ADDR;
+use super::axes::{Behavior, HOST2_NOTE, TRAP_ARG, Target, memories_result, vector_b, vector_results};
+use super::wat::{LAST_B_ADDR, MEM1_ADDR, MEM64_ADDR};
 use mica::{Caller, Error, Extern, FuncType, Linker, Result, V128, Val};
 
 /// The store's data: what host functions saw, in order.
@@ -13,10 +13,34 @@ pub struct Data {
 pub const TRAP_MESSAGE: &str = "target trapped";
 
 fn memory(caller: &Caller<'_, Data>) -> mica::Memory {
+    memory_named(caller, "memory")
+}
+
+/// The calling instance's exported memory `name`.
+fn memory_named(caller: &Caller<'_, Data>, name: &str) -> mica::Memory {
     caller
-        .get_export("memory")
+        .get_export(name)
         .and_then(Extern::into_memory)
-        .expect("the calling instance exports its memory")
+        .unwrap_or_else(|| panic!("the calling instance exports its memory {name}"))
+}
+
+/// A `Memories` target's work: `b` into the second memory, `a` into the 64-bit one, both
+/// read back.
+fn through_memories(caller: &mut Caller<'_, Data>, k: i32, a: i32, b: i32) -> Result<i32> {
+    let (second, wide) = (memory_named(caller, "mem1"), memory_named(caller, "mem64"));
+    if second.ty(&*caller)?.is_64 || !wide.ty(&*caller)?.is_64 {
+        return Err(Error::new("mem1 must be 32-bit and mem64 64-bit"));
+    }
+    second.write(&mut *caller, MEM1_ADDR as usize, &b.to_le_bytes())?;
+    wide.write(&mut *caller, MEM64_ADDR as usize, &(a as i64).to_le_bytes())?;
+    let (mut x, mut y) = ([0; 4], [0; 8]);
+    second.read(&*caller, MEM1_ADDR as usize, &mut x)?;
+    wide.read(&*caller, MEM64_ADDR as usize, &mut y)?;
+    let (x, y) = (i32::from_le_bytes(x), i64::from_le_bytes(y) as i32);
+    if (x, y) != (b, a) {
+        return Err(Error::new(format!("read back ({x}, {y}), wrote ({b}, {a})")));
+    }
+    Ok(memories_result(k, y, x))
 }
 
 /// Appends `value` to the journal in the calling instance's memory.
@@ -73,6 +97,7 @@ pub fn host_target(
         Behavior::Traps if a == TRAP_ARG => return Err(Error::new(TRAP_MESSAGE)),
         Behavior::Traps => vec![Val::I32(one)],
         Behavior::CallsBack => vec![Val::I32(reenter(caller, a)? + b + k)],
+        Behavior::Memories => vec![Val::I32(through_memories(caller, k, a, b)?)],
         Behavior::Vector => unreachable!("a Vector target is `vector_target`"),
     })
 }
@@ -97,7 +122,7 @@ pub fn vector_target(
 /// Defines `name` as the typed (`func_wrap`) host target `target`.
 fn define_typed(linker: &mut Linker<Data>, name: &str, target: Target, behavior: Behavior) {
     let defined = match behavior {
-        Behavior::One | Behavior::Traps | Behavior::CallsBack => linker.func_wrap(
+        Behavior::One | Behavior::Traps | Behavior::CallsBack | Behavior::Memories => linker.func_wrap(
             "host",
             name,
             move |mut caller: Caller<'_, Data>, a: i32, b: i32| -> Result<i32> {

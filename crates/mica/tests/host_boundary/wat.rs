@@ -11,6 +11,14 @@ pub const LAST_B_ADDR: u32 = 0x800;
 pub const START_RESULTS_ADDR: u32 = 0x900;
 /// Where the start function reads its arguments.
 pub const START_ARGS_ADDR: u32 = 0xa00;
+/// Where a `Memories` target writes `b` in the second memory (`mem1`).
+pub const MEM1_ADDR: u32 = 0x100;
+/// Where a `Memories` target writes `a` (as an `i64`) in the 64-bit memory (`mem64`): its
+/// last eight bytes.
+pub const MEM64_ADDR: u64 = 0xfff8;
+
+/// Both modules' memories past memory 0, defined by `b` and imported by `a`.
+const SECOND_MEMORIES: &str = "(memory $m1 1) (memory $m64 i64 1)";
 
 const NOTE: &str = r#"
   (func $note (param $v i32) (local $n i32)
@@ -42,6 +50,13 @@ fn wasm_target_body(behavior: Behavior, k: i32) -> String {
         Behavior::CallsBack => {
             format!("(i32.add (i32.add (call $bounce (local.get 0)) (local.get 1)) (i32.const {k}))")
         }
+        Behavior::Memories => format!(
+            "(i32.store $m1 (i32.const {MEM1_ADDR}) (local.get 1))
+             (i64.store $m64 (i64.const {MEM64_ADDR}) (i64.extend_i32_s (local.get 0)))
+             (i32.add (i32.add (i32.mul (i32.load $m1 (i32.const {MEM1_ADDR})) (i32.const 7))
+                               (i32.wrap_i64 (i64.load $m64 (i64.const {MEM64_ADDR}))))
+                      (i32.const {k}))"
+        ),
         Behavior::Vector => format!(
             "(i64x2.add
                (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get 1) (local.get 1))
@@ -75,6 +90,7 @@ pub fn provider(combo: &Combo) -> String {
     w += "  (import \"host\" \"host2\" (func $host2 (param i32) (result i32)))\n";
     w += "  (import \"env\" \"bounce\" (func $bounce (param i32) (result i32)))\n";
     w += "  (memory (export \"memory\") 1)\n";
+    w += &format!("  {}\n", SECOND_MEMORIES.replace("$m1", "$m1 (export \"mem1\")").replace("$m64", "$m64 (export \"mem64\")"));
     w += "  (table (export \"table\") 1 funcref)\n";
     if via_table {
         w += "  (elem (i32.const 0) func $table_target)\n";
@@ -281,6 +297,8 @@ pub fn caller(combo: &Combo) -> String {
     let mut w = String::from("(module $a\n");
     w += &format!("  {}\n", sig_type(combo.behavior));
     w += "  (import \"b\" \"memory\" (memory 1))\n";
+    w += "  (import \"b\" \"mem1\" (memory $m1 1))\n";
+    w += "  (import \"b\" \"mem64\" (memory $m64 i64 1))\n";
     w += "  (import \"host\" \"host2\" (func $host2 (param i32) (result i32)))\n";
     w += "  (import \"host\" \"scale\" (func $scale (param i32) (result i32)))\n";
     w += "  (import \"env\" \"bounce\" (func $bounce (param i32) (result i32)))\n";
@@ -299,6 +317,7 @@ pub fn caller(combo: &Combo) -> String {
     w += "  (table $tab 1 funcref)\n";
     w += "  (elem (table $tab) (i32.const 0) func $target)\n";
     w += "  (export \"memory\" (memory 0))\n";
+    w += "  (export \"mem1\" (memory $m1)) (export \"mem64\" (memory $m64))\n";
     w += NOTE;
     w += CHECK;
     w += REENTER;
