@@ -46,14 +46,16 @@ fn validation_errors_name_the_function_and_the_instruction() {
 #[test]
 fn unsupported_proposals_are_named() {
     let wide = temp_file("proposals", "wide.wat", b"(module\n  (func (result i64)\n    (i64.add128 (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0))\n    (drop)))\n");
-    let out = run(&["run", &wide]);
+    // Mica has wide arithmetic (a proposal, off in 3.0): named when the feature set lacks it.
+    let out = run(&["run", "--features", "3.0", &wide]);
     assert_eq!(out.status, Some(1));
     assert_eq!(
         out.stderr,
         format!(
-            "error: {wide}:3:6: func[0] uses the `wide-arithmetic` proposal (wide arithmetic), which Mica does not support yet\n"
+            "error: {wide}:3:6: func[0] uses the `wide-arithmetic` proposal (wide arithmetic), which --features 3.0 does not enable\n"
         )
     );
+    assert_eq!(run(&["validate", "--features", "3.0,wide-arithmetic", &wide]).status, Some(0));
     let threads = temp_file("proposals", "threads.wat", b"(module (memory 1 1 shared))");
     let out = run(&["validate", &threads]);
     assert_eq!(out.status, Some(1));

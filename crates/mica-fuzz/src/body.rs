@@ -147,7 +147,7 @@ impl<'m, 'p> BodyGen<'m, 'p> {
                 format!(
                     "({}.store {} {})",
                     ty.name(),
-                    self.address(e, depth),
+                    self.place(e, depth, ""),
                     self.expr(e, ty, depth)
                 )
             }
@@ -267,12 +267,21 @@ impl<'m, 'p> BodyGen<'m, 'p> {
         }
     }
 
-    fn address(&self, e: &mut Entropy, depth: usize) -> String {
+    /// The operands of a memory access after its opcode: the memory (most accesses go to the
+    /// imported memory 0, the others to the module's own second memory `$m1` or its 64-bit
+    /// memory `$m64`, each of one page), `memarg` (offset and alignment, possibly empty),
+    /// and the address, mostly inside the page.
+    fn place(&self, e: &mut Entropy, depth: usize, memarg: &str) -> String {
         let addr = self.expr(e, Ty::I32, depth + 1);
-        if e.chance(9, 10) {
+        let addr = if e.chance(9, 10) {
             format!("(i32.and {addr} (i32.const 0xfff8))")
         } else {
             addr
+        };
+        match e.below(8) {
+            0 => format!("$m1 {memarg}{addr}"),
+            1 => format!("$m64 {memarg}(i64.extend_i32_u {addr})"),
+            _ => format!("{memarg}{addr}"),
         }
     }
 
@@ -351,7 +360,7 @@ impl<'m, 'p> BodyGen<'m, 'p> {
                             format!("({n}.{op} {a} ({n}.or {b} ({n}.const 2)))")
                         }
                     }
-                    5 => format!("({n}.load {})", self.address(e, d)),
+                    5 => format!("({n}.load {})", self.place(e, d, "")),
                     6 => {
                         let float = if ty == Ty::I32 { Ty::F32 } else { Ty::F64 };
                         format!(
@@ -382,7 +391,7 @@ impl<'m, 'p> BodyGen<'m, 'p> {
             Ty::F32 | Ty::F64 => {
                 let int = if ty == Ty::F32 { Ty::I32 } else { Ty::I64 };
                 if e.chance(1, 4) {
-                    format!("({}.load {})", ty.name(), self.address(e, d))
+                    format!("({}.load {})", ty.name(), self.place(e, d, ""))
                 } else {
                     format!(
                         "({}.reinterpret_{} {})",

@@ -72,6 +72,9 @@ pub struct Summary {
     /// at least one relaxed SIMD instruction.
     pub relaxed_programs: usize,
     pub relaxed_modules: usize,
+    /// Accesses to each module's second memory (`$m1`) and to its 64-bit memory (`$m64`).
+    pub second_memory_accesses: usize,
+    pub memory64_accesses: usize,
     /// How often each way of failing (a trap, a host error, ...) ended an embedder call or
     /// an instantiation.
     pub failures: std::collections::BTreeMap<String, usize>,
@@ -90,6 +93,8 @@ impl Summary {
         self.v128_values += other.v128_values;
         self.relaxed_programs += other.relaxed_programs;
         self.relaxed_modules += other.relaxed_modules;
+        self.second_memory_accesses += other.second_memory_accesses;
+        self.memory64_accesses += other.memory64_accesses;
         for (kind, n) in &other.failures {
             *self.failures.entry(kind.clone()).or_default() += n;
         }
@@ -273,6 +278,9 @@ pub fn check_program(program: &Arc<Program>) -> Result<Summary, Box<Mismatch>> {
             .iter()
             .filter(|m| relaxed_simd_instructions(&m.wat) > 0)
             .count(),
+        // (Less each memory's declaration.)
+        second_memory_accesses: program.modules.iter().map(|m| m.wat.matches("$m1 ").count().saturating_sub(1)).sum(),
+        memory64_accesses: program.modules.iter().map(|m| m.wat.matches("$m64 ").count().saturating_sub(1)).sum(),
         modules: program.modules.len(),
         instantiated: expected
             .iter()

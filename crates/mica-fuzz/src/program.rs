@@ -475,6 +475,8 @@ impl<'p> ModuleGen<'p> {
             );
         }
         w.push_str("  (export \"memory\" (memory 0))\n");
+        // The module's own second memory and 64-bit memory (multi-memory, memory64).
+        w.push_str("  (memory $m1 1 1)\n  (memory $m64 i64 1 1)\n");
         w.push_str("  (elem (table $tab) (i32.const 0) funcref");
         for elem in &self.elems {
             match elem {

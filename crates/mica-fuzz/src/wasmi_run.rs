@@ -17,7 +17,9 @@ pub fn run(program: &Arc<Program>, wasm: &[Vec<u8>]) -> Vec<String> {
     config
         .wasm_tail_call(true)
         .wasm_simd(true)
-        .wasm_relaxed_simd(false);
+        .wasm_relaxed_simd(false)
+        .wasm_multi_memory(true)
+        .wasm_memory64(true);
     let engine = Engine::new(&config);
     let mut store = Store::new(&engine, HostData::default());
     let memory = Memory::new(&mut store, MemoryType::new(1, Some(1))).expect("memory");

@@ -83,6 +83,10 @@ fn seeded_programs_agree_with_wasmi() {
         total.relaxed_programs,
         total.relaxed_modules
     );
+    println!(
+        "memories: {} accesses to a second memory, {} to a 64-bit memory",
+        total.second_memory_accesses, total.memory64_accesses
+    );
     println!("failures by kind: {:?}", total.failures);
     assert!(
         mismatches.is_empty(),
@@ -115,6 +119,13 @@ fn seeded_programs_agree_with_wasmi() {
         assert!(
             total.relaxed_modules * 20 > seeds as usize,
             "too few modules with relaxed SIMD: {total:?}"
+        );
+        // Every module has a second memory and a 64-bit one, which some accesses use (one in
+        // eight each).
+        assert!(
+            total.second_memory_accesses * 2 > seeds as usize
+                && total.memory64_accesses * 2 > seeds as usize,
+            "too few accesses to other memories: {total:?}"
         );
     }
 }

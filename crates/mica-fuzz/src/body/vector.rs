@@ -389,7 +389,7 @@ impl BodyGen<'_, '_> {
             14 => {
                 let (op, align) = *e.pick(VECTOR_LOADS);
                 let memarg = Self::memarg(e, align);
-                format!("({op} {memarg}{})", self.address(e, d))
+                format!("({op} {})", self.place(e, d, &memarg))
             }
             15 => {
                 let (bits, lanes, align) =
@@ -397,8 +397,8 @@ impl BodyGen<'_, '_> {
                 let memarg = Self::memarg(e, align);
                 let lane = e.below(lanes);
                 format!(
-                    "(v128.load{bits}_lane {memarg}{lane} {} {})",
-                    self.address(e, d),
+                    "(v128.load{bits}_lane {} {})",
+                    self.place(e, d, &format!("{memarg}{lane} ")),
                     v(e)
                 )
             }
@@ -480,28 +480,20 @@ impl BodyGen<'_, '_> {
         }
         if e.chance(1, 3) {
             let memarg = Self::memarg(e, 4);
-            return format!(
-                "(v128.store {memarg}{} {})",
-                self.address(e, depth),
-                self.kernel(e, depth)
-            );
+            return format!("(v128.store {} {})", self.place(e, depth, &memarg), self.kernel(e, depth));
         }
         if e.chance(1, 2) {
             let (bits, lanes, align) = *e.pick(&[(8, 16, 0), (16, 8, 1), (32, 4, 2), (64, 2, 3)]);
             let memarg = Self::memarg(e, align);
             let lane = e.below(lanes);
             format!(
-                "(v128.store{bits}_lane {memarg}{lane} {} {})",
-                self.address(e, depth),
+                "(v128.store{bits}_lane {} {})",
+                self.place(e, depth, &format!("{memarg}{lane} ")),
                 self.expr(e, Ty::V128, depth)
             )
         } else {
             let memarg = Self::memarg(e, 4);
-            format!(
-                "(v128.store {memarg}{} {})",
-                self.address(e, depth),
-                self.expr(e, Ty::V128, depth)
-            )
+            format!("(v128.store {} {})", self.place(e, depth, &memarg), self.expr(e, Ty::V128, depth))
         }
     }
 }
@@ -519,7 +511,7 @@ impl BodyGen<'_, '_> {
             } else {
                 let (op, align) = *e.pick(&[("v128.load", 4), ("v128.load8x8_u", 3)]);
                 let memarg = Self::memarg(e, align);
-                format!("({op} {memarg}{})", self.address(e, d))
+                format!("({op} {})", self.place(e, d, &memarg))
             }
         };
         match e.below(3) {
