@@ -95,6 +95,10 @@ pub(crate) struct InstanceEntity {
     pub elems: Vec<Box<[Cell]>>,
     /// Whether each data segment was dropped.
     pub data_dropped: Vec<bool>,
+    /// Whether its code has memory accesses in the named form (`bytecode::acc::NAMED`): it
+    /// has several memories, or a memory 0 with one-byte pages. The executor keeps views of
+    /// the running instance's memories only then (`ExecStack::views`).
+    pub named_memories: bool,
 }
 
 impl InstanceEntity {
@@ -293,6 +297,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
         globals: globals.into(),
         elems,
         data_dropped: alloc::vec![false; m.datas.len()],
+        named_memories: crate::bytecode::acc::has_named_accesses(&m.memories),
     });
     initialize_segments(inner, instance_index)?;
     Ok(Instance { store: inner.id, index: instance_index })

@@ -1,5 +1,5 @@
 //! The engine's limits on what a store holds (`Config::max_table_elements`, `max_instances`,
-//! `max_tables`, `max_memories`, with `max_memory_pages`): growth past a limit fails the
+//! `max_tables`, `max_memories`, and `max_memory_bytes` per memory and per store): growth past a limit fails the
 //! spec's way (`table.grow`/`memory.grow` return -1, `Table::grow`/`Memory::grow` fail),
 //! creation past one is an error at instantiation, and none of it aborts or leaves the store
 //! unusable. (Resident memory under the default limits: `memory_backing.rs`.)

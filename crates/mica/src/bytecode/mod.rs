@@ -108,6 +108,13 @@ pub mod acc {
             (false, _) => 0,
         }
     }
+
+    /// Whether a module with these memories may have accesses in the named form: to a
+    /// memory past 0, or to a memory 0 whose form is `NAMED` (the executor needs the views
+    /// of its memories only then).
+    pub(crate) fn has_named_accesses(memories: &[crate::types::MemoryType]) -> bool {
+        memories.len() > 1 || memories.first().is_some_and(|m| memory0_form(m.is_64, m.page_size_log2) == NAMED)
+    }
 }
 
 /// Defines [`Instr`] and the queries that come straight from the table.

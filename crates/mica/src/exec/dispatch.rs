@@ -44,24 +44,22 @@ impl<T> Executor<'_, T> {
         assert!(self.base <= cells.len(), "frame base beyond the value stack");
         // SAFETY: `base <= cells.len()` was just checked; `enter` reserved the frame's cells.
         ctx.regs = Regs(unsafe { cells.as_mut_ptr().add(self.base) });
-        // Each memory of the running instance, once (a second `as_mut_slice` of a memory
-        // would invalidate the pointer taken the first time); memory 0 is the first. With a
-        // reserved backing (`memory.rs`) the base stays put as a memory grows; a heap
+        // With a reserved backing (`memory.rs`) a memory's base stays put as it grows; a heap
         // backing may move it. Either way it is re-read here.
-        let views = &mut inner.exec.views;
-        views.clear();
-        for &index in inner.instances[self.instance as usize].memories.iter() {
-            let memory = &mut inner.memories[index as usize];
-            let (is_64, page_log2) = (memory.ty.is_64, memory.ty.page_size_log2);
-            let data = memory.data.as_mut_slice();
-            let mask = if is_64 { u64::MAX } else { u32::MAX.into() };
-            views.push(View { base: data.as_mut_ptr(), len: data.len(), mask, page_log2 });
+        if self.named_memories {
+            refresh_views(inner, self.instance, ctx);
+        } else {
+            // No access names a memory (one memory at most, with 64 KiB pages): memory 0 is
+            // all the handlers use.
+            ctx.views = core::ptr::null();
+            ctx.mem = match self.memory {
+                Some(index) => {
+                    let data = inner.memories[index as usize].data.as_mut_slice();
+                    Mem { base: data.as_mut_ptr(), len: data.len() }
+                }
+                None => Mem { base: core::ptr::null_mut(), len: 0 },
+            };
         }
-        ctx.views = views.as_ptr();
-        ctx.mem = match views.first() {
-            Some(view) => Mem { base: view.base, len: view.len },
-            None => Mem { base: core::ptr::null_mut(), len: 0 },
-        };
         ctx.globals = inner.globals.as_mut_ptr();
         ctx.inner = inner;
     }
@@ -105,6 +103,29 @@ impl<T> Executor<'_, T> {
             Stop::Done => Ok(()),
         }
     }
+}
+
+/// Derives the views of every memory of `instance` (`FastCtx::views`, in
+/// `ExecStack::views`) and memory 0 from the first: for instances with named accesses. Out
+/// of line, so that the host-call path of the others stays as small as it was.
+#[inline(never)]
+fn refresh_views(inner: &mut crate::store::StoreInner, instance: u32, ctx: &mut FastCtx) {
+    // Each memory once (a second `as_mut_slice` of a memory would invalidate the pointer
+    // taken the first time); memory 0 is the first.
+    let views = &mut inner.exec.views;
+    views.clear();
+    for &index in inner.instances[instance as usize].memories.iter() {
+        let memory = &mut inner.memories[index as usize];
+        let (is_64, page_log2) = (memory.ty.is_64, memory.ty.page_size_log2);
+        let data = memory.data.as_mut_slice();
+        let mask = if is_64 { u64::MAX } else { u32::MAX.into() };
+        views.push(View { base: data.as_mut_ptr(), len: data.len(), mask, page_log2 });
+    }
+    ctx.views = views.as_ptr();
+    ctx.mem = match views.first() {
+        Some(view) => Mem { base: view.base, len: view.len },
+        None => Mem { base: core::ptr::null_mut(), len: 0 },
+    };
 }
 
 /// Generates `Executor::slow_path` from the instruction table: a `call` or `slow`

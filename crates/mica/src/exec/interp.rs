@@ -32,6 +32,11 @@ pub(super) struct Executor<'s, T> {
     pub(super) base: usize,
     pub(super) instance: u32,
     pub(super) func: u32,
+    /// The store index of the running instance's memory 0, if it has one.
+    pub(super) memory: Option<u32>,
+    /// Whether the running instance's code has accesses in the named form
+    /// (`InstanceEntity::named_memories`): only then are its memories' views kept.
+    pub(super) named_memories: bool,
 }
 
 impl<'s, T> Executor<'s, T> {
@@ -46,6 +51,8 @@ impl<'s, T> Executor<'s, T> {
             base,
             instance: 0,
             func,
+            memory: None,
+            named_memories: false,
         };
         let outcome = match exec.enter(func, base) {
             Ok(()) => exec.execute(),
@@ -176,6 +183,9 @@ impl<'s, T> Executor<'s, T> {
 
     pub(super) fn set_instance(&mut self, instance: u32) {
         self.instance = instance;
+        let entity = &self.store.inner.instances[instance as usize];
+        self.memory = entity.memories.first().copied();
+        self.named_memories = entity.named_memories;
     }
 
     /// Calls host function `host` (store function `callee`) with the parameters at `params`

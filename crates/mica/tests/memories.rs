@@ -1,0 +1,177 @@
+//! Memories and tables of WebAssembly 3.0 through the embedding API: memory types with their
+//! index type and page size, host-created 64-bit memories and tables imported by modules,
+//! import matching on index type and page size, several memories reached by name from a
+//! host function, and accesses at the edges of each kind of memory (the spec suite covers
+//! the instructions themselves).
+
+#[macro_use]
+mod common;
+
+use common::*;
+use mica::{
+    Caller, Config, Engine, Extern, Linker, Memory, MemoryType, RefType, Store, Table, TableType,
+    TranslationMode, TrapCode, Val,
+};
+
+fn engine_all(mode: TranslationMode) -> Engine {
+    engine_with(mode, |c: &mut Config| {
+        c.all_features();
+    })
+}
+
+both_modes! {
+    memory_types_say_what_the_module_declares,
+    host_memories_of_every_kind_are_imported_by_type,
+    a_host_function_reaches_every_exported_memory_by_name,
+    accesses_at_the_edges_of_every_kind_of_memory,
+    a_64_bit_table_from_the_host,
+}
+
+fn memory_types_say_what_the_module_declares(mode: TranslationMode) {
+    let engine = engine_all(mode);
+    let wat = r#"(module
+      (memory (export "a") 1 2)
+      (memory (export "b") i64 3)
+      (memory (export "c") 5 (pagesize 1)))"#;
+    let (store, instance) = instantiate_with(&engine, (), wat, |_| {});
+    let ty = |name| instance.get_memory(&store, name).unwrap().ty(&store).unwrap();
+    assert_eq!(ty("a"), MemoryType::new(1, Some(2)));
+    assert_eq!(ty("b"), MemoryType::new64(3, None));
+    assert_eq!(ty("c"), MemoryType::new(5, None).with_page_size_log2(0));
+    assert_eq!(ty("c").page_size(), 1);
+    let c = instance.get_memory(&store, "c").unwrap();
+    assert_eq!((c.size(&store).unwrap(), c.data(&store).unwrap().len()), (5, 5), "pages of one byte");
+}
+
+fn host_memories_of_every_kind_are_imported_by_type(mode: TranslationMode) {
+    let engine = engine_all(mode);
+    let mut store = Store::new(&engine, ());
+    let wide = Memory::new(&mut store, MemoryType::new64(1, Some(4))).unwrap();
+    let narrow = Memory::new(&mut store, MemoryType::new(1, Some(4))).unwrap();
+    let bytes = Memory::new(&mut store, MemoryType::new(10, None).with_page_size_log2(0)).unwrap();
+    let wants_wide = module(&engine, r#"(module (import "m" "x" (memory i64 1 4))
+      (func (export "last") (result i64) (i64.load (i64.const 65528))))"#);
+    let wants_bytes = module(&engine, r#"(module (import "m" "x" (memory 10 (pagesize 1)))
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#);
+    let link = |store: &mut Store<()>, memory: Memory, m: &mica::Module| {
+        let mut linker = Linker::new(&engine);
+        linker.define("m", "x", memory).unwrap();
+        linker.instantiate(store, m)
+    };
+    // The index type and the page size must match, as the limits must.
+    assert!(link(&mut store, narrow, &wants_wide).is_err(), "a 32-bit memory for a 64-bit import");
+    assert!(link(&mut store, wide, &wants_bytes).is_err(), "a 64-bit memory for a 32-bit import");
+    assert!(link(&mut store, narrow, &wants_bytes).is_err(), "64 KiB pages for one-byte pages");
+    wide.write(&mut store, 65528, &(-7i64).to_le_bytes()).unwrap();
+    let instance = link(&mut store, wide, &wants_wide).unwrap();
+    let last = instance.get_typed_func::<(), i64>(&store, "last").unwrap();
+    assert_eq!(last.call(&mut store, ()).unwrap(), -7);
+    let instance = link(&mut store, bytes, &wants_bytes).unwrap();
+    let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+    assert_eq!(grow.call(&mut store, 3).unwrap(), 10, "grows by bytes");
+    assert_eq!(bytes.size(&store).unwrap(), 13);
+    assert_eq!(bytes.grow(&mut store, 1).unwrap(), 13);
+    assert_eq!(bytes.data(&store).unwrap().len(), 14);
+}
+
+fn a_host_function_reaches_every_exported_memory_by_name(mode: TranslationMode) {
+    let engine = engine_all(mode);
+    // `sum(n)` asks the host to add up the first n bytes of each memory it exports.
+    let wat = r#"(module
+      (import "host" "sum" (func $sum (param i32) (result i64)))
+      (memory (export "zero") 1)
+      (memory (export "one") 1)
+      (memory (export "wide") i64 1)
+      (data (memory 0) (i32.const 0) "\01\01")
+      (data (memory 1) (i32.const 0) "\02\02")
+      (data (memory 2) (i64.const 0) "\04\04")
+      (func (export "run") (param i32) (result i64) (return_call $sum (local.get 0))))"#;
+    let (mut store, instance) = instantiate_with(&engine, (), wat, |linker| {
+        linker
+            .func_wrap("host", "sum", |caller: Caller<'_, ()>, n: i32| -> i64 {
+                ["zero", "one", "wide"]
+                    .iter()
+                    .map(|name| {
+                        let memory = caller.get_export(name).and_then(Extern::into_memory).unwrap();
+                        let data = memory.data(&caller).unwrap();
+                        data[..n as usize].iter().map(|&b| i64::from(b)).sum::<i64>()
+                    })
+                    .sum()
+            })
+            .unwrap();
+    });
+    let run = instance.get_typed_func::<i32, i64>(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, 2).unwrap(), 14);
+}
+
+fn accesses_at_the_edges_of_every_kind_of_memory(mode: TranslationMode) {
+    let engine = engine_all(mode);
+    // For each memory kind, an 8-byte store and load at `addr` (offset `off`).
+    let wat = r#"(module
+      (memory $z 1)
+      (memory $o 1)
+      (memory $w i64 1)
+      (memory $b 16 (pagesize 1))
+      (func (export "z") (param i32) (result i64) (i64.store $z (local.get 0) (i64.const 1)) (i64.load $z (local.get 0)))
+      (func (export "o") (param i32) (result i64) (i64.store $o (local.get 0) (i64.const 2)) (i64.load $o (local.get 0)))
+      (func (export "w") (param i64) (result i64) (i64.store $w (local.get 0) (i64.const 3)) (i64.load $w (local.get 0)))
+      (func (export "w_far") (param i64) (result i64) (i64.load $w offset=0xfffffffffffffff0 (local.get 0)))
+      (func (export "b") (param i32) (result i64) (i64.store $b (local.get 0) (i64.const 4)) (i64.load $b (local.get 0))))"#;
+    let (mut store, instance) = instantiate_with(&engine, (), wat, |_| {});
+    let narrow = |store: &mut Store<()>, name: &str, addr: i32| {
+        instance.get_typed_func::<i32, i64>(&*store, name).unwrap().call(store, addr)
+    };
+    let wide = |store: &mut Store<()>, name: &str, addr: i64| {
+        instance.get_typed_func::<i64, i64>(&*store, name).unwrap().call(store, addr)
+    };
+    let oob = |result: mica::Result<i64>| {
+        let error = result.expect_err("out of bounds");
+        assert_eq!(error.trap_code(), Some(TrapCode::MemoryOutOfBounds), "{error}");
+    };
+    assert_eq!(narrow(&mut store, "z", 65528).unwrap(), 1);
+    oob(narrow(&mut store, "z", 65529));
+    oob(narrow(&mut store, "z", -1));
+    assert_eq!(narrow(&mut store, "o", 65528).unwrap(), 2);
+    oob(narrow(&mut store, "o", 65529));
+    oob(narrow(&mut store, "o", -8));
+    assert_eq!(wide(&mut store, "w", 65528).unwrap(), 3);
+    oob(wide(&mut store, "w", 65529));
+    oob(wide(&mut store, "w", 1 << 32));
+    oob(wide(&mut store, "w", -8));
+    // An offset near 2^64: the sum overflows, which is out of bounds, not a wrap to 0.
+    oob(wide(&mut store, "w_far", 0x10));
+    oob(wide(&mut store, "w_far", 0));
+    assert_eq!(narrow(&mut store, "b", 8).unwrap(), 4);
+    oob(narrow(&mut store, "b", 9));
+}
+
+fn a_64_bit_table_from_the_host(mode: TranslationMode) {
+    let engine = engine_all(mode);
+    let mut store = Store::new(&engine, ());
+    let table = Table::new(&mut store, TableType::new64(RefType::FuncRef, 2, None), Val::FuncRef(None)).unwrap();
+    let wat = r#"(module
+      (import "m" "t" (table $t i64 2 funcref))
+      (type $r (func (result i32)))
+      (func $seven (type $r) (i32.const 7))
+      (elem (table $t) (i64.const 1) func $seven)
+      (func (export "call") (param i64) (result i32) (call_indirect $t (type $r) (local.get 0)))
+      (func (export "size") (result i64) (table.size $t))
+      (func (export "grow") (param i64) (result i64) (table.grow $t (ref.null func) (local.get 0))))"#;
+    let m = module(&engine, wat);
+    let mut linker = Linker::new(&engine);
+    linker.define("m", "t", table).unwrap();
+    let instance = linker.instantiate(&mut store, &m).unwrap();
+    let call = instance.get_typed_func::<i64, i32>(&store, "call").unwrap();
+    assert_eq!(call.call(&mut store, 1).unwrap(), 7);
+    for index in [2, 1 << 32, (1 << 32) + 1, -1] {
+        let error = call.call(&mut store, index).expect_err("out of bounds");
+        assert_eq!(error.trap_code(), Some(TrapCode::TableOutOfBounds), "{index}: {error}");
+    }
+    let grow = instance.get_typed_func::<i64, i64>(&store, "grow").unwrap();
+    assert_eq!(grow.call(&mut store, 1 << 40).unwrap(), -1);
+    assert_eq!(grow.call(&mut store, 3).unwrap(), 2);
+    let size = instance.get_typed_func::<(), i64>(&store, "size").unwrap();
+    assert_eq!(size.call(&mut store, ()).unwrap(), 5);
+    assert_eq!(table.size(&store).unwrap(), 5);
+    assert!(matches!(table.get(&store, 1).unwrap(), Some(Val::FuncRef(Some(_)))));
+}
