@@ -194,9 +194,10 @@ fn render(source: &load::Source, facts: &Facts, module: Option<&mica::Module>) -
     let _ = writeln!(text, "tables: {}", facts.tables.len());
     for (i, (import, ty)) in facts.tables.iter().enumerate() {
         let max = ty.maximum.map_or("none".to_string(), |max| max.to_string());
+        let wide = if ty.table64 { ", 64-bit" } else { "" };
         let _ = writeln!(
             text,
-            "  table[{i}]: {}, min {}, max {max}{}",
+            "  table[{i}]: {}, min {}, max {max}{wide}{}",
             ty.element_type,
             ty.initial,
             imported(import)
@@ -243,11 +244,17 @@ fn describe(ty: &ExternType) -> String {
         ExternType::Func(f) => format!("function {f}"),
         ExternType::Memory(m) => {
             let max = m.limits.max.map_or("none".to_string(), |max| max.to_string());
-            format!("memory, min {} pages, max {max}", m.limits.min)
+            let wide = if m.is_64 { ", 64-bit" } else { "" };
+            let page = match m.page_size() {
+                65536 => String::new(),
+                size => format!(", pages of {size} bytes"),
+            };
+            format!("memory, min {} pages, max {max}{wide}{page}", m.limits.min)
         }
         ExternType::Table(t) => {
             let max = t.limits.max.map_or("none".to_string(), |max| max.to_string());
-            format!("table of {}, min {}, max {max}", t.element, t.limits.min)
+            let wide = if t.is_64 { ", 64-bit" } else { "" };
+            format!("table of {}, min {}, max {max}{wide}", t.element, t.limits.min)
         }
         ExternType::Global(g) => {
             let mutable = if g.mutability == mica::Mutability::Var { "mutable " } else { "" };
