@@ -4,6 +4,11 @@
 //! `if` these are its results, for a loop its parameters. A branch copies its values there
 //! and jumps; forward jumps are patched when the frame ends.
 
+use super::stack::{Operand, copy};
+use super::Translator;
+use crate::bytecode::{BrTable, Instr, Slot, Span};
+use crate::error::{Error, Result};
+use crate::types::ValType;
 use alloc::vec::Vec;
 
 #[derive(Debug, Copy, Clone, PartialEq, Eq)]
@@ -52,5 +57,364 @@ impl ControlFrame {
             FrameKind::Loop { .. } => self.num_params,
             _ => self.num_results,
         }
+    }
+}
+
+// --- the translator's control flow: frames, labels, branches ----------------------------------
+
+impl Translator<'_> {
+    /// Pushes a frame's parameters or results, in their home slots.
+    pub(super) fn push_frame_types(&mut self, ty: FrameType, results: bool) -> Result<()> {
+        // A shared type list: cloning it is a reference count, not a copy.
+        let f = match ty {
+            FrameType::Empty => return Ok(()),
+            FrameType::Single(t) if results => return self.push_types(&[t]),
+            FrameType::Single(_) => return Ok(()),
+            FrameType::Index(i) => self.env.types[i as usize].clone(),
+            FrameType::Function => self.func_ty.clone(),
+        };
+        self.push_types(if results { f.results() } else { f.params() })
+    }
+
+    // --- control ----------------------------------------------------------------------------
+
+    pub(super) fn block_arity(&self, ty: wasmparser::BlockType) -> (usize, usize) {
+        match ty {
+            wasmparser::BlockType::Empty => (0, 0),
+            wasmparser::BlockType::Type(_) => (0, 1),
+            wasmparser::BlockType::FuncType(i) => {
+                let ty = &self.env.types[i as usize];
+                (ty.params().len(), ty.results().len())
+            }
+        }
+    }
+
+    pub(super) fn push_frame(&mut self, kind: FrameKind, ty: wasmparser::BlockType) {
+        let (num_params, num_results) = self.block_arity(ty);
+        let height = if self.reachable { self.stack.len() - num_params } else { self.stack.len() };
+        let ty = match ty {
+            wasmparser::BlockType::Empty => FrameType::Empty,
+            wasmparser::BlockType::Type(t) => {
+                FrameType::Single(ValType::from_wasmparser(t).unwrap_or(ValType::I32))
+            }
+            wasmparser::BlockType::FuncType(i) => FrameType::Index(i),
+        };
+        self.control.push(ControlFrame {
+            kind,
+            ty,
+            height,
+            num_params,
+            num_results,
+            live: self.reachable,
+            fixups: self.spare_fixups.pop().unwrap_or_default(),
+        });
+    }
+
+    pub(super) fn begin_block(&mut self, ty: wasmparser::BlockType) {
+        if self.reachable {
+            self.stack.materialize_from(0, &mut self.out);
+        }
+        self.push_frame(FrameKind::Block, ty);
+    }
+
+    pub(super) fn begin_loop(&mut self, ty: wasmparser::BlockType) {
+        if self.reachable {
+            self.stack.materialize_from(0, &mut self.out);
+        }
+        self.out.label();
+        self.out.loop_depth += 1;
+        let start = self.out.len();
+        self.push_frame(FrameKind::Loop { start }, ty);
+    }
+
+    pub(super) fn begin_if(&mut self, ty: wasmparser::BlockType) {
+        let mut else_jump = usize::MAX;
+        if self.reachable {
+            let cond = self.pop_condition();
+            self.stack.materialize_from(0, &mut self.out);
+            else_jump = self.out.len();
+            self.out.emit(cond.branch(true, 0));
+        }
+        self.push_frame(FrameKind::If { else_jump }, ty);
+    }
+
+    pub(super) fn begin_else(&mut self) -> Result<()> {
+        let frame = self.control.last_mut().expect("validated: else inside if");
+        let FrameKind::If { else_jump } = frame.kind else {
+            return Ok(());
+        };
+        frame.kind = FrameKind::Else;
+        if !frame.live {
+            return Ok(());
+        }
+        let (height, num_results, ty) = (frame.height, frame.num_results, frame.ty);
+        if self.reachable {
+            // The true branch falls through to the end: its results go to their home slots.
+            self.stack.materialize_from(height, &mut self.out);
+            let jump = self.out.len();
+            self.out.emit(Instr::jump(0));
+            self.control.last_mut().expect("frame").fixups.push(jump);
+        }
+        debug_assert!(self.stack.len() >= height + num_results || !self.reachable);
+        self.out.label();
+        self.out.patch_to_here(else_jump);
+        self.stack.truncate(height);
+        self.push_frame_types(ty, false)?;
+        self.reachable = true;
+        Ok(())
+    }
+
+    pub(super) fn end_frame(&mut self) -> Result<()> {
+        let mut frame = self.control.pop().expect("validated: end matches a frame");
+        let mut fixups = core::mem::take(&mut frame.fixups);
+        let result = self.end_frame_patching(&frame, &fixups);
+        fixups.clear();
+        self.spare_fixups.push(fixups);
+        result
+    }
+
+    /// Ends `frame`, whose forward branches are at `fixups`.
+    pub(super) fn end_frame_patching(&mut self, frame: &ControlFrame, fixups: &[usize]) -> Result<()> {
+        if let FrameKind::Loop { .. } = frame.kind {
+            self.out.loop_depth -= 1;
+        }
+        if self.reachable {
+            self.stack.materialize_from(frame.height, &mut self.out);
+        }
+        if frame.kind == FrameKind::Function {
+            if self.reachable {
+                self.emit_return(frame.num_results)?;
+            }
+            return Ok(());
+        }
+        if !frame.live {
+            return Ok(());
+        }
+        self.out.label();
+        let mut reachable = self.reachable || !fixups.is_empty();
+        if let FrameKind::If { else_jump } = frame.kind {
+            // No else branch: the false branch passes the parameters through as results.
+            self.out.patch_to_here(else_jump);
+            reachable = true;
+        }
+        for &at in fixups {
+            self.out.patch_to_here(at);
+        }
+        self.stack.truncate(frame.height);
+        self.push_frame_types(frame.ty, true)?;
+        self.reachable = reachable;
+        Ok(())
+    }
+
+    /// Ends straight-line code: what follows is dead until the next `else` or `end`.
+    pub(super) fn set_unreachable(&mut self) {
+        let height = self.control.last().map_or(0, |f| f.height);
+        self.stack.truncate(height.min(self.stack.len()));
+        self.reachable = false;
+    }
+
+    /// Copies the top `arity` operands to the label values of the frame `depth` levels out.
+    pub(super) fn copy_branch_values(&mut self, depth: u32) {
+        let frame = &self.control[self.control.len() - 1 - depth as usize];
+        let arity = frame.branch_arity();
+        let base = self.stack.home(frame.height);
+        let from = self.stack.len() - arity;
+        // Destinations are never above their sources, so copying upwards is safe.
+        let mut dst = base;
+        for pos in from..from + arity {
+            let wide = self.stack.is_wide(pos);
+            match self.stack.get(pos) {
+                Operand::InSlot => {
+                    let src = self.stack.home(pos);
+                    if src != dst {
+                        self.out.emit(copy(dst, src, wide));
+                    }
+                }
+                Operand::Local(src) => self.out.emit(copy(dst, src, wide)),
+                Operand::Const(value) => self.out.emit_const(dst, value),
+            }
+            dst += 1 + Slot::from(wide);
+        }
+    }
+
+    /// Whether a branch to `depth` needs no value copies.
+    pub(super) fn branch_values_in_place(&self, depth: u32) -> bool {
+        let frame = &self.control[self.control.len() - 1 - depth as usize];
+        let arity = frame.branch_arity();
+        let from = self.stack.len() - arity;
+        arity == 0
+            || (from == frame.height
+                && (from..self.stack.len()).all(|p| self.stack.get(p) == Operand::InSlot))
+    }
+
+    pub(super) fn is_return_target(&self, depth: u32) -> bool {
+        depth as usize == self.control.len() - 1
+    }
+
+    /// Emits the jump of a branch whose values are in place.
+    pub(super) fn emit_jump(&mut self, depth: u32, make: impl FnOnce(i32) -> Instr) {
+        let at = self.out.len();
+        let index = self.control.len() - 1 - depth as usize;
+        match self.control[index].kind {
+            FrameKind::Loop { start } => self.out.emit(make(start as i32 - at as i32)),
+            _ => {
+                self.out.emit(make(0));
+                self.control[index].fixups.push(at);
+            }
+        }
+    }
+
+    /// Emits a complete unconditional branch: values, then jump (or return).
+    pub(super) fn emit_branch(&mut self, depth: u32) -> Result<()> {
+        if self.is_return_target(depth) {
+            let n = self.control[0].num_results;
+            return self.emit_return(n);
+        }
+        self.copy_branch_values(depth);
+        if !self.thread_loop_test(depth) {
+            self.emit_jump(depth, Instr::jump);
+        }
+        Ok(())
+    }
+
+    /// A branch back to a loop that begins with its exit test (`loop (br_if $out cond) ...
+    /// br $loop`) becomes a copy of the test with the condition inverted, branching to the
+    /// instruction after the test, followed by a jump to the test's target: the loop's
+    /// path takes one dispatch instead of two. The test reads only slots whose values are
+    /// the same here as after the jump (locals, constants, and operands below the loop,
+    /// whose values the branch has just put in place); it cannot read the accumulator (the
+    /// loop's start is a label). Returns false where this does not apply.
+    pub(super) fn thread_loop_test(&mut self, depth: u32) -> bool {
+        let index = self.control.len() - 1 - depth as usize;
+        let FrameKind::Loop { start } = self.control[index].kind else {
+            return false;
+        };
+        let Some(test) = self.out.code.get(start).copied() else {
+            return false;
+        };
+        let (Some(mut inverted), Some(offset)) = (test.negated_branch(), test.branch_offset()) else {
+            return false;
+        };
+        // Where the test jumps: already known if patched, else pending in the fixups of an
+        // enclosing frame, which must then patch the copy too. (A test branching to itself
+        // also has offset 0; it is in no fixups, so nothing is threaded.)
+        let pending_in = if offset == 0 {
+            let Some(frame) = self.control.iter().position(|f| f.fixups.contains(&start)) else {
+                return false;
+            };
+            Some(frame)
+        } else {
+            None
+        };
+        let at = self.out.len();
+        if let Some(o) = inverted.branch_offset_mut() {
+            *o = (start + 1) as i32 - at as i32;
+        }
+        self.out.emit(inverted);
+        let jump = self.out.len();
+        match pending_in {
+            Some(frame) => {
+                self.out.emit(Instr::jump(0));
+                self.control[frame].fixups.push(jump);
+            }
+            None => self.out.emit(Instr::jump((start as i64 + offset as i64 - jump as i64) as i32)),
+        }
+        true
+    }
+
+    /// Returns the top `n` operands. May be on a conditional path (a `br_if` or `br_table`
+    /// to the function), so the operands' recorded places are left as they are.
+    pub(super) fn emit_return(&mut self, n: usize) -> Result<()> {
+        let top = self.stack.len().wrapping_sub(1);
+        let span = match n {
+            0 => Span { start: 0, len: 0 },
+            1 => {
+                let len = 1 + Slot::from(self.stack.is_wide(top));
+                match self.stack.get(top) {
+                    Operand::Local(local) => Span { start: local, len },
+                    _ => Span { start: self.stack.write_home(top, &mut self.out), len },
+                }
+            }
+            _ => {
+                let from = self.stack.len() - n;
+                for pos in from..self.stack.len() {
+                    self.stack.write_home(pos, &mut self.out);
+                }
+                let start = self.stack.home(from);
+                Span { start, len: self.stack.home(self.stack.len()) - start }
+            }
+        };
+        self.out.emit(Instr::Return(span));
+        Ok(())
+    }
+
+    pub(super) fn translate_br(&mut self, depth: u32) -> Result<()> {
+        self.emit_branch(depth)?;
+        self.set_unreachable();
+        Ok(())
+    }
+
+    pub(super) fn translate_br_if(&mut self, depth: u32) -> Result<()> {
+        let cond = self.pop_condition();
+        if !self.is_return_target(depth) && self.branch_values_in_place(depth) {
+            self.emit_jump(depth, |offset| cond.branch(false, offset));
+            return Ok(());
+        }
+        let skip = self.out.len();
+        self.out.emit(cond.branch(true, 0));
+        self.emit_branch(depth)?;
+        self.out.label();
+        self.out.patch_to_here(skip);
+        Ok(())
+    }
+
+    pub(super) fn translate_br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> Result<()> {
+        let index = self.pop_slot();
+        let mut depths = core::mem::take(&mut self.depths);
+        depths.clear();
+        for depth in targets.targets() {
+            depths.push(depth.map_err(|e| Error::from_parser(e, true))?);
+        }
+        depths.push(targets.default());
+        let result = self.emit_br_table(index, &depths);
+        self.depths = depths;
+        result
+    }
+
+    /// The table, then one landing pad per distinct target whose values must move first:
+    /// entries are grouped by target (sorted, so the work is `n log n` in the entries, never
+    /// entries × targets), and a group shares one pad.
+    pub(super) fn emit_br_table(&mut self, index: Slot, depths: &[u32]) -> Result<()> {
+        self.out.emit(Instr::BrTable(BrTable { index, len: depths.len() as u32 }));
+        let table = self.out.len();
+        for _ in depths {
+            self.out.emit(Instr::jump(0));
+        }
+        let mut order = core::mem::take(&mut self.order);
+        order.clear();
+        order.extend(0..depths.len());
+        order.sort_by_key(|&i| depths[i]);
+        for group in order.chunk_by(|a, b| depths[*a] == depths[*b]) {
+            let depth = depths[group[0]];
+            if !self.is_return_target(depth) && self.branch_values_in_place(depth) {
+                let index = self.control.len() - 1 - depth as usize;
+                for &i in group {
+                    match self.control[index].kind {
+                        FrameKind::Loop { start } => self.out.patch(table + i, start),
+                        _ => self.control[index].fixups.push(table + i),
+                    }
+                }
+            } else {
+                // A landing pad after the table moves the values, then branches.
+                for &i in group {
+                    self.out.patch_to_here(table + i);
+                }
+                self.emit_branch(depth)?;
+                self.check_budget()?;
+            }
+        }
+        self.order = order;
+        self.set_unreachable();
+        Ok(())
     }
 }
