@@ -8,27 +8,22 @@ mod common;
 
 use common::*;
 use mica::{
-    Caller, Error, Extern, Func, FuncType, Global, GlobalType, Instance, Linker, Memory,
-    MemoryType, Mutability, RefType, Store, Table, TableType, TranslationMode, TrapCode, V128,
+    Caller, Extern, Func, FuncType, Global, GlobalType, Instance, Linker, Memory,
+    MemoryType, Mutability, RefType, Store, Table, TableType, TranslationMode, V128,
     Val, ValType,
 };
 use std::fmt;
 
 both_modes! {
+    host_functions_with_many_values,
+    host_functions_with_v128,
+    host_functions_with_many_v128s,
     host_functions_with_and_without_caller,
     untyped_host_functions_via_linker,
     func_new_and_func_wrap_in_the_store,
     host_function_called_directly_can_call_wasm,
     host_reenters_wasm_nested,
     host_reenters_wasm_and_caller_frame_survives,
-    host_error_becomes_host_error_trap,
-    host_error_custom_payload_is_recoverable,
-    host_error_from_nested_reentry,
-    wasm_trap_in_reentered_call_propagates_through_host,
-    host_can_recover_from_an_inner_trap,
-    host_functions_with_many_values,
-    host_functions_with_v128,
-    host_functions_with_many_v128s,
 }
 
 // --- 1. host functions --------------------------------------------------------------------
@@ -219,23 +214,6 @@ fn host_function_called_directly_can_call_wasm(mode: TranslationMode) {
 
 // --- 2. host → wasm re-entry ---------------------------------------------------------------
 
-/// `down(n)` calls the host's `recurse(n - 1)`, which calls the export `down` again, so each
-/// level nests a host call and a wasm activation. Each level adds `n * 1000 + 1`, computed
-/// from a local set before the host call, so a clobbered frame shows in the result.
-const DOWN_VIA_HOST: &str = r#"
-    (module
-      (import "host" "recurse" (func $recurse (param i32) (result i32)))
-      (func $down (export "down") (param i32) (result i32)
-        (local $keep i32)
-        (local.set $keep (i32.mul (local.get 0) (i32.const 1000)))
-        (if (result i32) (i32.eqz (local.get 0))
-          (then (i32.const 0))
-          (else
-            (i32.add
-              (call $recurse (i32.sub (local.get 0) (i32.const 1)))
-              (i32.add (local.get $keep) (i32.const 1)))))))
-"#;
-
 fn expected_down(n: i32) -> i32 {
     (1..=n).map(|k| k * 1000 + 1).sum()
 }
@@ -330,218 +308,7 @@ fn host_reenters_wasm_and_caller_frame_survives(mode: TranslationMode) {
     assert_eq!(run.call(&mut store, (3, 5)).unwrap(), 21 + 55 + 300);
 }
 
-// --- 3. traps from host functions ----------------------------------------------------------
-
-/// A host payload an embedder might use to carry an exit status through wasm.
-#[derive(Debug, PartialEq)]
-struct Exit {
-    status: i32,
-}
-
-impl fmt::Display for Exit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "exit with status {}", self.status)
-    }
-}
-
-const CALLS_FAIL: &str = r#"
-    (module
-      (import "host" "fail" (func $fail (param i32) (result i32)))
-      (func $outer (export "run") (param i32) (result i32)
-        (i32.add (i32.const 1) (call $fail (local.get 0))))
-      (func (export "sum") (param i32) (result i32)
-        (if (result i32) (i32.eqz (local.get 0))
-          (then (i32.const 0))
-          (else (i32.add (local.get 0) (call 2 (i32.sub (local.get 0) (i32.const 1))))))))
-"#;
-
-fn host_error_becomes_host_error_trap(mode: TranslationMode) {
-    let (mut store, instance) = instantiate_with(&engine(mode), (), CALLS_FAIL, |linker| {
-        linker
-            .func_wrap("host", "fail", |x: i32| -> mica::Result<i32> {
-                if x < 0 {
-                    Err(Error::new("boom"))
-                } else {
-                    Ok(x * 2)
-                }
-            })
-            .unwrap();
-    });
-    let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
-    let sum = instance.get_typed_func::<i32, i32>(&store, "sum").unwrap();
-    assert_eq!(run.call(&mut store, 20).unwrap(), 41);
-
-    let error = expect_trap(run.call(&mut store, -1), TrapCode::HostError);
-    assert!(error.to_string().contains("boom"), "message: {error}");
-    assert_eq!(backtrace_names(&error), ["outer"]);
-
-    // The store is still usable, for the same function and for others.
-    assert_eq!(run.call(&mut store, 1).unwrap(), 3);
-    assert_eq!(sum.call(&mut store, 100).unwrap(), 5050);
-    expect_trap(run.call(&mut store, -7), TrapCode::HostError);
-    assert_eq!(sum.call(&mut store, 10).unwrap(), 55);
-}
-
-fn host_error_custom_payload_is_recoverable(mode: TranslationMode) {
-    let (mut store, instance) = instantiate_with(&engine(mode), (), CALLS_FAIL, |linker| {
-        linker
-            .func_wrap("host", "fail", |status: i32| -> mica::Result<i32> {
-                Err(Error::host(Exit { status }))
-            })
-            .unwrap();
-    });
-    let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
-    let sum = instance.get_typed_func::<i32, i32>(&store, "sum").unwrap();
-    let error = expect_trap(run.call(&mut store, 3), TrapCode::HostError);
-    assert!(
-        error.to_string().contains("exit with status 3"),
-        "message: {error}"
-    );
-    assert!(error.downcast_ref::<String>().is_none());
-    assert_eq!(error.downcast_ref::<Exit>(), Some(&Exit { status: 3 }));
-    let host_error = error.as_trap().unwrap().host_error().unwrap();
-    assert_eq!(host_error.downcast_ref::<Exit>(), Some(&Exit { status: 3 }));
-    assert_eq!(sum.call(&mut store, 4).unwrap(), 10);
-
-    // Called directly by the embedder, the host function's error comes back as it is.
-    let fail = Func::wrap(&mut store, |status: i32| -> mica::Result<i32> {
-        Err(Error::host(Exit { status }))
-    });
-    let error = fail
-        .typed::<i32, i32>(&store)
-        .unwrap()
-        .call(&mut store, 9)
-        .unwrap_err();
-    assert_eq!(error.downcast_ref::<Exit>(), Some(&Exit { status: 9 }));
-    assert_eq!(sum.call(&mut store, 4).unwrap(), 10);
-
-    // Through several host→wasm re-entries.
-    let (mut store, instance) =
-        instantiate_with(&engine(mode), (), DOWN_VIA_HOST, define_failing_recurse);
-    let down = instance.get_typed_func::<i32, i32>(&store, "down").unwrap();
-    let error = expect_trap(down.call(&mut store, 5), TrapCode::HostError);
-    assert_eq!(error.downcast_ref::<Exit>(), Some(&Exit { status: 77 }));
-}
-
-/// The payload round trip without any wasm involved.
-#[test]
-fn error_downcast_without_wasm() {
-    let error = Error::host(Exit { status: 1 });
-    assert_eq!(error.downcast_ref::<Exit>(), Some(&Exit { status: 1 }));
-    let error = Error::new("boom");
-    assert_eq!(
-        error.downcast_ref::<String>().map(String::as_str),
-        Some("boom")
-    );
-    assert!(error.downcast_ref::<Exit>().is_none());
-}
-
-/// `host::recurse` for [`DOWN_VIA_HOST`] that re-enters `down` until `n` is 0, then fails.
-fn define_failing_recurse(linker: &mut Linker<()>) {
-    linker
-        .func_wrap(
-            "host",
-            "recurse",
-            |mut caller: Caller<'_, ()>, n: i32| -> mica::Result<i32> {
-                if n == 0 {
-                    return Err(Error::host(Exit { status: 77 }));
-                }
-                let down = caller.get_export("down").unwrap().into_func().unwrap();
-                down.typed::<i32, i32>(&caller)?.call(&mut caller, n)
-            },
-        )
-        .unwrap();
-}
-
-/// `down` recursing through the host, where the innermost host call fails: the error comes
-/// out of every level with its message, and the backtrace has every level's wasm frame.
-fn host_error_from_nested_reentry(mode: TranslationMode) {
-    let (mut store, instance) =
-        instantiate_with(&engine(mode), (), DOWN_VIA_HOST, define_failing_recurse);
-    let down = instance.get_typed_func::<i32, i32>(&store, "down").unwrap();
-    let error = expect_trap(down.call(&mut store, 5), TrapCode::HostError);
-    assert!(
-        error.to_string().contains("exit with status 77"),
-        "message: {error}"
-    );
-    assert_eq!(backtrace_names(&error), vec!["down"; 5]);
-    assert_eq!(down.call(&mut store, 0).unwrap(), 0);
-    expect_trap(down.call(&mut store, 1), TrapCode::HostError);
-}
-
-/// A wasm trap in a re-entered call keeps its code when the host passes it on, and its
-/// backtrace has the frames of both activations.
-fn wasm_trap_in_reentered_call_propagates_through_host(mode: TranslationMode) {
-    let wat = r#"
-        (module
-          (import "host" "call_back" (func $call_back (param i32) (result i32)))
-          (func $crash (export "crash") (param i32) (result i32)
-            (i32.div_s (i32.const 1) (local.get 0)))
-          (func $entry (export "entry") (param i32) (result i32)
-            (call $call_back (local.get 0))))
-    "#;
-    let (mut store, instance) = instantiate_with(&engine(mode), (), wat, |linker| {
-        linker
-            .func_wrap(
-                "host",
-                "call_back",
-                |mut caller: Caller<'_, ()>, x: i32| -> mica::Result<i32> {
-                    let crash = caller.get_export("crash").unwrap().into_func().unwrap();
-                    crash.typed::<i32, i32>(&caller)?.call(&mut caller, x)
-                },
-            )
-            .unwrap();
-    });
-    let entry = instance
-        .get_typed_func::<i32, i32>(&store, "entry")
-        .unwrap();
-    assert_eq!(entry.call(&mut store, 1).unwrap(), 1);
-    let error = expect_trap(entry.call(&mut store, 0), TrapCode::IntegerDivisionByZero);
-    assert_eq!(backtrace_names(&error), ["crash", "entry"]);
-    assert_eq!(entry.call(&mut store, -1).unwrap(), -1);
-}
-
-/// A host function may swallow the trap of a call it makes and carry on; the wasm that
-/// called the host continues with its frame intact.
-fn host_can_recover_from_an_inner_trap(mode: TranslationMode) {
-    let wat = r#"
-        (module
-          (import "host" "try" (func $try (param i32) (result i32)))
-          (func $boom (export "boom") (param i32) (result i32)
-            (if (i32.eqz (local.get 0)) (then unreachable))
-            (call $boom (i32.sub (local.get 0) (i32.const 1))))
-          (func (export "run") (param i32) (result i32)
-            (local $a i32)
-            (local.set $a (i32.mul (local.get 0) (i32.const 3)))
-            (i32.add (local.get $a) (call $try (local.get 0)))))
-    "#;
-    let (mut store, instance) = instantiate_with(&engine(mode), Vec::new(), wat, |linker| {
-        linker
-            .func_wrap(
-                "host",
-                "try",
-                |mut caller: Caller<'_, Vec<TrapCode>>, n: i32| -> i32 {
-                    let boom = caller.get_export("boom").unwrap().into_func().unwrap();
-                    let boom = boom.typed::<i32, i32>(&caller).unwrap();
-                    match boom.call(&mut caller, n) {
-                        Ok(_) => unreachable!("boom always traps"),
-                        Err(e) => {
-                            caller.data_mut().push(e.trap_code().unwrap());
-                            -1
-                        }
-                    }
-                },
-            )
-            .unwrap();
-    });
-    let run = instance.get_typed_func::<i32, i32>(&store, "run").unwrap();
-    assert_eq!(run.call(&mut store, 10).unwrap(), 29);
-    assert_eq!(run.call(&mut store, 1000).unwrap(), 2999);
-    assert_eq!(
-        store.data(),
-        &[TrapCode::Unreachable, TrapCode::Unreachable]
-    );
-}
+// --- 1b. many values and vectors through host functions ------------------------------------
 
 /// A host function with more parameters and results than the interpreter passes on the
 /// native stack (20 of each), called from wasm repeatedly and from inside itself (wasm

@@ -88,3 +88,20 @@ macro_rules! both_modes {
         }
     )*};
 }
+
+/// `down(n)` calls the host's `recurse(n - 1)`, which calls the export `down` again, so each
+/// level nests a host call and a wasm activation. Each level adds `n * 1000 + 1`, computed
+/// from a local set before the host call, so a clobbered frame shows in the result.
+pub const DOWN_VIA_HOST: &str = r#"
+    (module
+      (import "host" "recurse" (func $recurse (param i32) (result i32)))
+      (func $down (export "down") (param i32) (result i32)
+        (local $keep i32)
+        (local.set $keep (i32.mul (local.get 0) (i32.const 1000)))
+        (if (result i32) (i32.eqz (local.get 0))
+          (then (i32.const 0))
+          (else
+            (i32.add
+              (call $recurse (i32.sub (local.get 0) (i32.const 1)))
+              (i32.add (local.get $keep) (i32.const 1)))))))
+"#;
