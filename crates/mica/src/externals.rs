@@ -68,13 +68,16 @@ impl Memory {
         Ok((self.entity_mut(inner)?.data.as_mut_slice(), data))
     }
 
-    /// The size in pages. Fails for a handle of another store.
+    /// The size in pages of the memory's page size (64 KiB, or one byte: see
+    /// [`MemoryType::page_size`]). Fails for a handle of another store.
     pub fn size(&self, store: impl AsContext) -> Result<u64> {
         Ok(self.entity(store.as_context())?.pages())
     }
 
     /// Copies `buffer.len()` bytes at `offset` into `buffer`. Fails for a handle of another
-    /// store.
+    /// store, or if the bytes are not all in the memory. Offsets are `usize` for every kind of
+    /// memory: a 64-bit memory's bytes live in this host's address space, so an address past
+    /// `usize::MAX` is out of bounds anyway (as on wasmtime).
     pub fn read(&self, store: impl AsContext, offset: usize, buffer: &mut [u8]) -> Result<()> {
         let data = self.data(store.as_context())?;
         let src = offset
@@ -97,9 +100,9 @@ impl Memory {
     }
 
     /// Grows by `delta` pages; returns the previous size in pages. Fails, leaving the memory
-    /// as it was, if that would pass the memory's maximum or the engine's page limit
-    /// (`Config::max_memory_bytes`, per memory and in sum), or the system cannot supply the pages; and for a handle of
-    /// another store.
+    /// as it was, if that would pass the memory's maximum or the engine's memory limit
+    /// (`Config::max_memory_bytes`, per memory and for the store's memories together), or
+    /// the system cannot supply the pages; and for a handle of another store.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
         let inner = &mut store.as_context_mut().0.inner;
         inner.check_owner(self.store)?;
