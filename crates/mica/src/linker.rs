@@ -61,7 +61,7 @@ impl<T> Linker<T> {
         Ok(self)
     }
 
-    /// Defines a host function from a typed closure (see [`Func::wrap`]).
+    /// Defines a host function from a typed closure (see [`Func::wrap`](crate::Func::wrap)).
     pub fn func_wrap<Params, Results>(
         &mut self,
         module: &str,
@@ -72,7 +72,7 @@ impl<T> Linker<T> {
         self.insert(module, name, Definition::HostFunc(ty, host))
     }
 
-    /// Defines a host function over untyped values (see [`Func::new`]).
+    /// Defines a host function over untyped values (see [`Func::new`](crate::Func::new)).
     pub fn func_new(
         &mut self,
         module: &str,
