@@ -59,8 +59,8 @@ pub struct RunArgs {
     /// The deepest nesting of wasm calls (at least 1); deeper calls trap.
     #[arg(long, value_name = "N", value_parser = parse_call_depth)]
     max_call_depth: Option<usize>,
-    /// The largest size any linear memory may reach, in bytes (suffixes K, M, G; rounded
-    /// down to whole 64 KiB pages).
+    /// The most bytes of linear memory the guest may have: each memory (32- or 64-bit, of
+    /// any page size) and all its memories together (suffixes K, M, G).
     #[arg(long, value_name = "BYTES", value_parser = parse_size)]
     max_memory: Option<u64>,
     /// The most elements any table may have (0 to 4294967295; default 10000000): growing a
