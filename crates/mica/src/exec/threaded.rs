@@ -94,8 +94,8 @@ pub(crate) struct FastCtx {
     pub regs: Regs,
     pub mem: Mem,
     /// The running instance's memories, by memory index, for accesses in the named form
-    /// (`acc::NAMED`): every memory but a 32-bit memory 0 (`ExecStack::views`, re-derived
-    /// with `mem`).
+    /// (`acc::NAMED`): `ExecStack::views`, re-derived with `mem` for instances with named
+    /// accesses (`InstanceEntity::named_memories`), null for the others, which have none.
     pub views: *const View,
     /// The executor (type-erased) and its slow-path entry: see `dispatch::run_slow`.
     pub exec: *mut (),

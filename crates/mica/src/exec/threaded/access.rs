@@ -79,8 +79,10 @@ impl Mem {
             };
         }
         // SAFETY: `memory` is a memory index of the running function's module (verified:
-        // role `memory`), and `views` has one entry per memory of the running instance,
-        // which has as many as its module (`ExecStack::views`, re-derived with `mem`).
+        // role `memory`). The named form is encoded only in modules that may have named
+        // accesses (`acc::has_named_accesses`: what `encode` gives `NAMED` to), whose
+        // instances keep a view of each of their memories, as many as the module's
+        // (`InstanceEntity::named_memories`; `refresh_storage` re-derives them with `mem`).
         let view = unsafe { ctx.view(memory) };
         match (addr & view.mask).checked_add(offset as u64 + N as u64) {
             // SAFETY: `N <= end <= len`, and `base..base + len` is the memory's buffer, live
