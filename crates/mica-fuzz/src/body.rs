@@ -220,9 +220,45 @@ impl<'m, 'p> BodyGen<'m, 'p> {
                 };
                 format!("(table.set {table} (i32.const {index}) {value})")
             }
+            11 if e.chance(1, 2) => self.bulk_memory(e, depth),
             _ => {
                 let ty = gen_ty(e);
                 format!("(drop {})", self.expr(e, ty, depth))
+            }
+        }
+    }
+
+    /// A bulk operation on one of the module's memories (0, the imported one; 1, `$m1`; 2,
+    /// the 64-bit `$m64`): `memory.fill`, `memory.copy` between any two (the length is `i64`
+    /// only between two 64-bit memories), `memory.size`, or `memory.grow` by 0 or 1 page (every
+    /// memory is declared with a maximum of one page, so growth fails, the same way on both
+    /// engines). Addresses mostly fall inside the page; a length may take an access past it.
+    fn bulk_memory(&self, e: &mut Entropy, depth: usize) -> String {
+        let d = depth + 1;
+        let wide = |m: usize| m == 2;
+        let operand = |e: &mut Entropy, mask: u32, wide: bool| {
+            let x = format!("(i32.and {} (i32.const {mask}))", self.expr(e, Ty::I32, d));
+            if wide { format!("(i64.extend_i32_u {x})") } else { x }
+        };
+        match e.below(4) {
+            0 => {
+                let m = e.below(3);
+                let (at, value, len) =
+                    (operand(e, 0xfff0, wide(m)), self.expr(e, Ty::I32, d), operand(e, 0x3f, wide(m)));
+                format!("(memory.fill {m} {at} {value} {len})")
+            }
+            1 => {
+                let (to, from) = (e.below(3), e.below(3));
+                let (dst, src) = (operand(e, 0xfff0, wide(to)), operand(e, 0xfff0, wide(from)));
+                let len = operand(e, 0x3f, wide(to) && wide(from));
+                format!("(memory.copy {to} {from} {dst} {src} {len})")
+            }
+            2 => format!("(drop (memory.size {}))", e.below(3)),
+            _ => {
+                let m = e.below(3);
+                let delta = e.below(2);
+                let ty = if wide(m) { "i64" } else { "i32" };
+                format!("(drop (memory.grow {m} ({ty}.const {delta})))")
             }
         }
     }
