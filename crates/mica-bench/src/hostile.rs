@@ -84,6 +84,11 @@ pub const SHAPES: &[Shape] = &[
         build: nesting,
     },
     Shape {
+        name: "loop_exits",
+        what: "N nested blocks around a loop that starts with its exit test, and N branches back to the loop, each in an `if`",
+        build: loop_exits,
+    },
+    Shape {
         name: "br_table",
         what: "one br_table of N entries (wasmi: at most 131072) over 64 nested (result i32) blocks",
         build: br_table,
@@ -109,6 +114,9 @@ const F64: u8 = 0x7c;
 const EMPTY: u8 = 0x40;
 
 const BLOCK: u8 = 0x02;
+const LOOP: u8 = 0x03;
+const IF: u8 = 0x04;
+const BR: u8 = 0x0c;
 const END: u8 = 0x0b;
 const BR_IF: u8 = 0x0d;
 const BR_TABLE: u8 = 0x0e;
@@ -215,6 +223,25 @@ fn nesting(size: Size, quick: bool) -> Built {
     code.extend_from_slice(&[LOCAL_GET, 0, BR_IF]);
     leb(&mut code, n as u32 - 1);
     code.extend(std::iter::repeat_n(END, n));
+    code.push(END);
+    module(&[I32], &[], &code, format!("N = {n}"))
+}
+
+/// Each branch back to the loop is translated as a copy of the loop's exit test, whose
+/// target frame, pending under the N blocks, used to be searched for at every branch.
+fn loop_exits(size: Size, quick: bool) -> Built {
+    // 2 bytes a block and its end, 7 a branch back: 10 bytes per N.
+    let n = size.body_bytes(quick) / 10;
+    let mut code = Vec::with_capacity(10 * n + 16);
+    for _ in 0..=n {
+        code.extend_from_slice(&[BLOCK, EMPTY]);
+    }
+    code.extend_from_slice(&[LOOP, EMPTY, LOCAL_GET, 0, BR_IF, 1]);
+    for _ in 0..n {
+        code.extend_from_slice(&[LOCAL_GET, 0, IF, EMPTY, BR, 1, END]);
+    }
+    code.push(END);
+    code.extend(std::iter::repeat_n(END, n + 1));
     code.push(END);
     module(&[I32], &[], &code, format!("N = {n}"))
 }

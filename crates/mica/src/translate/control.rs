@@ -16,8 +16,10 @@ pub(super) enum FrameKind {
     /// The function body itself: branching to it returns.
     Function,
     Block,
-    /// A loop whose header is at this instruction index.
-    Loop { start: usize },
+    /// A loop whose header is at this instruction index; `test_target`: if its first
+    /// instruction is a forward branch (an exit test), the index of the frame whose end it
+    /// jumps to (see `thread_loop_test`).
+    Loop { start: usize, test_target: Option<u32> },
     /// An `if` whose false branch jumps from `else_jump` (patched at `else` or `end`).
     If { else_jump: usize },
     Else,
@@ -124,7 +126,7 @@ impl Translator<'_> {
         self.out.label();
         self.out.loop_depth += 1;
         let start = self.out.len();
-        self.push_frame(FrameKind::Loop { start }, ty);
+        self.push_frame(FrameKind::Loop { start, test_target: None }, ty);
     }
 
     pub(super) fn begin_if(&mut self, ty: wasmparser::BlockType) {
@@ -256,10 +258,18 @@ impl Translator<'_> {
         let at = self.out.len();
         let index = self.control.len() - 1 - depth as usize;
         match self.control[index].kind {
-            FrameKind::Loop { start } => self.out.emit(make(start as i32 - at as i32)),
+            FrameKind::Loop { start, .. } => self.out.emit(make(start as i32 - at as i32)),
             _ => {
                 self.out.emit(make(0));
                 self.control[index].fixups.push(at);
+                // A forward branch that starts the innermost loop: its exit test, whose
+                // target `thread_loop_test` then finds without a search.
+                let innermost = self.control.len() - 1;
+                if let FrameKind::Loop { start, test_target } = &mut self.control[innermost].kind
+                    && *start == at
+                {
+                    *test_target = Some(index as u32);
+                }
             }
         }
     }
@@ -286,7 +296,7 @@ impl Translator<'_> {
     /// loop's start is a label). Returns false where this does not apply.
     pub(super) fn thread_loop_test(&mut self, depth: u32) -> bool {
         let index = self.control.len() - 1 - depth as usize;
-        let FrameKind::Loop { start } = self.control[index].kind else {
+        let FrameKind::Loop { start, test_target } = self.control[index].kind else {
             return false;
         };
         let Some(test) = self.out.code.get(start).copied() else {
@@ -295,13 +305,18 @@ impl Translator<'_> {
         let (Some(mut inverted), Some(offset)) = (test.negated_branch(), test.branch_offset()) else {
             return false;
         };
-        // Where the test jumps: already known if patched, else pending in the fixups of an
-        // enclosing frame, which must then patch the copy too. (A test branching to itself
-        // also has offset 0; it is in no fixups, so nothing is threaded.)
+        // Where the test jumps: already known if patched, else pending in the fixups of the
+        // enclosing frame `emit_jump` recorded, which must then patch the copy too. (A test
+        // branching to itself also has offset 0 but no recorded target: nothing is threaded.)
+        // Recorded rather than searched for: a search of the enclosing frames at every branch
+        // back to the loop made a body of thousands of such branches under thousands of
+        // blocks quadratic (a 400 KB body took 4 s).
         let pending_in = if offset == 0 {
-            let Some(frame) = self.control.iter().position(|f| f.fixups.contains(&start)) else {
+            let Some(frame) = test_target else {
                 return false;
             };
+            let frame = frame as usize;
+            debug_assert!(self.control[frame].fixups.contains(&start), "the test's target frame");
             Some(frame)
         } else {
             None
@@ -400,7 +415,7 @@ impl Translator<'_> {
                 let index = self.control.len() - 1 - depth as usize;
                 for &i in group {
                     match self.control[index].kind {
-                        FrameKind::Loop { start } => self.out.patch(table + i, start),
+                        FrameKind::Loop { start, .. } => self.out.patch(table + i, start),
                         _ => self.control[index].fixups.push(table + i),
                     }
                 }
