@@ -99,6 +99,11 @@ pub const SHAPES: &[Shape] = &[
         build: br_table_wide,
     },
     Shape {
+        name: "consts64",
+        what: "N distinct i64 constants, each set into a local",
+        build: consts64,
+    },
+    Shape {
         name: "many_locals",
         what: "N locals declared one by one (wasmi: at most 30000), a few used",
         build: many_locals,
@@ -124,6 +129,7 @@ const DROP: u8 = 0x1a;
 const LOCAL_GET: u8 = 0x20;
 const LOCAL_SET: u8 = 0x21;
 const I32_CONST: u8 = 0x41;
+const I64_CONST: u8 = 0x42;
 const I32_ADD: u8 = 0x6a;
 
 /// The operand stack height of `stack_sets` and `stack_blocks` (a tenth with `--quick`).
@@ -290,6 +296,27 @@ fn br_table_wide(size: Size, quick: bool) -> Built {
     let results = vec![I32; arity];
     let counts = format!("{arity} results, N = {n}");
     module_with_types(&[(&[I32], &[]), (&[], &results)], &[], &code, counts)
+}
+
+/// Each constant goes to the function's constant pool, whose lookup for an equal value
+/// used to be a search of the pool.
+fn consts64(size: Size, quick: bool) -> Built {
+    // 9 bytes per constant (opcode, 6-byte LEB, local.set 0).
+    let n = size.body_bytes(quick) / 9;
+    let mut code = Vec::with_capacity(9 * n + 1);
+    for i in 0..n as u64 {
+        code.push(I64_CONST);
+        let mut v = (1u64 << 40) + i * 7919;
+        // A signed LEB128 of a positive value below 2^41: six bytes.
+        for _ in 0..5 {
+            code.push((v & 0x7f) as u8 | 0x80);
+            v >>= 7;
+        }
+        code.push((v & 0x7f) as u8);
+        code.extend_from_slice(&[LOCAL_SET, 0]);
+    }
+    code.push(END);
+    module(&[], &[(1, I64)], &code, format!("N = {n}"))
 }
 
 fn many_locals(size: Size, quick: bool) -> Built {
