@@ -187,8 +187,8 @@ impl Instance {
 
 pub(crate) fn export_of(inner: &StoreInner, instance: u32, name: &str) -> Option<Extern> {
     let entity = &inner.instances[instance as usize];
-    let (_, index) = entity.module.exports.iter().find(|(n, _)| n == name)?;
-    Some(resolve(inner, entity, *index))
+    let index = entity.module.export(name)?;
+    Some(resolve(inner, entity, index))
 }
 
 fn resolve(inner: &StoreInner, entity: &InstanceEntity, index: EntityIndex) -> Extern {

@@ -120,6 +120,10 @@ pub(crate) struct ModuleInner {
     /// Initialisers of the defined tables (`None`: null references).
     pub table_inits: Vec<Option<ConstExpr>>,
     pub exports: Vec<(String, EntityIndex)>,
+    /// The indices of `exports` in the order of their names (which validation made unique):
+    /// an export is found by name in logarithmic time (`ModuleInner::export`), which host
+    /// functions do on every call (WASI looks up `memory` each time).
+    pub exports_by_name: Vec<u32>,
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment>,
@@ -192,6 +196,15 @@ impl Module {
 }
 
 impl ModuleInner {
+    /// The export named `name`, if any.
+    pub(crate) fn export(&self, name: &str) -> Option<EntityIndex> {
+        let at = self
+            .exports_by_name
+            .binary_search_by(|&i| self.exports[i as usize].0.as_str().cmp(name))
+            .ok()?;
+        Some(self.exports[self.exports_by_name[at] as usize].1)
+    }
+
     pub(crate) fn func_type(&self, func_index: u32) -> &FuncType {
         &self.types[self.funcs[func_index as usize] as usize]
     }

@@ -95,6 +95,7 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         global_inits: Vec::new(),
         table_inits: Vec::new(),
         exports: Vec::new(),
+        exports_by_name: Vec::new(),
         start: None,
         elems: Vec::new(),
         datas: Vec::new(),
@@ -150,6 +151,9 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         read_section(&mut m, bytes, payload)?;
     }
     m.code_bytes = SectionBytes { offset: code_start, bytes: code.into_boxed_slice() };
+    let mut by_name: Vec<u32> = (0..m.exports.len() as u32).collect();
+    by_name.sort_unstable_by(|&a, &b| m.exports[a as usize].0.cmp(&m.exports[b as usize].0));
+    m.exports_by_name = by_name;
     Ok(m)
 }
 
