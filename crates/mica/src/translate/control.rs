@@ -9,7 +9,6 @@ use super::Translator;
 use crate::bytecode::{BrTable, Instr, Slot, Span};
 use crate::error::{Error, Result};
 use crate::types::ValType;
-use alloc::vec::Vec;
 
 #[derive(Debug, Copy, Clone, PartialEq, Eq)]
 pub(super) enum FrameKind {
@@ -48,8 +47,9 @@ pub(super) struct ControlFrame {
     /// Whether the frame's start was reachable. Frames opened in dead code are tracked only
     /// to match their `end`.
     pub live: bool,
-    /// Forward branches to patch to the frame's end.
-    pub fixups: Vec<usize>,
+    /// Forward branches to patch to the frame's end: the head of its list in
+    /// `Translator::fixups` (its position plus one; 0 when there are none).
+    pub fixups: u32,
 }
 
 impl ControlFrame {
@@ -108,7 +108,7 @@ impl Translator<'_> {
             num_params,
             num_results,
             live: self.reachable,
-            fixups: self.spare_fixups.pop().unwrap_or_default(),
+            fixups: 0,
         });
     }
 
@@ -155,7 +155,7 @@ impl Translator<'_> {
             self.stack.materialize_from(height, &mut self.out);
             let jump = self.out.len();
             self.out.emit(Instr::jump(0));
-            self.control.last_mut().expect("frame").fixups.push(jump);
+            self.add_fixup(self.control.len() - 1, jump);
         }
         debug_assert!(self.stack.len() >= height + num_results || !self.reachable);
         self.out.label();
@@ -167,16 +167,31 @@ impl Translator<'_> {
     }
 
     pub(super) fn end_frame(&mut self) -> Result<()> {
-        let mut frame = self.control.pop().expect("validated: end matches a frame");
-        let mut fixups = core::mem::take(&mut frame.fixups);
-        let result = self.end_frame_patching(&frame, &fixups);
-        fixups.clear();
-        self.spare_fixups.push(fixups);
-        result
+        let frame = self.control.pop().expect("validated: end matches a frame");
+        self.end_frame_patching(&frame)
     }
 
-    /// Ends `frame`, whose forward branches are at `fixups`.
-    pub(super) fn end_frame_patching(&mut self, frame: &ControlFrame, fixups: &[usize]) -> Result<()> {
+    /// Adds the forward branch at `at` to the branches of frame `frame`.
+    pub(super) fn add_fixup(&mut self, frame: usize, at: usize) {
+        self.fixups.push((at as u32, self.control[frame].fixups));
+        self.control[frame].fixups = self.fixups.len() as u32;
+    }
+
+    /// Whether the forward branch at `at` is one of frame `frame`'s.
+    fn has_fixup(&self, frame: usize, at: usize) -> bool {
+        let mut next = self.control[frame].fixups;
+        while next != 0 {
+            let (branch, after) = self.fixups[next as usize - 1];
+            if branch as usize == at {
+                return true;
+            }
+            next = after;
+        }
+        false
+    }
+
+    /// Ends `frame` (popped), patching its forward branches to here.
+    pub(super) fn end_frame_patching(&mut self, frame: &ControlFrame) -> Result<()> {
         if let FrameKind::Loop { .. } = frame.kind {
             self.out.loop_depth -= 1;
         }
@@ -193,14 +208,17 @@ impl Translator<'_> {
             return Ok(());
         }
         self.out.label();
-        let mut reachable = self.reachable || !fixups.is_empty();
+        let mut reachable = self.reachable || frame.fixups != 0;
         if let FrameKind::If { else_jump } = frame.kind {
             // No else branch: the false branch passes the parameters through as results.
             self.out.patch_to_here(else_jump);
             reachable = true;
         }
-        for &at in fixups {
-            self.out.patch_to_here(at);
+        let mut next = frame.fixups;
+        while next != 0 {
+            let (at, after) = self.fixups[next as usize - 1];
+            self.out.patch_to_here(at as usize);
+            next = after;
         }
         self.stack.truncate(frame.height);
         self.push_frame_types(frame.ty, true)?;
@@ -261,7 +279,7 @@ impl Translator<'_> {
             FrameKind::Loop { start, .. } => self.out.emit(make(start as i32 - at as i32)),
             _ => {
                 self.out.emit(make(0));
-                self.control[index].fixups.push(at);
+                self.add_fixup(index, at);
                 // A forward branch that starts the innermost loop: its exit test, whose
                 // target `thread_loop_test` then finds without a search.
                 let innermost = self.control.len() - 1;
@@ -316,7 +334,7 @@ impl Translator<'_> {
                 return false;
             };
             let frame = frame as usize;
-            debug_assert!(self.control[frame].fixups.contains(&start), "the test's target frame");
+            debug_assert!(self.has_fixup(frame, start), "the test's target frame");
             Some(frame)
         } else {
             None
@@ -330,7 +348,7 @@ impl Translator<'_> {
         match pending_in {
             Some(frame) => {
                 self.out.emit(Instr::jump(0));
-                self.control[frame].fixups.push(jump);
+                self.add_fixup(frame, jump);
             }
             None => self.out.emit(Instr::jump((start as i64 + offset as i64 - jump as i64) as i32)),
         }
@@ -416,7 +434,7 @@ impl Translator<'_> {
                 for &i in group {
                     match self.control[index].kind {
                         FrameKind::Loop { start, .. } => self.out.patch(table + i, start),
-                        _ => self.control[index].fixups.push(table + i),
+                        _ => self.add_fixup(index, table + i),
                     }
                 }
             } else {

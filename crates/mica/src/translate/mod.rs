@@ -74,8 +74,8 @@ pub(crate) struct Scratch {
     const_slots: Vec<Cell>,
     also_acc: Vec<usize>,
     control: Vec<ControlFrame>,
-    /// Emptied fixup lists of ended frames, for the next frames.
-    fixups: Vec<Vec<usize>>,
+    /// The forward branches of every frame (`Translator::fixups`).
+    fixups: Vec<(u32, u32)>,
     depths: Vec<u32>,
     verify: crate::bytecode::VerifyBuffers,
     /// The operand positions the last translation visited (see `OperandStack::work`).
@@ -234,8 +234,11 @@ struct Translator<'a> {
     stack: OperandStack,
     out: Emitter,
     control: Vec<ControlFrame>,
-    /// Emptied fixup lists, for the next frames (see `Scratch`).
-    spare_fixups: Vec<Vec<usize>>,
+    /// The forward branches to patch, of all frames: each frame's are a list through this
+    /// vector (`ControlFrame::fixups` is its head), each entry the branch's instruction index
+    /// and the next entry's position plus one (0 ends the list). One vector for all frames
+    /// keeps a frame small (deep nesting holds hundreds of thousands of them).
+    fixups: Vec<(u32, u32)>,
     /// A `br_table`'s depths, while it is translated, and its entries in target order.
     depths: Vec<u32>,
     order: Vec<usize>,
@@ -259,7 +262,8 @@ impl<'a> Translator<'a> {
     /// A translator for a function of type `ty`, working in `scratch`'s buffers (until
     /// `finish` gives them back).
     fn new(env: ModuleEnv<'a>, ty: &FuncType, num_locals: usize, scratch: &mut Scratch) -> Translator<'a> {
-        let mut spare_fixups = core::mem::take(&mut scratch.fixups);
+        let mut fixups = core::mem::take(&mut scratch.fixups);
+        fixups.clear();
         let mut control = core::mem::take(&mut scratch.control);
         control.clear();
         control.push(ControlFrame {
@@ -269,7 +273,7 @@ impl<'a> Translator<'a> {
             num_params: 0,
             num_results: ty.results().len(),
             live: true,
-            fixups: spare_fixups.pop().unwrap_or_default(),
+            fixups: 0,
         });
         let out = Emitter::new(
             core::mem::take(&mut scratch.code),
@@ -282,7 +286,7 @@ impl<'a> Translator<'a> {
             stack: OperandStack::new(num_locals, core::mem::take(&mut scratch.stack)),
             out,
             control,
-            spare_fixups,
+            fixups,
             depths: core::mem::take(&mut scratch.depths),
             order: Vec::new(),
             func_index: 0,
@@ -360,18 +364,14 @@ impl<'a> Translator<'a> {
         };
         values.clear();
         self.out.consts.clear();
-        for frame in self.control.drain(..) {
-            let mut fixups = frame.fixups;
-            fixups.clear();
-            self.spare_fixups.push(fixups);
-        }
+        self.control.clear();
         #[cfg(test)]
         {
             scratch.work = self.stack.work;
         }
         scratch.stack = self.stack.into_buffers();
         (scratch.consts, scratch.const_slots) = (self.out.consts, values);
-        (scratch.control, scratch.fixups, scratch.depths) = (self.control, self.spare_fixups, self.depths);
+        (scratch.control, scratch.fixups, scratch.depths) = (self.control, self.fixups, self.depths);
         Ok((self.out.code, self.out.also_acc, compiled))
     }
 
