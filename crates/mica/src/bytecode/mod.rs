@@ -150,7 +150,7 @@ macro_rules! define_instr {
             #[inline(always)]
             pub(crate) fn memory_access(&self) -> Option<u8> {
                 match self {
-                    $( Instr::$name(o) => access_memory!($shape, o), )*
+                    $( Instr::$name(o) => if_access!($shape, { Some(o.memory) } else { { let _ = o; None } }), )*
                 }
             }
 
@@ -193,22 +193,23 @@ macro_rules! define_instr {
     };
 }
 
-/// The memory index of an access shape (see `Instr::memory_access`).
-macro_rules! access_memory {
-    (Load, $o:ident) => { Some($o.memory) };
-    (Store, $o:ident) => { Some($o.memory) };
-    (StoreImm, $o:ident) => { Some($o.memory) };
-    (MemorySize, $o:ident) => { Some($o.memory) };
-    (VLoad, $o:ident) => { Some($o.memory) };
-    (VLoadDisp, $o:ident) => { Some($o.memory) };
-    (VStore, $o:ident) => { Some($o.memory) };
-    (VLoadLane, $o:ident) => { Some($o.memory) };
-    (VStoreLane, $o:ident) => { Some($o.memory) };
-    ($shape:ident, $o:ident) => {{
-        let _ = $o;
-        None
-    }};
+/// `$then` if `$shape` is the shape of a memory access (a load, a store, `memory.size`:
+/// the instructions with a memory-0 form and the named form, `acc::NAMED`), else `$else`.
+/// The one list of those shapes: `Instr::memory_access` and the executor's handler choice
+/// (`exec::threaded::handler_of!`) both ask it.
+macro_rules! if_access {
+    (Load, { $($then:tt)* } else { $($else:tt)* }) => { $($then)* };
+    (Store, { $($then:tt)* } else { $($else:tt)* }) => { $($then)* };
+    (StoreImm, { $($then:tt)* } else { $($else:tt)* }) => { $($then)* };
+    (MemorySize, { $($then:tt)* } else { $($else:tt)* }) => { $($then)* };
+    (VLoad, { $($then:tt)* } else { $($else:tt)* }) => { $($then)* };
+    (VLoadDisp, { $($then:tt)* } else { $($else:tt)* }) => { $($then)* };
+    (VStore, { $($then:tt)* } else { $($else:tt)* }) => { $($then)* };
+    (VLoadLane, { $($then:tt)* } else { $($else:tt)* }) => { $($then)* };
+    (VStoreLane, { $($then:tt)* } else { $($else:tt)* }) => { $($then)* };
+    ($shape:ident, { $($then:tt)* } else { $($else:tt)* }) => { $($else)* };
 }
+pub(crate) use if_access;
 
 /// Whether a table class is the one named.
 macro_rules! is_class {

@@ -42,7 +42,7 @@
 use super::interp::{Executor, Flow};
 use super::values::CellValue;
 use super::CodeRef;
-use crate::bytecode::{Bin, BinImm, Instr, Slot, Un, acc, for_each_instr};
+use crate::bytecode::{Bin, BinImm, Instr, Slot, Un, acc, for_each_instr, if_access};
 use crate::cell::Cell;
 use crate::error::{Result, TrapCode};
 use crate::store::{FuncEntity, GlobalEntity, StoreInner};
@@ -316,21 +316,19 @@ macro_rules! define_handlers {
     };
 }
 
-/// The handler of an instruction of class `$class`; memory accesses (`acc` loads and
-/// stores, `step` SIMD accesses and `memory.size`: `Instr::memory_access`) also have the
-/// named form (`acc::NAMED`).
+/// The handler of an instruction of class `$class`; memory accesses (`bytecode::if_access!`:
+/// loads, stores, `memory.size`) also have the forms `acc::MEM64` and `acc::NAMED`.
 macro_rules! handler_of {
-    (acc, $name:ident, Load, $form:ident) => { fuse::single_access::<kind::$name>($form) };
-    (acc, $name:ident, Store, $form:ident) => { fuse::single_access::<kind::$name>($form) };
-    (acc, $name:ident, StoreImm, $form:ident) => { fuse::single_access::<kind::$name>($form) };
-    (step, $name:ident, MemorySize, $form:ident) => { fuse::single_plain_access::<kind::$name>($form) };
-    (step, $name:ident, VLoad, $form:ident) => { fuse::single_plain_access::<kind::$name>($form) };
-    (step, $name:ident, VLoadDisp, $form:ident) => { fuse::single_plain_access::<kind::$name>($form) };
-    (step, $name:ident, VStore, $form:ident) => { fuse::single_plain_access::<kind::$name>($form) };
-    (step, $name:ident, VLoadLane, $form:ident) => { fuse::single_plain_access::<kind::$name>($form) };
-    (step, $name:ident, VStoreLane, $form:ident) => { fuse::single_plain_access::<kind::$name>($form) };
-    (step, $name:ident, $shape:ident, $form:ident) => { fuse::single_plain::<kind::$name>($form) };
-    (acc, $name:ident, $shape:ident, $form:ident) => { fuse::single::<kind::$name>($form) };
+    (step, $name:ident, $shape:ident, $form:ident) => {
+        if_access!($shape, { fuse::single_plain_access::<kind::$name>($form) } else {
+            fuse::single_plain::<kind::$name>($form)
+        })
+    };
+    (acc, $name:ident, $shape:ident, $form:ident) => {
+        if_access!($shape, { fuse::single_access::<kind::$name>($form) } else {
+            fuse::single::<kind::$name>($form)
+        })
+    };
     (plain, $name:ident, $shape:ident, $form:ident) => { plain_handler::<kind::$name>($form) };
     (call, $name:ident, $shape:ident, $form:ident) => { plain_handler::<kind::$name>($form) };
     (slow, $name:ident, $shape:ident, $form:ident) => { slow_handler($form) };

@@ -100,9 +100,7 @@ impl Mem {
         o: &Load,
         f: impl FnOnce([u8; N]) -> R,
     ) -> Result<(), TrapCode> {
-        let at = self.place::<N, F>(ctx, o.memory, r.addr(o.addr), o.offset)?;
-        // SAFETY: `place` checked the access.
-        let bytes = unsafe { at.read_unaligned() };
+        let bytes = self.read_at::<N, F>(ctx, o.memory, r.addr(o.addr), o.offset)?;
         r.put(o.dst, f(bytes));
         Ok(())
     }
@@ -115,11 +113,7 @@ impl Mem {
         o: &StoreOp,
         f: impl FnOnce(V) -> [u8; N],
     ) -> Result<(), TrapCode> {
-        let at = self.place::<N, F>(ctx, o.memory, r.addr(o.addr), o.offset)?;
-        let bytes = f(r.y(o.value));
-        // SAFETY: as in `load`.
-        unsafe { at.write_unaligned(bytes) };
-        Ok(())
+        self.write_at::<N, F>(ctx, o.memory, r.addr(o.addr), o.offset, f(r.y(o.value)))
     }
 
     #[inline(always)]
@@ -130,10 +124,7 @@ impl Mem {
         o: &StoreImm,
         f: impl FnOnce(i32) -> [u8; N],
     ) -> Result<(), TrapCode> {
-        let at = self.place::<N, F>(ctx, o.memory, r.addr(o.addr), o.offset)?;
-        // SAFETY: as in `load`.
-        unsafe { at.write_unaligned(f(o.value)) };
-        Ok(())
+        self.write_at::<N, F>(ctx, o.memory, r.addr(o.addr), o.offset, f(o.value))
     }
 
     /// The `N` bytes an access of form `F` reads (see `place`).
