@@ -26,7 +26,7 @@ pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Resul
         let global = Global::new(&mut *store, GlobalType::new(ty, Mutability::Const), value)?;
         linker.define("spectest", name, global)?;
     }
-    let table = Table::new(&mut *store, TableType::new(RefType::FuncRef, 10, Some(20)), Val::FuncRef(None))?;
+    let table = Table::new(&mut *store, TableType::new(RefType::FUNCREF, 10, Some(20)), Val::FuncRef(None))?;
     linker.define("spectest", "table", table)?;
     let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
     linker.define("spectest", "memory", memory)?;

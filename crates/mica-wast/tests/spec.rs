@@ -16,24 +16,12 @@ struct Suite {
 /// Files of in-scope folders that need a proposal Mica does not implement yet, with the
 /// issue that brings it. Everything else of every listed folder runs.
 const DEFERRED: &[(&str, &str, &str)] = &[
-    // wasm-v3: typed function references (issue 15).
-    ("wasm-v3", "br_on_non_null.wast", "typed function references (issue 15)"),
-    ("wasm-v3", "br_on_null.wast", "typed function references (issue 15)"),
-    ("wasm-v3", "br_table.wast", "typed function references: a typed funcref block type (issue 15)"),
-    ("wasm-v3", "call_ref.wast", "typed function references (issue 15)"),
-    ("wasm-v3", "local_init.wast", "non-nullable locals (issue 15)"),
-    ("wasm-v3", "ref.wast", "non-nullable reference types (issue 15)"),
-    ("wasm-v3", "ref_as_non_null.wast", "typed function references (issue 15)"),
-    ("wasm-v3", "ref_is_null.wast", "typed function references (issue 15)"),
-    ("wasm-v3", "ref_null.wast", "typed function references (issue 15)"),
-    ("wasm-v3", "return_call_ref.wast", "typed function references (issue 15)"),
-    ("wasm-v3", "table.wast", "tables with initializers and typed references (issue 15)"),
-    ("wasm-v3", "unreached-valid.wast", "typed function references (issue 15)"),
-    ("wasm-v3", "elem.wast", "non-nullable element types and GC constant expressions (issues 15, 16)"),
+    // wasm-v3: exception handling (issue 15).
     ("wasm-v3", "imports.wast", "tags of exception handling (issue 15)"),
-    ("wasm-v3", "instance.wast", "tables with initializers (issue 15)"),
-    ("wasm-v3", "linking.wast", "non-nullable reference types (issue 15)"),
-    // wasm-v3: GC's constant expressions and type canonicalization (issue 16).
+    ("wasm-v3", "instance.wast", "tags of exception handling (issue 15)"),
+    // wasm-v3: GC's heap types, constant expressions and type canonicalization (issue 16).
+    ("wasm-v3", "ref_null.wast", "GC's abstract heap types (any, struct, none; issue 16)"),
+    ("wasm-v3", "elem.wast", "global.get of a defined global in a constant expression (GC, issue 16)"),
     ("wasm-v3", "data.wast", "global.get of a defined global in a constant expression (GC, issue 16)"),
     ("wasm-v3", "global.wast", "global.get of a defined global in a constant expression (GC, issue 16)"),
     ("wasm-v3", "type-canon.wast", "recursive types (GC, issue 16)"),
@@ -90,6 +78,11 @@ fn suites() -> Vec<Suite> {
             name: "proposals/multi-memory",
             features: "2.0,multi-memory",
             files: files(proposal(Proposal::MultiMemory).collect()),
+        },
+        Suite {
+            name: "proposals/function-references",
+            features: "2.0,tail-call,function-references",
+            files: files(proposal(Proposal::FunctionReferences).collect()),
         },
         Suite {
             name: "proposals/custom-page-sizes",

@@ -45,7 +45,8 @@ const STANDARD: WasmFeatures = WasmFeatures::WASM2
     .union(WasmFeatures::EXTENDED_CONST)
     .union(WasmFeatures::RELAXED_SIMD)
     .union(WasmFeatures::MEMORY64)
-    .union(WasmFeatures::MULTI_MEMORY);
+    .union(WasmFeatures::MULTI_MEMORY)
+    .union(WasmFeatures::FUNCTION_REFERENCES);
 
 /// Proposals not yet in the standard that Mica implements: off unless enabled by name
 /// (`Config::enable_proposal`).
@@ -110,6 +111,7 @@ feature_switches! {
     wasm_custom_page_sizes => CUSTOM_PAGE_SIZES,
     /// 128-bit addition and subtraction, and 64×64→128-bit products (proposal; off by default).
     wasm_wide_arithmetic => WIDE_ARITHMETIC,
+    wasm_function_references => FUNCTION_REFERENCES,
 }
 
 impl Config {
@@ -151,6 +153,7 @@ impl Config {
             "multi-memory" => WasmFeatures::MULTI_MEMORY,
             "custom-page-sizes" => WasmFeatures::CUSTOM_PAGE_SIZES,
             "wide-arithmetic" => WasmFeatures::WIDE_ARITHMETIC,
+            "function-references" => WasmFeatures::FUNCTION_REFERENCES,
             _ => return false,
         };
         self.set_feature(flag, true);
@@ -247,15 +250,22 @@ impl Config {
 #[derive(Debug, Clone, Default)]
 pub struct Engine {
     config: Arc<Config>,
+    /// The function types of every module loaded with this engine, by identity.
+    types: Arc<crate::types::TypeRegistry>,
 }
 
 impl Engine {
     pub fn new(config: &Config) -> Engine {
-        Engine { config: Arc::new(config.clone()) }
+        Engine { config: Arc::new(config.clone()), types: Arc::default() }
     }
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The engine's defined types (see `types::TypeRegistry`).
+    pub(crate) fn types(&self) -> &crate::types::TypeRegistry {
+        &self.types
     }
 
     pub(crate) fn same(&self, other: &Engine) -> bool {

@@ -22,6 +22,8 @@ pub enum TrapCode {
     IndirectCallToNull,
     BadSignature,
     NullReference,
+    /// `call_ref`/`return_call_ref` of a null reference.
+    NullFunctionReference,
     UninitializedElement,
     StackOverflow,
     /// A host function returned an error.
@@ -41,6 +43,7 @@ impl TrapCode {
             TrapCode::IndirectCallToNull => "uninitialized element",
             TrapCode::BadSignature => "indirect call type mismatch",
             TrapCode::NullReference => "null reference",
+            TrapCode::NullFunctionReference => "null function reference",
             TrapCode::UninitializedElement => "uninitialized element",
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::HostError => "host error",

@@ -124,7 +124,7 @@ impl Table {
     /// table cannot be allocated.
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
         let inner = &mut store.as_context_mut().0.inner;
-        if init.ty() != ty.element.val_type() || !init.belongs_to(inner.id) {
+        if !init.belongs_to(inner.id) || !init.has_type(inner, ty.element.val_type()) {
             return Err(Error::usage("table initial value of the wrong type"));
         }
         inner.check_room(0, 1, 0).map_err(Error::usage)?;
@@ -164,10 +164,11 @@ impl Table {
     pub fn set(&self, mut store: impl AsContextMut, index: u64, value: Val) -> Result<()> {
         let inner = &mut store.as_context_mut().0.inner;
         inner.check_owner(self.store)?;
-        let table = &mut inner.tables[self.index as usize];
-        if value.ty() != table.ty.element.val_type() || !value.belongs_to(inner.id) {
+        let element = inner.tables[self.index as usize].ty.element.val_type();
+        if !value.belongs_to(inner.id) || !value.has_type(inner, element) {
             return Err(Error::usage("table element of the wrong type"));
         }
+        let table = &mut inner.tables[self.index as usize];
         let slot = usize::try_from(index)
             .ok()
             .and_then(|i| table.elems.get_mut(i))
@@ -183,10 +184,11 @@ impl Table {
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64> {
         let inner = &mut store.as_context_mut().0.inner;
         inner.check_owner(self.store)?;
-        let table = &mut inner.tables[self.index as usize];
-        if init.ty() != table.ty.element.val_type() || !init.belongs_to(inner.id) {
+        let element = inner.tables[self.index as usize].ty.element.val_type();
+        if !init.belongs_to(inner.id) || !init.has_type(inner, element) {
             return Err(Error::usage("table element of the wrong type"));
         }
+        let table = &mut inner.tables[self.index as usize];
         table.grow(delta, init.to_cell()).ok_or_else(|| Error::usage("table cannot grow by that much"))
     }
 }
@@ -201,7 +203,7 @@ pub struct Global {
 impl Global {
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, value: Val) -> Result<Global> {
         let inner = &mut store.as_context_mut().0.inner;
-        if value.ty() != ty.content || !value.belongs_to(inner.id) {
+        if !value.belongs_to(inner.id) || !value.has_type(inner, ty.content) {
             return Err(Error::usage("global value of the wrong type"));
         }
         let mut cells = [0; 2];
@@ -232,13 +234,14 @@ impl Global {
     pub fn set(&self, mut store: impl AsContextMut, value: Val) -> Result<()> {
         let inner = &mut store.as_context_mut().0.inner;
         inner.check_owner(self.store)?;
-        let global = &mut inner.globals[self.index as usize];
-        if global.ty.mutability != Mutability::Var {
+        let ty = inner.globals[self.index as usize].ty;
+        if ty.mutability != Mutability::Var {
             return Err(Error::usage("global is immutable"));
         }
-        if value.ty() != global.ty.content || !value.belongs_to(inner.id) {
+        if !value.belongs_to(inner.id) || !value.has_type(inner, ty.content) {
             return Err(Error::usage("global value of the wrong type"));
         }
+        let global = &mut inner.globals[self.index as usize];
         let mut cells = [0; 2];
         value.write_cells(&mut cells);
         (global.value, global.high) = (cells[0], cells[1]);

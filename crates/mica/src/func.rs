@@ -104,10 +104,11 @@ pub(crate) fn untyped_host<T>(
             })
             .collect();
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-        func(caller, &params, &mut results)?;
+        let Caller { store, instance } = caller;
+        func(Caller { store: &mut *store, instance }, &params, &mut results)?;
         let mut at = 0;
         for (result, ty) in results.iter().zip(ty.results()) {
-            if result.ty() != *ty || !result.belongs_to(id) {
+            if !result.belongs_to(id) || !result.has_type(&store.inner, *ty) {
                 return Err(Error::usage(alloc::format!(
                     "host function returned {:?} where {ty} was expected",
                     result
@@ -269,7 +270,7 @@ wasm_ty_number! {
 
 impl WasmTy for Option<Func> {
     fn val_type() -> ValType {
-        ValType::FuncRef
+        ValType::FUNCREF
     }
     fn into_cell(self, store: StoreId) -> Result<Cell> {
         let val = Val::FuncRef(self);
@@ -285,7 +286,7 @@ impl WasmTy for Option<Func> {
 
 impl WasmTy for Option<crate::store::ExternRef> {
     fn val_type() -> ValType {
-        ValType::ExternRef
+        ValType::EXTERNREF
     }
     fn into_cell(self, store: StoreId) -> Result<Cell> {
         let val = Val::ExternRef(self);

@@ -12,7 +12,7 @@ use crate::store::{
     AsContext, AsContextMut, FuncEntity, GlobalEntity, Store, StoreContext,
     StoreId, StoreInner, TableEntity,
 };
-use crate::types::ExternType;
+use crate::types::{ExternType, Mutability};
 use crate::cell::{Cell, ref_cell};
 use alloc::boxed::Box;
 use alloc::format;
@@ -209,7 +209,15 @@ fn resolve(inner: &StoreInner, entity: &InstanceEntity, index: EntityIndex) -> E
 fn import_matches(have: &ExternType, want: &ExternType) -> bool {
     match (have, want) {
         (ExternType::Func(a), ExternType::Func(b)) => a == b,
-        (ExternType::Global(a), ExternType::Global(b)) => a == b,
+        // An immutable global may be of a subtype; a mutable one is read and written, so its
+        // type must be the same.
+        (ExternType::Global(a), ExternType::Global(b)) => {
+            a.mutability == b.mutability
+                && match a.mutability {
+                    Mutability::Const => a.content.is_subtype_of(b.content),
+                    Mutability::Var => a.content == b.content,
+                }
+        }
         (ExternType::Memory(a), ExternType::Memory(b)) => a.matches(b),
         (ExternType::Table(a), ExternType::Table(b)) => {
             a.element == b.element && a.is_64 == b.is_64 && a.limits.matches(&b.limits)

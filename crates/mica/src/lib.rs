@@ -64,6 +64,6 @@ pub use linker::Linker;
 pub use module::Module;
 pub use store::{AsContext, AsContextMut, ExternRef, StoreId, Store, StoreContext, StoreContextMut};
 pub use types::{
-    ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
+    ConcreteType, ExternType, HeapType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
 };
 pub use value::{V128, Val};

@@ -4,7 +4,7 @@
 use crate::func::Func;
 use crate::store::{ExternRef, StoreId};
 use crate::cell::{Cell, ref_index};
-use crate::types::ValType;
+use crate::types::{HeapType, ValType};
 
 /// A WebAssembly value as the embedder sees it.
 ///
@@ -40,8 +40,31 @@ impl Val {
             Val::F32(_) => ValType::F32,
             Val::F64(_) => ValType::F64,
             Val::V128(_) => ValType::V128,
-            Val::FuncRef(_) => ValType::FuncRef,
-            Val::ExternRef(_) => ValType::ExternRef,
+            Val::FuncRef(_) => ValType::FUNCREF,
+            Val::ExternRef(_) => ValType::EXTERNREF,
+        }
+    }
+
+    /// Whether the value has type `ty` in `store`: the same number type, or a reference that
+    /// `ty` allows (null only if `ty` is nullable; a function only if its type is the one
+    /// `ty` names). The caller has checked the value belongs to `store`.
+    pub(crate) fn has_type(&self, store: &crate::store::StoreInner, ty: ValType) -> bool {
+        let ValType::Ref(r) = ty else { return self.ty() == ty };
+        let heap = r.heap_type();
+        match self {
+            Val::FuncRef(None) => r.is_nullable() && heap.top() == HeapType::Func,
+            Val::ExternRef(None) => r.is_nullable() && heap.top() == HeapType::Extern,
+            Val::FuncRef(Some(f)) => match heap {
+                HeapType::Func => true,
+                HeapType::Concrete(id) => store
+                    .funcs
+                    .get(f.index as usize)
+                    .zip(store.engine.types().func_type(id))
+                    .is_some_and(|(func, want)| *func.ty() == want),
+                _ => false,
+            },
+            Val::ExternRef(Some(_)) => heap == HeapType::Extern,
+            _ => false,
         }
     }
 
@@ -53,8 +76,8 @@ impl Val {
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
             ValType::V128 => Val::V128(V128(0)),
-            ValType::FuncRef => Val::FuncRef(None),
-            ValType::ExternRef => Val::ExternRef(None),
+            ValType::Ref(r) if r.heap_type().top() == HeapType::Extern => Val::ExternRef(None),
+            ValType::Ref(_) => Val::FuncRef(None),
         }
     }
 
@@ -132,12 +155,10 @@ impl Val {
             ValType::F32 => Val::F32(cell as u32),
             ValType::F64 => Val::F64(cell),
             ValType::V128 => Val::V128(V128(cell as u128)),
-            ValType::FuncRef => {
-                Val::FuncRef(ref_index(cell).map(|index| Func { store, index }))
-            }
-            ValType::ExternRef => {
+            ValType::Ref(r) if r.heap_type().top() == HeapType::Extern => {
                 Val::ExternRef(ref_index(cell).map(|index| ExternRef { store, index }))
             }
+            ValType::Ref(_) => Val::FuncRef(ref_index(cell).map(|index| Func { store, index })),
         }
     }
 }

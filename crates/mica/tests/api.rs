@@ -643,7 +643,7 @@ fn check_handles(
     assert_eq!(memory.grow(&mut *a, 1).unwrap(), 1);
     assert_eq!(memory.size(&*a).unwrap(), 2);
 
-    assert_eq!(table.ty(&*a).unwrap(), TableType::new(RefType::FuncRef, 2, Some(8)));
+    assert_eq!(table.ty(&*a).unwrap(), TableType::new(RefType::FUNCREF, 2, Some(8)));
     assert_eq!(table.size(&*a).unwrap(), 2);
     assert_eq!(table.get(&*a, 1).unwrap(), Some(null));
     assert_eq!(table.get(&*a, 1000).unwrap(), None);
@@ -681,7 +681,7 @@ fn handles_from_another_store_are_errors() {
     // Handles the embedder created, at indices store B does not have.
     let created = (
         Memory::new(&mut a, MemoryType::new(1, Some(4))).unwrap(),
-        Table::new(&mut a, TableType::new(RefType::FuncRef, 2, Some(8)), Val::FuncRef(None))
+        Table::new(&mut a, TableType::new(RefType::FUNCREF, 2, Some(8)), Val::FuncRef(None))
             .unwrap(),
         Global::new(&mut a, GlobalType::new(ValType::I32, Mutability::Var), Val::I32(7)).unwrap(),
     );

@@ -466,7 +466,7 @@ fn v128_type_mismatches_are_errors(mode: TranslationMode) {
     // Tables and globals refuse vectors of the wrong type, and vectors where they are not.
     let table = Table::new(
         &mut store,
-        TableType::new(RefType::FuncRef, 1, None),
+        TableType::new(RefType::FUNCREF, 1, None),
         Val::FuncRef(None),
     )
     .unwrap();
@@ -475,7 +475,7 @@ fn v128_type_mismatches_are_errors(mode: TranslationMode) {
     assert!(
         Table::new(
             &mut store,
-            TableType::new(RefType::FuncRef, 1, None),
+            TableType::new(RefType::FUNCREF, 1, None),
             Val::V128(V.into())
         )
         .is_err()

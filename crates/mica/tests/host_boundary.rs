@@ -202,15 +202,8 @@ fn vector_model_bit_patterns() {
     assert_eq!(r as u32, 0x8123_58e8);
 }
 
-/// What running one combination came to.
-enum Verdict {
-    Ran,
-    /// The calling module does not load (a proposal Mica does not implement yet).
-    Pending(String),
-}
-
 /// Runs one combination; `Err` says what went wrong.
-fn run_combo(combo: &Combo) -> Result<Verdict, String> {
+fn run_combo(combo: &Combo) -> Result<(), String> {
     // A call depth just above what the deepest combination needs: a trap that left frames
     // behind would make the next call overflow.
     let engine = common::engine_with(combo.mode, |config| {
@@ -235,13 +228,8 @@ fn run_combo(combo: &Combo) -> Result<Verdict, String> {
         };
         linker.define("b", "via_table", func).unwrap();
     }
-    let module = match Module::new(&engine, wat::caller(combo)) {
-        Ok(module) => module,
-        Err(e) if combo.form.needs_function_references() => {
-            return Ok(Verdict::Pending(e.to_string()));
-        }
-        Err(e) => return Err(format!("module a does not load: {e}")),
-    };
+    let module =
+        Module::new(&engine, wat::caller(combo)).map_err(|e| format!("module a does not load: {e}"))?;
     let memory = b.get_memory(&store, "memory").unwrap();
     let memories = (b.get_memory(&store, "mem1").unwrap(), b.get_memory(&store, "mem64").unwrap());
     let mut state = Observed { memories: Some(memories), ..Observed::default() };
@@ -282,7 +270,7 @@ fn run_combo(combo: &Combo) -> Result<Verdict, String> {
     let next = (4, 9);
     let results = call_typed(combo, &instance, &mut store, next);
     state.check(combo, &store, memory, next, results, "run (typed call)")?;
-    Ok(Verdict::Ran)
+    Ok(())
 }
 
 /// Instantiates the calling module, whose start function makes the call under test with
@@ -478,7 +466,7 @@ const HANG_AFTER: Duration = Duration::from_secs(60);
 
 /// Runs one combination on a thread of its own, so that a hang fails the test instead of
 /// stalling it; a panic is caught and becomes the combination's failure.
-fn run_watched(combo: Combo) -> Result<Verdict, String> {
+fn run_watched(combo: Combo) -> Result<(), String> {
     let run = move || match catch_unwind(AssertUnwindSafe(|| run_combo(&combo))) {
         Ok(verdict) => verdict,
         Err(panic) => {
@@ -501,14 +489,12 @@ fn run_watched(combo: Combo) -> Result<Verdict, String> {
     })
 }
 
-/// Runs `combos`, returning how many ran and why the others are pending; panics listing
-/// every failure.
-fn run_all(combos: &[Combo]) -> (usize, Vec<String>) {
-    let (mut ran, mut pending, mut failures) = (0, Vec::new(), Vec::new());
+/// Runs `combos`, returning how many ran; panics listing every failure.
+fn run_all(combos: &[Combo]) -> usize {
+    let (mut ran, mut failures) = (0, Vec::new());
     for combo in combos {
         match run_watched(*combo) {
-            Ok(Verdict::Ran) => ran += 1,
-            Ok(Verdict::Pending(why)) => pending.push(why),
+            Ok(()) => ran += 1,
             Err(message) => failures.push(format!("{combo}: {message}")),
         }
     }
@@ -525,7 +511,7 @@ fn run_all(combos: &[Combo]) -> (usize, Vec<String>) {
             .map(|c| wat::caller(&c))
             .unwrap_or_default(),
     );
-    (ran, pending)
+    ran
 }
 
 fn first_failing(combos: &[Combo], failures: &[String]) -> Option<Combo> {
@@ -544,28 +530,17 @@ fn first_failing(combos: &[Combo], failures: &[String]) -> Option<Combo> {
 )]
 fn matrix() {
     let combos = all_combos();
-    let (ran, pending) = run_all(&combos);
+    let ran = run_all(&combos);
     println!(
-        "host-boundary matrix: {ran} of {} combinations ran ({} forms × {} targets × {} positions × {} behaviours × {} translation modes); {} pending (call_ref/return_call_ref: {})",
+        "host-boundary matrix: {ran} of {} combinations ran ({} forms × {} targets × {} positions × {} behaviours × {} translation modes)",
         combos.len(),
         Form::ALL.len(),
         Target::ALL.len(),
         Position::ALL.len(),
         Behavior::ALL.len(),
         every_translation_mode().len(),
-        pending.len(),
-        pending.first().map_or("-", String::as_str),
     );
-    assert_eq!(ran + pending.len(), combos.len());
-    // Every form Mica implements must run in every combination.
-    let implemented = combos
-        .iter()
-        .filter(|c| !c.form.needs_function_references())
-        .count();
-    assert!(
-        ran >= implemented,
-        "only {ran} of {implemented} combinations ran"
-    );
+    assert_eq!(ran, combos.len());
 }
 
 /// The cross-section of the matrix that runs under Miri (`cargo +nightly miri test -p mica
@@ -588,12 +563,7 @@ fn miri_subset() {
         (Position::Entry, Behavior::Vector),
         (Position::Entry, Behavior::Memories),
     ];
-    let forms = [
-        Form::Call,
-        Form::CallIndirect,
-        Form::ReturnCall,
-        Form::ReturnCallIndirect,
-    ];
+    let forms = Form::ALL;
     let mut combos = Vec::new();
     for (f, form) in forms.into_iter().enumerate() {
         for (t, target) in Target::ALL.into_iter().enumerate() {
@@ -607,7 +577,7 @@ fn miri_subset() {
             });
         }
     }
-    let (ran, _) = run_all(&combos);
+    let ran = run_all(&combos);
     println!("host-boundary Miri subset: {ran} combinations ran");
     assert_eq!(ran, combos.len());
 }

@@ -148,7 +148,7 @@ fn accesses_at_the_edges_of_every_kind_of_memory(mode: TranslationMode) {
 fn a_64_bit_table_from_the_host(mode: TranslationMode) {
     let engine = engine_all(mode);
     let mut store = Store::new(&engine, ());
-    let table = Table::new(&mut store, TableType::new64(RefType::FuncRef, 2, None), Val::FuncRef(None)).unwrap();
+    let table = Table::new(&mut store, TableType::new64(RefType::FUNCREF, 2, None), Val::FuncRef(None)).unwrap();
     let wat = r#"(module
       (import "m" "t" (table $t i64 2 funcref))
       (type $r (func (result i32)))

@@ -86,11 +86,11 @@ fn table_initial_size_past_the_limit_is_an_instantiation_error() {
     assert!(message.contains("101"), "{message}");
     // The host cannot create one either.
     let null = Val::FuncRef(None);
-    assert!(Table::new(&mut store, TableType::new(RefType::FuncRef, 101, None), null).is_err());
-    let table = Table::new(&mut store, TableType::new(RefType::FuncRef, 100, None), null).unwrap();
+    assert!(Table::new(&mut store, TableType::new(RefType::FUNCREF, 101, None), null).is_err());
+    let table = Table::new(&mut store, TableType::new(RefType::FUNCREF, 100, None), null).unwrap();
     assert!(table.grow(&mut store, 1, null).is_err());
     // A table type's own maximum still applies below the limit.
-    let small = Table::new(&mut store, TableType::new(RefType::FuncRef, 1, Some(2)), null).unwrap();
+    let small = Table::new(&mut store, TableType::new(RefType::FUNCREF, 1, Some(2)), null).unwrap();
     assert_eq!(small.grow(&mut store, 1, null).unwrap(), 1);
     assert!(small.grow(&mut store, 1, null).is_err());
 }
@@ -148,7 +148,7 @@ fn table_limit() {
     instantiation_fails(&mut store, &two, "max_tables");
     // A module without tables is not affected; the host can add the third table, not a fourth.
     Instance::new(&mut store, &none, &[]).unwrap();
-    let ty = TableType::new(RefType::ExternRef, 0, None);
+    let ty = TableType::new(RefType::EXTERNREF, 0, None);
     let third = Table::new(&mut store, ty, Val::ExternRef(None)).unwrap();
     assert!(Table::new(&mut store, ty, Val::ExternRef(None)).is_err());
     // Imported tables do not count again.

@@ -180,6 +180,8 @@ shapes! {
     Call { func: u32 = func, args: Slot = run(0) }
     /// A call of the function at `table[index]`, checking it has type `ty`.
     CallIndirect { index: Slot = read, args: Slot = run(0), table: u16 = table, ty: u32 = ty }
+    /// A call of the function `callee` refers to (of type `ty`, which validation proved).
+    CallRef { callee: Slot = read, args: Slot = run(0), ty: u32 = ty }
 
     // --- values ------------------------------------------------------------------------------
     /// A unary operation or a move: `dst = op src`.

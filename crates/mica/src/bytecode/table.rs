@@ -90,6 +90,8 @@ macro_rules! for_each_instr {
             CallIndirect        (CallIndirect)  call    [trap]
             ReturnCall          (Call)          call    [end trap]
             ReturnCallIndirect  (CallIndirect)  call    [end trap]
+            CallRef             (CallRef)       call    [trap]
+            ReturnCallRef       (CallRef)       call    [end trap]
 
             // --- moves, constants and variables -----------------------------------------
             Copy                (Un)            step    [mov]
@@ -101,6 +103,7 @@ macro_rules! for_each_instr {
 
             // --- references --------------------------------------------------------------
             RefIsNull           (Un)            step    []
+            RefAsNonNull        (Un)            step    [trap]
             RefFunc             (RefFunc)       slow    []
 
             // --- tables ------------------------------------------------------------------

@@ -265,6 +265,17 @@ impl<'s, T> Executor<'s, T> {
         Ok(callee)
     }
 
+    /// The function a `call_ref` reaches through the reference in `slot`.
+    pub(super) fn ref_callee(&self, slot: Slot) -> Result<u32, TrapCode> {
+        let callee = ref_index(self.get::<Cell>(slot)).ok_or(TrapCode::NullFunctionReference)?;
+        // A reference in a slot of reference type is always a store function's; checked all
+        // the same, as every index the slow path takes from a slot is.
+        match self.store.inner.funcs.get(callee as usize) {
+            Some(_) => Ok(callee),
+            None => Err(TrapCode::NullFunctionReference),
+        }
+    }
+
     pub(super) fn func_index(&self, func: u32) -> u32 {
         self.store.inner.instances[self.instance as usize].funcs[func as usize]
     }

@@ -241,7 +241,7 @@ pub(crate) fn call_from_host<T>(
     let ty = store.inner.funcs[func as usize].ty().clone();
     let id = store.inner.id;
     if params.len() != ty.params().len()
-        || params.iter().zip(ty.params()).any(|(v, t)| v.ty() != *t || !v.belongs_to(id))
+        || params.iter().zip(ty.params()).any(|(v, t)| !v.belongs_to(id) || !v.has_type(&store.inner, *t))
     {
         return Err(Error::usage(alloc::format!(
             "arguments do not match the function's type {ty}"

@@ -103,6 +103,8 @@ pub(crate) struct ModuleInner {
     pub data_bytes: SectionBytes,
     pub name_bytes: SectionBytes,
     pub types: Vec<FuncType>,
+    /// The engine-wide identity of each type (`types::TypeRegistry`).
+    pub type_ids: Vec<crate::types::ConcreteType>,
     pub imports: Vec<Import>,
     /// The type index of every function, imported ones first.
     pub funcs: Vec<u32>,
@@ -254,6 +256,7 @@ impl ModuleInner {
         };
         crate::translate::ModuleEnv {
             types: &self.types,
+            type_ids: &self.type_ids,
             funcs: &self.funcs,
             globals: &self.globals,
             memories: &self.memories,

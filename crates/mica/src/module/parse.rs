@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::exec::CompiledFunc;
 use crate::translate::translate_func;
 use crate::types::{
-    ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
+    ConcreteType, ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
 };
 use alloc::boxed::Box;
 use alloc::format;
@@ -29,20 +29,29 @@ fn invalid(e: wasmparser::BinaryReaderError) -> Error {
     Error::from_parser(e, false)
 }
 
-fn val_type(ty: wasmparser::ValType) -> Result<ValType> {
-    ValType::from_wasmparser(ty).ok_or_else(|| Error::unsupported(format!("value type {ty}")))
+impl ModuleInner {
+    /// The engine-wide identity of the module's type `index`, if it has been read.
+    fn concrete(&self, index: u32) -> Option<ConcreteType> {
+        self.type_ids.get(index as usize).copied()
+    }
 }
 
-fn ref_type(ty: wasmparser::RefType) -> Result<RefType> {
-    RefType::from_wasmparser(ty).ok_or_else(|| Error::unsupported(format!("reference type {ty}")))
+fn val_type(m: &ModuleInner, ty: wasmparser::ValType) -> Result<ValType> {
+    ValType::from_wasmparser(ty, &|i| m.concrete(i))
+        .ok_or_else(|| Error::unsupported(format!("value type {ty}")))
 }
 
-fn table_type(ty: &wasmparser::TableType) -> Result<TableType> {
+fn ref_type(m: &ModuleInner, ty: wasmparser::RefType) -> Result<RefType> {
+    RefType::from_wasmparser(ty, &|i| m.concrete(i))
+        .ok_or_else(|| Error::unsupported(format!("reference type {ty}")))
+}
+
+fn table_type(m: &ModuleInner, ty: &wasmparser::TableType) -> Result<TableType> {
     if ty.shared {
         return Err(Error::unsupported("shared tables"));
     }
     Ok(TableType {
-        element: ref_type(ty.element_type)?,
+        element: ref_type(m, ty.element_type)?,
         limits: Limits { min: ty.initial, max: ty.maximum },
         is_64: ty.table64,
     })
@@ -59,17 +68,17 @@ fn memory_type(ty: &wasmparser::MemoryType) -> Result<MemoryType> {
     Ok(MemoryType { limits: Limits { min: ty.initial, max: ty.maximum }, is_64: ty.memory64, page_size_log2 })
 }
 
-fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType> {
+fn global_type(m: &ModuleInner, ty: &wasmparser::GlobalType) -> Result<GlobalType> {
     if ty.shared {
         return Err(Error::unsupported("shared globals"));
     }
     let mutability = if ty.mutable { Mutability::Var } else { Mutability::Const };
-    Ok(GlobalType { content: val_type(ty.content_type)?, mutability })
+    Ok(GlobalType { content: val_type(m, ty.content_type)?, mutability })
 }
 
-fn func_type(ty: &wasmparser::FuncType) -> Result<FuncType> {
-    let params = ty.params().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>>>()?;
-    let results = ty.results().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>>>()?;
+fn func_type(m: &ModuleInner, ty: &wasmparser::FuncType) -> Result<FuncType> {
+    let params = ty.params().iter().map(|t| val_type(m, *t)).collect::<Result<Vec<_>>>()?;
+    let results = ty.results().iter().map(|t| val_type(m, *t)).collect::<Result<Vec<_>>>()?;
     Ok(FuncType::new(params, results))
 }
 
@@ -83,6 +92,7 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         data_bytes: SectionBytes::default(),
         name_bytes: SectionBytes::default(),
         types: Vec::new(),
+        type_ids: Vec::new(),
         imports: Vec::new(),
         funcs: Vec::new(),
         num_imported_funcs: 0,
@@ -161,9 +171,20 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
     match payload {
         Payload::TypeSection(reader) => {
             for group in reader {
-                for sub in group.map_err(malformed)?.into_types() {
+                let group = group.map_err(malformed)?;
+                if group.is_explicit_rec_group() {
+                    return Err(Error::unsupported("recursive type groups (GC)"));
+                }
+                for sub in group.into_types() {
+                    if !sub.is_final || sub.composite_type.shared || !sub.supertype_idxs.is_empty() {
+                        return Err(Error::unsupported("declared subtypes (GC)"));
+                    }
                     match &sub.composite_type.inner {
-                        wasmparser::CompositeInnerType::Func(f) => m.types.push(func_type(f)?),
+                        wasmparser::CompositeInnerType::Func(f) => {
+                            let (id, ty) = m.engine.types().register(func_type(m, f)?);
+                            m.types.push(ty);
+                            m.type_ids.push(id);
+                        }
                         _ => return Err(Error::unsupported("GC types")),
                     }
                 }
@@ -179,7 +200,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
                         ExternType::Func(m.types[t as usize].clone())
                     }
                     wasmparser::TypeRef::Table(t) => {
-                        let t = table_type(&t)?;
+                        let t = table_type(m, &t)?;
                         m.tables.push(t);
                         m.num_imported_tables += 1;
                         ExternType::Table(t)
@@ -191,7 +212,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
                         ExternType::Memory(t)
                     }
                     wasmparser::TypeRef::Global(t) => {
-                        let t = global_type(&t)?;
+                        let t = global_type(m, &t)?;
                         m.globals.push(t);
                         m.num_imported_globals += 1;
                         ExternType::Global(t)
@@ -221,7 +242,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
         Payload::TableSection(reader) => {
             for table in reader {
                 let table = table.map_err(malformed)?;
-                m.tables.push(table_type(&table.ty)?);
+                m.tables.push(table_type(m, &table.ty)?);
                 m.table_inits.push(match table.init {
                     wasmparser::TableInit::RefNull => None,
                     wasmparser::TableInit::Expr(e) => Some(ConstExpr::decode(&e)?),
@@ -236,7 +257,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
         Payload::GlobalSection(reader) => {
             for global in reader {
                 let global = global.map_err(malformed)?;
-                m.globals.push(global_type(&global.ty)?);
+                m.globals.push(global_type(m, &global.ty)?);
                 m.global_inits.push(ConstExpr::decode(&global.init_expr)?);
             }
         }
@@ -259,7 +280,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
         Payload::DataCountSection { count, .. } => m.data_count = count,
         Payload::ElementSection(reader) => {
             for elem in reader {
-                m.elems.push(read_elem(elem.map_err(malformed)?)?);
+                m.elems.push(read_elem(m, elem.map_err(malformed)?)?);
             }
         }
         Payload::DataSection(reader) => {
@@ -290,7 +311,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
     Ok(())
 }
 
-fn read_elem(elem: wasmparser::Element<'_>) -> Result<ElemSegment> {
+fn read_elem(m: &ModuleInner, elem: wasmparser::Element<'_>) -> Result<ElemSegment> {
     let mode = match elem.kind {
         wasmparser::ElementKind::Passive => SegmentMode::Passive,
         wasmparser::ElementKind::Declared => SegmentMode::Declared,
@@ -305,7 +326,7 @@ fn read_elem(elem: wasmparser::Element<'_>) -> Result<ElemSegment> {
             .map(|f| Ok(ConstExpr::ref_func(f.map_err(malformed)?)))
             .collect::<Result<Vec<_>>>()?,
         wasmparser::ElementItems::Expressions(ty, exprs) => {
-            ref_type(ty)?;
+            ref_type(m, ty)?;
             exprs
                 .into_iter()
                 .map(|e| ConstExpr::decode(&e.map_err(malformed)?))

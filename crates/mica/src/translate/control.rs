@@ -5,8 +5,8 @@
 //! and jumps; forward jumps are patched when the frame ends.
 
 use super::stack::{Operand, copy};
-use super::Translator;
-use crate::bytecode::{BrTable, Instr, Slot, Span};
+use super::{Condition, Translator};
+use crate::bytecode::{BinImm, BrTable, Instr, Slot, Span};
 use crate::error::{Error, Result};
 use crate::types::ValType;
 
@@ -97,7 +97,7 @@ impl Translator<'_> {
         let ty = match ty {
             wasmparser::BlockType::Empty => FrameType::Empty,
             wasmparser::BlockType::Type(t) => {
-                FrameType::Single(ValType::from_wasmparser(t).unwrap_or(ValType::I32))
+                FrameType::Single(self.env.value_type(t).unwrap_or(ValType::I32))
             }
             wasmparser::BlockType::FuncType(i) => FrameType::Index(i),
         };
@@ -389,6 +389,11 @@ impl Translator<'_> {
 
     pub(super) fn translate_br_if(&mut self, depth: u32) -> Result<()> {
         let cond = self.pop_condition();
+        self.branch_on(depth, cond)
+    }
+
+    /// A branch to `depth` taken when `cond` holds.
+    fn branch_on(&mut self, depth: u32, cond: Condition) -> Result<()> {
         if !self.is_return_target(depth) && self.branch_values_in_place(depth) {
             self.emit_jump(depth, |offset| cond.branch(false, offset));
             return Ok(());
@@ -398,6 +403,30 @@ impl Translator<'_> {
         self.emit_branch(depth)?;
         self.out.label();
         self.out.patch_to_here(skip);
+        Ok(())
+    }
+
+    /// `br_on_null` (or, with `non_null`, `br_on_non_null`): a branch on whether the
+    /// reference on top is null (a null cell is 0), taking the operands below it to the label
+    /// (`br_on_non_null`: and the reference itself). The reference stays in its home slot,
+    /// where the branch reads it; the path that does not branch keeps it (`br_on_null`) or
+    /// drops it (`br_on_non_null`).
+    pub(super) fn translate_br_on_null(&mut self, depth: u32, non_null: bool) -> Result<()> {
+        let pos = self.stack.len() - 1;
+        self.stack.materialize(pos, &mut self.out);
+        let a = self.stack.home(pos);
+        let test = BinImm { dst: a, a, imm: 0 };
+        let cond = Condition::Fused(if non_null { Instr::I64NeImm(test) } else { Instr::I64EqImm(test) });
+        if non_null {
+            self.branch_on(depth, cond)?;
+            self.stack.pop();
+            self.out.label();
+        } else {
+            // The reference is not the label's: out of the way while the branch is made.
+            self.stack.pop();
+            self.branch_on(depth, cond)?;
+            self.stack.push(Operand::InSlot)?;
+        }
         Ok(())
     }
 

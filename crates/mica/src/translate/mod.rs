@@ -16,7 +16,7 @@ mod stack;
 mod tests;
 mod visit;
 
-use crate::bytecode::{ACC, BrIf, Bytecode, Call, CallIndirect, Instr, ModuleCounts, Slot};
+use crate::bytecode::{CallRef, ACC, BrIf, Bytecode, Call, CallIndirect, Instr, ModuleCounts, Slot};
 use crate::error::{Error, Result};
 use crate::types::{FuncType, GlobalType, MemoryType, TableType, ValType};
 use crate::cell::Cell;
@@ -31,6 +31,8 @@ use wasmparser::{FuncValidator, ValidatorResources};
 #[derive(Copy, Clone)]
 pub(crate) struct ModuleEnv<'a> {
     pub types: &'a [FuncType],
+    /// The engine-wide identity of each type.
+    pub type_ids: &'a [crate::types::ConcreteType],
     pub funcs: &'a [u32],
     pub globals: &'a [GlobalType],
     pub memories: &'a [MemoryType],
@@ -39,6 +41,11 @@ pub(crate) struct ModuleEnv<'a> {
 }
 
 impl ModuleEnv<'_> {
+    /// A value type of the module's code, with its type indices made identities.
+    pub(crate) fn value_type(&self, ty: wasmparser::ValType) -> Option<ValType> {
+        ValType::from_wasmparser(ty, &|i| self.type_ids.get(i as usize).copied())
+    }
+
     fn func_type(&self, func: u32) -> &FuncType {
         &self.types[self.funcs[func as usize] as usize]
     }
@@ -122,7 +129,7 @@ pub(crate) fn translate_func<'s>(
         if let Some(v) = validator.as_deref_mut() {
             v.define_locals(offset, count, local_ty).map_err(invalid)?;
         }
-        let Some(local_ty) = ValType::from_wasmparser(local_ty) else {
+        let Some(local_ty) = env.value_type(local_ty) else {
             return Err(Error::unsupported(alloc::format!("local of type {local_ty}")));
         };
         let cells = (count as usize).saturating_mul(local_ty.cells());
@@ -541,6 +548,19 @@ impl<'a> Translator<'a> {
             return Ok(());
         }
         self.out.emit(Instr::CallIndirect(CallIndirect { index, args, table, ty }));
+        self.push_types(func_ty.results())
+    }
+
+    fn translate_call_ref(&mut self, ty: u32, tail: bool) -> Result<()> {
+        let func_ty = self.env.types[ty as usize].clone();
+        let callee = self.pop_slot();
+        let args = self.pop_span(func_ty.params().len());
+        if tail {
+            self.out.emit(Instr::ReturnCallRef(CallRef { callee, args, ty }));
+            self.set_unreachable();
+            return Ok(());
+        }
+        self.out.emit(Instr::CallRef(CallRef { callee, args, ty }));
         self.push_types(func_ty.results())
     }
 

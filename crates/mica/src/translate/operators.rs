@@ -185,6 +185,11 @@ impl Translator<'_> {
 
             O::RefNull { .. } => self.stack.push(Operand::Const(NULL_REF))?,
             O::RefIsNull => self.unary_in_slots(Instr::RefIsNull)?,
+            O::RefAsNonNull => self.unary_in_slots(Instr::RefAsNonNull)?,
+            O::BrOnNull { relative_depth } => self.translate_br_on_null(relative_depth, false)?,
+            O::BrOnNonNull { relative_depth } => self.translate_br_on_null(relative_depth, true)?,
+            O::CallRef { type_index } => self.translate_call_ref(type_index, false)?,
+            O::ReturnCallRef { type_index } => self.translate_call_ref(type_index, true)?,
             O::RefFunc { function_index } => {
                 let dst = self.next_home()?;
                 self.push_result(Instr::RefFunc(RefFunc { dst, func: function_index }))?;

@@ -14,9 +14,7 @@ pub enum Form {
     CallIndirect,
     ReturnCall,
     ReturnCallIndirect,
-    /// Typed function references: pending until Mica implements the proposal. The
-    /// combinations are generated and tried; a module Mica rejects counts as pending, and
-    /// once Mica accepts it the combination runs like any other.
+    /// Typed function references: a call through `(ref.func $target)`.
     CallRef,
     ReturnCallRef,
 }
@@ -36,10 +34,6 @@ impl Form {
             self,
             Form::ReturnCall | Form::ReturnCallIndirect | Form::ReturnCallRef
         )
-    }
-
-    pub fn needs_function_references(self) -> bool {
-        matches!(self, Form::CallRef | Form::ReturnCallRef)
     }
 }
 

@@ -1,4 +1,4 @@
-//! Calls and returns: `call`, `call_indirect`, `return_call`, `return_call_indirect` and
+//! Calls and returns: `call`, `call_indirect`, `call_ref`, their `return_call` forms and
 //! `return`, in both halves of the frame protocol (see `exec/mod.rs`).
 //!
 //! - The handlers (`Plain` impls; the bodies are shared with the fused handlers that end in a
@@ -141,6 +141,22 @@ impl Plain for kind::ReturnCallIndirect {
     }
 }
 
+impl Plain for kind::CallRef {
+    #[inline(always)]
+    unsafe fn run(ip: *const Op, r: Locs<0>, mem: Mem, ctx: &mut FastCtx) -> Exit {
+        // SAFETY: as for `Call`.
+        unsafe { call_ref(ip, r, mem, ctx) }
+    }
+}
+
+impl Plain for kind::ReturnCallRef {
+    #[inline(always)]
+    unsafe fn run(ip: *const Op, r: Locs<0>, mem: Mem, ctx: &mut FastCtx) -> Exit {
+        // SAFETY: as for `Call`.
+        unsafe { return_call_ref(ip, r, mem, ctx) }
+    }
+}
+
 impl Plain for kind::Return {
     #[inline(always)]
     unsafe fn run(ip: *const Op, r: Locs<0>, mem: Mem, ctx: &mut FastCtx) -> Exit {
@@ -173,6 +189,20 @@ impl Slow<Call> for kind::ReturnCall {
 impl Slow<CallIndirect> for kind::ReturnCallIndirect {
     fn run<T>(exec: &mut Executor<'_, T>, o: CallIndirect) -> Result<Flow> {
         let callee = exec.indirect_callee(o.index, o.table, o.ty)?;
+        exec.tail_call(callee, exec.base + o.args as usize)
+    }
+}
+
+impl Slow<CallRef> for kind::CallRef {
+    fn run<T>(exec: &mut Executor<'_, T>, o: CallRef) -> Result<Flow> {
+        let callee = exec.ref_callee(o.callee)?;
+        exec.call(callee, exec.base + o.args as usize)
+    }
+}
+
+impl Slow<CallRef> for kind::ReturnCallRef {
+    fn run<T>(exec: &mut Executor<'_, T>, o: CallRef) -> Result<Flow> {
+        let callee = exec.ref_callee(o.callee)?;
         exec.tail_call(callee, exec.base + o.args as usize)
     }
 }
@@ -232,6 +262,33 @@ pub(crate) unsafe fn return_call_indirect<const F: u8>(
 ) -> Exit {
     operands!(ip, ReturnCallIndirect(CallIndirect { index, args, table, ty }));
     if let Some(callee) = ctx.indirect_target(r.get::<u32>(index), table, ty) {
+        tail_call_to!(ip, r, mem, ctx, callee, args);
+    }
+    // SAFETY: a slow path may run for any instruction; it reports the trap.
+    unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) }
+}
+
+/// `call_ref`: the reference is the callee's store index plus one (validation proved its
+/// type), so there is nothing to check but null, which the slow path reports.
+#[inline(always)]
+pub(crate) unsafe fn call_ref<const F: u8>(ip: *const Op, mut r: Locs<F>, mem: Mem, ctx: &mut FastCtx) -> Exit {
+    operands!(ip, CallRef(CallRef { callee, args, .. }));
+    if let Some(callee) = crate::cell::ref_index(r.get::<Cell>(callee)) {
+        call_to!(ip, r, mem, ctx, callee, args);
+    }
+    // SAFETY: a slow path may run for any instruction; it reports the trap.
+    unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) }
+}
+
+#[inline(always)]
+pub(crate) unsafe fn return_call_ref<const F: u8>(
+    ip: *const Op,
+    r: Locs<F>,
+    mem: Mem,
+    ctx: &mut FastCtx,
+) -> Exit {
+    operands!(ip, ReturnCallRef(CallRef { callee, args, .. }));
+    if let Some(callee) = crate::cell::ref_index(r.get::<Cell>(callee)) {
         tail_call_to!(ip, r, mem, ctx, callee, args);
     }
     // SAFETY: a slow path may run for any instruction; it reports the trap.

@@ -7,8 +7,12 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
+mod registry;
+
+pub(crate) use registry::TypeRegistry;
+
 /// The type of a WebAssembly value.
-#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ValType {
     I32,
@@ -17,16 +21,26 @@ pub enum ValType {
     F64,
     /// A 128-bit vector (SIMD).
     V128,
-    /// A nullable reference to a function.
-    FuncRef,
-    /// A nullable reference to a host object.
-    ExternRef,
+    /// A reference (`funcref`, `externref`, `(ref $t)`, ...).
+    Ref(RefType),
 }
 
 impl ValType {
+    /// `funcref`: a nullable reference to any function.
+    pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
+    /// `externref`: a nullable reference to a host object.
+    pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+    /// `exnref`: a nullable reference to a caught exception.
+    pub const EXNREF: ValType = ValType::Ref(RefType::EXNREF);
+
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        matches!(self, ValType::Ref(_))
+    }
+
+    /// The reference type, if this is one.
+    pub fn as_ref(self) -> Option<RefType> {
+        if let ValType::Ref(r) = self { Some(r) } else { None }
     }
 
     /// How many 64-bit cells a value of this type takes in a frame: 2 for `v128`, else 1.
@@ -35,7 +49,21 @@ impl ValType {
         if self == ValType::V128 { 2 } else { 1 }
     }
 
-    pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
+    /// Whether a value of this type is also one of `other` (the spec's subtyping: the same
+    /// number type, or a reference type that `other`'s includes).
+    pub fn is_subtype_of(self, other: ValType) -> bool {
+        match (self, other) {
+            (ValType::Ref(a), ValType::Ref(b)) => a.is_subtype_of(b),
+            (a, b) => a == b,
+        }
+    }
+
+    /// From `wasmparser`'s type; `concrete` maps a module's type index to its engine-wide
+    /// identity (`None` if the type is unsupported).
+    pub(crate) fn from_wasmparser(
+        ty: wasmparser::ValType,
+        concrete: &dyn Fn(u32) -> Option<ConcreteType>,
+    ) -> Option<ValType> {
         use wasmparser::ValType as W;
         Some(match ty {
             W::I32 => ValType::I32,
@@ -43,7 +71,7 @@ impl ValType {
             W::F32 => ValType::F32,
             W::F64 => ValType::F64,
             W::V128 => ValType::V128,
-            W::Ref(r) => RefType::from_wasmparser(r)?.val_type(),
+            W::Ref(r) => ValType::Ref(RefType::from_wasmparser(r, concrete)?),
         })
     }
 }
@@ -56,42 +84,138 @@ impl fmt::Display for ValType {
             ValType::F32 => "f32",
             ValType::F64 => "f64",
             ValType::V128 => "v128",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
+            ValType::Ref(r) => return r.fmt(f),
         })
     }
 }
 
-/// The type of a reference: what tables hold.
-#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+/// The engine-wide identity of a function type a module defined: two modules' types have
+/// the same identity exactly when the spec says they are the same type, so comparing them
+/// is one integer comparison. Made when a module is loaded ([`crate::Engine`] keeps the
+/// types), and meaningful only within its engine.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConcreteType(pub(crate) u32);
+
+/// What a reference points to: the heap type of a reference type.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RefType {
-    FuncRef,
-    ExternRef,
+pub enum HeapType {
+    /// Any function.
+    Func,
+    /// No function: the bottom of the function types (only null has it).
+    NoFunc,
+    /// Any host object.
+    Extern,
+    /// No host object (only null).
+    NoExtern,
+    /// Any exception (exception handling's `exnref`).
+    Exn,
+    /// No exception (only null).
+    NoExn,
+    /// A function of one defined type.
+    Concrete(ConcreteType),
 }
 
-impl RefType {
-    pub fn val_type(self) -> ValType {
-        match self {
-            RefType::FuncRef => ValType::FuncRef,
-            RefType::ExternRef => ValType::ExternRef,
+impl HeapType {
+    /// Heap-type subtyping: `self` is `other` or below it in the same hierarchy.
+    pub fn is_subtype_of(self, other: HeapType) -> bool {
+        use HeapType::*;
+        match (self, other) {
+            (a, b) if a == b => true,
+            (NoFunc, Func | Concrete(_)) | (Concrete(_), Func) => true,
+            (NoExtern, Extern) | (NoExn, Exn) => true,
+            _ => false,
         }
     }
 
-    pub(crate) fn from_wasmparser(ty: wasmparser::RefType) -> Option<RefType> {
-        if ty == wasmparser::RefType::FUNCREF {
-            Some(RefType::FuncRef)
-        } else if ty == wasmparser::RefType::EXTERNREF {
-            Some(RefType::ExternRef)
-        } else {
-            None
+    /// The top of this heap type's hierarchy: `func`, `extern` or `exn`.
+    pub fn top(self) -> HeapType {
+        match self {
+            HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_) => HeapType::Func,
+            HeapType::Extern | HeapType::NoExtern => HeapType::Extern,
+            HeapType::Exn | HeapType::NoExn => HeapType::Exn,
         }
+    }
+}
+
+/// The type of a reference: whether it may be null, and what it points to.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RefType {
+    nullable: bool,
+    heap: HeapType,
+}
+
+impl RefType {
+    /// `funcref`: `(ref null func)`.
+    pub const FUNCREF: RefType = RefType { nullable: true, heap: HeapType::Func };
+    /// `externref`: `(ref null extern)`.
+    pub const EXTERNREF: RefType = RefType { nullable: true, heap: HeapType::Extern };
+    /// `exnref`: `(ref null exn)`.
+    pub const EXNREF: RefType = RefType { nullable: true, heap: HeapType::Exn };
+
+    pub fn new(nullable: bool, heap: HeapType) -> RefType {
+        RefType { nullable, heap }
+    }
+
+    pub fn is_nullable(self) -> bool {
+        self.nullable
+    }
+
+    pub fn heap_type(self) -> HeapType {
+        self.heap
+    }
+
+    pub fn val_type(self) -> ValType {
+        ValType::Ref(self)
+    }
+
+    /// Reference subtyping: null allowed only where `other` allows it, and a heap type
+    /// below `other`'s.
+    pub fn is_subtype_of(self, other: RefType) -> bool {
+        (!self.nullable || other.nullable) && self.heap.is_subtype_of(other.heap)
+    }
+
+    pub(crate) fn from_wasmparser(
+        ty: wasmparser::RefType,
+        concrete: &dyn Fn(u32) -> Option<ConcreteType>,
+    ) -> Option<RefType> {
+        use wasmparser::{AbstractHeapType as A, HeapType as H};
+        let heap = match ty.heap_type() {
+            H::Abstract { shared: false, ty } => match ty {
+                A::Func => HeapType::Func,
+                A::NoFunc => HeapType::NoFunc,
+                A::Extern => HeapType::Extern,
+                A::NoExtern => HeapType::NoExtern,
+                A::Exn => HeapType::Exn,
+                A::NoExn => HeapType::NoExn,
+                _ => return None,
+            },
+            H::Concrete(index) => HeapType::Concrete(concrete(index.as_module_index()?)?),
+            _ => return None,
+        };
+        Some(RefType { nullable: ty.is_nullable(), heap })
     }
 }
 
 impl fmt::Display for RefType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.val_type().fmt(f)
+        // The name, and the abbreviation of the nullable reference.
+        let (name, nullable) = match self.heap {
+            HeapType::Func => ("func", "funcref"),
+            HeapType::NoFunc => ("nofunc", "nullfuncref"),
+            HeapType::Extern => ("extern", "externref"),
+            HeapType::NoExtern => ("noextern", "nullexternref"),
+            HeapType::Exn => ("exn", "exnref"),
+            HeapType::NoExn => ("noexn", "nullexnref"),
+            HeapType::Concrete(ConcreteType(id)) => {
+                let null = if self.nullable { "null " } else { "" };
+                return write!(f, "(ref {null}type#{id})");
+            }
+        };
+        match self.nullable {
+            true => f.write_str(nullable),
+            false => write!(f, "(ref {name})"),
+        }
     }
 }
 
