@@ -241,6 +241,7 @@ fn imported(import: &Option<String>) -> String {
 
 fn describe(ty: &ExternType) -> String {
     match ty {
+        ExternType::Tag(t) => format!("tag {}", t.func_type()),
         ExternType::Func(f) => format!("function {f}"),
         ExternType::Memory(m) => {
             let max = m.limits.max.map_or("none".to_string(), |max| max.to_string());

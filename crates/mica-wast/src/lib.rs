@@ -259,8 +259,15 @@ impl Runner {
             WastDirective::AssertMalformedCustom { .. } | WastDirective::AssertInvalidCustom { .. } => {
                 Err("custom-section assertions are not supported".into())
             }
-            WastDirective::AssertException { .. }
-            | WastDirective::AssertSuspension { .. }
+            WastDirective::AssertException { exec, .. } => match self.execute(exec) {
+                Ok(values) => Err(format!(
+                    "expected an exception, got {}",
+                    values::describe_all(&self.store, &values)
+                )),
+                Err(e) if e.as_exception().is_some() => Ok(()),
+                Err(e) => Err(format!("expected an exception, got: {e}")),
+            },
+            WastDirective::AssertSuspension { .. }
             | WastDirective::Thread(_)
             | WastDirective::Wait { .. } => Err("directive needs an unsupported proposal".into()),
         }

@@ -16,9 +16,6 @@ struct Suite {
 /// Files of in-scope folders that need a proposal Mica does not implement yet, with the
 /// issue that brings it. Everything else of every listed folder runs.
 const DEFERRED: &[(&str, &str, &str)] = &[
-    // wasm-v3: exception handling (issue 15).
-    ("wasm-v3", "imports.wast", "tags of exception handling (issue 15)"),
-    ("wasm-v3", "instance.wast", "tags of exception handling (issue 15)"),
     // wasm-v3: GC's heap types, constant expressions and type canonicalization (issue 16).
     ("wasm-v3", "ref_null.wast", "GC's abstract heap types (any, struct, none; issue 16)"),
     ("wasm-v3", "elem.wast", "global.get of a defined global in a constant expression (GC, issue 16)"),
@@ -27,6 +24,16 @@ const DEFERRED: &[(&str, &str, &str)] = &[
     ("wasm-v3", "type-canon.wast", "recursive types (GC, issue 16)"),
     ("wasm-v3", "type-equivalence.wast", "recursive types (GC, issue 16)"),
     ("wasm-v3", "type-rec.wast", "recursive types (GC, issue 16)"),
+];
+
+/// Directives (by suite, file and line) that need a proposal Mica does not implement yet:
+/// they run, and a failure of one is counted apart, with its reason; the file's other
+/// directives count as usual.
+const DEFERRED_DIRECTIVES: &[(&str, &str, usize, &str)] = &[
+    // A tag's type in an explicit recursion group: GC's type canonicalization (issue 16).
+    ("proposals/exceptions", "tag.wast", 30, "recursion groups (GC, issue 16)"),
+    ("proposals/exceptions", "tag.wast", 40, "recursion groups (GC, issue 16)"),
+    ("proposals/exceptions", "tag.wast", 48, "recursion groups (GC, issue 16)"),
 ];
 
 /// The SIMD script that also needs multi-memory.
@@ -85,6 +92,11 @@ fn suites() -> Vec<Suite> {
             files: files(proposal(Proposal::FunctionReferences).collect()),
         },
         Suite {
+            name: "proposals/exceptions",
+            features: "3.0",
+            files: files(proposal(Proposal::ExceptionHandling).collect()),
+        },
+        Suite {
             name: "proposals/custom-page-sizes",
             features: "3.0,custom-page-sizes",
             files: files(proposal(Proposal::CustomPageSizes).collect()),
@@ -99,7 +111,7 @@ fn suites() -> Vec<Suite> {
 
 #[test]
 fn spec_suite() {
-    let (mut total_passed, mut total_failed, mut deferred) = (0, 0, 0);
+    let (mut total_passed, mut total_failed, mut deferred, mut deferred_directives) = (0, 0, 0, 0);
     let mut failures = Vec::new();
     for mode in [TranslationMode::Eager, TranslationMode::Lazy] {
         for suite in suites() {
@@ -113,9 +125,17 @@ fn spec_suite() {
                 }
                 let report = mica_wast::run_script(text, &config);
                 passed += report.passed;
-                failed += report.failed();
                 for (line, message) in report.failures {
-                    failures.push(format!("{}/{name}:{line} ({mode:?}): {message}", suite.name));
+                    let deferral = DEFERRED_DIRECTIVES
+                        .iter()
+                        .find(|&&(folder, file, at, _)| folder == suite.name && file == name && at == line);
+                    match deferral {
+                        Some(_) => deferred_directives += 1,
+                        None => {
+                            failed += 1;
+                            failures.push(format!("{}/{name}:{line} ({mode:?}): {message}", suite.name));
+                        }
+                    }
                 }
             }
             println!(
@@ -132,7 +152,10 @@ fn spec_suite() {
     for failure in failures.iter().take(100) {
         println!("FAIL {failure}");
     }
-    println!("deferred files: {deferred}");
+    for (folder, file, line, reason) in DEFERRED_DIRECTIVES {
+        println!("deferred: {folder}/{file}:{line}: {reason}");
+    }
+    println!("deferred files: {deferred}; deferred directives that failed: {deferred_directives}");
     println!("spec: {total_passed} passed, {total_failed} failed");
     assert_eq!(total_failed, 0, "spec directives failed");
 }

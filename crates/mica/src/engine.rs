@@ -34,6 +34,7 @@ pub struct Config {
     pub(crate) max_instances: usize,
     pub(crate) max_tables: usize,
     pub(crate) max_memories: usize,
+    pub(crate) max_exceptions: usize,
 }
 
 /// The proposals Mica implements; everything else stays off whatever is asked.
@@ -46,7 +47,8 @@ const STANDARD: WasmFeatures = WasmFeatures::WASM2
     .union(WasmFeatures::RELAXED_SIMD)
     .union(WasmFeatures::MEMORY64)
     .union(WasmFeatures::MULTI_MEMORY)
-    .union(WasmFeatures::FUNCTION_REFERENCES);
+    .union(WasmFeatures::FUNCTION_REFERENCES)
+    .union(WasmFeatures::EXCEPTIONS);
 
 /// Proposals not yet in the standard that Mica implements: off unless enabled by name
 /// (`Config::enable_proposal`).
@@ -65,6 +67,7 @@ impl Default for Config {
             max_instances: 10_000,
             max_tables: 10_000,
             max_memories: 10_000,
+            max_exceptions: 1 << 20,
         }
     }
 }
@@ -112,6 +115,7 @@ feature_switches! {
     /// 128-bit addition and subtraction, and 64×64→128-bit products (proposal; off by default).
     wasm_wide_arithmetic => WIDE_ARITHMETIC,
     wasm_function_references => FUNCTION_REFERENCES,
+    wasm_exceptions => EXCEPTIONS,
 }
 
 impl Config {
@@ -154,6 +158,7 @@ impl Config {
             "custom-page-sizes" => WasmFeatures::CUSTOM_PAGE_SIZES,
             "wide-arithmetic" => WasmFeatures::WIDE_ARITHMETIC,
             "function-references" => WasmFeatures::FUNCTION_REFERENCES,
+            "exceptions" | "exception-handling" => WasmFeatures::EXCEPTIONS,
             _ => return false,
         };
         self.set_feature(flag, true);
@@ -233,6 +238,14 @@ impl Config {
     /// 10,000): an instantiation or `Table::new` that would go past it fails.
     pub fn max_tables(&mut self, count: usize) -> &mut Config {
         self.max_tables = count;
+        self
+    }
+
+    /// The most exceptions a store holds at a time that references were handed out for
+    /// (`catch_ref`, the embedder); making one more traps with `TrapCode::OutOfMemory`.
+    /// Exceptions caught without a reference are reused and do not count. 2^20 by default.
+    pub fn max_exceptions(&mut self, count: usize) -> &mut Config {
+        self.max_exceptions = count.max(1);
         self
     }
 

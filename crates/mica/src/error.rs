@@ -25,6 +25,8 @@ pub enum TrapCode {
     /// `call_ref`/`return_call_ref` of a null reference.
     NullFunctionReference,
     UninitializedElement,
+    /// An allocation past a limit of the store (`Config::max_exceptions`).
+    OutOfMemory,
     StackOverflow,
     /// A host function returned an error.
     HostError,
@@ -44,6 +46,7 @@ impl TrapCode {
             TrapCode::BadSignature => "indirect call type mismatch",
             TrapCode::NullReference => "null reference",
             TrapCode::NullFunctionReference => "null function reference",
+            TrapCode::OutOfMemory => "out of memory: the store holds as many objects as its limit allows",
             TrapCode::UninitializedElement => "uninitialized element",
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::HostError => "host error",
@@ -177,6 +180,8 @@ pub enum ErrorKind {
     Link(String),
     /// Execution trapped.
     Trap(Trap),
+    /// A wasm exception that no handler caught (or that a host function throws).
+    Exception(crate::exception::ExnRef),
     /// An error made by the embedder's code (a host function, for example).
     Host(Box<dyn HostError>),
     /// A misuse of the API: a value of another store, a wrong argument count or type.
@@ -260,6 +265,16 @@ impl Error {
     }
 
     /// The trap code, if this error is a trap.
+    /// The exception, if this error is a wasm exception that no handler caught: its tag and
+    /// values are read through the store ([`crate::ExnRef::tag`], [`crate::ExnRef::payload`]),
+    /// and a host function may throw it again by returning it.
+    pub fn as_exception(&self) -> Option<crate::exception::ExnRef> {
+        match &*self.kind {
+            ErrorKind::Exception(exn) => Some(*exn),
+            _ => None,
+        }
+    }
+
     pub fn trap_code(&self) -> Option<TrapCode> {
         self.as_trap().map(Trap::code)
     }
@@ -295,6 +310,7 @@ impl fmt::Display for Error {
             ErrorKind::Unsupported(message) => write!(f, "unsupported: {message}"),
             ErrorKind::Link(message) => write!(f, "link error: {message}"),
             ErrorKind::Trap(trap) => write!(f, "{trap}"),
+            ErrorKind::Exception(_) => write!(f, "uncaught wasm exception"),
             ErrorKind::Host(payload) => write!(f, "{payload}"),
             ErrorKind::Usage(message) => write!(f, "{message}"),
         }

@@ -5,6 +5,7 @@
 //! segments, then run the start function.
 
 use crate::error::{Error, Result, Trap, TrapCode};
+use crate::exception::Tag;
 use crate::externals::{Global, Memory, Table};
 use crate::func::Func;
 use crate::module::{EntityIndex, Module, ModuleInner, SegmentMode};
@@ -26,6 +27,7 @@ pub enum Extern {
     Memory(Memory),
     Table(Table),
     Global(Global),
+    Tag(Tag),
 }
 
 impl Extern {
@@ -41,6 +43,9 @@ impl Extern {
     pub fn into_global(self) -> Option<Global> {
         if let Extern::Global(g) = self { Some(g) } else { None }
     }
+    pub fn into_tag(self) -> Option<Tag> {
+        if let Extern::Tag(t) = self { Some(t) } else { None }
+    }
 
     fn store(&self) -> StoreId {
         match self {
@@ -48,6 +53,7 @@ impl Extern {
             Extern::Memory(m) => m.store,
             Extern::Table(t) => t.store,
             Extern::Global(g) => g.store,
+            Extern::Tag(t) => t.store,
         }
     }
 
@@ -58,6 +64,7 @@ impl Extern {
             Extern::Memory(m) => ExternType::Memory(inner.memories[m.index as usize].ty),
             Extern::Table(t) => ExternType::Table(inner.tables[t.index as usize].ty),
             Extern::Global(g) => ExternType::Global(inner.globals[g.index as usize].ty),
+            Extern::Tag(t) => ExternType::Tag(inner.tags[t.index as usize].ty.clone()),
         }
     }
 }
@@ -82,6 +89,11 @@ impl From<Global> for Extern {
         Extern::Global(g)
     }
 }
+impl From<Tag> for Extern {
+    fn from(t: Tag) -> Extern {
+        Extern::Tag(t)
+    }
+}
 
 /// An instance's index spaces, resolved to store entities.
 pub(crate) struct InstanceEntity {
@@ -90,6 +102,8 @@ pub(crate) struct InstanceEntity {
     pub tables: Box<[u32]>,
     pub memories: Box<[u32]>,
     pub globals: Box<[u32]>,
+    /// Store indices of the instance's tags, imported ones first.
+    pub tags: Box<[u32]>,
     /// Element segments' references; emptied by `elem.drop` (and for active and declared
     /// segments, once instantiation is done).
     pub elems: Vec<Box<[Cell]>>,
@@ -202,6 +216,7 @@ fn resolve(inner: &StoreInner, entity: &InstanceEntity, index: EntityIndex) -> E
         EntityIndex::Global(i) => {
             Extern::Global(Global { store, index: entity.globals[i as usize] })
         }
+        EntityIndex::Tag(i) => Extern::Tag(Tag { store, index: entity.tags[i as usize] }),
     }
 }
 
@@ -219,6 +234,7 @@ fn import_matches(have: &ExternType, want: &ExternType) -> bool {
                 }
         }
         (ExternType::Memory(a), ExternType::Memory(b)) => a.matches(b),
+        (ExternType::Tag(a), ExternType::Tag(b)) => a == b,
         (ExternType::Table(a), ExternType::Table(b)) => {
             a.element == b.element && a.is_64 == b.is_64 && a.limits.matches(&b.limits)
         }
@@ -244,6 +260,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
     let mut tables = Vec::with_capacity(m.tables.len());
     let mut memories = Vec::with_capacity(m.memories.len());
     let mut globals = Vec::with_capacity(m.globals.len());
+    let mut tags = Vec::with_capacity(m.tags.len());
     for (import, given) in m.imports.iter().zip(imports) {
         if given.store() != inner.id {
             return Err(Error::usage("import from another store"));
@@ -265,6 +282,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
             Extern::Table(t) => tables.push(t.index),
             Extern::Memory(mem) => memories.push(mem.index),
             Extern::Global(g) => globals.push(g.index),
+            Extern::Tag(t) => tags.push(t.index),
         }
     }
 
@@ -274,15 +292,16 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
     inner.check_room(1, defined_tables, defined_memories).map_err(Error::link)?;
 
     let instance_index = inner.instances.len() as u32;
-    let marks = (inner.funcs.len(), inner.globals.len(), inner.tables.len(), inner.memories.len());
+    let marks = (inner.funcs.len(), inner.globals.len(), inner.tables.len(), inner.memories.len(), inner.tags.len());
     let spaces = (&mut funcs, &mut tables, &mut memories, &mut globals);
-    if let Err(error) = allocate(inner, m, instance_index, spaces) {
+    if let Err(error) = allocate(inner, m, instance_index, spaces, &mut tags) {
         // Nothing refers to what was allocated (no handle to it exists): take it back, so that
         // a failed instantiation leaves the store, and its counts, as they were.
         inner.funcs.truncate(marks.0);
         inner.globals.truncate(marks.1);
         inner.tables.truncate(marks.2);
         inner.memories.truncate(marks.3);
+        inner.tags.truncate(marks.4);
         inner.recount_memory();
         return Err(error);
     }
@@ -303,6 +322,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
         tables: tables.into(),
         memories: memories.into(),
         globals: globals.into(),
+        tags: tags.into(),
         elems,
         data_dropped: alloc::vec![false; m.datas.len()],
         named_memories: crate::bytecode::acc::has_named_accesses(&m.memories),
@@ -321,7 +341,13 @@ fn allocate(
     m: &ModuleInner,
     instance_index: u32,
     (funcs, tables, memories, globals): IndexSpaces<'_>,
+    tags: &mut Vec<u32>,
 ) -> Result<()> {
+    for &ty in &m.tags[m.num_imported_tags as usize..] {
+        let ty = crate::types::TagType::from_func_type(m.types[ty as usize].clone());
+        inner.tags.push(crate::exception::TagEntity { ty });
+        tags.push((inner.tags.len() - 1) as u32);
+    }
     // Functions first: global and table initialisers may take references to them.
     for def in 0..m.bodies.len() as u32 {
         let ty = m.func_type(m.num_imported_funcs + def).clone();

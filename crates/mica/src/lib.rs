@@ -38,6 +38,7 @@ mod cell;
 mod decode;
 mod engine;
 mod error;
+mod exception;
 mod exec;
 mod externals;
 mod func;
@@ -57,6 +58,7 @@ mod test_corpus;
 
 pub use engine::{Config, Engine, SpecVersion, TranslationMode};
 pub use error::{Error, ErrorKind, FrameInfo, HostError, Result, Trap, TrapCode};
+pub use exception::{ExnRef, Tag};
 pub use externals::{Global, Memory, Table};
 pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use instance::{Extern, Instance};
@@ -64,6 +66,6 @@ pub use linker::Linker;
 pub use module::Module;
 pub use store::{AsContext, AsContextMut, ExternRef, StoreId, Store, StoreContext, StoreContextMut};
 pub use types::{
-    ConcreteType, ExternType, HeapType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
+    ConcreteType, ExternType, HeapType, TagType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
 };
 pub use value::{V128, Val};

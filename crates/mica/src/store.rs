@@ -203,6 +203,10 @@ pub(crate) struct StoreInner {
     pub globals: Vec<GlobalEntity>,
     pub instances: Vec<InstanceEntity>,
     pub externs: Vec<Box<dyn Any + Send + Sync>>,
+    pub tags: Vec<crate::exception::TagEntity>,
+    /// Exceptions (`crate::exception`), and those free for reuse.
+    pub exns: Vec<crate::exception::ExnEntity>,
+    pub exn_free: Vec<u32>,
     pub exec: ExecStack,
 }
 
@@ -296,6 +300,9 @@ impl<T> Store<T> {
                 globals: Vec::new(),
                 instances: Vec::new(),
                 externs: Vec::new(),
+                tags: Vec::new(),
+                exns: Vec::new(),
+                exn_free: Vec::new(),
                 exec: ExecStack::new(engine.config()),
             },
             hosts: Vec::new(),

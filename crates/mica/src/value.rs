@@ -1,6 +1,7 @@
 //! Runtime values: the typed [`Val`] that crosses the API, and the untyped 64-bit cell the
 //! interpreter keeps in its value stack.
 
+use crate::exception::ExnRef;
 use crate::func::Func;
 use crate::store::{ExternRef, StoreId};
 use crate::cell::{Cell, ref_index};
@@ -22,6 +23,8 @@ pub enum Val {
     V128(V128),
     FuncRef(Option<Func>),
     ExternRef(Option<ExternRef>),
+    /// A reference to an exception (`exnref`).
+    ExnRef(Option<ExnRef>),
 }
 
 impl Val {
@@ -42,6 +45,7 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FUNCREF,
             Val::ExternRef(_) => ValType::EXTERNREF,
+            Val::ExnRef(_) => ValType::EXNREF,
         }
     }
 
@@ -54,6 +58,8 @@ impl Val {
         match self {
             Val::FuncRef(None) => r.is_nullable() && heap.top() == HeapType::Func,
             Val::ExternRef(None) => r.is_nullable() && heap.top() == HeapType::Extern,
+            Val::ExnRef(None) => r.is_nullable() && heap.top() == HeapType::Exn,
+            Val::ExnRef(Some(_)) => heap == HeapType::Exn,
             Val::FuncRef(Some(f)) => match heap {
                 HeapType::Func => true,
                 HeapType::Concrete(id) => store
@@ -76,8 +82,11 @@ impl Val {
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
             ValType::V128 => Val::V128(V128(0)),
-            ValType::Ref(r) if r.heap_type().top() == HeapType::Extern => Val::ExternRef(None),
-            ValType::Ref(_) => Val::FuncRef(None),
+            ValType::Ref(r) => match r.heap_type().top() {
+                HeapType::Extern => Val::ExternRef(None),
+                HeapType::Exn => Val::ExnRef(None),
+                _ => Val::FuncRef(None),
+            },
         }
     }
 
@@ -106,6 +115,7 @@ impl Val {
         match self {
             Val::FuncRef(Some(f)) => f.store == store,
             Val::ExternRef(Some(r)) => r.store == store,
+            Val::ExnRef(Some(e)) => e.store == store,
             _ => true,
         }
     }
@@ -144,6 +154,7 @@ impl Val {
             Val::F64(x) => x,
             Val::FuncRef(f) => f.map_or(0, |f| f.index as Cell + 1),
             Val::ExternRef(r) => r.map_or(0, |r| r.index as Cell + 1),
+            Val::ExnRef(e) => e.map_or(0, |e| e.index as Cell + 1),
         }
     }
 
@@ -157,6 +168,9 @@ impl Val {
             ValType::V128 => Val::V128(V128(cell as u128)),
             ValType::Ref(r) if r.heap_type().top() == HeapType::Extern => {
                 Val::ExternRef(ref_index(cell).map(|index| ExternRef { store, index }))
+            }
+            ValType::Ref(r) if r.heap_type().top() == HeapType::Exn => {
+                Val::ExnRef(ref_index(cell).map(|index| ExnRef { store, index }))
             }
             ValType::Ref(_) => Val::FuncRef(ref_index(cell).map(|index| Func { store, index })),
         }

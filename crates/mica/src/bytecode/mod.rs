@@ -43,6 +43,8 @@ pub(crate) struct Bytecode<'a> {
     /// Each instruction that may trap (calls included) and the module offset of the operator
     /// it came from, by instruction index.
     pub traps: Box<[(u32, u32)]>,
+    /// The `try_table` catch clauses, innermost first (see [`Catch`]).
+    pub catches: Box<[Catch]>,
     pub num_params: usize,
     /// Parameters plus declared locals.
     pub num_locals: usize,
@@ -51,6 +53,28 @@ pub(crate) struct Bytecode<'a> {
     /// The form bits of accesses to memory 0 (`acc::memory0_form`); accesses to other
     /// memories are `acc::NAMED`.
     pub memory0_form: u8,
+}
+
+/// A catch clause of a `try_table`: where a throw inside it goes. A function's clauses are
+/// listed innermost `try_table` first (in the order the `try_table`s end), each `try_table`'s
+/// in the order it names them, so the first clause that covers the throwing instruction and
+/// matches the exception's tag is the one the spec chooses.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub(crate) struct Catch {
+    /// The instructions the `try_table`'s body translated to: `start..end`.
+    pub start: u32,
+    pub end: u32,
+    /// The module's tag index it catches, or `None` for `catch_all`/`catch_all_ref`.
+    pub tag: Option<u32>,
+    /// Whether the exception's reference comes too, after its values (`catch_ref`,
+    /// `catch_all_ref`).
+    pub with_ref: bool,
+    /// The first instruction of its landing pad, which takes the values from `slot..` to the
+    /// clause's label (a branch, as `br` would take them).
+    pub pad: u32,
+    /// Where the unwinder writes the values (cells of the tag's parameters, then the
+    /// reference).
+    pub slot: Slot,
 }
 
 /// The most bytes an executor may take to encode one instruction (checked by the executor).

@@ -24,7 +24,7 @@
 //! | `entries`     | the number of `br` entries after a `br_table`                    |
 //! | `constant`    | an index into the function's constant pool                       |
 //! | `constant128` | the first of two constant-pool cells (a `v128`, low half first)  |
-//! | `func`, `global`, `table`, `ty`, `elem`, `data` | an index into that module index space |
+//! | `func`, `global`, `table`, `ty`, `elem`, `data`, `tag` | an index into that module index space |
 //! | `memory`      | a memory index                                                   |
 //! | `mem_offset`  | an offset into memory 0 (only for forms of 32-bit memory 0 accesses) |
 //! | `imm`         | an immediate: any value is valid                                 |
@@ -66,6 +66,7 @@ pub(crate) enum Space {
     Elem,
     Data,
     Memory,
+    Tag,
 }
 
 /// A pass over an instruction's operands: each method is called for each field of its role,
@@ -158,6 +159,7 @@ macro_rules! role {
     ($v:ident, $f:expr, elem) => { $v.index(Space::Elem, $f as u32) };
     ($v:ident, $f:expr, data) => { $v.index(Space::Data, $f as u32) };
     ($v:ident, $f:expr, memory) => { $v.index(Space::Memory, $f as u32) };
+    ($v:ident, $f:expr, tag) => { $v.index(Space::Tag, $f as u32) };
     ($v:ident, $f:expr, mem_offset) => { $v.index(Space::Memory, 0) };
     ($v:ident, $f:expr, imm) => {{}};
 }
@@ -180,6 +182,10 @@ shapes! {
     Call { func: u32 = func, args: Slot = run(0) }
     /// A call of the function at `table[index]`, checking it has type `ty`.
     CallIndirect { index: Slot = read, args: Slot = run(0), table: u16 = table, ty: u32 = ty }
+    /// `throw`: an exception of tag `tag` with the values at `args..`.
+    Throw { args: Slot = run(0), tag: u32 = tag }
+    /// `throw_ref`: throws the exception the reference in `exn` refers to.
+    ThrowRef { exn: Slot = read }
     /// A call of the function `callee` refers to (of type `ty`, which validation proved).
     CallRef { callee: Slot = read, args: Slot = run(0), ty: u32 = ty }
 

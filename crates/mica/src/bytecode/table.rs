@@ -93,6 +93,10 @@ macro_rules! for_each_instr {
             CallRef             (CallRef)       call    [trap]
             ReturnCallRef       (CallRef)       call    [end trap]
 
+            // --- exceptions (`try_table`'s handlers are a table beside the code) ------------
+            Throw               (Throw)         slow    [end trap]
+            ThrowRef            (ThrowRef)      slow    [end trap]
+
             // --- moves, constants and variables -----------------------------------------
             Copy                (Un)            step    [mov]
             Const32             (Const32)       step    [mov]

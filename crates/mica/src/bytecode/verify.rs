@@ -32,6 +32,7 @@ pub(crate) struct ModuleCounts {
     pub elems: u32,
     pub datas: u32,
     pub memories: u32,
+    pub tags: u32,
 }
 
 impl ModuleCounts {
@@ -44,6 +45,7 @@ impl ModuleCounts {
             Space::Elem => self.elems,
             Space::Data => self.datas,
             Space::Memory => self.memories,
+            Space::Tag => self.tags,
         };
         index < count
     }

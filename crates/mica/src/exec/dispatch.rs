@@ -170,7 +170,7 @@ unsafe fn run_slow<T>(exec: *mut (), ctx: &mut FastCtx, at: *const Op) -> *const
     // SAFETY: `at` is an instruction of the running function.
     let instr = unsafe { (*at).instr };
     match exec.slow_path(instr) {
-        Ok(Flow::Continue) => {
+        Ok(Flow::Continue | Flow::Caught) => {
             exec.refresh(ctx);
             // SAFETY: `refresh` checked that `exec.ip` is inside the code.
             unsafe { ctx.start.add(exec.ip) }
@@ -205,8 +205,9 @@ unsafe fn run_host<T>(at: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Ce
             // SAFETY: a call has a successor; `ctx` was just brought up to date.
             unsafe { continue_at(at.add(1), ctx, acc, facc) }
         }
-        Ok(Flow::Continue) => {
-            // The tail call returned to the suspended caller.
+        Ok(Flow::Continue | Flow::Caught) => {
+            // The tail call returned to the suspended caller, or an exception the host threw
+            // was caught.
             exec.refresh(ctx);
             // SAFETY: `refresh` checked that `exec.ip` is inside the code.
             unsafe { continue_at(ctx.start.add(exec.ip), ctx, acc, facc) }

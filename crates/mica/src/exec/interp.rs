@@ -17,6 +17,9 @@ pub(super) enum Flow {
     Continue,
     /// The activation's first frame returned.
     Done,
+    /// A thrown exception was caught: the running function, instruction and frame are the
+    /// handler's, wherever the throw happened.
+    Caught,
 }
 
 /// One activation of the interpreter. Between instructions the running function's state is
@@ -284,7 +287,7 @@ impl<'s, T> Executor<'s, T> {
 /// A host function's error as the trap it causes: its own trap if it returned one.
 #[cold]
 fn host_failure(e: Error) -> Error {
-    if e.as_trap().is_some() { e } else { Trap::host(e).into() }
+    if e.as_trap().is_some() || e.as_exception().is_some() { e } else { Trap::host(e).into() }
 }
 
 /// Copies a few cells one by one. The host reads its arguments right after they are copied,

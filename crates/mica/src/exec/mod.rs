@@ -72,6 +72,8 @@ pub(crate) struct CompiledFunc {
     pub consts: Box<[Cell]>,
     /// Each instruction that may trap (calls included) and its module offset.
     pub traps: Box<[(u32, u32)]>,
+    /// The `try_table` catch clauses, innermost first (`bytecode::Catch`).
+    pub catches: Box<[crate::bytecode::Catch]>,
     pub num_params: usize,
     /// Parameters plus declared locals.
     pub num_locals: usize,
@@ -86,6 +88,7 @@ impl CompiledFunc {
             code: threaded::encode(bytecode.code, bytecode.forms, bytecode.memory0_form),
             consts: bytecode.consts,
             traps: bytecode.traps,
+            catches: bytecode.catches,
             num_params: bytecode.num_params,
             num_locals: bytecode.num_locals,
             frame_size: bytecode.frame_size,

@@ -37,6 +37,7 @@ pub(crate) enum EntityIndex {
     Table(u32),
     Memory(u32),
     Global(u32),
+    Tag(u32),
 }
 
 #[derive(Debug)]
@@ -117,6 +118,9 @@ pub(crate) struct ModuleInner {
     /// Every global type, imported ones first.
     pub globals: Vec<GlobalType>,
     pub num_imported_globals: u32,
+    /// Every tag's type index, imported ones first.
+    pub tags: Vec<u32>,
+    pub num_imported_tags: u32,
     /// Initialisers of the defined globals.
     pub global_inits: Vec<ConstExpr>,
     /// Initialisers of the defined tables (`None`: null references).
@@ -217,6 +221,9 @@ impl ModuleInner {
             EntityIndex::Table(i) => ExternType::Table(self.tables[i as usize]),
             EntityIndex::Memory(i) => ExternType::Memory(self.memories[i as usize]),
             EntityIndex::Global(i) => ExternType::Global(self.globals[i as usize]),
+            EntityIndex::Tag(i) => ExternType::Tag(crate::types::TagType::from_func_type(
+                self.types[self.tags[i as usize] as usize].clone(),
+            )),
         }
     }
 
@@ -253,11 +260,13 @@ impl ModuleInner {
             elems: self.elems.len() as u32,
             datas: self.data_count.max(self.datas.len() as u32),
             memories: self.memories.len() as u32,
+            tags: self.tags.len() as u32,
         };
         crate::translate::ModuleEnv {
             types: &self.types,
             type_ids: &self.type_ids,
             funcs: &self.funcs,
+            tags: &self.tags,
             globals: &self.globals,
             memories: &self.memories,
             tables: &self.tables,

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::exec::CompiledFunc;
 use crate::translate::translate_func;
 use crate::types::{
-    ConcreteType, ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
+    ConcreteType, ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, TagType, ValType,
 };
 use alloc::boxed::Box;
 use alloc::format;
@@ -102,6 +102,8 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         num_imported_memories: 0,
         globals: Vec::new(),
         num_imported_globals: 0,
+        tags: Vec::new(),
+        num_imported_tags: 0,
         global_inits: Vec::new(),
         table_inits: Vec::new(),
         exports: Vec::new(),
@@ -217,7 +219,11 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
                         m.num_imported_globals += 1;
                         ExternType::Global(t)
                     }
-                    wasmparser::TypeRef::Tag(_) => return Err(Error::unsupported("tags")),
+                    wasmparser::TypeRef::Tag(t) => {
+                        m.tags.push(t.func_type_idx);
+                        m.num_imported_tags += 1;
+                        ExternType::Tag(TagType::from_func_type(m.types[t.func_type_idx as usize].clone()))
+                    }
                 };
                 m.imports.push(Import {
                     module: import.module.to_string(),
@@ -271,7 +277,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
                     wasmparser::ExternalKind::Table => EntityIndex::Table(export.index),
                     wasmparser::ExternalKind::Memory => EntityIndex::Memory(export.index),
                     wasmparser::ExternalKind::Global => EntityIndex::Global(export.index),
-                    wasmparser::ExternalKind::Tag => return Err(Error::unsupported("tags")),
+                    wasmparser::ExternalKind::Tag => EntityIndex::Tag(export.index),
                 };
                 m.exports.push((export.name.to_string(), index));
             }
@@ -305,7 +311,11 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
             let start = reader.data_offset() as usize;
             read_names(m, bytes, start..start + reader.data().len());
         }
-        Payload::TagSection(_) => return Err(Error::unsupported("exception handling tags")),
+        Payload::TagSection(reader) => {
+            for tag in reader {
+                m.tags.push(tag.map_err(malformed)?.func_type_idx);
+            }
+        }
         _ => {}
     }
     Ok(())

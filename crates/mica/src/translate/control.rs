@@ -4,11 +4,12 @@
 //! `if` these are its results, for a loop its parameters. A branch copies its values there
 //! and jumps; forward jumps are patched when the frame ends.
 
-use super::stack::{Operand, copy};
+use super::stack::{Operand, copy, is_wide};
 use super::{Condition, Translator};
-use crate::bytecode::{BinImm, BrTable, Instr, Slot, Span};
+use crate::bytecode::{BinImm, BrTable, Catch, Instr, Slot, Span};
 use crate::error::{Error, Result};
 use crate::types::ValType;
+use alloc::vec::Vec;
 
 #[derive(Debug, Copy, Clone, PartialEq, Eq)]
 pub(super) enum FrameKind {
@@ -22,6 +23,9 @@ pub(super) enum FrameKind {
     /// An `if` whose false branch jumps from `else_jump` (patched at `else` or `end`).
     If { else_jump: usize },
     Else,
+    /// A `try_table` whose body starts at instruction `start`; its catch clauses are
+    /// `Translator::pending_catches[first..]` until it ends.
+    TryTable { start: u32, first: u32 },
 }
 
 /// A frame's type: where its parameter and result types are.
@@ -119,6 +123,68 @@ impl Translator<'_> {
         self.push_frame(FrameKind::Block, ty);
     }
 
+    /// `try_table`: a block whose catch clauses each get a landing pad, emitted before the
+    /// body and jumped over, that takes the exception's values from the slots where the
+    /// unwinder puts them (the homes of the operands the clause's label receives, at the
+    /// `try_table`'s height) to the label, as a `br` would. The clauses are listed for the
+    /// unwinder when the body ends (`end_try_table`).
+    pub(super) fn begin_try_table(&mut self, table: &wasmparser::TryTable) -> Result<()> {
+        if !self.reachable {
+            self.push_frame(FrameKind::Block, table.ty);
+            return Ok(());
+        }
+        self.stack.materialize_from(0, &mut self.out);
+        let (num_params, _) = self.block_arity(table.ty);
+        let height = self.stack.len() - num_params;
+        let params: Vec<bool> = (height..self.stack.len()).map(|p| self.stack.is_wide(p)).collect();
+        self.stack.truncate(height);
+        let skip = self.out.len();
+        self.out.emit(Instr::jump(0));
+        let first = self.pending_catches.len() as u32;
+        for catch in &table.catches {
+            use wasmparser::Catch as C;
+            let (tag, with_ref, label) = match *catch {
+                C::One { tag, label } => (Some(tag), false, label),
+                C::OneRef { tag, label } => (Some(tag), true, label),
+                C::All { label } => (None, false, label),
+                C::AllRef { label } => (None, true, label),
+            };
+            self.out.label();
+            let pad = self.out.len() as u32;
+            if let Some(tag) = tag {
+                let ty = self.env.types[self.env.tags[tag as usize] as usize].clone();
+                for &t in ty.params() {
+                    self.stack.push_value(Operand::InSlot, is_wide(t))?;
+                }
+            }
+            if with_ref {
+                self.stack.push(Operand::InSlot)?;
+            }
+            let slot = if self.stack.len() > height { self.stack.home(height) } else { 0 };
+            self.emit_branch(label)?;
+            self.stack.truncate(height);
+            self.pending_catches.push(Catch { start: 0, end: 0, tag, with_ref, pad, slot });
+        }
+        self.out.label();
+        self.out.patch_to_here(skip);
+        for wide in params {
+            self.stack.push_value(Operand::InSlot, wide)?;
+        }
+        let start = self.out.len() as u32;
+        self.push_frame(FrameKind::TryTable { start, first }, table.ty);
+        Ok(())
+    }
+
+    /// Lists a `try_table`'s clauses for the unwinder, covering its body (which ends here):
+    /// after those of every `try_table` inside it, which ended before.
+    fn end_try_table(&mut self, start: u32, first: u32) {
+        let end = self.out.len() as u32;
+        for mut catch in self.pending_catches.drain(first as usize..) {
+            (catch.start, catch.end) = (start, end);
+            self.out.catches.push(catch);
+        }
+    }
+
     pub(super) fn begin_loop(&mut self, ty: wasmparser::BlockType) {
         if self.reachable {
             self.stack.materialize_from(0, &mut self.out);
@@ -192,6 +258,9 @@ impl Translator<'_> {
 
     /// Ends `frame` (popped), patching its forward branches to here.
     pub(super) fn end_frame_patching(&mut self, frame: &ControlFrame) -> Result<()> {
+        if let FrameKind::TryTable { start, first } = frame.kind {
+            self.end_try_table(start, first);
+        }
         if let FrameKind::Loop { .. } = frame.kind {
             self.out.loop_depth -= 1;
         }

@@ -34,6 +34,8 @@ pub(crate) struct ModuleEnv<'a> {
     /// The engine-wide identity of each type.
     pub type_ids: &'a [crate::types::ConcreteType],
     pub funcs: &'a [u32],
+    /// Each tag's type index.
+    pub tags: &'a [u32],
     pub globals: &'a [GlobalType],
     pub memories: &'a [MemoryType],
     pub tables: &'a [TableType],
@@ -65,6 +67,7 @@ impl ModuleEnv<'_> {
 struct FuncInfo {
     consts: Box<[Cell]>,
     traps: Box<[(u32, u32)]>,
+    catches: Box<[crate::bytecode::Catch]>,
     num_params: usize,
     num_locals: usize,
     frame_size: usize,
@@ -197,6 +200,7 @@ pub(crate) fn translate_func<'s>(
         forms: &scratch.verify.forms,
         consts: info.consts,
         traps: info.traps,
+        catches: info.catches,
         num_params: info.num_params,
         num_locals: info.num_locals,
         frame_size: info.frame_size,
@@ -263,6 +267,9 @@ struct Translator<'a> {
     /// Each local's first slot and whether it is wide, when some local is a `v128`; empty
     /// when every local is one slot (then a local's slot is its index).
     locals: Vec<(Slot, bool)>,
+    /// The catch clauses of the `try_table`s being translated, outermost first
+    /// (`FrameKind::TryTable::first` says where each one's begin).
+    pending_catches: Vec<crate::bytecode::Catch>,
 }
 
 impl<'a> Translator<'a> {
@@ -303,6 +310,7 @@ impl<'a> Translator<'a> {
             control_results: ty.result_cells(),
             func_ty: ty.clone(),
             locals: Vec::new(),
+            pending_catches: Vec::new(),
         }
     }
 
@@ -356,6 +364,12 @@ impl<'a> Translator<'a> {
             for (at, _) in &mut self.out.traps {
                 *at += 1;
             }
+            for catch in &mut self.out.catches {
+                (catch.start, catch.end, catch.pad) = (catch.start + 1, catch.end + 1, catch.pad + 1);
+                if catch.slot >= locals {
+                    catch.slot += n;
+                }
+            }
             for (i, &value) in values.iter().enumerate() {
                 self.out.emit_const(locals + i as Slot, value);
             }
@@ -365,6 +379,7 @@ impl<'a> Translator<'a> {
         let compiled = FuncInfo {
             consts: self.out.consts.as_slice().into(),
             traps: core::mem::take(&mut self.out.traps).into_boxed_slice(),
+            catches: core::mem::take(&mut self.out.catches).into_boxed_slice(),
             num_params: self.num_params,
             num_locals: self.stack.home(0) as usize,
             frame_size,

@@ -6,7 +6,7 @@ use crate::bytecode::{
     AddOffset, Bin, BinImm, Wide128, WideMul, DataDrop, ElemDrop, GlobalGet, GlobalSet, Instr, Load, MemoryCopy, MemoryFill,
     MemoryGrow, MemoryInit,
     MemorySize, RefFunc, Select, Store, StoreImm, TableCopy, TableFill, TableGet, TableGrow, TableInit,
-    Slot, TableSet, TableSize, Un, VGlobalGet, VGlobalSet, VSelect,
+    Slot, TableSet, TableSize, Throw, ThrowRef, Un, VGlobalGet, VGlobalSet, VSelect,
 };
 use crate::error::{Error, Result, TrapCode};
 use crate::types::ValType;
@@ -36,6 +36,18 @@ impl Translator<'_> {
             O::If { blockty } => self.begin_if(blockty),
             O::Else => self.begin_else()?,
             O::End => self.end_frame()?,
+            O::TryTable { ref try_table } => self.begin_try_table(try_table)?,
+            O::Throw { tag_index } => {
+                let ty = self.env.types[self.env.tags[tag_index as usize] as usize].clone();
+                let args = self.pop_span(ty.params().len());
+                self.out.emit(Instr::Throw(Throw { args, tag: tag_index }));
+                self.set_unreachable();
+            }
+            O::ThrowRef => {
+                let exn = self.pop_slot();
+                self.out.emit(Instr::ThrowRef(ThrowRef { exn }));
+                self.set_unreachable();
+            }
             O::Br { relative_depth } => self.translate_br(relative_depth)?,
             O::BrIf { relative_depth } => self.translate_br_if(relative_depth)?,
             O::BrTable { ref targets } => self.translate_br_table(targets)?,
@@ -363,6 +375,7 @@ impl Translator<'_> {
             O::If { blockty } => self.begin_if(blockty),
             O::Else => self.begin_else()?,
             O::End => self.end_frame()?,
+            O::TryTable { ref try_table } => self.begin_try_table(try_table)?,
             _ => {}
         }
         Ok(())

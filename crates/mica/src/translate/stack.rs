@@ -376,6 +376,8 @@ pub(super) struct Emitter {
     /// of the operator it came from, in order: where a trap or a caller's frame is in the
     /// module, for backtraces.
     pub traps: Vec<(u32, u32)>,
+    /// The `try_table` catch clauses of the function, innermost first (`bytecode::Catch`).
+    pub catches: Vec<crate::bytecode::Catch>,
 }
 
 impl Emitter {
@@ -401,6 +403,7 @@ impl Emitter {
             also_acc,
             offset: 0,
             traps: Vec::new(),
+            catches: Vec::new(),
         }
     }
 

@@ -42,6 +42,7 @@ impl FrameStack for Translator<'_> {
             FrameKind::Loop { .. } => wasmparser::FrameKind::Loop,
             FrameKind::If { .. } => wasmparser::FrameKind::If,
             FrameKind::Else => wasmparser::FrameKind::Else,
+            FrameKind::TryTable { .. } => wasmparser::FrameKind::TryTable,
         })
     }
 }

@@ -437,6 +437,35 @@ impl GlobalType {
     }
 }
 
+/// The type of an exception tag: the values its exceptions carry (a function type's
+/// parameters; it has no results).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TagType {
+    ty: FuncType,
+}
+
+impl TagType {
+    /// A tag whose exceptions carry values of the types `params`.
+    pub fn new(params: impl IntoIterator<Item = ValType>) -> TagType {
+        TagType { ty: FuncType::new(params, []) }
+    }
+
+    pub(crate) fn from_func_type(ty: FuncType) -> TagType {
+        TagType { ty }
+    }
+
+    /// The tag's type as a function type (parameters only).
+    pub fn func_type(&self) -> &FuncType {
+        &self.ty
+    }
+}
+
+impl fmt::Display for TagType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "(tag {})", self.ty)
+    }
+}
+
 /// The type of an import or export.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExternType {
@@ -444,6 +473,7 @@ pub enum ExternType {
     Memory(MemoryType),
     Table(TableType),
     Global(GlobalType),
+    Tag(TagType),
 }
 
 impl ExternType {
@@ -453,6 +483,7 @@ impl ExternType {
             ExternType::Memory(_) => "memory",
             ExternType::Table(_) => "table",
             ExternType::Global(_) => "global",
+            ExternType::Tag(_) => "tag",
         }
     }
 }

@@ -366,10 +366,25 @@ impl<T> Executor<'_, T> {
     /// or a slow path. A tail call's results become the running function's results, at its
     /// frame base, and then the running function returns to its caller, whose state is on the
     /// frame stack (nothing is read from the released frame).
+    ///
+    /// An exception the host function throws (or lets through from wasm it called) goes on
+    /// from the call (`Executor::throw`); from a tail call, from where the running function
+    /// returns to, since its frame was given to the host function.
     pub(in crate::exec) fn call_host_at(&mut self, callee: u32, host: u32, args: usize, tail: bool) -> Result<Flow> {
         let results = if tail { self.base } else { args };
-        self.call_host(callee, host, args, results)?;
-        Ok(if tail { self.return_to_caller() } else { Flow::Continue })
+        match self.call_host(callee, host, args, results) {
+            Ok(()) => Ok(if tail { self.return_to_caller() } else { Flow::Continue }),
+            Err(e) => {
+                let Some(exn) = e.as_exception() else { return Err(e) };
+                if exn.store != self.store.inner.id || exn.index as usize >= self.store.inner.exns.len() {
+                    return Err(Error::usage("a host function threw an exception of another store"));
+                }
+                if tail && let Flow::Done = self.return_to_caller() {
+                    return Err(e);
+                }
+                self.throw(exn.index)
+            }
+        }
     }
 
     /// Pops the suspended caller, if this activation has one.

@@ -12,7 +12,8 @@
 //! | `convert.rs`   | conversions between numeric types                                 |
 //! | `memory.rs`    | loads, stores, `memory.*`, `data.drop`                            |
 //! | `table.rs`     | `table.*`, `elem.drop`                                            |
-//! | `reference.rs` | `ref.is_null`, `ref.func`                                         |
+//! | `reference.rs` | `ref.is_null`, `ref.as_non_null`, `ref.func`                      |
+//! | `exception.rs` | `throw`, `throw_ref`, and how a throw finds its `try_table` handler |
 //! | `simd.rs`      | `v128` moves, constants, globals, and every SIMD operation (the lane arithmetic is `crate::simd`) |
 //!
 //! Which of the three traits an instruction needs follows from its
@@ -21,6 +22,7 @@
 mod call;
 mod control;
 mod convert;
+mod exception;
 mod float;
 mod int;
 mod memory;
