@@ -52,7 +52,9 @@ const STANDARD: WasmFeatures = WasmFeatures::WASM2
 
 /// Proposals not yet in the standard that Mica implements: off unless enabled by name
 /// (`Config::enable_proposal`).
-const PROPOSED: WasmFeatures = WasmFeatures::CUSTOM_PAGE_SIZES.union(WasmFeatures::WIDE_ARITHMETIC);
+const PROPOSED: WasmFeatures = WasmFeatures::CUSTOM_PAGE_SIZES
+    .union(WasmFeatures::WIDE_ARITHMETIC)
+    .union(WasmFeatures::LEGACY_EXCEPTIONS);
 
 impl Default for Config {
     fn default() -> Config {
@@ -116,6 +118,7 @@ feature_switches! {
     wasm_wide_arithmetic => WIDE_ARITHMETIC,
     wasm_function_references => FUNCTION_REFERENCES,
     wasm_exceptions => EXCEPTIONS,
+    wasm_legacy_exceptions => LEGACY_EXCEPTIONS,
 }
 
 impl Config {
@@ -159,6 +162,9 @@ impl Config {
             "wide-arithmetic" => WasmFeatures::WIDE_ARITHMETIC,
             "function-references" => WasmFeatures::FUNCTION_REFERENCES,
             "exceptions" | "exception-handling" => WasmFeatures::EXCEPTIONS,
+            // The legacy exception instructions (`try`, `catch`, `delegate`, `rethrow`) that
+            // toolchains still emit by default.
+            "legacy-exceptions" => WasmFeatures::EXCEPTIONS | WasmFeatures::LEGACY_EXCEPTIONS,
             _ => return false,
         };
         self.set_feature(flag, true);

@@ -55,26 +55,44 @@ pub(crate) struct Bytecode<'a> {
     pub memory0_form: u8,
 }
 
-/// A catch clause of a `try_table`: where a throw inside it goes. A function's clauses are
-/// listed innermost `try_table` first (in the order the `try_table`s end), each `try_table`'s
-/// in the order it names them, so the first clause that covers the throwing instruction and
-/// matches the exception's tag is the one the spec chooses.
+/// A catch clause of a `try_table` (or of a legacy `try`): where a throw inside it goes. A
+/// function's clauses are listed innermost block first (in the order the blocks end), each
+/// block's in the order it names them, so the first clause that covers the throwing
+/// instruction and matches the exception's tag is the one the spec chooses.
 #[derive(Debug, Copy, Clone, PartialEq, Eq)]
 pub(crate) struct Catch {
-    /// The instructions the `try_table`'s body translated to: `start..end`.
+    /// The instructions the block's body translated to: `start..end`.
     pub start: u32,
     pub end: u32,
-    /// The module's tag index it catches, or `None` for `catch_all`/`catch_all_ref`.
-    pub tag: Option<u32>,
-    /// Whether the exception's reference comes too, after its values (`catch_ref`,
-    /// `catch_all_ref`).
-    pub with_ref: bool,
-    /// The first instruction of its landing pad, which takes the values from `slot..` to the
-    /// clause's label (a branch, as `br` would take them).
-    pub pad: u32,
-    /// Where the unwinder writes the values (cells of the tag's parameters, then the
-    /// reference).
-    pub slot: Slot,
+    pub kind: CatchKind,
+}
+
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub(crate) enum CatchKind {
+    /// A handler: continue at `pad` with the exception's values in `slot..` (and its
+    /// reference where `exn` says). A `try_table`'s pad takes the values to the clause's
+    /// label as `br` would; a legacy `catch`'s pad is its body.
+    Land {
+        /// The module's tag index it catches, or `None` for `catch_all`/`catch_all_ref`.
+        tag: Option<u32>,
+        pad: u32,
+        slot: Slot,
+        exn: ExnAt,
+    },
+    /// A legacy `try ... delegate l`: the search goes on from clause `resume` of the list,
+    /// the first one of the blocks that end after label `l`'s (so `l`'s own clauses, if it
+    /// is a `try`, and those around it).
+    Delegate { resume: u32 },
+}
+
+/// Where a handler wants the exception's reference.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub(crate) enum ExnAt {
+    Nowhere,
+    /// Right after the values (`catch_ref`, `catch_all_ref`).
+    AfterValues,
+    /// In this slot (a legacy `catch` that a `rethrow` refers to).
+    Slot(Slot),
 }
 
 /// The most bytes an executor may take to encode one instruction (checked by the executor).

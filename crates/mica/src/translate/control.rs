@@ -6,7 +6,7 @@
 
 use super::stack::{Operand, copy, is_wide};
 use super::{Condition, Translator};
-use crate::bytecode::{BinImm, BrTable, Catch, Instr, Slot, Span};
+use crate::bytecode::{BinImm, BrTable, Catch, CatchKind, ExnAt, Instr, Slot, Span};
 use crate::error::{Error, Result};
 use crate::types::ValType;
 use alloc::vec::Vec;
@@ -26,6 +26,9 @@ pub(super) enum FrameKind {
     /// A `try_table` whose body starts at instruction `start`; its catch clauses are
     /// `Translator::pending_catches[first..]` until it ends.
     TryTable { start: u32, first: u32 },
+    /// A legacy `try` (`translate/legacy.rs`); its clauses are
+    /// `Translator::pending_catches[first..]` until it ends.
+    LegacyTry { first: u32, phase: super::legacy::Phase },
 }
 
 /// A frame's type: where its parameter and result types are.
@@ -163,7 +166,9 @@ impl Translator<'_> {
             let slot = if self.stack.len() > height { self.stack.home(height) } else { 0 };
             self.emit_branch(label)?;
             self.stack.truncate(height);
-            self.pending_catches.push(Catch { start: 0, end: 0, tag, with_ref, pad, slot });
+            let exn = if with_ref { ExnAt::AfterValues } else { ExnAt::Nowhere };
+            let kind = CatchKind::Land { tag, pad, slot, exn };
+            self.pending_catches.push(Catch { start: 0, end: 0, kind });
         }
         self.out.label();
         self.out.patch_to_here(skip);
@@ -233,6 +238,7 @@ impl Translator<'_> {
     }
 
     pub(super) fn end_frame(&mut self) -> Result<()> {
+        self.resolve_delegates(self.control.len() - 1);
         let frame = self.control.pop().expect("validated: end matches a frame");
         self.end_frame_patching(&frame)
     }
@@ -258,8 +264,10 @@ impl Translator<'_> {
 
     /// Ends `frame` (popped), patching its forward branches to here.
     pub(super) fn end_frame_patching(&mut self, frame: &ControlFrame) -> Result<()> {
-        if let FrameKind::TryTable { start, first } = frame.kind {
-            self.end_try_table(start, first);
+        match frame.kind {
+            FrameKind::TryTable { start, first } => self.end_try_table(start, first),
+            FrameKind::LegacyTry { first, .. } => self.end_legacy_try(first),
+            _ => {}
         }
         if let FrameKind::Loop { .. } = frame.kind {
             self.out.loop_depth -= 1;

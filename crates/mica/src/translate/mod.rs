@@ -9,6 +9,7 @@
 //! See [`stack`] for how operands map to frame slots and [`control`] for labels and branches.
 
 mod control;
+mod legacy;
 mod operators;
 mod simd;
 mod stack;
@@ -270,6 +271,9 @@ struct Translator<'a> {
     /// The catch clauses of the `try_table`s being translated, outermost first
     /// (`FrameKind::TryTable::first` says where each one's begin).
     pending_catches: Vec<crate::bytecode::Catch>,
+    /// Legacy `delegate`s whose label's frame has not ended: its control index, and the
+    /// delegate's clause in `out.catches` (`legacy::resolve_delegates`).
+    pending_delegates: Vec<(u32, u32)>,
 }
 
 impl<'a> Translator<'a> {
@@ -311,6 +315,7 @@ impl<'a> Translator<'a> {
             func_ty: ty.clone(),
             locals: Vec::new(),
             pending_catches: Vec::new(),
+            pending_delegates: Vec::new(),
         }
     }
 
@@ -364,10 +369,21 @@ impl<'a> Translator<'a> {
             for (at, _) in &mut self.out.traps {
                 *at += 1;
             }
+            let renumber = |slot: &mut Slot| {
+                if consts.contains(slot) {
+                    *slot = locals + (*slot - CONST_SLOT_BASE);
+                } else if *slot >= locals {
+                    *slot += n;
+                }
+            };
             for catch in &mut self.out.catches {
-                (catch.start, catch.end, catch.pad) = (catch.start + 1, catch.end + 1, catch.pad + 1);
-                if catch.slot >= locals {
-                    catch.slot += n;
+                (catch.start, catch.end) = (catch.start + 1, catch.end + 1);
+                if let crate::bytecode::CatchKind::Land { pad, slot, exn, .. } = &mut catch.kind {
+                    *pad += 1;
+                    renumber(slot);
+                    if let crate::bytecode::ExnAt::Slot(at) = exn {
+                        renumber(at);
+                    }
                 }
             }
             for (i, &value) in values.iter().enumerate() {

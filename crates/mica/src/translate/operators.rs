@@ -37,6 +37,11 @@ impl Translator<'_> {
             O::Else => self.begin_else()?,
             O::End => self.end_frame()?,
             O::TryTable { ref try_table } => self.begin_try_table(try_table)?,
+            O::Try { blockty } => self.begin_try(blockty),
+            O::Catch { tag_index } => self.begin_catch(Some(tag_index))?,
+            O::CatchAll => self.begin_catch(None)?,
+            O::Delegate { relative_depth } => self.delegate(relative_depth)?,
+            O::Rethrow { relative_depth } => self.rethrow(relative_depth)?,
             O::Throw { tag_index } => {
                 let ty = self.env.types[self.env.tags[tag_index as usize] as usize].clone();
                 let args = self.pop_span(ty.params().len());
@@ -376,6 +381,10 @@ impl Translator<'_> {
             O::Else => self.begin_else()?,
             O::End => self.end_frame()?,
             O::TryTable { ref try_table } => self.begin_try_table(try_table)?,
+            O::Try { blockty } => self.begin_try(blockty),
+            O::Catch { tag_index } => self.begin_catch(Some(tag_index))?,
+            O::CatchAll => self.begin_catch(None)?,
+            O::Delegate { relative_depth } => self.delegate(relative_depth)?,
             _ => {}
         }
         Ok(())

@@ -425,6 +425,16 @@ impl Emitter {
         Some(slot)
     }
 
+    /// A frame slot of its own below the operand slots (among the constant slots, set to 0
+    /// by the prologue), for a value kept across calls: a legacy `catch`'s exception.
+    pub(super) fn scratch_slot(&mut self) -> Option<Slot> {
+        if self.const_slots.len() >= MAX_CONST_SLOTS {
+            return None;
+        }
+        self.const_slots.push(0);
+        Some(CONST_SLOT_BASE + (self.const_slots.len() - 1) as Slot)
+    }
+
     pub(super) fn emit(&mut self, instr: Instr) {
         self.note_trap(&instr);
         self.code.push(instr);

@@ -43,6 +43,13 @@ impl FrameStack for Translator<'_> {
             FrameKind::If { .. } => wasmparser::FrameKind::If,
             FrameKind::Else => wasmparser::FrameKind::Else,
             FrameKind::TryTable { .. } => wasmparser::FrameKind::TryTable,
+            FrameKind::LegacyTry { phase: super::legacy::Phase::Body { .. }, .. } => wasmparser::FrameKind::LegacyTry,
+            FrameKind::LegacyTry { phase: super::legacy::Phase::Catch { all: false, .. }, .. } => {
+                wasmparser::FrameKind::LegacyCatch
+            }
+            FrameKind::LegacyTry { phase: super::legacy::Phase::Catch { all: true, .. }, .. } => {
+                wasmparser::FrameKind::LegacyCatchAll
+            }
         })
     }
 }

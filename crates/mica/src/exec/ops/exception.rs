@@ -48,8 +48,8 @@ impl<T> Executor<'_, T> {
         let tag = self.store.inner.exns[exn as usize].tag;
         loop {
             let at = self.ip.wrapping_sub(1) as u32;
-            if let Some(catch) = self.find_catch(at, tag) {
-                return self.land(catch, exn);
+            if let Some(handler) = self.find_catch(at, tag) {
+                return self.land(handler, exn);
             }
             if let Flow::Done = self.return_to_caller() {
                 // It leaves this activation: whoever receives it may keep it.
@@ -59,43 +59,80 @@ impl<T> Executor<'_, T> {
         }
     }
 
-    /// The running function's first catch clause that covers instruction `at` and catches
-    /// store tag `tag`.
-    fn find_catch(&self, at: u32, tag: u32) -> Option<Catch> {
+    /// The handler of the running function's first catch clause that covers instruction
+    /// `at` and catches store tag `tag`, following `delegate`s.
+    fn find_catch(&self, at: u32, tag: u32) -> Option<Handler> {
         let tags = &self.store.inner.instances[self.instance as usize].tags;
-        self.compiled().catches.iter().copied().find(|c| {
-            (c.start..c.end).contains(&at) && c.tag.is_none_or(|t| tags.get(t as usize) == Some(&tag))
-        })
+        let catches = &self.compiled().catches;
+        let mut i = 0;
+        while let Some(c) = catches.get(i) {
+            i += 1;
+            if !(c.start..c.end).contains(&at) {
+                continue;
+            }
+            match c.kind {
+                // Forward only, so the search ends.
+                CatchKind::Delegate { resume } => i = i.max(resume as usize),
+                CatchKind::Land { tag: None, pad, slot, exn } => {
+                    return Some(Handler { pad, values: false, slot, exn });
+                }
+                CatchKind::Land { tag: Some(t), pad, slot, exn } if tags.get(t as usize) == Some(&tag) => {
+                    return Some(Handler { pad, values: true, slot, exn });
+                }
+                CatchKind::Land { .. } => {}
+            }
+        }
+        None
     }
 
-    /// Continues at `catch`'s landing pad with the exception's values (and reference) in
-    /// its slots.
-    fn land(&mut self, catch: Catch, exn: u32) -> Result<Flow> {
+    /// Continues at `handler`'s pad with exception `exn`'s values and reference where it
+    /// wants them.
+    fn land(&mut self, handler: Handler, exn: u32) -> Result<Flow> {
+        let outside = || Error::usage("internal error: a catch clause's values outside its frame");
         let code_len = self.compiled().code.len();
         let frame_end = self.base + self.compiled().frame_size;
         let inner = &mut self.store.inner;
-        let mut at = self.base + catch.slot as usize;
-        if catch.tag.is_some() {
+        let mut at = self.base + handler.slot as usize;
+        if handler.values {
             let payload = &inner.exns[exn as usize].payload;
-            let cells = inner.exec.cells.get_mut(at..at + payload.len()).filter(|_| at + payload.len() <= frame_end);
-            cells.ok_or_else(|| Error::usage("internal error: a catch clause's values outside its frame"))?
-                .copy_from_slice(payload);
-            at += payload.len();
-        }
-        if catch.with_ref {
-            if at >= frame_end {
-                return Err(Error::usage("internal error: a catch clause's values outside its frame"));
+            let end = at + payload.len();
+            if end > frame_end {
+                return Err(outside());
             }
-            inner.exec.cells[at] = ref_cell(exn);
-            inner.exns[exn as usize].held = true;
-        } else if !inner.exns[exn as usize].held {
-            // Caught, and nothing refers to it: the next `throw` may reuse it.
-            inner.exn_free.push(exn);
+            inner.exec.cells.get_mut(at..end).ok_or_else(outside)?.copy_from_slice(payload);
+            at = end;
         }
-        if catch.pad as usize >= code_len {
+        let reference = match handler.exn {
+            ExnAt::Nowhere => None,
+            ExnAt::AfterValues => Some(at),
+            ExnAt::Slot(slot) => Some(self.base + slot as usize),
+        };
+        match reference {
+            Some(at) => {
+                if at >= frame_end {
+                    return Err(outside());
+                }
+                *inner.exec.cells.get_mut(at).ok_or_else(outside)? = ref_cell(exn);
+                inner.exns[exn as usize].held = true;
+            }
+            // Caught, and nothing refers to it: the next `throw` may reuse it.
+            None if !inner.exns[exn as usize].held => inner.exn_free.push(exn),
+            None => {}
+        }
+        if handler.pad as usize >= code_len {
             return Err(Error::usage("internal error: a catch clause's landing pad outside the code"));
         }
-        self.ip = catch.pad as usize;
+        self.ip = handler.pad as usize;
         Ok(Flow::Caught)
     }
+}
+
+/// Where a throw lands: a catch clause's pad, whether it takes the exception's values (into
+/// `slot..`), and where it wants the reference.
+#[derive(Copy, Clone)]
+struct Handler {
+    pad: u32,
+    values: bool,
+    slot: Slot,
+    exn: ExnAt,
 }
