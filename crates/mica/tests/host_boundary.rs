@@ -14,8 +14,11 @@
 //!   a table) take `(i32, v128, i64)` and return `(v128, i32)`, so every call form, from every
 //!   position, moves values two cells wide (at cell offsets that differ from their indices)
 //!   between frames and between a frame and the host, and its results are checked bit for bit;
-//!   and the `Memories` behaviour's targets write and read a second memory and a 64-bit
+//!   the `Memories` behaviour's targets write and read a second memory and a 64-bit
 //!   memory (a host target through the memories its caller exports), checked from outside;
+//!   and the `Throws` behaviour's targets throw an exception (a host target returns one) that
+//!   unwinds every frame of the position, host frames included, and reaches the embedder
+//!   with its tag and value;
 //! - [`miri_subset`] is the cross-section of the matrix that `cargo +nightly miri test` runs.
 
 mod common;
@@ -32,7 +35,7 @@ use axes::{
     every_translation_mode, expect_backtrace, expect_target,
 };
 use hosts::{Data, TRAP_MESSAGE};
-use mica::{Caller, Error, Instance, Linker, Memory, Module, Store, TrapCode, V128, Val};
+use mica::{Caller, Error, Instance, Linker, Memory, Module, Store, Tag, TagType, TrapCode, V128, Val, ValType};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -213,6 +216,8 @@ fn run_combo(combo: &Combo) -> Result<(), String> {
     let mut linker = Linker::<Data>::new(&engine);
     hosts::define(&mut linker, combo.behavior);
     let mut store = Store::new(&engine, Data::default());
+    let tag = Tag::new(&mut store, TagType::new([ValType::I32]));
+    linker.define("env", "exn", tag).unwrap();
 
     let provider =
         Module::new(&engine, wat::provider(combo)).map_err(|e| format!("module b: {e}"))?;
@@ -232,10 +237,10 @@ fn run_combo(combo: &Combo) -> Result<(), String> {
         Module::new(&engine, wat::caller(combo)).map_err(|e| format!("module a does not load: {e}"))?;
     let memory = b.get_memory(&store, "memory").unwrap();
     let memories = (b.get_memory(&store, "mem1").unwrap(), b.get_memory(&store, "mem64").unwrap());
-    let mut state = Observed { memories: Some(memories), ..Observed::default() };
+    let mut state = Observed { memories: Some(memories), tag: Some(tag), ..Observed::default() };
 
     // The first call: the start function, or `run`; the trapping case traps.
-    let first = if combo.behavior == Behavior::Traps {
+    let first = if matches!(combo.behavior, Behavior::Traps | Behavior::Throws) {
         (TRAP_ARG, 6)
     } else {
         (5, 6)
@@ -361,6 +366,8 @@ struct Observed {
     log: Vec<String>,
     /// `b`'s second memory and its 64-bit one (`Memories` targets write there).
     memories: Option<(Memory, Memory)>,
+    /// The tag `Throws` targets throw.
+    tag: Option<Tag>,
 }
 
 impl Observed {
@@ -379,9 +386,28 @@ impl Observed {
             journal,
             log,
             traps,
+            throws,
         } = expect_target(combo, a, b);
         self.journal.extend(journal);
         self.log.extend(log);
+        if let Some(value) = throws {
+            let outcome = outcome.map_err(|e| e.as_exception().ok_or(e));
+            match outcome {
+                Err(Ok(exn)) => {
+                    let tag = exn.tag(store).map_err(|e| e.to_string())?;
+                    let payload = exn.payload(store).map_err(|e| e.to_string())?;
+                    if Some(tag) != self.tag || payload != [Val::I32(value)] {
+                        return Err(format!(
+                            "{what}({a}, {b}): exception of tag {tag:?} with {payload:?}, expected {:?} with {value}",
+                            self.tag
+                        ));
+                    }
+                }
+                Err(Err(e)) => return Err(format!("{what}({a}, {b}): expected an exception, got {e} ({e:?})")),
+                Ok(actual) => return Err(format!("{what}({a}, {b}): returned {actual:?}, expected an exception")),
+            }
+            return self.check_memory(combo, store, memory, (a, b), true, what);
+        }
         match (outcome, traps) {
             (Ok(actual), false) if actual == results => {}
             (Ok(actual), _) => {
@@ -394,6 +420,19 @@ impl Observed {
             }
             (Err(e), false) => return Err(format!("{what}({a}, {b}): failed: {e} ({e:?})")),
         }
+        self.check_memory(combo, store, memory, (a, b), traps, what)
+    }
+
+    /// Checks the journal, the host log and the memories after a call that `failed` or not.
+    fn check_memory(
+        &mut self,
+        combo: &Combo,
+        store: &Store<Data>,
+        memory: Memory,
+        (a, b): (i32, i32),
+        failed: bool,
+        what: &str,
+    ) -> Result<(), String> {
         let data = memory.data(store).expect("the instance's memory belongs to this store");
         let count = u32::from_le_bytes(data[0..4].try_into().unwrap()) as usize;
         let journal: Vec<i32> = (0..count)
@@ -418,7 +457,7 @@ impl Observed {
             let x = i32::from_le_bytes(second.data(store).expect(same)[at..at + 4].try_into().unwrap());
             let at = wat::MEM64_ADDR as usize;
             let y = i64::from_le_bytes(wide.data(store).expect(same)[at..at + 8].try_into().unwrap());
-            if !traps && (x, y) != (b, a as i64) {
+            if !failed && (x, y) != (b, a as i64) {
                 return Err(format!(
                     "{what}({a}, {b}): the memories hold ({x}, {y}), expected ({b}, {a})"
                 ));
@@ -554,7 +593,7 @@ fn matrix() {
 /// Lazy translation, so that translation on the first call is on the path too.
 #[test]
 fn miri_subset() {
-    const SITUATIONS: [(Position, Behavior); 7] = [
+    const SITUATIONS: [(Position, Behavior); 8] = [
         (Position::Entry, Behavior::Several),
         (Position::Top, Behavior::Traps),
         (Position::Entry, Behavior::CallsBack),
@@ -562,6 +601,7 @@ fn miri_subset() {
         (Position::AfterTailReturn, Behavior::One),
         (Position::Entry, Behavior::Vector),
         (Position::Entry, Behavior::Memories),
+        (Position::Top, Behavior::Throws),
     ];
     let forms = Form::ALL;
     let mut combos = Vec::new();

@@ -145,6 +145,10 @@ pub enum Behavior {
     /// at other cells than their index says, and the target's frame is larger than the
     /// `(i32, i32)` frame that calls (or tail-calls) it.
     Vector,
+    /// Throws an exception of tag `env.exn` carrying `a + k` when its first argument is 13
+    /// (host: returns an `ExnRef` as its error; wasm: `throw`); no handler catches it, so it
+    /// unwinds every frame of the position and reaches the embedder with its tag and value.
+    Throws,
     /// Writes `b` to the second memory (`mem1`, a 32-bit memory 1) and `a` to the 64-bit
     /// memory (`mem64`, memory 2), reads both back and returns `b * 7 + a + k`: a host target
     /// through the memories its caller exports, a wasm target with its own accesses. The test
@@ -153,11 +157,12 @@ pub enum Behavior {
 }
 
 impl Behavior {
-    pub const ALL: [Behavior; 7] = [
+    pub const ALL: [Behavior; 8] = [
         Behavior::One,
         Behavior::Several,
         Behavior::Nothing,
         Behavior::Traps,
+        Behavior::Throws,
         Behavior::CallsBack,
         Behavior::Vector,
         Behavior::Memories,
@@ -177,7 +182,7 @@ impl Behavior {
             Behavior::Several => "(result i32 i64 f64)",
             Behavior::Nothing => "",
             Behavior::Vector => "(result v128 i32)",
-            Behavior::One | Behavior::Traps | Behavior::CallsBack | Behavior::Memories => {
+            Behavior::One | Behavior::Traps | Behavior::Throws | Behavior::CallsBack | Behavior::Memories => {
                 "(result i32)"
             }
         }
@@ -197,7 +202,7 @@ impl Behavior {
             Behavior::Several => vec![ValType::I32, ValType::I64, ValType::F64],
             Behavior::Nothing => vec![],
             Behavior::Vector => vec![ValType::V128, ValType::I32],
-            Behavior::One | Behavior::Traps | Behavior::CallsBack | Behavior::Memories => {
+            Behavior::One | Behavior::Traps | Behavior::Throws | Behavior::CallsBack | Behavior::Memories => {
                 vec![ValType::I32]
             }
         }
@@ -310,6 +315,8 @@ pub struct Expected {
     /// Lines appended to the host log, in order.
     pub log: Vec<String>,
     pub traps: bool,
+    /// The value of the exception it throws, if it throws one.
+    pub throws: Option<i32>,
 }
 
 /// The model: what the target does when called with `(a, b)`.
@@ -343,6 +350,10 @@ pub fn expect_target(combo: &Combo, a: i32, b: i32) -> Expected {
         Behavior::Nothing => (vec![], false),
         Behavior::Traps if a == TRAP_ARG => (vec![], true),
         Behavior::Traps => (vec![Val::I32(one)], false),
+        Behavior::Throws if a == TRAP_ARG => {
+            return Expected { results: vec![], journal, log, traps: false, throws: Some(a + k) };
+        }
+        Behavior::Throws => (vec![Val::I32(one)], false),
         Behavior::CallsBack => {
             if !target.is_host() {
                 log.push(format!("bounce({a})"));
@@ -363,6 +374,7 @@ pub fn expect_target(combo: &Combo, a: i32, b: i32) -> Expected {
         journal,
         log,
         traps,
+        throws: None,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::axes::{Behavior, HOST2_NOTE, TRAP_ARG, Target, memories_result, vector_b, vector_results};
 use super::wat::{LAST_B_ADDR, MEM1_ADDR, MEM64_ADDR};
-use mica::{Caller, Error, Extern, FuncType, Linker, Result, V128, Val};
+use mica::{Caller, Error, ExnRef, Extern, FuncType, Linker, Result, V128, Val};
 
 /// The store's data: what host functions saw, in order.
 #[derive(Debug, Default)]
@@ -96,6 +96,11 @@ pub fn host_target(
         }
         Behavior::Traps if a == TRAP_ARG => return Err(Error::new(TRAP_MESSAGE)),
         Behavior::Traps => vec![Val::I32(one)],
+        Behavior::Throws if a == TRAP_ARG => {
+            let tag = caller.get_export("exn").and_then(Extern::into_tag).expect("the caller exports its tag");
+            return Err(ExnRef::new(&mut *caller, tag, &[Val::I32(a + k)])?.into());
+        }
+        Behavior::Throws => vec![Val::I32(one)],
         Behavior::CallsBack => vec![Val::I32(reenter(caller, a)? + b + k)],
         Behavior::Memories => vec![Val::I32(through_memories(caller, k, a, b)?)],
         Behavior::Vector => unreachable!("a Vector target is `vector_target`"),
@@ -122,7 +127,7 @@ pub fn vector_target(
 /// Defines `name` as the typed (`func_wrap`) host target `target`.
 fn define_typed(linker: &mut Linker<Data>, name: &str, target: Target, behavior: Behavior) {
     let defined = match behavior {
-        Behavior::One | Behavior::Traps | Behavior::CallsBack | Behavior::Memories => linker.func_wrap(
+        Behavior::One | Behavior::Traps | Behavior::Throws | Behavior::CallsBack | Behavior::Memories => linker.func_wrap(
             "host",
             name,
             move |mut caller: Caller<'_, Data>, a: i32, b: i32| -> Result<i32> {

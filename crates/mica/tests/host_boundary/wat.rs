@@ -17,6 +17,10 @@ pub const MEM1_ADDR: u32 = 0x100;
 /// last eight bytes.
 pub const MEM64_ADDR: u64 = 0xfff8;
 
+/// The tag `Throws` targets throw: the embedder's, imported and exported again by both
+/// modules (so that a host target finds it among its caller's exports).
+const EXN: &str = "  (import \"env\" \"exn\" (tag $exn (param i32))) (export \"exn\" (tag $exn))\n";
+
 /// Both modules' memories past memory 0, defined by `b` and imported by `a`.
 const SECOND_MEMORIES: &str = "(memory $m1 1) (memory $m64 i64 1)";
 
@@ -47,6 +51,11 @@ fn wasm_target_body(behavior: Behavior, k: i32) -> String {
         ),
         Behavior::Nothing => format!("(i32.store (i32.const {LAST_B_ADDR}) (local.get 1))"),
         Behavior::Traps => format!("(if (i32.eq (local.get 0) (i32.const {TRAP_ARG})) (then (unreachable))) {one}"),
+        Behavior::Throws => format!(
+            "(if (i32.eq (local.get 0) (i32.const {TRAP_ARG}))
+               (then (throw $exn (i32.add (local.get 0) (i32.const {k})))))
+             {one}"
+        ),
         Behavior::CallsBack => {
             format!("(i32.add (i32.add (call $bounce (local.get 0)) (local.get 1)) (i32.const {k}))")
         }
@@ -89,6 +98,7 @@ pub fn provider(combo: &Combo) -> String {
     }
     w += "  (import \"host\" \"host2\" (func $host2 (param i32) (result i32)))\n";
     w += "  (import \"env\" \"bounce\" (func $bounce (param i32) (result i32)))\n";
+    w += EXN;
     w += "  (memory (export \"memory\") 1)\n";
     w += &format!("  {}\n", SECOND_MEMORIES.replace("$m1", "$m1 (export \"mem1\")").replace("$m64", "$m64 (export \"mem64\")"));
     w += "  (table (export \"table\") 1 funcref)\n";
@@ -302,6 +312,7 @@ pub fn caller(combo: &Combo) -> String {
     w += "  (import \"host\" \"host2\" (func $host2 (param i32) (result i32)))\n";
     w += "  (import \"host\" \"scale\" (func $scale (param i32) (result i32)))\n";
     w += "  (import \"env\" \"bounce\" (func $bounce (param i32) (result i32)))\n";
+    w += EXN;
     match target {
         Target::LocalWasm => {}
         Target::ImportedWasm => w += "  (import \"b\" \"target\" (func $target (type $sig)))\n",
