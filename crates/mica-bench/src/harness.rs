@@ -405,6 +405,9 @@ pub fn run(opts: &Options) -> Report {
     report
 }
 
+/// What an engine that is not run for a workload "fails" with (never reported).
+const NOT_RUN: &str = "not run";
+
 fn run_workload(
     opts: &Options,
     engines: &Engines,
@@ -421,6 +424,8 @@ fn run_workload(
     };
     let (entry, args) = w.entry(quick);
     let expected = w.expected(quick);
+    // wasmi does not implement what the `Features` group measures: it is not run there.
+    let wasmi_runs = w.group != Group::Features;
     let mut row = Row {
         workload: *w,
         size: w.size_label(quick),
@@ -439,7 +444,9 @@ fn run_workload(
         } else {
             let probe = Instant::now();
             let _ = translate_once::<Mica>(&engines.mica, &wasm, &args);
-            let _ = translate_once::<Wasmi>(&engines.wasmi, &wasm, &args);
+            if wasmi_runs {
+                let _ = translate_once::<Wasmi>(&engines.wasmi, &wasm, &args);
+            }
             let pair = probe.elapsed().as_secs_f64().max(1e-6);
             ((0.25 / pair) as usize).clamp(5, 30)
         };
@@ -447,14 +454,16 @@ fn run_workload(
             runs,
             0,
             &mut || translate_once::<Mica>(&engines.mica, &wasm, &args),
-            &mut || translate_once::<Wasmi>(&engines.wasmi, &wasm, &args),
+            &mut || if wasmi_runs { translate_once::<Wasmi>(&engines.wasmi, &wasm, &args) } else { Err(NOT_RUN.into()) },
         );
         let what = format!("{} translate", w.name);
         (row.compile.mica, row.instantiate.mica) = split(keep(report, &what, "mica", r.mica));
-        (row.compile.wasmi, row.instantiate.wasmi) = split(keep(report, &what, "wasmi", r.wasmi));
+        if wasmi_runs {
+            (row.compile.wasmi, row.instantiate.wasmi) = split(keep(report, &what, "wasmi", r.wasmi));
+        }
         row.heap = Pair {
             mica: heap_of::<Mica>(&engines.mica, &wasm),
-            wasmi: heap_of::<Wasmi>(&engines.wasmi, &wasm),
+            wasmi: if wasmi_runs { heap_of::<Wasmi>(&engines.wasmi, &wasm) } else { None },
         };
     }
 
@@ -467,6 +476,7 @@ fn run_workload(
             Err(e) => Err(format!("compilation failed: {e}")),
         };
         let mut run_wasmi = || match &wasmi {
+            _ if !wasmi_runs => Err(NOT_RUN.into()),
             Ok(m) => exec_once::<Wasmi>(&engines.wasmi, m, entry, &args, expected.as_deref()),
             Err(e) => Err(format!("compilation failed: {e}")),
         };
@@ -489,7 +499,9 @@ fn run_workload(
             wasmi: r.wasmi.is_ok() && expected.is_some(),
         };
         row.exec.mica = to_samples(keep(report, &what, "mica", r.mica));
-        row.exec.wasmi = to_samples(keep(report, &what, "wasmi", r.wasmi));
+        if wasmi_runs {
+            row.exec.wasmi = to_samples(keep(report, &what, "wasmi", r.wasmi));
+        }
         let show =
             |s: &Option<Samples>| s.as_ref().map_or("FAILED".to_string(), |s| fmt_secs(s.median()));
         log(

@@ -60,6 +60,9 @@ fn translate_ratio(r: &Row) -> f64 {
 }
 
 fn checked(r: &Row) -> &'static str {
+    if r.workload.group == Group::Features {
+        return if r.verified.mica { "ok (Mica alone)" } else { "**mica wrong**" };
+    }
     match (r.verified.mica, r.verified.wasmi) {
         (true, true) => "ok",
         (false, true) => "**mica wrong**",
@@ -107,7 +110,7 @@ pub fn render(report: &Report, opts: &Options) -> String {
                 r.size,
                 r.exec.mica.as_ref().or(r.exec.wasmi.as_ref()).map_or(0, Samples::len),
                 cell(&r.exec.mica),
-                cell(&r.exec.wasmi),
+                if r.workload.group == Group::Features { "not run".to_string() } else { cell(&r.exec.wasmi) },
                 fmt_ratio(exec_ratio(r)),
                 checked(r)
             );
@@ -116,7 +119,7 @@ pub fn render(report: &Report, opts: &Options) -> String {
             geomean(
                 exec_rows
                     .iter()
-                    .filter(|r| !matches!(r.workload.group, Group::Simd | Group::Memories))
+                    .filter(|r| !matches!(r.workload.group, Group::Simd | Group::Memories | Group::Features))
                     .filter(|r| group.is_none_or(|g| r.workload.group == g))
                     .map(|r| exec_ratio(r)),
             )
@@ -124,13 +127,14 @@ pub fn render(report: &Report, opts: &Options) -> String {
         let _ = writeln!(
             w,
             "\nGeometric mean of the scalar execution ratios: **{}** (shared/bench programs: {}, \
-             micro-benchmarks: {}; the SIMD and memory groups below are not in it).\n",
+             micro-benchmarks: {}; the SIMD, memory and feature groups below are not in it).\n",
             fmt_ratio(gm(None)),
             fmt_ratio(gm(Some(Group::Shared))),
             fmt_ratio(gm(Some(Group::Micro)))
         );
         render_simd(&mut w, &exec_rows);
         render_memories(&mut w, &exec_rows);
+        render_features(&mut w, &exec_rows);
     }
 
     let tr_rows: Vec<&Row> = report
@@ -163,7 +167,7 @@ pub fn render(report: &Report, opts: &Options) -> String {
         }
         // The memory group repeats one small module three times (with a 4 MiB memory whose
         // instantiation dominates): it would weigh thrice in the mean.
-        let counted = || tr_rows.iter().filter(|r| r.workload.group != Group::Memories);
+        let counted = || tr_rows.iter().filter(|r| !matches!(r.workload.group, Group::Memories | Group::Features));
         let _ = writeln!(
             w,
             "\nGeometric mean: translation ratio **{}**, heap ratio {} (without the memory group). \
@@ -471,6 +475,34 @@ fn render_simd(w: &mut String, rows: &[&Row]) {
     if let (Some(matmul), Some(matmul_simd)) = (find("matmul"), find("matmul_simd")) {
         let _ = writeln!(w, "| Mica: `matmul_simd`/`matmul` | {} |", fmt_ratio(own(matmul_simd, matmul, mica)));
         let _ = writeln!(w, "| wasmi: `matmul_simd`/`matmul` | {} |", fmt_ratio(own(matmul_simd, matmul, wasmi)));
+    }
+    let _ = writeln!(w);
+}
+
+/// The feature group (Mica alone): each workload against Mica's own baseline for it.
+fn render_features(w: &mut String, rows: &[&Row]) {
+    let find = |name: &str| rows.iter().find(|r| r.workload.name == name).copied();
+    let pairs = [
+        ("calls_ref", "calls_indirect", "a call through `call_ref` against a `call_indirect` that hits"),
+        ("try_table", "try_none", "calls inside a `try_table` that throws nothing against inside a `block`"),
+        ("throw_catch", "try_table", "each call throwing, caught one frame up, against not throwing"),
+    ];
+    let mut lines = Vec::new();
+    for (name, base_name, what) in pairs {
+        if let (Some(row), Some(base)) = (find(name), find(base_name)) {
+            let ratio = median(&row.exec.mica) / median(&base.exec.mica);
+            lines.push(format!("| `{name}`/`{base_name}` | {what} | **{}** |", fmt_ratio(ratio)));
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(w, "Typed references and exceptions (group `Features`, Mica alone: wasmi implements neither):
+");
+    let _ = writeln!(w, "| ratio | what | Mica |");
+    let _ = writeln!(w, "|---|---|---:|");
+    for line in lines {
+        let _ = writeln!(w, "{line}");
     }
     let _ = writeln!(w);
 }

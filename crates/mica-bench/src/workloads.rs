@@ -39,6 +39,10 @@ pub enum Group {
     /// access forms against the fastest one, compared on their own (out of the geometric
     /// mean).
     Memories,
+    /// What wasmi does not implement (typed function references, exceptions): Mica alone,
+    /// each workload against Mica's own baseline for it (`call_ref` against `call_indirect`,
+    /// `try_table` against `block`). wasmi is not run.
+    Features,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -211,6 +215,11 @@ const fn own(
 /// `shared/bench`'s `sieve`), 1 in the quick run.
 const fn memories(name: &'static str, what: &'static str, text: &'static str) -> Workload {
     Workload { group: Group::Memories, ..own(name, what, text, "run", 18, 1, reference::sieve) }
+}
+
+/// A workload of the `Features` group: 50 million iterations (10,000 in the quick run).
+const fn feature(name: &'static str, what: &'static str, text: &'static str) -> Workload {
+    Workload { group: Group::Features, ..own(name, what, text, "run", 50_000_000, 10_000, reference::mix_calls) }
 }
 
 /// `empty` prints nothing: its "checksum" is the empty output.
@@ -426,6 +435,11 @@ pub const WORKLOADS: &[Workload] = &[
         "the same over a 64-bit memory",
         include_str!("../wat/sieve_mem64.wat"),
     ),
+    feature("calls_indirect", "call_indirect that hits", include_str!("../wat/calls_indirect.wat")),
+    feature("calls_ref", "the same calls through call_ref", include_str!("../wat/calls_ref.wat")),
+    feature("try_none", "calls inside a block", include_str!("../wat/try_none.wat")),
+    feature("try_table", "the same inside a try_table", include_str!("../wat/try_table.wat")),
+    feature("throw_catch", "a throw caught one frame up", include_str!("../wat/throw_catch.wat")),
 ];
 
 /// The module of the call-overhead benchmark (`nop` and `add` exports).
@@ -521,6 +535,16 @@ pub mod reference {
             acc = acc.wrapping_mul(31).wrapping_add(byte as u64);
         }
         acc.to_string()
+    }
+
+    /// The `Features` group: `x = x * 31 + i` (wrapping `u32`) for each `i < n`, summed.
+    pub fn mix_calls(n: i64) -> String {
+        let (mut x, mut sum) = (0u32, 0u64);
+        for i in 0..n as u32 {
+            x = x.wrapping_mul(31).wrapping_add(i);
+            sum += u64::from(x);
+        }
+        sum.to_string()
     }
 
     pub fn call_indirect(n: i64) -> String {

@@ -1,0 +1,17 @@
+;; throw_catch: run(n) throws and catches n exceptions, each from a function one call down:
+;; what a throw, the unwinding of one frame and a landing cost.
+(module
+  (tag $e (param i32))
+  (func $mix (param i32 i32) (result i32)
+    (throw $e (i32.add (i32.mul (local.get 0) (i32.const 31)) (local.get 1))))
+  (func (export "run") (param $n i32) (result i64)
+    (local $i i32) (local $x i32) (local $sum i64)
+    (loop $again
+      (local.set $x
+        (block $caught (result i32)
+          (try_table (catch $e $caught)
+            (drop (call $mix (local.get $x) (local.get $i))))
+          (unreachable)))
+      (local.set $sum (i64.add (local.get $sum) (i64.extend_i32_u (local.get $x))))
+      (br_if $again (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $sum)))
