@@ -64,13 +64,16 @@ pub(crate) struct VerifyBuffers {
 /// handler needs too, in `buffers.forms`.
 ///
 /// `also` lists (in order) the instructions that write their result to the accumulator as
-/// well as to their slot (`acc::ALSO`).
+/// well as to their slot (`acc::ALSO`). `catches` are the function's catch clauses: their
+/// tags must exist and their landing pads are entered from outside the code (by the
+/// unwinder), so they count as branch targets.
 pub(crate) fn verify(
     code: &mut [Instr],
     frame_size: usize,
     num_consts: usize,
     module: &ModuleCounts,
     also: &[usize],
+    catches: &[super::Catch],
     buffers: &mut VerifyBuffers,
 ) -> Result<(), alloc::string::String> {
     let len = code.len();
@@ -96,6 +99,20 @@ pub(crate) fn verify(
         }
         reads_acc |= form & (acc::X | acc::Y) != 0;
         forms.push(form);
+    }
+    for (i, catch) in catches.iter().enumerate() {
+        if catch.start > catch.end || catch.end as usize > len {
+            return Err(alloc::format!("catch clause {i} covers instructions outside the code"));
+        }
+        if let super::CatchKind::Land { tag, pad, slot, .. } = catch.kind {
+            if pad as usize >= len {
+                return Err(alloc::format!("catch clause {i}'s landing pad is outside the code"));
+            }
+            if tag.is_some_and(|t| !module.has(Space::Tag, t)) || slot as usize > frame_size {
+                return Err(alloc::format!("catch clause {i} names a tag or slot that does not exist"));
+            }
+            targets[pad as usize] = true;
+        }
     }
     // A `br_table` handler jumps straight to its entry's target, so every entry must be a
     // `Br` (`check` saw that they exist).
@@ -259,7 +276,7 @@ mod tests {
     use crate::error::TrapCode;
 
     fn check(code: &mut [Instr], counts: ModuleCounts) -> Result<(), alloc::string::String> {
-        verify(code, 8, 0, &counts, &[], &mut VerifyBuffers::default())
+        verify(code, 8, 0, &counts, &[], &[], &mut VerifyBuffers::default())
     }
 
     fn ret() -> Instr {

@@ -189,6 +189,7 @@ pub(crate) fn translate_func<'s>(
         info.consts.len(),
         &env.counts,
         &also,
+        &info.catches,
         &mut scratch.verify,
     );
     (scratch.code, scratch.also_acc) = (code, also);

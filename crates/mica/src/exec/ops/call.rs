@@ -370,21 +370,29 @@ impl<T> Executor<'_, T> {
     /// An exception the host function throws (or lets through from wasm it called) goes on
     /// from the call (`Executor::throw`); from a tail call, from where the running function
     /// returns to, since its frame was given to the host function.
+    #[inline]
     pub(in crate::exec) fn call_host_at(&mut self, callee: u32, host: u32, args: usize, tail: bool) -> Result<Flow> {
         let results = if tail { self.base } else { args };
         match self.call_host(callee, host, args, results) {
             Ok(()) => Ok(if tail { self.return_to_caller() } else { Flow::Continue }),
-            Err(e) => {
-                let Some(exn) = e.as_exception() else { return Err(e) };
-                if exn.store != self.store.inner.id || exn.index as usize >= self.store.inner.exns.len() {
-                    return Err(Error::usage("a host function threw an exception of another store"));
-                }
-                if tail && let Flow::Done = self.return_to_caller() {
-                    return Err(e);
-                }
-                self.throw(exn.index)
-            }
+            Err(e) => self.host_failed(e, tail),
         }
+    }
+
+    /// A host call's error: an exception goes on being thrown from the call (see
+    /// `call_host_at`); anything else ends the activation. Out of line, so that the host-call
+    /// path stays as small as it was before exceptions.
+    #[cold]
+    #[inline(never)]
+    fn host_failed(&mut self, e: Error, tail: bool) -> Result<Flow> {
+        let Some(exn) = e.as_exception() else { return Err(e) };
+        if exn.store != self.store.inner.id || exn.index as usize >= self.store.inner.exns.len() {
+            return Err(Error::usage("a host function threw an exception of another store"));
+        }
+        if tail && let Flow::Done = self.return_to_caller() {
+            return Err(e);
+        }
+        self.throw(exn.index)
     }
 
     /// Pops the suspended caller, if this activation has one.
