@@ -27,16 +27,20 @@ pub enum Phase {
     /// Start a very large real program (75 MB) in a child process per sample: start-up time
     /// and peak memory (see [`crate::big`]).
     Big,
+    /// CPython's WASI build under the `mica` CLI: time to its first line of output, lazy and
+    /// eager (Mica alone; see [`crate::python`]).
+    Python,
 }
 
 impl Phase {
-    pub const ALL: [Phase; 6] = [
+    pub const ALL: [Phase; 7] = [
         Phase::Translate,
         Phase::Execute,
         Phase::Calls,
         Phase::Startup,
         Phase::Hostile,
         Phase::Big,
+        Phase::Python,
     ];
 
     pub fn parse(name: &str) -> Option<Phase> {
@@ -47,6 +51,7 @@ impl Phase {
             "startup" => Phase::Startup,
             "hostile" => Phase::Hostile,
             "big" => Phase::Big,
+            "python" | "cpython" => Phase::Python,
             _ => return None,
         })
     }
@@ -203,6 +208,7 @@ pub struct Report {
     pub calls: Vec<CallRow>,
     pub hostile: Vec<HostileRow>,
     pub big: Vec<crate::big::BigRow>,
+    pub python: Vec<crate::python::PythonRow>,
     /// Wrong checksums and errors, one precise line each.
     pub failures: Vec<String>,
     /// Why workloads were skipped (the `shared/bench` folder missing).
@@ -400,6 +406,9 @@ pub fn run(opts: &Options) -> Report {
     }
     if opts.has(Phase::Big) && opts.selected("big") {
         run_big(opts, &mut report);
+    }
+    if opts.has(Phase::Python) && opts.selected("python") {
+        run_python(opts, &mut report);
     }
     report.elapsed = started.elapsed();
     report
@@ -733,6 +742,23 @@ fn run_hostile(opts: &Options, report: &mut Report) {
 /// The big program's cache: `target/bench-cache` of the workspace.
 fn big_cache() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-cache")
+}
+
+fn run_python(opts: &Options, report: &mut Report) {
+    let cache = big_cache();
+    if opts.quick {
+        report.skipped.push(format!(
+            "CPython's start-up (a full run measures it, fetching it into {} once)",
+            cache.display()
+        ));
+        return;
+    }
+    log(opts, format!("CPython: {}", crate::python::NAME));
+    let found = crate::python::locate(&cache).and_then(|dir| Ok((crate::python::mica_binary()?, dir)));
+    match found {
+        Ok((mica, dir)) => report.python = crate::python::measure(&mica, &dir, 5, &mut report.failures),
+        Err(e) => report.skipped.push(format!("CPython: {e}")),
+    }
 }
 
 fn run_big(opts: &Options, report: &mut Report) {

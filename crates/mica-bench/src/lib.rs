@@ -10,6 +10,7 @@ pub mod engines;
 pub mod harness;
 pub mod heap;
 pub mod hostile;
+pub mod python;
 pub mod report;
 pub mod stats;
 pub mod wasi;

@@ -73,6 +73,7 @@ fn main() -> ExitCode {
             println!("{name:<21} {} (phase hostile)", shape.what);
         }
         println!("{:<18} {}: start-up and peak memory (phase big)", "big", mica_bench::big::PROGRAM.name);
+        println!("{:<18} {}: time to its first line under `mica run` (phase python)", "python", mica_bench::python::NAME);
         return ExitCode::SUCCESS;
     }
     let mut opts = Options::new(args.quick);

@@ -265,6 +265,9 @@ pub fn render(report: &Report, opts: &Options) -> String {
     if !report.hostile.is_empty() {
         render_hostile(&mut w, report);
     }
+    if !report.python.is_empty() {
+        render_python(&mut w, report);
+    }
     if !report.big.is_empty() {
         render_big(&mut w, report);
     }
@@ -392,6 +395,29 @@ fn render_hostile(w: &mut String, report: &Report) {
             }
         }
     }
+}
+
+fn render_python(w: &mut String, report: &Report) {
+    let _ = writeln!(w, "### CPython: time to the first line under `mica run`\n");
+    let _ = writeln!(
+        w,
+        "{} under `mica run --allow-unknown-imports --invoke run` with its standard library \
+         preopened, `print(\"first line\")` on stdin; from the spawn of the process to the first \
+         line on its stdout, and to its exit. Mica alone: wasmi implements no exception handling.\n",
+        crate::python::NAME
+    );
+    let _ = writeln!(w, "| mode | n | first line | exit |");
+    let _ = writeln!(w, "|---|---:|---:|---:|");
+    for row in &report.python {
+        let first = Samples(row.samples.iter().map(|s| s.first_line).collect());
+        let exit = Samples(row.samples.iter().map(|s| s.exit).collect());
+        if row.samples.is_empty() {
+            let _ = writeln!(w, "| `{}` | 0 | FAILED | |", row.mode);
+        } else {
+            let _ = writeln!(w, "| `{}` | {} | **{}** | {} |", row.mode, row.samples.len(), cell(&Some(first)), cell(&Some(exit)));
+        }
+    }
+    let _ = writeln!(w);
 }
 
 fn render_big(w: &mut String, report: &Report) {
