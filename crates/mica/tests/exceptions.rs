@@ -18,7 +18,9 @@ both_modes! {
     host_functions_rethrow_what_wasm_threw,
     traps_are_never_caught,
     a_tail_call_to_a_throwing_host_is_caught_by_the_caller,
+    #[cfg_attr(miri, ignore = "100,000 frames: too slow under Miri")]
     throws_unwind_a_hundred_thousand_frames,
+    #[cfg_attr(miri, ignore = "a million throws: too slow under Miri")]
     caught_exceptions_are_reused,
     exnrefs_kept_past_the_limit_trap,
 }
@@ -48,6 +50,7 @@ fn linker_with(engine: &Engine, store: &mut Store<()>, host: Func) -> (Linker<()
 }
 
 fn exceptions_unwind_through_host_frames(mode: TranslationMode) {
+    let rounds = if cfg!(miri) { 3 } else { 1000 };
     let engine = engine(mode);
     let mut store = Store::new(&engine, ());
     // The host calls back into the module's `inner`, which throws: the exception unwinds
@@ -61,7 +64,7 @@ fn exceptions_unwind_through_host_frames(mode: TranslationMode) {
     let catch = instance.get_typed_func::<i32, i32>(&store, "catch").unwrap();
     assert_eq!(catch.call(&mut store, 41).unwrap(), 42);
     // The store is usable, and the stack is where it was: again, many times.
-    for i in 0..1000 {
+    for i in 0..rounds {
         assert_eq!(catch.call(&mut store, i).unwrap(), i + 1);
     }
 }
