@@ -35,6 +35,7 @@ fn null_of(ty: &HeapType<'_>) -> Result<Val, String> {
         HeapType::Abstract { ty: AbstractHeapType::Extern | AbstractHeapType::NoExtern, .. } => {
             Ok(Val::ExternRef(None))
         }
+        HeapType::Abstract { ty: AbstractHeapType::Exn | AbstractHeapType::NoExn, .. } => Ok(Val::ExnRef(None)),
         other => Err(format!("null reference of unsupported type {}", heap_type(other))),
     }
 }
@@ -90,7 +91,7 @@ fn matches<T>(store: &Store<T>, actual: &Val, expected: &WastRetCore<'_>) -> boo
         (WastRetCore::F32(p), Val::F32(bits)) => f32_matches(p, *bits),
         (WastRetCore::F64(p), Val::F64(bits)) => f64_matches(p, *bits),
         (WastRetCore::V128(p), Val::V128(v)) => v128_matches(p, *v),
-        (WastRetCore::RefNull(_), Val::FuncRef(None) | Val::ExternRef(None)) => true,
+        (WastRetCore::RefNull(_), Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None)) => true,
         (WastRetCore::RefFunc(_), Val::FuncRef(Some(_))) => true,
         (WastRetCore::RefExtern(None), Val::ExternRef(Some(_))) => true,
         (WastRetCore::RefExtern(Some(n)) | WastRetCore::RefHost(n), Val::ExternRef(Some(r))) => {
@@ -112,6 +113,8 @@ pub fn describe<T>(store: &Store<T>, v: &Val) -> String {
         Val::V128(v) => format!("(v128.const {})", v128_text(*v)),
         Val::FuncRef(None) => "(ref.null func)".into(),
         Val::ExternRef(None) => "(ref.null extern)".into(),
+        Val::ExnRef(None) => "(ref.null exn)".into(),
+        Val::ExnRef(Some(_)) => "(ref.exn)".into(),
         Val::FuncRef(Some(_)) => "(ref.func)".into(),
         Val::ExternRef(Some(r)) => {
             match r.data(store).and_then(|d| d.downcast_ref::<ScriptRef>()) {
