@@ -18,22 +18,7 @@ struct Suite {
 const DEFERRED: &[(&str, &str, &str)] = &[
     // wasm-v3: GC's heap types, constant expressions and type canonicalization (issue 16).
     ("wasm-v3", "ref_null.wast", "GC's abstract heap types (any, struct, none; issue 16)"),
-    ("wasm-v3", "elem.wast", "global.get of a defined global in a constant expression (GC, issue 16)"),
-    ("wasm-v3", "data.wast", "global.get of a defined global in a constant expression (GC, issue 16)"),
-    ("wasm-v3", "global.wast", "global.get of a defined global in a constant expression (GC, issue 16)"),
-    ("wasm-v3", "type-canon.wast", "recursive types (GC, issue 16)"),
-    ("wasm-v3", "type-equivalence.wast", "recursive types (GC, issue 16)"),
-    ("wasm-v3", "type-rec.wast", "recursive types (GC, issue 16)"),
-];
-
-/// Directives (by suite, file and line) that need a proposal Mica does not implement yet:
-/// they run, and a failure of one is counted apart, with its reason; the file's other
-/// directives count as usual.
-const DEFERRED_DIRECTIVES: &[(&str, &str, usize, &str)] = &[
-    // A tag's type in an explicit recursion group: GC's type canonicalization (issue 16).
-    ("proposals/exceptions", "tag.wast", 30, "recursion groups (GC, issue 16)"),
-    ("proposals/exceptions", "tag.wast", 40, "recursion groups (GC, issue 16)"),
-    ("proposals/exceptions", "tag.wast", 48, "recursion groups (GC, issue 16)"),
+    ("wasm-v3", "type-rec.wast", "struct types in recursion groups (GC, issue 16)"),
 ];
 
 /// The SIMD script that also needs multi-memory.
@@ -111,7 +96,7 @@ fn suites() -> Vec<Suite> {
 
 #[test]
 fn spec_suite() {
-    let (mut total_passed, mut total_failed, mut deferred, mut deferred_directives) = (0, 0, 0, 0);
+    let (mut total_passed, mut total_failed, mut deferred) = (0, 0, 0);
     let mut failures = Vec::new();
     for mode in [TranslationMode::Eager, TranslationMode::Lazy] {
         for suite in suites() {
@@ -125,17 +110,9 @@ fn spec_suite() {
                 }
                 let report = mica_wast::run_script(text, &config);
                 passed += report.passed;
+                failed += report.failed();
                 for (line, message) in report.failures {
-                    let deferral = DEFERRED_DIRECTIVES
-                        .iter()
-                        .find(|&&(folder, file, at, _)| folder == suite.name && file == name && at == line);
-                    match deferral {
-                        Some(_) => deferred_directives += 1,
-                        None => {
-                            failed += 1;
-                            failures.push(format!("{}/{name}:{line} ({mode:?}): {message}", suite.name));
-                        }
-                    }
+                    failures.push(format!("{}/{name}:{line} ({mode:?}): {message}", suite.name));
                 }
             }
             println!(
@@ -152,10 +129,7 @@ fn spec_suite() {
     for failure in failures.iter().take(100) {
         println!("FAIL {failure}");
     }
-    for (folder, file, line, reason) in DEFERRED_DIRECTIVES {
-        println!("deferred: {folder}/{file}:{line}: {reason}");
-    }
-    println!("deferred files: {deferred}; deferred directives that failed: {deferred_directives}");
+    println!("deferred files: {deferred}");
     println!("spec: {total_passed} passed, {total_failed} failed");
     assert_eq!(total_failed, 0, "spec directives failed");
 }

@@ -48,7 +48,11 @@ const STANDARD: WasmFeatures = WasmFeatures::WASM2
     .union(WasmFeatures::MEMORY64)
     .union(WasmFeatures::MULTI_MEMORY)
     .union(WasmFeatures::FUNCTION_REFERENCES)
-    .union(WasmFeatures::EXCEPTIONS);
+    .union(WasmFeatures::EXCEPTIONS)
+    // GC's type section: recursion groups of function types. The rest of GC (struct and array
+    // types, GC's heap types, its instructions) is refused at load with an `Unsupported`
+    // error until issue 16: `module::parse` and `validate::unsupported_proposal`.
+    .union(WasmFeatures::GC);
 
 /// Proposals not yet in the standard that Mica implements: off unless enabled by name
 /// (`Config::enable_proposal`).

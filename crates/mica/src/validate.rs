@@ -8,7 +8,8 @@
 
 use crate::decode::Decoder;
 use crate::{Error, Result};
-use wasmparser::{BlockType, FrameKind, FuncValidator, FunctionBody, ValidatorResources};
+use alloc::vec::Vec;
+use wasmparser::{BlockType, FrameKind, FrameStack, FuncValidator, FunctionBody, ValidatorResources};
 
 /// Validates one function body: its locals, then its operators.
 pub(crate) fn validate_body(func: &mut FuncValidator<ValidatorResources>, body: &FunctionBody<'_>) -> Result<()> {
@@ -23,16 +24,83 @@ fn check_body(
     let mut reader = body.get_binary_reader();
     func.read_locals(&mut reader)?;
     reader.set_features(*func.features());
+    if let Err(e) = supported_locals(body) {
+        return Ok(Err(e));
+    }
     let mut d = Decoder::after_locals(body, &reader);
     let mut work = LabelWork::new(body.as_bytes().len());
+    let mut refused = None;
     while !d.done() {
         if let Err(e) = work.charge(&d, func) {
             return Ok(Err(e));
         }
-        d.operator(&mut func.visitor(d.offset()))??;
+        d.operator(&mut Supported { inner: func.visitor(d.offset()), refused: &mut refused })??;
+        if let Some(what) = refused {
+            return Ok(Err(Error::unsupported(what)));
+        }
     }
     d.reader().finish_expression(&func.visitor(d.offset()))?;
     Ok(Ok(()))
+}
+
+/// Refuses locals of a type Mica does not implement yet (GC's heap types), which the
+/// validator accepts under 3.0: a lazily translated body would otherwise fail only when
+/// first called.
+fn supported_locals(body: &FunctionBody<'_>) -> Result<()> {
+    let Ok(locals) = body.get_locals_reader() else { return Ok(()) };
+    for local in locals {
+        let Ok((_, ty)) = local else { return Ok(()) };
+        if crate::types::ValType::from_wasmparser(ty, &|_| Some(crate::types::ConcreteType(0))).is_none() {
+            return Err(Error::unsupported(alloc::format!("local of type {ty}")));
+        }
+    }
+    Ok(())
+}
+
+/// The name of what Mica does not implement yet among the instructions of `proposal`, which
+/// the validator accepts (GC's, under 3.0); `None` for the proposals it implements.
+#[inline(always)]
+pub(crate) fn unsupported_proposal(proposal: &str) -> Option<&'static str> {
+    (proposal == "gc").then_some("GC instructions (struct, array, i31, casts; issue 16)")
+}
+
+/// The validator's visitor, refusing the instructions Mica does not implement yet before
+/// the validator sees them (`refused` says what, and the operator is not validated).
+pub(crate) struct Supported<'r, V> {
+    pub inner: V,
+    pub refused: &'r mut Option<&'static str>,
+}
+
+macro_rules! define_supported_visit {
+    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            fn $visit(&mut self $($(, $arg: $argty)*)?) -> wasmparser::Result<()> {
+                if let Some(what) = unsupported_proposal(stringify!($proposal)) {
+                    *self.refused = Some(what);
+                    return Ok(());
+                }
+                self.inner.$visit($($($arg),*)?)
+            }
+        )*
+    };
+}
+
+impl<'a, V> wasmparser::VisitOperator<'a> for Supported<'_, V>
+where
+    V: wasmparser::VisitOperator<'a, Output = wasmparser::Result<()>>,
+{
+    type Output = wasmparser::Result<()>;
+    wasmparser::for_each_visit_operator!(define_supported_visit);
+
+    fn simd_visitor(&mut self) -> Option<&mut dyn wasmparser::VisitSimdOperator<'a, Output = Self::Output>> {
+        self.inner.simd_visitor()
+    }
+}
+
+impl<V: FrameStack> FrameStack for Supported<'_, V> {
+    fn current_frame(&self) -> Option<FrameKind> {
+        self.inner.current_frame()
+    }
 }
 
 /// The label types a body's `br_table`s make the validator compare, bounded by the body's size.

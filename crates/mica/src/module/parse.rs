@@ -7,6 +7,7 @@ use super::{
     SegmentMode,
 };
 use crate::engine::{Engine, TranslationMode};
+use crate::types::REC_BASE;
 use crate::error::{Error, Result};
 use crate::exec::CompiledFunc;
 use crate::translate::translate_func;
@@ -76,11 +77,6 @@ fn global_type(m: &ModuleInner, ty: &wasmparser::GlobalType) -> Result<GlobalTyp
     Ok(GlobalType { content: val_type(m, ty.content_type)?, mutability })
 }
 
-fn func_type(m: &ModuleInner, ty: &wasmparser::FuncType) -> Result<FuncType> {
-    let params = ty.params().iter().map(|t| val_type(m, *t)).collect::<Result<Vec<_>>>()?;
-    let results = ty.results().iter().map(|t| val_type(m, *t)).collect::<Result<Vec<_>>>()?;
-    Ok(FuncType::new(params, results))
-}
 
 pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     let config = engine.config();
@@ -173,22 +169,39 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
     match payload {
         Payload::TypeSection(reader) => {
             for group in reader {
+                // A recursion group (most are one type): its members refer to each other
+                // relatively until the engine has registered the group (`TypeRegistry`).
                 let group = group.map_err(malformed)?;
-                if group.is_explicit_rec_group() {
-                    return Err(Error::unsupported("recursive type groups (GC)"));
-                }
+                let start = m.types.len() as u32;
+                let len = group.types().len() as u32;
+                let mut members = Vec::with_capacity(len as usize);
                 for sub in group.into_types() {
                     if !sub.is_final || sub.composite_type.shared || !sub.supertype_idxs.is_empty() {
                         return Err(Error::unsupported("declared subtypes (GC)"));
                     }
-                    match &sub.composite_type.inner {
-                        wasmparser::CompositeInnerType::Func(f) => {
-                            let (id, ty) = m.engine.types().register(func_type(m, f)?);
-                            m.types.push(ty);
-                            m.type_ids.push(id);
-                        }
-                        _ => return Err(Error::unsupported("GC types")),
-                    }
+                    let wasmparser::CompositeInnerType::Func(f) = &sub.composite_type.inner else {
+                        return Err(Error::unsupported("struct and array types (GC)"));
+                    };
+                    let concrete = |i: u32| match i.checked_sub(start) {
+                        Some(j) if j < len => Some(ConcreteType(REC_BASE + j)),
+                        _ => m.concrete(i),
+                    };
+                    let convert = |t: &wasmparser::ValType| {
+                        ValType::from_wasmparser(*t, &concrete)
+                            .ok_or_else(|| Error::unsupported(format!("value type {t}")))
+                    };
+                    let params = f.params().iter().map(convert).collect::<Result<Vec<_>>>()?;
+                    let results = f.results().iter().map(convert).collect::<Result<Vec<_>>>()?;
+                    members.push(FuncType::new(params, results));
+                }
+                let registered = m
+                    .engine
+                    .types()
+                    .register_group(members)
+                    .ok_or_else(|| Error::unsupported("more than 2^31 types in one engine"))?;
+                for (id, ty) in registered {
+                    m.types.push(ty);
+                    m.type_ids.push(id);
                 }
             }
         }

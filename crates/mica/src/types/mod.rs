@@ -9,7 +9,7 @@ use core::fmt;
 
 mod registry;
 
-pub(crate) use registry::TypeRegistry;
+pub(crate) use registry::{REC_BASE, TypeRegistry};
 
 /// The type of a WebAssembly value.
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -230,6 +230,11 @@ pub struct FuncType {
     /// The frame cells the parameters and the results take (a `v128` takes two).
     param_cells: u32,
     result_cells: u32,
+    /// For a member of a recursion group of more than one type, its identity: such a type is
+    /// equal only to itself, whatever its contents (the iso-recursive rule; see
+    /// `TypeRegistry::register_group`). `None` for every other type, which is equal to any
+    /// type with the same contents.
+    pub(crate) rec: Option<u32>,
 }
 
 impl FuncType {
@@ -242,7 +247,7 @@ impl FuncType {
         types.extend(results);
         let cells = |types: &[ValType]| types.iter().map(|t| t.cells() as u32).sum();
         let (param_cells, result_cells) = (cells(&types[..len_params]), cells(&types[len_params..]));
-        FuncType { types: types.into(), len_params, param_cells, result_cells }
+        FuncType { types: types.into(), len_params, param_cells, result_cells, rec: None }
     }
 
     /// The frame cells the parameters take (each `v128` two, every other value one).
@@ -255,6 +260,18 @@ impl FuncType {
     #[inline]
     pub(crate) fn result_cells(&self) -> usize {
         self.result_cells as usize
+    }
+
+    /// The same type with each reference to a defined type replaced by `f` of it.
+    pub(crate) fn map_concrete(&self, f: impl Fn(ConcreteType) -> ConcreteType) -> FuncType {
+        let map = |t: &ValType| match *t {
+            ValType::Ref(r) => match r.heap_type() {
+                HeapType::Concrete(c) => ValType::Ref(RefType::new(r.is_nullable(), HeapType::Concrete(f(c)))),
+                _ => *t,
+            },
+            other => other,
+        };
+        FuncType::new(self.params().iter().map(map), self.results().iter().map(map))
     }
 
     pub fn params(&self) -> &[ValType] {
@@ -276,6 +293,7 @@ impl PartialEq for FuncType {
             a == b
         }
         self.len_params == other.len_params
+            && self.rec == other.rec
             && (Arc::ptr_eq(&self.types, &other.types) || same_types(&self.types, &other.types))
     }
 }
@@ -284,6 +302,7 @@ impl core::hash::Hash for FuncType {
     /// By contents, as equality is.
     fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
         self.len_params.hash(state);
+        self.rec.hash(state);
         self.types.hash(state);
     }
 }
