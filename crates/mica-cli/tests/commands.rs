@@ -102,11 +102,16 @@ fn inspect_shows_what_a_module_holds() {
     let out = run(&["inspect", &simd]);
     assert_eq!(out.status, Some(0));
     assert!(out.stdout.contains("  simd (128-bit SIMD)\n"), "{}", out.stdout);
-    let exceptions = temp_file("inspect", "exceptions.wat", b"(module (tag))");
+    let exceptions = temp_file("inspect", "exceptions.wat", b"(module (tag (export \"e\") (param i32)))");
     let out = run(&["inspect", &exceptions]);
+    assert_eq!(out.status, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("  e: tag (func (param i32))"), "{}", out.stdout);
+    assert!(out.stdout.contains("  exception-handling (exception handling)"), "{}", out.stdout);
+    let gc = temp_file("inspect", "gc.wat", b"(module (type (struct (field i32))))");
+    let out = run(&["inspect", &gc]);
     assert_eq!(out.status, Some(1));
-    assert!(out.stdout.contains("not supported by Mica yet"), "{}", out.stdout);
-    assert!(out.stderr.contains("Mica does not support yet"), "{}", out.stderr);
+    assert!(out.stdout.contains("gc (garbage collection, not supported by Mica yet)"), "{}", out.stdout);
+    assert!(out.stderr.contains("Mica does not support this module yet: struct and array types"), "{}", out.stderr);
 }
 
 #[test]
