@@ -41,12 +41,17 @@ const CATCHER: &str = r#"
       (func (export "throw_other") (throw $other (i64.const 7))))
 "#;
 
-fn linker_with(engine: &Engine, store: &mut Store<()>, host: Func) -> (Linker<()>, Tag) {
-    let tag = Tag::new(&mut *store, TagType::new([ValType::I32]));
+/// A tag whose exceptions carry one `i32`.
+fn i32_tag(store: &mut Store<()>) -> Tag {
+    Tag::new(store, TagType::new([ValType::I32]))
+}
+
+/// A linker with `env.tag` and `env.host`.
+fn linker_with(engine: &Engine, tag: Tag, host: Func) -> Linker<()> {
     let mut linker = Linker::new(engine);
     linker.define("env", "tag", tag).unwrap();
     linker.define("env", "host", host).unwrap();
-    (linker, tag)
+    linker
 }
 
 fn exceptions_unwind_through_host_frames(mode: TranslationMode) {
@@ -59,7 +64,7 @@ fn exceptions_unwind_through_host_frames(mode: TranslationMode) {
         let Some(Extern::Func(inner)) = caller.get_export("inner") else { panic!("inner") };
         inner.call(&mut caller, &[Val::I32(params[0].as_i32().unwrap() + 1)], &mut [])
     });
-    let (linker, _) = linker_with(&engine, &mut store, host);
+    let linker = linker_with(&engine, i32_tag(&mut store), host);
     let instance = linker.instantiate(&mut store, &module(&engine, CATCHER)).unwrap();
     let catch = instance.get_typed_func::<i32, i32>(&store, "catch").unwrap();
     assert_eq!(catch.call(&mut store, 41).unwrap(), 42);
@@ -73,7 +78,8 @@ fn uncaught_exceptions_reach_the_embedder_with_tag_and_values(mode: TranslationM
     let engine = engine(mode);
     let mut store = Store::new(&engine, ());
     let host = Func::wrap(&mut store, |_: i32| {});
-    let (linker, tag) = linker_with(&engine, &mut store, host);
+    let tag = i32_tag(&mut store);
+    let linker = linker_with(&engine, tag, host);
     let instance = linker.instantiate(&mut store, &module(&engine, CATCHER)).unwrap();
     let inner = instance.get_func(&store, "inner").unwrap();
     let err = inner.call(&mut store, &[Val::I32(5)], &mut []).unwrap_err();
@@ -94,14 +100,12 @@ fn uncaught_exceptions_reach_the_embedder_with_tag_and_values(mode: TranslationM
 fn host_functions_throw_exceptions_wasm_catches(mode: TranslationMode) {
     let engine = engine(mode);
     let mut store = Store::new(&engine, ());
-    let tag = Tag::new(&mut store, TagType::new([ValType::I32]));
+    let tag = i32_tag(&mut store);
     let host = Func::new(&mut store, FuncType::new([ValType::I32], []), move |mut caller: Caller<'_, ()>, params, _| {
         let exn = ExnRef::new(&mut caller, tag, &[Val::I32(params[0].as_i32().unwrap() * 2)])?;
         Err(exn.into())
     });
-    let mut linker = Linker::new(&engine);
-    linker.define("env", "tag", tag).unwrap();
-    linker.define("env", "host", host).unwrap();
+    let linker = linker_with(&engine, tag, host);
     let instance = linker.instantiate(&mut store, &module(&engine, CATCHER)).unwrap();
     let catch = instance.get_typed_func::<i32, i32>(&store, "catch").unwrap();
     assert_eq!(catch.call(&mut store, 21).unwrap(), 42);
@@ -121,7 +125,7 @@ fn host_functions_rethrow_what_wasm_threw(mode: TranslationMode) {
         assert_eq!(exn.payload(&caller).unwrap(), vec![Val::I32(9)]);
         Err(exn.into())
     });
-    let (linker, _) = linker_with(&engine, &mut store, host);
+    let linker = linker_with(&engine, i32_tag(&mut store), host);
     let instance = linker.instantiate(&mut store, &module(&engine, CATCHER)).unwrap();
     let catch = instance.get_typed_func::<i32, i32>(&store, "catch").unwrap();
     assert_eq!(catch.call(&mut store, 9).unwrap(), 9);
@@ -131,10 +135,8 @@ fn traps_are_never_caught(mode: TranslationMode) {
     let engine = engine(mode);
     let mut store = Store::new(&engine, ());
     let host = Func::wrap(&mut store, |_: i32| -> mica::Result<()> { Err(mica::Error::new("host failure")) });
-    let tag = Tag::new(&mut store, TagType::new([ValType::I32]));
-    let mut linker = Linker::new(&engine);
-    linker.define("env", "tag", tag).unwrap();
-    linker.define("env", "host", host).unwrap();
+    let tag = i32_tag(&mut store);
+    let linker = linker_with(&engine, tag, host);
     let instance = linker
         .instantiate(
             &mut store,
@@ -165,13 +167,11 @@ fn traps_are_never_caught(mode: TranslationMode) {
 fn a_tail_call_to_a_throwing_host_is_caught_by_the_caller(mode: TranslationMode) {
     let engine = engine(mode);
     let mut store = Store::new(&engine, ());
-    let tag = Tag::new(&mut store, TagType::new([ValType::I32]));
+    let tag = i32_tag(&mut store);
     let host = Func::new(&mut store, FuncType::new([ValType::I32], []), move |mut caller: Caller<'_, ()>, params, _| {
         Err(ExnRef::new(&mut caller, tag, &[params[0]])?.into())
     });
-    let mut linker = Linker::new(&engine);
-    linker.define("env", "tag", tag).unwrap();
-    linker.define("env", "host", host).unwrap();
+    let linker = linker_with(&engine, tag, host);
     // `tail` gives its frame to the host with `return_call`: its own handler no longer
     // applies (it returned, as far as the spec is concerned); the caller's does.
     let instance = linker

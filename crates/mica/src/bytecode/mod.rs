@@ -14,8 +14,10 @@
 //!   constant pool.
 //! - Slots are [`Slot`]s, relative to the frame base; a `v128` takes two adjacent slots
 //!   (operand roles `vdst` and `vread`), low half first.
-//! - Memory instructions carry no memory index yet: they address memory 0. Multi-memory will
-//!   add variants with an index rather than widen these.
+//! - Memory instructions name their memory (`memory: u8`); which handler runs an access is
+//!   chosen from the memory's type when the code is encoded (ARCHITECTURE.md, "Memories").
+//! - `try_table`'s and legacy `try`'s catch clauses are not instructions: they are listed
+//!   beside the code ([`Catch`]).
 
 mod branch;
 mod disasm;

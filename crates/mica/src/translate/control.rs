@@ -152,14 +152,7 @@ impl Translator<'_> {
                 C::All { label } => (None, false, label),
                 C::AllRef { label } => (None, true, label),
             };
-            self.out.label();
-            let pad = self.out.len() as u32;
-            if let Some(tag) = tag {
-                let ty = self.env.types[self.env.tags[tag as usize] as usize].clone();
-                for &t in ty.params() {
-                    self.stack.push_value(Operand::InSlot, is_wide(t))?;
-                }
-            }
+            let pad = self.begin_pad(tag)?;
             if with_ref {
                 self.stack.push(Operand::InSlot)?;
             }
@@ -178,6 +171,21 @@ impl Translator<'_> {
         let start = self.out.len() as u32;
         self.push_frame(FrameKind::TryTable { start, first }, table.ty);
         Ok(())
+    }
+
+    /// Starts a catch clause's landing pad here (a label: the unwinder enters it) with the
+    /// values of exceptions of `tag` (none for `catch_all`) pushed in their home slots, where
+    /// the unwinder writes them. Returns the pad's first instruction.
+    pub(super) fn begin_pad(&mut self, tag: Option<u32>) -> Result<u32> {
+        self.out.label();
+        let pad = self.out.len() as u32;
+        if let Some(tag) = tag {
+            let ty = self.env.tag_type(tag).clone();
+            for &t in ty.params() {
+                self.stack.push_value(Operand::InSlot, is_wide(t))?;
+            }
+        }
+        Ok(pad)
     }
 
     /// Lists a `try_table`'s clauses for the unwinder, covering its body (which ends here):

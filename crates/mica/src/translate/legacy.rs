@@ -16,7 +16,6 @@
 
 use super::Translator;
 use super::control::FrameKind;
-use super::stack::{Operand, is_wide};
 use crate::bytecode::{Catch, CatchKind, ExnAt, Instr, ThrowRef};
 use crate::error::{Error, Result};
 
@@ -67,14 +66,7 @@ impl Translator<'_> {
             self.add_fixup(index, jump);
         }
         self.stack.truncate(height);
-        self.out.label();
-        let pad = self.out.len() as u32;
-        if let Some(tag) = tag {
-            let ty = self.env.types[self.env.tags[tag as usize] as usize].clone();
-            for &t in ty.params() {
-                self.stack.push_value(Operand::InSlot, is_wide(t))?;
-            }
-        }
+        let pad = self.begin_pad(tag)?;
         let slot = if self.stack.len() > height { self.stack.home(height) } else { 0 };
         let kind = CatchKind::Land { tag, pad, slot, exn: ExnAt::Nowhere };
         self.pending_catches.push(Catch { start, end, kind });

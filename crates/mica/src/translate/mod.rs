@@ -49,6 +49,11 @@ impl ModuleEnv<'_> {
         ValType::from_wasmparser(ty, &|i| self.type_ids.get(i as usize).copied())
     }
 
+    /// The type of tag `tag` (its values are the parameters).
+    fn tag_type(&self, tag: u32) -> &FuncType {
+        &self.types[self.tags[tag as usize] as usize]
+    }
+
     fn func_type(&self, func: u32) -> &FuncType {
         &self.types[self.funcs[func as usize] as usize]
     }

@@ -43,8 +43,7 @@ impl Translator<'_> {
             O::Delegate { relative_depth } => self.delegate(relative_depth)?,
             O::Rethrow { relative_depth } => self.rethrow(relative_depth)?,
             O::Throw { tag_index } => {
-                let ty = self.env.types[self.env.tags[tag_index as usize] as usize].clone();
-                let args = self.pop_span(ty.params().len());
+                let args = self.pop_span(self.env.tag_type(tag_index).params().len());
                 self.out.emit(Instr::Throw(Throw { args, tag: tag_index }));
                 self.set_unreachable();
             }
