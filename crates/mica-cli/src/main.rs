@@ -33,7 +33,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     Wast(wast::WastArgs),
     Validate(validate::ValidateArgs),
     Inspect(inspect::InspectArgs),
@@ -61,7 +61,7 @@ fn main() -> ExitCode {
         Err(e) => return output::clap_exit(&e),
     };
     match cli.command {
-        Command::Run(args) => run::main(args),
+        Command::Run(args) => run::main(*args),
         Command::Wast(args) => wast::main(args),
         Command::Validate(args) => validate::main(args),
         Command::Inspect(args) => inspect::main(args),

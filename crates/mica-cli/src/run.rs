@@ -63,6 +63,10 @@ pub struct RunArgs {
     /// any page size) and all its memories together (suffixes K, M, G).
     #[arg(long, value_name = "BYTES", value_parser = parse_size)]
     max_memory: Option<u64>,
+    /// The most bytes the guest's GC heap (its structs and arrays) may take (suffixes K, M,
+    /// G; default 1G): an allocation past it, after a collection, traps with "out of memory".
+    #[arg(long, value_name = "BYTES", value_parser = parse_size)]
+    max_gc_heap: Option<u64>,
     /// The most elements any table may have (0 to 4294967295; default 10000000): growing a
     /// table past it fails (`table.grow` returns -1), and a module whose tables start larger
     /// does not instantiate.
@@ -253,6 +257,9 @@ fn config(args: &RunArgs) -> Config {
     }
     if let Some(bytes) = args.max_memory {
         config.max_memory_bytes(bytes);
+    }
+    if let Some(bytes) = args.max_gc_heap {
+        config.max_gc_heap(usize::try_from(bytes).unwrap_or(usize::MAX));
     }
     if let Some(elements) = args.max_table_elements {
         config.max_table_elements(elements.into());

@@ -271,6 +271,24 @@ fn engine_limits_from_the_command_line() {
 }
 
 #[test]
+fn the_gc_heap_limit_from_the_command_line() {
+    // A list that stays reachable: 100,000 nodes of about 70 bytes each.
+    let wat = r#"(module
+      (type $node (struct (field (ref null $node)) (field i64)))
+      (func (export "list") (param $n i32) (result i32) (local $l (ref null $node))
+        (loop $g
+          (local.set $l (struct.new $node (local.get $l) (i64.const 0)))
+          (br_if $g (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+        (ref.is_null (local.get $l))))"#;
+    let file = temp_file("gc_limit", "m.wat", wat.as_bytes());
+    assert_eq!(run(&["run", "--invoke", "list", &file, "100000"]).stdout, "0\n");
+    let out = run(&["run", "--max-gc-heap", "1M", "--invoke", "list", &file, "100000"]);
+    assert_eq!(out.status, Some(134), "{}", out.stderr);
+    assert!(out.stderr.starts_with("error: wasm trap: out of memory"), "{}", out.stderr);
+    assert_eq!(run(&["run", "--max-gc-heap", "16M", "--invoke", "list", &file, "100000"]).stdout, "0\n");
+}
+
+#[test]
 fn help_and_version() {
     let out = run(&["--help"]);
     assert_eq!(out.status, Some(0));

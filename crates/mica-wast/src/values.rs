@@ -1,7 +1,7 @@
 //! Script values: turning `(i32.const 1)` arguments into [`Val`]s, and checking results
 //! against expected patterns (`nan:canonical`, `ref.extern 1`, ...).
 
-use mica::{ExternRef, Store, V128, Val};
+use mica::{AnyRef, ExternRef, Store, V128, Val};
 use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::token::Index;
 use wast::{WastArg, WastRet};
@@ -20,9 +20,9 @@ pub fn arg<T>(store: &mut Store<T>, arg: &WastArg<'_>) -> Result<Val, String> {
         WastArgCore::F32(x) => Val::F32(x.bits),
         WastArgCore::F64(x) => Val::F64(x.bits),
         WastArgCore::RefNull(ty) => null_of(ty)?,
-        WastArgCore::RefExtern(n) | WastArgCore::RefHost(n) => {
-            Val::ExternRef(Some(ExternRef::new(store, ScriptRef(*n))))
-        }
+        WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(store, ScriptRef(*n)))),
+        // A host reference as `anyref` sees it (`any.convert_extern` of one).
+        WastArgCore::RefHost(n) => Val::AnyRef(Some(ExternRef::new(store, ScriptRef(*n)).to_any())),
         WastArgCore::V128(v) => Val::V128(V128::from_le_bytes(v.to_le_bytes())),
     })
 }
@@ -36,6 +36,16 @@ fn null_of(ty: &HeapType<'_>) -> Result<Val, String> {
             Ok(Val::ExternRef(None))
         }
         HeapType::Abstract { ty: AbstractHeapType::Exn | AbstractHeapType::NoExn, .. } => Ok(Val::ExnRef(None)),
+        HeapType::Abstract {
+            ty:
+                AbstractHeapType::Any
+                | AbstractHeapType::Eq
+                | AbstractHeapType::I31
+                | AbstractHeapType::Struct
+                | AbstractHeapType::Array
+                | AbstractHeapType::None,
+            shared: false,
+        } => Ok(Val::AnyRef(None)),
         other => Err(format!("null reference of unsupported type {}", heap_type(other))),
     }
 }
@@ -91,14 +101,41 @@ fn matches<T>(store: &Store<T>, actual: &Val, expected: &WastRetCore<'_>) -> boo
         (WastRetCore::F32(p), Val::F32(bits)) => f32_matches(p, *bits),
         (WastRetCore::F64(p), Val::F64(bits)) => f64_matches(p, *bits),
         (WastRetCore::V128(p), Val::V128(v)) => v128_matches(p, *v),
-        (WastRetCore::RefNull(_), Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None)) => true,
+        (WastRetCore::RefNull(_), Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) | Val::AnyRef(None)) => {
+            true
+        }
         (WastRetCore::RefFunc(_), Val::FuncRef(Some(_))) => true,
         (WastRetCore::RefExtern(None), Val::ExternRef(Some(_))) => true,
-        (WastRetCore::RefExtern(Some(n)) | WastRetCore::RefHost(n), Val::ExternRef(Some(r))) => {
-            r.data(store).and_then(|d| d.downcast_ref::<ScriptRef>()) == Some(&ScriptRef(*n))
-        }
+        (WastRetCore::RefExtern(Some(n)) | WastRetCore::RefHost(n), Val::ExternRef(Some(r))) => script_ref(store, r) == Some(*n),
+        (WastRetCore::RefHost(n), Val::AnyRef(Some(a))) => script_ref(store, &a.to_extern()) == Some(*n),
+        (WastRetCore::RefAny, Val::AnyRef(Some(_))) => true,
+        (WastRetCore::RefEq, Val::AnyRef(Some(a))) => a.as_i31().is_some() || a.is_struct(store) || a.is_array(store),
+        (WastRetCore::RefI31, Val::AnyRef(Some(a))) => a.as_i31().is_some(),
+        (WastRetCore::RefStruct, Val::AnyRef(Some(a))) => a.is_struct(store),
+        (WastRetCore::RefArray, Val::AnyRef(Some(a))) => a.is_array(store),
         (WastRetCore::Either(options), _) => options.iter().any(|o| matches(store, actual, o)),
         _ => false,
+    }
+}
+
+/// The number of the script's `ref.extern N` that `r` is, if it is one.
+fn script_ref<T>(store: &Store<T>, r: &ExternRef) -> Option<u32> {
+    r.data(store).and_then(|d| d.downcast_ref::<ScriptRef>()).map(|s| s.0)
+}
+
+/// How an `anyref` reads in wasm text.
+fn describe_any<T>(store: &Store<T>, a: &AnyRef) -> String {
+    if let Some(v) = a.as_i31() {
+        format!("(ref.i31 {v})")
+    } else if a.is_struct(store) {
+        "(ref.struct)".into()
+    } else if a.is_array(store) {
+        "(ref.array)".into()
+    } else {
+        match script_ref(store, &a.to_extern()) {
+            Some(n) => format!("(ref.host {n})"),
+            None => "(ref.any)".into(),
+        }
     }
 }
 
@@ -116,6 +153,8 @@ pub fn describe<T>(store: &Store<T>, v: &Val) -> String {
         Val::ExnRef(None) => "(ref.null exn)".into(),
         Val::ExnRef(Some(_)) => "(ref.exn)".into(),
         Val::FuncRef(Some(_)) => "(ref.func)".into(),
+        Val::AnyRef(None) => "(ref.null any)".into(),
+        Val::AnyRef(Some(a)) => describe_any(store, a),
         Val::ExternRef(Some(r)) => {
             match r.data(store).and_then(|d| d.downcast_ref::<ScriptRef>()) {
                 Some(ScriptRef(n)) => format!("(ref.extern {n})"),

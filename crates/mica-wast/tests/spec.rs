@@ -15,11 +15,7 @@ struct Suite {
 
 /// Files of in-scope folders that need a proposal Mica does not implement yet, with the
 /// issue that brings it. Everything else of every listed folder runs.
-const DEFERRED: &[(&str, &str, &str)] = &[
-    // wasm-v3: GC's heap types, constant expressions and type canonicalization (issue 16).
-    ("wasm-v3", "ref_null.wast", "GC's abstract heap types (any, struct, none; issue 16)"),
-    ("wasm-v3", "type-rec.wast", "struct types in recursion groups (GC, issue 16)"),
-];
+const DEFERRED: &[(&str, &str, &str)] = &[];
 
 /// The SIMD script that also needs multi-memory.
 const SIMD_MULTI_MEMORY: &str = "simd_memory-multi.wast";
@@ -81,6 +77,7 @@ fn suites() -> Vec<Suite> {
             features: "3.0",
             files: files(proposal(Proposal::ExceptionHandling).collect()),
         },
+        Suite { name: "proposals/gc", features: "3.0", files: files(proposal(Proposal::GC).collect()) },
         Suite {
             name: "proposals/custom-page-sizes",
             features: "3.0,custom-page-sizes",
@@ -132,4 +129,32 @@ fn spec_suite() {
     println!("deferred files: {deferred}");
     println!("spec: {total_passed} passed, {total_failed} failed");
     assert_eq!(total_failed, 0, "spec directives failed");
+}
+
+/// GC's scripts with the collector in stress mode (`Config::gc_stress`: a collection before
+/// every allocation), in both translation modes: whatever a script keeps alive across an
+/// allocation must be reachable from the roots the collector scans.
+#[test]
+fn gc_suites_under_collection_stress() {
+    let mut failures = Vec::new();
+    for mode in [TranslationMode::Eager, TranslationMode::Lazy] {
+        for suite in suites().into_iter().filter(|s| s.name == "proposals/gc" || s.name == "wasm-v3") {
+            let mut config = mica_wast::config_for(suite.features).expect("known feature set");
+            config.translation(mode).gc_stress(true);
+            let (mut passed, mut failed) = (0, 0);
+            for (name, text) in &suite.files {
+                let report = mica_wast::run_script(text, &config);
+                passed += report.passed;
+                failed += report.failed();
+                for (line, message) in report.failures {
+                    failures.push(format!("{}/{name}:{line} ({mode:?}, stress): {message}", suite.name));
+                }
+            }
+            println!("{:<26} {:<20} {:>6} passed, {} failed ({mode:?}, GC stress)", suite.name, suite.features, passed, failed);
+        }
+    }
+    for failure in failures.iter().take(100) {
+        println!("FAIL {failure}");
+    }
+    assert!(failures.is_empty(), "spec directives failed under GC stress");
 }

@@ -35,6 +35,8 @@ pub struct Config {
     pub(crate) max_tables: usize,
     pub(crate) max_memories: usize,
     pub(crate) max_exceptions: usize,
+    pub(crate) max_gc_heap: usize,
+    pub(crate) gc_stress: bool,
 }
 
 /// The proposals Mica implements; everything else stays off whatever is asked.
@@ -49,9 +51,6 @@ const STANDARD: WasmFeatures = WasmFeatures::WASM2
     .union(WasmFeatures::MULTI_MEMORY)
     .union(WasmFeatures::FUNCTION_REFERENCES)
     .union(WasmFeatures::EXCEPTIONS)
-    // GC's type section: recursion groups of function types. The rest of GC (struct and array
-    // types, GC's heap types, its instructions) is refused at load with an `Unsupported`
-    // error until issue 16: `module::parse` and `validate::unsupported_proposal`.
     .union(WasmFeatures::GC);
 
 /// Proposals not yet in the standard that Mica implements: off unless enabled by name
@@ -74,6 +73,8 @@ impl Default for Config {
             max_tables: 10_000,
             max_memories: 10_000,
             max_exceptions: 1 << 20,
+            max_gc_heap: 1 << 30,
+            gc_stress: false,
         }
     }
 }
@@ -169,6 +170,7 @@ impl Config {
             // The legacy exception instructions (`try`, `catch`, `delegate`, `rethrow`) that
             // toolchains still emit by default.
             "legacy-exceptions" => WasmFeatures::EXCEPTIONS | WasmFeatures::LEGACY_EXCEPTIONS,
+            "gc" => WasmFeatures::GC | WasmFeatures::FUNCTION_REFERENCES | WasmFeatures::REFERENCE_TYPES,
             _ => return false,
         };
         self.set_feature(flag, true);
@@ -256,6 +258,21 @@ impl Config {
     /// Exceptions caught without a reference are reused and do not count. 2^20 by default.
     pub fn max_exceptions(&mut self, count: usize) -> &mut Config {
         self.max_exceptions = count.max(1);
+        self
+    }
+
+    /// The most bytes a store's GC heap (its structs and arrays, with their bookkeeping) may
+    /// take: an allocation past it collects first, and traps with `TrapCode::OutOfMemory` if
+    /// that did not free enough. 1 GiB by default.
+    pub fn max_gc_heap(&mut self, bytes: usize) -> &mut Config {
+        self.max_gc_heap = bytes;
+        self
+    }
+
+    /// Stress mode for the collector: collect before every allocation. For tests: it proves
+    /// that whatever is live at an allocation is reachable from the roots.
+    pub fn gc_stress(&mut self, enable: bool) -> &mut Config {
+        self.gc_stress = enable;
         self
     }
 

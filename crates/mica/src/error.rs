@@ -25,8 +25,19 @@ pub enum TrapCode {
     /// `call_ref`/`return_call_ref` of a null reference.
     NullFunctionReference,
     UninitializedElement,
-    /// An allocation past a limit of the store (`Config::max_exceptions`).
+    /// An allocation past a limit of the store (`Config::max_exceptions`,
+    /// `Config::max_gc_heap`), or one the system had no memory for.
     OutOfMemory,
+    /// `i31.get_*` of a null reference.
+    NullI31Reference,
+    /// A struct access through a null reference.
+    NullStructReference,
+    /// An array access through a null reference.
+    NullArrayReference,
+    /// An array index (or range) past the array's length.
+    ArrayOutOfBounds,
+    /// `ref.cast` of a reference that is not of the type cast to.
+    CastFailure,
     StackOverflow,
     /// A host function returned an error.
     HostError,
@@ -47,6 +58,11 @@ impl TrapCode {
             TrapCode::NullReference => "null reference",
             TrapCode::NullFunctionReference => "null function reference",
             TrapCode::OutOfMemory => "out of memory: the store holds as many objects as its limit allows",
+            TrapCode::NullI31Reference => "null i31 reference",
+            TrapCode::NullStructReference => "null structure reference",
+            TrapCode::NullArrayReference => "null array reference",
+            TrapCode::ArrayOutOfBounds => "out of bounds array access",
+            TrapCode::CastFailure => "cast failure",
             TrapCode::UninitializedElement => "uninitialized element",
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::HostError => "host error",

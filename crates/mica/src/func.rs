@@ -296,7 +296,7 @@ impl WasmTy for Option<crate::store::ExternRef> {
         Ok(val.to_cell())
     }
     fn from_cell(cell: Cell, store: StoreId) -> Self {
-        crate::cell::ref_index(cell).map(|index| crate::store::ExternRef { store, index })
+        (cell != 0).then_some(crate::store::ExternRef { store, cell })
     }
 }
 

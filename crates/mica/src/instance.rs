@@ -220,16 +220,18 @@ fn resolve(inner: &StoreInner, entity: &InstanceEntity, index: EntityIndex) -> E
     }
 }
 
-/// Whether `have` satisfies an import of type `want`.
-fn import_matches(have: &ExternType, want: &ExternType) -> bool {
+/// Whether `have` satisfies an import of type `want`, defined types compared by the
+/// engine's `registry` (their declared supertypes).
+fn import_matches(have: &ExternType, want: &ExternType, registry: &crate::types::TypeRegistry) -> bool {
+    let sub = |a: crate::types::ConcreteType, b| registry.is_subtype(a, b);
     match (have, want) {
-        (ExternType::Func(a), ExternType::Func(b)) => a == b,
+        (ExternType::Func(a), ExternType::Func(b)) => a.is_subtype_of(b),
         // An immutable global may be of a subtype; a mutable one is read and written, so its
         // type must be the same.
         (ExternType::Global(a), ExternType::Global(b)) => {
             a.mutability == b.mutability
                 && match a.mutability {
-                    Mutability::Const => a.content.is_subtype_of(b.content),
+                    Mutability::Const => a.content.is_subtype_with(b.content, &sub),
                     Mutability::Var => a.content == b.content,
                 }
         }
@@ -266,7 +268,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
             return Err(Error::usage("import from another store"));
         }
         let have = given.ty(inner);
-        if !import_matches(&have, &import.ty) {
+        if !import_matches(&have, &import.ty, inner.engine.types()) {
             return Err(Error::link(format!(
                 "incompatible import type for `{}::{}`: expected {} {:?}, found {} {:?}",
                 import.module,
@@ -306,16 +308,17 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
         return Err(error);
     }
     let func_ref = |i: u32| ref_cell(funcs[i as usize]);
-    let elems = m
-        .elems
-        .iter()
-        .map(|seg| {
-            seg.items
-                .iter()
-                .map(|e| e.eval(|g| inner.globals[globals[g as usize] as usize].get(), func_ref) as Cell)
-                .collect::<Box<[Cell]>>()
-        })
-        .collect();
+    let limit = inner.engine.config().max_gc_heap;
+    let mut elems = Vec::with_capacity(m.elems.len());
+    for seg in &m.elems {
+        let mut items = Vec::with_capacity(seg.items.len());
+        for e in &seg.items {
+            let global = |g: u32| inner.globals[globals[g as usize] as usize].get();
+            let value = e.eval_with(global, func_ref, &mut |op, stack| const_alloc(&mut inner.gc, m, op, stack, limit));
+            items.push(value? as Cell);
+        }
+        elems.push(items.into_boxed_slice());
+    }
     inner.instances.push(InstanceEntity {
         module: module.inner.clone(),
         funcs: funcs.into(),
@@ -329,6 +332,20 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
     });
     initialize_segments(inner, instance_index)?;
     Ok(Instance { store: inner.id, index: instance_index })
+}
+
+/// A constant expression's allocation (`gc::alloc_const`), of a type of module `m`.
+fn const_alloc(
+    heap: &mut crate::gc::Heap,
+    m: &ModuleInner,
+    op: crate::module::const_expr::ConstGc,
+    stack: &mut Vec<u128>,
+    limit: usize,
+) -> Result<Cell> {
+    use crate::module::const_expr::ConstGc as G;
+    let (G::StructNew(t) | G::StructNewDefault(t) | G::ArrayNew(t) | G::ArrayNewDefault(t) | G::ArrayNewFixed(t, _)) = op;
+    let ty = m.defined.get(t as usize).ok_or_else(|| Error::usage("internal error: a type index out of range"))?;
+    crate::gc::alloc_const(heap, ty, op, stack, limit).map_err(|code| Trap::new(code).into())
 }
 
 /// An instance's function, table, memory and global index spaces, as store indices.
@@ -356,16 +373,22 @@ fn allocate(
         funcs.push((inner.funcs.len() - 1) as u32);
     }
     let func_ref = |i: u32| ref_cell(funcs[i as usize]);
+    let limit = inner.engine.config().max_gc_heap;
     for (ty, init) in m.globals[m.num_imported_globals as usize..].iter().zip(&m.global_inits) {
-        let value = init.eval(|g| inner.globals[globals[g as usize] as usize].get(), func_ref);
+        let global = |g: u32| inner.globals[globals[g as usize] as usize].get();
+        let value = init.eval_with(global, func_ref, &mut |op, stack| const_alloc(&mut inner.gc, m, op, stack, limit))?;
         inner.globals.push(GlobalEntity::new(*ty, value));
         globals.push((inner.globals.len() - 1) as u32);
     }
     let max_elements = inner.engine.config().max_table_elements;
     for (ty, init) in m.tables[m.num_imported_tables as usize..].iter().zip(&m.table_inits) {
-        let value = init.as_ref().map_or(0, |e| {
-            e.eval(|g| inner.globals[globals[g as usize] as usize].get(), func_ref) as Cell
-        });
+        let value = match init {
+            Some(e) => {
+                let global = |g: u32| inner.globals[globals[g as usize] as usize].get();
+                e.eval_with(global, func_ref, &mut |op, stack| const_alloc(&mut inner.gc, m, op, stack, limit))? as Cell
+            }
+            None => 0,
+        };
         let table = TableEntity::new(*ty, value, max_elements).map_err(Error::link)?;
         inner.tables.push(table);
         tables.push((inner.tables.len() - 1) as u32);

@@ -42,6 +42,7 @@ mod exception;
 mod exec;
 mod externals;
 mod func;
+mod gc;
 mod instance;
 mod linker;
 mod memory;
@@ -60,12 +61,14 @@ pub use engine::{Config, Engine, SpecVersion, TranslationMode};
 pub use error::{Error, ErrorKind, FrameInfo, HostError, Result, Trap, TrapCode};
 pub use exception::{ExnRef, Tag};
 pub use externals::{Global, Memory, Table};
+pub use gc::GcStats;
 pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use instance::{Extern, Instance};
 pub use linker::Linker;
 pub use module::Module;
 pub use store::{AsContext, AsContextMut, ExternRef, StoreId, Store, StoreContext, StoreContextMut};
 pub use types::{
-    ConcreteType, ExternType, HeapType, TagType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
+    ArrayType, CompositeType, ConcreteType, ExternType, FieldType, FuncType, GlobalType, HeapType, Limits, MemoryType,
+    Mutability, RefType, StorageType, StructType, TableType, TagType, TypeKind, ValType,
 };
-pub use value::{V128, Val};
+pub use value::{AnyRef, V128, Val};

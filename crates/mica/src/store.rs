@@ -207,10 +207,30 @@ pub(crate) struct StoreInner {
     /// Exceptions (`crate::exception`), and those free for reuse.
     pub exns: Vec<crate::exception::ExnEntity>,
     pub exn_free: Vec<u32>,
+    /// Structs and arrays (`crate::gc`).
+    pub gc: crate::gc::Heap,
     pub exec: ExecStack,
 }
 
 impl StoreInner {
+    /// Collects the GC heap: the roots are `exec.cells[..stack_end]` (the value stack of
+    /// every running activation, whatever its cells hold: a cell that is not a reference to
+    /// an object is ignored), globals and tables of reference types that can reach objects,
+    /// element segments, exceptions, and the host's roots.
+    pub(crate) fn collect_garbage(&mut self, stack_end: usize) {
+        let gc_global = |g: &GlobalEntity| g.ty.content.as_ref().is_some_and(|r| r.heap_type().holds_gc_refs());
+        let globals = self.globals.iter().filter(|g| gc_global(g)).map(|g| g.value);
+        let tables = self
+            .tables
+            .iter()
+            .filter(|t| t.ty.element.heap_type().holds_gc_refs())
+            .flat_map(|t| t.elems.iter().copied());
+        let elems = self.instances.iter().flat_map(|i| i.elems.iter().flat_map(|e| e.iter().copied()));
+        let exns = self.exns.iter().flat_map(|e| e.payload.iter().copied());
+        let stack = self.exec.cells[..stack_end.min(self.exec.cells.len())].iter().copied();
+        self.gc.collect(stack.chain(globals).chain(tables).chain(elems).chain(exns));
+    }
+
     /// What the store's memory limit (`Config::max_memory_bytes`, which bounds the sum of
     /// the store's memories as well as each one) leaves for more memory.
     fn memory_budget(&self) -> u64 {
@@ -303,6 +323,7 @@ impl<T> Store<T> {
                 tags: Vec::new(),
                 exns: Vec::new(),
                 exn_free: Vec::new(),
+                gc: Default::default(),
                 exec: ExecStack::new(engine.config()),
             },
             hosts: Vec::new(),
@@ -312,6 +333,19 @@ impl<T> Store<T> {
 
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
+    }
+
+    /// Statistics of the store's GC heap: its size now and at its peak, objects,
+    /// allocations and collections.
+    pub fn gc_stats(&self) -> crate::GcStats {
+        self.inner.gc.stats()
+    }
+
+    /// Collects the GC heap now: reclaims every struct and array that nothing reaches (no
+    /// running function, global, table, element segment or exception).
+    pub fn gc(&mut self) {
+        let top = self.inner.exec.top;
+        self.inner.collect_garbage(top);
     }
 
     pub fn data(&self) -> &T {
@@ -338,11 +372,12 @@ impl<T: core::fmt::Debug> core::fmt::Debug for Store<T> {
     }
 }
 
-/// A reference to a host object, as `externref` values carry.
+/// A non-null `externref`: a host object, or (after `extern.convert_any`) a GC value.
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
 pub struct ExternRef {
     pub(crate) store: StoreId,
-    pub(crate) index: u32,
+    /// The reference's cell (`crate::gc::AnyCell`: the same in `extern` and `any`).
+    pub(crate) cell: crate::cell::Cell,
 }
 
 impl ExternRef {
@@ -350,7 +385,13 @@ impl ExternRef {
     pub fn new(mut store: impl AsContextMut, value: impl Any + Send + Sync) -> ExternRef {
         let inner = &mut store.as_context_mut().0.inner;
         inner.externs.push(Box::new(value));
-        ExternRef { store: inner.id, index: (inner.externs.len() - 1) as u32 }
+        let cell = crate::gc::AnyCell::Host((inner.externs.len() - 1) as u32).encode();
+        ExternRef { store: inner.id, cell }
+    }
+
+    /// The same reference as an `anyref` (`any.convert_extern`).
+    pub fn to_any(self) -> crate::AnyRef {
+        crate::AnyRef { store: self.store, cell: self.cell }
     }
 
     /// The object this reference points at.
@@ -359,7 +400,10 @@ impl ExternRef {
         if store.inner.id != self.store {
             return None;
         }
-        store.inner.externs.get(self.index as usize).map(|b| &**b)
+        match crate::gc::AnyCell::decode(self.cell) {
+            crate::gc::AnyCell::Host(index) => store.inner.externs.get(index as usize).map(|b| &**b),
+            _ => None,
+        }
     }
 }
 

@@ -24,9 +24,6 @@ fn check_body(
     let mut reader = body.get_binary_reader();
     func.read_locals(&mut reader)?;
     reader.set_features(*func.features());
-    if let Err(e) = supported_locals(body) {
-        return Ok(Err(e));
-    }
     let mut d = Decoder::after_locals(body, &reader);
     let mut work = LabelWork::new(body.as_bytes().len());
     let mut refused = None;
@@ -43,25 +40,12 @@ fn check_body(
     Ok(Ok(()))
 }
 
-/// Refuses locals of a type Mica does not implement yet (GC's heap types), which the
-/// validator accepts under 3.0: a lazily translated body would otherwise fail only when
-/// first called.
-fn supported_locals(body: &FunctionBody<'_>) -> Result<()> {
-    let Ok(locals) = body.get_locals_reader() else { return Ok(()) };
-    for local in locals {
-        let Ok((_, ty)) = local else { return Ok(()) };
-        if crate::types::ValType::from_wasmparser(ty, &|_| Some(crate::types::ConcreteType(0))).is_none() {
-            return Err(Error::unsupported(alloc::format!("local of type {ty}")));
-        }
-    }
-    Ok(())
-}
-
-/// The name of what Mica does not implement yet among the instructions of `proposal`, which
-/// the validator accepts (GC's, under 3.0); `None` for the proposals it implements.
+/// The name of what Mica does not implement among the instructions of `proposal`, which
+/// the validator accepts under the feature set; `None` for the proposals it implements
+/// (all of those it enables, today).
 #[inline(always)]
-pub(crate) fn unsupported_proposal(proposal: &str) -> Option<&'static str> {
-    (proposal == "gc").then_some("GC instructions (struct, array, i31, casts; issue 16)")
+pub(crate) fn unsupported_proposal(_proposal: &str) -> Option<&'static str> {
+    None
 }
 
 /// The validator's visitor, refusing the instructions Mica does not implement yet before

@@ -5,6 +5,7 @@ use crate::exception::ExnRef;
 use crate::func::Func;
 use crate::store::{ExternRef, StoreId};
 use crate::cell::{Cell, ref_index};
+use crate::gc::AnyCell;
 use crate::types::{HeapType, ValType};
 
 /// A WebAssembly value as the embedder sees it.
@@ -25,6 +26,61 @@ pub enum Val {
     ExternRef(Option<ExternRef>),
     /// A reference to an exception (`exnref`).
     ExnRef(Option<ExnRef>),
+    /// A reference of GC's `any` hierarchy: a struct, an array, an `i31`, or a host object
+    /// converted from `extern`.
+    AnyRef(Option<AnyRef>),
+}
+
+/// A non-null reference of GC's `any` hierarchy (`anyref`, `eqref`, `i31ref`, `structref`,
+/// `arrayref` and the defined struct and array types): a struct, an array, an unboxed 31-bit
+/// integer, or a host object converted from `extern` (`any.convert_extern`).
+///
+/// An object reference held by the host does not keep its object alive across a
+/// collection by itself; see the crate's notes on GC roots.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+pub struct AnyRef {
+    pub(crate) store: StoreId,
+    pub(crate) cell: Cell,
+}
+
+impl AnyRef {
+    /// The `i31ref` of the low 31 bits of `value` (it belongs to every store of `store`'s kind;
+    /// it allocates nothing).
+    pub fn from_i31(store: impl crate::AsContext, value: u32) -> AnyRef {
+        AnyRef { store: store.as_context().0.inner.id, cell: AnyCell::I31(value).encode() }
+    }
+
+    /// The value of an `i31ref`, zero-extended (`i31.get_u`); `None` for any other reference.
+    pub fn as_i31(&self) -> Option<u32> {
+        if let AnyCell::I31(v) = AnyCell::decode(self.cell) { Some(v) } else { None }
+    }
+
+    /// The value of an `i31ref`, sign-extended (`i31.get_s`).
+    pub fn as_i31_signed(&self) -> Option<i32> {
+        self.as_i31().map(|v| ((v << 1) as i32) >> 1)
+    }
+
+    /// The same reference as an `externref` (`extern.convert_any`).
+    pub fn to_extern(self) -> ExternRef {
+        ExternRef { store: self.store, cell: self.cell }
+    }
+
+    /// Whether this is a struct; an array; and the defined type of either.
+    pub fn is_struct(&self, store: impl crate::AsContext) -> bool {
+        self.object_type(&store).is_some_and(|t| t.kind() == crate::types::TypeKind::Struct)
+    }
+
+    pub fn is_array(&self, store: impl crate::AsContext) -> bool {
+        self.object_type(&store).is_some_and(|t| t.kind() == crate::types::TypeKind::Array)
+    }
+
+    fn object_type(&self, store: &impl crate::AsContext) -> Option<crate::types::ConcreteType> {
+        let inner = &store.as_context().0.inner;
+        if inner.id != self.store {
+            return None;
+        }
+        inner.gc.get(self.cell).map(|o| o.ty.id)
+    }
 }
 
 impl Val {
@@ -46,6 +102,7 @@ impl Val {
             Val::FuncRef(_) => ValType::FUNCREF,
             Val::ExternRef(_) => ValType::EXTERNREF,
             Val::ExnRef(_) => ValType::EXNREF,
+            Val::AnyRef(_) => ValType::Ref(crate::types::RefType::new(true, HeapType::Any)),
         }
     }
 
@@ -60,16 +117,25 @@ impl Val {
             Val::ExternRef(None) => r.is_nullable() && heap.top() == HeapType::Extern,
             Val::ExnRef(None) => r.is_nullable() && heap.top() == HeapType::Exn,
             Val::ExnRef(Some(_)) => heap == HeapType::Exn,
+            Val::AnyRef(None) => r.is_nullable() && heap.top() == HeapType::Any,
             Val::FuncRef(Some(f)) => match heap {
                 HeapType::Func => true,
                 HeapType::Concrete(id) => store
                     .funcs
                     .get(f.index as usize)
                     .zip(store.engine.types().func_type(id))
-                    .is_some_and(|(func, want)| *func.ty() == want),
+                    .is_some_and(|(func, want)| func.ty().is_subtype_of(&want)),
                 _ => false,
             },
             Val::ExternRef(Some(_)) => heap == HeapType::Extern,
+            Val::AnyRef(Some(a)) => match AnyCell::decode(a.cell) {
+                AnyCell::Null => false,
+                AnyCell::I31(_) => matches!(heap, HeapType::Any | HeapType::Eq | HeapType::I31),
+                AnyCell::Host(_) => heap == HeapType::Any,
+                AnyCell::Object(_) => store.gc.get(a.cell).is_some_and(|o| {
+                    HeapType::Concrete(o.ty.id).is_subtype_with(heap, &|x, y| store.engine.types().is_subtype(x, y))
+                }),
+            },
             _ => false,
         }
     }
@@ -85,6 +151,7 @@ impl Val {
             ValType::Ref(r) => match r.heap_type().top() {
                 HeapType::Extern => Val::ExternRef(None),
                 HeapType::Exn => Val::ExnRef(None),
+                HeapType::Any => Val::AnyRef(None),
                 _ => Val::FuncRef(None),
             },
         }
@@ -116,6 +183,7 @@ impl Val {
             Val::FuncRef(Some(f)) => f.store == store,
             Val::ExternRef(Some(r)) => r.store == store,
             Val::ExnRef(Some(e)) => e.store == store,
+            Val::AnyRef(Some(a)) => a.store == store,
             _ => true,
         }
     }
@@ -153,8 +221,9 @@ impl Val {
             Val::F32(x) => x as Cell,
             Val::F64(x) => x,
             Val::FuncRef(f) => f.map_or(0, |f| f.index as Cell + 1),
-            Val::ExternRef(r) => r.map_or(0, |r| r.index as Cell + 1),
+            Val::ExternRef(r) => r.map_or(0, |r| r.cell),
             Val::ExnRef(e) => e.map_or(0, |e| e.index as Cell + 1),
+            Val::AnyRef(a) => a.map_or(0, |a| a.cell),
         }
     }
 
@@ -167,7 +236,10 @@ impl Val {
             ValType::F64 => Val::F64(cell),
             ValType::V128 => Val::V128(V128(cell as u128)),
             ValType::Ref(r) if r.heap_type().top() == HeapType::Extern => {
-                Val::ExternRef(ref_index(cell).map(|index| ExternRef { store, index }))
+                Val::ExternRef((cell != 0).then_some(ExternRef { store, cell }))
+            }
+            ValType::Ref(r) if r.heap_type().top() == HeapType::Any => {
+                Val::AnyRef((cell != 0).then_some(AnyRef { store, cell }))
             }
             ValType::Ref(r) if r.heap_type().top() == HeapType::Exn => {
                 Val::ExnRef(ref_index(cell).map(|index| ExnRef { store, index }))

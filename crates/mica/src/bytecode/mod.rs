@@ -97,6 +97,45 @@ pub(crate) enum ExnAt {
     Slot(Slot),
 }
 
+/// A heap type as `ref.test`/`ref.cast` carry it (`RefTest::heap`): a module type index
+/// below [`ABSTRACT_HEAP`], or an abstract heap type at `ABSTRACT_HEAP + ` its position in
+/// [`ABSTRACT_HEAP_TYPES`].
+pub(crate) const ABSTRACT_HEAP: u32 = 0xffff_ff00;
+pub(crate) const ABSTRACT_HEAP_TYPES: [crate::types::HeapType; 12] = {
+    use crate::types::HeapType as H;
+    [H::Func, H::NoFunc, H::Extern, H::NoExtern, H::Exn, H::NoExn, H::Any, H::Eq, H::I31, H::Struct, H::Array, H::None]
+};
+
+/// What a `RefTest`'s `heap` names.
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
+pub(crate) enum HeapCode {
+    /// A type of the module, by index.
+    Type(u32),
+    Abstract(crate::types::HeapType),
+}
+
+impl HeapCode {
+    pub(crate) fn encode(self) -> u32 {
+        match self {
+            HeapCode::Type(i) => i,
+            HeapCode::Abstract(h) => {
+                ABSTRACT_HEAP + ABSTRACT_HEAP_TYPES.iter().position(|&x| x == h).unwrap_or(0) as u32
+            }
+        }
+    }
+
+    pub(crate) fn decode(code: u32) -> HeapCode {
+        match code.checked_sub(ABSTRACT_HEAP) {
+            Some(k) => HeapCode::Abstract(ABSTRACT_HEAP_TYPES.get(k as usize).copied().unwrap_or(crate::types::HeapType::None)),
+            None => HeapCode::Type(code),
+        }
+    }
+}
+
+/// `RefTest::nullable`'s flags: null passes the test; the result is negated (`br_on_cast_fail`).
+pub(crate) const TEST_NULLABLE: u8 = 1;
+pub(crate) const TEST_NEGATE: u8 = 2;
+
 /// The most bytes an executor may take to encode one instruction (checked by the executor).
 pub(crate) const MAX_ENCODED_SIZE: usize = 32;
 

@@ -207,6 +207,41 @@ shapes! {
     GlobalSet { src: Slot = read, global: u32 = global }
     RefFunc { dst: Slot = dst, func: u32 = func }
 
+    // --- GC objects (`ty` is the object's type, `ext` how a packed field is read: 0 as it is,
+    // 1 sign-extended, 2 zero-extended) ---------------------------------------------------------
+    /// `struct.new`/`array.new`/`array.new_default`: the operands at `args..` (fields; an
+    /// element and a length; a length), the new reference to `dst`.
+    GcNew { dst: Slot = dst, args: Slot = run(0), ty: u32 = ty }
+    /// `struct.new_default`.
+    GcNewDefault { dst: Slot = dst, ty: u32 = ty }
+    /// `array.new_fixed`: `len` elements at `args..`.
+    ArrayNewFixed { dst: Slot = dst, args: Slot = run(0), ty: u32 = ty, len: u32 = imm }
+    /// `array.new_data`: `dst = array of type ty from data segment `data` (offset = args[0],
+    /// length = args[1])`.
+    ArrayNewData { dst: Slot = dst, args: Slot = run(2), ty: u32 = ty, data: u32 = data }
+    ArrayNewElem { dst: Slot = dst, args: Slot = run(2), ty: u32 = ty, elem: u32 = elem }
+    /// `struct.get*`: `dst = obj.field`.
+    StructGet { dst: Slot = dst, obj: Slot = read, ty: u32 = ty, field: u16 = imm, ext: u8 = imm }
+    StructGet128 { dst: Slot = vdst, obj: Slot = read, ty: u32 = ty, field: u16 = imm }
+    StructSet { obj: Slot = read, value: Slot = read, ty: u32 = ty, field: u16 = imm }
+    StructSet128 { obj: Slot = read, value: Slot = vread, ty: u32 = ty, field: u16 = imm }
+    /// `array.get*`: `dst = array[index]`.
+    ArrayGet { dst: Slot = dst, array: Slot = read, index: Slot = read, ext: u8 = imm, ty: u32 = ty }
+    ArrayGet128 { dst: Slot = vdst, array: Slot = read, index: Slot = read, ty: u32 = ty }
+    ArraySet { array: Slot = read, index: Slot = read, value: Slot = read, ty: u32 = ty }
+    ArraySet128 { array: Slot = read, index: Slot = read, value: Slot = vread, ty: u32 = ty }
+    ArrayLen { dst: Slot = dst, array: Slot = read }
+    /// `array.fill(array, index, value, len)` from `args..` (the value one or two cells).
+    ArrayFill { args: Slot = run(0), ty: u32 = ty }
+    /// `array.copy(dst, dst_index, src, src_index, len)` from `args..`.
+    ArrayCopy { args: Slot = run(5), dst_ty: u32 = ty, src_ty: u32 = ty }
+    /// `array.init_data`/`array.init_elem(array, index, offset, len)` from `args..`.
+    ArrayInitData { args: Slot = run(4), ty: u32 = ty, data: u32 = data }
+    ArrayInitElem { args: Slot = run(4), ty: u32 = ty, elem: u32 = elem }
+    /// `ref.test`/`ref.cast`: whether the reference in `src` has heap type `heap`
+    /// (`bytecode::heap_code`), null counting if `nullable`.
+    RefTest { dst: Slot = dst, src: Slot = read, heap: u32 = imm, nullable: u8 = imm }
+
     // --- tables --------------------------------------------------------------------------------
     TableGet { dst: Slot = dst, index: Slot = read, table: u32 = table }
     TableSet { index: Slot = read, value: Slot = read, table: u32 = table }

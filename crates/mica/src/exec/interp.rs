@@ -262,7 +262,9 @@ impl<'s, T> Executor<'s, T> {
         let cell = *inner.tables[t].elems.get(i).ok_or(TrapCode::TableOutOfBounds)?;
         let callee = ref_index(cell).ok_or(TrapCode::IndirectCallToNull)?;
         let expected = &inner.instances[self.instance as usize].module.types[ty as usize];
-        if inner.funcs[callee as usize].ty() != expected {
+        // Equal types, or (GC) the callee's type declared below the expected one: the
+        // handlers' fast path takes only the first, so a subtype's call comes here.
+        if !inner.funcs[callee as usize].ty().is_subtype_of(expected) {
             return Err(TrapCode::BadSignature);
         }
         Ok(callee)

@@ -23,6 +23,24 @@ pub(crate) enum ConstOp {
     I64Add,
     I64Sub,
     I64Mul,
+    /// `ref.i31` of the value on top.
+    RefI31,
+    /// An allocation (GC): made by the instantiation's allocator from the values on top.
+    Gc(ConstGc),
+}
+
+/// An allocating operation of a constant expression; the type is a module type index.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum ConstGc {
+    /// `struct.new`: the fields on top.
+    StructNew(u32),
+    StructNewDefault(u32),
+    /// `array.new`: an element and a length on top.
+    ArrayNew(u32),
+    /// `array.new_default`: a length on top.
+    ArrayNewDefault(u32),
+    /// `array.new_fixed`: that many elements on top.
+    ArrayNewFixed(u32, u32),
 }
 
 /// A validated constant expression.
@@ -53,7 +71,16 @@ impl ConstExpr {
                 O::I64Add => ConstOp::I64Add,
                 O::I64Sub => ConstOp::I64Sub,
                 O::I64Mul => ConstOp::I64Mul,
-                O::End => continue,
+                O::RefI31 => ConstOp::RefI31,
+                O::StructNew { struct_type_index } => ConstOp::Gc(ConstGc::StructNew(struct_type_index)),
+                O::StructNewDefault { struct_type_index } => ConstOp::Gc(ConstGc::StructNewDefault(struct_type_index)),
+                O::ArrayNew { array_type_index } => ConstOp::Gc(ConstGc::ArrayNew(array_type_index)),
+                O::ArrayNewDefault { array_type_index } => ConstOp::Gc(ConstGc::ArrayNewDefault(array_type_index)),
+                O::ArrayNewFixed { array_type_index, array_size } => {
+                    ConstOp::Gc(ConstGc::ArrayNewFixed(array_type_index, array_size))
+                }
+                // The cells of `any` and `extern` are the same (`crate::gc`).
+                O::AnyConvertExtern | O::ExternConvertAny | O::End => continue,
                 other => {
                     return Err(Error::unsupported(alloc::format!(
                         "constant expression operator {other:?}"
@@ -69,13 +96,21 @@ impl ConstExpr {
         ConstExpr { ops: alloc::vec![ConstOp::RefFunc(index)] }
     }
 
-    /// Evaluates the expression; `global` and `func_ref` resolve indices of the instance.
-    /// Values are `u128`s: a `v128` whole, anything else in the low cell.
-    pub(crate) fn eval(
+    /// Evaluates an expression that allocates nothing (an offset: validation gave it a
+    /// number type).
+    pub(crate) fn eval(&self, global: impl Fn(u32) -> u128, func_ref: impl Fn(u32) -> Cell) -> u128 {
+        self.eval_with(global, func_ref, &mut |_, _| Ok(0)).unwrap_or_default()
+    }
+
+    /// Evaluates the expression; `global` and `func_ref` resolve indices of the instance, and
+    /// `gc` performs an allocation, taking its operands from the top of the stack it is
+    /// given. Values are `u128`s: a `v128` whole, anything else in the low cell.
+    pub(crate) fn eval_with(
         &self,
         global: impl Fn(u32) -> u128,
         func_ref: impl Fn(u32) -> Cell,
-    ) -> u128 {
+        gc: &mut dyn FnMut(ConstGc, &mut Vec<u128>) -> Result<Cell>,
+    ) -> Result<u128> {
         // Validation bounds the stack depth by the expression's length.
         let mut stack: Vec<u128> = Vec::with_capacity(self.ops.len());
         for op in &self.ops {
@@ -84,6 +119,11 @@ impl ConstExpr {
                 ConstOp::V128(v) => v,
                 ConstOp::GlobalGet(i) => global(i),
                 ConstOp::RefFunc(i) => func_ref(i) as u128,
+                ConstOp::RefI31 => {
+                    let v = stack.pop().unwrap_or_default() as u32;
+                    crate::gc::AnyCell::I31(v).encode().into()
+                }
+                ConstOp::Gc(op) => gc(op, &mut stack)?.into(),
                 binary => {
                     let b = stack.pop().unwrap_or_default() as Cell;
                     let a = stack.pop().unwrap_or_default() as Cell;
@@ -101,6 +141,6 @@ impl ConstExpr {
             };
             stack.push(value);
         }
-        stack.pop().unwrap_or_default()
+        Ok(stack.pop().unwrap_or_default())
     }
 }

@@ -1,7 +1,7 @@
 //! A validated module: its types, imports, definitions and exports, and its function bodies,
 //! translated eagerly at load or lazily on first call.
 
-mod const_expr;
+pub(crate) mod const_expr;
 mod parse;
 
 pub(crate) use const_expr::ConstExpr;
@@ -103,9 +103,12 @@ pub(crate) struct ModuleInner {
     pub code_bytes: SectionBytes,
     pub data_bytes: SectionBytes,
     pub name_bytes: SectionBytes,
+    /// The function type of each type index (an empty one for a struct or array type, which
+    /// validation lets no call or block name).
     pub types: Vec<FuncType>,
-    /// The engine-wide identity of each type (`types::TypeRegistry`).
-    pub type_ids: Vec<crate::types::ConcreteType>,
+    /// Each type as the engine registered it: identity, supertypes, contents
+    /// (`types::TypeRegistry`).
+    pub defined: Vec<alloc::sync::Arc<crate::types::DefinedType>>,
     pub imports: Vec<Import>,
     /// The type index of every function, imported ones first.
     pub funcs: Vec<u32>,
@@ -264,7 +267,7 @@ impl ModuleInner {
         };
         crate::translate::ModuleEnv {
             types: &self.types,
-            type_ids: &self.type_ids,
+            defined: &self.defined,
             funcs: &self.funcs,
             tags: &self.tags,
             globals: &self.globals,

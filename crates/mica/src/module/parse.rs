@@ -7,12 +7,12 @@ use super::{
     SegmentMode,
 };
 use crate::engine::{Engine, TranslationMode};
-use crate::types::REC_BASE;
 use crate::error::{Error, Result};
 use crate::exec::CompiledFunc;
 use crate::translate::translate_func;
 use crate::types::{
-    ConcreteType, ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, TagType, ValType,
+    ArrayType, CompositeType, ConcreteType, ExternType, FieldType, FuncType, GlobalType, Limits, Member, MemoryType,
+    Mutability, RefType, StorageType, StructType, TableType, TagType, TypeKind, ValType,
 };
 use alloc::boxed::Box;
 use alloc::format;
@@ -33,7 +33,7 @@ fn invalid(e: wasmparser::BinaryReaderError) -> Error {
 impl ModuleInner {
     /// The engine-wide identity of the module's type `index`, if it has been read.
     fn concrete(&self, index: u32) -> Option<ConcreteType> {
-        self.type_ids.get(index as usize).copied()
+        self.defined.get(index as usize).map(|t| t.id)
     }
 }
 
@@ -88,7 +88,7 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         data_bytes: SectionBytes::default(),
         name_bytes: SectionBytes::default(),
         types: Vec::new(),
-        type_ids: Vec::new(),
+        defined: Vec::new(),
         imports: Vec::new(),
         funcs: Vec::new(),
         num_imported_funcs: 0,
@@ -174,34 +174,68 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
                 let group = group.map_err(malformed)?;
                 let start = m.types.len() as u32;
                 let len = group.types().len() as u32;
+                let subs: Vec<wasmparser::SubType> = group.into_types().collect();
+                let kind_of = |sub: &wasmparser::SubType| match &sub.composite_type.inner {
+                    wasmparser::CompositeInnerType::Func(_) => Some(TypeKind::Func),
+                    wasmparser::CompositeInnerType::Struct(_) => Some(TypeKind::Struct),
+                    wasmparser::CompositeInnerType::Array(_) => Some(TypeKind::Array),
+                    _ => None,
+                };
+                let concrete = |i: u32| match i.checked_sub(start) {
+                    Some(j) if j < len => Some(ConcreteType::relative(j, kind_of(&subs[j as usize])?)),
+                    _ => m.concrete(i),
+                };
+                let convert = |t: &wasmparser::ValType| {
+                    ValType::from_wasmparser(*t, &concrete).ok_or_else(|| Error::unsupported(format!("value type {t}")))
+                };
+                let field = |f: &wasmparser::FieldType| -> Result<FieldType> {
+                    let storage = match f.element_type {
+                        wasmparser::StorageType::I8 => StorageType::I8,
+                        wasmparser::StorageType::I16 => StorageType::I16,
+                        wasmparser::StorageType::Val(t) => StorageType::Val(convert(&t)?),
+                    };
+                    Ok(FieldType::new(storage, f.mutable))
+                };
                 let mut members = Vec::with_capacity(len as usize);
-                for sub in group.into_types() {
-                    if !sub.is_final || sub.composite_type.shared || !sub.supertype_idxs.is_empty() {
-                        return Err(Error::unsupported("declared subtypes (GC)"));
+                for sub in &subs {
+                    if sub.composite_type.shared || sub.composite_type.descriptor_idx.is_some()
+                        || sub.composite_type.describes_idx.is_some()
+                    {
+                        return Err(Error::unsupported("shared types and custom descriptors"));
                     }
-                    let wasmparser::CompositeInnerType::Func(f) = &sub.composite_type.inner else {
-                        return Err(Error::unsupported("struct and array types (GC)"));
+                    let composite = match &sub.composite_type.inner {
+                        wasmparser::CompositeInnerType::Func(f) => {
+                            let params = f.params().iter().map(convert).collect::<Result<Vec<_>>>()?;
+                            let results = f.results().iter().map(convert).collect::<Result<Vec<_>>>()?;
+                            CompositeType::Func(FuncType::new(params, results))
+                        }
+                        wasmparser::CompositeInnerType::Struct(s) => {
+                            CompositeType::Struct(StructType::new(s.fields.iter().map(field).collect::<Result<Vec<_>>>()?))
+                        }
+                        wasmparser::CompositeInnerType::Array(a) => CompositeType::Array(ArrayType { element: field(&a.0)? }),
+                        _ => return Err(Error::unsupported("continuation types")),
                     };
-                    let concrete = |i: u32| match i.checked_sub(start) {
-                        Some(j) if j < len => Some(ConcreteType(REC_BASE + j)),
-                        _ => m.concrete(i),
+                    let supertype = match sub.supertype_idxs.first() {
+                        Some(i) => Some(
+                            i.as_module_index()
+                                .and_then(concrete)
+                                .ok_or_else(|| Error::unsupported("a supertype outside the module"))?,
+                        ),
+                        None => None,
                     };
-                    let convert = |t: &wasmparser::ValType| {
-                        ValType::from_wasmparser(*t, &concrete)
-                            .ok_or_else(|| Error::unsupported(format!("value type {t}")))
-                    };
-                    let params = f.params().iter().map(convert).collect::<Result<Vec<_>>>()?;
-                    let results = f.results().iter().map(convert).collect::<Result<Vec<_>>>()?;
-                    members.push(FuncType::new(params, results));
+                    members.push(Member { is_final: sub.is_final, supertype, composite });
                 }
                 let registered = m
                     .engine
                     .types()
                     .register_group(members)
-                    .ok_or_else(|| Error::unsupported("more than 2^31 types in one engine"))?;
-                for (id, ty) in registered {
-                    m.types.push(ty);
-                    m.type_ids.push(id);
+                    .ok_or_else(|| Error::unsupported("more than 2^29 types in one engine"))?;
+                for ty in registered {
+                    m.types.push(match &ty.composite {
+                        CompositeType::Func(f) => f.clone(),
+                        _ => FuncType::new([], []),
+                    });
+                    m.defined.push(ty);
                 }
             }
         }

@@ -478,7 +478,7 @@ impl Translator<'_> {
     }
 
     /// A branch to `depth` taken when `cond` holds.
-    fn branch_on(&mut self, depth: u32, cond: Condition) -> Result<()> {
+    pub(super) fn branch_on(&mut self, depth: u32, cond: Condition) -> Result<()> {
         if !self.is_return_target(depth) && self.branch_values_in_place(depth) {
             self.emit_jump(depth, |offset| cond.branch(false, offset));
             return Ok(());

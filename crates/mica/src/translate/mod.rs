@@ -9,6 +9,7 @@
 //! See [`stack`] for how operands map to frame slots and [`control`] for labels and branches.
 
 mod control;
+mod gc;
 mod legacy;
 mod operators;
 mod simd;
@@ -33,7 +34,7 @@ use wasmparser::{FuncValidator, ValidatorResources};
 pub(crate) struct ModuleEnv<'a> {
     pub types: &'a [FuncType],
     /// The engine-wide identity of each type.
-    pub type_ids: &'a [crate::types::ConcreteType],
+    pub defined: &'a [alloc::sync::Arc<crate::types::DefinedType>],
     pub funcs: &'a [u32],
     /// Each tag's type index.
     pub tags: &'a [u32],
@@ -46,7 +47,7 @@ pub(crate) struct ModuleEnv<'a> {
 impl ModuleEnv<'_> {
     /// A value type of the module's code, with its type indices made identities.
     pub(crate) fn value_type(&self, ty: wasmparser::ValType) -> Option<ValType> {
-        ValType::from_wasmparser(ty, &|i| self.type_ids.get(i as usize).copied())
+        ValType::from_wasmparser(ty, &|i| self.defined.get(i as usize).map(|t| t.id))
     }
 
     /// The type of tag `tag` (its values are the parameters).

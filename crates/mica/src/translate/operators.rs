@@ -363,7 +363,7 @@ impl Translator<'_> {
             O::I64TruncSatF64U => self.unary(Instr::I64TruncSatF64U)?,
 
             ref other => {
-                if !self.translate_simd(other)? {
+                if !self.translate_gc(other)? && !self.translate_simd(other)? {
                     return Err(Error::unsupported(alloc::format!("operator {other:?}")));
                 }
             }
@@ -406,13 +406,13 @@ impl Translator<'_> {
     }
 
     /// A unary instruction that reads its operand from a slot.
-    fn unary_in_slots(&mut self, make: fn(Un) -> Instr) -> Result<()> {
+    pub(super) fn unary_in_slots(&mut self, make: fn(Un) -> Instr) -> Result<()> {
         let src = self.pop_slot();
         let dst = self.next_home()?;
         self.push_result(make(Un { dst, src }))
     }
 
-    fn binary(&mut self, make: BinCtor) -> Result<()> {
+    pub(super) fn binary(&mut self, make: BinCtor) -> Result<()> {
         let [a, b] = self.pop_operands();
         let dst = self.next_home()?;
         self.push_result(make(Bin { dst, a, b }))

@@ -7,9 +7,12 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
+mod gc;
 mod registry;
 
-pub(crate) use registry::{REC_BASE, TypeRegistry};
+pub use gc::{ArrayType, CompositeType, FieldType, StorageType, StructType, TypeKind};
+pub(crate) use gc::{DefinedType, Layout};
+pub(crate) use registry::{Member, TypeRegistry};
 
 /// The type of a WebAssembly value.
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -50,10 +53,15 @@ impl ValType {
     }
 
     /// Whether a value of this type is also one of `other` (the spec's subtyping: the same
-    /// number type, or a reference type that `other`'s includes).
+    /// number type, or a reference type that `other`'s includes; defined types compared as
+    /// [`HeapType::is_subtype_of`] says).
     pub fn is_subtype_of(self, other: ValType) -> bool {
+        self.is_subtype_with(other, &|a, b| a == b)
+    }
+
+    pub(crate) fn is_subtype_with(self, other: ValType, concrete: &dyn Fn(ConcreteType, ConcreteType) -> bool) -> bool {
         match (self, other) {
-            (ValType::Ref(a), ValType::Ref(b)) => a.is_subtype_of(b),
+            (ValType::Ref(a), ValType::Ref(b)) => a.is_subtype_with(b, concrete),
             (a, b) => a == b,
         }
     }
@@ -89,12 +97,51 @@ impl fmt::Display for ValType {
     }
 }
 
-/// The engine-wide identity of a function type a module defined: two modules' types have
-/// the same identity exactly when the spec says they are the same type, so comparing them
-/// is one integer comparison. Made when a module is loaded ([`crate::Engine`] keeps the
-/// types), and meaningful only within its engine.
+/// The engine-wide identity of a type a module defined (a function, struct or array type):
+/// two modules' types have the same identity exactly when the spec says they are the same
+/// type, so comparing them is one integer comparison. Made when a module is loaded
+/// ([`crate::Engine`] keeps the types), and meaningful only within its engine.
+///
+/// It carries its kind (function, struct or array), so that how it relates to the abstract
+/// heap types is known without the engine.
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConcreteType(pub(crate) u32);
+
+impl ConcreteType {
+    /// Bit 31 marks a reference relative to the recursion group being registered.
+    const RELATIVE: u32 = 1 << 31;
+    const KIND_SHIFT: u32 = 29;
+    const INDEX_MASK: u32 = (1 << Self::KIND_SHIFT) - 1;
+    /// The most types an engine holds.
+    pub(crate) const MAX_TYPES: u32 = Self::INDEX_MASK;
+
+    pub(crate) fn new(index: u32, kind: TypeKind) -> ConcreteType {
+        ConcreteType(index | (kind as u32) << Self::KIND_SHIFT)
+    }
+
+    /// A reference to member `index` of the recursion group being registered.
+    pub(crate) fn relative(index: u32, kind: TypeKind) -> ConcreteType {
+        ConcreteType(Self::RELATIVE | Self::new(index, kind).0)
+    }
+
+    /// The member of the group being registered this names, if it is a relative reference.
+    pub(crate) fn relative_index(self) -> Option<u32> {
+        (self.0 & Self::RELATIVE != 0).then_some(self.index())
+    }
+
+    /// Its index in the engine's registry (or in its group, if relative).
+    pub(crate) fn index(self) -> u32 {
+        self.0 & Self::INDEX_MASK
+    }
+
+    pub fn kind(self) -> TypeKind {
+        match (self.0 >> Self::KIND_SHIFT) & 3 {
+            0 => TypeKind::Func,
+            1 => TypeKind::Struct,
+            _ => TypeKind::Array,
+        }
+    }
+}
 
 /// What a reference points to: the heap type of a reference type.
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -112,28 +159,68 @@ pub enum HeapType {
     Exn,
     /// No exception (only null).
     NoExn,
-    /// A function of one defined type.
+    /// Any GC value: a struct, an array, an `i31`, or a host object converted from `extern`.
+    Any,
+    /// Anything `ref.eq` compares: structs, arrays and `i31`s.
+    Eq,
+    /// An unboxed 31-bit integer.
+    I31,
+    /// Any struct.
+    Struct,
+    /// Any array.
+    Array,
+    /// Nothing of the `any` hierarchy (only null).
+    None,
+    /// A value of one defined type (a function, struct or array type).
     Concrete(ConcreteType),
 }
 
 impl HeapType {
     /// Heap-type subtyping: `self` is `other` or below it in the same hierarchy.
+    ///
+    /// Two defined types are compared by identity here: a type declared a subtype of another
+    /// (GC's `sub`) is below it by its engine's registry, which the checks Mica makes use
+    /// (imports, values crossing the API, casts).
     pub fn is_subtype_of(self, other: HeapType) -> bool {
+        self.is_subtype_with(other, &|a, b| a == b)
+    }
+
+    /// Heap-type subtyping, `concrete` deciding between two defined types.
+    pub(crate) fn is_subtype_with(self, other: HeapType, concrete: &dyn Fn(ConcreteType, ConcreteType) -> bool) -> bool {
         use HeapType::*;
         match (self, other) {
             (a, b) if a == b => true,
-            (NoFunc, Func | Concrete(_)) | (Concrete(_), Func) => true,
-            (NoExtern, Extern) | (NoExn, Exn) => true,
+            (Concrete(a), Concrete(b)) => concrete(a, b),
+            (NoFunc, Func) | (NoExtern, Extern) | (NoExn, Exn) => true,
+            (NoFunc, Concrete(c)) | (Concrete(c), Func) => c.kind() == TypeKind::Func,
+            (None, Concrete(c)) => c.kind() != TypeKind::Func,
+            (None, Any | Eq | I31 | Struct | Array) => true,
+            (I31 | Struct | Array, Any | Eq) | (Eq, Any) => true,
+            (Concrete(c), Any | Eq) => c.kind() != TypeKind::Func,
+            (Concrete(c), Struct) => c.kind() == TypeKind::Struct,
+            (Concrete(c), Array) => c.kind() == TypeKind::Array,
             _ => false,
         }
     }
 
-    /// The top of this heap type's hierarchy: `func`, `extern` or `exn`.
+    /// The top of this heap type's hierarchy: `func`, `extern`, `exn` or `any`.
     pub fn top(self) -> HeapType {
         match self {
-            HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_) => HeapType::Func,
+            HeapType::Func | HeapType::NoFunc => HeapType::Func,
+            HeapType::Concrete(c) if c.kind() == TypeKind::Func => HeapType::Func,
             HeapType::Extern | HeapType::NoExtern => HeapType::Extern,
             HeapType::Exn | HeapType::NoExn => HeapType::Exn,
+            _ => HeapType::Any,
+        }
+    }
+
+    /// The bottom of this heap type's hierarchy: `nofunc`, `noextern`, `noexn` or `none`.
+    pub fn bottom(self) -> HeapType {
+        match self.top() {
+            HeapType::Func => HeapType::NoFunc,
+            HeapType::Extern => HeapType::NoExtern,
+            HeapType::Exn => HeapType::NoExn,
+            _ => HeapType::None,
         }
     }
 }
@@ -170,9 +257,13 @@ impl RefType {
     }
 
     /// Reference subtyping: null allowed only where `other` allows it, and a heap type
-    /// below `other`'s.
+    /// below `other`'s (defined types compared as [`HeapType::is_subtype_of`] says).
     pub fn is_subtype_of(self, other: RefType) -> bool {
         (!self.nullable || other.nullable) && self.heap.is_subtype_of(other.heap)
+    }
+
+    pub(crate) fn is_subtype_with(self, other: RefType, concrete: &dyn Fn(ConcreteType, ConcreteType) -> bool) -> bool {
+        (!self.nullable || other.nullable) && self.heap.is_subtype_with(other.heap, concrete)
     }
 
     pub(crate) fn from_wasmparser(
@@ -188,6 +279,12 @@ impl RefType {
                 A::NoExtern => HeapType::NoExtern,
                 A::Exn => HeapType::Exn,
                 A::NoExn => HeapType::NoExn,
+                A::Any => HeapType::Any,
+                A::Eq => HeapType::Eq,
+                A::I31 => HeapType::I31,
+                A::Struct => HeapType::Struct,
+                A::Array => HeapType::Array,
+                A::None => HeapType::None,
                 _ => return None,
             },
             H::Concrete(index) => HeapType::Concrete(concrete(index.as_module_index()?)?),
@@ -207,6 +304,12 @@ impl fmt::Display for RefType {
             HeapType::NoExtern => ("noextern", "nullexternref"),
             HeapType::Exn => ("exn", "exnref"),
             HeapType::NoExn => ("noexn", "nullexnref"),
+            HeapType::Any => ("any", "anyref"),
+            HeapType::Eq => ("eq", "eqref"),
+            HeapType::I31 => ("i31", "i31ref"),
+            HeapType::Struct => ("struct", "structref"),
+            HeapType::Array => ("array", "arrayref"),
+            HeapType::None => ("none", "nullref"),
             HeapType::Concrete(ConcreteType(id)) => {
                 let null = if self.nullable { "null " } else { "" };
                 return write!(f, "(ref {null}type#{id})");
@@ -230,11 +333,22 @@ pub struct FuncType {
     /// The frame cells the parameters and the results take (a `v128` takes two).
     param_cells: u32,
     result_cells: u32,
-    /// For a member of a recursion group of more than one type, its identity: such a type is
-    /// equal only to itself, whatever its contents (the iso-recursive rule; see
-    /// `TypeRegistry::register_group`). `None` for every other type, which is equal to any
-    /// type with the same contents.
-    pub(crate) rec: Option<u32>,
+    /// Its identity, for a type that is not equal to every type with its contents: a member
+    /// of a recursion group of more than one type (the iso-recursive rule; see
+    /// `TypeRegistry::register_group`), or a type with a supertype or open to subtypes
+    /// (GC's `sub`). `None` for every other type (declared `final` with no supertype, alone
+    /// in its group, or made by the host), which is equal to any type with its contents.
+    pub(crate) sub: Option<SubInfo>,
+}
+
+/// The identity and supertype chain of a function type that has them ([`FuncType::sub`]):
+/// what `call_indirect`'s check needs when the types differ.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct SubInfo {
+    pub id: ConcreteType,
+    /// From the root down to `id`.
+    pub supers: Arc<[ConcreteType]>,
+    pub is_final: bool,
 }
 
 impl FuncType {
@@ -247,7 +361,7 @@ impl FuncType {
         types.extend(results);
         let cells = |types: &[ValType]| types.iter().map(|t| t.cells() as u32).sum();
         let (param_cells, result_cells) = (cells(&types[..len_params]), cells(&types[len_params..]));
-        FuncType { types: types.into(), len_params, param_cells, result_cells, rec: None }
+        FuncType { types: types.into(), len_params, param_cells, result_cells, sub: None }
     }
 
     /// The frame cells the parameters take (each `v128` two, every other value one).
@@ -263,15 +377,20 @@ impl FuncType {
     }
 
     /// The same type with each reference to a defined type replaced by `f` of it.
-    pub(crate) fn map_concrete(&self, f: impl Fn(ConcreteType) -> ConcreteType) -> FuncType {
-        let map = |t: &ValType| match *t {
-            ValType::Ref(r) => match r.heap_type() {
-                HeapType::Concrete(c) => ValType::Ref(RefType::new(r.is_nullable(), HeapType::Concrete(f(c)))),
-                _ => *t,
-            },
-            other => other,
-        };
+    pub(crate) fn map_concrete(&self, f: &impl Fn(ConcreteType) -> ConcreteType) -> FuncType {
+        let map = |t: &ValType| t.map_concrete(f);
         FuncType::new(self.params().iter().map(map), self.results().iter().map(map))
+    }
+
+    /// Whether a function of this type may be called as one of type `other`: the same type,
+    /// or one declared (transitively) below it. Constant time.
+    #[inline]
+    pub(crate) fn is_subtype_of(&self, other: &FuncType) -> bool {
+        self == other
+            || match (&self.sub, &other.sub) {
+                (Some(a), Some(b)) => a.supers.get(b.supers.len() - 1) == Some(&b.id),
+                _ => false,
+            }
     }
 
     pub fn params(&self) -> &[ValType] {
@@ -293,7 +412,7 @@ impl PartialEq for FuncType {
             a == b
         }
         self.len_params == other.len_params
-            && self.rec == other.rec
+            && self.sub.as_ref().map(|s| s.id) == other.sub.as_ref().map(|s| s.id)
             && (Arc::ptr_eq(&self.types, &other.types) || same_types(&self.types, &other.types))
     }
 }
@@ -302,7 +421,7 @@ impl core::hash::Hash for FuncType {
     /// By contents, as equality is.
     fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
         self.len_params.hash(state);
-        self.rec.hash(state);
+        self.sub.as_ref().map(|s| s.id).hash(state);
         self.types.hash(state);
     }
 }

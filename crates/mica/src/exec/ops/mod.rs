@@ -13,6 +13,7 @@
 //! | `memory.rs`    | loads, stores, `memory.*`, `data.drop`                            |
 //! | `table.rs`     | `table.*`, `elem.drop`                                            |
 //! | `reference.rs` | `ref.is_null`, `ref.as_non_null`, `ref.func`                      |
+//! | `gc.rs`        | structs, arrays, `i31`, `ref.test`, `ref.cast` (the heap is `crate::gc`) |
 //! | `exception.rs` | `throw`, `throw_ref`, and how a throw finds its `try_table` handler |
 //! | `simd.rs`      | `v128` moves, constants, globals, and every SIMD operation (the lane arithmetic is `crate::simd`) |
 //!
@@ -24,6 +25,7 @@ mod control;
 mod convert;
 mod exception;
 mod float;
+mod gc;
 mod int;
 mod memory;
 mod reference;
