@@ -126,7 +126,7 @@ fn script_ref<T>(store: &Store<T>, r: &ExternRef) -> Option<u32> {
 /// How an `anyref` reads in wasm text.
 fn describe_any<T>(store: &Store<T>, a: &AnyRef) -> String {
     if let Some(v) = a.as_i31() {
-        format!("(ref.i31 {v})")
+        format!("(ref.i31 {})", v.get_u())
     } else if a.is_struct(store) {
         "(ref.struct)".into()
     } else if a.is_array(store) {

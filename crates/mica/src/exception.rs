@@ -83,7 +83,7 @@ impl ExnRef {
         let mut cells = alloc::vec![0; ty.func_type().param_cells()];
         let mut at = 0;
         for (v, t) in payload.iter().zip(params) {
-            v.write_cells(&mut cells[at..]);
+            v.write_cells(&mut cells[at..], inner)?;
             at += t.cells();
         }
         let index = inner.new_exception(tag.index, cells).map_err(Error::from)?;
@@ -111,7 +111,7 @@ impl ExnRef {
             .params()
             .iter()
             .map(|t| {
-                let v = Val::read_cells(&exn.payload[at..], *t, self.store);
+                let v = Val::read_cells(&exn.payload[at..], *t, inner);
                 at += t.cells();
                 v
             })

@@ -129,7 +129,7 @@ impl Table {
         }
         inner.check_room(0, 1, 0).map_err(Error::usage)?;
         let limit = inner.engine.config().max_table_elements;
-        let table = TableEntity::new(ty, init.to_cell(), limit).map_err(Error::usage)?;
+        let table = TableEntity::new(ty, init.to_cell(inner)?, limit).map_err(Error::usage)?;
         inner.tables.push(table);
         Ok(Table { store: inner.id, index: (inner.tables.len() - 1) as u32 })
     }
@@ -155,9 +155,10 @@ impl Table {
 
     /// The element at `index`, or `Ok(None)` past the end. Fails for a handle of another store.
     pub fn get(&self, store: impl AsContext, index: u64) -> Result<Option<Val>> {
-        let (table, id) = self.entity(store.as_context())?;
+        let store = store.as_context();
+        let (table, _) = self.entity(store.0)?;
         let cell = usize::try_from(index).ok().and_then(|i| table.elems.get(i));
-        Ok(cell.map(|cell| Val::from_cell(*cell, table.ty.element.val_type(), id)))
+        Ok(cell.map(|cell| Val::from_cell(*cell, table.ty.element.val_type(), &store.0.inner)))
     }
 
     /// Sets the element at `index` to `value`. Fails for a handle of another store.
@@ -168,12 +169,13 @@ impl Table {
         if !value.belongs_to(inner.id) || !value.has_type(inner, element) {
             return Err(Error::usage("table element of the wrong type"));
         }
+        let cell = value.to_cell(inner)?;
         let table = &mut inner.tables[self.index as usize];
         let slot = usize::try_from(index)
             .ok()
             .and_then(|i| table.elems.get_mut(i))
             .ok_or_else(|| Error::usage("table index out of bounds"))?;
-        *slot = value.to_cell();
+        *slot = cell;
         Ok(())
     }
 
@@ -188,8 +190,9 @@ impl Table {
         if !init.belongs_to(inner.id) || !init.has_type(inner, element) {
             return Err(Error::usage("table element of the wrong type"));
         }
+        let cell = init.to_cell(inner)?;
         let table = &mut inner.tables[self.index as usize];
-        table.grow(delta, init.to_cell()).ok_or_else(|| Error::usage("table cannot grow by that much"))
+        table.grow(delta, cell).ok_or_else(|| Error::usage("table cannot grow by that much"))
     }
 }
 
@@ -207,7 +210,7 @@ impl Global {
             return Err(Error::usage("global value of the wrong type"));
         }
         let mut cells = [0; 2];
-        value.write_cells(&mut cells);
+        value.write_cells(&mut cells, inner)?;
         inner.globals.push(GlobalEntity { ty, value: cells[0], high: cells[1] });
         Ok(Global { store: inner.id, index: (inner.globals.len() - 1) as u32 })
     }
@@ -225,8 +228,9 @@ impl Global {
 
     /// The global's current value. Fails for a handle of another store.
     pub fn get(&self, store: impl AsContext) -> Result<Val> {
-        let global = self.entity(store.as_context())?;
-        Ok(Val::read_cells(&[global.value, global.high], global.ty.content, self.store))
+        let store = store.as_context();
+        let global = self.entity(store.0)?;
+        Ok(Val::read_cells(&[global.value, global.high], global.ty.content, &store.0.inner))
     }
 
     /// Sets the global's value; fails if it is immutable, if `value` has the wrong type, or for a
@@ -241,9 +245,9 @@ impl Global {
         if !value.belongs_to(inner.id) || !value.has_type(inner, ty.content) {
             return Err(Error::usage("global value of the wrong type"));
         }
-        let global = &mut inner.globals[self.index as usize];
         let mut cells = [0; 2];
-        value.write_cells(&mut cells);
+        value.write_cells(&mut cells, inner)?;
+        let global = &mut inner.globals[self.index as usize];
         (global.value, global.high) = (cells[0], cells[1]);
         Ok(())
     }

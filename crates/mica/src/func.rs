@@ -98,7 +98,7 @@ pub(crate) fn untyped_host<T>(
             .params()
             .iter()
             .map(|t| {
-                let v = Val::read_cells(&cells[at..], *t, id);
+                let v = Val::read_cells(&cells[at..], *t, &caller.store.inner);
                 at += t.cells();
                 v
             })
@@ -114,7 +114,7 @@ pub(crate) fn untyped_host<T>(
                     result
                 )));
             }
-            result.write_cells(&mut cells[at..]);
+            result.write_cells(&mut cells[at..], &store.inner)?;
             at += ty.cells();
         }
         Ok(())
@@ -194,9 +194,9 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
             heap = alloc::vec![0 as Cell; len];
             &mut heap
         };
-        params.store(cells, store.inner.id)?;
+        params.store(cells, StoreCx(&store.inner))?;
         crate::exec::call_cells(store, self.func.index, cells)?;
-        Ok(R::load(cells, store.inner.id))
+        Ok(R::load(cells, StoreCx(&store.inner)))
     }
 }
 
@@ -208,19 +208,19 @@ pub trait WasmTy: Sized + Send + 'static {
     #[doc(hidden)]
     const CELLS: usize = 1;
     #[doc(hidden)]
-    fn into_cell(self, store: StoreId) -> Result<Cell>;
+    fn into_cell(self, store: StoreCx<'_>) -> Result<Cell>;
     #[doc(hidden)]
-    fn from_cell(cell: Cell, store: StoreId) -> Self;
+    fn from_cell(cell: Cell, store: StoreCx<'_>) -> Self;
     /// Writes the value's [`WasmTy::CELLS`] cells.
     #[doc(hidden)]
     #[inline(always)]
-    fn into_cells(self, cells: &mut [Cell], store: StoreId) -> Result<()> {
+    fn into_cells(self, cells: &mut [Cell], store: StoreCx<'_>) -> Result<()> {
         cells[0] = self.into_cell(store)?;
         Ok(())
     }
     #[doc(hidden)]
     #[inline(always)]
-    fn from_cells(cells: &[Cell], store: StoreId) -> Self {
+    fn from_cells(cells: &[Cell], store: StoreCx<'_>) -> Self {
         Self::from_cell(cells[0], store)
     }
 }
@@ -230,21 +230,21 @@ impl WasmTy for crate::value::V128 {
         ValType::V128
     }
     const CELLS: usize = 2;
-    fn into_cell(self, _: StoreId) -> Result<Cell> {
+    fn into_cell(self, _: StoreCx<'_>) -> Result<Cell> {
         Ok(self.as_u128() as Cell)
     }
-    fn from_cell(cell: Cell, _: StoreId) -> Self {
+    fn from_cell(cell: Cell, _: StoreCx<'_>) -> Self {
         crate::value::V128::from(cell as u128)
     }
     #[inline(always)]
-    fn into_cells(self, cells: &mut [Cell], _: StoreId) -> Result<()> {
+    fn into_cells(self, cells: &mut [Cell], _: StoreCx<'_>) -> Result<()> {
         let v = self.as_u128();
         cells[0] = v as Cell;
         cells[1] = (v >> 64) as Cell;
         Ok(())
     }
     #[inline(always)]
-    fn from_cells(cells: &[Cell], _: StoreId) -> Self {
+    fn from_cells(cells: &[Cell], _: StoreCx<'_>) -> Self {
         crate::value::V128::from(cells[0] as u128 | (cells[1] as u128) << 64)
     }
 }
@@ -253,8 +253,8 @@ macro_rules! wasm_ty_number {
     ($($ty:ty => $val:ident, |$x:ident| $to:expr, |$c:ident| $from:expr;)*) => {$(
         impl WasmTy for $ty {
             fn val_type() -> ValType { ValType::$val }
-            fn into_cell(self, _: StoreId) -> Result<Cell> { let $x = self; Ok($to) }
-            fn from_cell($c: Cell, _: StoreId) -> Self { $from }
+            fn into_cell(self, _: StoreCx<'_>) -> Result<Cell> { let $x = self; Ok($to) }
+            fn from_cell($c: Cell, _: StoreCx<'_>) -> Self { $from }
         }
     )*};
 }
@@ -272,15 +272,15 @@ impl WasmTy for Option<Func> {
     fn val_type() -> ValType {
         ValType::FUNCREF
     }
-    fn into_cell(self, store: StoreId) -> Result<Cell> {
+    fn into_cell(self, store: StoreCx<'_>) -> Result<Cell> {
         let val = Val::FuncRef(self);
-        if !val.belongs_to(store) {
+        if !val.belongs_to(store.0.id) {
             return Err(Error::usage("function reference from another store"));
         }
-        Ok(val.to_cell())
+        val.to_cell(store.0)
     }
-    fn from_cell(cell: Cell, store: StoreId) -> Self {
-        crate::cell::ref_index(cell).map(|index| Func { store, index })
+    fn from_cell(cell: Cell, store: StoreCx<'_>) -> Self {
+        crate::cell::ref_index(cell).map(|index| Func { store: store.0.id, index })
     }
 }
 
@@ -288,17 +288,22 @@ impl WasmTy for Option<crate::store::ExternRef> {
     fn val_type() -> ValType {
         ValType::EXTERNREF
     }
-    fn into_cell(self, store: StoreId) -> Result<Cell> {
+    fn into_cell(self, store: StoreCx<'_>) -> Result<Cell> {
         let val = Val::ExternRef(self);
-        if !val.belongs_to(store) {
+        if !val.belongs_to(store.0.id) {
             return Err(Error::usage("extern reference from another store"));
         }
-        Ok(val.to_cell())
+        val.to_cell(store.0)
     }
-    fn from_cell(cell: Cell, store: StoreId) -> Self {
-        (cell != 0).then_some(crate::store::ExternRef { store, cell })
+    fn from_cell(cell: Cell, store: StoreCx<'_>) -> Self {
+        (cell != 0).then(|| crate::AnyRef::from_cell(cell, store.0).to_extern())
     }
 }
+
+/// The store a typed value crosses into or out of (for [`WasmTy`]'s conversions).
+#[doc(hidden)]
+#[derive(Copy, Clone)]
+pub struct StoreCx<'a>(pub(crate) &'a crate::store::StoreInner);
 
 /// A list of parameters: `()`, a single [`WasmTy`], or a tuple of them.
 pub trait WasmParams: Sized + Send {
@@ -312,9 +317,9 @@ pub trait WasmParams: Sized + Send {
     #[doc(hidden)]
     fn types() -> Vec<ValType>;
     #[doc(hidden)]
-    fn store(self, cells: &mut [Cell], store: StoreId) -> Result<()>;
+    fn store(self, cells: &mut [Cell], store: StoreCx<'_>) -> Result<()>;
     #[doc(hidden)]
-    fn load(cells: &[Cell], store: StoreId) -> Self;
+    fn load(cells: &[Cell], store: StoreCx<'_>) -> Self;
 }
 
 /// A list of results; the same types as [`WasmParams`].
@@ -330,10 +335,10 @@ impl<A: WasmTy> WasmParams for A {
     fn types() -> Vec<ValType> {
         alloc::vec![A::val_type()]
     }
-    fn store(self, cells: &mut [Cell], store: StoreId) -> Result<()> {
+    fn store(self, cells: &mut [Cell], store: StoreCx<'_>) -> Result<()> {
         self.into_cells(cells, store)
     }
-    fn load(cells: &[Cell], store: StoreId) -> Self {
+    fn load(cells: &[Cell], store: StoreCx<'_>) -> Self {
         A::from_cells(cells, store)
     }
 }
@@ -350,7 +355,7 @@ macro_rules! wasm_params_tuple {
                 alloc::vec![$($t::val_type()),*]
             }
             #[allow(unused_variables, unused_mut)]
-            fn store(self, cells: &mut [Cell], store: StoreId) -> Result<()> {
+            fn store(self, cells: &mut [Cell], store: StoreCx<'_>) -> Result<()> {
                 let mut at = 0;
                 $(
                     self.$i.into_cells(&mut cells[at..], store)?;
@@ -360,7 +365,7 @@ macro_rules! wasm_params_tuple {
                 Ok(())
             }
             #[allow(unused_variables, unused_assignments, unused_mut, clippy::unused_unit)]
-            fn load(cells: &[Cell], store: StoreId) -> Self {
+            fn load(cells: &[Cell], store: StoreCx<'_>) -> Self {
                 let mut at = 0;
                 ($({
                     let v = $t::from_cells(&cells[at..], store);
@@ -429,10 +434,9 @@ macro_rules! into_func {
             fn into_func(self) -> (FuncType, HostFunc<T>) {
                 let ty = FuncType::new(<($($t,)*)>::types(), R::Results::types());
                 let host = Arc::new(move |caller: Caller<'_, T>, cells: &mut [Cell]| {
-                    let id = caller.store.inner.id;
-                    let ($($t,)*) = <($($t,)*)>::load(cells, id);
+                    let ($($t,)*) = <($($t,)*)>::load(cells, StoreCx(&caller.store.inner));
                     let results = (self)($($t),*).into_result()?;
-                    results.store(cells, id)
+                    results.store(cells, StoreCx(&caller.store.inner))
                 });
                 (ty, host)
             }
@@ -447,10 +451,10 @@ macro_rules! into_func {
             fn into_func(self) -> (FuncType, HostFunc<T>) {
                 let ty = FuncType::new(<($($t,)*)>::types(), R::Results::types());
                 let host = Arc::new(move |caller: Caller<'_, T>, cells: &mut [Cell]| {
-                    let id = caller.store.inner.id;
-                    let ($($t,)*) = <($($t,)*)>::load(cells, id);
-                    let results = (self)(caller, $($t),*).into_result()?;
-                    results.store(cells, id)
+                    let Caller { store, instance } = caller;
+                    let ($($t,)*) = <($($t,)*)>::load(cells, StoreCx(&store.inner));
+                    let results = (self)(Caller { store: &mut *store, instance }, $($t),*).into_result()?;
+                    results.store(cells, StoreCx(&store.inner))
                 });
                 (ty, host)
             }

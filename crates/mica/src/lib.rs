@@ -61,7 +61,7 @@ pub use engine::{Config, Engine, SpecVersion, TranslationMode};
 pub use error::{Error, ErrorKind, FrameInfo, HostError, Result, Trap, TrapCode};
 pub use exception::{ExnRef, Tag};
 pub use externals::{Global, Memory, Table};
-pub use gc::GcStats;
+pub use gc::{AnyRef, ArrayRef, EqRef, GcStats, I31, OwnedRef, StructRef};
 pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use instance::{Extern, Instance};
 pub use linker::Linker;
@@ -71,4 +71,4 @@ pub use types::{
     ArrayType, CompositeType, ConcreteType, ExternType, FieldType, FuncType, GlobalType, HeapType, Limits, MemoryType,
     Mutability, RefType, StorageType, StructType, TableType, TagType, TypeKind, ValType,
 };
-pub use value::{AnyRef, V128, Val};
+pub use value::{V128, Val};

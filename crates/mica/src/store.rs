@@ -209,6 +209,8 @@ pub(crate) struct StoreInner {
     pub exn_free: Vec<u32>,
     /// Structs and arrays (`crate::gc`).
     pub gc: crate::gc::Heap,
+    /// The GC references the host holds (`gc/roots.rs`).
+    pub roots: core::cell::RefCell<crate::gc::Roots>,
     pub exec: ExecStack,
 }
 
@@ -228,7 +230,8 @@ impl StoreInner {
         let elems = self.instances.iter().flat_map(|i| i.elems.iter().flat_map(|e| e.iter().copied()));
         let exns = self.exns.iter().flat_map(|e| e.payload.iter().copied());
         let stack = self.exec.cells[..stack_end.min(self.exec.cells.len())].iter().copied();
-        self.gc.collect(stack.chain(globals).chain(tables).chain(elems).chain(exns));
+        let roots = self.roots.borrow();
+        self.gc.collect(stack.chain(globals).chain(tables).chain(elems).chain(exns).chain(roots.cells()));
     }
 
     /// What the store's memory limit (`Config::max_memory_bytes`, which bounds the sum of
@@ -324,6 +327,7 @@ impl<T> Store<T> {
                 exns: Vec::new(),
                 exn_free: Vec::new(),
                 gc: Default::default(),
+                roots: Default::default(),
                 exec: ExecStack::new(engine.config()),
             },
             hosts: Vec::new(),
@@ -342,10 +346,26 @@ impl<T> Store<T> {
     }
 
     /// Collects the GC heap now: reclaims every struct and array that nothing reaches (no
-    /// running function, global, table, element segment or exception).
+    /// running function, global, table, element segment, exception or host root).
     pub fn gc(&mut self) {
         let top = self.inner.exec.top;
         self.inner.collect_garbage(top);
+    }
+
+    /// Runs `f` in a root scope of its own: the GC references handed to the host during it
+    /// (results of calls, values read from globals, tables and objects) are released when it
+    /// returns, so that their objects become collectable. Without one, references handed to
+    /// the embedder outside host functions stay rooted until the store is dropped.
+    pub fn root_scope<R>(&mut self, f: impl FnOnce(&mut Store<T>) -> R) -> R {
+        let mark = self.inner.roots.borrow().scope();
+        let result = f(self);
+        self.inner.roots.borrow_mut().end_scope(mark);
+        result
+    }
+
+    /// How many GC references the host holds in root scopes (see [`Store::root_scope`]).
+    pub fn scoped_roots(&self) -> usize {
+        self.inner.roots.borrow().scoped_len()
     }
 
     pub fn data(&self) -> &T {
@@ -372,12 +392,13 @@ impl<T: core::fmt::Debug> core::fmt::Debug for Store<T> {
     }
 }
 
-/// A non-null `externref`: a host object, or (after `extern.convert_any`) a GC value.
+/// A non-null `externref`: a host object, or (after `extern.convert_any`) a GC value, which
+/// is rooted as [`crate::AnyRef`] says.
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
 pub struct ExternRef {
     pub(crate) store: StoreId,
-    /// The reference's cell (`crate::gc::AnyCell`: the same in `extern` and `any`).
-    pub(crate) cell: crate::cell::Cell,
+    /// The reference (cells as `crate::gc::AnyCell` says: the same in `extern` and `any`).
+    pub(crate) repr: crate::gc::RefRepr,
 }
 
 impl ExternRef {
@@ -386,12 +407,12 @@ impl ExternRef {
         let inner = &mut store.as_context_mut().0.inner;
         inner.externs.push(Box::new(value));
         let cell = crate::gc::AnyCell::Host((inner.externs.len() - 1) as u32).encode();
-        ExternRef { store: inner.id, cell }
+        ExternRef { store: inner.id, repr: crate::gc::RefRepr::Cell(cell) }
     }
 
     /// The same reference as an `anyref` (`any.convert_extern`).
     pub fn to_any(self) -> crate::AnyRef {
-        crate::AnyRef { store: self.store, cell: self.cell }
+        crate::AnyRef { store: self.store, repr: self.repr }
     }
 
     /// The object this reference points at.
@@ -400,9 +421,12 @@ impl ExternRef {
         if store.inner.id != self.store {
             return None;
         }
-        match crate::gc::AnyCell::decode(self.cell) {
-            crate::gc::AnyCell::Host(index) => store.inner.externs.get(index as usize).map(|b| &**b),
-            _ => None,
+        match self.repr {
+            crate::gc::RefRepr::Cell(cell) => match crate::gc::AnyCell::decode(cell) {
+                crate::gc::AnyCell::Host(index) => store.inner.externs.get(index as usize).map(|b| &**b),
+                _ => None,
+            },
+            crate::gc::RefRepr::Rooted { .. } => None,
         }
     }
 }

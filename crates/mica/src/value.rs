@@ -3,9 +3,9 @@
 
 use crate::exception::ExnRef;
 use crate::func::Func;
-use crate::store::{ExternRef, StoreId};
+use crate::store::{ExternRef, StoreId, StoreInner};
 use crate::cell::{Cell, ref_index};
-use crate::gc::AnyCell;
+use crate::gc::{AnyCell, AnyRef};
 use crate::types::{HeapType, ValType};
 
 /// A WebAssembly value as the embedder sees it.
@@ -29,58 +29,6 @@ pub enum Val {
     /// A reference of GC's `any` hierarchy: a struct, an array, an `i31`, or a host object
     /// converted from `extern`.
     AnyRef(Option<AnyRef>),
-}
-
-/// A non-null reference of GC's `any` hierarchy (`anyref`, `eqref`, `i31ref`, `structref`,
-/// `arrayref` and the defined struct and array types): a struct, an array, an unboxed 31-bit
-/// integer, or a host object converted from `extern` (`any.convert_extern`).
-///
-/// An object reference held by the host does not keep its object alive across a
-/// collection by itself; see the crate's notes on GC roots.
-#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
-pub struct AnyRef {
-    pub(crate) store: StoreId,
-    pub(crate) cell: Cell,
-}
-
-impl AnyRef {
-    /// The `i31ref` of the low 31 bits of `value` (it belongs to every store of `store`'s kind;
-    /// it allocates nothing).
-    pub fn from_i31(store: impl crate::AsContext, value: u32) -> AnyRef {
-        AnyRef { store: store.as_context().0.inner.id, cell: AnyCell::I31(value).encode() }
-    }
-
-    /// The value of an `i31ref`, zero-extended (`i31.get_u`); `None` for any other reference.
-    pub fn as_i31(&self) -> Option<u32> {
-        if let AnyCell::I31(v) = AnyCell::decode(self.cell) { Some(v) } else { None }
-    }
-
-    /// The value of an `i31ref`, sign-extended (`i31.get_s`).
-    pub fn as_i31_signed(&self) -> Option<i32> {
-        self.as_i31().map(|v| ((v << 1) as i32) >> 1)
-    }
-
-    /// The same reference as an `externref` (`extern.convert_any`).
-    pub fn to_extern(self) -> ExternRef {
-        ExternRef { store: self.store, cell: self.cell }
-    }
-
-    /// Whether this is a struct; an array; and the defined type of either.
-    pub fn is_struct(&self, store: impl crate::AsContext) -> bool {
-        self.object_type(&store).is_some_and(|t| t.kind() == crate::types::TypeKind::Struct)
-    }
-
-    pub fn is_array(&self, store: impl crate::AsContext) -> bool {
-        self.object_type(&store).is_some_and(|t| t.kind() == crate::types::TypeKind::Array)
-    }
-
-    fn object_type(&self, store: &impl crate::AsContext) -> Option<crate::types::ConcreteType> {
-        let inner = &store.as_context().0.inner;
-        if inner.id != self.store {
-            return None;
-        }
-        inner.gc.get(self.cell).map(|o| o.ty.id)
-    }
 }
 
 impl Val {
@@ -128,14 +76,17 @@ impl Val {
                 _ => false,
             },
             Val::ExternRef(Some(_)) => heap == HeapType::Extern,
-            Val::AnyRef(Some(a)) => match AnyCell::decode(a.cell) {
-                AnyCell::Null => false,
-                AnyCell::I31(_) => matches!(heap, HeapType::Any | HeapType::Eq | HeapType::I31),
-                AnyCell::Host(_) => heap == HeapType::Any,
-                AnyCell::Object(_) => store.gc.get(a.cell).is_some_and(|o| {
-                    HeapType::Concrete(o.ty.id).is_subtype_with(heap, &|x, y| store.engine.types().is_subtype(x, y))
-                }),
-            },
+            Val::AnyRef(Some(a)) => {
+                let Ok(cell) = a.cell(store) else { return false };
+                match AnyCell::decode(cell) {
+                    AnyCell::Null => false,
+                    AnyCell::I31(_) => matches!(heap, HeapType::Any | HeapType::Eq | HeapType::I31),
+                    AnyCell::Host(_) => heap == HeapType::Any,
+                    AnyCell::Object(_) => store.gc.get(cell).is_some_and(|o| {
+                        HeapType::Concrete(o.ty.id).is_subtype_with(heap, &|x, y| store.engine.types().is_subtype(x, y))
+                    }),
+                }
+            }
             _ => false,
         }
     }
@@ -189,21 +140,23 @@ impl Val {
     }
 
     /// Writes the value to the first cells of `cells` (one cell, or two for a `v128`: its low
-    /// half first). The caller has checked it belongs to the store.
+    /// half first). The caller has checked it belongs to the store; an error only for a GC
+    /// reference whose root scope has ended.
     #[inline]
-    pub(crate) fn write_cells(self, cells: &mut [Cell]) {
+    pub(crate) fn write_cells(self, cells: &mut [Cell], store: &StoreInner) -> crate::Result<()> {
         match self {
             Val::V128(v) => {
                 cells[0] = v.0 as Cell;
                 cells[1] = (v.0 >> 64) as Cell;
             }
-            other => cells[0] = other.to_cell(),
+            other => cells[0] = other.to_cell(store)?,
         }
+        Ok(())
     }
 
     /// Reads a value of type `ty` from the first cells of `cells` (see [`Val::write_cells`]).
     #[inline]
-    pub(crate) fn read_cells(cells: &[Cell], ty: ValType, store: StoreId) -> Val {
+    pub(crate) fn read_cells(cells: &[Cell], ty: ValType, store: &StoreInner) -> Val {
         match ty {
             ValType::V128 => Val::V128(V128(cells[0] as u128 | (cells[1] as u128) << 64)),
             ty => Val::from_cell(cells[0], ty, store),
@@ -212,23 +165,31 @@ impl Val {
 
     /// A scalar or reference value as a stack cell (a `v128`'s low half: use
     /// [`Val::write_cells`] for values that may be vectors). The caller has checked it belongs
-    /// to the store.
-    pub(crate) fn to_cell(self) -> Cell {
-        match self {
+    /// to the store; an error only for a GC reference whose root scope has ended.
+    pub(crate) fn to_cell(self, store: &StoreInner) -> crate::Result<Cell> {
+        Ok(match self {
             Val::V128(v) => v.0 as Cell,
             Val::I32(x) => x as u32 as Cell,
             Val::I64(x) => x as Cell,
             Val::F32(x) => x as Cell,
             Val::F64(x) => x,
             Val::FuncRef(f) => f.map_or(0, |f| f.index as Cell + 1),
-            Val::ExternRef(r) => r.map_or(0, |r| r.cell),
+            Val::ExternRef(r) => match r {
+                Some(r) => r.to_any().cell(store)?,
+                None => 0,
+            },
             Val::ExnRef(e) => e.map_or(0, |e| e.index as Cell + 1),
-            Val::AnyRef(a) => a.map_or(0, |a| a.cell),
-        }
+            Val::AnyRef(a) => match a {
+                Some(a) => a.cell(store)?,
+                None => 0,
+            },
+        })
     }
 
-    /// Reads a stack cell of type `ty` back into a value of `store`.
-    pub(crate) fn from_cell(cell: Cell, ty: ValType, store: StoreId) -> Val {
+    /// Reads a stack cell of type `ty` back into a value of `store` (an object reference
+    /// rooted in the store's current scope).
+    pub(crate) fn from_cell(cell: Cell, ty: ValType, inner: &StoreInner) -> Val {
+        let store = inner.id;
         match ty {
             ValType::I32 => Val::I32(cell as u32 as i32),
             ValType::I64 => Val::I64(cell as i64),
@@ -236,10 +197,10 @@ impl Val {
             ValType::F64 => Val::F64(cell),
             ValType::V128 => Val::V128(V128(cell as u128)),
             ValType::Ref(r) if r.heap_type().top() == HeapType::Extern => {
-                Val::ExternRef((cell != 0).then_some(ExternRef { store, cell }))
+                Val::ExternRef((cell != 0).then(|| AnyRef::from_cell(cell, inner).to_extern()))
             }
             ValType::Ref(r) if r.heap_type().top() == HeapType::Any => {
-                Val::AnyRef((cell != 0).then_some(AnyRef { store, cell }))
+                Val::AnyRef((cell != 0).then(|| AnyRef::from_cell(cell, inner)))
             }
             ValType::Ref(r) if r.heap_type().top() == HeapType::Exn => {
                 Val::ExnRef(ref_index(cell).map(|index| ExnRef { store, index }))

@@ -259,13 +259,13 @@ pub(crate) fn call_from_host<T>(
     let mut cells: Vec<Cell> = alloc::vec![0; ty.param_cells().max(ty.result_cells())];
     let mut at = 0;
     for v in params {
-        v.write_cells(&mut cells[at..]);
+        v.write_cells(&mut cells[at..], &store.inner)?;
         at += v.ty().cells();
     }
     call_cells(store, func, &mut cells)?;
     let mut at = 0;
     for (slot, ty) in results.iter_mut().zip(ty.results()) {
-        *slot = Val::read_cells(&cells[at..], *ty, id);
+        *slot = Val::read_cells(&cells[at..], *ty, &store.inner);
         at += ty.cells();
     }
     Ok(())
@@ -318,9 +318,14 @@ pub(crate) fn call_host<T>(
 ) -> Result<()> {
     let instance = instance.unwrap_or(crate::func::NO_INSTANCE);
     let func: *const _ = alloc::sync::Arc::as_ptr(&store.hosts[host as usize]);
+    // The GC references the host function is handed are rooted for the call's duration only
+    // (`gc/roots.rs`).
+    let scope = store.inner.roots.get_mut().scope();
     // SAFETY: `store.hosts` only ever grows (`Store::push_host`), so the `Arc` stays in the
     // store and keeps the closure alive while `store` is borrowed, including during the call;
     // the closure is only ever used by shared reference. (This saves two atomic operations
     // per host call over cloning the `Arc`.)
-    unsafe { (*func)(Caller { store, instance }, cells) }
+    let outcome = unsafe { (*func)(Caller { store, instance }, cells) };
+    store.inner.roots.get_mut().end_scope(scope);
+    outcome
 }

@@ -24,6 +24,12 @@
 //! tables, element segments, exceptions, and the host's roots. See ARCHITECTURE.md, "The GC
 //! heap".
 
+mod refs;
+mod roots;
+
+pub use refs::{AnyRef, ArrayRef, EqRef, I31, OwnedRef, StructRef};
+pub(crate) use roots::{RefRepr, Roots};
+
 use crate::cell::Cell;
 use crate::error::TrapCode;
 use crate::module::const_expr::ConstGc;
