@@ -30,10 +30,12 @@ pub enum Phase {
     /// CPython's WASI build under the `mica` CLI: time to its first line of output, lazy and
     /// eager (Mica alone; see [`crate::python`]).
     Python,
+    /// WasmGC programs on Mica and wasmtime (see [`crate::gc`]).
+    Gc,
 }
 
 impl Phase {
-    pub const ALL: [Phase; 7] = [
+    pub const ALL: [Phase; 8] = [
         Phase::Translate,
         Phase::Execute,
         Phase::Calls,
@@ -41,6 +43,7 @@ impl Phase {
         Phase::Hostile,
         Phase::Big,
         Phase::Python,
+        Phase::Gc,
     ];
 
     pub fn parse(name: &str) -> Option<Phase> {
@@ -52,6 +55,7 @@ impl Phase {
             "hostile" => Phase::Hostile,
             "big" => Phase::Big,
             "python" | "cpython" => Phase::Python,
+            "gc" => Phase::Gc,
             _ => return None,
         })
     }
@@ -209,6 +213,7 @@ pub struct Report {
     pub hostile: Vec<HostileRow>,
     pub big: Vec<crate::big::BigRow>,
     pub python: Vec<crate::python::PythonRow>,
+    pub gc: Vec<crate::gc::GcRow>,
     /// Wrong checksums and errors, one precise line each.
     pub failures: Vec<String>,
     /// Why workloads were skipped (the `shared/bench` folder missing).
@@ -409,6 +414,10 @@ pub fn run(opts: &Options) -> Report {
     }
     if opts.has(Phase::Python) && opts.selected("python") {
         run_python(opts, &mut report);
+    }
+    if opts.has(Phase::Gc) {
+        log(opts, "GC programs (Mica and wasmtime)".to_string());
+        report.gc = crate::gc::measure(opts.quick, opts.samples, &|name| opts.selected(name), &mut report.failures);
     }
     report.elapsed = started.elapsed();
     report

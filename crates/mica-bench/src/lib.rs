@@ -7,6 +7,7 @@
 
 pub mod big;
 pub mod engines;
+pub mod gc;
 pub mod harness;
 pub mod heap;
 pub mod hostile;

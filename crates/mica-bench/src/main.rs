@@ -74,6 +74,9 @@ fn main() -> ExitCode {
         }
         println!("{:<18} {}: start-up and peak memory (phase big)", "big", mica_bench::big::PROGRAM.name);
         println!("{:<18} {}: time to its first line under `mica run` (phase python)", "python", mica_bench::python::NAME);
+        for p in &mica_bench::gc::PROGRAMS {
+            println!("{:<18} {} (phase gc; Mica and wasmtime)", p.name, p.what);
+        }
         return ExitCode::SUCCESS;
     }
     let mut opts = Options::new(args.quick);
@@ -85,7 +88,7 @@ fn main() -> ExitCode {
                 Some(p) => opts.phases.push(p),
                 None => {
                     eprintln!(
-                        "error: unknown phase `{name}` (translate, execute, calls, startup, hostile, big)"
+                        "error: unknown phase `{name}` (translate, execute, calls, startup, hostile, big, python, gc)"
                     );
                     return ExitCode::from(2);
                 }

@@ -268,6 +268,9 @@ pub fn render(report: &Report, opts: &Options) -> String {
     if !report.python.is_empty() {
         render_python(&mut w, report);
     }
+    if !report.gc.is_empty() {
+        render_gc(&mut w, report);
+    }
     if !report.big.is_empty() {
         render_big(&mut w, report);
     }
@@ -415,6 +418,56 @@ fn render_python(w: &mut String, report: &Report) {
             let _ = writeln!(w, "| `{}` | 0 | FAILED | |", row.mode);
         } else {
             let _ = writeln!(w, "| `{}` | {} | **{}** | {} |", row.mode, row.samples.len(), cell(&Some(first)), cell(&Some(exit)));
+        }
+    }
+    let _ = writeln!(w);
+}
+
+fn render_gc(w: &mut String, report: &Report) {
+    let _ = writeln!(w, "### GC: WasmGC programs, Mica and wasmtime\n");
+    let version = crate::gc::wasmtime_version();
+    let _ = writeln!(
+        w,
+        "Each `run(n)` in a fresh store, timed around the call (compilation and instantiation \
+         excluded), median of the samples. wasmtime {} through its Python embedding (a JIT \
+         compiler with its default collector); wasmi runs no WasmGC. Allocations, collections \
+         and the heap's peak are one Mica run's (`Store::gc_stats`).\n",
+        version.as_deref().unwrap_or("(not available)")
+    );
+    let _ = writeln!(w, "| program | n | Mica | wasmtime | Mica/wasmtime | allocations | per second | collections | peak heap |");
+    let _ = writeln!(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let median = |t: &[f64]| {
+        let mut t = t.to_vec();
+        t.sort_by(f64::total_cmp);
+        t.get(t.len() / 2).copied()
+    };
+    for row in &report.gc {
+        let mica = median(&row.mica);
+        let wasmtime = row.wasmtime.as_ref().ok().and_then(|t| median(t));
+        let ms = |s: Option<f64>| s.map_or("-".to_string(), |s| format!("{:.1} ms", s * 1e3));
+        let ratio = match (mica, wasmtime) {
+            (Some(a), Some(b)) if b > 0.0 => format!("**{:.2}**", a / b),
+            _ => "-".into(),
+        };
+        let rate = mica.map_or("-".to_string(), |s| format!("{:.1} M", row.stats.allocations as f64 / s / 1e6));
+        let _ = writeln!(
+            w,
+            "| `{}` ({}) | {} | {} | {} | {} | {} | {} | {} | {:.1} MiB |",
+            row.name,
+            row.what,
+            row.n,
+            ms(mica),
+            ms(wasmtime),
+            ratio,
+            row.stats.allocations,
+            rate,
+            row.stats.collections,
+            row.stats.peak_bytes as f64 / (1 << 20) as f64
+        );
+    }
+    for row in &report.gc {
+        if let Err(e) = &row.wasmtime {
+            let _ = writeln!(w, "\nwasmtime did not run `{}`: {e}", row.name);
         }
     }
     let _ = writeln!(w);
