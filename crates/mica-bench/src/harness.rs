@@ -416,7 +416,7 @@ pub fn run(opts: &Options) -> Report {
         run_python(opts, &mut report);
     }
     if opts.has(Phase::Gc) {
-        log(opts, "GC programs (Mica and wasmtime)".to_string());
+        log(opts, "GC programs (Mica and wasmtime)");
         report.gc = crate::gc::measure(opts.quick, opts.samples, &|name| opts.selected(name), &mut report.failures);
     }
     report.elapsed = started.elapsed();

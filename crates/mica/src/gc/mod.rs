@@ -166,6 +166,38 @@ pub(crate) fn alloc_const(
     }
 }
 
+/// How a packed field is read: sign-extended (`StructGet::ext`, `ArrayGet::ext`); any other
+/// value reads it as stored (zero-extended).
+pub(crate) const EXT_SIGNED: u8 = 1;
+
+/// The value of storage type `s` at `at` of `data` as a cell (a packed one extended as `ext`
+/// says; a `v128` is not read here). `None` outside the data.
+#[inline]
+pub(crate) fn read_cell(data: &[u8], at: usize, s: StorageType, ext: u8) -> Option<Cell> {
+    Some(match s {
+        StorageType::I8 => {
+            let b = *data.get(at)?;
+            if ext == EXT_SIGNED { b as i8 as i32 as u32 as Cell } else { Cell::from(b) }
+        }
+        StorageType::I16 => {
+            let h = u16::from_le_bytes(data.get(at..at + 2)?.try_into().ok()?);
+            if ext == EXT_SIGNED { h as i16 as i32 as u32 as Cell } else { Cell::from(h) }
+        }
+        StorageType::Val(crate::types::ValType::I32 | crate::types::ValType::F32) => {
+            Cell::from(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
+        }
+        _ => u64::from_le_bytes(data.get(at..at + 8)?.try_into().ok()?),
+    })
+}
+
+/// Writes the bytes of `cell` a field of type `s` keeps (not a `v128`). `None` outside the data.
+#[inline]
+pub(crate) fn write_cell(data: &mut [u8], at: usize, s: StorageType, cell: Cell) -> Option<()> {
+    let n = s.size().min(8);
+    data.get_mut(at..at + n)?.copy_from_slice(&cell.to_le_bytes()[..n]);
+    Some(())
+}
+
 /// A store's GC heap.
 #[derive(Default)]
 pub(crate) struct Heap {
@@ -229,6 +261,64 @@ impl Heap {
         let (lo, hi) = self.objects.split_at_mut(i.max(j));
         let (x, y) = (lo[i.min(j)].as_mut()?, hi[0].as_mut()?);
         Some(if i < j { (x, y) } else { (y, x) })
+    }
+
+    /// `struct.get*`: field `field` of the struct `cell` refers to. A null reference traps;
+    /// so does one that is not a struct with that field (impossible in validated code: a
+    /// type confusion caught, reported as a failed cast).
+    #[inline]
+    pub(crate) fn struct_get(&self, cell: Cell, field: u16, ext: u8) -> Result<Cell, TrapCode> {
+        if cell == 0 {
+            return Err(TrapCode::NullStructReference);
+        }
+        let object = self.get(cell).ok_or(TrapCode::CastFailure)?;
+        let (at, storage) = object.ty.field(field).ok_or(TrapCode::CastFailure)?;
+        read_cell(&object.data, at, storage, ext).ok_or(TrapCode::CastFailure)
+    }
+
+    /// `struct.set`.
+    #[inline]
+    pub(crate) fn struct_set(&mut self, cell: Cell, field: u16, value: Cell) -> Result<(), TrapCode> {
+        if cell == 0 {
+            return Err(TrapCode::NullStructReference);
+        }
+        let object = self.get_mut(cell).ok_or(TrapCode::CastFailure)?;
+        let (at, storage) = object.ty.field(field).ok_or(TrapCode::CastFailure)?;
+        write_cell(&mut object.data, at, storage, value).ok_or(TrapCode::CastFailure)
+    }
+
+    /// The array `cell` refers to and its element type: traps if null (or not an array).
+    #[inline]
+    fn array(&self, cell: Cell) -> Result<(&Object, StorageType), TrapCode> {
+        if cell == 0 {
+            return Err(TrapCode::NullArrayReference);
+        }
+        let object = self.get(cell).ok_or(TrapCode::CastFailure)?;
+        let element = object.ty.as_array().ok_or(TrapCode::CastFailure)?.element.storage;
+        Ok((object, element))
+    }
+
+    /// `array.get*`: element `index` (not of a `v128` array).
+    #[inline]
+    pub(crate) fn array_get(&self, cell: Cell, index: u32, ext: u8) -> Result<Cell, TrapCode> {
+        let (object, element) = self.array(cell)?;
+        let at = (index as usize).checked_mul(element.size()).ok_or(TrapCode::ArrayOutOfBounds)?;
+        read_cell(&object.data, at, element, ext).ok_or(TrapCode::ArrayOutOfBounds)
+    }
+
+    /// `array.set` (not of a `v128` array).
+    #[inline]
+    pub(crate) fn array_set(&mut self, cell: Cell, index: u32, value: Cell) -> Result<(), TrapCode> {
+        let (_, element) = self.array(cell)?;
+        let at = (index as usize).checked_mul(element.size()).ok_or(TrapCode::ArrayOutOfBounds)?;
+        let object = self.get_mut(cell).ok_or(TrapCode::CastFailure)?;
+        write_cell(&mut object.data, at, element, value).ok_or(TrapCode::ArrayOutOfBounds)
+    }
+
+    /// `array.len`.
+    #[inline]
+    pub(crate) fn array_len(&self, cell: Cell) -> Result<u32, TrapCode> {
+        Ok(self.array(cell)?.0.array_len() as u32)
     }
 
     /// Whether allocating `size` more bytes should collect first.

@@ -183,6 +183,13 @@ impl DefinedType {
         self.supers.get(other_depth) == Some(&other)
     }
 
+    /// A struct's field `index`: its offset in the object and its storage type.
+    #[inline]
+    pub fn field(&self, index: u16) -> Option<(usize, StorageType)> {
+        let at = *self.layout.offsets.get(index as usize)?;
+        Some((at as usize, self.as_struct()?.fields().get(index as usize)?.storage))
+    }
+
     pub fn as_struct(&self) -> Option<&StructType> {
         if let CompositeType::Struct(s) = &self.composite { Some(s) } else { None }
     }

@@ -9,9 +9,53 @@ use crate::types::{DefinedType, HeapType, StorageType, TypeKind, ValType};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+impl FastCtx {
+    /// The store's GC heap, for the object accesses' steps.
+    #[inline(always)]
+    fn heap(&self) -> &Heap {
+        // SAFETY: `inner` is the store of the running activation (see `threaded.rs`), and
+        // while a handler runs nothing else uses it; no handler keeps a reference into the
+        // heap past its step.
+        unsafe { &(*self.inner).gc }
+    }
+
+    #[inline(always)]
+    fn heap_mut(&mut self) -> &mut Heap {
+        // SAFETY: as for `heap`; the borrow covers the heap only, which no pointer the
+        // handlers hold (frame, memories, globals) points into.
+        unsafe { &mut *core::ptr::addr_of_mut!((*self.inner).gc) }
+    }
+}
+
 steps! {
     (ip, r, mem, ctx);
     RefI31(o) => { r.un(o, |x: Cell| AnyCell::I31(x as u32).encode()); }
+    StructGet(o) => {
+        match ctx.heap().struct_get(r.get::<Cell>(o.obj), o.field, o.ext) {
+            Ok(v) => r.set(o.dst, v),
+            Err(code) => fail!(Err::<(), TrapCode>(code)),
+        }
+    }
+    StructSet(o) => {
+        let (obj, value) = (r.get::<Cell>(o.obj), r.get::<Cell>(o.value));
+        fail!(ctx.heap_mut().struct_set(obj, o.field, value));
+    }
+    ArrayGet(o) => {
+        match ctx.heap().array_get(r.get::<Cell>(o.array), r.get::<u32>(o.index), o.ext) {
+            Ok(v) => r.set(o.dst, v),
+            Err(code) => fail!(Err::<(), TrapCode>(code)),
+        }
+    }
+    ArraySet(o) => {
+        let (array, index, value) = (r.get::<Cell>(o.array), r.get::<u32>(o.index), r.get::<Cell>(o.value));
+        fail!(ctx.heap_mut().array_set(array, index, value));
+    }
+    ArrayLen(o) => {
+        match ctx.heap().array_len(r.get::<Cell>(o.array)) {
+            Ok(n) => r.set(o.dst, n),
+            Err(code) => fail!(Err::<(), TrapCode>(code)),
+        }
+    }
     I31GetS(o) => {
         fail!(r.try_un(o, |x: Cell| match AnyCell::decode(x) {
             AnyCell::I31(v) => Ok(((v << 1) as i32 >> 1) as u32),
@@ -24,30 +68,6 @@ steps! {
             _ => Err(TrapCode::NullI31Reference),
         }));
     }
-}
-
-/// How a packed field is read: as stored, sign- or zero-extended (`StructGet::ext`).
-const EXT_SIGNED: u8 = 1;
-
-/// Reads the value of storage type `s` at `at` of `data` as a cell (a packed one extended
-/// as `ext` says).
-fn read_field(data: &[u8], at: usize, s: StorageType, ext: u8) -> Result<Cell> {
-    let bytes = data.get(at..at + s.size()).ok_or_else(internal)?;
-    let mut buf = [0u8; 8];
-    buf[..bytes.len().min(8)].copy_from_slice(&bytes[..bytes.len().min(8)]);
-    let raw = u64::from_le_bytes(buf);
-    Ok(match s {
-        StorageType::I8 if ext == EXT_SIGNED => raw as u8 as i8 as i32 as u32 as Cell,
-        StorageType::I16 if ext == EXT_SIGNED => raw as u16 as i16 as i32 as u32 as Cell,
-        _ => raw,
-    })
-}
-
-/// Writes `cell` (the low bytes a field of type `s` keeps) at `at` of `data`.
-fn write_field(data: &mut [u8], at: usize, s: StorageType, cell: Cell) -> Result<()> {
-    let n = s.size().min(8);
-    data.get_mut(at..at + n).ok_or_else(internal)?.copy_from_slice(&cell.to_le_bytes()[..n]);
-    Ok(())
 }
 
 fn read128(data: &[u8], at: usize) -> Result<[Cell; 2]> {
@@ -151,7 +171,7 @@ impl<T> Executor<'_, T> {
             if wide {
                 write128(&mut object.data, i * size, v)?;
             } else {
-                write_field(&mut object.data, i * size, element, v[0])?;
+                crate::gc::write_cell(&mut object.data, i * size, element, v[0]).ok_or_else(internal)?;
             }
         }
         Ok(())
@@ -222,7 +242,7 @@ impl Slow<GcNew> for kind::StructNew {
         for ((f, &at), v) in fields.fields().iter().zip(&ty.layout.offsets).zip(values) {
             match f.storage == StorageType::Val(ValType::V128) {
                 true => write128(&mut object.data, at as usize, v)?,
-                false => write_field(&mut object.data, at as usize, f.storage, v[0])?,
+                false => crate::gc::write_cell(&mut object.data, at as usize, f.storage, v[0]).ok_or_else(internal)?,
             }
         }
         exec.set(o.dst, cell);
@@ -239,18 +259,6 @@ impl Slow<GcNewDefault> for kind::StructNewDefault {
     }
 }
 
-impl Slow<StructGet> for kind::StructGet {
-    fn run<T>(exec: &mut Executor<'_, T>, o: StructGet) -> Result<Flow> {
-        let object = exec.object(o.obj)?;
-        let s = object.ty.as_struct().ok_or_else(internal)?;
-        let storage = s.fields().get(o.field as usize).ok_or_else(internal)?.storage;
-        let at = *object.ty.layout.offsets.get(o.field as usize).ok_or_else(internal)? as usize;
-        let value = read_field(&object.data, at, storage, o.ext)?;
-        exec.set(o.dst, value);
-        Ok(Flow::Continue)
-    }
-}
-
 impl Slow<StructGet128> for kind::StructGet128 {
     fn run<T>(exec: &mut Executor<'_, T>, o: StructGet128) -> Result<Flow> {
         let object = exec.object(o.obj)?;
@@ -258,18 +266,6 @@ impl Slow<StructGet128> for kind::StructGet128 {
         let [lo, hi] = read128(&object.data, at)?;
         exec.set(o.dst, lo);
         exec.set(o.dst + 1, hi);
-        Ok(Flow::Continue)
-    }
-}
-
-impl Slow<StructSet> for kind::StructSet {
-    fn run<T>(exec: &mut Executor<'_, T>, o: StructSet) -> Result<Flow> {
-        let value = exec.get::<Cell>(o.value);
-        let object = exec.object_mut(o.obj)?;
-        let s = object.ty.as_struct().ok_or_else(internal)?;
-        let storage = s.fields().get(o.field as usize).ok_or_else(internal)?.storage;
-        let at = *object.ty.layout.offsets.get(o.field as usize).ok_or_else(internal)? as usize;
-        write_field(&mut object.data, at, storage, value)?;
         Ok(Flow::Continue)
     }
 }
@@ -375,15 +371,6 @@ impl<T> Executor<'_, T> {
     }
 }
 
-impl Slow<ArrayGet> for kind::ArrayGet {
-    fn run<T>(exec: &mut Executor<'_, T>, o: ArrayGet) -> Result<Flow> {
-        let (element, at) = exec.element_at(o.array, o.index)?;
-        let value = read_field(&exec.array(o.array)?.data, at, element, o.ext)?;
-        exec.set(o.dst, value);
-        Ok(Flow::Continue)
-    }
-}
-
 impl Slow<ArrayGet128> for kind::ArrayGet128 {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayGet128) -> Result<Flow> {
         let (_, at) = exec.element_at(o.array, o.index)?;
@@ -394,28 +381,11 @@ impl Slow<ArrayGet128> for kind::ArrayGet128 {
     }
 }
 
-impl Slow<ArraySet> for kind::ArraySet {
-    fn run<T>(exec: &mut Executor<'_, T>, o: ArraySet) -> Result<Flow> {
-        let (element, at) = exec.element_at(o.array, o.index)?;
-        let value = exec.get::<Cell>(o.value);
-        write_field(&mut exec.array_mut(o.array)?.data, at, element, value)?;
-        Ok(Flow::Continue)
-    }
-}
-
 impl Slow<ArraySet128> for kind::ArraySet128 {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArraySet128) -> Result<Flow> {
         let (_, at) = exec.element_at(o.array, o.index)?;
         let value = [exec.get::<Cell>(o.value), exec.get::<Cell>(o.value + 1)];
         write128(&mut exec.array_mut(o.array)?.data, at, value)?;
-        Ok(Flow::Continue)
-    }
-}
-
-impl Slow<ArrayLen> for kind::ArrayLen {
-    fn run<T>(exec: &mut Executor<'_, T>, o: ArrayLen) -> Result<Flow> {
-        let len = exec.array(o.array)?.array_len() as u32;
-        exec.set(o.dst, len);
         Ok(Flow::Continue)
     }
 }
