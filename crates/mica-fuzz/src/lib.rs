@@ -25,10 +25,15 @@
 //! often), loaded eagerly and lazily and checked for code linear in the body's size, modes
 //! that agree, and results that agree with wasmi (`tests/extreme_smoke.rs`,
 //! `fuzz/fuzz_targets/extreme_shapes.rs`).
+//!
+//! [`gc`] is a third, of GC: `wasm-smith`'s modules with structs, arrays and casts, run
+//! eagerly and lazily under collection stress, which must agree (`tests/gc_smoke.rs`,
+//! `fuzz/fuzz_targets/gc.rs`).
 
 mod body;
 pub mod entropy;
 pub mod extreme;
+pub mod gc;
 pub mod host;
 pub mod mica_run;
 pub mod program;
