@@ -154,6 +154,16 @@ impl<T> Caller<'_, T> {
     pub fn engine(&self) -> &crate::Engine {
         self.store.engine()
     }
+
+    /// Statistics of the store's GC heap ([`Store::gc_stats`]).
+    pub fn gc_stats(&self) -> crate::GcStats {
+        self.store.gc_stats()
+    }
+
+    /// Collects the store's GC heap now ([`Store::gc`]): the calling wasm frames are roots.
+    pub fn gc(&mut self) {
+        self.store.gc()
+    }
 }
 
 impl<T> AsContextMut for Caller<'_, T> {

@@ -215,11 +215,12 @@ pub(crate) struct StoreInner {
 }
 
 impl StoreInner {
-    /// Collects the GC heap: the roots are `exec.cells[..stack_end]` (the value stack of
-    /// every running activation, whatever its cells hold: a cell that is not a reference to
-    /// an object is ignored), globals and tables of reference types that can reach objects,
-    /// element segments, exceptions, and the host's roots.
-    pub(crate) fn collect_garbage(&mut self, stack_end: usize) {
+    /// Collects the GC heap. The roots: the value stack's cells that the stack maps name
+    /// (`exec::stack_roots`: every suspended frame's, and the `running` frame's: code, the
+    /// index of the instruction after the allocating one, base), globals and tables of
+    /// reference types that can reach objects, element segments, exceptions, and the host's
+    /// roots.
+    pub(crate) fn collect_garbage(&mut self, running: Option<(crate::exec::CodeRef, usize, usize)>) {
         let gc_global = |g: &GlobalEntity| g.ty.content.as_ref().is_some_and(|r| r.heap_type().holds_gc_refs());
         let globals = self.globals.iter().filter(|g| gc_global(g)).map(|g| g.value);
         let tables = self
@@ -229,7 +230,9 @@ impl StoreInner {
             .flat_map(|t| t.elems.iter().copied());
         let elems = self.instances.iter().flat_map(|i| i.elems.iter().flat_map(|e| e.iter().copied()));
         let exns = self.exns.iter().flat_map(|e| e.payload.iter().copied());
-        let stack = self.exec.cells[..stack_end.min(self.exec.cells.len())].iter().copied();
+        let mut stack = Vec::new();
+        crate::exec::stack_roots(&self.exec, running, |cell| stack.push(cell));
+        let stack = stack.into_iter();
         let roots = self.roots.borrow();
         self.gc.collect(stack.chain(globals).chain(tables).chain(elems).chain(exns).chain(roots.cells()));
     }
@@ -348,8 +351,7 @@ impl<T> Store<T> {
     /// Collects the GC heap now: reclaims every struct and array that nothing reaches (no
     /// running function, global, table, element segment, exception or host root).
     pub fn gc(&mut self) {
-        let top = self.inner.exec.top;
-        self.inner.collect_garbage(top);
+        self.inner.collect_garbage(None);
     }
 
     /// Runs `f` in a root scope of its own: the GC references handed to the host during it

@@ -18,6 +18,8 @@ both_modes! {
     host_references_round_trip_through_any,
     objects_survive_collections_during_host_calls,
     casts_check_the_runtime_type,
+    operands_and_locals_live_across_calls_survive,
+    dead_slots_keep_nothing_alive,
 }
 
 /// The allocation loop's size: 10^7 structs and 10^6 arrays in optimised builds (CI runs
@@ -279,6 +281,72 @@ fn casts_check_the_runtime_type(mode: TranslationMode) {
     assert_eq!(which.call(&mut store, 0).unwrap(), 1);
     assert_eq!(which.call(&mut store, 1).unwrap(), 2);
     assert_eq!(which.call(&mut store, 2).unwrap(), 0);
+}
+
+fn operands_and_locals_live_across_calls_survive(mode: TranslationMode) {
+    // Collect at every allocation: a struct kept only in an operand slot (below a call's
+    // arguments, or an allocation's own operands) or in a local must survive the callee's
+    // allocations, which reuse every slot a missed root would free.
+    let engine = engine_with(mode, |c| {
+        c.gc_stress(true);
+    });
+    let (mut store, instance) = instantiate(
+        &engine,
+        r#"(module
+          (type $box (struct (field i32)))
+          (type $pair (struct (field (ref $box)) (field (ref $box))))
+          (func $churn (param $n i32) (result (ref $box)) (local $b (ref null $box))
+            (loop $l
+              (local.set $b (struct.new $box (local.get $n)))
+              (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+            (struct.new $box (i32.const 99)))
+          (func (export "run") (param $p (ref null $box)) (result i32)
+            (local $l (ref null $box)) (local $pair (ref null $pair))
+            (local.set $l (struct.new $box (i32.const 10)))
+            ;; The first field's struct waits in an operand slot while $churn allocates.
+            (local.set $pair (struct.new $pair (struct.new $box (i32.const 20)) (call $churn (i32.const 50))))
+            (i32.add
+              (i32.add (struct.get $box 0 (struct.get $pair 0 (local.get $pair)))
+                       (struct.get $box 0 (struct.get $pair 1 (local.get $pair))))
+              (i32.add (struct.get $box 0 (local.get $l))
+                       (struct.get $box 0 (ref.as_non_null (local.get $p)))))))"#,
+    );
+    let run = instance.get_func(&store, "run").unwrap();
+    let box_ty = match run.ty(&store).params()[0] {
+        mica::ValType::Ref(r) => match r.heap_type() {
+            mica::HeapType::Concrete(c) => c,
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other}"),
+    };
+    let p = mica::StructRef::new(&mut store, box_ty, &[Val::I32(1000)]).unwrap();
+    let mut out = [Val::I32(0)];
+    run.call(&mut store, &[Val::AnyRef(Some(p.to_any()))], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(20 + 99 + 10 + 1000));
+}
+
+fn dead_slots_keep_nothing_alive(mode: TranslationMode) {
+    // The roots are precise: a struct whose only trace is a dropped operand's slot (which
+    // still holds its cell) is collected by the next allocation.
+    let engine = engine_with(mode, |c| {
+        c.gc_stress(true);
+    });
+    let (mut store, instance) = instantiate_with(
+        &engine,
+        (),
+        r#"(module
+          (type $box (struct (field i32)))
+          (import "host" "objects" (func $objects (result i32)))
+          (func (export "run") (result i32)
+            (drop (struct.new $box (i32.const 1)))
+            (drop (struct.new $box (i32.const 2)))
+            (call $objects)))"#,
+        |linker| {
+            linker.func_wrap("host", "objects", |caller: mica::Caller<'_, ()>| caller.gc_stats().objects as i32).unwrap();
+        },
+    );
+    let run = instance.get_typed_func::<(), i32>(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, ()).unwrap(), 1);
 }
 
 #[test]

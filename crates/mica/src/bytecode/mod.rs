@@ -55,6 +55,34 @@ pub(crate) struct Bytecode<'a> {
     /// The form bits of accesses to memory 0 (`acc::memory0_form`); accesses to other
     /// memories are `acc::NAMED`.
     pub memory0_form: u8,
+    /// Where the frame holds references the collector follows, at each instruction where a
+    /// collection can happen (empty for functions of modules without GC references).
+    pub stack_maps: StackMaps,
+}
+
+/// A function's stack maps: the frame slots that may hold a reference the collector follows
+/// (one of the `any` or `extern` hierarchies) while an instruction that can collect runs —
+/// an allocation (its own operands included) or a call (the operands below its arguments,
+/// which the callee's frame holds) — and the locals of such types, which are live throughout.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct StackMaps {
+    /// Instruction index, then where its slots start in `slots` and how many: sorted by index.
+    pub points: Box<[(u32, u32, u32)]>,
+    pub slots: Box<[Slot]>,
+    pub locals: Box<[Slot]>,
+}
+
+impl StackMaps {
+    /// The operand slots live at instruction `ip`, if a collection can happen there.
+    pub(crate) fn at(&self, ip: usize) -> Option<&[Slot]> {
+        let i = self.points.binary_search_by_key(&(ip as u32), |&(at, _, _)| at).ok()?;
+        let (_, start, len) = self.points[i];
+        self.slots.get(start as usize..(start + len) as usize)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
 }
 
 /// A catch clause of a `try_table` (or of a legacy `try`): where a throw inside it goes. A

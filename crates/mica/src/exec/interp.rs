@@ -230,7 +230,16 @@ impl<'s, T> Executor<'s, T> {
         copy_cells(&mut cells[..num_params], &exec.cells[params..params + num_params]);
         let saved_top = exec.top;
         exec.top = frame_end.max(params + cells.len());
+        // A collection during the call must see this frame (`stack_roots`); only a function
+        // with stack maps can hold what it would look for.
+        let tracked = !self.compiled().stack_maps.is_empty();
+        if tracked {
+            self.store.inner.exec.host_callers.push((self.code, self.ip, self.base));
+        }
         let outcome = super::call_host(self.store, host, Some(self.instance), cells);
+        if tracked {
+            self.store.inner.exec.host_callers.pop();
+        }
         self.store.inner.exec.top = saved_top;
         match outcome {
             Ok(()) => {

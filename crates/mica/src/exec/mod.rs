@@ -79,6 +79,8 @@ pub(crate) struct CompiledFunc {
     pub num_locals: usize,
     /// Cells the frame needs.
     pub frame_size: usize,
+    /// Where the frame holds references at each collection point (`bytecode::StackMaps`).
+    pub stack_maps: crate::bytecode::StackMaps,
 }
 
 impl CompiledFunc {
@@ -92,6 +94,7 @@ impl CompiledFunc {
             num_params: bytecode.num_params,
             num_locals: bytecode.num_locals,
             frame_size: bytecode.frame_size,
+            stack_maps: bytecode.stack_maps,
         }
     }
 }
@@ -154,6 +157,12 @@ pub(crate) struct ExecStack {
     /// A buffer for the values of host calls with more than fit on the native stack
     /// (`Executor::call_host`), kept so that such calls do not allocate each time.
     pub host_values: Vec<Cell>,
+    /// The frames that called a host function and wait for it to return, when their
+    /// functions have stack maps: code, the index of the instruction after the call, frame
+    /// base. The frame stack holds only suspended callers of wasm calls; these are what a
+    /// collection during a host call (or in wasm it re-entered) must see besides
+    /// (`stack_roots`).
+    pub host_callers: Vec<(CodeRef, usize, usize)>,
     /// The running instance's memories as the handlers' named accesses see them
     /// (`FastCtx::views`), re-derived with memory 0 after every slow path and host call.
     pub views: Vec<threaded::View>,
@@ -175,6 +184,7 @@ impl ExecStack {
             max_frames: config.max_call_depth,
             activations: 0,
             host_values: Vec::new(),
+            host_callers: Vec::new(),
             views: Vec::new(),
             native_base: 0,
             max_native_stack: config.max_native_stack,
@@ -328,4 +338,25 @@ pub(crate) fn call_host<T>(
     let outcome = unsafe { (*func)(Caller { store, instance }, cells) };
     store.inner.roots.get_mut().end_scope(scope);
     outcome
+}
+
+/// Calls `f` with every cell of the value stack that may hold a reference the collector
+/// follows, by the stack maps (`bytecode::StackMaps`): for each suspended frame (wasm callers
+/// on the frame stack, host callers in `host_callers`) and the `running` frame (code, the index
+/// of the instruction after the one collecting, base), its function's map at that
+/// instruction. A frame whose function has no map there holds none (its module declares no
+/// such references, or it was released by a tail call).
+pub(crate) fn stack_roots(exec: &ExecStack, running: Option<(CodeRef, usize, usize)>, mut f: impl FnMut(Cell)) {
+    let suspended = exec.frames.iter().map(|frame| (frame.code, frame.ip, frame.base));
+    for (code, next, base) in suspended.chain(exec.host_callers.iter().copied()).chain(running) {
+        // SAFETY: every frame's code, every host caller's and the running function's are
+        // functions of the store that owns `exec`, alive while it is (`CodeRef`).
+        let maps = &unsafe { code.get() }.stack_maps;
+        let Some(slots) = next.checked_sub(1).and_then(|at| maps.at(at)) else { continue };
+        for &slot in maps.locals.iter().chain(slots) {
+            if let Some(&cell) = exec.cells.get(base + slot as usize) {
+                f(cell);
+            }
+        }
+    }
 }

@@ -331,17 +331,18 @@ impl ArrayRef {
 
 impl StoreInner {
     /// Allocates an object for the host (or a constant expression), collecting first when the
-    /// heap asks for it: the roots are the stack below every running activation (`exec.top`).
+    /// heap asks for it: every wasm frame is suspended (on the frame stack, or as a host
+    /// caller).
     pub(crate) fn allocate(&mut self, ty: &Arc<DefinedType>, len: usize) -> Result<Cell> {
         let config = self.engine.config();
         let (limit, stress) = (config.max_gc_heap, config.gc_stress);
         if self.gc.wants_collection(Heap::cost(len), stress) {
-            self.collect_garbage(self.exec.top);
+            self.collect_garbage(None);
         }
         match self.gc.alloc(ty, len, limit) {
             Ok(cell) => Ok(cell),
             Err(_) => {
-                self.collect_garbage(self.exec.top);
+                self.collect_garbage(None);
                 Ok(self.gc.alloc(ty, len, limit)?)
             }
         }

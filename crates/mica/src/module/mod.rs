@@ -109,6 +109,12 @@ pub(crate) struct ModuleInner {
     /// Each type as the engine registered it: identity, supertypes, contents
     /// (`types::TypeRegistry`).
     pub defined: Vec<alloc::sync::Arc<crate::types::DefinedType>>,
+    /// Whether the module's code may hold GC references (`module::parse::needs_stack_maps`):
+    /// then its functions get stack maps, made with the validator's operand types.
+    pub stack_maps: bool,
+    /// What a lazily translated function of such a module needs to be validated again as it
+    /// is translated (the validator's view of the module, and the features).
+    pub revalidate: Option<(wasmparser::ValidatorResources, wasmparser::WasmFeatures)>,
     pub imports: Vec<Import>,
     /// The type index of every function, imported ones first.
     pub funcs: Vec<u32>,
@@ -245,8 +251,24 @@ impl ModuleInner {
             let func_index = self.num_imported_funcs + def_index;
             let bytes = self.code_bytes.get(body.range.clone());
             let mut scratch = crate::translate::Scratch::default();
-            let bytecode =
-                crate::translate::translate_func(self.translate_env(), func_index, bytes, body.range.start, None, &mut scratch)?;
+            // A function that needs stack maps is translated with its validator (`translate_func`).
+            let mut validator = self.revalidate.as_ref().map(|(resources, features)| {
+                wasmparser::FuncToValidate {
+                    resources: resources.clone(),
+                    index: func_index,
+                    ty: self.funcs[func_index as usize],
+                    features: *features,
+                }
+                .into_validator(Default::default())
+            });
+            let bytecode = crate::translate::translate_func(
+                self.translate_env(),
+                func_index,
+                bytes,
+                body.range.start,
+                validator.as_mut(),
+                &mut scratch,
+            )?;
             Ok(Box::new(CompiledFunc::new(bytecode)))
         })
     }
@@ -268,6 +290,7 @@ impl ModuleInner {
         crate::translate::ModuleEnv {
             types: &self.types,
             defined: &self.defined,
+            stack_maps: self.stack_maps,
             funcs: &self.funcs,
             tags: &self.tags,
             globals: &self.globals,

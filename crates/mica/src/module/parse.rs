@@ -89,6 +89,8 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         name_bytes: SectionBytes::default(),
         types: Vec::new(),
         defined: Vec::new(),
+        stack_maps: false,
+        revalidate: None,
         imports: Vec::new(),
         funcs: Vec::new(),
         num_imported_funcs: 0,
@@ -126,6 +128,13 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
         let payload = payload.map_err(malformed)?;
         let valid = validator.payload(&payload).map_err(invalid)?;
         if let ValidPayload::Func(to_validate, body) = valid {
+            if m.bodies.is_empty() {
+                // The sections that say what the code may hold have all been read.
+                m.stack_maps = needs_stack_maps(&m);
+                if lazy && m.stack_maps {
+                    m.revalidate = Some((to_validate.resources.clone(), to_validate.features));
+                }
+            }
             let mut func_validator = to_validate.into_validator(core::mem::take(&mut allocations));
             let range = body.range();
             let range = range.start as usize..range.end as usize;
@@ -163,6 +172,20 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     by_name.sort_unstable_by(|&a, &b| m.exports[a as usize].0.cmp(&m.exports[b as usize].0));
     m.exports_by_name = by_name;
     Ok(m)
+}
+
+/// Whether the module's code may hold references the collector follows: a value of the `any`
+/// or `extern` hierarchies can only enter a function through a type the module declares (a
+/// parameter or result, a field, a table's or a global's type), so a module that declares
+/// none — nearly every module compiled from C or Rust — needs no stack maps.
+fn needs_stack_maps(m: &ModuleInner) -> bool {
+    use crate::types::HeapType;
+    let gc = |t: &ValType| matches!(t, ValType::Ref(r) if matches!(r.heap_type().top(), HeapType::Any | HeapType::Extern));
+    m.defined.iter().any(|d| match &d.composite {
+        CompositeType::Func(f) => f.params().iter().chain(f.results()).any(gc),
+        CompositeType::Struct(_) | CompositeType::Array(_) => true,
+    }) || m.tables.iter().any(|t| gc(&t.element.val_type()))
+        || m.globals.iter().any(|g| gc(&g.content))
 }
 
 fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Result<()> {

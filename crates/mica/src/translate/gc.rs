@@ -9,10 +9,11 @@ use super::{Condition, Translator};
 use crate::bytecode::{
     ArrayCopy, ArrayFill, ArrayGet, ArrayGet128, ArrayInitData, ArrayInitElem, ArrayLen, ArrayNewData, ArrayNewElem,
     ArrayNewFixed, ArraySet, ArraySet128, GcNew, GcNewDefault, HeapCode, Instr, RefTest, StructGet, StructGet128,
-    StructSet, StructSet128, TEST_NEGATE, TEST_NULLABLE, Un,
+    StructSet, StructSet128, TEST_NEGATE, TEST_NULLABLE,
 };
 use crate::error::{Error, Result};
 use crate::types::{StorageType, ValType};
+use alloc::vec::Vec;
 use wasmparser::Operator as O;
 
 /// How a packed field is read (`StructGet::ext`).
@@ -26,11 +27,12 @@ impl Translator<'_> {
         match *op {
             O::StructNew { struct_type_index: ty } => {
                 let n = self.struct_fields(ty)?.len();
-                let args = self.pop_span(n);
+                let args = self.pop_span_for_allocation(n)?;
                 let dst = self.next_home()?;
                 self.push_result(Instr::StructNew(GcNew { dst, args, ty }))?;
             }
             O::StructNewDefault { struct_type_index: ty } => {
+                self.gc_point()?;
                 let dst = self.next_home()?;
                 self.push_result(Instr::StructNewDefault(GcNewDefault { dst, ty }))?;
             }
@@ -50,17 +52,17 @@ impl Translator<'_> {
             O::ArrayNew { array_type_index: ty } => self.array_new(2, ty, Instr::ArrayNew)?,
             O::ArrayNewDefault { array_type_index: ty } => self.array_new(1, ty, Instr::ArrayNewDefault)?,
             O::ArrayNewFixed { array_type_index: ty, array_size: len } => {
-                let args = self.pop_span(len as usize);
+                let args = self.pop_span_for_allocation(len as usize)?;
                 let dst = self.next_home()?;
                 self.push_result(Instr::ArrayNewFixed(ArrayNewFixed { dst, args, ty, len }))?;
             }
             O::ArrayNewData { array_type_index: ty, array_data_index: data } => {
-                let args = self.pop_span(2);
+                let args = self.pop_span_for_allocation(2)?;
                 let dst = self.next_home()?;
                 self.push_result(Instr::ArrayNewData(ArrayNewData { dst, args, ty, data }))?;
             }
             O::ArrayNewElem { array_type_index: ty, array_elem_index: elem } => {
-                let args = self.pop_span(2);
+                let args = self.pop_span_for_allocation(2)?;
                 let dst = self.next_home()?;
                 self.push_result(Instr::ArrayNewElem(ArrayNewElem { dst, args, ty, elem }))?;
             }
@@ -159,7 +161,7 @@ impl Translator<'_> {
     }
 
     fn array_new(&mut self, operands: usize, ty: u32, make: fn(GcNew) -> Instr) -> Result<()> {
-        let args = self.pop_span(operands);
+        let args = self.pop_span_for_allocation(operands)?;
         let dst = self.next_home()?;
         self.push_result(make(GcNew { dst, args, ty }))
     }
@@ -207,6 +209,14 @@ impl Translator<'_> {
     }
 }
 
+/// Whether a value of type `t` may be a reference the collector follows: one of the `any` or
+/// `extern` hierarchies (their bottoms hold only null).
+pub(super) fn val_type_holds_gc(t: ValType) -> bool {
+    use crate::types::HeapType;
+    matches!(t, ValType::Ref(r) if matches!(r.heap_type().top(), HeapType::Any | HeapType::Extern)
+        && !matches!(r.heap_type(), HeapType::None | HeapType::NoExtern))
+}
+
 fn field_u16(field: u32) -> Result<u16> {
     u16::try_from(field).map_err(|_| Error::unsupported("a struct with more than 65536 fields"))
 }
@@ -239,5 +249,84 @@ fn heap_code(hty: wasmparser::HeapType) -> Result<u32> {
     Ok(code.encode())
 }
 
-#[allow(dead_code)]
-fn _shapes(_: Un) {}
+/// The stack maps being made for a function (see `bytecode::StackMaps`): on for functions of
+/// modules whose code may hold GC references (`ModuleEnv::stack_maps`), where the validator
+/// runs alongside and types each operand the translator pushes (`OperandStack::set_gc_types`).
+#[derive(Default)]
+pub(super) struct MapsBuilder {
+    pub on: bool,
+    pub points: Vec<(u32, u32, u32)>,
+    pub slots: Vec<crate::bytecode::Slot>,
+    pub locals: Vec<crate::bytecode::Slot>,
+    /// The most slots the maps may list (`MAP_SLOTS_PER_BYTE` per byte of body).
+    pub budget: usize,
+    /// `type_operands`'s buffer.
+    pub flags: Vec<bool>,
+}
+
+/// Stack-map entries allowed per byte of body: real code keeps a few references live across
+/// a call, and a call costs at least two bytes; a body built to keep thousands live across
+/// thousands of calls is refused rather than given maps quadratic in its size.
+pub(super) const MAP_SLOTS_PER_BYTE: usize = 16;
+
+impl Translator<'_> {
+    /// Records the instruction about to be emitted as a collection point: the operands on the
+    /// stack that may hold GC references, in their home slots.
+    pub(super) fn gc_point(&mut self) -> Result<()> {
+        if !self.maps.on {
+            return Ok(());
+        }
+        let start = self.maps.slots.len();
+        self.maps.slots.extend(self.stack.gc_homes(self.stack.len()));
+        if self.maps.slots.len() > self.maps.budget {
+            return Err(Error::unsupported(alloc::format!(
+                "function {}: more than {MAP_SLOTS_PER_BYTE} references live across calls and allocations \
+                 per byte of its body (a limit that keeps stack maps linear in the module's size)",
+                self.func_index
+            )));
+        }
+        let len = (self.maps.slots.len() - start) as u32;
+        self.maps.points.push((self.out.len() as u32, start as u32, len));
+        Ok(())
+    }
+
+    /// `pop_span` for an allocation: its operands are put in their home slots and are part of
+    /// its collection point (they are read after the object is allocated).
+    fn pop_span_for_allocation(&mut self, n: usize) -> Result<crate::bytecode::Slot> {
+        let from = self.stack.len() - n;
+        self.stack.materialize_from(from, &mut self.out);
+        self.gc_point()?;
+        self.stack.truncate(from);
+        Ok(self.stack.home(from))
+    }
+
+    /// Types the operands pushed by the operator just translated from the validator's stack,
+    /// which holds the same operands (positions count from the bottom in both); should the
+    /// heights ever differ, every new operand counts as a possible reference.
+    pub(super) fn type_operands(&mut self, func: &wasmparser::FuncValidator<wasmparser::ValidatorResources>) {
+        let (len, low) = (self.stack.len(), self.stack.low());
+        let exact = func.operand_stack_height() as usize == len;
+        let mut flags = core::mem::take(&mut self.maps.flags);
+        flags.clear();
+        for pos in low..len {
+            flags.push(!exact || func.get_operand_type(len - 1 - pos).flatten().is_some_and(|t| self.holds_gc(t)));
+        }
+        self.stack.set_gc_types(|pos| flags[pos - low]);
+        self.maps.flags = flags;
+    }
+
+    /// Whether a value of validator type `t` may be a reference the collector follows.
+    pub(super) fn holds_gc(&self, t: wasmparser::ValType) -> bool {
+        use wasmparser::{AbstractHeapType as A, HeapType as W};
+        let wasmparser::ValType::Ref(r) = t else { return false };
+        match r.heap_type() {
+            W::Abstract { ty, .. } => matches!(ty, A::Any | A::Eq | A::Struct | A::Array | A::Extern),
+            W::Concrete(i) | W::Exact(i) => i
+                .as_module_index()
+                .and_then(|i| self.env.defined.get(i as usize))
+                .is_none_or(|d| d.id.kind() != crate::types::TypeKind::Func),
+            #[allow(unreachable_patterns)]
+            _ => true,
+        }
+    }
+}

@@ -35,6 +35,9 @@ pub(crate) struct ModuleEnv<'a> {
     pub types: &'a [FuncType],
     /// The engine-wide identity of each type.
     pub defined: &'a [alloc::sync::Arc<crate::types::DefinedType>],
+    /// Whether the module's code may hold GC references, and so needs stack maps (made with
+    /// the validator's operand types: such functions are always translated with one).
+    pub stack_maps: bool,
     pub funcs: &'a [u32],
     /// Each tag's type index.
     pub tags: &'a [u32],
@@ -72,6 +75,7 @@ impl ModuleEnv<'_> {
 
 /// What a function's translation is besides its code.
 struct FuncInfo {
+    stack_maps: crate::bytecode::StackMaps,
     consts: Box<[Cell]>,
     traps: Box<[(u32, u32)]>,
     catches: Box<[crate::bytecode::Catch]>,
@@ -121,6 +125,15 @@ pub(crate) fn translate_func<'s>(
     let body = wasmparser::FunctionBody::new(reader);
     let ty = env.func_type(func_index).clone();
 
+    // The locals (parameters first) that may hold GC references, by slot, for stack maps.
+    let mut gc_locals: Vec<Slot> = Vec::new();
+    let mut at: usize = 0;
+    for t in ty.params() {
+        if env.stack_maps && gc::val_type_holds_gc(*t) {
+            gc_locals.push(at as Slot);
+        }
+        at += t.cells();
+    }
     // Each local's slot: its index, unless a `v128` (two slots) comes before it.
     let mut num_locals = ty.param_cells();
     let mut wide_locals = ty.params().iter().any(|t| is_wide(*t));
@@ -156,13 +169,25 @@ pub(crate) fn translate_func<'s>(
                 locals_slots.push(((num_locals + i * local_ty.cells()) as Slot, is_wide(local_ty)));
             }
         }
+        if env.stack_maps && gc::val_type_holds_gc(local_ty) {
+            gc_locals.extend((0..count as usize).map(|i| (num_locals + i) as Slot));
+        }
         num_locals += cells;
     }
 
+    let stack_maps = env.stack_maps;
+    if stack_maps && validator.is_none() {
+        return Err(Error::usage("internal error: a function that needs stack maps translated without its validator"));
+    }
     let mut t = Translator::new(env, &ty, num_locals, scratch);
     t.locals = locals_slots;
     t.budget = code_budget(bytes.len());
     t.func_index = func_index;
+    if stack_maps {
+        t.maps.on = true;
+        t.maps.budget = bytes.len().saturating_mul(gc::MAP_SLOTS_PER_BYTE).saturating_add(4096);
+        t.maps.locals = gc_locals;
+    }
     let mut ops = crate::decode::Decoder::after_locals(&body, &locals.get_binary_reader());
     match validator {
         Some(func) => {
@@ -170,9 +195,14 @@ pub(crate) fn translate_func<'s>(
             while !ops.done() {
                 t.out.offset = ops.offset() as u32;
                 work.charge(&ops, func)?;
-                let mut both = visit::Validated { validator: func.visitor(ops.offset()), translator: &mut t };
-                ops.operator(&mut both).map_err(invalid)??;
+                {
+                    let mut both = visit::Validated { validator: func.visitor(ops.offset()), translator: &mut t };
+                    ops.operator(&mut both).map_err(invalid)??;
+                }
                 t.check_budget()?;
+                if stack_maps && t.reachable {
+                    t.type_operands(func);
+                }
             }
             ops.reader().finish_expression(&func.visitor(ops.offset())).map_err(invalid)?;
         }
@@ -213,6 +243,7 @@ pub(crate) fn translate_func<'s>(
         num_locals: info.num_locals,
         frame_size: info.frame_size,
         memory0_form: env.memory0_form(),
+        stack_maps: info.stack_maps,
     })
 }
 
@@ -281,6 +312,8 @@ struct Translator<'a> {
     /// Legacy `delegate`s whose label's frame has not ended: its control index, and the
     /// delegate's clause in `out.catches` (`legacy::resolve_delegates`).
     pending_delegates: Vec<(u32, u32)>,
+    /// The stack maps being made (`gc::MapsBuilder`).
+    maps: gc::MapsBuilder,
 }
 
 impl<'a> Translator<'a> {
@@ -323,6 +356,7 @@ impl<'a> Translator<'a> {
             locals: Vec::new(),
             pending_catches: Vec::new(),
             pending_delegates: Vec::new(),
+            maps: Default::default(),
         }
     }
 
@@ -399,7 +433,24 @@ impl<'a> Translator<'a> {
             let back = self.out.len();
             self.out.emit(Instr::jump(1 - back as i32));
         }
+        if !values.is_empty() {
+            // The maps moved with the code: the jump first, the operand slots up.
+            let (locals, n) = (self.stack.home(0), values.len() as Slot);
+            for (at, _, _) in &mut self.maps.points {
+                *at += 1;
+            }
+            for slot in &mut self.maps.slots {
+                if *slot >= locals {
+                    *slot += n;
+                }
+            }
+        }
         let compiled = FuncInfo {
+            stack_maps: crate::bytecode::StackMaps {
+                points: core::mem::take(&mut self.maps.points).into_boxed_slice(),
+                slots: core::mem::take(&mut self.maps.slots).into_boxed_slice(),
+                locals: core::mem::take(&mut self.maps.locals).into_boxed_slice(),
+            },
             consts: self.out.consts.as_slice().into(),
             traps: core::mem::take(&mut self.out.traps).into_boxed_slice(),
             catches: core::mem::take(&mut self.out.catches).into_boxed_slice(),
@@ -567,6 +618,8 @@ impl<'a> Translator<'a> {
             self.set_unreachable();
             return Ok(());
         }
+        // The callee may collect: what lies below the arguments stays in this frame.
+        self.gc_point()?;
         self.out.emit(Instr::Call(Call { func, args }));
         self.push_types(ty.results())
     }
@@ -585,6 +638,7 @@ impl<'a> Translator<'a> {
             self.set_unreachable();
             return Ok(());
         }
+        self.gc_point()?;
         self.out.emit(Instr::CallIndirect(CallIndirect { index, args, table, ty }));
         self.push_types(func_ty.results())
     }
@@ -598,6 +652,7 @@ impl<'a> Translator<'a> {
             self.set_unreachable();
             return Ok(());
         }
+        self.gc_point()?;
         self.out.emit(Instr::CallRef(CallRef { callee, args, ty }));
         self.push_types(func_ty.results())
     }

@@ -57,6 +57,10 @@ struct LocalRef {
 #[derive(Copy, Clone)]
 struct Entry {
     operand: Operand,
+    /// Whether its value may be a reference the collector follows (its type is of the `any`
+    /// or `extern` hierarchy): set after the operator that pushed it (`set_gc_types`), for
+    /// functions with stack maps only.
+    gc: bool,
     link: LocalRef,
     /// The home slot.
     home: Slot,
@@ -89,6 +93,11 @@ pub(super) struct OperandStack {
     walk: Vec<usize>,
     /// Every operand below this position is `InSlot`.
     symbolic_from: usize,
+    /// The lowest the stack has been since the last `set_gc_types`: positions from here up
+    /// are new since then.
+    low: usize,
+    /// The positions whose `gc` flag is set, in increasing order.
+    gc_positions: Vec<u32>,
     /// Operand positions visited by the operations that visit several (tests check it is
     /// linear in the body's size).
     #[cfg(test)]
@@ -112,6 +121,8 @@ impl OperandStack {
             local_top,
             walk: Vec::new(),
             symbolic_from: 0,
+            low: 0,
+            gc_positions: Vec::new(),
             #[cfg(test)]
             work: 0,
             num_locals,
@@ -196,7 +207,7 @@ impl OperandStack {
             link = LocalRef { linked: true, local, prev: self.local_top[l] };
             self.local_top[l] = pos as u32 + 1;
         }
-        self.entries.push(Entry { operand, link, home, wide });
+        self.entries.push(Entry { operand, gc: false, link, home, wide });
         Ok(())
     }
 
@@ -212,6 +223,7 @@ impl OperandStack {
         let pos = self.entries.len();
         self.unlink(entry.link, pos);
         self.symbolic_from = self.symbolic_from.min(pos);
+        self.low = self.low.min(pos);
         entry.operand
     }
 
@@ -225,6 +237,42 @@ impl OperandStack {
         }
         self.entries.truncate(len);
         self.symbolic_from = self.symbolic_from.min(self.entries.len());
+        self.low = self.low.min(self.entries.len());
+    }
+
+    /// The lowest position changed since the last `set_gc_types`.
+    pub(super) fn low(&self) -> usize {
+        self.low.min(self.entries.len())
+    }
+
+    /// Flags the positions pushed since the last call by whether `is_gc` says their value may
+    /// be a reference the collector follows (`is_gc(pos)`), and forgets the flags of
+    /// positions popped since. Linear in the positions pushed and popped.
+    pub(super) fn set_gc_types(&mut self, is_gc: impl Fn(usize) -> bool) {
+        let low = self.low.min(self.entries.len());
+        while self.gc_positions.last().is_some_and(|&p| p as usize >= low) {
+            self.gc_positions.pop();
+        }
+        for pos in low..self.entries.len() {
+            let gc = is_gc(pos);
+            self.entries[pos].gc = gc;
+            if gc {
+                self.gc_positions.push(pos as u32);
+            }
+        }
+        self.low = self.entries.len();
+    }
+
+    /// The home slots of the operands below `len` that may hold a reference the collector
+    /// follows and are in their home slots (an operand naming a local is in the local, which
+    /// the collector scans anyway; a constant is null). Time proportional to what it yields.
+    pub(super) fn gc_homes(&self, len: usize) -> impl Iterator<Item = Slot> + '_ {
+        self.gc_positions
+            .iter()
+            .map(|&p| p as usize)
+            .take_while(move |&p| p < len)
+            .filter(|&p| self.entries[p].operand == Operand::InSlot)
+            .map(|p| self.entries[p].home)
     }
 
     /// Takes the position being popped (the top, with `link`) off its local's list; it is the

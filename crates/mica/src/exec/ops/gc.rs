@@ -143,12 +143,11 @@ impl<T> Executor<'_, T> {
         }
     }
 
-    /// A collection, from inside the running activation: the roots are the value stack up to
-    /// the running frame's end (every frame of every activation lies below it), and the
-    /// store's own roots (`StoreInner::collect_garbage`).
+    /// A collection, from inside the running activation: the running frame is at the
+    /// allocating instruction (`ip` is past it), the others are suspended
+    /// (`StoreInner::collect_garbage`).
     pub(in crate::exec) fn collect_garbage(&mut self) {
-        let end = (self.base + self.compiled().frame_size).min(self.store.inner.exec.cells.len());
-        self.store.inner.collect_garbage(end);
+        self.store.inner.collect_garbage(Some((self.code, self.ip, self.base)));
     }
 
     /// An array of type `ty` and `len` elements, zeroed; its cell and type.
