@@ -338,7 +338,7 @@ pub struct FuncType {
     /// `TypeRegistry::register_group`), or a type with a supertype or open to subtypes
     /// (GC's `sub`). `None` for every other type (declared `final` with no supertype, alone
     /// in its group, or made by the host), which is equal to any type with its contents.
-    pub(crate) sub: Option<SubInfo>,
+    pub(crate) sub: Option<Arc<SubInfo>>,
 }
 
 /// The identity and supertype chain of a function type that has them ([`FuncType::sub`]):
@@ -412,7 +412,11 @@ impl PartialEq for FuncType {
             a == b
         }
         self.len_params == other.len_params
-            && self.sub.as_ref().map(|s| s.id) == other.sub.as_ref().map(|s| s.id)
+            && match (&self.sub, &other.sub) {
+                (None, None) => true,
+                (Some(a), Some(b)) => a.id == b.id,
+                _ => false,
+            }
             && (Arc::ptr_eq(&self.types, &other.types) || same_types(&self.types, &other.types))
     }
 }

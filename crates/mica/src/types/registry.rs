@@ -100,7 +100,7 @@ impl TypeRegistry {
                         // group is its contents; any other is distinct from a type of the
                         // same contents.
                         if several || !member.is_final || member.supertype.is_some() {
-                            f.sub = Some(SubInfo { id, supers: supers.clone(), is_final: member.is_final });
+                            f.sub = Some(Arc::new(SubInfo { id, supers: supers.clone(), is_final: member.is_final }));
                         }
                     }
                     let layout = Layout::of(&composite);
