@@ -11,7 +11,7 @@ use mica::{
     AnyRef, ArrayRef, HeapType, Linker, Module, Store, StructRef, TranslationMode, Val, ValType, I31,
 };
 
-both_modes! {
+gc_modes! {
     the_host_makes_reads_and_writes_structs,
     the_host_makes_reads_and_writes_arrays,
     references_the_host_holds_survive_collections,

@@ -8,10 +8,28 @@ pub fn engine(mode: TranslationMode) -> Engine {
     engine_with(mode, |_| {})
 }
 
+std::thread_local! {
+    /// Set by the `stress` tests of `gc_modes!`: engines made on this thread collect at every
+    /// allocation.
+    static GC_STRESS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every engine it makes collecting at every allocation (`Config::gc_stress`).
+pub fn under_gc_stress(f: impl FnOnce()) {
+    GC_STRESS.with(|s| s.set(true));
+    f();
+    GC_STRESS.with(|s| s.set(false));
+}
+
+/// Whether engines made now collect at every allocation.
+pub fn gc_stressed() -> bool {
+    GC_STRESS.with(|s| s.get())
+}
+
 /// An engine in `mode`, with `tweak` applied to an otherwise default configuration.
 pub fn engine_with(mode: TranslationMode, tweak: impl FnOnce(&mut Config)) -> Engine {
     let mut config = Config::new();
-    config.translation(mode);
+    config.translation(mode).gc_stress(gc_stressed());
     tweak(&mut config);
     Engine::new(&config)
 }
@@ -71,6 +89,33 @@ pub fn backtrace_names(error: &Error) -> Vec<String> {
 /// `eager` and `lazy`, running it under each translation mode. Attributes (`#[ignore]`) apply
 /// to both tests.
 #[macro_export]
+/// As `both_modes!`, and a third test in lazy mode with the collector in stress mode (see
+/// `under_gc_stress`).
+#[allow(unused_macros)]
+macro_rules! gc_modes {
+    ($( $(#[$attr:meta])* $name:ident ),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            $(#[$attr])*
+            fn eager() {
+                super::$name(mica::TranslationMode::Eager)
+            }
+
+            #[test]
+            $(#[$attr])*
+            fn lazy() {
+                super::$name(mica::TranslationMode::Lazy)
+            }
+
+            #[test]
+            $(#[$attr])*
+            fn stress() {
+                super::common::under_gc_stress(|| super::$name(mica::TranslationMode::Lazy))
+            }
+        }
+    )*};
+}
+
 macro_rules! both_modes {
     ($( $(#[$attr:meta])* $name:ident ),* $(,)?) => {$(
         mod $name {
