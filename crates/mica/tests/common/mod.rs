@@ -85,13 +85,9 @@ pub fn backtrace_names(error: &Error) -> Vec<String> {
         .collect()
 }
 
-/// Declares, for each listed `fn name(mode: TranslationMode)`, a module `name` with two tests,
-/// `eager` and `lazy`, running it under each translation mode. Attributes (`#[ignore]`) apply
-/// to both tests.
-#[macro_export]
 /// As `both_modes!`, and a third test in lazy mode with the collector in stress mode (see
 /// `under_gc_stress`).
-#[allow(unused_macros)]
+#[macro_export]
 macro_rules! gc_modes {
     ($( $(#[$attr:meta])* $name:ident ),* $(,)?) => {$(
         mod $name {
@@ -116,6 +112,10 @@ macro_rules! gc_modes {
     )*};
 }
 
+/// Declares, for each listed `fn name(mode: TranslationMode)`, a module `name` with two tests,
+/// `eager` and `lazy`, running it under each translation mode. Attributes (`#[ignore]`) apply
+/// to both tests.
+#[macro_export]
 macro_rules! both_modes {
     ($( $(#[$attr:meta])* $name:ident ),* $(,)?) => {$(
         mod $name {
