@@ -19,10 +19,10 @@
 //! that holds a reference holds its cell.
 //!
 //! **Collection** happens only when an allocation asks for it (the heap grew past its next
-//! threshold, or stress mode), from the executor's slow path, where every live reference is in
-//! a place the collector scans: the value stack below the running frame's end, globals,
-//! tables, element segments, exceptions, and the host's roots. See ARCHITECTURE.md, "The GC
-//! heap".
+//! threshold, the limit would be passed, or stress mode), in the executor's slow path or a
+//! host call, where every live reference is in a place the collector scans: the frame slots
+//! the stack maps name (`exec::stack_roots`), globals, tables, element segments, exceptions,
+//! and the host's roots (`roots.rs`). See ARCHITECTURE.md, "The GC heap".
 
 mod refs;
 mod roots;
@@ -53,8 +53,8 @@ pub(crate) enum AnyCell {
 }
 
 impl AnyCell {
-    /// What `cell` is. Total: a cell that no reference has (the collector scans the value
-    /// stack whole, numbers included) decodes to an index no heap has (`u32::MAX`).
+    /// What `cell` is. Total: a cell that no reference has (a corrupted one, say) decodes to
+    /// an index no heap has (`u32::MAX`), never a panic.
     #[inline]
     pub(crate) fn decode(cell: Cell) -> AnyCell {
         let index = || u32::try_from((cell >> 2).wrapping_sub(1)).unwrap_or(u32::MAX);
@@ -361,8 +361,7 @@ impl Heap {
     }
 
     /// Marks everything reachable from `roots` and frees the rest. Cells that are not object
-    /// references of this heap are ignored, so a root set may hold any cells (see
-    /// `exec`'s collection: the value stack is scanned whole).
+    /// references of this heap (`i31`s, host objects, nulls) are ignored.
     pub(crate) fn collect(&mut self, roots: impl IntoIterator<Item = Cell>) {
         self.marks.clear();
         self.marks.resize(self.objects.len(), false);

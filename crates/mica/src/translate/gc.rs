@@ -4,7 +4,6 @@
 //! (their cells are the same: `crate::gc`), and `br_on_cast`/`br_on_cast_fail` are a
 //! `ref.test` and a branch on its result.
 
-use super::stack::Operand;
 use super::{Condition, Translator};
 use crate::bytecode::{
     ArrayCopy, ArrayFill, ArrayGet, ArrayGet128, ArrayInitData, ArrayInitElem, ArrayLen, ArrayNewData, ArrayNewElem,
@@ -204,7 +203,6 @@ impl Translator<'_> {
         self.out.emit(Instr::RefTest(RefTest { dst, src, heap, nullable: flags }));
         self.out.label();
         self.branch_on(depth, Condition::Slot(dst))?;
-        let _ = Operand::InSlot;
         Ok(())
     }
 }
