@@ -8,8 +8,7 @@
 
 use crate::decode::Decoder;
 use crate::{Error, Result};
-use alloc::vec::Vec;
-use wasmparser::{BlockType, FrameKind, FrameStack, FuncValidator, FunctionBody, ValidatorResources};
+use wasmparser::{BlockType, FrameKind, FuncValidator, FunctionBody, ValidatorResources};
 
 /// Validates one function body: its locals, then its operators.
 pub(crate) fn validate_body(func: &mut FuncValidator<ValidatorResources>, body: &FunctionBody<'_>) -> Result<()> {
@@ -26,65 +25,14 @@ fn check_body(
     reader.set_features(*func.features());
     let mut d = Decoder::after_locals(body, &reader);
     let mut work = LabelWork::new(body.as_bytes().len());
-    let mut refused = None;
     while !d.done() {
         if let Err(e) = work.charge(&d, func) {
             return Ok(Err(e));
         }
-        d.operator(&mut Supported { inner: func.visitor(d.offset()), refused: &mut refused })??;
-        if let Some(what) = refused {
-            return Ok(Err(Error::unsupported(what)));
-        }
+        d.operator(&mut func.visitor(d.offset()))??;
     }
     d.reader().finish_expression(&func.visitor(d.offset()))?;
     Ok(Ok(()))
-}
-
-/// The name of what Mica does not implement among the instructions of `proposal`, which
-/// the validator accepts under the feature set; `None` for the proposals it implements
-/// (all of those it enables, today).
-#[inline(always)]
-pub(crate) fn unsupported_proposal(_proposal: &str) -> Option<&'static str> {
-    None
-}
-
-/// The validator's visitor, refusing the instructions Mica does not implement yet before
-/// the validator sees them (`refused` says what, and the operator is not validated).
-pub(crate) struct Supported<'r, V> {
-    pub inner: V,
-    pub refused: &'r mut Option<&'static str>,
-}
-
-macro_rules! define_supported_visit {
-    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
-        $(
-            fn $visit(&mut self $($(, $arg: $argty)*)?) -> wasmparser::Result<()> {
-                if let Some(what) = unsupported_proposal(stringify!($proposal)) {
-                    *self.refused = Some(what);
-                    return Ok(());
-                }
-                self.inner.$visit($($($arg),*)?)
-            }
-        )*
-    };
-}
-
-impl<'a, V> wasmparser::VisitOperator<'a> for Supported<'_, V>
-where
-    V: wasmparser::VisitOperator<'a, Output = wasmparser::Result<()>>,
-{
-    type Output = wasmparser::Result<()>;
-    wasmparser::for_each_visit_operator!(define_supported_visit);
-
-    fn simd_visitor(&mut self) -> Option<&mut dyn wasmparser::VisitSimdOperator<'a, Output = Self::Output>> {
-        self.inner.simd_visitor()
-    }
-}
-
-impl<V: FrameStack> FrameStack for Supported<'_, V> {
-    fn current_frame(&self) -> Option<FrameKind> {
-        self.inner.current_frame()
-    }
 }
 
 /// The label types a body's `br_table`s make the validator compare, bounded by the body's size.

@@ -64,9 +64,6 @@ macro_rules! define_validated_visit {
     ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
         $(
             fn $visit(&mut self $($(, $arg: $argty)*)?) -> Result<()> {
-                if let Some(what) = crate::validate::unsupported_proposal(stringify!($proposal)) {
-                    return Err(Error::unsupported(what));
-                }
                 self.validator.$visit($($($arg.clone()),*)?).map_err(|e| Error::from_parser(e, false))?;
                 self.translator.$visit($($($arg),*)?)
             }
