@@ -221,20 +221,46 @@ impl StoreInner {
     /// reference types that can reach objects, element segments, exceptions, and the host's
     /// roots.
     pub(crate) fn collect_garbage(&mut self, running: Option<(crate::exec::CodeRef, usize, usize)>) {
-        let gc_global = |g: &GlobalEntity| g.ty.content.as_ref().is_some_and(|r| r.heap_type().holds_gc_refs());
-        let globals = self.globals.iter().filter(|g| gc_global(g)).map(|g| g.value);
+        let globals = self.globals.iter().filter(|g| g.ty.content.holds_gc_refs()).map(|g| g.value);
         let tables = self
             .tables
             .iter()
             .filter(|t| t.ty.element.heap_type().holds_gc_refs())
             .flat_map(|t| t.elems.iter().copied());
-        let elems = self.instances.iter().flat_map(|i| i.elems.iter().flat_map(|e| e.iter().copied()));
+        let elems = self.instances.iter().flat_map(|i| {
+            let segments = i.elems.iter().zip(&i.module.elems);
+            segments.filter(|(_, seg)| seg.gc_refs).flat_map(|(items, _)| items.iter().copied())
+        });
         let exns = self.exns.iter().flat_map(|e| e.payload.iter().copied());
         let mut stack = Vec::new();
         crate::exec::stack_roots(&self.exec, running, |cell| stack.push(cell));
         let stack = stack.into_iter();
         let roots = self.roots.borrow();
         self.gc.collect(stack.chain(globals).chain(tables).chain(elems).chain(exns).chain(roots.cells()));
+    }
+
+    /// Allocates a zeroed object of type `ty` of `len` bytes, collecting first when the heap
+    /// asks for it (see `collect_garbage` for `running`: the running frame, when wasm
+    /// allocates; `None` when the host does, every wasm frame being suspended), and again if
+    /// the object does not fit the limit; past it, an out-of-memory trap.
+    pub(crate) fn allocate(
+        &mut self,
+        ty: &alloc::sync::Arc<crate::types::DefinedType>,
+        len: usize,
+        running: Option<(crate::exec::CodeRef, usize, usize)>,
+    ) -> crate::Result<crate::cell::Cell> {
+        let config = self.engine.config();
+        let (limit, stress) = (config.max_gc_heap, config.gc_stress);
+        if self.gc.wants_collection(crate::gc::Heap::cost(len), stress) {
+            self.collect_garbage(running);
+        }
+        match self.gc.alloc(ty, len, limit) {
+            Ok(cell) => Ok(cell),
+            Err(_) => {
+                self.collect_garbage(running);
+                Ok(self.gc.alloc(ty, len, limit)?)
+            }
+        }
     }
 
     /// What the store's memory limit (`Config::max_memory_bytes`, which bounds the sum of

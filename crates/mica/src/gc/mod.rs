@@ -112,11 +112,19 @@ impl Object {
 }
 
 impl Object {
-    /// Writes the low bytes of `value` that a field of type `s` keeps at `at`.
+    /// Writes the low bytes of `value` that a field of type `s` keeps at `at` (a `v128`
+    /// whole, anything else its cell's low bytes). `None` outside the object.
     pub(crate) fn write_value(&mut self, at: usize, s: StorageType, value: u128) -> Option<()> {
         let n = s.size();
         self.data.get_mut(at..at + n)?.copy_from_slice(&value.to_le_bytes()[..n]);
         Some(())
+    }
+
+    /// The field of type `s` at `at`, zero-extended. `None` outside the object.
+    pub(crate) fn read_value(&self, at: usize, s: StorageType) -> Option<u128> {
+        let mut bytes = [0u8; 16];
+        bytes[..s.size()].copy_from_slice(self.data.get(at..at + s.size())?);
+        Some(u128::from_le_bytes(bytes))
     }
 }
 
@@ -188,14 +196,6 @@ pub(crate) fn read_cell(data: &[u8], at: usize, s: StorageType, ext: u8) -> Opti
         }
         _ => u64::from_le_bytes(data.get(at..at + 8)?.try_into().ok()?),
     })
-}
-
-/// Writes the bytes of `cell` a field of type `s` keeps (not a `v128`). `None` outside the data.
-#[inline]
-pub(crate) fn write_cell(data: &mut [u8], at: usize, s: StorageType, cell: Cell) -> Option<()> {
-    let n = s.size().min(8);
-    data.get_mut(at..at + n)?.copy_from_slice(&cell.to_le_bytes()[..n]);
-    Some(())
 }
 
 /// A store's GC heap.
@@ -284,7 +284,7 @@ impl Heap {
         }
         let object = self.get_mut(cell).ok_or(TrapCode::CastFailure)?;
         let (at, storage) = object.ty.field(field).ok_or(TrapCode::CastFailure)?;
-        write_cell(&mut object.data, at, storage, value).ok_or(TrapCode::CastFailure)
+        object.write_value(at, storage, value.into()).ok_or(TrapCode::CastFailure)
     }
 
     /// The array `cell` refers to and its element type: traps if null (or not an array).
@@ -312,7 +312,7 @@ impl Heap {
         let (_, element) = self.array(cell)?;
         let at = (index as usize).checked_mul(element.size()).ok_or(TrapCode::ArrayOutOfBounds)?;
         let object = self.get_mut(cell).ok_or(TrapCode::CastFailure)?;
-        write_cell(&mut object.data, at, element, value).ok_or(TrapCode::ArrayOutOfBounds)
+        object.write_value(at, element, value.into()).ok_or(TrapCode::ArrayOutOfBounds)
     }
 
     /// `array.len`.

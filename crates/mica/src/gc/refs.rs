@@ -5,7 +5,7 @@
 //! host holds keeps its object alive.
 
 use super::roots::{OwnedRoot, RefRepr};
-use super::{AnyCell, Heap};
+use super::AnyCell;
 use crate::cell::Cell;
 use crate::error::{Error, Result};
 use crate::store::{AsContext, AsContextMut, ExternRef, StoreId, StoreInner};
@@ -190,12 +190,9 @@ fn field_cell(inner: &StoreInner, storage: StorageType, value: Val) -> Result<u1
     })
 }
 
-/// The value of type `storage` at `at` of `data` (a packed one zero-extended).
-fn field_value(inner: &StoreInner, data: &[u8], at: usize, storage: StorageType) -> Result<Val> {
-    let bytes = data.get(at..at + storage.size()).ok_or_else(|| Error::usage("a field outside its object"))?;
-    let mut buf = [0u8; 16];
-    buf[..bytes.len()].copy_from_slice(bytes);
-    let raw = u128::from_le_bytes(buf);
+/// The value of type `storage` at `at` of `object` (a packed one zero-extended).
+fn field_value(inner: &StoreInner, object: &super::Object, at: usize, storage: StorageType) -> Result<Val> {
+    let raw = object.read_value(at, storage).ok_or_else(|| Error::usage("a field outside its object"))?;
     Ok(match storage.unpacked() {
         ValType::V128 => Val::V128(raw.into()),
         ty => Val::from_cell(raw as Cell, ty, inner),
@@ -218,7 +215,7 @@ impl StructRef {
             .zip(fields)
             .map(|(f, v)| field_cell(inner, f.storage, *v))
             .collect::<Result<alloc::vec::Vec<_>>>()?;
-        let cell = inner.allocate(&t, t.layout.size as usize)?;
+        let cell = inner.allocate(&t, t.layout.size as usize, None)?;
         let object = inner.gc.get_mut(cell).ok_or_else(|| Error::usage("internal error: a new object is missing"))?;
         for ((f, &at), v) in s.fields().iter().zip(&t.layout.offsets).zip(values) {
             object.write_value(at as usize, f.storage, v);
@@ -242,7 +239,7 @@ impl StructRef {
         let object = self.object(inner)?;
         let s = object.ty.as_struct().ok_or_else(|| Error::usage("not a struct"))?;
         let f = s.fields().get(index).ok_or_else(|| Error::usage(alloc::format!("no field {index}")))?;
-        field_value(inner, &object.data, object.ty.layout.offsets[index] as usize, f.storage)
+        field_value(inner, object, object.ty.layout.offsets[index] as usize, f.storage)
     }
 
     /// Sets field `index`, which must be mutable, to `value`, which must be of its type (a
@@ -274,7 +271,7 @@ impl ArrayRef {
         let v = field_cell(inner, storage, element)?;
         let size = storage.size();
         let bytes = (len as usize).checked_mul(size).ok_or(crate::TrapCode::OutOfMemory)?;
-        let cell = inner.allocate(&t, bytes)?;
+        let cell = inner.allocate(&t, bytes, None)?;
         let object = inner.gc.get_mut(cell).ok_or_else(|| Error::usage("internal error: a new object is missing"))?;
         for i in 0..len as usize {
             object.write_value(i * size, storage, v);
@@ -308,7 +305,7 @@ impl ArrayRef {
         if index as usize >= object.array_len() {
             return Err(crate::TrapCode::ArrayOutOfBounds.into());
         }
-        field_value(inner, &object.data, index as usize * storage.size(), storage)
+        field_value(inner, object, index as usize * storage.size(), storage)
     }
 
     /// Sets element `index` of a mutable array to `value`, checked against the element type.
@@ -326,25 +323,5 @@ impl ArrayRef {
         let object = inner.gc.get_mut(cell).ok_or_else(|| Error::usage("not an array"))?;
         object.write_value(index as usize * storage.size(), storage, v);
         Ok(())
-    }
-}
-
-impl StoreInner {
-    /// Allocates an object for the host (or a constant expression), collecting first when the
-    /// heap asks for it: every wasm frame is suspended (on the frame stack, or as a host
-    /// caller).
-    pub(crate) fn allocate(&mut self, ty: &Arc<DefinedType>, len: usize) -> Result<Cell> {
-        let config = self.engine.config();
-        let (limit, stress) = (config.max_gc_heap, config.gc_stress);
-        if self.gc.wants_collection(Heap::cost(len), stress) {
-            self.collect_garbage(None);
-        }
-        match self.gc.alloc(ty, len, limit) {
-            Ok(cell) => Ok(cell),
-            Err(_) => {
-                self.collect_garbage(None);
-                Ok(self.gc.alloc(ty, len, limit)?)
-            }
-        }
     }
 }

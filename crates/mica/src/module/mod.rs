@@ -58,6 +58,8 @@ pub(crate) enum SegmentMode {
 pub(crate) struct ElemSegment {
     pub mode: SegmentMode,
     pub items: Vec<ConstExpr>,
+    /// Whether its items are references the collector follows (`HeapType::holds_gc_refs`).
+    pub gc_refs: bool,
 }
 
 #[derive(Debug)]

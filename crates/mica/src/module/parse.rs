@@ -179,13 +179,11 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
 /// parameter or result, a field, a table's or a global's type), so a module that declares
 /// none — nearly every module compiled from C or Rust — needs no stack maps.
 fn needs_stack_maps(m: &ModuleInner) -> bool {
-    use crate::types::HeapType;
-    let gc = |t: &ValType| matches!(t, ValType::Ref(r) if matches!(r.heap_type().top(), HeapType::Any | HeapType::Extern));
     m.defined.iter().any(|d| match &d.composite {
-        CompositeType::Func(f) => f.params().iter().chain(f.results()).any(gc),
+        CompositeType::Func(f) => f.params().iter().chain(f.results()).any(|t| t.holds_gc_refs()),
         CompositeType::Struct(_) | CompositeType::Array(_) => true,
-    }) || m.tables.iter().any(|t| gc(&t.element.val_type()))
-        || m.globals.iter().any(|g| gc(&g.content))
+    }) || m.tables.iter().any(|t| t.element.heap_type().holds_gc_refs())
+        || m.globals.iter().any(|g| g.content.holds_gc_refs())
 }
 
 fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Result<()> {
@@ -400,20 +398,18 @@ fn read_elem(m: &ModuleInner, elem: wasmparser::Element<'_>) -> Result<ElemSegme
             offset: ConstExpr::decode(&offset_expr)?,
         },
     };
-    let items = match elem.items {
-        wasmparser::ElementItems::Functions(funcs) => funcs
-            .into_iter()
-            .map(|f| Ok(ConstExpr::ref_func(f.map_err(malformed)?)))
-            .collect::<Result<Vec<_>>>()?,
+    let (items, gc_refs) = match elem.items {
+        wasmparser::ElementItems::Functions(funcs) => {
+            let items = funcs.into_iter().map(|f| Ok(ConstExpr::ref_func(f.map_err(malformed)?)));
+            (items.collect::<Result<Vec<_>>>()?, false)
+        }
         wasmparser::ElementItems::Expressions(ty, exprs) => {
-            ref_type(m, ty)?;
-            exprs
-                .into_iter()
-                .map(|e| ConstExpr::decode(&e.map_err(malformed)?))
-                .collect::<Result<Vec<_>>>()?
+            let ty = ref_type(m, ty)?;
+            let items = exprs.into_iter().map(|e| ConstExpr::decode(&e.map_err(malformed)?));
+            (items.collect::<Result<Vec<_>>>()?, ty.heap_type().holds_gc_refs())
         }
     };
-    Ok(ElemSegment { mode, items })
+    Ok(ElemSegment { mode, items, gc_refs })
 }
 
 /// Names are a debugging aid: a malformed name section is ignored, as the spec asks. The

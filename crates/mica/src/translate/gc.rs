@@ -207,12 +207,26 @@ impl Translator<'_> {
     }
 }
 
-/// Whether a value of type `t` may be a reference the collector follows: one of the `any` or
-/// `extern` hierarchies (their bottoms hold only null).
-pub(super) fn val_type_holds_gc(t: ValType) -> bool {
-    use crate::types::HeapType;
-    matches!(t, ValType::Ref(r) if matches!(r.heap_type().top(), HeapType::Any | HeapType::Extern)
-        && !matches!(r.heap_type(), HeapType::None | HeapType::NoExtern))
+/// Whether a value of the validator's type `t` is a reference the collector follows (as
+/// `HeapType::holds_gc_refs` says). The validator names defined types by its own
+/// identities, which `func`'s resources resolve.
+fn holds_gc(t: wasmparser::ValType, func: &wasmparser::FuncValidator<wasmparser::ValidatorResources>) -> bool {
+    use wasmparser::{AbstractHeapType as A, HeapType as W, UnpackedIndex as I, WasmModuleResources};
+    let wasmparser::ValType::Ref(r) = t else { return false };
+    let defined = |sub: Option<&wasmparser::SubType>| {
+        sub.is_none_or(|s| !matches!(s.composite_type.inner, wasmparser::CompositeInnerType::Func(_)))
+    };
+    match r.heap_type() {
+        W::Abstract { ty, .. } => {
+            matches!(ty, A::Any | A::Eq | A::I31 | A::Struct | A::Array | A::None | A::Extern | A::NoExtern)
+        }
+        W::Concrete(i) | W::Exact(i) => match i {
+            I::Module(index) => defined(func.resources().sub_type_at(index)),
+            I::Id(id) => defined(Some(func.resources().sub_type_at_id(id))),
+            // Not seen outside a recursion group's definition; counted, to be safe.
+            I::RecGroup(_) => true,
+        },
+    }
 }
 
 fn field_u16(field: u32) -> Result<u16> {
@@ -307,24 +321,10 @@ impl Translator<'_> {
         let mut flags = core::mem::take(&mut self.maps.flags);
         flags.clear();
         for pos in low..len {
-            flags.push(!exact || func.get_operand_type(len - 1 - pos).flatten().is_some_and(|t| self.holds_gc(t)));
+            flags.push(!exact || func.get_operand_type(len - 1 - pos).flatten().is_some_and(|t| holds_gc(t, func)));
         }
         self.stack.set_gc_types(|pos| flags[pos - low]);
         self.maps.flags = flags;
     }
 
-    /// Whether a value of validator type `t` may be a reference the collector follows.
-    pub(super) fn holds_gc(&self, t: wasmparser::ValType) -> bool {
-        use wasmparser::{AbstractHeapType as A, HeapType as W};
-        let wasmparser::ValType::Ref(r) = t else { return false };
-        match r.heap_type() {
-            W::Abstract { ty, .. } => matches!(ty, A::Any | A::Eq | A::Struct | A::Array | A::Extern),
-            W::Concrete(i) | W::Exact(i) => i
-                .as_module_index()
-                .and_then(|i| self.env.defined.get(i as usize))
-                .is_none_or(|d| d.id.kind() != crate::types::TypeKind::Func),
-            #[allow(unreachable_patterns)]
-            _ => true,
-        }
-    }
 }

@@ -129,7 +129,7 @@ pub(crate) fn translate_func<'s>(
     let mut gc_locals: Vec<Slot> = Vec::new();
     let mut at: usize = 0;
     for t in ty.params() {
-        if env.stack_maps && gc::val_type_holds_gc(*t) {
+        if env.stack_maps && t.holds_gc_refs() {
             gc_locals.push(at as Slot);
         }
         at += t.cells();
@@ -169,7 +169,7 @@ pub(crate) fn translate_func<'s>(
                 locals_slots.push(((num_locals + i * local_ty.cells()) as Slot, is_wide(local_ty)));
             }
         }
-        if env.stack_maps && gc::val_type_holds_gc(local_ty) {
+        if env.stack_maps && local_ty.holds_gc_refs() {
             gc_locals.extend((0..count as usize).map(|i| (num_locals + i) as Slot));
         }
         num_locals += cells;

@@ -28,10 +28,9 @@ impl StorageType {
         }
     }
 
-    /// Whether a field of this type holds a reference the collector follows (one of the
-    /// `any` hierarchy, or an exception, which may hold such references).
+    /// Whether a field of this type holds a reference the collector follows.
     pub(crate) fn is_gc_ref(self) -> bool {
-        matches!(self, StorageType::Val(ValType::Ref(r)) if r.heap_type().holds_gc_refs())
+        matches!(self, StorageType::Val(t) if t.holds_gc_refs())
     }
 
     /// The value type a field of this type is read as (`i32` for a packed one).
@@ -236,14 +235,21 @@ impl Layout {
 }
 
 impl HeapType {
-    /// Whether a reference of this heap type can reach GC objects (structs, arrays, and
-    /// exceptions, whose payloads may hold them): the references the collector follows.
+    /// Whether a reference of this heap type is one the collector follows: of the `any` or
+    /// `extern` hierarchy, whose cells may name heap objects (`crate::gc::AnyCell`). Functions
+    /// and exceptions are never collected (an exception's payload is a root of its own).
     pub(crate) fn holds_gc_refs(self) -> bool {
-        !matches!(self.top(), HeapType::Func)
+        matches!(self.top(), HeapType::Any | HeapType::Extern)
     }
 }
 
 impl ValType {
+    /// Whether a value of this type is a reference the collector follows (see
+    /// [`HeapType::holds_gc_refs`]).
+    pub(crate) fn holds_gc_refs(self) -> bool {
+        matches!(self, ValType::Ref(r) if r.heap_type().holds_gc_refs())
+    }
+
     /// The same type with a reference to a defined type replaced by `f` of it.
     pub(crate) fn map_concrete(self, f: &impl Fn(ConcreteType) -> ConcreteType) -> ValType {
         match self {

@@ -85,33 +85,6 @@ pub fn backtrace_names(error: &Error) -> Vec<String> {
         .collect()
 }
 
-/// As `both_modes!`, and a third test in lazy mode with the collector in stress mode (see
-/// `under_gc_stress`).
-#[macro_export]
-macro_rules! gc_modes {
-    ($( $(#[$attr:meta])* $name:ident ),* $(,)?) => {$(
-        mod $name {
-            #[test]
-            $(#[$attr])*
-            fn eager() {
-                super::$name(mica::TranslationMode::Eager)
-            }
-
-            #[test]
-            $(#[$attr])*
-            fn lazy() {
-                super::$name(mica::TranslationMode::Lazy)
-            }
-
-            #[test]
-            $(#[$attr])*
-            fn stress() {
-                super::common::under_gc_stress(|| super::$name(mica::TranslationMode::Lazy))
-            }
-        }
-    )*};
-}
-
 /// Declares, for each listed `fn name(mode: TranslationMode)`, a module `name` with two tests,
 /// `eager` and `lazy`, running it under each translation mode. Attributes (`#[ignore]`) apply
 /// to both tests.
@@ -150,3 +123,22 @@ pub const DOWN_VIA_HOST: &str = r#"
               (call $recurse (i32.sub (local.get 0) (i32.const 1)))
               (i32.add (local.get $keep) (i32.const 1)))))))
 "#;
+
+/// As `both_modes!`, and for each a test in lazy mode with the collector in stress mode (see
+/// `under_gc_stress`), `under_gc_stress::name`. Once per test file.
+#[macro_export]
+macro_rules! gc_modes {
+    ($( $(#[$attr:meta])* $name:ident ),* $(,)?) => {
+        both_modes! { $( $(#[$attr])* $name ),* }
+
+        mod under_gc_stress {
+            $(
+                #[test]
+                $(#[$attr])*
+                fn $name() {
+                    super::common::under_gc_stress(|| super::$name(mica::TranslationMode::Lazy))
+                }
+            )*
+        }
+    };
+}

@@ -5,9 +5,8 @@
 
 use super::prelude::*;
 use crate::gc::{AnyCell, Heap, Object};
-use crate::types::{DefinedType, HeapType, StorageType, TypeKind, ValType};
+use crate::types::{DefinedType, HeapType, StorageType, ValType};
 use alloc::sync::Arc;
-use alloc::vec::Vec;
 
 impl FastCtx {
     /// The store's GC heap, for the object accesses' steps.
@@ -70,23 +69,13 @@ steps! {
     }
 }
 
-fn read128(data: &[u8], at: usize) -> Result<[Cell; 2]> {
-    let b = data.get(at..at + 16).ok_or_else(internal)?;
-    let half = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
-    Ok([half(0), half(8)])
-}
-
-fn write128(data: &mut [u8], at: usize, v: [Cell; 2]) -> Result<()> {
-    let b = data.get_mut(at..at + 16).ok_or_else(internal)?;
-    b[..8].copy_from_slice(&v[0].to_le_bytes());
-    b[8..].copy_from_slice(&v[1].to_le_bytes());
-    Ok(())
-}
-
 #[cold]
 fn internal() -> Error {
     Error::usage("internal error: a GC access outside its object")
 }
+
+/// The storage type of `v128` fields and elements, which take two slots.
+const V128: StorageType = StorageType::Val(ValType::V128);
 
 impl<T> Executor<'_, T> {
     /// The running instance's type `ty`.
@@ -94,84 +83,67 @@ impl<T> Executor<'_, T> {
         self.store.inner.instances[self.instance as usize].module.defined.get(ty as usize).cloned().ok_or_else(internal)
     }
 
-    /// The object the reference in `slot` refers to: a trap if it is null.
-    fn object(&self, slot: Slot) -> Result<&Object> {
-        let cell = self.get::<Cell>(slot);
-        if cell == NULL_REF {
-            return Err(TrapCode::NullStructReference.into());
-        }
-        self.store.inner.gc.get(cell).ok_or_else(internal)
+    /// The value of a field of type `s` in the slot `slot` (and the next, for a `v128`).
+    fn value(&self, slot: Slot, s: StorageType) -> u128 {
+        let low = u128::from(self.get::<Cell>(slot));
+        if s == V128 { low | u128::from(self.get::<Cell>(slot + 1)) << 64 } else { low }
     }
 
-    fn object_mut(&mut self, slot: Slot) -> Result<&mut Object> {
-        let cell = self.get::<Cell>(slot);
-        if cell == NULL_REF {
-            return Err(TrapCode::NullStructReference.into());
-        }
-        self.store.inner.gc.get_mut(cell).ok_or_else(internal)
+    /// Writes a `v128` to `slot` and the next.
+    fn set128(&mut self, slot: Slot, v: u128) {
+        self.set(slot, v as Cell);
+        self.set(slot + 1, (v >> 64) as Cell);
     }
 
-    /// The array the reference in `slot` refers to (a trap if null).
-    fn array(&self, slot: Slot) -> Result<&Object> {
+    /// The object the reference in `slot` refers to: a trap if it is null (`null`, the
+    /// trap of the instruction's kind).
+    fn object(&self, slot: Slot, null: TrapCode) -> Result<&Object> {
         match self.get::<Cell>(slot) {
-            NULL_REF => Err(TrapCode::NullArrayReference.into()),
-            cell => self.store.inner.gc.get(cell).filter(|o| o.ty.as_array().is_some()).ok_or_else(internal),
+            NULL_REF => Err(null.into()),
+            cell => self.store.inner.gc.get(cell).ok_or_else(internal),
         }
     }
 
-    fn array_mut(&mut self, slot: Slot) -> Result<&mut Object> {
+    fn object_mut(&mut self, slot: Slot, null: TrapCode) -> Result<&mut Object> {
         match self.get::<Cell>(slot) {
-            NULL_REF => Err(TrapCode::NullArrayReference.into()),
-            cell => self.store.inner.gc.get_mut(cell).filter(|o| o.ty.as_array().is_some()).ok_or_else(internal),
+            NULL_REF => Err(null.into()),
+            cell => self.store.inner.gc.get_mut(cell).ok_or_else(internal),
         }
     }
 
-    /// Allocates a zeroed object of type `ty` of `len` bytes, collecting first when the heap
-    /// asks for it, or when the allocation does not fit the limit otherwise.
-    pub(in crate::exec) fn allocate(&mut self, ty: &Arc<DefinedType>, len: usize) -> Result<Cell> {
-        let config = self.store.inner.engine.config();
-        let (limit, stress) = (config.max_gc_heap, config.gc_stress);
-        if self.store.inner.gc.wants_collection(Heap::cost(len), stress) {
-            self.collect_garbage();
-        }
-        match self.store.inner.gc.alloc(ty, len, limit) {
-            Ok(cell) => Ok(cell),
-            Err(_) => {
-                self.collect_garbage();
-                Ok(self.store.inner.gc.alloc(ty, len, limit)?)
-            }
-        }
+    /// Allocates a zeroed object of type `ty` of `len` bytes (`StoreInner::allocate`: the
+    /// running frame is at the allocating instruction, `ip` past it).
+    fn allocate(&mut self, ty: &Arc<DefinedType>, len: usize) -> Result<Cell> {
+        self.store.inner.allocate(ty, len, Some((self.code, self.ip, self.base)))
     }
 
-    /// A collection, from inside the running activation: the running frame is at the
-    /// allocating instruction (`ip` is past it), the others are suspended
-    /// (`StoreInner::collect_garbage`).
-    pub(in crate::exec) fn collect_garbage(&mut self) {
-        self.store.inner.collect_garbage(Some((self.code, self.ip, self.base)));
-    }
-
-    /// An array of type `ty` and `len` elements, zeroed; its cell and type.
-    fn new_array(&mut self, ty: u32, len: u32) -> Result<(Cell, Arc<DefinedType>)> {
+    /// An array of type `ty` and `len` elements, zeroed; its cell and element type.
+    fn new_array(&mut self, ty: u32, len: u32) -> Result<(Cell, StorageType)> {
         let ty = self.defined(ty)?;
-        let size = ty.layout.size as usize;
-        let bytes = (len as usize).checked_mul(size).ok_or(TrapCode::OutOfMemory)?;
-        Ok((self.allocate(&ty, bytes)?, ty))
+        let element = ty.as_array().ok_or_else(internal)?.element.storage;
+        let bytes = (len as usize).checked_mul(element.size()).ok_or(TrapCode::OutOfMemory)?;
+        Ok((self.allocate(&ty, bytes)?, element))
     }
 
-    /// Writes `value` (one or two cells at `slot`) to element `i` of the array `cell`.
-    fn fill_elements(&mut self, cell: Cell, from: usize, len: usize, value: Slot) -> Result<()> {
-        let object = self.store.inner.gc.get(cell).ok_or_else(internal)?;
-        let element = object.ty.as_array().ok_or_else(internal)?.element.storage;
-        let wide = element == StorageType::Val(ValType::V128);
-        let v = [self.get::<Cell>(value), if wide { self.get::<Cell>(value + 1) } else { 0 }];
-        let size = element.size();
+    /// Sets elements `from..from + len` of the array `cell` (of element type `element`) to
+    /// the value in `value`.
+    fn fill_elements(&mut self, cell: Cell, element: StorageType, from: usize, len: usize, value: Slot) -> Result<()> {
+        let v = self.value(value, element);
         let object = self.store.inner.gc.get_mut(cell).ok_or_else(internal)?;
         for i in from..from + len {
-            if wide {
-                write128(&mut object.data, i * size, v)?;
-            } else {
-                crate::gc::write_cell(&mut object.data, i * size, element, v[0]).ok_or_else(internal)?;
-            }
+            object.write_value(i * element.size(), element, v).ok_or_else(internal)?;
+        }
+        Ok(())
+    }
+
+    /// Copies `items` (reference cells of an element segment of the running instance) into
+    /// the array `cell` from element `to` on.
+    fn write_items(&mut self, cell: Cell, to: usize, elem: u32, items: core::ops::Range<usize>) -> Result<()> {
+        let inner = &mut self.store.inner;
+        let items = &inner.instances[self.instance as usize].elems[elem as usize][items];
+        let object = inner.gc.get_mut(cell).ok_or_else(internal)?;
+        for (i, &item) in items.iter().enumerate() {
+            object.write_value((to + i) * 8, StorageType::Val(ValType::I64), item.into()).ok_or_else(internal)?;
         }
         Ok(())
     }
@@ -183,21 +155,22 @@ impl<T> Executor<'_, T> {
             return Ok(nullable);
         }
         let inner = &self.store.inner;
-        let target = match HeapCode::decode(heap) {
-            HeapCode::Abstract(h) => h,
-            HeapCode::Type(t) => HeapType::Concrete(self.defined(t)?.id),
+        let module = &inner.instances[self.instance as usize].module;
+        let (target, defined) = match HeapCode::decode(heap) {
+            HeapCode::Abstract(h) => (h, None),
+            HeapCode::Type(t) => {
+                let d = module.defined.get(t as usize).ok_or_else(internal)?;
+                (HeapType::Concrete(d.id), Some((t, d)))
+            }
         };
         // Which hierarchy the reference is of follows from the target's (validation made
         // them the same).
         Ok(match target.top() {
             HeapType::Func => {
                 let f = crate::cell::ref_index(cell).and_then(|i| inner.funcs.get(i as usize)).ok_or_else(internal)?;
-                match HeapCode::decode(heap) {
-                    HeapCode::Abstract(h) => h == HeapType::Func,
-                    HeapCode::Type(t) => {
-                        let expected = &inner.instances[self.instance as usize].module.types[t as usize];
-                        f.ty().is_subtype_of(expected)
-                    }
+                match defined {
+                    Some((t, _)) => f.ty().is_subtype_of(&module.types[t as usize]),
+                    None => target == HeapType::Func,
                 }
             }
             HeapType::Extern => target == HeapType::Extern,
@@ -208,16 +181,10 @@ impl<T> Executor<'_, T> {
                 AnyCell::Host(_) => target == HeapType::Any,
                 AnyCell::Object(_) => {
                     let ty = &inner.gc.get(cell).ok_or_else(internal)?.ty;
-                    match target {
-                        HeapType::Any | HeapType::Eq => true,
-                        HeapType::Struct => ty.id.kind() == TypeKind::Struct,
-                        HeapType::Array => ty.id.kind() == TypeKind::Array,
-                        HeapType::Concrete(_) => {
-                            let HeapCode::Type(t) = HeapCode::decode(heap) else { return Ok(false) };
-                            let want = self.defined(t)?;
-                            ty.is_subtype_of_id(want.id, want.depth())
-                        }
-                        _ => false,
+                    match defined {
+                        Some((_, d)) => ty.is_subtype_of_id(d.id, d.depth()),
+                        // An abstract type: the object's kind decides.
+                        None => HeapType::Concrete(ty.id).is_subtype_with(target, &|_, _| false),
                     }
                 }
             },
@@ -229,20 +196,13 @@ impl Slow<GcNew> for kind::StructNew {
     fn run<T>(exec: &mut Executor<'_, T>, o: GcNew) -> Result<Flow> {
         let ty = exec.defined(o.ty)?;
         let cell = exec.allocate(&ty, ty.layout.size as usize)?;
-        let fields = ty.as_struct().ok_or_else(internal)?;
+        let fields = ty.as_struct().ok_or_else(internal)?.fields();
         let mut slot = o.args;
-        let mut values = Vec::with_capacity(fields.fields().len());
-        for f in fields.fields() {
-            let wide = f.storage == StorageType::Val(ValType::V128);
-            values.push([exec.get::<Cell>(slot), if wide { exec.get::<Cell>(slot + 1) } else { 0 }]);
-            slot += if wide { 2 } else { 1 };
-        }
-        let object = exec.store.inner.gc.get_mut(cell).ok_or_else(internal)?;
-        for ((f, &at), v) in fields.fields().iter().zip(&ty.layout.offsets).zip(values) {
-            match f.storage == StorageType::Val(ValType::V128) {
-                true => write128(&mut object.data, at as usize, v)?,
-                false => crate::gc::write_cell(&mut object.data, at as usize, f.storage, v[0]).ok_or_else(internal)?,
-            }
+        for (f, &at) in fields.iter().zip(&ty.layout.offsets) {
+            let v = exec.value(slot, f.storage);
+            slot += f.storage.unpacked().cells() as Slot;
+            let object = exec.store.inner.gc.get_mut(cell).ok_or_else(internal)?;
+            object.write_value(at as usize, f.storage, v).ok_or_else(internal)?;
         }
         exec.set(o.dst, cell);
         Ok(Flow::Continue)
@@ -260,21 +220,20 @@ impl Slow<GcNewDefault> for kind::StructNewDefault {
 
 impl Slow<StructGet128> for kind::StructGet128 {
     fn run<T>(exec: &mut Executor<'_, T>, o: StructGet128) -> Result<Flow> {
-        let object = exec.object(o.obj)?;
-        let at = *object.ty.layout.offsets.get(o.field as usize).ok_or_else(internal)? as usize;
-        let [lo, hi] = read128(&object.data, at)?;
-        exec.set(o.dst, lo);
-        exec.set(o.dst + 1, hi);
+        let object = exec.object(o.obj, TrapCode::NullStructReference)?;
+        let (at, storage) = object.ty.field(o.field).ok_or_else(internal)?;
+        let v = object.read_value(at, storage).ok_or_else(internal)?;
+        exec.set128(o.dst, v);
         Ok(Flow::Continue)
     }
 }
 
 impl Slow<StructSet128> for kind::StructSet128 {
     fn run<T>(exec: &mut Executor<'_, T>, o: StructSet128) -> Result<Flow> {
-        let value = [exec.get::<Cell>(o.value), exec.get::<Cell>(o.value + 1)];
-        let object = exec.object_mut(o.obj)?;
-        let at = *object.ty.layout.offsets.get(o.field as usize).ok_or_else(internal)? as usize;
-        write128(&mut object.data, at, value)?;
+        let v = exec.value(o.value, V128);
+        let object = exec.object_mut(o.obj, TrapCode::NullStructReference)?;
+        let (at, storage) = object.ty.field(o.field).ok_or_else(internal)?;
+        object.write_value(at, storage, v).ok_or_else(internal)?;
         Ok(Flow::Continue)
     }
 }
@@ -282,10 +241,10 @@ impl Slow<StructSet128> for kind::StructSet128 {
 impl Slow<GcNew> for kind::ArrayNew {
     fn run<T>(exec: &mut Executor<'_, T>, o: GcNew) -> Result<Flow> {
         let ty = exec.defined(o.ty)?;
-        let wide = ty.as_array().is_some_and(|a| a.element.storage == StorageType::Val(ValType::V128));
-        let len = exec.get::<u32>(o.args + if wide { 2 } else { 1 });
-        let (cell, _) = exec.new_array(o.ty, len)?;
-        exec.fill_elements(cell, 0, len as usize, o.args)?;
+        let element = ty.as_array().ok_or_else(internal)?.element.storage;
+        let len = exec.get::<u32>(o.args + element.unpacked().cells() as Slot);
+        let (cell, element) = exec.new_array(o.ty, len)?;
+        exec.fill_elements(cell, element, 0, len as usize, o.args)?;
         exec.set(o.dst, cell);
         Ok(Flow::Continue)
     }
@@ -302,11 +261,10 @@ impl Slow<GcNew> for kind::ArrayNewDefault {
 
 impl Slow<ArrayNewFixed> for kind::ArrayNewFixed {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayNewFixed) -> Result<Flow> {
-        let (cell, ty) = exec.new_array(o.ty, o.len)?;
-        let element = ty.as_array().ok_or_else(internal)?.element.storage;
-        let width: Slot = if element == StorageType::Val(ValType::V128) { 2 } else { 1 };
+        let (cell, element) = exec.new_array(o.ty, o.len)?;
+        let width = element.unpacked().cells() as Slot;
         for i in 0..o.len as usize {
-            exec.fill_elements(cell, i, 1, o.args + i as Slot * width)?;
+            exec.fill_elements(cell, element, i, 1, o.args + i as Slot * width)?;
         }
         exec.set(o.dst, cell);
         Ok(Flow::Continue)
@@ -320,12 +278,11 @@ impl Slow<ArrayNewData> for kind::ArrayNewData {
         let size = ty.layout.size as usize;
         let bytes = (len as usize).checked_mul(size).ok_or(TrapCode::MemoryOutOfBounds)?;
         let segment = exec.store.inner.instances[exec.instance as usize].data(o.data);
-        in_bounds(offset, bytes, segment.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
+        let from = in_bounds(offset, bytes, segment.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         let (cell, _) = exec.new_array(o.ty, len)?;
         let inner = &mut exec.store.inner;
         let segment = inner.instances[exec.instance as usize].data(o.data);
-        let object = inner.gc.get_mut(cell).ok_or_else(internal)?;
-        object.data.copy_from_slice(&segment[offset..offset + bytes]);
+        inner.gc.get_mut(cell).ok_or_else(internal)?.data.copy_from_slice(&segment[from]);
         exec.set(o.dst, cell);
         Ok(Flow::Continue)
     }
@@ -335,35 +292,19 @@ impl Slow<ArrayNewElem> for kind::ArrayNewElem {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayNewElem) -> Result<Flow> {
         let (offset, len) = (exec.get::<u32>(o.args) as usize, exec.get::<u32>(o.args + 1));
         let items = &exec.store.inner.instances[exec.instance as usize].elems[o.elem as usize];
-        in_bounds(offset, len as usize, items.len()).ok_or(TrapCode::TableOutOfBounds)?;
+        let from = in_bounds(offset, len as usize, items.len()).ok_or(TrapCode::TableOutOfBounds)?;
         let (cell, _) = exec.new_array(o.ty, len)?;
-        let inner = &mut exec.store.inner;
-        let items = &inner.instances[exec.instance as usize].elems[o.elem as usize];
-        let object = inner.gc.get_mut(cell).ok_or_else(internal)?;
-        for (i, item) in items[offset..offset + len as usize].iter().enumerate() {
-            object.data[i * 8..i * 8 + 8].copy_from_slice(&item.to_le_bytes());
-        }
+        exec.write_items(cell, 0, o.elem, from)?;
         exec.set(o.dst, cell);
         Ok(Flow::Continue)
     }
 }
 
 impl<T> Executor<'_, T> {
-    /// The array in `array` and the element index in `index`, checked: the object, the
-    /// element's storage type and byte offset.
-    fn element_at(&self, array: Slot, index: Slot) -> Result<(StorageType, usize)> {
-        let object = self.array(array)?;
-        let element = object.ty.as_array().ok_or_else(internal)?.element.storage;
-        let i = self.get::<u32>(index) as usize;
-        if i >= object.array_len() {
-            return Err(TrapCode::ArrayOutOfBounds.into());
-        }
-        Ok((element, i * element.size()))
-    }
-
-    /// The array at `args` and the range of `len` elements from the index at `args + 1`.
+    /// The array in `array` (a trap if null), its element type, and the range of `len`
+    /// elements from `index` (a trap past its end).
     fn element_range(&self, array: Slot, index: usize, len: usize) -> Result<(StorageType, core::ops::Range<usize>)> {
-        let object = self.array(array)?;
+        let object = self.object(array, TrapCode::NullArrayReference)?;
         let element = object.ty.as_array().ok_or_else(internal)?.element.storage;
         let range = in_bounds(index, len, object.array_len()).ok_or(TrapCode::ArrayOutOfBounds)?;
         Ok((element, range))
@@ -372,34 +313,32 @@ impl<T> Executor<'_, T> {
 
 impl Slow<ArrayGet128> for kind::ArrayGet128 {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayGet128) -> Result<Flow> {
-        let (_, at) = exec.element_at(o.array, o.index)?;
-        let [lo, hi] = read128(&exec.array(o.array)?.data, at)?;
-        exec.set(o.dst, lo);
-        exec.set(o.dst + 1, hi);
+        let (_, range) = exec.element_range(o.array, exec.get::<u32>(o.index) as usize, 1)?;
+        let object = exec.object(o.array, TrapCode::NullArrayReference)?;
+        let v = object.read_value(range.start * 16, V128).ok_or_else(internal)?;
+        exec.set128(o.dst, v);
         Ok(Flow::Continue)
     }
 }
 
 impl Slow<ArraySet128> for kind::ArraySet128 {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArraySet128) -> Result<Flow> {
-        let (_, at) = exec.element_at(o.array, o.index)?;
-        let value = [exec.get::<Cell>(o.value), exec.get::<Cell>(o.value + 1)];
-        write128(&mut exec.array_mut(o.array)?.data, at, value)?;
+        let (_, range) = exec.element_range(o.array, exec.get::<u32>(o.index) as usize, 1)?;
+        let v = exec.value(o.value, V128);
+        let object = exec.object_mut(o.array, TrapCode::NullArrayReference)?;
+        object.write_value(range.start * 16, V128, v).ok_or_else(internal)?;
         Ok(Flow::Continue)
     }
 }
 
 impl Slow<ArrayFill> for kind::ArrayFill {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayFill) -> Result<Flow> {
-        let cell = exec.get::<Cell>(o.args);
-        let (element, _) = match cell {
-            NULL_REF => return Err(TrapCode::NullArrayReference.into()),
-            _ => exec.element_range(o.args, 0, 0)?,
-        };
-        let width: Slot = if element == StorageType::Val(ValType::V128) { 2 } else { 1 };
+        // The value takes one slot or two: the element type says where the length is.
+        let (element, _) = exec.element_range(o.args, 0, 0)?;
+        let width = element.unpacked().cells() as Slot;
         let (index, len) = (exec.get::<u32>(o.args + 1) as usize, exec.get::<u32>(o.args + 2 + width) as usize);
         let (_, range) = exec.element_range(o.args, index, len)?;
-        exec.fill_elements(cell, range.start, range.len(), o.args + 2)?;
+        exec.fill_elements(exec.get::<Cell>(o.args), element, range.start, range.len(), o.args + 2)?;
         Ok(Flow::Continue)
     }
 }
@@ -446,14 +385,9 @@ impl Slow<ArrayInitElem> for kind::ArrayInitElem {
         let a = o.args;
         let (index, offset, len) = (exec.get::<u32>(a + 1) as usize, exec.get::<u32>(a + 2) as usize, exec.get::<u32>(a + 3) as usize);
         let (_, range) = exec.element_range(a, index, len)?;
-        let cell = exec.get::<Cell>(a);
-        let inner = &mut exec.store.inner;
-        let items = &inner.instances[exec.instance as usize].elems[o.elem as usize];
+        let items = &exec.store.inner.instances[exec.instance as usize].elems[o.elem as usize];
         let from = in_bounds(offset, len, items.len()).ok_or(TrapCode::TableOutOfBounds)?;
-        let object = inner.gc.get_mut(cell).ok_or_else(internal)?;
-        for (i, item) in range.zip(&items[from]) {
-            object.data[i * 8..i * 8 + 8].copy_from_slice(&item.to_le_bytes());
-        }
+        exec.write_items(exec.get::<Cell>(a), range.start, o.elem, from)?;
         Ok(Flow::Continue)
     }
 }
