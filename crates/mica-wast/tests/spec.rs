@@ -131,6 +131,37 @@ fn spec_suite() {
     assert_eq!(total_failed, 0, "spec directives failed");
 }
 
+/// Every suite with fuel metered and epochs checked (`Config::consume_fuel`,
+/// `Config::epoch_interruption`), with fuel to spare and no deadline: the instructions
+/// metering adds change no result. In release builds every suite in lazy translation (the
+/// translation metering changes is the same in both modes); in debug builds a sample.
+#[test]
+fn spec_suites_with_metering() {
+    let mut failures = Vec::new();
+    let sample = cfg!(debug_assertions);
+    for suite in suites() {
+        if sample && !matches!(suite.name, "wasm-v3" | "proposals/gc") {
+            continue;
+        }
+        let mut config = mica_wast::config_for(suite.features).expect("known feature set");
+        config.translation(TranslationMode::Lazy).consume_fuel(true).epoch_interruption(true);
+        let (mut passed, mut failed) = (0, 0);
+        for (name, text) in &suite.files {
+            let report = mica_wast::run_script(text, &config);
+            passed += report.passed;
+            failed += report.failed();
+            for (line, message) in report.failures {
+                failures.push(format!("{}/{name}:{line} (metered): {message}", suite.name));
+            }
+        }
+        println!("{:<26} {:<20} {:>6} passed, {} failed (Lazy, metered)", suite.name, suite.features, passed, failed);
+    }
+    for failure in failures.iter().take(100) {
+        println!("FAIL {failure}");
+    }
+    assert!(failures.is_empty(), "spec directives failed with metering on");
+}
+
 /// GC's scripts with the collector in stress mode (`Config::gc_stress`: a collection before
 /// every allocation), in both translation modes: whatever a script keeps alive across an
 /// allocation must be reachable from the roots the collector scans.

@@ -2,6 +2,7 @@
 //! translated, and the limits every store of the engine runs under.
 
 use alloc::sync::Arc;
+use core::sync::atomic::{AtomicU64, Ordering};
 use wasmparser::WasmFeatures;
 
 /// When function bodies are translated to Mica's bytecode.
@@ -37,6 +38,9 @@ pub struct Config {
     pub(crate) max_exceptions: usize,
     pub(crate) max_gc_heap: usize,
     pub(crate) gc_stress: bool,
+    pub(crate) consume_fuel: bool,
+    pub(crate) fuel_costs: crate::fuel::FuelCosts,
+    pub(crate) epoch_interruption: bool,
 }
 
 /// The proposals Mica implements; everything else stays off whatever is asked.
@@ -75,6 +79,9 @@ impl Default for Config {
             max_exceptions: 1 << 20,
             max_gc_heap: 1 << 30,
             gc_stress: false,
+            consume_fuel: false,
+            fuel_costs: crate::fuel::FuelCosts::default(),
+            epoch_interruption: false,
         }
     }
 }
@@ -276,6 +283,40 @@ impl Config {
         self
     }
 
+    /// Meters fuel: every store of the engine then starts with none
+    /// (`Store::set_fuel`), and running code consumes it by the cost model
+    /// (`Config::fuel_costs`); running out traps with `TrapCode::OutOfFuel`, or pauses a
+    /// resumable call (`Func::call_resumable`). Off by default: then no code is emitted for
+    /// it and nothing is charged.
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Config {
+        self.consume_fuel = enable;
+        self
+    }
+
+    /// What each class of operator costs when fuel is metered (`FuelCosts::default` by
+    /// default). Costs are built into code as it is translated, so they are the engine's.
+    pub fn fuel_costs(&mut self, costs: crate::fuel::FuelCosts) -> &mut Config {
+        self.fuel_costs = costs;
+        self
+    }
+
+    /// Checks the engine's epoch (`Engine::increment_epoch`) at every loop header and
+    /// function entry: once it reaches a store's deadline (`Store::set_epoch_deadline`), the
+    /// code running in that store traps with `TrapCode::Interrupt`, or pauses a resumable
+    /// call. Off by default: then no code is emitted for it.
+    pub fn epoch_interruption(&mut self, enable: bool) -> &mut Config {
+        self.epoch_interruption = enable;
+        self
+    }
+
+    /// What the translator emits for fuel and epochs.
+    pub(crate) fn metering(&self) -> crate::fuel::Metering {
+        crate::fuel::Metering {
+            fuel: self.consume_fuel.then_some(self.fuel_costs),
+            epochs: self.epoch_interruption,
+        }
+    }
+
     /// The most memories a store may hold, defined by instances or created by the host
     /// (default 10,000): an instantiation or `Memory::new` that would go past it fails.
     pub fn max_memories(&mut self, count: usize) -> &mut Config {
@@ -292,11 +333,31 @@ pub struct Engine {
     config: Arc<Config>,
     /// The function types of every module loaded with this engine, by identity.
     types: Arc<crate::types::TypeRegistry>,
+    /// The epoch (`Engine::increment_epoch`), which code checks against its store's
+    /// deadline when `Config::epoch_interruption` is on.
+    epoch: Arc<AtomicU64>,
 }
 
 impl Engine {
     pub fn new(config: &Config) -> Engine {
-        Engine { config: Arc::new(config.clone()), types: Arc::default() }
+        Engine { config: Arc::new(config.clone()), types: Arc::default(), epoch: Arc::default() }
+    }
+
+    /// Advances the epoch by one. Any thread may call it (an `Engine` is `Send + Sync` and
+    /// cheap to clone); code running in a store whose deadline the epoch reaches stops at
+    /// its next loop iteration or call (`Config::epoch_interruption`).
+    pub fn increment_epoch(&self) {
+        self.epoch.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The current epoch.
+    pub fn current_epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Relaxed)
+    }
+
+    /// The epoch counter, which the interpreter reads (`exec::threaded::FastCtx::epoch`).
+    pub(crate) fn epoch_counter(&self) -> &AtomicU64 {
+        &self.epoch
     }
 
     pub fn config(&self) -> &Config {

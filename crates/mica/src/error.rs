@@ -41,6 +41,10 @@ pub enum TrapCode {
     StackOverflow,
     /// A host function returned an error.
     HostError,
+    /// The store's fuel ran out (`Config::consume_fuel`).
+    OutOfFuel,
+    /// The engine's epoch reached the store's deadline (`Config::epoch_interruption`).
+    Interrupt,
 }
 
 impl TrapCode {
@@ -66,6 +70,8 @@ impl TrapCode {
             TrapCode::UninitializedElement => "uninitialized element",
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::HostError => "host error",
+            TrapCode::OutOfFuel => "all fuel consumed",
+            TrapCode::Interrupt => "interrupted: the epoch deadline passed",
         }
     }
 }

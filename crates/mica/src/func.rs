@@ -164,6 +164,22 @@ impl<T> Caller<'_, T> {
     pub fn gc(&mut self) {
         self.store.gc()
     }
+
+    /// The fuel the store has left ([`Store::get_fuel`]).
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.store.get_fuel()
+    }
+
+    /// Sets the fuel the store has left ([`Store::set_fuel`]).
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.store.set_fuel(fuel)
+    }
+
+    /// Charges the host function's work to the store's fuel ([`Store::consume_fuel`]):
+    /// returning the error traps the guest with `TrapCode::OutOfFuel`.
+    pub fn consume_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.store.consume_fuel(fuel)
+    }
 }
 
 impl<T> AsContextMut for Caller<'_, T> {

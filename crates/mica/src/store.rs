@@ -368,6 +368,53 @@ impl<T> Store<T> {
         &self.inner.engine
     }
 
+    /// Sets the fuel the store has left (`Config::consume_fuel`; a store starts with none).
+    /// Fails if the engine does not meter fuel.
+    pub fn set_fuel(&mut self, fuel: u64) -> crate::Result<()> {
+        if !self.inner.exec.metering {
+            return Err(crate::Error::usage("fuel is not metered: enable Config::consume_fuel"));
+        }
+        self.inner.exec.fuel = fuel;
+        Ok(())
+    }
+
+    /// The fuel the store has left. Fails if the engine does not meter fuel.
+    pub fn get_fuel(&self) -> crate::Result<u64> {
+        if !self.inner.exec.metering {
+            return Err(crate::Error::usage("fuel is not metered: enable Config::consume_fuel"));
+        }
+        Ok(self.inner.exec.fuel)
+    }
+
+    /// Takes `fuel` from the store, for work done outside wasm (a host function's, through
+    /// `Caller::consume_fuel`). Out of fuel is a trap (`TrapCode::OutOfFuel`), and leaves the
+    /// fuel as it was. Nothing happens if the engine does not meter fuel.
+    pub fn consume_fuel(&mut self, fuel: u64) -> crate::Result<()> {
+        let exec = &mut self.inner.exec;
+        if !exec.metering {
+            return Ok(());
+        }
+        if exec.fuel < fuel {
+            return Err(crate::Trap::new(crate::TrapCode::OutOfFuel).into());
+        }
+        exec.fuel -= fuel;
+        Ok(())
+    }
+
+    /// Code running in this store stops (`TrapCode::Interrupt`, or a pause of a resumable
+    /// call) once the engine's epoch reaches `ticks` past its current value
+    /// (`Config::epoch_interruption`, `Engine::increment_epoch`). A store starts with no
+    /// deadline; the deadline stays until set again, so code entered after it passed stops
+    /// at its first check.
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        self.inner.exec.deadline = self.inner.engine.current_epoch().saturating_add(ticks);
+    }
+
+    /// Removes the epoch deadline: code runs until it ends, whatever the epoch.
+    pub fn clear_epoch_deadline(&mut self) {
+        self.inner.exec.deadline = u64::MAX;
+    }
+
     /// Statistics of the store's GC heap: its size now and at its peak, objects,
     /// allocations and collections.
     pub fn gc_stats(&self) -> crate::GcStats {

@@ -129,6 +129,7 @@ macro_rules! shapes {
 
             impl Operands for $name {
                 #[inline(always)]
+                #[allow(unused_variables)] // by shapes with only immediates
                 fn visit<'a, V: Visit<'a>>(&'a mut self, v: &mut V) {
                     $( role!(v, self.$field, $role $(($arg))?); )*
                 }
@@ -176,6 +177,8 @@ shapes! {
     BrImm { offset: i32 = target, a: Slot = x, imm: i32 = imm }
     /// A jump through a table: followed by `len` `Br` entries, the last being the default.
     BrTable { index: Slot = read, len: u32 = entries }
+    /// Fuel for the straight-line code that follows (`Config::consume_fuel`).
+    Fuel { amount: u32 = imm }
 
     // --- calls: `args` is where the arguments start; results land at the same place ---------
     /// A call of function `func` of the current instance.

@@ -61,6 +61,9 @@ impl<T> Executor<'_, T> {
             };
         }
         ctx.globals = inner.globals.as_mut_ptr();
+        ctx.fuel = inner.exec.fuel;
+        ctx.deadline = inner.exec.deadline;
+        ctx.epoch = inner.engine.epoch_counter();
         ctx.inner = inner;
     }
 
@@ -86,6 +89,7 @@ impl<T> Executor<'_, T> {
             // (Loop mode.) The handler left its successor's state in `ctx`.
             ip = next.0;
         }
+        self.store.inner.exec.fuel = ctx.fuel;
         match ctx.stop {
             Stop::Trap(code) => {
                 // Calls and returns in the handlers may have switched the running function.
@@ -235,6 +239,7 @@ unsafe fn run_host<T>(at: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Ce
 unsafe fn take_over<'e, T>(exec: *mut (), ctx: &FastCtx, at: *const Op) -> &'e mut Executor<'e, T> {
     // SAFETY: see the function's safety section.
     let exec = unsafe { &mut *exec.cast::<Executor<'e, T>>() };
+    exec.store.inner.exec.fuel = ctx.fuel;
     exec.code = ctx.code;
     exec.base = ctx.base;
     exec.func = ctx.func;

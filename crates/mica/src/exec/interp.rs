@@ -191,6 +191,25 @@ impl<'s, T> Executor<'s, T> {
         self.named_memories = entity.named_memories;
     }
 
+    /// Takes the fuel `cost` says the instruction being run costs beyond its segment's
+    /// (bulk lengths, growth, host calls: `FuelCosts`), before the instruction does
+    /// anything, so that running out leaves everything as it was and a resumed call runs
+    /// the instruction again. Nothing when fuel is not metered.
+    #[inline]
+    pub(super) fn charge(&mut self, cost: impl FnOnce(&crate::fuel::FuelCosts) -> u64) -> Result<(), TrapCode> {
+        let inner = &mut self.store.inner;
+        if !inner.exec.metering {
+            return Ok(());
+        }
+        let amount = cost(&inner.engine.config().fuel_costs);
+        let exec = &mut inner.exec;
+        if exec.fuel < amount {
+            return Err(TrapCode::OutOfFuel);
+        }
+        exec.fuel -= amount;
+        Ok(())
+    }
+
     /// Calls host function `host` (store function `callee`) with the parameters at `params`
     /// and writes its results at `results` (cell indices).
     pub(super) fn call_host(&mut self, callee: u32, host: u32, params: usize, results: usize) -> Result<()> {

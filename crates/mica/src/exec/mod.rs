@@ -170,6 +170,12 @@ pub(crate) struct ExecStack {
     pub native_base: usize,
     /// How much native stack nested activations may use below `native_base`.
     pub max_native_stack: usize,
+    /// Whether fuel is metered (`Config::consume_fuel`), and the fuel left: `u64::MAX`
+    /// when it is not. While handlers run, the count is in `FastCtx::fuel`.
+    pub metering: bool,
+    pub fuel: u64,
+    /// The epoch at which running code stops (`Store::set_epoch_deadline`; `u64::MAX`: never).
+    pub deadline: u64,
 }
 
 impl ExecStack {
@@ -188,6 +194,9 @@ impl ExecStack {
             views: Vec::new(),
             native_base: 0,
             max_native_stack: config.max_native_stack,
+            metering: config.consume_fuel,
+            fuel: if config.consume_fuel { 0 } else { u64::MAX },
+            deadline: u64::MAX,
         }
     }
 

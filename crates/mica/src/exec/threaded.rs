@@ -133,7 +133,16 @@ pub(crate) struct FastCtx {
     pub globals: *mut GlobalEntity,
     /// The running instance's global index space (store indices).
     pub instance_globals: *const u32,
+    /// The fuel left (`ExecStack::fuel`, copied here while handlers run and back before
+    /// every slow path and host call), which `Fuel` and `Poll` consume.
+    pub fuel: u64,
+    /// The engine's epoch, which `Poll` compares with `deadline` (`ExecStack::deadline`).
+    pub epoch: *const core::sync::atomic::AtomicU64,
+    pub deadline: u64,
 }
+
+/// The epoch `FastCtx::epoch` points at until the driver sets the engine's.
+static NO_EPOCH: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(0);
 
 /// The running frame's slots.
 #[derive(Copy, Clone)]
@@ -460,6 +469,9 @@ impl FastCtx {
             consts: core::ptr::null(),
             globals: core::ptr::null_mut(),
             instance_globals: core::ptr::null(),
+            fuel: u64::MAX,
+            epoch: &NO_EPOCH,
+            deadline: u64::MAX,
         }
     }
 

@@ -299,6 +299,7 @@ impl ModuleInner {
             memories: &self.memories,
             tables: &self.tables,
             counts,
+            metering: self.engine.config().metering(),
         }
     }
 }

@@ -205,6 +205,7 @@ impl Translator<'_> {
         self.out.label();
         self.out.loop_depth += 1;
         let start = self.out.len();
+        self.fuel_header();
         self.push_frame(FrameKind::Loop { start, test_target: None }, ty);
     }
 
@@ -217,6 +218,7 @@ impl Translator<'_> {
             self.out.emit(cond.branch(true, 0));
         }
         self.push_frame(FrameKind::If { else_jump }, ty);
+        self.fuel_boundary();
     }
 
     pub(super) fn begin_else(&mut self) -> Result<()> {
@@ -242,6 +244,7 @@ impl Translator<'_> {
         self.stack.truncate(height);
         self.push_frame_types(ty, false)?;
         self.reachable = true;
+        self.fuel_boundary();
         Ok(())
     }
 
@@ -308,6 +311,7 @@ impl Translator<'_> {
         self.stack.truncate(frame.height);
         self.push_frame_types(frame.ty, true)?;
         self.reachable = reachable;
+        self.fuel_boundary();
         Ok(())
     }
 
@@ -481,13 +485,15 @@ impl Translator<'_> {
     pub(super) fn branch_on(&mut self, depth: u32, cond: Condition) -> Result<()> {
         if !self.is_return_target(depth) && self.branch_values_in_place(depth) {
             self.emit_jump(depth, |offset| cond.branch(false, offset));
-            return Ok(());
+        } else {
+            let skip = self.out.len();
+            self.out.emit(cond.branch(true, 0));
+            self.emit_branch(depth)?;
+            self.out.label();
+            self.out.patch_to_here(skip);
         }
-        let skip = self.out.len();
-        self.out.emit(cond.branch(true, 0));
-        self.emit_branch(depth)?;
-        self.out.label();
-        self.out.patch_to_here(skip);
+        // The path that does not branch pays for its operators when it is taken.
+        self.fuel_boundary();
         Ok(())
     }
 

@@ -71,6 +71,7 @@ impl Translator<'_> {
         let kind = CatchKind::Land { tag, pad, slot, exn: ExnAt::Nowhere };
         self.pending_catches.push(Catch { start, end, kind });
         self.reachable = true;
+        self.fuel_boundary();
         Ok(())
     }
 

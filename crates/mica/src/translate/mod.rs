@@ -9,6 +9,7 @@
 //! See [`stack`] for how operands map to frame slots and [`control`] for labels and branches.
 
 mod control;
+mod fuel;
 mod gc;
 mod legacy;
 mod operators;
@@ -45,6 +46,8 @@ pub(crate) struct ModuleEnv<'a> {
     pub memories: &'a [MemoryType],
     pub tables: &'a [TableType],
     pub counts: ModuleCounts,
+    /// Whether and how code is metered (`fuel.rs`).
+    pub metering: crate::fuel::Metering,
 }
 
 impl ModuleEnv<'_> {
@@ -189,6 +192,7 @@ pub(crate) fn translate_func<'s>(
         t.maps.locals = gc_locals;
     }
     let mut ops = crate::decode::Decoder::after_locals(&body, &locals.get_binary_reader());
+    t.fuel_header();
     match validator {
         Some(func) => {
             let mut work = crate::validate::LabelWork::new(bytes.len());
@@ -314,6 +318,10 @@ struct Translator<'a> {
     pending_delegates: Vec<(u32, u32)>,
     /// The stack maps being made (`gc::MapsBuilder`).
     maps: gc::MapsBuilder,
+    /// The current segment's `Fuel` (or `Poll`) instruction, and whether a new segment has
+    /// begun without one yet (`fuel.rs`).
+    fuel_at: usize,
+    fuel_open: bool,
 }
 
 impl<'a> Translator<'a> {
@@ -357,6 +365,8 @@ impl<'a> Translator<'a> {
             pending_catches: Vec::new(),
             pending_delegates: Vec::new(),
             maps: Default::default(),
+            fuel_at: usize::MAX,
+            fuel_open: false,
         }
     }
 

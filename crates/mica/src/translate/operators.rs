@@ -25,6 +25,7 @@ impl Translator<'_> {
         if !self.reachable {
             return self.translate_dead(op);
         }
+        self.charge(op);
         match *op {
             O::Unreachable => {
                 self.out.emit(Instr::Trap(TrapCode::Unreachable));

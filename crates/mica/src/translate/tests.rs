@@ -20,7 +20,7 @@ fn translate(wat: &str) -> (Result<usize>, usize, usize) {
     let range = range.start as usize..range.end as usize;
     let types = [FuncType::new([], [])];
     let counts = ModuleCounts { funcs: 1, types: 1, ..ModuleCounts::default() };
-    let env = ModuleEnv { types: &types, defined: &[], stack_maps: false, funcs: &[0], tags: &[], globals: &[], memories: &[], tables: &[], counts };
+    let env = ModuleEnv { types: &types, defined: &[], stack_maps: false, funcs: &[0], tags: &[], globals: &[], memories: &[], tables: &[], counts, metering: Default::default() };
     let mut scratch = Scratch::default();
     let len = range.len();
     let result = translate_func(env, 0, &binary[range.clone()], range.start, None, &mut scratch)
@@ -152,7 +152,7 @@ fn loop_tests_are_threaded_under_deep_nesting() {
     let body = body.start as usize..body.end as usize;
     let types = [FuncType::new([], [])];
     let counts = ModuleCounts { funcs: 1, types: 1, ..ModuleCounts::default() };
-    let env = ModuleEnv { types: &types, defined: &[], stack_maps: false, funcs: &[0], tags: &[], globals: &[], memories: &[], tables: &[], counts };
+    let env = ModuleEnv { types: &types, defined: &[], stack_maps: false, funcs: &[0], tags: &[], globals: &[], memories: &[], tables: &[], counts, metering: Default::default() };
     let mut scratch = Scratch::default();
     let code = translate_func(env, 0, &binary[body.clone()], body.start, None, &mut scratch)
         .expect("translates")

@@ -373,6 +373,7 @@ impl<T> Executor<'_, T> {
     #[inline]
     pub(in crate::exec) fn call_host_at(&mut self, callee: u32, host: u32, args: usize, tail: bool) -> Result<Flow> {
         let results = if tail { self.base } else { args };
+        self.charge(|costs| costs.host_call.into())?;
         match self.call_host(callee, host, args, results) {
             Ok(()) => Ok(if tail { self.return_to_caller() } else { Flow::Continue }),
             Err(e) => self.host_failed(e, tail),

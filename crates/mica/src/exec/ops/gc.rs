@@ -243,6 +243,7 @@ impl Slow<GcNew> for kind::ArrayNew {
         let ty = exec.defined(o.ty)?;
         let element = ty.as_array().ok_or_else(internal)?.element.storage;
         let len = exec.get::<u32>(o.args + element.unpacked().cells() as Slot);
+        exec.charge(|costs| costs.elements(len.into()))?;
         let (cell, element) = exec.new_array(o.ty, len)?;
         exec.fill_elements(cell, element, 0, len as usize, o.args)?;
         exec.set(o.dst, cell);
@@ -253,6 +254,7 @@ impl Slow<GcNew> for kind::ArrayNew {
 impl Slow<GcNew> for kind::ArrayNewDefault {
     fn run<T>(exec: &mut Executor<'_, T>, o: GcNew) -> Result<Flow> {
         let len = exec.get::<u32>(o.args);
+        exec.charge(|costs| costs.elements(len.into()))?;
         let (cell, _) = exec.new_array(o.ty, len)?;
         exec.set(o.dst, cell);
         Ok(Flow::Continue)
@@ -261,6 +263,7 @@ impl Slow<GcNew> for kind::ArrayNewDefault {
 
 impl Slow<ArrayNewFixed> for kind::ArrayNewFixed {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayNewFixed) -> Result<Flow> {
+        exec.charge(|costs| costs.elements(o.len.into()))?;
         let (cell, element) = exec.new_array(o.ty, o.len)?;
         let width = element.unpacked().cells() as Slot;
         for i in 0..o.len as usize {
@@ -274,6 +277,7 @@ impl Slow<ArrayNewFixed> for kind::ArrayNewFixed {
 impl Slow<ArrayNewData> for kind::ArrayNewData {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayNewData) -> Result<Flow> {
         let (offset, len) = (exec.get::<u32>(o.args) as usize, exec.get::<u32>(o.args + 1));
+        exec.charge(|costs| costs.elements(len.into()))?;
         let ty = exec.defined(o.ty)?;
         let size = ty.layout.size as usize;
         let bytes = (len as usize).checked_mul(size).ok_or(TrapCode::MemoryOutOfBounds)?;
@@ -291,6 +295,7 @@ impl Slow<ArrayNewData> for kind::ArrayNewData {
 impl Slow<ArrayNewElem> for kind::ArrayNewElem {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayNewElem) -> Result<Flow> {
         let (offset, len) = (exec.get::<u32>(o.args) as usize, exec.get::<u32>(o.args + 1));
+        exec.charge(|costs| costs.elements(len.into()))?;
         let items = &exec.store.inner.instances[exec.instance as usize].elems[o.elem as usize];
         let from = in_bounds(offset, len as usize, items.len()).ok_or(TrapCode::TableOutOfBounds)?;
         let (cell, _) = exec.new_array(o.ty, len)?;
@@ -337,6 +342,7 @@ impl Slow<ArrayFill> for kind::ArrayFill {
         let (element, _) = exec.element_range(o.args, 0, 0)?;
         let width = element.unpacked().cells() as Slot;
         let (index, len) = (exec.get::<u32>(o.args + 1) as usize, exec.get::<u32>(o.args + 2 + width) as usize);
+        exec.charge(|costs| costs.elements(len as u64))?;
         let (_, range) = exec.element_range(o.args, index, len)?;
         exec.fill_elements(exec.get::<Cell>(o.args), element, range.start, range.len(), o.args + 2)?;
         Ok(Flow::Continue)
@@ -347,6 +353,7 @@ impl Slow<ArrayCopy> for kind::ArrayCopy {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayCopy) -> Result<Flow> {
         let a = o.args;
         let (dst_i, src_i, len) = (exec.get::<u32>(a + 1) as usize, exec.get::<u32>(a + 3) as usize, exec.get::<u32>(a + 4) as usize);
+        exec.charge(|costs| costs.elements(len as u64))?;
         let (element, to) = exec.element_range(a, dst_i, len)?;
         let (_, from) = exec.element_range(a + 2, src_i, len)?;
         let size = element.size();
@@ -368,6 +375,7 @@ impl Slow<ArrayInitData> for kind::ArrayInitData {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayInitData) -> Result<Flow> {
         let a = o.args;
         let (index, offset, len) = (exec.get::<u32>(a + 1) as usize, exec.get::<u32>(a + 2) as usize, exec.get::<u32>(a + 3) as usize);
+        exec.charge(|costs| costs.elements(len as u64))?;
         let (element, range) = exec.element_range(a, index, len)?;
         let size = element.size();
         let cell = exec.get::<Cell>(a);
@@ -384,6 +392,7 @@ impl Slow<ArrayInitElem> for kind::ArrayInitElem {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayInitElem) -> Result<Flow> {
         let a = o.args;
         let (index, offset, len) = (exec.get::<u32>(a + 1) as usize, exec.get::<u32>(a + 2) as usize, exec.get::<u32>(a + 3) as usize);
+        exec.charge(|costs| costs.elements(len as u64))?;
         let (_, range) = exec.element_range(a, index, len)?;
         let items = &exec.store.inner.instances[exec.instance as usize].elems[o.elem as usize];
         let from = in_bounds(offset, len, items.len()).ok_or(TrapCode::TableOutOfBounds)?;

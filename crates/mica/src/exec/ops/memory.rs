@@ -61,6 +61,7 @@ impl Slow<MemoryGrow> for kind::MemoryGrow {
         let index = exec.memory_index(o.memory)?;
         let is_64 = exec.store.inner.memories[index as usize].ty.is_64;
         let delta = exec.operand64(o.delta, is_64);
+        exec.charge(|costs| delta.saturating_mul(costs.memory_grow_per_page.into()))?;
         let result = exec.store.inner.grow_memory(index, delta);
         // -1 of the memory's address type; the old size fits it.
         match (result, is_64) {
@@ -78,6 +79,7 @@ impl Slow<MemoryFill> for kind::MemoryFill {
         let index = exec.memory_index(o.memory)?;
         let is_64 = exec.store.inner.memories[index as usize].ty.is_64;
         let (dst, value, len) = (exec.operand64(o.args, is_64), exec.get::<u32>(o.args + 1), exec.operand64(o.args + 2, is_64));
+        exec.charge(|costs| costs.bytes(len))?;
         let data = exec.store.inner.memories[index as usize].data.as_mut_slice();
         let range = range_of(dst, len, data.len())?;
         data[range].fill(value as u8);
@@ -94,6 +96,7 @@ impl Slow<MemoryCopy> for kind::MemoryCopy {
         // The length has the narrower of the two address types.
         let (dst, src, len) =
             (exec.operand64(o.args, to_64), exec.operand64(o.args + 1, from_64), exec.operand64(o.args + 2, to_64 && from_64));
+        exec.charge(|costs| costs.bytes(len))?;
         let memories = &mut exec.store.inner.memories;
         if to == from {
             let data = memories[to as usize].data.as_mut_slice();
@@ -121,6 +124,7 @@ impl Slow<MemoryInit> for kind::MemoryInit {
         let is_64 = exec.store.inner.memories[index as usize].ty.is_64;
         let (dst, src, len) =
             (exec.operand64(o.args, is_64), u64::from(exec.get::<u32>(o.args + 1)), u64::from(exec.get::<u32>(o.args + 2)));
+        exec.charge(|costs| costs.bytes(len))?;
         let inner = &mut exec.store.inner;
         let bytes = inner.instances[exec.instance as usize].data(o.data);
         let data = inner.memories[index as usize].data.as_mut_slice();
