@@ -43,6 +43,10 @@ struct Args {
     /// List the workloads and exit.
     #[arg(long)]
     list: bool,
+    /// Meter fuel in both engines (Mica's and wasmi's `Config::consume_fuel`), every store
+    /// starting with all the fuel there is: what metering costs, side by side.
+    #[arg(long)]
+    fuel: bool,
     /// Internal: one sample of the big-program phase in this process (ENGINE MODE FILE).
     #[arg(long, hide = true, num_args = 3, value_names = ["ENGINE", "MODE", "FILE"])]
     big_child: Option<Vec<String>>,
@@ -50,6 +54,7 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    mica_bench::engines::set_metered(args.fuel);
     if let Some(child) = &args.big_child {
         return match mica_bench::big::child(child) {
             Ok(line) => {

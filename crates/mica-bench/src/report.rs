@@ -93,6 +93,9 @@ pub fn render(report: &Report, opts: &Options) -> String {
          instance and checked. Times are medians with (min–max); `n` = samples per engine. Ratios \
          are Mica/wasmi: below 1 means Mica is faster.\n"
     );
+    if crate::engines::metered() {
+        let _ = writeln!(w, "**Fuel metering on** in both engines (`Config::consume_fuel`, all the fuel there is).\n");
+    }
 
     let exec_rows: Vec<&Row> =
         report.rows.iter().filter(|r| r.exec.mica.is_some() || r.exec.wasmi.is_some()).collect();

@@ -2,7 +2,9 @@
 //!
 //! Exit status (see `status.rs`): the guest's `proc_exit` code (0 when `_start` returns),
 //! which must be in 0..=125 (any other is reported, with status 1); 134 after a trap, with
-//! the reason and the wasm backtrace on stderr; 1 when the module cannot be read, decoded,
+//! the reason and the wasm backtrace on stderr (running out of `--fuel` is such a trap: "all
+//! fuel consumed"); 124 when the guest ran past `--timeout` and was stopped, with the
+//! backtrace of where; 1 when the module cannot be read, decoded,
 //! validated or linked (or a `--dir` opened); 2 for a wrong command line, an option's value
 //! included; 141 when the results of `--invoke` go to a pipe nobody reads (see `output.rs`).
 //!
@@ -80,6 +82,17 @@ pub struct RunArgs {
     /// (the error then names the import).
     #[arg(long)]
     allow_unknown_imports: bool,
+    /// Run with N fuel (every operator costs fuel, by Mica's default cost model: see
+    /// `FuelCosts`); when it runs out the guest traps with "all fuel consumed" (status 134).
+    #[arg(long, value_name = "N")]
+    fuel: Option<u64>,
+    /// With --fuel: print the fuel consumed and left on stderr when the guest ends.
+    #[arg(long, requires = "fuel")]
+    print_fuel: bool,
+    /// Stop the guest after this long (e.g. 500ms, 2s, 1m): it is interrupted at its next
+    /// loop iteration or call, and `mica run` exits with status 124.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    timeout: Option<std::time::Duration>,
     /// The module to run (`-`: read it from stdin), then the guest's arguments (or the values
     /// for --invoke). Everything after FILE goes to the guest verbatim, even what looks like
     /// an option.
@@ -141,6 +154,24 @@ fn parse_env(text: &str) -> Result<(String, Option<String>), String> {
     Ok((name.to_string(), value))
 }
 
+/// A duration: a number with a unit, `ms`, `s` or `m` (seconds if none).
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let (digits, unit) = match text.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let scale = match unit {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" => 60.0,
+        _ => return Err(format!("`{text}` is not a duration (e.g. 500ms, 2s, 1m)")),
+    };
+    match digits.parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 && n * scale < 1e9 => Ok(std::time::Duration::from_secs_f64(n * scale)),
+        _ => Err(format!("`{text}` is not a positive duration (e.g. 500ms, 2s, 1m)")),
+    }
+}
+
 /// A call depth: the core allows at least 1, so 0 is refused rather than silently raised.
 fn parse_call_depth(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
@@ -156,11 +187,28 @@ pub fn main(args: RunArgs) -> ExitCode {
         errln!("error: {message}");
         return ExitCode::from(2);
     }
-    match run(args) {
+    let (timeout, fuel, print_fuel) = (args.timeout, args.fuel, args.print_fuel);
+    let mut fuel_left = None;
+    let status = match run(args, &mut fuel_left) {
         Ok(code) => code,
+        Err(e) if e.trap_code() == Some(mica::TrapCode::Interrupt) && timeout.is_some() => {
+            let after = timeout.unwrap_or_default();
+            errln!("error: the guest ran longer than --timeout {after:?} and was stopped");
+            if let Some(trap) = e.as_trap() {
+                crate::output::err(format_args!("{}", crate::backtrace::render(trap)));
+            }
+            ExitCode::from(TIMEOUT_STATUS)
+        }
         Err(e) => status::report(&e),
+    };
+    if let (true, Some(given), Some(left)) = (print_fuel, fuel, fuel_left) {
+        errln!("fuel: {} consumed, {left} left", given - left);
     }
+    status
 }
+
+/// The status after `--timeout` stopped the guest (as coreutils' `timeout`).
+const TIMEOUT_STATUS: u8 = 124;
 
 impl RunArgs {
     fn file(&self) -> PathBuf {
@@ -173,7 +221,8 @@ impl RunArgs {
     }
 }
 
-fn run(args: RunArgs) -> mica::Result<ExitCode> {
+/// Runs the guest; `fuel_left` is set once it has run (with `--fuel`).
+fn run(args: RunArgs, fuel_left: &mut Option<u64>) -> mica::Result<ExitCode> {
     // The guest's context is built, and its directories opened, before the module is read.
     let wasi = wasi_context(&args)?;
     let source = load::read(&args.file()).map_err(Error::new)?;
@@ -192,7 +241,28 @@ fn run(args: RunArgs) -> mica::Result<ExitCode> {
         )?;
     }
     link::resolve_imports(&mut linker, &mut store, &module, args.allow_unknown_imports)?;
-    let instance = linker.instantiate(&mut store, &module)?;
+    if let Some(fuel) = args.fuel {
+        store.set_fuel(fuel)?;
+    }
+    if let Some(timeout) = args.timeout {
+        // The deadline is the next epoch, which a thread of its own starts when the time is
+        // up (the process ends with the guest; the thread needs no joining).
+        store.set_epoch_deadline(1);
+        let engine = engine.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(timeout);
+            engine.increment_epoch();
+        });
+    }
+    let outcome = execute(&args, &mut store, &linker, &module);
+    *fuel_left = store.get_fuel().ok();
+    outcome
+}
+
+/// Instantiates the module and runs it: `_start`, or the export `--invoke` names.
+fn execute(args: &RunArgs, store: &mut Store<WasiCtx>, linker: &Linker<WasiCtx>, module: &mica::Module) -> mica::Result<ExitCode> {
+    let mut store = store;
+    let instance = linker.instantiate(&mut store, module)?;
     let Some(name) = &args.invoke else {
         let start = instance.get_func(&store, "_start").ok_or_else(|| {
             Error::new("the module exports no `_start` function (use --invoke NAME to call another export)")
@@ -267,6 +337,7 @@ fn config(args: &RunArgs) -> Config {
     if let Some(count) = args.max_instances {
         config.max_instances(count);
     }
+    config.consume_fuel(args.fuel.is_some()).epoch_interruption(args.timeout.is_some());
     config
 }
 

@@ -288,6 +288,50 @@ fn the_gc_heap_limit_from_the_command_line() {
     assert_eq!(run(&["run", "--max-gc-heap", "16M", "--invoke", "list", &file, "100000"]).stdout, "0\n");
 }
 
+/// A counting loop and an endless one.
+const SPIN: &str = r#"(module
+  (func (export "count") (param $n i32) (result i32)
+    (local $i i32)
+    (block $out (loop $top
+      (br_if $out (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $top)))
+    (local.get $i))
+  (func (export "spin") (loop $l (br $l))))"#;
+
+#[test]
+fn fuel_from_the_command_line() {
+    let file = temp_file("fuel", "m.wat", SPIN.as_bytes());
+    // `count(10)` takes 9 per iteration, 4 for the last test and 1 for the result: 95.
+    let out = run(&["run", "--fuel", "1000", "--print-fuel", "--invoke", "count", &file, "10"]);
+    assert_eq!((out.status, out.stdout.as_str()), (Some(0), "10\n"), "{}", out.stderr);
+    assert_eq!(out.stderr, "fuel: 95 consumed, 905 left\n");
+    // One short: the last segment (the `local.get` after the loop) cannot be paid for.
+    let out = run(&["run", "--fuel", "94", "--print-fuel", "--invoke", "count", &file, "10"]);
+    assert_eq!(out.status, Some(134), "{}", out.stderr);
+    assert!(out.stderr.starts_with("error: wasm trap: all fuel consumed\n"), "{}", out.stderr);
+    assert!(out.stderr.ends_with("fuel: 94 consumed, 0 left\n"), "{}", out.stderr);
+    // An endless loop ends when the fuel does.
+    let out = run(&["run", "--fuel", "1000000", "--invoke", "spin", &file]);
+    assert_eq!(out.status, Some(134), "{}", out.stderr);
+    let out = run(&["run", "--print-fuel", "--invoke", "spin", &file]);
+    assert_eq!(out.status, Some(2), "--print-fuel needs --fuel: {}", out.stderr);
+}
+
+#[test]
+fn timeout_from_the_command_line() {
+    let file = temp_file("timeout", "m.wat", SPIN.as_bytes());
+    let out = run(&["run", "--timeout", "200ms", "--invoke", "spin", &file]);
+    assert_eq!(out.status, Some(124), "{}", out.stderr);
+    assert!(out.stderr.starts_with("error: the guest ran longer than --timeout 200ms and was stopped\n"), "{}", out.stderr);
+    assert!(out.stderr.contains("func[1]"), "the backtrace says where: {}", out.stderr);
+    // A guest that ends in time is not affected.
+    let out = run(&["run", "--timeout", "1m", "--invoke", "count", &file, "1000"]);
+    assert_eq!((out.status, out.stdout.as_str()), (Some(0), "1000\n"), "{}", out.stderr);
+    let out = run(&["run", "--timeout", "0s", "--invoke", "count", &file, "1"]);
+    assert_eq!(out.status, Some(2), "{}", out.stderr);
+}
+
 #[test]
 fn help_and_version() {
     let out = run(&["--help"]);

@@ -206,6 +206,10 @@ pub enum ErrorKind {
     Exception(crate::exception::ExnRef),
     /// An error made by the embedder's code (a host function, for example).
     Host(Box<dyn HostError>),
+    /// A host function's request to pause the call that called it ([`Error::pause`]). A
+    /// resumable call (`Func::call_resumable`) pauses; any other call traps with this as
+    /// the host error.
+    Pause(Box<dyn HostError>),
     /// A misuse of the API: a value of another store, a wrong argument count or type.
     Usage(String),
 }
@@ -242,6 +246,19 @@ impl Error {
         Error::from_kind(ErrorKind::Host(Box::new(payload)))
     }
 
+    /// What a host function returns to pause the resumable call that called it
+    /// (`Func::call_resumable`), with `request` for the embedder (`PauseReason::Host`): the
+    /// call returns a `PausedCall`, and resuming it supplies the host function's results.
+    /// This is how a host does asynchronous work without blocking the interpreter.
+    pub fn pause(request: impl HostError) -> Error {
+        Error::from_kind(ErrorKind::Pause(Box::new(request)))
+    }
+
+    /// Whether this is a host function's request to pause ([`Error::pause`]).
+    pub(crate) fn is_pause(&self) -> bool {
+        matches!(&*self.kind, ErrorKind::Pause(_))
+    }
+
     pub(crate) fn from_kind(kind: ErrorKind) -> Error {
         Error { kind: Box::new(kind) }
     }
@@ -271,6 +288,10 @@ impl Error {
 
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
+    }
+
+    pub(crate) fn into_kind(self) -> Box<ErrorKind> {
+        self.kind
     }
 
     pub(crate) fn kind_mut(&mut self) -> &mut ErrorKind {
@@ -306,7 +327,7 @@ impl Error {
         match &*self.kind {
             // `(**h)`: the blanket `HostError` impl also covers `Box<dyn HostError>`, so
             // `h.as_any()` would describe the box rather than the payload inside it.
-            ErrorKind::Host(h) => (**h).as_any().downcast_ref(),
+            ErrorKind::Host(h) | ErrorKind::Pause(h) => (**h).as_any().downcast_ref(),
             ErrorKind::Trap(t) => t.host_error()?.downcast_ref(),
             _ => None,
         }
@@ -334,6 +355,9 @@ impl fmt::Display for Error {
             ErrorKind::Trap(trap) => write!(f, "{trap}"),
             ErrorKind::Exception(_) => write!(f, "uncaught wasm exception"),
             ErrorKind::Host(payload) => write!(f, "{payload}"),
+            ErrorKind::Pause(request) => {
+                write!(f, "a host function asked to pause a call that is not resumable (Func::call_resumable): {request}")
+            }
             ErrorKind::Usage(message) => write!(f, "{message}"),
         }
     }

@@ -48,6 +48,7 @@ mod instance;
 mod linker;
 mod memory;
 mod module;
+mod resumable;
 mod simd;
 mod store;
 mod translate;
@@ -68,6 +69,8 @@ pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmT
 pub use instance::{Extern, Instance};
 pub use linker::Linker;
 pub use module::Module;
+pub use exec::PauseReason;
+pub use resumable::{PausedCall, ResumableCall};
 pub use store::{AsContext, AsContextMut, ExternRef, StoreId, Store, StoreContext, StoreContextMut};
 pub use types::{
     ArrayType, CompositeType, ConcreteType, ExternType, FieldType, FuncType, GlobalType, HeapType, Limits, MemoryType,

@@ -234,6 +234,9 @@ impl StoreInner {
         let exns = self.exns.iter().flat_map(|e| e.payload.iter().copied());
         let mut stack = Vec::new();
         crate::exec::stack_roots(&self.exec, running, |cell| stack.push(cell));
+        // Paused calls: every cell (`exec/suspend.rs`), once those abandoned are dropped.
+        self.exec.suspended.drop_abandoned();
+        stack.extend(self.exec.suspended.cells());
         let stack = stack.into_iter();
         let roots = self.roots.borrow();
         self.gc.collect(stack.chain(globals).chain(tables).chain(elems).chain(exns).chain(roots.cells()));
@@ -366,6 +369,12 @@ impl<T> Store<T> {
 
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
+    }
+
+    /// How many paused calls the store keeps (`Func::call_resumable`): those whose handle
+    /// is alive, and those abandoned since the last pause or collection.
+    pub fn paused_calls(&self) -> usize {
+        self.inner.exec.suspended.len()
     }
 
     /// Sets the fuel the store has left (`Config::consume_fuel`; a store starts with none).

@@ -38,6 +38,7 @@ impl Runtime for Mica {
             Mode::Eager => TranslationMode::Eager,
             Mode::Lazy => TranslationMode::Lazy,
         });
+        config.consume_fuel(super::metered());
         let engine = Engine::new(&config);
         let linker = linker(&engine).expect("the shim's names are distinct");
         Ctx { engine, linker }
@@ -49,6 +50,9 @@ impl Runtime for Mica {
 
     fn instantiate(ctx: &Ctx, module: &Module, args: &[String]) -> Result<Inst, String> {
         let mut store = Store::new(&ctx.engine, Host::new(args));
+        if super::metered() {
+            store.set_fuel(u64::MAX).map_err(err)?;
+        }
         let instance = ctx.linker.instantiate(&mut store, module).map_err(err)?;
         store.data_mut().memory = instance.get_memory(&store, "memory");
         Ok(Inst { store, instance })

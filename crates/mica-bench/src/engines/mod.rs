@@ -3,7 +3,22 @@
 pub mod mica;
 pub mod wasmi;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+/// Whether both engines meter fuel (`--fuel`: Mica's `Config::consume_fuel`, wasmi's
+/// `Config::consume_fuel`), each store starting with all the fuel there is.
+static METERED: AtomicBool = AtomicBool::new(false);
+
+/// Turns fuel metering on for every engine made from now on.
+pub fn set_metered(on: bool) {
+    METERED.store(on, Ordering::Relaxed);
+}
+
+/// Whether engines are made with fuel metering.
+pub fn metered() -> bool {
+    METERED.load(Ordering::Relaxed)
+}
 
 /// When function bodies are translated to the engine's internal code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -33,6 +33,7 @@ impl Runtime for Wasmi {
         });
         // The `Memories` group's modules (Mica has both on by default, as 3.0 does).
         config.wasm_multi_memory(true).wasm_memory64(true);
+        config.consume_fuel(super::metered());
         let engine = Engine::new(&config);
         let linker = linker(&engine).expect("the shim's names are distinct");
         Ctx { engine, linker }
@@ -44,6 +45,9 @@ impl Runtime for Wasmi {
 
     fn instantiate(ctx: &Ctx, module: &Module, args: &[String]) -> Result<Inst, String> {
         let mut store = Store::new(&ctx.engine, Host::new(args));
+        if super::metered() {
+            store.set_fuel(u64::MAX).map_err(err)?;
+        }
         let instance = ctx.linker.instantiate_and_start(&mut store, module).map_err(err)?;
         store.data_mut().memory = instance.get_memory(&store, "memory");
         Ok(Inst { store, instance })

@@ -92,6 +92,8 @@ impl<T> Executor<'_, T> {
         self.store.inner.exec.fuel = ctx.fuel;
         match ctx.stop {
             Stop::Trap(code) => {
+                // Only `Fuel` and `Poll` stop with these, before they change anything.
+                self.stopped_before = matches!(code, crate::error::TrapCode::OutOfFuel | crate::error::TrapCode::Interrupt);
                 // Calls and returns in the handlers may have switched the running function.
                 self.code = ctx.code;
                 self.base = ctx.base;

@@ -40,28 +40,70 @@ pub(super) struct Executor<'s, T> {
     /// Whether the running instance's code has accesses in the named form
     /// (`InstanceEntity::named_memories`): only then are its memories' views kept.
     pub(super) named_memories: bool,
+    /// Where this activation's first frame starts (the value-stack cell of its arguments).
+    pub(super) entry_base: usize,
+    /// Whether the activation pauses rather than traps when fuel runs out or the epoch
+    /// deadline passes, and when a host function asks it to (`suspend.rs`).
+    pub(super) resumable: bool,
+    /// Set when the interpreter itself ran out of fuel or reached the deadline (not a host
+    /// function returning such a trap): the instruction before `ip` can run again.
+    pub(super) stopped_before: bool,
+    /// A host function's pause request: the callee, the cell where its results go, and
+    /// whether it was a tail call.
+    pub(super) host_pause: Option<(u32, usize, bool)>,
 }
 
 impl<'s, T> Executor<'s, T> {
-    /// Runs wasm function `func` (a store index) whose arguments are at `base`.
-    pub(super) fn run(store: &'s mut Store<T>, func: u32, base: usize) -> Result<()> {
+    /// Runs wasm function `func` (a store index) whose arguments are at `base`. A
+    /// `resumable` activation returns its state when it pauses (`suspend.rs`).
+    pub(super) fn run(
+        store: &'s mut Store<T>,
+        func: u32,
+        base: usize,
+        resumable: bool,
+    ) -> Result<Option<(super::suspend::Suspended, super::suspend::PauseReason)>> {
+        let mut exec = Executor::new(store, base, resumable);
+        let outcome = match exec.enter(func, base) {
+            Ok(()) => exec.execute(),
+            Err(e) => Err(e),
+        };
+        exec.finish(outcome)
+    }
+
+    /// An activation whose first frame starts at `base`, not running anything yet.
+    pub(super) fn new(store: &'s mut Store<T>, base: usize, resumable: bool) -> Executor<'s, T> {
         let entry_depth = store.inner.exec.frames.len();
-        let mut exec = Executor {
+        Executor {
             store,
             entry_depth,
             code: CodeRef(core::ptr::null()),
             ip: 0,
             base,
             instance: 0,
-            func,
+            func: 0,
             memory: None,
             named_memories: false,
-        };
-        let outcome = match exec.enter(func, base) {
-            Ok(()) => exec.execute(),
-            Err(e) => Err(e),
-        };
-        outcome.map_err(|e| exec.unwind(e))
+            entry_base: base,
+            resumable,
+            stopped_before: false,
+            host_pause: None,
+        }
+    }
+
+    /// The end of an activation: a pause (resumable activations only), or an error with its
+    /// backtrace, this activation's frames dropped. A pause request that cannot pause is
+    /// the host function's error.
+    pub(super) fn finish(
+        &mut self,
+        outcome: Result<()>,
+    ) -> Result<Option<(super::suspend::Suspended, super::suspend::PauseReason)>> {
+        let Err(error) = outcome else { return Ok(None) };
+        let pauses = if error.is_pause() { self.host_pause.is_some() } else { self.stopped_before };
+        if self.resumable && pauses {
+            return Ok(Some(self.suspend(error)));
+        }
+        let error = if error.is_pause() { Trap::host(error).into() } else { error };
+        Err(self.unwind(error))
     }
 
     /// Attaches the backtrace to a trap and drops this activation's frames.
@@ -204,6 +246,7 @@ impl<'s, T> Executor<'s, T> {
         let amount = cost(&inner.engine.config().fuel_costs);
         let exec = &mut inner.exec;
         if exec.fuel < amount {
+            self.stopped_before = true;
             return Err(TrapCode::OutOfFuel);
         }
         exec.fuel -= amount;
@@ -317,7 +360,7 @@ impl<'s, T> Executor<'s, T> {
 /// A host function's error as the trap it causes: its own trap if it returned one.
 #[cold]
 fn host_failure(e: Error) -> Error {
-    if e.as_trap().is_some() || e.as_exception().is_some() { e } else { Trap::host(e).into() }
+    if e.as_trap().is_some() || e.as_exception().is_some() || e.is_pause() { e } else { Trap::host(e).into() }
 }
 
 /// Copies a few cells one by one. The host reads its arguments right after they are copied,

@@ -29,6 +29,7 @@
 
 mod dispatch;
 mod interp;
+mod suspend;
 #[macro_use]
 mod threaded;
 mod ops;
@@ -36,6 +37,8 @@ mod values;
 mod wide;
 
 pub(crate) use ops::in_bounds;
+pub use suspend::PauseReason;
+pub(crate) use suspend::{Suspended, SuspendedCalls};
 pub(crate) use threaded::{Op, decode};
 
 use crate::engine::Config;
@@ -176,6 +179,8 @@ pub(crate) struct ExecStack {
     pub fuel: u64,
     /// The epoch at which running code stops (`Store::set_epoch_deadline`; `u64::MAX`: never).
     pub deadline: u64,
+    /// Calls that paused and wait to be resumed (`suspend.rs`).
+    pub suspended: SuspendedCalls,
 }
 
 impl ExecStack {
@@ -197,6 +202,7 @@ impl ExecStack {
             metering: config.consume_fuel,
             fuel: if config.consume_fuel { 0 } else { u64::MAX },
             deadline: u64::MAX,
+            suspended: SuspendedCalls::default(),
         }
     }
 
@@ -261,71 +267,127 @@ pub(crate) fn call_from_host<T>(
     results: &mut [Val],
 ) -> Result<()> {
     let ty = store.inner.funcs[func as usize].ty().clone();
-    let id = store.inner.id;
+    let mut cells = typed_cells(&store.inner, &ty, params, results.len())?;
+    call_cells(store, func, &mut cells)?;
+    read_results(&store.inner, ty.results(), &cells, results);
+    Ok(())
+}
+
+/// The cells of `params`, which must be values of this store of `ty`'s parameter types,
+/// with room for the results too; `results` must be the number of `ty`'s results.
+pub(crate) fn typed_cells(
+    inner: &crate::store::StoreInner,
+    ty: &crate::types::FuncType,
+    params: &[Val],
+    results: usize,
+) -> Result<Vec<Cell>> {
+    let id = inner.id;
     if params.len() != ty.params().len()
-        || params.iter().zip(ty.params()).any(|(v, t)| !v.belongs_to(id) || !v.has_type(&store.inner, *t))
+        || params.iter().zip(ty.params()).any(|(v, t)| !v.belongs_to(id) || !v.has_type(inner, *t))
     {
-        return Err(Error::usage(alloc::format!(
-            "arguments do not match the function's type {ty}"
-        )));
+        return Err(Error::usage(alloc::format!("arguments do not match the function's type {ty}")));
     }
-    if results.len() != ty.results().len() {
-        return Err(Error::usage(alloc::format!(
-            "{} result slots given for a function of type {ty}",
-            results.len()
-        )));
+    if results != ty.results().len() {
+        return Err(Error::usage(alloc::format!("{results} result slots given for a function of type {ty}")));
     }
     let mut cells: Vec<Cell> = alloc::vec![0; ty.param_cells().max(ty.result_cells())];
     let mut at = 0;
     for v in params {
-        v.write_cells(&mut cells[at..], &store.inner)?;
+        v.write_cells(&mut cells[at..], inner)?;
         at += v.ty().cells();
     }
-    call_cells(store, func, &mut cells)?;
+    Ok(cells)
+}
+
+/// Reads values of `types` from `cells` into `results`.
+pub(crate) fn read_results(inner: &crate::store::StoreInner, types: &[crate::types::ValType], cells: &[Cell], results: &mut [Val]) {
     let mut at = 0;
-    for (slot, ty) in results.iter_mut().zip(ty.results()) {
-        *slot = Val::read_cells(&cells[at..], *ty, &store.inner);
+    for (slot, ty) in results.iter_mut().zip(types) {
+        *slot = Val::read_cells(&cells[at..], *ty, inner);
         at += ty.cells();
     }
-    Ok(())
 }
 
 /// Calls store function `func`: parameters in `cells`, results written over them.
 pub(crate) fn call_cells<T>(store: &mut Store<T>, func: u32, cells: &mut [Cell]) -> Result<()> {
+    match run_cells(store, func, cells, false)? {
+        None => Ok(()),
+        Some(_) => unreachable!("only a resumable activation pauses"),
+    }
+}
+
+/// A call's outcome when it paused: its state (kept by the store) and why.
+pub(crate) type Paused = (Suspended, PauseReason);
+
+/// `call_cells`, as a resumable call when `resumable`: then it may pause instead.
+pub(crate) fn run_cells<T>(store: &mut Store<T>, func: u32, cells: &mut [Cell], resumable: bool) -> Result<Option<Paused>> {
     match &store.inner.funcs[func as usize] {
         FuncEntity::Host { host, .. } => {
             let host = *host;
-            call_host(store, host, None, cells)
+            // With no wasm frame to pause, a pause request is the host function's error.
+            match call_host(store, host, None, cells) {
+                Err(e) if e.is_pause() => Err(Trap::host(e).into()),
+                outcome => outcome.map(|()| None),
+            }
         }
         FuncEntity::Wasm { ty, .. } => {
             let (params, results) = (ty.param_cells(), ty.result_cells());
-            let exec = &mut store.inner.exec;
-            // Host→wasm re-entry recurses on the native stack: bound both the nesting and the
-            // native stack it has used, measured from the outermost activation.
-            let marker = 0u8;
-            let here = core::ptr::addr_of!(marker) as usize;
-            if exec.activations == 0 {
-                exec.native_base = here;
-            } else if exec.activations >= MAX_NESTED_ACTIVATIONS
-                || exec.native_base.abs_diff(here) > exec.max_native_stack
-            {
-                return Err(Trap::new(TrapCode::StackOverflow).into());
-            }
-            let base = exec.top;
-            // At least one cell, so the stack is allocated by the first call whatever its
-            // frame: calls on a never-allocated stack were measured ten times slower.
-            exec.reserve(base + params.max(results).max(1)).map_err(Trap::new)?;
-            exec.cells[base..base + params].copy_from_slice(&cells[..params]);
-            exec.activations += 1;
-            let outcome = interp::Executor::run(store, func, base);
-            let exec = &mut store.inner.exec;
-            exec.activations -= 1;
-            exec.top = base;
-            outcome?;
-            cells[..results].copy_from_slice(&exec.cells[base..base + results]);
-            Ok(())
+            let base = begin_activation(&mut store.inner.exec, params.max(results))?;
+            store.inner.exec.cells[base..base + params].copy_from_slice(&cells[..params]);
+            let outcome = interp::Executor::run(store, func, base, resumable);
+            end_activation(&mut store.inner.exec, base, outcome, &mut cells[..results])
         }
     }
+}
+
+/// Resumes a paused call (`suspend.rs`) with the host function's results (if it paused on
+/// a host request), writing the call's results to `results` if it finishes.
+pub(crate) fn resume_cells<T>(
+    store: &mut Store<T>,
+    state: Suspended,
+    host_results: &[Cell],
+    results: &mut [Cell],
+) -> Result<Option<Paused>> {
+    let base = begin_activation(&mut store.inner.exec, results.len())?;
+    let outcome = interp::Executor::resume(store, state, base, host_results);
+    end_activation(&mut store.inner.exec, base, outcome, results)
+}
+
+/// Starts an activation of the interpreter: checks how deep host→wasm re-entry nests, and
+/// reserves `cells` cells (at least one) where it begins, which it returns.
+fn begin_activation(exec: &mut ExecStack, cells: usize) -> Result<usize> {
+    // Host→wasm re-entry recurses on the native stack: bound both the nesting and the
+    // native stack it has used, measured from the outermost activation.
+    let marker = 0u8;
+    let here = core::ptr::addr_of!(marker) as usize;
+    if exec.activations == 0 {
+        exec.native_base = here;
+    } else if exec.activations >= MAX_NESTED_ACTIVATIONS || exec.native_base.abs_diff(here) > exec.max_native_stack {
+        return Err(Trap::new(TrapCode::StackOverflow).into());
+    }
+    let base = exec.top;
+    // At least one cell, so the stack is allocated by the first call whatever its frame:
+    // calls on a never-allocated stack were measured ten times slower.
+    exec.reserve(base + cells.max(1)).map_err(Trap::new)?;
+    exec.activations += 1;
+    Ok(base)
+}
+
+/// Ends the activation `begin_activation` started at `base`: the stacks are as they were
+/// before it, and the results (`results.len()` cells at `base`) copied out if it finished.
+fn end_activation(
+    exec: &mut ExecStack,
+    base: usize,
+    outcome: Result<Option<Paused>>,
+    results: &mut [Cell],
+) -> Result<Option<Paused>> {
+    exec.activations -= 1;
+    exec.top = base;
+    let paused = outcome?;
+    if paused.is_none() {
+        results.copy_from_slice(&exec.cells[base..base + results.len()]);
+    }
+    Ok(paused)
 }
 
 /// Calls host function `host` on `cells` (parameters in, results out).

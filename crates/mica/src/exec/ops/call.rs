@@ -376,6 +376,11 @@ impl<T> Executor<'_, T> {
         self.charge(|costs| costs.host_call.into())?;
         match self.call_host(callee, host, args, results) {
             Ok(()) => Ok(if tail { self.return_to_caller() } else { Flow::Continue }),
+            Err(e) if e.is_pause() => {
+                // The host function asked to pause: its results come when the call resumes.
+                self.host_pause = Some((callee, results, tail));
+                Err(e)
+            }
             Err(e) => self.host_failed(e, tail),
         }
     }
