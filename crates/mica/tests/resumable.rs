@@ -251,7 +251,60 @@ fn nested_calls_do_not_pause(mode: TranslationMode) {
     finished(outer.call_resumable(&mut store, &[Val::I32(10)], &mut out).unwrap());
 }
 
+/// Every call form that reaches a host function, each as the tail of a wasm caller and
+/// inside one: `call`, `call_indirect`, `call_ref` and their `return_call` forms.
+const CALL_FORMS: &str = r#"
+    (module
+      (type $t (func (param i32) (result i32)))
+      (import "host" "double" (func $double (type $t)))
+      (table funcref (elem $double))
+      (elem declare func $double)
+      (func (export "call") (param i32) (result i32) (i32.add (call $double (local.get 0)) (i32.const 1)))
+      (func (export "call_indirect") (param i32) (result i32)
+        (i32.add (call_indirect (type $t) (local.get 0) (i32.const 0)) (i32.const 1)))
+      (func (export "call_ref") (param i32) (result i32)
+        (i32.add (call_ref $t (local.get 0) (ref.func $double)) (i32.const 1)))
+      (func (export "return_call") (param i32) (result i32) (return_call $double (local.get 0)))
+      (func (export "return_call_indirect") (param i32) (result i32)
+        (return_call_indirect (type $t) (local.get 0) (i32.const 0)))
+      (func (export "return_call_ref") (param i32) (result i32)
+        (return_call_ref $t (local.get 0) (ref.func $double)))
+      (func $via (param $f i32) (param $x i32) (result i32)
+        (call_indirect (type $t) (local.get $x) (local.get $f)))
+      (func (export "nested") (param i32) (result i32)
+        (i32.mul (call $via (i32.const 0) (local.get 0)) (i32.const 10))))
+"#;
+
+fn host_pauses_through_every_call_form(mode: TranslationMode) {
+    let engine = engine_with(mode, |_| {});
+    let (mut store, instance) = instantiate_with(&engine, true, CALL_FORMS, |linker| {
+        linker
+            .func_wrap("host", "double", |caller: Caller<'_, bool>, x: i32| -> mica::Result<i32> {
+                if *caller.data() { Err(Error::pause(Later(x))) } else { Ok(2 * x) }
+            })
+            .unwrap();
+    });
+    for (name, expected) in [
+        ("call", 101),
+        ("call_indirect", 101),
+        ("call_ref", 101),
+        ("return_call", 100),
+        ("return_call_indirect", 100),
+        ("return_call_ref", 100),
+        ("nested", 1000),
+    ] {
+        let func = instance.get_func(&store, name).unwrap();
+        let mut out = [Val::I32(0)];
+        let p = paused(func.call_resumable(&mut store, &[Val::I32(7)], &mut out).unwrap());
+        let PauseReason::Host(request) = p.reason() else { panic!("{name}: {:?}", p.reason()) };
+        assert_eq!(request.as_any().downcast_ref::<Later>().map(|l| l.0), Some(7), "{name}");
+        finished(p.resume(&mut store, &[Val::I32(100)], &mut out).unwrap());
+        assert_eq!(out[0].as_i32(), Some(expected), "{name}");
+    }
+}
+
 both_modes!(
+    host_pauses_through_every_call_form,
     out_of_fuel_pauses_and_resumes,
     host_pauses_with_pending_results,
     resume_after_other_calls,
