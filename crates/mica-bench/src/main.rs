@@ -47,6 +47,10 @@ struct Args {
     /// starting with all the fuel there is: what metering costs, side by side.
     #[arg(long)]
     fuel: bool,
+    /// Check the epoch in Mica's code (`Config::epoch_interruption`), with no deadline set:
+    /// what being interruptible costs.
+    #[arg(long)]
+    epochs: bool,
     /// Internal: one sample of the big-program phase in this process (ENGINE MODE FILE).
     #[arg(long, hide = true, num_args = 3, value_names = ["ENGINE", "MODE", "FILE"])]
     big_child: Option<Vec<String>>,
@@ -55,6 +59,7 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     mica_bench::engines::set_metered(args.fuel);
+    mica_bench::engines::set_epochs(args.epochs);
     if let Some(child) = &args.big_child {
         return match mica_bench::big::child(child) {
             Ok(line) => {

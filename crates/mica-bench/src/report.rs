@@ -96,6 +96,9 @@ pub fn render(report: &Report, opts: &Options) -> String {
     if crate::engines::metered() {
         let _ = writeln!(w, "**Fuel metering on** in both engines (`Config::consume_fuel`, all the fuel there is).\n");
     }
+    if crate::engines::epochs() {
+        let _ = writeln!(w, "**Epoch checks on** in Mica (`Config::epoch_interruption`, no deadline set).\n");
+    }
 
     let exec_rows: Vec<&Row> =
         report.rows.iter().filter(|r| r.exec.mica.is_some() || r.exec.wasmi.is_some()).collect();

@@ -29,10 +29,15 @@
 //! [`gc`] is a third, of GC: `wasm-smith`'s modules with structs, arrays and casts, run
 //! eagerly and lazily under collection stress, which must agree (`tests/gc_smoke.rs`,
 //! `fuzz/fuzz_targets/gc.rs`).
+//!
+//! [`fuel`] is a fourth, of fuel and resumable calls: the same modules called whole and in
+//! slices of a few units of fuel (pausing and resuming), which must agree in results and
+//! fuel (`tests/fuel_smoke.rs`, `fuzz/fuzz_targets/fuel.rs`).
 
 mod body;
 pub mod entropy;
 pub mod extreme;
+pub mod fuel;
 pub mod gc;
 pub mod host;
 pub mod mica_run;

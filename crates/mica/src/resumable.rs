@@ -43,6 +43,33 @@ impl Func {
     /// and a host function's [`Error::pause`] pause the call instead of failing it: it then
     /// returns [`ResumableCall::Paused`]. Only this activation pauses: wasm that a host
     /// function calls back into traps as usual.
+    ///
+    /// ```
+    /// use mica::{Config, Engine, Linker, Module, PauseReason, ResumableCall, Store, Val};
+    ///
+    /// let mut config = Config::new();
+    /// config.consume_fuel(true);
+    /// let engine = Engine::new(&config);
+    /// let module = Module::new(&engine, r#"
+    ///     (module (func (export "sum") (param $n i64) (result i64) (local $s i64)
+    ///       (loop $l
+    ///         (local.set $s (i64.add (local.get $s) (local.get $n)))
+    ///         (br_if $l (i64.ne (local.tee $n (i64.sub (local.get $n) (i64.const 1))) (i64.const 0))))
+    ///       (local.get $s)))
+    /// "#)?;
+    /// let mut store = Store::new(&engine, ());
+    /// let sum = Linker::new(&engine).instantiate(&mut store, &module)?.get_func(&store, "sum").unwrap();
+    /// let mut result = [Val::I64(0)];
+    /// store.set_fuel(1000)?;
+    /// let mut call = sum.call_resumable(&mut store, &[Val::I64(10_000)], &mut result)?;
+    /// while let ResumableCall::Paused(paused) = call {
+    ///     assert!(matches!(paused.reason(), PauseReason::OutOfFuel));
+    ///     store.set_fuel(1000)?; // a time slice: other work could run here
+    ///     call = paused.resume(&mut store, &[], &mut result)?;
+    /// }
+    /// assert_eq!(result[0].as_i64(), Some(50_005_000));
+    /// # Ok::<(), mica::Error>(())
+    /// ```
     pub fn call_resumable<T>(
         &self,
         mut store: impl AsContextMut<Data = T>,

@@ -414,7 +414,8 @@ impl<T> Store<T> {
     /// call) once the engine's epoch reaches `ticks` past its current value
     /// (`Config::epoch_interruption`, `Engine::increment_epoch`). A store starts with no
     /// deadline; the deadline stays until set again, so code entered after it passed stops
-    /// at its first check.
+    /// at its first check. Only an engine with `Config::epoch_interruption` emits the
+    /// checks: without it the deadline changes nothing.
     pub fn set_epoch_deadline(&mut self, ticks: u64) {
         self.inner.exec.deadline = self.inner.engine.current_epoch().saturating_add(ticks);
     }

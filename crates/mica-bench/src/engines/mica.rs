@@ -38,7 +38,7 @@ impl Runtime for Mica {
             Mode::Eager => TranslationMode::Eager,
             Mode::Lazy => TranslationMode::Lazy,
         });
-        config.consume_fuel(super::metered());
+        config.consume_fuel(super::metered()).epoch_interruption(super::epochs());
         let engine = Engine::new(&config);
         let linker = linker(&engine).expect("the shim's names are distinct");
         Ctx { engine, linker }

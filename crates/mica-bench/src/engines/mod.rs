@@ -20,6 +20,20 @@ pub fn metered() -> bool {
     METERED.load(Ordering::Relaxed)
 }
 
+/// Whether Mica checks the epoch (`--epochs`: `Config::epoch_interruption`, with no
+/// deadline set); wasmi has no epochs.
+static EPOCHS: AtomicBool = AtomicBool::new(false);
+
+/// Turns Mica's epoch checks on for every engine made from now on.
+pub fn set_epochs(on: bool) {
+    EPOCHS.store(on, Ordering::Relaxed);
+}
+
+/// Whether Mica's engines are made with epoch checks.
+pub fn epochs() -> bool {
+    EPOCHS.load(Ordering::Relaxed)
+}
+
 /// When function bodies are translated to the engine's internal code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -342,8 +342,8 @@ impl Slow<ArrayFill> for kind::ArrayFill {
         let (element, _) = exec.element_range(o.args, 0, 0)?;
         let width = element.unpacked().cells() as Slot;
         let (index, len) = (exec.get::<u32>(o.args + 1) as usize, exec.get::<u32>(o.args + 2 + width) as usize);
-        exec.charge(|costs| costs.elements(len as u64))?;
         let (_, range) = exec.element_range(o.args, index, len)?;
+        exec.charge(|costs| costs.elements(len as u64))?;
         exec.fill_elements(exec.get::<Cell>(o.args), element, range.start, range.len(), o.args + 2)?;
         Ok(Flow::Continue)
     }
@@ -353,9 +353,9 @@ impl Slow<ArrayCopy> for kind::ArrayCopy {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayCopy) -> Result<Flow> {
         let a = o.args;
         let (dst_i, src_i, len) = (exec.get::<u32>(a + 1) as usize, exec.get::<u32>(a + 3) as usize, exec.get::<u32>(a + 4) as usize);
-        exec.charge(|costs| costs.elements(len as u64))?;
         let (element, to) = exec.element_range(a, dst_i, len)?;
         let (_, from) = exec.element_range(a + 2, src_i, len)?;
+        exec.charge(|costs| costs.elements(len as u64))?;
         let size = element.size();
         let (to, from) = (to.start * size..to.end * size, from.start * size..from.end * size);
         let (dst, src) = (exec.get::<Cell>(a), exec.get::<Cell>(a + 2));
@@ -375,8 +375,8 @@ impl Slow<ArrayInitData> for kind::ArrayInitData {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayInitData) -> Result<Flow> {
         let a = o.args;
         let (index, offset, len) = (exec.get::<u32>(a + 1) as usize, exec.get::<u32>(a + 2) as usize, exec.get::<u32>(a + 3) as usize);
-        exec.charge(|costs| costs.elements(len as u64))?;
         let (element, range) = exec.element_range(a, index, len)?;
+        exec.charge(|costs| costs.elements(len as u64))?;
         let size = element.size();
         let cell = exec.get::<Cell>(a);
         let inner = &mut exec.store.inner;
@@ -392,8 +392,8 @@ impl Slow<ArrayInitElem> for kind::ArrayInitElem {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayInitElem) -> Result<Flow> {
         let a = o.args;
         let (index, offset, len) = (exec.get::<u32>(a + 1) as usize, exec.get::<u32>(a + 2) as usize, exec.get::<u32>(a + 3) as usize);
-        exec.charge(|costs| costs.elements(len as u64))?;
         let (_, range) = exec.element_range(a, index, len)?;
+        exec.charge(|costs| costs.elements(len as u64))?;
         let items = &exec.store.inner.instances[exec.instance as usize].elems[o.elem as usize];
         let from = in_bounds(offset, len, items.len()).ok_or(TrapCode::TableOutOfBounds)?;
         exec.write_items(exec.get::<Cell>(a), range.start, o.elem, from)?;

@@ -61,7 +61,10 @@ impl Slow<MemoryGrow> for kind::MemoryGrow {
         let index = exec.memory_index(o.memory)?;
         let is_64 = exec.store.inner.memories[index as usize].ty.is_64;
         let delta = exec.operand64(o.delta, is_64);
-        exec.charge(|costs| delta.saturating_mul(costs.memory_grow_per_page.into()))?;
+        // Pages that can be added are charged; a request past the maximum fails for free.
+        let memory = &exec.store.inner.memories[index as usize];
+        let pages = if delta <= memory.max_pages.saturating_sub(memory.pages()) { delta } else { 0 };
+        exec.charge(|costs| pages.saturating_mul(costs.memory_grow_per_page.into()))?;
         let result = exec.store.inner.grow_memory(index, delta);
         // -1 of the memory's address type; the old size fits it.
         match (result, is_64) {
@@ -79,6 +82,8 @@ impl Slow<MemoryFill> for kind::MemoryFill {
         let index = exec.memory_index(o.memory)?;
         let is_64 = exec.store.inner.memories[index as usize].ty.is_64;
         let (dst, value, len) = (exec.operand64(o.args, is_64), exec.get::<u32>(o.args + 1), exec.operand64(o.args + 2, is_64));
+        // Out of bounds traps before anything is charged: only bytes that exist are.
+        range_of(dst, len, exec.memory_len(index))?;
         exec.charge(|costs| costs.bytes(len))?;
         let data = exec.store.inner.memories[index as usize].data.as_mut_slice();
         let range = range_of(dst, len, data.len())?;
@@ -96,6 +101,8 @@ impl Slow<MemoryCopy> for kind::MemoryCopy {
         // The length has the narrower of the two address types.
         let (dst, src, len) =
             (exec.operand64(o.args, to_64), exec.operand64(o.args + 1, from_64), exec.operand64(o.args + 2, to_64 && from_64));
+        range_of(src, len, exec.memory_len(from))?;
+        range_of(dst, len, exec.memory_len(to))?;
         exec.charge(|costs| costs.bytes(len))?;
         let memories = &mut exec.store.inner.memories;
         if to == from {
@@ -124,6 +131,8 @@ impl Slow<MemoryInit> for kind::MemoryInit {
         let is_64 = exec.store.inner.memories[index as usize].ty.is_64;
         let (dst, src, len) =
             (exec.operand64(o.args, is_64), u64::from(exec.get::<u32>(o.args + 1)), u64::from(exec.get::<u32>(o.args + 2)));
+        range_of(src, len, exec.store.inner.instances[exec.instance as usize].data(o.data).len())?;
+        range_of(dst, len, exec.memory_len(index))?;
         exec.charge(|costs| costs.bytes(len))?;
         let inner = &mut exec.store.inner;
         let bytes = inner.instances[exec.instance as usize].data(o.data);
@@ -151,6 +160,11 @@ fn range_of(start: u64, len: u64, size: usize) -> Result<core::ops::Range<usize>
 }
 
 impl<T> Executor<'_, T> {
+    /// The length in bytes of memory `index` (a store index).
+    fn memory_len(&self, index: u32) -> usize {
+        self.store.inner.memories[index as usize].bytes() as usize
+    }
+
     /// The store index of the running instance's memory `memory`. The verifier checked that
     /// the module has it; this is the error if that ever failed.
     fn memory_index(&self, memory: u8) -> Result<u32> {

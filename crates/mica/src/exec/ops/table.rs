@@ -36,7 +36,11 @@ impl Slow<TableGrow> for kind::TableGrow {
         let t = exec.table_index(o.table);
         let is_64 = exec.store.inner.tables[t].ty.is_64;
         let (init, delta) = (exec.get::<Cell>(o.args), exec.operand64(o.args + 1, is_64));
-        exec.charge(|costs| delta.div_ceil(costs.table_grow_elements_per_fuel.max(1).into()))?;
+        // Elements that can be added are charged; a request past the maximum fails for free.
+        let table = &exec.store.inner.tables[t];
+        let room = table.max_elems.saturating_sub(table.elems.len() as u64);
+        let elements = if delta <= room { delta } else { 0 };
+        exec.charge(|costs| elements.div_ceil(costs.table_grow_elements_per_fuel.max(1).into()))?;
         let result = exec.store.inner.tables[t].grow(delta, init);
         // -1 of the table's index type; the old size fits it.
         match (result, is_64) {
@@ -53,6 +57,7 @@ impl Slow<TableFill> for kind::TableFill {
         let t = exec.table_index(o.table);
         let (dst, value, len) =
             (exec.table_operand(o.args, t), exec.get::<Cell>(o.args + 1), exec.table_operand(o.args + 2, t));
+        in_bounds(dst, len, exec.store.inner.tables[t].elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
         exec.charge(|costs| costs.elements(len as u64))?;
         let elems = &mut exec.store.inner.tables[t].elems;
         let range = in_bounds(dst, len, elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
@@ -69,10 +74,11 @@ impl Slow<TableCopy> for kind::TableCopy {
         // The length has the narrower of the two index types.
         let at = |exec: &Executor<'_, T>, slot, is_64| usize::try_from(exec.operand64(slot, is_64)).unwrap_or(usize::MAX);
         let (dst, src, len) = (at(exec, o.args, dst_64), at(exec, o.args + 1, src_64), at(exec, o.args + 2, dst_64 && src_64));
-        exec.charge(|costs| costs.elements(len as u64))?;
-        let tables = &mut exec.store.inner.tables;
+        let tables = &exec.store.inner.tables;
         let from = in_bounds(src, len, tables[st].elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
         let to = in_bounds(dst, len, tables[dt].elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
+        exec.charge(|costs| costs.elements(len as u64))?;
+        let tables = &mut exec.store.inner.tables;
         if dt == st {
             tables[dt].elems.copy_within(from, dst);
         } else {
@@ -95,6 +101,9 @@ impl Slow<TableInit> for kind::TableInit {
         // The destination has the table's index type; the segment's offset and length are `i32`.
         let (dst, src, len) =
             (exec.table_operand(o.args, t), exec.get::<u32>(o.args + 1) as usize, exec.get::<u32>(o.args + 2) as usize);
+        let items = exec.store.inner.instances[exec.instance as usize].elems[o.elem as usize].len();
+        in_bounds(src, len, items).ok_or(TrapCode::TableOutOfBounds)?;
+        in_bounds(dst, len, exec.store.inner.tables[t].elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
         exec.charge(|costs| costs.elements(len as u64))?;
         let inner = &mut exec.store.inner;
         let items = &inner.instances[exec.instance as usize].elems[o.elem as usize];
