@@ -113,7 +113,7 @@ fn sliced_call(
                     return Err(format!("a call paused for {:?}", paused.reason()));
                 }
                 pauses += 1;
-                if pauses % 4096 == 0 {
+                if pauses.is_multiple_of(4096) {
                     slice = slice.saturating_mul(4).min(PLENTY);
                 }
                 store.gc();
