@@ -3,8 +3,8 @@
 //!
 //! - eagerly, without metering: the reference results;
 //! - eagerly, metered, with fuel to spare: the same results, and each call's fuel;
-//! - lazily, metered, under collection stress, as resumable calls given a small slice of fuel
-//!   at a time (1 to 64 by input, so that calls pause at almost every segment), with a
+//! - lazily, metered, with epoch checks (no deadline), under collection stress, as resumable
+//!   calls given a small slice of fuel at a time (1 to 64 by input, so that calls pause at almost every segment), with a
 //!   collection at every pause, resumed until they finish: the same results, and in total
 //!   exactly the fuel of the uninterrupted call.
 //!
@@ -32,7 +32,7 @@ fn run(wasm: &[u8], way: Way) -> Result<Vec<(String, Option<u64>)>, String> {
     match way {
         Way::Plain => config.translation(TranslationMode::Eager),
         Way::Metered => config.translation(TranslationMode::Eager).consume_fuel(true),
-        Way::Sliced(_) => config.translation(TranslationMode::Lazy).consume_fuel(true).gc_stress(true),
+        Way::Sliced(_) => config.translation(TranslationMode::Lazy).consume_fuel(true).gc_stress(true).epoch_interruption(true),
     };
     let engine = Engine::new(&config);
     let module = match Module::from_binary(&engine, wasm) {

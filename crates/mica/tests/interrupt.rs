@@ -108,6 +108,50 @@ fn an_interrupted_resumable_call_resumes(mode: TranslationMode) {
     assert_eq!(out[0].as_i32(), Some(30_000_000));
 }
 
+fn many_interruptions_change_no_result(mode: TranslationMode) {
+    // A ticker advances the epoch every 200 µs; each time, the call pauses (at a loop's
+    // backward branch or a call) and is resumed with a new deadline. The sum comes out
+    // exactly as without interruptions.
+    let engine = with_epochs(mode);
+    let wat = r#"
+        (module
+          (func $f (param i64) (result i64) (i64.add (local.get 0) (i64.const 3)))
+          (func (export "sum") (param $n i32) (result i64) (local $i i32) (local $s i64)
+            (loop $l
+              (local.set $s (i64.add (local.get $s) (call $f (i64.extend_i32_u (local.get $i)))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+            (local.get $s)))
+    "#;
+    let (mut store, instance) = instantiate(&engine, wat);
+    let sum = instance.get_func(&store, "sum").unwrap();
+    let n: i64 = if cfg!(debug_assertions) { 300_000 } else { 3_000_000 };
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let ticker = {
+        let (engine, done) = (engine.clone(), done.clone());
+        std::thread::spawn(move || {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_micros(200));
+                engine.increment_epoch();
+            }
+        })
+    };
+    store.set_epoch_deadline(1);
+    let mut out = [Val::I64(0)];
+    let mut call = sum.call_resumable(&mut store, &[Val::I32(n as i32)], &mut out).unwrap();
+    let mut pauses = 0;
+    while let ResumableCall::Paused(paused) = call {
+        assert!(matches!(paused.reason(), PauseReason::Interrupted), "{:?}", paused.reason());
+        pauses += 1;
+        store.set_epoch_deadline(1);
+        call = paused.resume(&mut store, &[], &mut out).unwrap();
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    ticker.join().unwrap();
+    assert_eq!(out[0].as_i64(), Some(n * (n - 1) / 2 + 3 * n));
+    println!("{pauses} interruptions ({mode:?})");
+}
+
 fn without_the_option_nothing_is_checked(mode: TranslationMode) {
     // Without `Config::epoch_interruption` the code has no checks: a deadline changes nothing.
     let engine = engine_with(mode, |_| {});
@@ -122,5 +166,6 @@ both_modes!(
     endless_guests_stop_at_the_deadline,
     the_deadline_counts_ticks,
     an_interrupted_resumable_call_resumes,
+    many_interruptions_change_no_result,
     without_the_option_nothing_is_checked
 );

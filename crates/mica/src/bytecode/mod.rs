@@ -55,6 +55,9 @@ pub(crate) struct Bytecode<'a> {
     /// The form bits of accesses to memory 0 (`acc::memory0_form`); accesses to other
     /// memories are `acc::NAMED`.
     pub memory0_form: u8,
+    /// Whether the code checks the epoch deadline (`Config::epoch_interruption`): then
+    /// backward branches, calls and `br_table`s get handlers that check it (`exec::encode`).
+    pub epochs: bool,
     /// Where the frame holds references the collector follows, at each instruction where a
     /// collection can happen (empty for functions of modules without GC references).
     pub stack_maps: StackMaps,

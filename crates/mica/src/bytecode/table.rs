@@ -40,7 +40,6 @@ macro_rules! for_each_instr {
             // --- control ---------------------------------------------------------------
             Trap                (TrapCode)      plain   [end trap]
             Fuel                (Fuel)          step    [trap mov]
-            Poll                (Fuel)          step    [trap mov]
             Br                  (Jump)          step    [end]
             BrIfNez             (BrIf)          acc     [not(BrIfEqz)]
             BrIfEqz             (BrIf)          acc     [fuses(I32Eqz) not(BrIfNez)]

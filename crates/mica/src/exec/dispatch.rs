@@ -92,8 +92,13 @@ impl<T> Executor<'_, T> {
         self.store.inner.exec.fuel = ctx.fuel;
         match ctx.stop {
             Stop::Trap(code) => {
-                // Only `Fuel` and `Poll` stop with these, before they change anything.
+                // Only `Fuel` and the epoch checks stop with these, before the instruction
+                // changed anything (or, a backward branch, after it is done: `resume_at`).
                 self.stopped_before = matches!(code, crate::error::TrapCode::OutOfFuel | crate::error::TrapCode::Interrupt);
+                if !ctx.resume_at.is_null() {
+                    // SAFETY: a branch target is an instruction of the running function.
+                    self.resume_at = Some(unsafe { ctx.resume_at.offset_from(ctx.start) } as usize);
+                }
                 // Calls and returns in the handlers may have switched the running function.
                 self.code = ctx.code;
                 self.base = ctx.base;

@@ -48,6 +48,9 @@ pub(super) struct Executor<'s, T> {
     /// Set when the interpreter itself ran out of fuel or reached the deadline (not a host
     /// function returning such a trap): the instruction before `ip` can run again.
     pub(super) stopped_before: bool,
+    /// Where to go on when resumed, if not at the instruction that stopped: the target of a
+    /// backward branch stopped at the epoch deadline (`FastCtx::resume_at`).
+    pub(super) resume_at: Option<usize>,
     /// A host function's pause request: the callee, the cell where its results go, and
     /// whether it was a tail call.
     pub(super) host_pause: Option<(u32, usize, bool)>,
@@ -86,6 +89,7 @@ impl<'s, T> Executor<'s, T> {
             entry_base: base,
             resumable,
             stopped_before: false,
+            resume_at: None,
             host_pause: None,
         }
     }

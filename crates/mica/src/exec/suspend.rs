@@ -2,8 +2,9 @@
 //! (`Func::call_resumable`) and can go on where it stopped.
 //!
 //! A resumable activation pauses instead of trapping when its fuel runs out or the epoch
-//! deadline passes (the `Fuel`/`Poll` instruction, or a slow path's charge, stopped *before*
-//! the instruction did anything: it runs again on resume), and when a host function it
+//! deadline passes (the `Fuel` instruction, an epoch check, or a slow path's charge stopped
+//! *before* the instruction did anything: it runs again on resume; a backward branch stops
+//! after deciding to jump, and the call resumes at its target), and when a host function it
 //! called returns `Error::pause` (the call is done: its results are supplied on resume).
 //!
 //! Pausing moves the activation out of the store's stacks: its frames (bases made relative)
@@ -127,8 +128,9 @@ impl<T> Executor<'_, T> {
         };
         let host = self.host_pause.take().filter(|_| matches!(reason, PauseReason::Host(_)));
         if host.is_none() {
-            // The instruction stopped before it did anything: it runs again.
-            self.ip -= 1;
+            // The instruction stopped before it did anything: it runs again; or it was a
+            // backward branch, which had done everything but the jump.
+            self.ip = self.resume_at.take().unwrap_or(self.ip - 1);
         }
         let start = self.entry_base;
         let mut end = self.base + self.compiled().frame_size;

@@ -134,11 +134,16 @@ pub(crate) struct FastCtx {
     /// The running instance's global index space (store indices).
     pub instance_globals: *const u32,
     /// The fuel left (`ExecStack::fuel`, copied here while handlers run and back before
-    /// every slow path and host call), which `Fuel` and `Poll` consume.
+    /// every slow path and host call), which `Fuel` consumes.
     pub fuel: u64,
-    /// The engine's epoch, which `Poll` compares with `deadline` (`ExecStack::deadline`).
+    /// The engine's epoch, which the epoch-checking handlers compare with `deadline`
+    /// (`ExecStack::deadline`; see `encode`).
     pub epoch: *const core::sync::atomic::AtomicU64,
     pub deadline: u64,
+    /// Where a resumed call goes on after a backward branch stopped at the deadline (the
+    /// branch's target: the branch itself cannot run again, its operand may have been the
+    /// accumulator); null when the stopped instruction runs again.
+    pub resume_at: *const Op,
 }
 
 /// The epoch `FastCtx::epoch` points at until the driver sets the engine's.
@@ -345,6 +350,68 @@ macro_rules! handler_of {
 
 for_each_instr!(define_handlers);
 
+/// Generates `polled_handler_for` from the instruction table: the branch instructions (the
+/// shapes with a `target`) get `fuse::polled`.
+macro_rules! define_polled {
+    ($( $name:ident ($shape:ident) $class:ident [$($flags:tt)*] )*) => {
+        /// The handler of a backward branch under epoch interruption, which checks the
+        /// deadline when it jumps (`fuse::polled`); `None` for an instruction that is no
+        /// branch.
+        pub(super) fn polled_handler_for(instr: &Instr, form: u8) -> Option<Handler> {
+            match instr {
+                $( Instr::$name(_) => polled_of!($shape, $name, form), )*
+            }
+        }
+    };
+}
+
+/// `polled_handler_for`'s arm for one instruction, by shape.
+macro_rules! polled_of {
+    (Jump, $name:ident, $form:ident) => { Some(fuse::polled::<kind::$name>($form)) };
+    (BrIf, $name:ident, $form:ident) => { Some(fuse::polled::<kind::$name>($form)) };
+    (BrBin, $name:ident, $form:ident) => { Some(fuse::polled::<kind::$name>($form)) };
+    (BrImm, $name:ident, $form:ident) => { Some(fuse::polled::<kind::$name>($form)) };
+    ($shape:ident, $name:ident, $form:ident) => { None };
+}
+
+for_each_instr!(define_polled);
+
+/// Under epoch interruption, the handler of a call of any form or a `br_table`: the
+/// deadline first, then the instruction (which, stopped, runs again on resume: its
+/// operands are slots, never the accumulator).
+fn polled_plain_for(instr: &Instr) -> Option<Handler> {
+    Some(match instr {
+        Instr::Call(_) => checked::<kind::Call>,
+        Instr::CallIndirect(_) => checked::<kind::CallIndirect>,
+        Instr::CallRef(_) => checked::<kind::CallRef>,
+        Instr::ReturnCall(_) => checked::<kind::ReturnCall>,
+        Instr::ReturnCallIndirect(_) => checked::<kind::ReturnCallIndirect>,
+        Instr::ReturnCallRef(_) => checked::<kind::ReturnCallRef>,
+        Instr::BrTable(_) => checked::<kind::BrTable>,
+        _ => return None,
+    })
+}
+
+/// `P`'s handler after a check of the epoch deadline.
+unsafe fn checked<P: Plain>(ip: *const Op, regs: Regs, mem: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
+    if ctx.epoch_passed() {
+        return interrupted(ip, core::ptr::null(), ctx);
+    }
+    // SAFETY: the handler's contract is `plain`'s.
+    unsafe { plain::<P>(ip, regs, mem, ctx, acc, facc) }
+}
+
+/// Stops the handlers at `ip` because the epoch reached the deadline; a resumed call goes on
+/// at `resume_at`, or runs `ip` again if it is null.
+#[cold]
+#[inline(never)]
+pub(crate) fn interrupted(ip: *const Op, resume_at: *const Op, ctx: &mut FastCtx) -> Exit {
+    ctx.stop = Stop::Trap(TrapCode::Interrupt);
+    ctx.trap_at = ip;
+    ctx.resume_at = resume_at;
+    Exit(core::ptr::null())
+}
+
 /// The semantics of a `plain` or `call` instruction: a handler of its own, which continues
 /// wherever the instruction leads (it is not fused with its neighbours).
 pub(crate) trait Plain {
@@ -472,7 +539,17 @@ impl FastCtx {
             fuel: u64::MAX,
             epoch: &NO_EPOCH,
             deadline: u64::MAX,
+            resume_at: core::ptr::null(),
         }
+    }
+
+    /// Whether the engine's epoch has reached the store's deadline.
+    #[inline(always)]
+    pub(in crate::exec) fn epoch_passed(&self) -> bool {
+        // SAFETY: `epoch` points at the engine's epoch counter (set by
+        // `Executor::refresh_storage` from the store's engine, which the store keeps alive
+        // while its code runs) or at `NO_EPOCH`.
+        unsafe { (*self.epoch).load(core::sync::atomic::Ordering::Relaxed) >= self.deadline }
     }
 
     /// The view of memory `memory` of the running instance.
@@ -609,7 +686,13 @@ unsafe fn bad_acc(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _:
 /// Branch offsets become byte offsets (a multiple of the size of an `Op`), which saves the
 /// handlers a multiplication on every taken branch; `decode` turns them back. They fit:
 /// `bytecode::MAX_CODE_LEN` assumes at most `MAX_ENCODED_SIZE` bytes an instruction.
-pub(crate) fn encode(code: &[Instr], forms: &[u8], memory0_form: u8) -> Box<[Op]> {
+///
+/// Under epoch interruption (`epochs`) every path that can run forever passes an instruction
+/// that checks the deadline, without an instruction of its own: backward branches (a loop's
+/// every iteration takes one) check it when they jump, and calls of every form (recursion and
+/// tail-call cycles) and `br_table`s before they run. Without it, they are the plain
+/// handlers, so the check costs nothing.
+pub(crate) fn encode(code: &[Instr], forms: &[u8], memory0_form: u8, epochs: bool) -> Box<[Op]> {
     // Accesses to memory 0 take its form; to other memories, the named form.
     let forms: Vec<u8> = code
         .iter()
@@ -627,14 +710,21 @@ pub(crate) fn encode(code: &[Instr], forms: &[u8], memory0_form: u8) -> Box<[Op]
             if let Some(offset) = instr.branch_offset_mut() {
                 *offset *= OP_SIZE;
             }
+            let polled = match instr.branch_offset() {
+                _ if !epochs => None,
+                Some(offset) if offset <= 0 => polled_handler_for(&instr, form),
+                Some(_) => None,
+                None => polled_plain_for(&instr),
+            };
             let handler = match instr {
+                _ if polled.is_some() => polled.unwrap_or(bad_acc),
                 Instr::I8x16ShuffleKnown(o) if form == 0 => super::ops::known_shuffle_handler(o.imm),
                 _ => handler_for(&instr, form),
             };
             Op { handler, instr }
         })
         .collect();
-    fuse::fuse_pairs(&mut ops, &forms);
+    fuse::fuse_pairs(&mut ops, &forms, epochs);
     ops
 }
 

@@ -205,7 +205,7 @@ impl Translator<'_> {
         self.out.label();
         self.out.loop_depth += 1;
         let start = self.out.len();
-        self.fuel_header();
+        self.fuel_boundary();
         self.push_frame(FrameKind::Loop { start, test_target: None }, ty);
     }
 

@@ -8,10 +8,7 @@
 //! (`fuel::FuelCosts`) is added to one `Fuel` instruction per segment, emitted where the
 //! segment's first costing operator is translated, so that entering a segment pays for
 //! every operator in it, and an operator runs only once its segment has paid. Segments
-//! without cost get no instruction.
-//!
-//! With epochs on, function entries and loop headers start with `Poll` instead, which
-//! checks the deadline and takes the segment's fuel.
+//! without cost get no instruction. (Epoch checks are not instructions: see `exec::encode`.)
 
 use super::Translator;
 use crate::bytecode::{Fuel, Instr};
@@ -32,7 +29,7 @@ impl Translator<'_> {
 
     fn charge_cost(&mut self, cost: u32) {
         if !self.fuel_open
-            && let Some(Instr::Fuel(f) | Instr::Poll(f)) = self.out.code.get_mut(self.fuel_at)
+            && let Some(Instr::Fuel(f)) = self.out.code.get_mut(self.fuel_at)
             && let Some(sum) = f.amount.checked_add(cost)
         {
             f.amount = sum;
@@ -49,20 +46,6 @@ impl Translator<'_> {
     pub(super) fn fuel_boundary(&mut self) {
         if self.reachable && self.env.metering.fuel.is_some() {
             self.fuel_open = true;
-        }
-    }
-
-    /// A function entry or loop header: where the epoch is checked, when it is.
-    pub(super) fn fuel_header(&mut self) {
-        if !self.reachable {
-            return;
-        }
-        if self.env.metering.epochs {
-            self.fuel_at = self.out.len();
-            self.fuel_open = false;
-            self.out.emit(Instr::Poll(Fuel { amount: 0 }));
-        } else {
-            self.fuel_boundary();
         }
     }
 }

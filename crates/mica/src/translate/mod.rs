@@ -192,7 +192,7 @@ pub(crate) fn translate_func<'s>(
         t.maps.locals = gc_locals;
     }
     let mut ops = crate::decode::Decoder::after_locals(&body, &locals.get_binary_reader());
-    t.fuel_header();
+    t.fuel_boundary();
     match validator {
         Some(func) => {
             let mut work = crate::validate::LabelWork::new(bytes.len());
@@ -247,6 +247,7 @@ pub(crate) fn translate_func<'s>(
         num_locals: info.num_locals,
         frame_size: info.frame_size,
         memory0_form: env.memory0_form(),
+        epochs: env.metering.epochs,
         stack_maps: info.stack_maps,
     })
 }
@@ -318,7 +319,7 @@ struct Translator<'a> {
     pending_delegates: Vec<(u32, u32)>,
     /// The stack maps being made (`gc::MapsBuilder`).
     maps: gc::MapsBuilder,
-    /// The current segment's `Fuel` (or `Poll`) instruction, and whether a new segment has
+    /// The current segment's `Fuel` instruction, and whether a new segment has
     /// begun without one yet (`fuel.rs`).
     fuel_at: usize,
     fuel_open: bool,

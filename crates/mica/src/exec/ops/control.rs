@@ -43,19 +43,6 @@ steps! {
         }
         ctx.fuel -= amount;
     }
-    // A loop header or function entry under epoch interruption: the deadline, then fuel.
-    Poll(o) => {
-        // SAFETY: `epoch` points at the engine's epoch (or a static), which the store's
-        // engine keeps alive while code runs (`Executor::refresh_storage`).
-        if unsafe { (*ctx.epoch).load(core::sync::atomic::Ordering::Relaxed) } >= ctx.deadline {
-            fail!(Err::<(), _>(TrapCode::Interrupt));
-        }
-        let amount = u64::from(o.amount);
-        if ctx.fuel < amount {
-            fail!(Err::<(), _>(TrapCode::OutOfFuel));
-        }
-        ctx.fuel -= amount;
-    }
     Br(o) => { jump!(o.offset); }
     BrIfNez(o) => { if r.x::<u32>(o.cond) != 0 { jump!(o.offset); } }
     BrIfEqz(o) => { if r.x::<u32>(o.cond) == 0 { jump!(o.offset); } }

@@ -74,6 +74,28 @@ unsafe fn one<S: Step, const F: u8>(
     follow!(flow, ip, r, mem, ctx)
 }
 
+/// The handler of a branch that may jump backward under epoch interruption: when it jumps,
+/// the deadline is checked (see `threaded::encode`). Stopped there, a resumed call goes on
+/// at the branch's target.
+unsafe fn one_polled<S: Step, const F: u8>(
+    ip: *const Op,
+    regs: Regs,
+    mem: Mem,
+    ctx: &mut FastCtx,
+    acc: Cell,
+    facc: f64,
+) -> Exit {
+    let mut r = Locs::<F> { regs, acc, facc };
+    // SAFETY: the handler's contract is the step's.
+    match unsafe { S::step::<F>(ip, &mut r, mem, ctx) } {
+        // SAFETY: an instruction that falls through has a successor.
+        Flow::Next => next!(unsafe { ip.add(1) }, r, mem, ctx),
+        Flow::Jump(target) if ctx.epoch_passed() => super::interrupted(ip, target, ctx),
+        Flow::Jump(target) => next!(target, r, mem, ctx),
+        Flow::Stop => Exit(core::ptr::null()),
+    }
+}
+
 /// The handler of the pair at `ip`: `A` (form `FA`) then `B` (form `FB`) at `ip + 1`.
 unsafe fn two<A: Step, B: Step, const FA: u8, const FB: u8>(
     ip: *const Op,
@@ -90,6 +112,30 @@ unsafe fn two<A: Step, B: Step, const FA: u8, const FB: u8>(
     // SAFETY: `fuse_pairs` pairs this handler with such an instruction only.
     let flow = unsafe { B::step::<FB>(ip, &mut b, mem, ctx) };
     follow!(flow, ip, b, mem, ctx)
+}
+
+/// `two` for a pair whose second half is a backward branch, under epoch interruption: when
+/// it jumps, the deadline is checked (as `one_polled`).
+unsafe fn two_polled<A: Step, B: Step, const FA: u8, const FB: u8>(
+    ip: *const Op,
+    regs: Regs,
+    mem: Mem,
+    ctx: &mut FastCtx,
+    acc: Cell,
+    facc: f64,
+) -> Exit {
+    let a = first_half!(A, FA, ip, regs, mem, ctx, acc, facc);
+    // SAFETY: the first instruction fell through, so the second follows it in the code.
+    let ip = unsafe { ip.add(1) };
+    let mut b = Locs::<FB> { regs: a.regs, acc: a.acc, facc: a.facc };
+    // SAFETY: `fuse_pairs` pairs this handler with such an instruction only.
+    match unsafe { B::step::<FB>(ip, &mut b, mem, ctx) } {
+        // SAFETY: an instruction that falls through has a successor.
+        Flow::Next => next!(unsafe { ip.add(1) }, b, mem, ctx),
+        Flow::Jump(target) if ctx.epoch_passed() => super::interrupted(ip, target, ctx),
+        Flow::Jump(target) => next!(target, b, mem, ctx),
+        Flow::Stop => Exit(core::ptr::null()),
+    }
 }
 
 /// The handler of `A` (form `FA`) followed by the `return` at `ip + 1` (`ops::call::ret`).
@@ -126,6 +172,23 @@ fn then_return_for<A: Step>(fa: u8) -> Option<Handler> {
 pub(in crate::exec) fn single_plain<S: Step>(form: u8) -> Handler {
     match form {
         0 => one::<S, 0>,
+        _ => bad_acc,
+    }
+}
+
+/// The handler of a branch in form `form` that checks the epoch deadline when it jumps
+/// (`one_polled`).
+pub(super) fn polled<S: Step>(form: u8) -> Handler {
+    match form {
+        0 => one_polled::<S, 0>,
+        1 => one_polled::<S, 1>,
+        2 => one_polled::<S, 2>,
+        3 => one_polled::<S, 3>,
+        4 => one_polled::<S, 4>,
+        5 => one_polled::<S, 5>,
+        8 => one_polled::<S, 8>,
+        10 => one_polled::<S, 10>,
+        12 => one_polled::<S, 12>,
         _ => bad_acc,
     }
 }
@@ -359,6 +422,61 @@ fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
     )
 }
 
+/// `pair` for a pair ending in a backward branch, under epoch interruption (`two_polled`).
+fn pair_polled<A: Step, B: Step>(fa: u8, fb: u8) -> Option<Handler> {
+    macro_rules! forms {
+        ($( ($x:literal, $y:literal) ),* $(,)?) => {
+            match (fa, fb) {
+                $( ($x, $y) => Some(two_polled::<A, B, $x, $y>), )*
+                _ => None,
+            }
+        };
+    }
+    // A value computed and tested (`DST` then `X`), or neither touching the accumulator.
+    forms!((0, 0), (1, 2), (1, 0), (0, 2), (8, 2), (0, 4), (1, 4))
+}
+
+/// Under epoch interruption, the handler of `a` followed by the backward branch `b`, for
+/// the pairs that close loops in the benchmark programs (a counter or a loaded value and
+/// the test on it; the last instruction of a loop body and the jump back).
+fn polled_pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
+    macro_rules! pairs {
+        ($( ($x:ident, $y:ident) ),* $(,)?) => {
+            match (a, b) {
+                $( (Instr::$x(_), Instr::$y(_)) => pair_polled::<kind::$x, kind::$y>(fa, fb), )*
+                _ => None,
+            }
+        };
+    }
+    pairs!(
+        (I32AddImm, BrI32LtU),
+        (I32AddImm, BrI32LtUImm),
+        (I32AddImm, BrI32Ne),
+        (I32AddImm, BrI32NeImm),
+        (I32AddImm, BrI32LtS),
+        (I32AddImm, BrI32LtSImm),
+        (I32AddImm, BrIfNez),
+        (I32SubImm, BrIfNez),
+        (I32SubImm, BrI32GtSImm),
+        (I32SubImm, BrI32GtUImm),
+        (I64AddImm, BrI64Ne),
+        (I64AddImm, BrI64LtU),
+        (I64Add, BrI64LeU),
+        (I32Load, BrI32LtU),
+        (I32Load8U, BrIfNez),
+        (I32AddImm, Br),
+        (I32SubImm, Br),
+        (I32Add, Br),
+        (I64Add, Br),
+        (Copy, Br),
+    )
+}
+
+/// Whether `instr` is a branch that may jump backward (or to itself).
+fn backward(instr: &Instr) -> bool {
+    instr.branch_offset().is_some_and(|offset| offset <= 0)
+}
+
 /// The handler of `a` (form `fa`) followed by a `return` `b`, if `a` is one of the
 /// instructions that commonly compute or move a result right before one.
 fn return_for(a: &Instr, fa: u8, b: &Instr) -> Option<Handler> {
@@ -381,10 +499,19 @@ fn return_for(a: &Instr, fa: u8, b: &Instr) -> Option<Handler> {
 }
 
 /// Gives the first instruction of each fused pair the pair's handler (`ops` were encoded
-/// with `forms`).
-pub(crate) fn fuse_pairs(ops: &mut [Op], forms: &[u8]) {
+/// with `forms`). Under epoch interruption a pair with a backward branch is fused only if it
+/// has a checking handler (`polled_pair_for`).
+pub(crate) fn fuse_pairs(ops: &mut [Op], forms: &[u8], epochs: bool) {
     for i in 1..ops.len() {
         let (a, b) = (&ops[i - 1].instr, &ops[i].instr);
+        if epochs && (backward(a) || backward(b)) {
+            if !backward(a)
+                && let Some(handler) = polled_pair_for(a, forms[i - 1], b, forms[i])
+            {
+                ops[i - 1].handler = handler;
+            }
+            continue;
+        }
         // (The product pair's instructions are `step`s: form 0, no accumulator to check.)
         if let Some(handler) = pair_for(a, forms[i - 1], b, forms[i])
             .or_else(|| return_for(a, forms[i - 1], b))
