@@ -369,11 +369,14 @@ impl Translator<'_> {
             _ => {
                 self.out.emit(make(0));
                 self.add_fixup(index, at);
-                // A forward branch that starts the innermost loop: its exit test, whose
-                // target `thread_loop_test` then finds without a search.
+                // A forward branch that starts the innermost loop (after its fuel, if
+                // metered): its exit test, whose target `thread_loop_test` then finds
+                // without a search.
                 let innermost = self.control.len() - 1;
-                if let FrameKind::Loop { start, test_target } = &mut self.control[innermost].kind
-                    && *start == at
+                let fuel_first = |start: usize| matches!(self.out.code.get(start), Some(Instr::Fuel(_)));
+                if let FrameKind::Loop { start, .. } = self.control[innermost].kind
+                    && (start == at || (start + 1 == at && fuel_first(start)))
+                    && let FrameKind::Loop { test_target, .. } = &mut self.control[innermost].kind
                 {
                     *test_target = Some(index as u32);
                 }
@@ -401,11 +404,19 @@ impl Translator<'_> {
     /// the same here as after the jump (locals, constants, and operands below the loop,
     /// whose values the branch has just put in place); it cannot read the accumulator (the
     /// loop's start is a label). Returns false where this does not apply.
+    ///
+    /// Under fuel metering the loop starts with the test's segment's `Fuel` (final by now:
+    /// the segment ended at the test), which the copy repeats before the test.
     pub(super) fn thread_loop_test(&mut self, depth: u32) -> bool {
         let index = self.control.len() - 1 - depth as usize;
-        let FrameKind::Loop { start, test_target } = self.control[index].kind else {
+        let FrameKind::Loop { start: loop_start, test_target } = self.control[index].kind else {
             return false;
         };
+        let fuel = match self.out.code.get(loop_start) {
+            Some(&fuel @ Instr::Fuel(_)) => Some(fuel),
+            _ => None,
+        };
+        let start = loop_start + usize::from(fuel.is_some());
         let Some(test) = self.out.code.get(start).copied() else {
             return false;
         };
@@ -428,6 +439,9 @@ impl Translator<'_> {
         } else {
             None
         };
+        if let Some(fuel) = fuel {
+            self.out.emit(fuel);
+        }
         let at = self.out.len();
         if let Some(o) = inverted.branch_offset_mut() {
             *o = (start + 1) as i32 - at as i32;

@@ -422,6 +422,49 @@ fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
     )
 }
 
+/// The pairs with a segment's `Fuel` (fuel metering): `Fuel` and the instruction after it
+/// (which takes nothing from the accumulator: a segment starts at a label or after a branch),
+/// or a conditional branch and the `Fuel` of the path that does not branch. The forms are
+/// only those that occur: `Fuel` has none, and what follows it may hand its result on.
+fn fuel_pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
+    macro_rules! with_fuel {
+        ($( $x:ident ),* $(,)?) => {
+            match (a, b) {
+                $(
+                    (Instr::Fuel(_), Instr::$x(_)) => match (fa, fb) {
+                        (0, 0) => Some(two::<kind::Fuel, kind::$x, 0, 0>),
+                        (0, 1) => Some(two::<kind::Fuel, kind::$x, 0, 1>),
+                        (0, 8) => Some(two::<kind::Fuel, kind::$x, 0, 8>),
+                        _ => None,
+                    },
+                    (Instr::$x(_), Instr::Fuel(_)) if is_branch(a) => match (fa, fb) {
+                        (0, 0) => Some(two::<kind::$x, kind::Fuel, 0, 0>),
+                        (2, 0) => Some(two::<kind::$x, kind::Fuel, 2, 0>),
+                        (4, 0) => Some(two::<kind::$x, kind::Fuel, 4, 0>),
+                        (6, 0) => Some(two::<kind::$x, kind::Fuel, 6, 0>),
+                        _ => None,
+                    },
+                )*
+                _ => None,
+            }
+        };
+    }
+    with_fuel!(
+        // A loop's exit test (the copy at its end, when threaded) or an `if`'s condition.
+        BrIfNez, BrIfEqz, BrI32Eq, BrI32Ne, BrI32LtS, BrI32LtU, BrI32GeS, BrI32GeU,
+        BrI32EqImm, BrI32NeImm, BrI32LtSImm, BrI32LtUImm, BrI32GtSImm, BrI32GtUImm,
+        BrI32LeSImm, BrI32GeSImm, BrI32GeUImm, BrI64Ne, BrI64LtU,
+        // The first instruction of a loop body or a branch's path.
+        I32AddImm, I32SubImm, I32Add, I32ShlImm, I32Load, I32Load8U, I64Load, F64Load,
+        I32Store, Copy, Const32, GlobalGet,
+    )
+}
+
+/// Whether `instr` is a branch.
+fn is_branch(instr: &Instr) -> bool {
+    instr.branch_offset().is_some()
+}
+
 /// `pair` for a pair ending in a backward branch, under epoch interruption (`two_polled`).
 fn pair_polled<A: Step, B: Step>(fa: u8, fb: u8) -> Option<Handler> {
     macro_rules! forms {
@@ -514,6 +557,7 @@ pub(crate) fn fuse_pairs(ops: &mut [Op], forms: &[u8], epochs: bool) {
         }
         // (The product pair's instructions are `step`s: form 0, no accumulator to check.)
         if let Some(handler) = pair_for(a, forms[i - 1], b, forms[i])
+            .or_else(|| fuel_pair_for(a, forms[i - 1], b, forms[i]))
             .or_else(|| return_for(a, forms[i - 1], b))
             .or_else(|| crate::exec::ops::product_into_memory(a, b))
         {
