@@ -72,7 +72,7 @@ fn run(wasm: &[u8], way: Way) -> Result<Vec<(String, Option<u64>)>, String> {
                 }
             };
             let text = match outcome {
-                Ok(()) => results.iter().map(|v| describe(store, v)).collect::<Vec<_>>().join(", "),
+                Ok(()) => results.iter().map(|v| crate::gc::describe(store, v)).collect::<Vec<_>>().join(", "),
                 Err(e) => match e.trap_code() {
                     Some(code) => format!("trap {code:?}"),
                     None if e.as_exception().is_some() => "exception".into(),
@@ -123,24 +123,6 @@ fn sliced_call(
                 call = paused.resume(&mut *store, &[], results);
             }
         }
-    }
-}
-
-/// A value as the comparison sees it (see `gc::describe`).
-fn describe(store: &Store<()>, v: &Val) -> String {
-    match v {
-        Val::AnyRef(Some(a)) => match a.as_i31() {
-            Some(i) => format!("i31 {}", i.get_u()),
-            None if a.is_struct(store) => "struct".into(),
-            None if a.is_array(store) => {
-                format!("array of {}", a.as_array(store).and_then(|x| x.len(store).ok()).unwrap_or(u32::MAX))
-            }
-            None => "any (host)".into(),
-        },
-        Val::ExternRef(Some(_)) => "extern".into(),
-        Val::FuncRef(Some(_)) => "func".into(),
-        Val::ExnRef(Some(_)) => "exn".into(),
-        other => format!("{other:?}"),
     }
 }
 

@@ -68,7 +68,7 @@ fn engine(mode: TranslationMode, stress: bool) -> Engine {
 
 /// A value as the comparison sees it: numbers exactly (floats by their bits), references by
 /// what they are (an `i31` by its value, an object by its kind and type's shape).
-fn describe(store: &Store<()>, v: &Val) -> String {
+pub(crate) fn describe(store: &Store<()>, v: &Val) -> String {
     match v {
         Val::AnyRef(Some(a)) => match a.as_i31() {
             Some(i) => format!("i31 {}", i.get_u()),

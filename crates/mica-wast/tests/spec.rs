@@ -132,33 +132,20 @@ fn spec_suite() {
 }
 
 /// Every suite with fuel metered and epochs checked (`Config::consume_fuel`,
-/// `Config::epoch_interruption`), with fuel to spare and no deadline: the instructions
-/// metering adds change no result. In release builds every suite in lazy translation (the
-/// translation metering changes is the same in both modes); in debug builds a sample.
+/// `Config::epoch_interruption`), with fuel to spare and no deadline: what metering adds
+/// changes no result. In release builds every suite in lazy translation (the translation
+/// metering changes is the same in both modes); in debug builds a sample.
 #[test]
 fn spec_suites_with_metering() {
-    let mut failures = Vec::new();
     let sample = cfg!(debug_assertions);
-    for suite in suites() {
-        if sample && !matches!(suite.name, "wasm-v3" | "proposals/gc") {
-            continue;
-        }
-        let mut config = mica_wast::config_for(suite.features).expect("known feature set");
-        config.translation(TranslationMode::Lazy).consume_fuel(true).epoch_interruption(true);
-        let (mut passed, mut failed) = (0, 0);
-        for (name, text) in &suite.files {
-            let report = mica_wast::run_script(text, &config);
-            passed += report.passed;
-            failed += report.failed();
-            for (line, message) in report.failures {
-                failures.push(format!("{}/{name}:{line} (metered): {message}", suite.name));
-            }
-        }
-        println!("{:<26} {:<20} {:>6} passed, {} failed (Lazy, metered)", suite.name, suite.features, passed, failed);
-    }
-    for failure in failures.iter().take(100) {
-        println!("FAIL {failure}");
-    }
+    let failures = run_variant(
+        &[TranslationMode::Lazy],
+        |name| !sample || matches!(name, "wasm-v3" | "proposals/gc"),
+        "metered",
+        |config| {
+            config.consume_fuel(true).epoch_interruption(true);
+        },
+    );
     assert!(failures.is_empty(), "spec directives failed with metering on");
 }
 
@@ -167,25 +154,45 @@ fn spec_suites_with_metering() {
 /// allocation must be reachable from the roots the collector scans.
 #[test]
 fn gc_suites_under_collection_stress() {
+    let failures = run_variant(
+        &[TranslationMode::Eager, TranslationMode::Lazy],
+        |name| matches!(name, "proposals/gc" | "wasm-v3"),
+        "GC stress",
+        |config| {
+            config.gc_stress(true);
+        },
+    );
+    assert!(failures.is_empty(), "spec directives failed under GC stress");
+}
+
+/// Runs the suites `selected` names in each of `modes`, under their feature sets changed by
+/// `tweak`; prints the counts (labelled `label`) and the first failures, and returns them.
+fn run_variant(
+    modes: &[TranslationMode],
+    selected: impl Fn(&str) -> bool,
+    label: &str,
+    tweak: impl Fn(&mut mica::Config),
+) -> Vec<String> {
     let mut failures = Vec::new();
-    for mode in [TranslationMode::Eager, TranslationMode::Lazy] {
-        for suite in suites().into_iter().filter(|s| s.name == "proposals/gc" || s.name == "wasm-v3") {
+    for &mode in modes {
+        for suite in suites().into_iter().filter(|s| selected(s.name)) {
             let mut config = mica_wast::config_for(suite.features).expect("known feature set");
-            config.translation(mode).gc_stress(true);
+            config.translation(mode);
+            tweak(&mut config);
             let (mut passed, mut failed) = (0, 0);
             for (name, text) in &suite.files {
                 let report = mica_wast::run_script(text, &config);
                 passed += report.passed;
                 failed += report.failed();
                 for (line, message) in report.failures {
-                    failures.push(format!("{}/{name}:{line} ({mode:?}, stress): {message}", suite.name));
+                    failures.push(format!("{}/{name}:{line} ({mode:?}, {label}): {message}", suite.name));
                 }
             }
-            println!("{:<26} {:<20} {:>6} passed, {} failed ({mode:?}, GC stress)", suite.name, suite.features, passed, failed);
+            println!("{:<26} {:<20} {:>6} passed, {} failed ({mode:?}, {label})", suite.name, suite.features, passed, failed);
         }
     }
     for failure in failures.iter().take(100) {
         println!("FAIL {failure}");
     }
-    assert!(failures.is_empty(), "spec directives failed under GC stress");
+    failures
 }

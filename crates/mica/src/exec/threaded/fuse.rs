@@ -273,6 +273,44 @@ fn pair<A: Step, B: Step>(fa: u8, fb: u8) -> Option<Handler> {
     )
 }
 
+/// The fused pairs that end in a branch which often jumps back: a loop counter or a loaded
+/// value and the test on it; the last instruction of a block and the jump out of it (an
+/// interpreter's cases, and loops closed by `br`). Fused with plain handlers (`pair_for`),
+/// and under epoch interruption, where the branch goes backward, with checking ones
+/// (`polled_pair_for`). Calls `$m` with the list.
+macro_rules! loop_closing_pairs {
+    ($m:ident) => {
+        $m!(
+            (I32AddImm, BrI32LtU),
+            (I32AddImm, BrI32LtUImm),
+            (I32AddImm, BrI32Ne),
+            (I32AddImm, BrI32NeImm),
+            (I32AddImm, BrI32LtS),
+            (I32AddImm, BrI32LtSImm),
+            (I32AddImm, BrIfNez),
+            (I32SubImm, BrIfNez),
+            (I32SubImm, BrI32GtSImm),
+            (I32SubImm, BrI32GtUImm),
+            (I64AddImm, BrI64Ne),
+            (I64AddImm, BrI64LtU),
+            (I64Add, BrI64LeU),
+            (I32Load, BrI32LtU),
+            (I32Load8U, BrIfNez),
+            (I32Load8U, BrIfEqz),
+            (I32AddImm, Br),
+            (I32SubImm, Br),
+            (I32Add, Br),
+            (I64Add, Br),
+            (I64Xor, Br),
+            (I64RotlImm, Br),
+            (I32Load8U, Br),
+            (I32Store, Br),
+            (Copy, Br),
+            (Const32, Br),
+        )
+    };
+}
+
 /// The handler of the pair `a` (form `fa`) then `b` (form `fb`), if it is one that is fused:
 /// the pairs executed most often across the benchmark programs (C compiled by clang, and
 /// hand-written loops), by kind.
@@ -280,29 +318,13 @@ fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
     macro_rules! pairs {
         ($( ($x:ident, $y:ident) ),* $(,)?) => {
             match (a, b) {
-                $( (Instr::$x(_), Instr::$y(_)) => pair::<kind::$x, kind::$y>(fa, fb), )*
-                _ => None,
+                $( (Instr::$x(_), Instr::$y(_)) => return pair::<kind::$x, kind::$y>(fa, fb), )*
+                _ => {}
             }
         };
     }
+    loop_closing_pairs!(pairs);
     pairs!(
-        // A loop counter or a loaded value, and the test on it.
-        (I32AddImm, BrI32LtU),
-        (I32AddImm, BrI32LtUImm),
-        (I32AddImm, BrI32Ne),
-        (I32AddImm, BrI32NeImm),
-        (I32AddImm, BrI32LtS),
-        (I32AddImm, BrI32LtSImm),
-        (I32AddImm, BrIfNez),
-        (I32SubImm, BrIfNez),
-        (I32SubImm, BrI32GtSImm),
-        (I32SubImm, BrI32GtUImm),
-        (I64AddImm, BrI64Ne),
-        (I64AddImm, BrI64LtU),
-        (I64Add, BrI64LeU),
-        (I32Load, BrI32LtU),
-        (I32Load8U, BrIfNez),
-        (I32Load8U, BrIfEqz),
         // A test that falls through into the loop body.
         (BrIfNez, I32AddImm),
         (BrIfNez, I32SubImm),
@@ -408,19 +430,10 @@ fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
         // Moves in a row.
         (Copy, Copy),
         (Const32, Copy),
-        // The last instruction of a block and the jump out of it (an interpreter's cases).
-        (I32AddImm, Br),
-        (I32SubImm, Br),
-        (I32Add, Br),
-        (I64Add, Br),
-        (I64Xor, Br),
-        (I64RotlImm, Br),
-        (I32Load8U, Br),
-        (I32Store, Br),
-        (Copy, Br),
-        (Const32, Br),
-    )
+    );
+    None
 }
+
 
 /// The pairs with a segment's `Fuel` (fuel metering): `Fuel` and the instruction after it
 /// (which takes nothing from the accumulator: a segment starts at a label or after a branch),
@@ -480,8 +493,7 @@ fn pair_polled<A: Step, B: Step>(fa: u8, fb: u8) -> Option<Handler> {
 }
 
 /// Under epoch interruption, the handler of `a` followed by the backward branch `b`, for
-/// the pairs that close loops in the benchmark programs (a counter or a loaded value and
-/// the test on it; the last instruction of a loop body and the jump back).
+/// the pairs that close loops (`loop_closing_pairs!`).
 fn polled_pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
     macro_rules! pairs {
         ($( ($x:ident, $y:ident) ),* $(,)?) => {
@@ -491,28 +503,7 @@ fn polled_pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
             }
         };
     }
-    pairs!(
-        (I32AddImm, BrI32LtU),
-        (I32AddImm, BrI32LtUImm),
-        (I32AddImm, BrI32Ne),
-        (I32AddImm, BrI32NeImm),
-        (I32AddImm, BrI32LtS),
-        (I32AddImm, BrI32LtSImm),
-        (I32AddImm, BrIfNez),
-        (I32SubImm, BrIfNez),
-        (I32SubImm, BrI32GtSImm),
-        (I32SubImm, BrI32GtUImm),
-        (I64AddImm, BrI64Ne),
-        (I64AddImm, BrI64LtU),
-        (I64Add, BrI64LeU),
-        (I32Load, BrI32LtU),
-        (I32Load8U, BrIfNez),
-        (I32AddImm, Br),
-        (I32SubImm, Br),
-        (I32Add, Br),
-        (I64Add, Br),
-        (Copy, Br),
-    )
+    loop_closing_pairs!(pairs)
 }
 
 /// Whether `instr` is a branch that may jump backward (or to itself).
