@@ -300,10 +300,11 @@ impl Config {
         self
     }
 
-    /// Checks the engine's epoch (`Engine::increment_epoch`) at every loop header and
-    /// function entry: once it reaches a store's deadline (`Store::set_epoch_deadline`), the
-    /// code running in that store traps with `TrapCode::Interrupt`, or pauses a resumable
-    /// call. Off by default: then no code is emitted for it.
+    /// Checks the engine's epoch (`Engine::increment_epoch`) wherever code can go round: at
+    /// every backward branch taken, and before every call and `br_table`. Once the epoch
+    /// reaches a store's deadline (`Store::set_epoch_deadline`), the code running in that
+    /// store traps with `TrapCode::Interrupt`, or pauses a resumable call. Off by default:
+    /// then nothing is checked.
     pub fn epoch_interruption(&mut self, enable: bool) -> &mut Config {
         self.epoch_interruption = enable;
         self

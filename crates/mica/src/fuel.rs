@@ -73,6 +73,16 @@ impl FuelCosts {
     pub(crate) fn elements(&self, n: u64) -> u64 {
         n.div_ceil(u64::from(self.elements_per_fuel.max(1)))
     }
+
+    /// The fuel of growing a memory by `pages` (beyond `base`).
+    pub(crate) fn memory_grow(&self, pages: u64) -> u64 {
+        pages.saturating_mul(u64::from(self.memory_grow_per_page))
+    }
+
+    /// The fuel of growing a table by `n` elements (beyond `base`).
+    pub(crate) fn table_grow(&self, n: u64) -> u64 {
+        n.div_ceil(u64::from(self.table_grow_elements_per_fuel.max(1)))
+    }
 }
 
 /// What the translator emits for metering and interruption, from the engine's `Config`.

@@ -110,10 +110,7 @@ impl PausedCall {
     ) -> Result<ResumableCall> {
         let store = store.as_context_mut().0;
         store.check_owner(self.store)?;
-        let id = store.inner.id;
-        if host_results.len() != self.host_results.len()
-            || host_results.iter().zip(&self.host_results).any(|(v, t)| !v.belongs_to(id) || !v.has_type(&store.inner, *t))
-        {
+        if !crate::exec::values_match(&store.inner, host_results, &self.host_results) {
             return Err(Error::usage(alloc::format!(
                 "the values to resume with do not match the paused host function's results {:?}",
                 self.host_results
@@ -127,11 +124,7 @@ impl PausedCall {
             )));
         }
         let mut host_cells: Vec<crate::cell::Cell> = alloc::vec![0; self.host_results.iter().map(|t| t.cells()).sum()];
-        let mut at = 0;
-        for v in host_results {
-            v.write_cells(&mut host_cells[at..], &store.inner)?;
-            at += v.ty().cells();
-        }
+        crate::exec::write_values(&store.inner, host_results, &mut host_cells)?;
         let state = store
             .inner
             .exec

@@ -399,15 +399,10 @@ impl<T> Store<T> {
     /// `Caller::consume_fuel`). Out of fuel is a trap (`TrapCode::OutOfFuel`), and leaves the
     /// fuel as it was. Nothing happens if the engine does not meter fuel.
     pub fn consume_fuel(&mut self, fuel: u64) -> crate::Result<()> {
-        let exec = &mut self.inner.exec;
-        if !exec.metering {
-            return Ok(());
+        match self.inner.exec.take_fuel(fuel) {
+            true => Ok(()),
+            false => Err(crate::Trap::new(crate::TrapCode::OutOfFuel).into()),
         }
-        if exec.fuel < fuel {
-            return Err(crate::Trap::new(crate::TrapCode::OutOfFuel).into());
-        }
-        exec.fuel -= fuel;
-        Ok(())
     }
 
     /// Code running in this store stops (`TrapCode::Interrupt`, or a pause of a resumable

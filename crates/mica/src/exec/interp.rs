@@ -248,12 +248,10 @@ impl<'s, T> Executor<'s, T> {
             return Ok(());
         }
         let amount = cost(&inner.engine.config().fuel_costs);
-        let exec = &mut inner.exec;
-        if exec.fuel < amount {
+        if !inner.exec.take_fuel(amount) {
             self.stopped_before = true;
             return Err(TrapCode::OutOfFuel);
         }
-        exec.fuel -= amount;
         Ok(())
     }
 

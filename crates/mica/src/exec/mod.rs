@@ -246,6 +246,17 @@ impl ExecStack {
         if self.frames.len() > entry_depth { self.frames.last().copied() } else { None }
     }
 
+    /// Takes `amount` fuel if there is that much (always, when fuel is not metered); leaves
+    /// the count as it was and returns false if not.
+    pub(crate) fn take_fuel(&mut self, amount: u64) -> bool {
+        if !self.metering {
+            return true;
+        }
+        let Some(left) = self.fuel.checked_sub(amount) else { return false };
+        self.fuel = left;
+        true
+    }
+
     /// Makes sure cells `..end` exist.
     pub(crate) fn reserve(&mut self, end: usize) -> Result<(), TrapCode> {
         if end > self.max_cells {
@@ -281,22 +292,30 @@ pub(crate) fn typed_cells(
     params: &[Val],
     results: usize,
 ) -> Result<Vec<Cell>> {
-    let id = inner.id;
-    if params.len() != ty.params().len()
-        || params.iter().zip(ty.params()).any(|(v, t)| !v.belongs_to(id) || !v.has_type(inner, *t))
-    {
+    if !values_match(inner, params, ty.params()) {
         return Err(Error::usage(alloc::format!("arguments do not match the function's type {ty}")));
     }
     if results != ty.results().len() {
         return Err(Error::usage(alloc::format!("{results} result slots given for a function of type {ty}")));
     }
     let mut cells: Vec<Cell> = alloc::vec![0; ty.param_cells().max(ty.result_cells())];
+    write_values(inner, params, &mut cells)?;
+    Ok(cells)
+}
+
+/// Whether `values` are values of this store of `types`, one each.
+pub(crate) fn values_match(inner: &crate::store::StoreInner, values: &[Val], types: &[crate::types::ValType]) -> bool {
+    values.len() == types.len() && values.iter().zip(types).all(|(v, t)| v.belongs_to(inner.id) && v.has_type(inner, *t))
+}
+
+/// Writes `values` to `cells`, one after the other (a `v128` takes two).
+pub(crate) fn write_values(inner: &crate::store::StoreInner, values: &[Val], cells: &mut [Cell]) -> Result<()> {
     let mut at = 0;
-    for v in params {
+    for v in values {
         v.write_cells(&mut cells[at..], inner)?;
         at += v.ty().cells();
     }
-    Ok(cells)
+    Ok(())
 }
 
 /// Reads values of `types` from `cells` into `results`.

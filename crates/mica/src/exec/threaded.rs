@@ -350,46 +350,41 @@ macro_rules! handler_of {
 
 for_each_instr!(define_handlers);
 
-/// Generates `polled_handler_for` from the instruction table: the branch instructions (the
-/// shapes with a `target`) get `fuse::polled`.
+/// Generates `polled_handler_for` from the instruction table.
 macro_rules! define_polled {
     ($( $name:ident ($shape:ident) $class:ident [$($flags:tt)*] )*) => {
-        /// The handler of a backward branch under epoch interruption, which checks the
-        /// deadline when it jumps (`fuse::polled`); `None` for an instruction that is no
-        /// branch.
-        pub(super) fn polled_handler_for(instr: &Instr, form: u8) -> Option<Handler> {
+        /// Under epoch interruption, the handler of an instruction that can close a cycle
+        /// (`encode`), which checks the deadline: a branch when it jumps (`fuse::polled`;
+        /// `encode` asks only for backward ones), a call of any form and a `br_table` before
+        /// they run (`checked`: stopped, they run again on resume, their operands being
+        /// slots, never the accumulator). `None` for any other instruction.
+        fn polled_handler_for(instr: &Instr, form: u8) -> Option<Handler> {
             match instr {
-                $( Instr::$name(_) => polled_of!($shape, $name, form), )*
+                $( Instr::$name(_) => polled_of!($class, $shape, $name, form), )*
             }
         }
     };
 }
 
-/// `polled_handler_for`'s arm for one instruction, by shape.
+/// `polled_handler_for`'s arm for one instruction, by class and shape: the shapes with a
+/// branch `target`, `br_table`, and the `call` class but for `return` (which closes no
+/// cycle).
 macro_rules! polled_of {
-    (Jump, $name:ident, $form:ident) => { Some(fuse::polled::<kind::$name>($form)) };
-    (BrIf, $name:ident, $form:ident) => { Some(fuse::polled::<kind::$name>($form)) };
-    (BrBin, $name:ident, $form:ident) => { Some(fuse::polled::<kind::$name>($form)) };
-    (BrImm, $name:ident, $form:ident) => { Some(fuse::polled::<kind::$name>($form)) };
-    ($shape:ident, $name:ident, $form:ident) => { None };
+    ($class:ident, Jump, $name:ident, $form:ident) => { Some(fuse::polled::<kind::$name>($form)) };
+    ($class:ident, BrIf, $name:ident, $form:ident) => { Some(fuse::polled::<kind::$name>($form)) };
+    ($class:ident, BrBin, $name:ident, $form:ident) => { Some(fuse::polled::<kind::$name>($form)) };
+    ($class:ident, BrImm, $name:ident, $form:ident) => { Some(fuse::polled::<kind::$name>($form)) };
+    ($class:ident, BrTable, $name:ident, $form:ident) => { Some(checked_handler::<kind::$name>($form)) };
+    (call, Span, $name:ident, $form:ident) => { None };
+    (call, $shape:ident, $name:ident, $form:ident) => { Some(checked_handler::<kind::$name>($form)) };
+    ($class:ident, $shape:ident, $name:ident, $form:ident) => { None };
 }
 
 for_each_instr!(define_polled);
 
-/// Under epoch interruption, the handler of a call of any form or a `br_table`: the
-/// deadline first, then the instruction (which, stopped, runs again on resume: its
-/// operands are slots, never the accumulator).
-fn polled_plain_for(instr: &Instr) -> Option<Handler> {
-    Some(match instr {
-        Instr::Call(_) => checked::<kind::Call>,
-        Instr::CallIndirect(_) => checked::<kind::CallIndirect>,
-        Instr::CallRef(_) => checked::<kind::CallRef>,
-        Instr::ReturnCall(_) => checked::<kind::ReturnCall>,
-        Instr::ReturnCallIndirect(_) => checked::<kind::ReturnCallIndirect>,
-        Instr::ReturnCallRef(_) => checked::<kind::ReturnCallRef>,
-        Instr::BrTable(_) => checked::<kind::BrTable>,
-        _ => return None,
-    })
+/// `checked` for a `Plain` instruction in form `form` (which has none).
+fn checked_handler<P: Plain>(form: u8) -> Handler {
+    if form == 0 { checked::<P> } else { bad_acc }
 }
 
 /// `P`'s handler after a check of the epoch deadline.
@@ -712,15 +707,13 @@ pub(crate) fn encode(code: &[Instr], forms: &[u8], memory0_form: u8, epochs: boo
             }
             let polled = match instr.branch_offset() {
                 _ if !epochs => None,
-                Some(offset) if offset <= 0 => polled_handler_for(&instr, form),
-                Some(_) => None,
-                None => polled_plain_for(&instr),
+                Some(offset) if offset > 0 => None,
+                _ => polled_handler_for(&instr, form),
             };
-            let handler = match instr {
-                _ if polled.is_some() => polled.unwrap_or(bad_acc),
+            let handler = polled.unwrap_or_else(|| match instr {
                 Instr::I8x16ShuffleKnown(o) if form == 0 => super::ops::known_shuffle_handler(o.imm),
                 _ => handler_for(&instr, form),
-            };
+            });
             Op { handler, instr }
         })
         .collect();

@@ -277,12 +277,12 @@ impl Slow<ArrayNewFixed> for kind::ArrayNewFixed {
 impl Slow<ArrayNewData> for kind::ArrayNewData {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayNewData) -> Result<Flow> {
         let (offset, len) = (exec.get::<u32>(o.args) as usize, exec.get::<u32>(o.args + 1));
-        exec.charge(|costs| costs.elements(len.into()))?;
         let ty = exec.defined(o.ty)?;
         let size = ty.layout.size as usize;
         let bytes = (len as usize).checked_mul(size).ok_or(TrapCode::MemoryOutOfBounds)?;
         let segment = exec.store.inner.instances[exec.instance as usize].data(o.data);
         let from = in_bounds(offset, bytes, segment.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
+        exec.charge(|costs| costs.elements(len.into()))?;
         let (cell, _) = exec.new_array(o.ty, len)?;
         let inner = &mut exec.store.inner;
         let segment = inner.instances[exec.instance as usize].data(o.data);
@@ -295,9 +295,9 @@ impl Slow<ArrayNewData> for kind::ArrayNewData {
 impl Slow<ArrayNewElem> for kind::ArrayNewElem {
     fn run<T>(exec: &mut Executor<'_, T>, o: ArrayNewElem) -> Result<Flow> {
         let (offset, len) = (exec.get::<u32>(o.args) as usize, exec.get::<u32>(o.args + 1));
-        exec.charge(|costs| costs.elements(len.into()))?;
         let items = &exec.store.inner.instances[exec.instance as usize].elems[o.elem as usize];
         let from = in_bounds(offset, len as usize, items.len()).ok_or(TrapCode::TableOutOfBounds)?;
+        exec.charge(|costs| costs.elements(len.into()))?;
         let (cell, _) = exec.new_array(o.ty, len)?;
         exec.write_items(cell, 0, o.elem, from)?;
         exec.set(o.dst, cell);

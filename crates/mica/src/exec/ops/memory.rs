@@ -64,7 +64,7 @@ impl Slow<MemoryGrow> for kind::MemoryGrow {
         // Pages that can be added are charged; a request past the maximum fails for free.
         let memory = &exec.store.inner.memories[index as usize];
         let pages = if delta <= memory.max_pages.saturating_sub(memory.pages()) { delta } else { 0 };
-        exec.charge(|costs| pages.saturating_mul(costs.memory_grow_per_page.into()))?;
+        exec.charge(|costs| costs.memory_grow(pages))?;
         let result = exec.store.inner.grow_memory(index, delta);
         // -1 of the memory's address type; the old size fits it.
         match (result, is_64) {

@@ -40,7 +40,7 @@ impl Slow<TableGrow> for kind::TableGrow {
         let table = &exec.store.inner.tables[t];
         let room = table.max_elems.saturating_sub(table.elems.len() as u64);
         let elements = if delta <= room { delta } else { 0 };
-        exec.charge(|costs| elements.div_ceil(costs.table_grow_elements_per_fuel.max(1).into()))?;
+        exec.charge(|costs| costs.table_grow(elements))?;
         let result = exec.store.inner.tables[t].grow(delta, init);
         // -1 of the table's index type; the old size fits it.
         match (result, is_64) {

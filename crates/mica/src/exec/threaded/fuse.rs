@@ -45,6 +45,37 @@ macro_rules! follow {
     };
 }
 
+/// `follow!` for a branch that may jump backward under epoch interruption: a jump checks the
+/// deadline first (stopped there, a resumed call goes on at the target: see
+/// `threaded::encode`).
+macro_rules! follow_polled {
+    ($flow:expr, $ip:expr, $r:ident, $mem:ident, $ctx:ident) => {
+        match $flow {
+            Flow::Jump(target) if $ctx.epoch_passed() => return super::interrupted($ip, target, $ctx),
+            flow => follow!(flow, $ip, $r, $mem, $ctx),
+        }
+    };
+}
+
+/// `$handler::<$s, F>` for the accumulator form `$form` (the forms an `acc` instruction
+/// has), else `bad_acc`.
+macro_rules! by_acc_form {
+    ($form:expr, $handler:ident::<$s:ident>) => {
+        match $form {
+            0 => $handler::<$s, 0>,
+            1 => $handler::<$s, 1>,
+            2 => $handler::<$s, 2>,
+            3 => $handler::<$s, 3>,
+            4 => $handler::<$s, 4>,
+            5 => $handler::<$s, 5>,
+            8 => $handler::<$s, 8>,
+            10 => $handler::<$s, 10>,
+            12 => $handler::<$s, 12>,
+            _ => bad_acc,
+        }
+    };
+}
+
 /// Runs step `$s` in form `$f` at `$ip` as the first of a fused pair, and evaluates to its
 /// operands for whatever follows; a taken branch or a stop leaves the handler.
 macro_rules! first_half {
@@ -74,9 +105,7 @@ unsafe fn one<S: Step, const F: u8>(
     follow!(flow, ip, r, mem, ctx)
 }
 
-/// The handler of a branch that may jump backward under epoch interruption: when it jumps,
-/// the deadline is checked (see `threaded::encode`). Stopped there, a resumed call goes on
-/// at the branch's target.
+/// `one` for a branch that may jump backward, under epoch interruption (`follow_polled!`).
 unsafe fn one_polled<S: Step, const F: u8>(
     ip: *const Op,
     regs: Regs,
@@ -87,13 +116,8 @@ unsafe fn one_polled<S: Step, const F: u8>(
 ) -> Exit {
     let mut r = Locs::<F> { regs, acc, facc };
     // SAFETY: the handler's contract is the step's.
-    match unsafe { S::step::<F>(ip, &mut r, mem, ctx) } {
-        // SAFETY: an instruction that falls through has a successor.
-        Flow::Next => next!(unsafe { ip.add(1) }, r, mem, ctx),
-        Flow::Jump(target) if ctx.epoch_passed() => super::interrupted(ip, target, ctx),
-        Flow::Jump(target) => next!(target, r, mem, ctx),
-        Flow::Stop => Exit(core::ptr::null()),
-    }
+    let flow = unsafe { S::step::<F>(ip, &mut r, mem, ctx) };
+    follow_polled!(flow, ip, r, mem, ctx)
 }
 
 /// The handler of the pair at `ip`: `A` (form `FA`) then `B` (form `FB`) at `ip + 1`.
@@ -114,8 +138,8 @@ unsafe fn two<A: Step, B: Step, const FA: u8, const FB: u8>(
     follow!(flow, ip, b, mem, ctx)
 }
 
-/// `two` for a pair whose second half is a backward branch, under epoch interruption: when
-/// it jumps, the deadline is checked (as `one_polled`).
+/// `two` for a pair whose second half is a backward branch, under epoch interruption
+/// (`follow_polled!`).
 unsafe fn two_polled<A: Step, B: Step, const FA: u8, const FB: u8>(
     ip: *const Op,
     regs: Regs,
@@ -129,13 +153,8 @@ unsafe fn two_polled<A: Step, B: Step, const FA: u8, const FB: u8>(
     let ip = unsafe { ip.add(1) };
     let mut b = Locs::<FB> { regs: a.regs, acc: a.acc, facc: a.facc };
     // SAFETY: `fuse_pairs` pairs this handler with such an instruction only.
-    match unsafe { B::step::<FB>(ip, &mut b, mem, ctx) } {
-        // SAFETY: an instruction that falls through has a successor.
-        Flow::Next => next!(unsafe { ip.add(1) }, b, mem, ctx),
-        Flow::Jump(target) if ctx.epoch_passed() => super::interrupted(ip, target, ctx),
-        Flow::Jump(target) => next!(target, b, mem, ctx),
-        Flow::Stop => Exit(core::ptr::null()),
-    }
+    let flow = unsafe { B::step::<FB>(ip, &mut b, mem, ctx) };
+    follow_polled!(flow, ip, b, mem, ctx)
 }
 
 /// The handler of `A` (form `FA`) followed by the `return` at `ip + 1` (`ops::call::ret`).
@@ -179,34 +198,12 @@ pub(in crate::exec) fn single_plain<S: Step>(form: u8) -> Handler {
 /// The handler of a branch in form `form` that checks the epoch deadline when it jumps
 /// (`one_polled`).
 pub(super) fn polled<S: Step>(form: u8) -> Handler {
-    match form {
-        0 => one_polled::<S, 0>,
-        1 => one_polled::<S, 1>,
-        2 => one_polled::<S, 2>,
-        3 => one_polled::<S, 3>,
-        4 => one_polled::<S, 4>,
-        5 => one_polled::<S, 5>,
-        8 => one_polled::<S, 8>,
-        10 => one_polled::<S, 10>,
-        12 => one_polled::<S, 12>,
-        _ => bad_acc,
-    }
+    by_acc_form!(form, one_polled::<S>)
 }
 
 /// The handler of an `acc` instruction in accumulator form `form`.
 pub(super) fn single<S: Step>(form: u8) -> Handler {
-    match form {
-        0 => one::<S, 0>,
-        1 => one::<S, 1>,
-        2 => one::<S, 2>,
-        3 => one::<S, 3>,
-        4 => one::<S, 4>,
-        5 => one::<S, 5>,
-        8 => one::<S, 8>,
-        10 => one::<S, 10>,
-        12 => one::<S, 12>,
-        _ => bad_acc,
-    }
+    by_acc_form!(form, one::<S>)
 }
 
 /// The handler of a memory access of class `acc` in form `form`: to a 32-bit memory 0,
@@ -434,48 +431,59 @@ fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
     None
 }
 
-
 /// The pairs with a segment's `Fuel` (fuel metering): `Fuel` and the instruction after it
 /// (which takes nothing from the accumulator: a segment starts at a label or after a branch),
 /// or a conditional branch and the `Fuel` of the path that does not branch. The forms are
 /// only those that occur: `Fuel` has none, and what follows it may hand its result on.
 fn fuel_pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
-    macro_rules! with_fuel {
+    macro_rules! fuel_then {
         ($( $x:ident ),* $(,)?) => {
-            match (a, b) {
-                $(
-                    (Instr::Fuel(_), Instr::$x(_)) => match (fa, fb) {
-                        (0, 0) => Some(two::<kind::Fuel, kind::$x, 0, 0>),
-                        (0, 1) => Some(two::<kind::Fuel, kind::$x, 0, 1>),
-                        (0, 8) => Some(two::<kind::Fuel, kind::$x, 0, 8>),
-                        _ => None,
-                    },
-                    (Instr::$x(_), Instr::Fuel(_)) if is_branch(a) => match (fa, fb) {
-                        (0, 0) => Some(two::<kind::$x, kind::Fuel, 0, 0>),
-                        (2, 0) => Some(two::<kind::$x, kind::Fuel, 2, 0>),
-                        (4, 0) => Some(two::<kind::$x, kind::Fuel, 4, 0>),
-                        (6, 0) => Some(two::<kind::$x, kind::Fuel, 6, 0>),
-                        _ => None,
-                    },
-                )*
+            match b {
+                $( Instr::$x(_) => match fb {
+                    0 => Some(two::<kind::Fuel, kind::$x, 0, 0>),
+                    1 => Some(two::<kind::Fuel, kind::$x, 0, 1>),
+                    8 => Some(two::<kind::Fuel, kind::$x, 0, 8>),
+                    _ => None,
+                }, )*
                 _ => None,
             }
         };
     }
-    with_fuel!(
-        // A loop's exit test (the copy at its end, when threaded) or an `if`'s condition.
-        BrIfNez, BrIfEqz, BrI32Eq, BrI32Ne, BrI32LtS, BrI32LtU, BrI32GeS, BrI32GeU,
-        BrI32EqImm, BrI32NeImm, BrI32LtSImm, BrI32LtUImm, BrI32GtSImm, BrI32GtUImm,
-        BrI32LeSImm, BrI32GeSImm, BrI32GeUImm, BrI64Ne, BrI64LtU,
-        // The first instruction of a loop body or a branch's path.
-        I32AddImm, I32SubImm, I32Add, I32ShlImm, I32Load, I32Load8U, I64Load, F64Load,
-        I32Store, Copy, Const32, GlobalGet,
-    )
-}
-
-/// Whether `instr` is a branch.
-fn is_branch(instr: &Instr) -> bool {
-    instr.branch_offset().is_some()
+    macro_rules! then_fuel {
+        ($( $x:ident ),* $(,)?) => {
+            match a {
+                $( Instr::$x(_) => match fa {
+                    0 => Some(two::<kind::$x, kind::Fuel, 0, 0>),
+                    2 => Some(two::<kind::$x, kind::Fuel, 2, 0>),
+                    4 => Some(two::<kind::$x, kind::Fuel, 4, 0>),
+                    6 => Some(two::<kind::$x, kind::Fuel, 6, 0>),
+                    _ => None,
+                }, )*
+                _ => None,
+            }
+        };
+    }
+    /// A loop's exit test (the copy at its end, when threaded) or an `if`'s condition:
+    /// after a segment's `Fuel`, or before the `Fuel` of the path that does not branch.
+    macro_rules! tests {
+        ($m:ident $(, $more:ident)*) => {
+            $m!(
+                BrIfNez, BrIfEqz, BrI32Eq, BrI32Ne, BrI32LtS, BrI32LtU, BrI32GeS, BrI32GeU,
+                BrI32EqImm, BrI32NeImm, BrI32LtSImm, BrI32LtUImm, BrI32GtSImm, BrI32GtUImm,
+                BrI32LeSImm, BrI32GeSImm, BrI32GeUImm, BrI64Ne, BrI64LtU, $($more),*
+            )
+        };
+    }
+    match (a, b) {
+        (Instr::Fuel(_), _) if fa == 0 => tests!(
+            fuel_then,
+            // The first instruction of a loop body or a branch's path.
+            I32AddImm, I32SubImm, I32Add, I32ShlImm, I32Load, I32Load8U, I64Load, F64Load,
+            I32Store, Copy, Const32, GlobalGet
+        ),
+        (_, Instr::Fuel(_)) if fb == 0 => tests!(then_fuel),
+        _ => None,
+    }
 }
 
 /// `pair` for a pair ending in a backward branch, under epoch interruption (`two_polled`).
