@@ -94,11 +94,16 @@ pub struct FrameInfo {
     /// The byte offset, in the module, of the instruction the frame was executing (the
     /// call, for a caller's frame), where known.
     pub module_offset: Option<usize>,
+    /// The same instruction's offset from the start of the function's body (its locals
+    /// declaration), where known.
+    pub func_offset: Option<usize>,
+    /// The instance the function belongs to (`None` for a host function's frame).
+    pub instance: Option<crate::Instance>,
 }
 
 impl FrameInfo {
     pub(crate) fn new(func_index: u32, func_name: Option<String>, module_offset: Option<usize>) -> FrameInfo {
-        FrameInfo { func_index, func_name, module_offset }
+        FrameInfo { func_index, func_name, module_offset, func_offset: None, instance: None }
     }
 }
 
@@ -212,6 +217,9 @@ pub enum ErrorKind {
     Pause(Box<dyn HostError>),
     /// A misuse of the API: a value of another store, a wrong argument count or type.
     Usage(String),
+    /// The bytes given to `Module::deserialize` are not a module serialized by this version
+    /// of Mica with this engine's features (or were corrupted).
+    Serialized(String),
 }
 
 /// An error payload a host function can return; carried through traps untouched so the
@@ -359,6 +367,7 @@ impl fmt::Display for Error {
                 write!(f, "a host function asked to pause a call that is not resumable (Func::call_resumable): {request}")
             }
             ErrorKind::Usage(message) => write!(f, "{message}"),
+            ErrorKind::Serialized(message) => write!(f, "cannot deserialize module: {message}"),
         }
     }
 }

@@ -121,7 +121,7 @@ impl InstanceEntity {
         if self.data_dropped[index as usize] {
             return &[];
         }
-        self.module.data_bytes.get(self.module.datas[index as usize].range.clone())
+        &self.module.bytes[self.module.datas[index as usize].range.clone()]
     }
 }
 
@@ -445,7 +445,7 @@ fn initialize_segments(inner: &mut StoreInner, instance: u32) -> Result<()> {
         }
     }
     for (seg, memory, offset) in data_writes {
-        let bytes = module.data_bytes.get(module.datas[seg].range.clone());
+        let bytes = &module.bytes[module.datas[seg].range.clone()];
         let target = inner.memories[memory as usize].data.as_mut_slice();
         let range = in_bounds(offset, bytes.len(), target.len());
         target[range.ok_or_else(|| oob(TrapCode::MemoryOutOfBounds))?].copy_from_slice(bytes);

@@ -3,6 +3,7 @@
 
 pub(crate) mod const_expr;
 mod parse;
+mod serialize;
 
 pub(crate) use const_expr::ConstExpr;
 
@@ -69,25 +70,6 @@ pub(crate) struct DataSegment {
     pub range: core::ops::Range<usize>,
 }
 
-/// A copy of one section of a module's bytes, addressed by offsets in the whole module.
-#[derive(Default)]
-pub(crate) struct SectionBytes {
-    /// Where `bytes` start in the module.
-    pub offset: usize,
-    pub bytes: Box<[u8]>,
-}
-
-impl SectionBytes {
-    pub(crate) fn copy(module: &[u8], range: core::ops::Range<usize>) -> SectionBytes {
-        SectionBytes { offset: range.start, bytes: module[range].into() }
-    }
-
-    /// The bytes at `range` of the module, which must lie inside this section.
-    pub(crate) fn get(&self, range: core::ops::Range<usize>) -> &[u8] {
-        &self.bytes[range.start - self.offset..range.end - self.offset]
-    }
-}
-
 /// A defined function's body, and its translation once made.
 pub(crate) struct FuncBody {
     /// The body's bytes (locals and code), as a range of the module's bytes.
@@ -98,13 +80,11 @@ pub(crate) struct FuncBody {
 pub(crate) struct ModuleInner {
     pub engine: Engine,
     pub name: Option<String>,
-    /// The parts of the module's bytes it needs after loading: the code section (lazy
-    /// translation only), the data section, and the name section's function names. Only
-    /// those are copied: a copy of the whole module would be the largest allocation of a lazy
-    /// load.
-    pub code_bytes: SectionBytes,
-    pub data_bytes: SectionBytes,
-    pub name_bytes: SectionBytes,
+    /// The module's bytes, kept whole: function bodies (translated lazily) and data segments
+    /// are ranges of them, and `Module::serialize` writes them out.
+    pub bytes: Box<[u8]>,
+    /// Where the name section's function names are in `bytes` (empty without them).
+    pub names: core::ops::Range<usize>,
     /// The function type of each type index (an empty one for a struct or array type, which
     /// validation lets no call or block name).
     pub types: Vec<FuncType>,
@@ -170,7 +150,7 @@ impl Module {
 
     /// Loads a module from its binary encoding.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        let inner = parse::parse(engine, bytes)?;
+        let inner = parse::parse(engine, bytes, parse::Bodies::Validate)?;
         Ok(Module { inner: Arc::new(inner) })
     }
 
@@ -241,7 +221,7 @@ impl ModuleInner {
     /// The name section's name for a function.
     pub(crate) fn func_name(&self, func_index: u32) -> Option<&str> {
         let names = self.func_names.get_or_init(|| {
-            Box::new(parse::func_names(&self.name_bytes.bytes, self.name_bytes.offset))
+            Box::new(parse::func_names(&self.bytes[self.names.clone()], self.names.start))
         });
         names.binary_search_by_key(&func_index, |(i, _)| *i).ok().map(|at| names[at].1.as_str())
     }
@@ -251,7 +231,7 @@ impl ModuleInner {
         let body = &self.bodies[def_index as usize];
         body.compiled.get_or_try_init(|| {
             let func_index = self.num_imported_funcs + def_index;
-            let bytes = self.code_bytes.get(body.range.clone());
+            let bytes = &self.bytes[body.range.clone()];
             let mut scratch = crate::translate::Scratch::default();
             // A function that needs stack maps is translated with its validator (`translate_func`).
             let mut validator = self.revalidate.as_ref().map(|(resources, features)| {

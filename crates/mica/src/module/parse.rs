@@ -3,8 +3,7 @@
 //! for later (lazy mode).
 
 use super::{
-    ConstExpr, DataSegment, ElemSegment, EntityIndex, FuncBody, Import, ModuleInner, SectionBytes,
-    SegmentMode,
+    ConstExpr, DataSegment, ElemSegment, EntityIndex, FuncBody, Import, ModuleInner, SegmentMode,
 };
 use crate::engine::{Engine, TranslationMode};
 use crate::error::{Error, Result};
@@ -78,15 +77,25 @@ fn global_type(m: &ModuleInner, ty: &wasmparser::GlobalType) -> Result<GlobalTyp
 }
 
 
-pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
+/// Whether a load validates each function body as it reads it.
+#[derive(Copy, Clone, PartialEq, Eq)]
+pub(super) enum Bodies {
+    /// Every body is validated at load (eager translation validates as it translates).
+    Validate,
+    /// Lazy translation validates each body as it translates it, on its first call, and not
+    /// at load: `Module::deserialize`, for bytes that validated when they were serialized
+    /// (and are validated again anyway, a body at a time).
+    Deferred,
+}
+
+pub(super) fn parse(engine: &Engine, bytes: &[u8], bodies: Bodies) -> Result<ModuleInner> {
     let config = engine.config();
     let mut validator = Validator::new_with_features(config.features);
     let mut m = ModuleInner {
         engine: engine.clone(),
         name: None,
-        code_bytes: SectionBytes::default(),
-        data_bytes: SectionBytes::default(),
-        name_bytes: SectionBytes::default(),
+        bytes: Box::default(),
+        names: 0..0,
         types: Vec::new(),
         defined: Vec::new(),
         stack_maps: false,
@@ -118,10 +127,7 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
     let mut allocations = wasmparser::FuncValidatorAllocations::default();
     // Eager mode: the translator's buffers, likewise.
     let mut scratch = crate::translate::Scratch::default();
-    // Lazy mode: the code section, copied a body at a time right after the validator has read
-    // it (while it is in the cache), and where it starts in the module.
-    let mut code = Vec::new();
-    let mut code_start = 0;
+    let deferred = lazy && bodies == Bodies::Deferred;
     let mut parser = Parser::new(0);
     parser.set_features(config.features);
     for payload in parser.parse_all(bytes) {
@@ -131,7 +137,7 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
             if m.bodies.is_empty() {
                 // The sections that say what the code may hold have all been read.
                 m.stack_maps = needs_stack_maps(&m);
-                if lazy && m.stack_maps {
+                if lazy && (m.stack_maps || deferred) {
                     m.revalidate = Some((to_validate.resources.clone(), to_validate.features));
                 }
             }
@@ -140,9 +146,9 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
             let range = range.start as usize..range.end as usize;
             let compiled = OnceBox::new();
             if lazy {
-                crate::validate::validate_body(&mut func_validator, &body)?;
-                // Everything since the last body: this body and its size.
-                code.extend_from_slice(&bytes[code_start + code.len()..range.end]);
+                if !deferred {
+                    crate::validate::validate_body(&mut func_validator, &body)?;
+                }
             } else {
                 let func_index = m.num_imported_funcs + m.bodies.len() as u32;
                 let bytecode = translate_func(
@@ -159,15 +165,9 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner> {
             m.bodies.push(FuncBody { range, compiled });
             continue;
         }
-        if lazy && let Payload::CodeSectionStart { unchecked_range: range, .. } = &payload {
-            // Not checked against the input yet (a truncated section fails on its last body),
-            // hence the cap.
-            code_start = range.start as usize;
-            code.reserve((range.end - range.start).min(bytes.len() as u64) as usize);
-        }
         read_section(&mut m, bytes, payload)?;
     }
-    m.code_bytes = SectionBytes { offset: code_start, bytes: code.into_boxed_slice() };
+    m.bytes = bytes.into();
     let mut by_name: Vec<u32> = (0..m.exports.len() as u32).collect();
     by_name.sort_unstable_by(|&a, &b| m.exports[a as usize].0.cmp(&m.exports[b as usize].0));
     m.exports_by_name = by_name;
@@ -358,8 +358,6 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
             }
         }
         Payload::DataSection(reader) => {
-            let range = reader.range();
-            m.data_bytes = SectionBytes::copy(bytes, range.start as usize..range.end as usize);
             for data in reader {
                 let data = data.map_err(malformed)?;
                 let mode = match data.kind {
@@ -430,7 +428,7 @@ fn read_names(m: &mut ModuleInner, bytes: &[u8], range: Range<usize>) {
                     Err(_) => return,
                 }
             }
-            1 => m.name_bytes = SectionBytes::copy(bytes, start..start + content.len()),
+            1 => m.names = start..start + content.len(),
             _ => {}
         }
     }
