@@ -151,6 +151,12 @@ impl<T> Caller<'_, T> {
         crate::instance::export_of(&self.store.inner, self.instance, name)
     }
 
+    /// The calling instance; `None` for a host function the embedder called directly.
+    pub fn instance(&self) -> Option<crate::Instance> {
+        (self.instance != NO_INSTANCE)
+            .then_some(crate::Instance { store: self.store.inner.id, index: self.instance })
+    }
+
     pub fn engine(&self) -> &crate::Engine {
         self.store.engine()
     }

@@ -178,6 +178,20 @@ impl Instance {
         self.get_export(store, name)?.into_memory()
     }
 
+    /// Memory `index` of the instance's memory index space (imported memories first),
+    /// exported or not: for embedding APIs that name an instance's memories by index (the C
+    /// API's `wasm_export.h` works on memory 0). `None` past the last memory, or for a store
+    /// the instance does not belong to.
+    pub fn memory_at(&self, store: impl AsContext, index: u32) -> Option<Memory> {
+        let store = store.as_context().0;
+        if store.inner.id != self.store {
+            return None;
+        }
+        let memories = &store.inner.instances[self.index as usize].memories;
+        let memory = *memories.get(index as usize)?;
+        Some(Memory { store: self.store, index: memory })
+    }
+
     pub fn get_table(&self, store: impl AsContext, name: &str) -> Option<Table> {
         self.get_export(store, name)?.into_table()
     }

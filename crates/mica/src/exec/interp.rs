@@ -181,7 +181,12 @@ impl<'s, T> Executor<'s, T> {
             FuncEntity::Wasm { instance, def_index, .. } => {
                 let module = &self.store.inner.instances[*instance as usize].module;
                 let func_index = module.num_imported_funcs + def_index;
-                FrameInfo::new(func_index, module.func_name(func_index).map(alloc::string::String::from), offset)
+                let mut frame =
+                    FrameInfo::new(func_index, module.func_name(func_index).map(alloc::string::String::from), offset);
+                frame.func_offset = offset.zip(module.bodies.get(*def_index as usize))
+                    .and_then(|(at, body)| at.checked_sub(body.range.start));
+                frame.instance = Some(crate::Instance { store: self.store.inner.id, index: *instance });
+                frame
             }
             FuncEntity::Host { .. } => FrameInfo::new(func, None, None),
         }

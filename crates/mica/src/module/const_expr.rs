@@ -55,6 +55,7 @@ impl ConstExpr {
         let mut ops = Vec::new();
         let mut reader = expr.get_operators_reader();
         while !reader.eof() {
+            let at = reader.original_position();
             let op = reader.read().map_err(|e| Error::from_parser(e, true))?;
             ops.push(match op {
                 O::I32Const { value } => ConstOp::Value(value as u32 as Cell),
@@ -81,9 +82,9 @@ impl ConstExpr {
                 }
                 // The cells of `any` and `extern` are the same (`crate::gc`).
                 O::AnyConvertExtern | O::ExternConvertAny | O::End => continue,
-                other => {
+                _ => {
                     return Err(Error::unsupported(alloc::format!(
-                        "constant expression operator {other:?}"
+                        "the constant expression operator at offset {at:#x}"
                     )));
                 }
             });

@@ -137,7 +137,8 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8], bodies: Bodies) -> Result<Mod
             if m.bodies.is_empty() {
                 // The sections that say what the code may hold have all been read.
                 m.stack_maps = needs_stack_maps(&m);
-                if lazy && (m.stack_maps || deferred) {
+                // (Without the `fast` feature lazy translation always validates as it translates.)
+                if lazy && (m.stack_maps || deferred || !cfg!(feature = "fast")) {
                     m.revalidate = Some((to_validate.resources.clone(), to_validate.features));
                 }
             }

@@ -210,6 +210,11 @@ pub(crate) fn translate_func<'s>(
             }
             ops.reader().finish_expression(&func.visitor(ops.offset())).map_err(invalid)?;
         }
+        // Without `fast`, lazy translation validates again as it translates (`ModuleInner::
+        // revalidate`), so this pass is never linked.
+        None if !cfg!(feature = "fast") => {
+            return Err(Error::usage("internal error: translation without a validator in a build without `fast`"));
+        }
         None => {
             while !ops.done() {
                 t.out.offset = ops.offset() as u32;
@@ -509,6 +514,9 @@ impl<'a> Translator<'a> {
     /// instruction can write the accumulator, makes it do so and returns `ACC`: the caller
     /// must emit the instruction that reads it next (see `bytecode::ACC`).
     fn take_acc(&mut self, pos: usize) -> Option<Slot> {
+        if !cfg!(feature = "fast") {
+            return None;
+        }
         let at = self.out.len().checked_sub(1)?;
         if self.stack.get(pos) != Operand::InSlot || self.out.last_result != Some(at) {
             return None;
@@ -550,6 +558,9 @@ impl<'a> Translator<'a> {
     /// accumulator too (`acc::ALSO`) and returns `ACC`: the caller must emit the instruction
     /// that reads it next.
     fn take_local_acc(&mut self, pos: usize) -> Option<Slot> {
+        if !cfg!(feature = "fast") {
+            return None;
+        }
         let Operand::Local(local) = self.stack.get(pos) else {
             return None;
         };

@@ -365,7 +365,11 @@ impl Translator<'_> {
 
             ref other => {
                 if !self.translate_gc(other)? && !self.translate_simd(other)? {
-                    return Err(Error::unsupported(alloc::format!("operator {other:?}")));
+                    // (By offset, not name: naming it would link `Operator`'s `Debug`, 20 KB.)
+                    return Err(Error::unsupported(alloc::format!(
+                        "the operator at offset {:#x} (a proposal Mica does not implement)",
+                        self.out.offset
+                    )));
                 }
             }
         }

@@ -60,9 +60,12 @@ macro_rules! follow_polled {
 /// `$handler::<$s, F>` for the accumulator form `$form` (the forms an `acc` instruction
 /// has), else `bad_acc`.
 macro_rules! by_acc_form {
+    // Without `fast` the translator hands nothing over in the accumulator (`take_acc`): only
+    // the plain form is linked.
     ($form:expr, $handler:ident::<$s:ident>) => {
         match $form {
             0 => $handler::<$s, 0>,
+            _ if !cfg!(feature = "fast") => bad_acc,
             1 => $handler::<$s, 1>,
             2 => $handler::<$s, 2>,
             3 => $handler::<$s, 3>,
@@ -213,6 +216,8 @@ pub(super) fn single_access<S: Step>(form: u8) -> Handler {
     const W: u8 = acc::MEM64;
     match form {
         W => one::<S, W>,
+        N => one::<S, N>,
+        _ if !cfg!(feature = "fast") => single::<S>(form),
         0x21 => one::<S, 0x21>,
         0x22 => one::<S, 0x22>,
         0x23 => one::<S, 0x23>,
@@ -221,7 +226,6 @@ pub(super) fn single_access<S: Step>(form: u8) -> Handler {
         0x28 => one::<S, 0x28>,
         0x2a => one::<S, 0x2a>,
         0x2c => one::<S, 0x2c>,
-        N => one::<S, N>,
         0x11 => one::<S, 0x11>,
         0x12 => one::<S, 0x12>,
         0x13 => one::<S, 0x13>,
@@ -544,6 +548,11 @@ fn return_for(a: &Instr, fa: u8, b: &Instr) -> Option<Handler> {
 /// with `forms`). Under epoch interruption a pair with a backward branch is fused only if it
 /// has a checking handler (`polled_pair_for`).
 pub(crate) fn fuse_pairs(ops: &mut [Op], forms: &[u8], epochs: bool) {
+    // Without the `fast` feature no pair handler is reachable, so none is linked (a third of
+    // the interpreter's code).
+    if !cfg!(feature = "fast") {
+        return;
+    }
     for i in 1..ops.len() {
         let (a, b) = (&ops[i - 1].instr, &ops[i].instr);
         if epochs && (backward(a) || backward(b)) {

@@ -1,0 +1,13 @@
+(module
+  (global $ci (import "host" "const i32") i32)
+  (global $vf (import "host" "var f32") (mut f32))
+  (global $vi64 (import "host" "var i64") (mut i64))
+  (global (export "const f64") f64 (f64.const 2.5))
+  (global $counter (export "counter") (mut i32) (i32.const 10))
+  (func (export "get const i32") (result i32) (global.get $ci))
+  (func (export "get var f32") (result f32) (global.get $vf))
+  (func (export "set var f32") (param f32) (global.set $vf (local.get 0)))
+  (func (export "get var i64") (result i64) (global.get $vi64))
+  (func (export "bump") (result i32)
+    (global.set $counter (i32.add (global.get $counter) (i32.const 1)))
+    (global.get $counter)))

@@ -1,0 +1,5 @@
+(module
+  (import "host" "greet" (func $greet))
+  (func (export "run")
+    (call $greet)
+    (call $greet)))

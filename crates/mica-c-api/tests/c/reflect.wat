@@ -1,0 +1,10 @@
+(module
+  (import "env" "log" (func (param i32 i64)))
+  (import "env" "limit" (global i32))
+  (import "env" "heap" (memory 1))
+  (func (export "func") (param i32 f64) (result i64 f32)
+    (i64.const 0) (f32.const 0))
+  (global (export "global") (mut f64) (f64.const 1))
+  (table (export "table") 2 20 funcref)
+  (table (export "refs") 1 externref)
+  (memory (export "memory") 1 8))

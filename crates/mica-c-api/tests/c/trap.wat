@@ -1,0 +1,10 @@
+(module
+  (import "host" "fail" (func $fail (result i32)))
+  (func $helper (result i32) (call $fail))
+  (func (export "host trap") (result i32) (call $helper))
+  (func $deep (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (unreachable))
+      (else (call $deep (i32.sub (local.get 0) (i32.const 1))))))
+  (func (export "unreachable") (result i32) (call $deep (i32.const 2)))
+  (func (export "divide") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))
