@@ -46,7 +46,8 @@ pub struct Config {
 /// The proposals Mica implements; everything else stays off whatever is asked.
 const SUPPORTED: WasmFeatures = STANDARD.union(PROPOSED);
 
-/// What Mica implements of the standard (3.0 so far): on by default.
+/// What Mica implements of the standard (3.0 so far): on by default. A build without the
+/// crate feature `simd` leaves out fixed-width and relaxed SIMD.
 const STANDARD: WasmFeatures = WasmFeatures::WASM2
     .union(WasmFeatures::TAIL_CALL)
     .union(WasmFeatures::EXTENDED_CONST)
@@ -55,7 +56,15 @@ const STANDARD: WasmFeatures = WasmFeatures::WASM2
     .union(WasmFeatures::MULTI_MEMORY)
     .union(WasmFeatures::FUNCTION_REFERENCES)
     .union(WasmFeatures::EXCEPTIONS)
-    .union(WasmFeatures::GC);
+    .union(WasmFeatures::GC)
+    .difference(LEFT_OUT);
+
+/// What this build leaves out: SIMD without the crate feature `simd`.
+const LEFT_OUT: WasmFeatures = if cfg!(feature = "simd") {
+    WasmFeatures::empty()
+} else {
+    WasmFeatures::SIMD.union(WasmFeatures::RELAXED_SIMD)
+};
 
 /// Proposals not yet in the standard that Mica implements: off unless enabled by name
 /// (`Config::enable_proposal`).

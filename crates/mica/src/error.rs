@@ -285,7 +285,10 @@ impl Error {
 
     pub(crate) fn from_parser(e: wasmparser::BinaryReaderError, malformed: bool) -> Error {
         // Some decoder messages embed multi-line debug output: keep messages on one line.
-        let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+        if !cfg!(feature = "simd") && message.contains("SIMD") {
+            message.push_str(" (this build of Mica leaves SIMD out: its crate feature `simd` is off)");
+        }
         let offset = e.offset() as usize;
         Error::from_kind(if malformed {
             ErrorKind::Malformed { message, offset }

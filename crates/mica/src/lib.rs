@@ -35,6 +35,8 @@ extern crate std;
 
 mod bytecode;
 mod cell;
+// The fast build's hand decoder of common operators; the size build reads with `wasmparser`.
+#[cfg(feature = "fast")]
 mod decode;
 mod engine;
 mod error;

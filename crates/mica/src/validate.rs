@@ -6,9 +6,12 @@
 //! reads immediates as `wasmparser` does, so verdicts, messages and offsets are the ones
 //! `FuncValidator::validate` gives (the tests compare the two on corrupted bodies).
 
+#[cfg(feature = "fast")]
 use crate::decode::Decoder;
 use crate::{Error, Result};
-use wasmparser::{BlockType, FrameKind, FuncValidator, FunctionBody, ValidatorResources};
+use wasmparser::{BinaryReader, BlockType, FrameKind, FuncValidator, FunctionBody, ValidatorResources};
+#[cfg(not(feature = "fast"))]
+use wasmparser::Operator;
 
 /// Validates one function body: its locals, then its operators.
 pub(crate) fn validate_body(func: &mut FuncValidator<ValidatorResources>, body: &FunctionBody<'_>) -> Result<()> {
@@ -16,6 +19,7 @@ pub(crate) fn validate_body(func: &mut FuncValidator<ValidatorResources>, body: 
 }
 
 /// [`validate_body`], with `wasmparser`'s error apart from Mica's refusal.
+#[cfg(feature = "fast")]
 fn check_body(
     func: &mut FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
@@ -34,6 +38,54 @@ fn check_body(
     d.reader().finish_expression(&func.visitor(d.offset()))?;
     Ok(Ok(()))
 }
+
+/// [`validate_body`] without `fast`: [`each_operator`] with nothing after the validator.
+#[cfg(not(feature = "fast"))]
+fn check_body(
+    func: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+) -> wasmparser::Result<Result<()>> {
+    let mut reader = body.get_binary_reader();
+    func.read_locals(&mut reader)?;
+    reader.set_features(*func.features());
+    each_operator(func, body.as_bytes().len(), reader, &mut |_, _, _| Ok(()))
+}
+
+/// The one way a build without `fast` reads function bodies, to validate them and to
+/// translate them: `wasmparser`'s reader decodes each operator (from `reader`, placed after
+/// the locals) into an [`Operator`], the validator checks it, and `then` gets it (the
+/// translator, or nothing). The `fast` build decodes with [`Decoder`] and has a visitor that
+/// validates and translates each operator in one method; that is quicker to load, but it
+/// is a copy of the validator's and the translator's code for every operator, which a size
+/// build cannot afford. Verdicts, messages and offsets are the reader's and the validator's.
+#[cfg(not(feature = "fast"))]
+pub(crate) fn each_operator(
+    func: &mut FuncValidator<ValidatorResources>,
+    body_len: usize,
+    reader: BinaryReader<'_>,
+    then: &mut Then<'_>,
+) -> wasmparser::Result<Result<()>> {
+    let mut work = LabelWork::new(body_len);
+    let mut ops = wasmparser::OperatorsReader::new(reader);
+    while !ops.eof() {
+        let offset = ops.original_position();
+        if let Err(e) = work.charge_at(ops.get_binary_reader(), func) {
+            return Ok(Err(e));
+        }
+        let op = ops.read()?;
+        func.op(offset, &op)?;
+        if let Err(e) = then(func, offset, &op) {
+            return Ok(Err(e));
+        }
+    }
+    ops.finish()?;
+    Ok(Ok(()))
+}
+
+/// What [`each_operator`] does with an operator the validator has accepted, given the
+/// validator and the operator's offset.
+#[cfg(not(feature = "fast"))]
+pub(crate) type Then<'t> = dyn FnMut(&mut FuncValidator<ValidatorResources>, u64, &Operator<'_>) -> Result<()> + 't;
 
 /// The label types a body's `br_table`s make the validator compare, bounded by the body's size.
 ///
@@ -56,19 +108,29 @@ impl LabelWork {
     }
 
     /// Charges the operator at `d`'s cursor, if it is a `br_table`, before it is validated.
+    #[cfg(feature = "fast")]
     #[inline(always)]
     pub(crate) fn charge(&mut self, d: &Decoder<'_>, func: &FuncValidator<ValidatorResources>) -> Result<()> {
         if d.opcode() != Some(0x0e) {
             return Ok(());
         }
-        self.charge_br_table(d, func)
+        self.charge_br_table(d.reader(), func)
+    }
+
+    /// [`LabelWork::charge`] for the operator `reader` is placed at.
+    #[cfg(not(feature = "fast"))]
+    pub(crate) fn charge_at(&mut self, reader: BinaryReader<'_>, func: &FuncValidator<ValidatorResources>) -> Result<()> {
+        if !matches!(reader.clone().read_u8(), Ok(0x0e)) {
+            return Ok(());
+        }
+        self.charge_br_table(reader, func)
     }
 
     #[cold]
     #[inline(never)]
-    fn charge_br_table(&mut self, d: &Decoder<'_>, func: &FuncValidator<ValidatorResources>) -> Result<()> {
+    fn charge_br_table(&mut self, mut reader: BinaryReader<'_>, func: &FuncValidator<ValidatorResources>) -> Result<()> {
         // The entry count, the entries, the default; a malformed table is the validator's to report.
-        let mut reader = d.reader();
+        let offset = reader.original_position();
         let mut read = || -> wasmparser::Result<(u32, u32)> {
             reader.read_u8()?;
             let len = reader.read_var_u32()?;
@@ -105,7 +167,7 @@ impl LabelWork {
                  function's br_tables compare more than {} label types per byte of its body (a limit \
                  that keeps validation linear in the module's size)",
                 func.index(),
-                d.offset(),
+                offset,
                 len,
                 Self::PER_BYTE
             ))),

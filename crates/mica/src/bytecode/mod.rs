@@ -237,11 +237,20 @@ macro_rules! define_instr {
         /// One instruction: its variant names what it does, its operand struct (its *shape*)
         /// the slots, offsets, immediates and indices it works on.
         #[derive(Debug, Copy, Clone, PartialEq)]
+        // Without the feature `simd`, nothing emits the `v128` instructions.
+        #[cfg_attr(not(feature = "simd"), allow(dead_code))]
         pub(crate) enum Instr {
             $( $name($shape), )*
         }
 
         impl Instr {
+            /// The variant's name.
+            pub(crate) fn name(&self) -> &'static str {
+                match self {
+                    $( Instr::$name(_) => stringify!($name), )*
+                }
+            }
+
             /// Hands every operand to `v`, by role (see `shapes.rs`).
             #[inline(always)]
             pub(crate) fn visit<'a, V: Visit<'a>>(&'a mut self, v: &mut V) {
@@ -331,14 +340,17 @@ macro_rules! is_class {
     ($class:ident, acc) => { false };
 }
 
-/// Whether a table line's flags include `$flag` (`trap`, `end` or `mov`).
+/// Whether a table line's flags include `$flag` (`trap`, `end`, `mov` or `simd`).
 macro_rules! has_flag {
     ($flag:ident, []) => { false };
+    (simd, [simd $($rest:tt)*]) => { true };
     (trap, [trap $($rest:tt)*]) => { true };
     (end, [end $($rest:tt)*]) => { true };
     (mov, [mov $($rest:tt)*]) => { true };
-    ($flag:ident, [$other:tt $($rest:tt)*]) => { has_flag!($flag, [$($rest)*]) };
+    ($flag:ident, [$other:tt $($rest:tt)*]) => { $crate::bytecode::has_flag!($flag, [$($rest)*]) };
 }
+
+pub(crate) use has_flag;
 
 /// Returns the negated branch if `$name` has a `not` flag.
 macro_rules! negate {

@@ -81,7 +81,7 @@ pub(crate) fn verify(
         return Err("empty function code".into());
     };
     if !last.ends_path() {
-        return Err(alloc::format!("code can run past its end ({last:?})"));
+        return Err(alloc::format!("code can run past its end ({})", shown(last)));
     }
     let VerifyBuffers { targets, forms } = buffers;
     targets.clear();
@@ -92,7 +92,7 @@ pub(crate) fn verify(
     for (at, instr) in code.iter_mut().enumerate() {
         let Checked { form, target } = match check(instr, at, len, frame_size, num_consts, module) {
             Ok(checked) => checked,
-            Err(what) => return Err(alloc::format!("instruction {at} ({instr:?}) {what}")),
+            Err(what) => return Err(alloc::format!("instruction {at} ({}) {what}", shown(instr))),
         };
         if let Some(target) = target {
             targets[target] = true;
@@ -133,13 +133,20 @@ pub(crate) fn verify(
         for (at, form) in forms.iter().enumerate() {
             if form & (acc::X | acc::Y) != 0 && !acc_written_before(code, forms, targets, at) {
                 return Err(alloc::format!(
-                    "instruction {at} ({:?}) reads the accumulator without a write just before",
-                    code[at]
+                    "instruction {at} ({}) reads the accumulator without a write just before",
+                    shown(&code[at])
                 ));
             }
         }
     }
     Ok(())
+}
+
+/// An instruction as the verifier's messages show it: with its operands, except in the size
+/// build (no `fast`), where `Debug` for every instruction would be 15 KB of code for messages
+/// that only a translator bug can produce.
+fn shown(instr: &Instr) -> alloc::string::String {
+    if cfg!(feature = "fast") { alloc::format!("{instr:?}") } else { instr.name().into() }
 }
 
 /// Whether the accumulator read at `at` was written just before (see the module docs).

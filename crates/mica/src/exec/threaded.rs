@@ -321,9 +321,14 @@ macro_rules! define_handlers {
             $( pub(crate) struct $name; )*
         }
 
-        /// The handler for `instr`'s variant and accumulator form.
+        /// The handler for `instr`'s variant and accumulator form. Without the feature
+        /// `simd`, the `v128` instructions have none (`left_out`): the validator rejects the
+        /// operators they come from, so the translator never emits them.
         pub(super) fn handler_for(instr: &Instr, form: u8) -> Handler {
             match instr {
+                $( Instr::$name(_) if crate::bytecode::has_flag!(simd, [$($flags)*]) && !cfg!(feature = "simd") => {
+                    left_out
+                } )*
                 $( Instr::$name(_) => handler_of!($class, $name, $shape, form), )*
             }
         }
@@ -669,6 +674,14 @@ pub(crate) unsafe fn continue_at(next: *const Op, ctx: &mut FastCtx, acc: Cell, 
 /// The handler of an instruction that names the accumulator where it cannot take it. The
 /// verifier rejects such code, so this never runs; it stops rather than misread a slot.
 unsafe fn bad_acc(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: f64) -> Exit {
+    ctx.stop = Stop::Trap(TrapCode::Unreachable);
+    ctx.trap_at = ip;
+    Exit(core::ptr::null())
+}
+
+/// The handler of an instruction this build leaves out (see `handler_for`), which no
+/// translation emits: it stops rather than run anything.
+unsafe fn left_out(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: f64) -> Exit {
     ctx.stop = Stop::Trap(TrapCode::Unreachable);
     ctx.trap_at = ip;
     Exit(core::ptr::null())

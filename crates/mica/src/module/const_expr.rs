@@ -12,6 +12,7 @@ pub(crate) enum ConstOp {
     /// Push a number (or a null reference, which is the zero cell).
     Value(Cell),
     /// Push a `v128`.
+    #[cfg_attr(not(feature = "simd"), allow(dead_code))]
     V128(u128),
     /// Push the value of global `index` of the instance being built.
     GlobalGet(u32),
@@ -62,6 +63,7 @@ impl ConstExpr {
                 O::I64Const { value } => ConstOp::Value(value as Cell),
                 O::F32Const { value } => ConstOp::Value(value.bits() as Cell),
                 O::F64Const { value } => ConstOp::Value(value.bits()),
+                #[cfg(feature = "simd")]
                 O::V128Const { value } => ConstOp::V128(value.i128() as u128),
                 O::RefNull { .. } => ConstOp::Value(crate::cell::NULL_REF),
                 O::RefFunc { function_index } => ConstOp::RefFunc(function_index),

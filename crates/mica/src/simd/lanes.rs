@@ -160,6 +160,7 @@ pub(crate) fn i32x4_shuffle(a: V, b: V, lanes: u32) -> V {
 
 /// The lane indices of a byte shuffle as whole lanes of `size` bytes (2 or 4), 4 bits each,
 /// if every lane of the result is one whole, aligned lane of the inputs.
+#[cfg_attr(not(feature = "simd"), allow(dead_code))]
 pub(crate) fn whole_lanes(bytes: [u8; 16], size: usize) -> Option<u32> {
     let mut lanes = 0u32;
     for (i, lane) in bytes.chunks(size).enumerate() {
@@ -259,6 +260,7 @@ const fn widen(size: usize, high: bool) -> V {
 }
 
 /// The index in [`KNOWN_SHUFFLES`] of these shuffle lanes, if they are one of them.
+#[cfg_attr(not(feature = "simd"), allow(dead_code))]
 pub(crate) fn known_shuffle(lanes: V) -> Option<u8> {
     KNOWN_SHUFFLES.iter().position(|known| *known == lanes).map(|i| i as u8)
 }

@@ -92,8 +92,9 @@ fn cost(op: &O<'_>, costs: &FuelCosts) -> u32 {
         | O::I32Store16 { .. }
         | O::I64Store8 { .. }
         | O::I64Store16 { .. }
-        | O::I64Store32 { .. }
-        | O::V128Load { .. }
+        | O::I64Store32 { .. } => costs.memory,
+        #[cfg(feature = "simd")]
+        O::V128Load { .. }
         | O::V128Load8x8S { .. }
         | O::V128Load8x8U { .. }
         | O::V128Load16x4S { .. }

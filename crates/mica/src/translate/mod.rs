@@ -13,10 +13,22 @@ mod fuel;
 mod gc;
 mod legacy;
 mod operators;
+#[cfg(feature = "simd")]
 mod simd;
+/// Without the feature `simd`, `wasmparser` has no SIMD operators and the validator rejects
+/// `v128` (`engine::LEFT_OUT`): nothing is a SIMD operator.
+#[cfg(not(feature = "simd"))]
+mod simd {
+    impl super::Translator<'_> {
+        pub(super) fn translate_simd(&mut self, _: &wasmparser::Operator<'_>) -> crate::error::Result<bool> {
+            Ok(false)
+        }
+    }
+}
 mod stack;
 #[cfg(all(test, feature = "wat"))]
 mod tests;
+#[cfg(feature = "fast")]
 mod visit;
 
 use crate::bytecode::{CallRef, ACC, BrIf, Bytecode, Call, CallIndirect, Instr, ModuleCounts, Slot};
@@ -191,10 +203,33 @@ pub(crate) fn translate_func<'s>(
         t.maps.budget = bytes.len().saturating_mul(gc::MAP_SLOTS_PER_BYTE).saturating_add(4096);
         t.maps.locals = gc_locals;
     }
-    let mut ops = crate::decode::Decoder::after_locals(&body, &locals.get_binary_reader());
     t.fuel_boundary();
     match validator {
+        // Without `fast`: the operators as `Operator` values, each translated after the
+        // validator has checked it (`validate::each_operator`).
+        #[cfg(not(feature = "fast"))]
         Some(func) => {
+            let reader = locals.get_binary_reader();
+            crate::validate::each_operator(func, bytes.len(), reader, &mut |func, offset, op| {
+                t.out.offset = offset as u32;
+                t.translate(op)?;
+                t.check_budget()?;
+                if stack_maps && t.reachable {
+                    t.type_operands(func);
+                }
+                Ok(())
+            })
+            .map_err(invalid)??;
+        }
+        // Without `fast`, lazy translation validates again as it translates (`ModuleInner::
+        // revalidate`), so there is no translation without a validator.
+        #[cfg(not(feature = "fast"))]
+        None => {
+            return Err(Error::usage("internal error: translation without a validator in a build without `fast`"));
+        }
+        #[cfg(feature = "fast")]
+        Some(func) => {
+            let mut ops = crate::decode::Decoder::after_locals(&body, &locals.get_binary_reader());
             let mut work = crate::validate::LabelWork::new(bytes.len());
             while !ops.done() {
                 t.out.offset = ops.offset() as u32;
@@ -210,12 +245,9 @@ pub(crate) fn translate_func<'s>(
             }
             ops.reader().finish_expression(&func.visitor(ops.offset())).map_err(invalid)?;
         }
-        // Without `fast`, lazy translation validates again as it translates (`ModuleInner::
-        // revalidate`), so this pass is never linked.
-        None if !cfg!(feature = "fast") => {
-            return Err(Error::usage("internal error: translation without a validator in a build without `fast`"));
-        }
+        #[cfg(feature = "fast")]
         None => {
+            let mut ops = crate::decode::Decoder::after_locals(&body, &locals.get_binary_reader());
             while !ops.done() {
                 t.out.offset = ops.offset() as u32;
                 ops.operator(&mut t).map_err(invalid)??;

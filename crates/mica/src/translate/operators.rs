@@ -515,6 +515,7 @@ impl Translator<'_> {
 
     /// Whether accesses to `memory` run in the executor's fastest form (see
     /// `ModuleEnv::fast_memory0`): the forms folded from several operators exist for it only.
+    #[cfg_attr(not(feature = "simd"), allow(dead_code))]
     pub(super) fn fast_memory(&self, memory: u8) -> bool {
         memory == 0 && self.env.memory0_form() == 0
     }

@@ -10,22 +10,30 @@ use core::fmt::Write;
 /// operand positions the stack visited, and the body's size.
 fn translate(wat: &str) -> (Result<usize>, usize, usize) {
     let binary = wat::parse_str(wat).expect("valid text");
+    let mut scratch = Scratch::default();
+    let (result, len) = translate_one(&binary, &mut scratch);
+    let result = result.map(|bytecode| bytecode.code.len());
+    (result, scratch.work, len)
+}
+
+/// Translates the one function of `binary` (type `[] -> []`) into `scratch`; returns the
+/// result and the body's size. A build without `fast` translates only as it validates.
+fn translate_one<'s>(binary: &[u8], scratch: &'s mut Scratch) -> (Result<Bytecode<'s>>, usize) {
     let mut body = None;
-    for payload in wasmparser::Parser::new(0).parse_all(&binary) {
-        if let wasmparser::Payload::CodeSectionEntry(b) = payload.expect("well-formed") {
-            body = Some(b.range());
+    let mut validator = wasmparser::Validator::new();
+    for payload in wasmparser::Parser::new(0).parse_all(binary) {
+        let payload = payload.expect("well-formed");
+        if let wasmparser::ValidPayload::Func(func, b) = validator.payload(&payload).expect("valid") {
+            body = Some((b.range(), func.into_validator(Default::default())));
         }
     }
-    let range = body.expect("one function");
+    let (range, mut func) = body.expect("one function");
     let range = range.start as usize..range.end as usize;
     let types = [FuncType::new([], [])];
     let counts = ModuleCounts { funcs: 1, types: 1, ..ModuleCounts::default() };
     let env = ModuleEnv { types: &types, defined: &[], stack_maps: false, funcs: &[0], tags: &[], globals: &[], memories: &[], tables: &[], counts, metering: Default::default() };
-    let mut scratch = Scratch::default();
-    let len = range.len();
-    let result = translate_func(env, 0, &binary[range.clone()], range.start, None, &mut scratch)
-        .map(|bytecode| bytecode.code.len());
-    (result, scratch.work, len)
+    let func = if cfg!(feature = "fast") { None } else { Some(&mut func) };
+    (translate_func(env, 0, &binary[range.clone()], range.start, func, scratch), range.len())
 }
 
 /// `n` copies of `piece`, inside a function whose locals are `(local i32 i32)`.
@@ -142,19 +150,9 @@ fn loop_tests_are_threaded_under_deep_nesting() {
     }
     text.push_str("))");
     let binary = wat::parse_str(&text).expect("valid text");
-    let body = wasmparser::Parser::new(0)
-        .parse_all(&binary)
-        .find_map(|p| match p.expect("well-formed") {
-            wasmparser::Payload::CodeSectionEntry(b) => Some(b.range()),
-            _ => None,
-        })
-        .expect("one function");
-    let body = body.start as usize..body.end as usize;
-    let types = [FuncType::new([], [])];
-    let counts = ModuleCounts { funcs: 1, types: 1, ..ModuleCounts::default() };
-    let env = ModuleEnv { types: &types, defined: &[], stack_maps: false, funcs: &[0], tags: &[], globals: &[], memories: &[], tables: &[], counts, metering: Default::default() };
     let mut scratch = Scratch::default();
-    let code = translate_func(env, 0, &binary[body.clone()], body.start, None, &mut scratch)
+    let code = translate_one(&binary, &mut scratch)
+        .0
         .expect("translates")
         .code
         .to_vec();

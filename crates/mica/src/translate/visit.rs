@@ -25,11 +25,13 @@ impl<'a> wasmparser::VisitOperator<'a> for Translator<'_> {
     type Output = Result<()>;
     wasmparser::for_each_visit_operator!(define_visit);
 
+    #[cfg(feature = "simd")]
     fn simd_visitor(&mut self) -> Option<&mut dyn wasmparser::VisitSimdOperator<'a, Output = Result<()>>> {
         Some(self)
     }
 }
 
+#[cfg(feature = "simd")]
 impl<'a> wasmparser::VisitSimdOperator<'a> for Translator<'_> {
     wasmparser::for_each_visit_simd_operator!(define_visit);
 }
@@ -80,11 +82,13 @@ where
     type Output = Result<()>;
     wasmparser::for_each_visit_operator!(define_validated_visit);
 
+    #[cfg(feature = "simd")]
     fn simd_visitor(&mut self) -> Option<&mut dyn wasmparser::VisitSimdOperator<'a, Output = Result<()>>> {
         Some(self)
     }
 }
 
+#[cfg(feature = "simd")]
 macro_rules! define_validated_simd_visit {
     ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
         $(
@@ -99,6 +103,7 @@ macro_rules! define_validated_simd_visit {
     };
 }
 
+#[cfg(feature = "simd")]
 #[allow(clippy::clone_on_copy)]
 impl<'a, V> wasmparser::VisitSimdOperator<'a> for Validated<'_, '_, V>
 where

@@ -99,3 +99,23 @@ fn wide_br_tables_are_bounded_by_the_body_size() {
         assert!(text.contains("label types per byte") && text.contains("br_table at offset"), "{text}");
     }
 }
+
+/// A build without the feature `simd` (the C library's size build) refuses SIMD modules as
+/// invalid, saying why, and cannot be asked to accept them.
+#[cfg(not(feature = "simd"))]
+#[test]
+fn simd_is_left_out_with_a_clear_error() {
+    let mut config = crate::Config::new();
+    config.wasm_simd(true).wasm_relaxed_simd(true);
+    let engine = crate::Engine::new(&config);
+    for wat in [
+        "(module (func (param v128)))",
+        "(module (func (result i32) i32.const 0 i8x16.splat i8x16.extract_lane_u 0))",
+        "(module (global v128 (v128.const i64x2 0 0)))",
+    ] {
+        let binary = wat::parse_str(wat).expect("valid text");
+        let error = crate::Module::new(&engine, &binary).err().expect("refused");
+        let message = alloc::format!("{error}");
+        assert!(message.contains("SIMD") && message.contains("feature `simd` is off"), "{message}");
+    }
+}
