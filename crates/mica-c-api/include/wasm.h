@@ -447,7 +447,10 @@ WASM_API_EXTERN size_t wasm_func_result_arity(const wasm_func_t*);
  * parameter (NULL stands for an empty vector); `results` must have one slot per result:
  * on success they are overwritten with the results, whose references the caller then owns.
  * Returns NULL on success, or own: a trap (the function trapped, a callback returned a
- * trap, or the arguments were wrong), leaving `results` untouched. */
+ * trap, or the arguments were wrong), leaving `results` untouched. The arguments are
+ * checked before the call; the size of `results` only once the function returns, so a
+ * call that traps returns its trap whatever room `results` has, and a call that returns
+ * into a `results` of the wrong size drops its results and returns a trap saying so. */
 WASM_API_EXTERN wasm_trap_t* wasm_func_call(const wasm_func_t*, const wasm_val_vec_t* args,
                                             wasm_val_vec_t* results);
 

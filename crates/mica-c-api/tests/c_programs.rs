@@ -6,7 +6,8 @@
 //! output is `tests/c/<name>.expected` where that file exists.
 //!
 //! Where `valgrind` is installed each program is also built without sanitizers and run under
-//! it (memory errors and definite leaks fail the test).
+//! it (memory errors and definite leaks fail the test), with `tests/valgrind.supp` (reports
+//! known to be false, each explained there).
 //!
 //! `CC` picks the compiler (default `cc`). With `MICA_REQUIRE_SANITIZERS=1` (CI) a compiler
 //! without the sanitizers, or a machine without valgrind, is a failure rather than a note.
@@ -140,6 +141,7 @@ fn c_programs() {
             assert!(out.status.success(), "{name}: builds with sanitizers but not without");
             let run = Command::new("valgrind")
                 .args(["-q", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite"])
+                .arg(format!("--suppressions={}", crate_dir().join("tests/valgrind.supp").display()))
                 .arg(&plain)
                 .current_dir(&work)
                 .output()

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fetches the WebAssembly C API's example programs at the pinned commit (see
 # standard_examples.rs), checks their SHA-256 against tests/standard/SHA256SUMS, compiles
-# them unchanged against include/wasm.h and libmica.a, runs them and compares their output
-# with tests/standard/<name>.expected.
+# them unchanged (but for one bug the standard fixed later: UPSTREAM_FIXES there) against
+# include/wasm.h and libmica.a, runs them and compares their output with
+# tests/standard/<name>.expected.
 #
 #   tests/standard_examples.sh            check (CI)
 #   tests/standard_examples.sh --record   pin the hashes and record missing outputs
