@@ -23,7 +23,7 @@
 //! before the comparison: the address becomes `<ptr>`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 /// The standard's commit the examples are taken from.
@@ -45,30 +45,8 @@ const EXAMPLES: &[&str] = &[
     "serialize",
 ];
 
-fn crate_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Builds `libmica.a` with this test's profile and returns the directory holding it.
-fn build_library() -> PathBuf {
-    let release = !cfg!(debug_assertions);
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.args(["build", "-p", "mica-c-api", "--lib"])
-        .current_dir(crate_dir());
-    if release {
-        cmd.arg("--release");
-    }
-    assert!(
-        cmd.status().expect("run cargo build").success(),
-        "building libmica.a failed"
-    );
-    let target = match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => crate_dir().join("../../target"),
-    };
-    target.join(if release { "release" } else { "debug" })
-}
+mod common;
+use common::{SANITIZERS, build_library, cc, crate_dir, sanitizers_work};
 
 /// SHA-256 of `data`, in hex (FIPS 180-4).
 fn sha256(data: &[u8]) -> String {
@@ -306,24 +284,6 @@ fn normalize(output: &str) -> String {
         .collect()
 }
 
-fn sanitizers_work(cc: &str, dir: &Path) -> bool {
-    let src = dir.join("probe.c");
-    std::fs::write(
-        &src,
-        "#include <stdlib.h>\nint main(void) { free(malloc(1)); return 0; }\n",
-    )
-    .unwrap();
-    let exe = dir.join("probe");
-    let built = Command::new(cc)
-        .args(["-fsanitize=address,undefined"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&exe)
-        .status();
-    matches!(built, Ok(s) if s.success())
-        && matches!(Command::new(&exe).status(), Ok(s) if s.success())
-}
-
 #[test]
 fn standard_examples() {
     let mode = std::env::var("MICA_STANDARD_EXAMPLES").unwrap_or_default();
@@ -390,8 +350,8 @@ fn standard_examples() {
         failures.join("\n")
     );
 
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
-    let sanitize = sanitizers_work(&cc, &work);
+    let cc = cc();
+    let sanitize = sanitizers_work(&work);
     for name in EXAMPLES {
         let exe = work.join(name);
         let mut build = Command::new(&cc);
@@ -400,11 +360,7 @@ fn standard_examples() {
             .arg("-I")
             .arg(crate_dir().join("include"));
         if sanitize {
-            build.args([
-                "-fsanitize=address,undefined",
-                "-fno-sanitize-recover=all",
-                "-fno-omit-frame-pointer",
-            ]);
+            build.args(SANITIZERS);
         }
         build
             .arg(work.join(format!("{name}.c")))

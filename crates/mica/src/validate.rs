@@ -24,9 +24,7 @@ fn check_body(
     func: &mut FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
 ) -> wasmparser::Result<Result<()>> {
-    let mut reader = body.get_binary_reader();
-    func.read_locals(&mut reader)?;
-    reader.set_features(*func.features());
+    let reader = read_locals(func, body)?;
     let mut d = Decoder::after_locals(body, &reader);
     let mut work = LabelWork::new(body.as_bytes().len());
     while !d.done() {
@@ -45,10 +43,19 @@ fn check_body(
     func: &mut FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
 ) -> wasmparser::Result<Result<()>> {
+    let reader = read_locals(func, body)?;
+    each_operator(func, body.as_bytes().len(), reader, &mut |_, _, _| Ok(()))
+}
+
+/// Has the validator read `body`'s locals; returns a reader placed after them.
+fn read_locals<'a>(
+    func: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'a>,
+) -> wasmparser::Result<BinaryReader<'a>> {
     let mut reader = body.get_binary_reader();
     func.read_locals(&mut reader)?;
     reader.set_features(*func.features());
-    each_operator(func, body.as_bytes().len(), reader, &mut |_, _, _| Ok(()))
+    Ok(reader)
 }
 
 /// The one way a build without `fast` reads function bodies, to validate them and to

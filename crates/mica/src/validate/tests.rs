@@ -114,7 +114,7 @@ fn simd_is_left_out_with_a_clear_error() {
         "(module (global v128 (v128.const i64x2 0 0)))",
     ] {
         let binary = wat::parse_str(wat).expect("valid text");
-        let error = crate::Module::new(&engine, &binary).err().expect("refused");
+        let error = crate::Module::new(&engine, &binary).expect_err("refused");
         let message = alloc::format!("{error}");
         assert!(message.contains("SIMD") && message.contains("feature `simd` is off"), "{message}");
     }
