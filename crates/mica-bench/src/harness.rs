@@ -32,10 +32,13 @@ pub enum Phase {
     Python,
     /// WasmGC programs on Mica and wasmtime (see [`crate::gc`]).
     Gc,
+    /// The shared programs through the command-line runners, start-up included: `mica run`
+    /// against the `wasmi` CLI and WAMR's `iwasm` where installed (see [`crate::cli`]).
+    Cli,
 }
 
 impl Phase {
-    pub const ALL: [Phase; 8] = [
+    pub const ALL: [Phase; 9] = [
         Phase::Translate,
         Phase::Execute,
         Phase::Calls,
@@ -44,6 +47,7 @@ impl Phase {
         Phase::Big,
         Phase::Python,
         Phase::Gc,
+        Phase::Cli,
     ];
 
     pub fn parse(name: &str) -> Option<Phase> {
@@ -56,6 +60,7 @@ impl Phase {
             "big" => Phase::Big,
             "python" | "cpython" => Phase::Python,
             "gc" => Phase::Gc,
+            "cli" => Phase::Cli,
             _ => return None,
         })
     }
@@ -214,6 +219,8 @@ pub struct Report {
     pub big: Vec<crate::big::BigRow>,
     pub python: Vec<crate::python::PythonRow>,
     pub gc: Vec<crate::gc::GcRow>,
+    /// The CLI phase: the runners (`mica` first) and a row per workload.
+    pub cli: (Vec<crate::cli::Runner>, Vec<crate::cli::CliRow>),
     /// Wrong checksums and errors, one precise line each.
     pub failures: Vec<String>,
     /// Why workloads were skipped (the `shared/bench` folder missing).
@@ -418,6 +425,9 @@ pub fn run(opts: &Options) -> Report {
     if opts.has(Phase::Gc) {
         log(opts, "GC programs (Mica and wasmtime)");
         report.gc = crate::gc::measure(opts.quick, opts.samples, &|name| opts.selected(name), &mut report.failures);
+    }
+    if opts.has(Phase::Cli) {
+        run_cli(opts, shared_present, &mut report);
     }
     report.elapsed = started.elapsed();
     report
@@ -751,6 +761,28 @@ fn run_hostile(opts: &Options, report: &mut Report) {
 /// The big program's cache: `target/bench-cache` of the workspace.
 fn big_cache() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-cache")
+}
+
+fn run_cli(opts: &Options, shared_present: bool, report: &mut Report) {
+    if opts.quick || !shared_present {
+        report.skipped.push("the CLI phase (a full run with `shared/bench` measures it)".to_string());
+        return;
+    }
+    let mica = match crate::python::mica_binary() {
+        Ok(mica) => mica,
+        Err(e) => return report.skipped.push(format!("the CLI phase: {e}")),
+    };
+    let (runners, notes) = crate::cli::runners(mica);
+    report.skipped.extend(notes);
+    log(opts, format!("command-line runners: {}", runners.iter().map(|r| r.name).collect::<Vec<_>>().join(", ")));
+    let rows = crate::cli::measure(
+        &runners,
+        &opts.bench_dir,
+        opts.samples,
+        &|name| opts.selected(name),
+        &mut report.failures,
+    );
+    report.cli = (runners, rows);
 }
 
 fn run_python(opts: &Options, report: &mut Report) {

@@ -6,6 +6,7 @@
 //! Run it with `cargo run --release -p mica-bench -- [--quick] [--filter NAME]`.
 
 pub mod big;
+pub mod cli;
 pub mod engines;
 pub mod gc;
 pub mod harness;

@@ -19,7 +19,8 @@ struct Args {
     filter: Vec<String>,
     /// Run only these phases: translate (compile + instantiate), execute, calls, startup,
     /// hostile (translation time per byte of generated hostile bodies), big (a 75 MB program's
-    /// start-up time and peak memory; downloaded on first use).
+    /// start-up time and peak memory; downloaded on first use), python, gc, cli (the shared
+    /// programs through `mica run`, the `wasmi` CLI and `iwasm`, where installed).
     #[arg(long, value_name = "PHASE", value_delimiter = ',')]
     phase: Vec<String>,
     /// Timed execution samples per engine (default: 5, fewer, down to 3, for workloads whose
@@ -98,7 +99,7 @@ fn main() -> ExitCode {
                 Some(p) => opts.phases.push(p),
                 None => {
                     eprintln!(
-                        "error: unknown phase `{name}` (translate, execute, calls, startup, hostile, big, python, gc)"
+                        "error: unknown phase `{name}` (translate, execute, calls, startup, hostile, big, python, gc, cli)"
                     );
                     return ExitCode::from(2);
                 }

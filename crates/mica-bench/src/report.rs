@@ -277,6 +277,9 @@ pub fn render(report: &Report, opts: &Options) -> String {
     if !report.gc.is_empty() {
         render_gc(&mut w, report);
     }
+    if !report.cli.1.is_empty() {
+        render_cli(&mut w, report);
+    }
     if !report.big.is_empty() {
         render_big(&mut w, report);
     }
@@ -425,6 +428,59 @@ fn render_python(w: &mut String, report: &Report) {
         } else {
             let _ = writeln!(w, "| `{}` | {} | **{}** | {} |", row.mode, row.samples.len(), cell(&Some(first)), cell(&Some(exit)));
         }
+    }
+    let _ = writeln!(w);
+}
+
+fn render_cli(w: &mut String, report: &Report) {
+    let (runners, rows) = &report.cli;
+    let _ = writeln!(w, "### Through the command line: `mica run` and the other runners
+");
+    let _ = writeln!(
+        w,
+        "Each sample is one process, from its spawn to its exit (start-up included), the runners \
+         taking turns; median of the samples, ratios against Mica (below 1 = Mica faster). {}\n",
+        runners.iter().map(|r| format!("`{}` = {}", r.name, r.path.display())).collect::<Vec<_>>().join(", ")
+    );
+    let others = &runners[1..];
+    let mut head = String::from("| workload |");
+    let mut rule = String::from("|---|");
+    for r in runners {
+        head += &format!(" {} |", r.name);
+        rule += "---:|";
+    }
+    for r in others {
+        head += &format!(" mica / {} |", r.name);
+        rule += "---:|";
+    }
+    let _ = writeln!(w, "{head}\n{rule}");
+    let median_of = |s: &Result<Samples, String>| s.as_ref().ok().filter(|s| !s.is_empty()).map_or(f64::NAN, Samples::median);
+    let mut scalar: Vec<Vec<f64>> = vec![Vec::new(); others.len()];
+    for row in rows {
+        let mut line = format!("| {} |", row.name);
+        for s in &row.samples {
+            line += &match s {
+                Ok(s) if !s.is_empty() => format!(" {} |", fmt_secs(s.median())),
+                _ => " FAILED |".to_string(),
+            };
+        }
+        let mica = median_of(&row.samples[0]);
+        for (k, s) in row.samples[1..].iter().enumerate() {
+            let r = ratio(mica, median_of(s));
+            if row.group == Group::Shared && row.name != "empty" {
+                scalar[k].push(r);
+            }
+            line += &format!(" **{r:.2}** |");
+        }
+        let _ = writeln!(w, "{line}");
+    }
+    for (k, r) in others.iter().enumerate() {
+        let _ = writeln!(
+            w,
+            "\nGeometric mean of mica / {} over the scalar programs but `empty`: **{:.2}**",
+            r.name,
+            geomean(scalar[k].iter().copied())
+        );
     }
     let _ = writeln!(w);
 }
