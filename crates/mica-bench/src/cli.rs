@@ -12,6 +12,7 @@
 //! to its exit; the engines take turns, and each run's checksum (its stdout's `checksum:`
 //! line) is checked.
 
+use crate::harness::{Options, Report};
 use crate::stats::Samples;
 use crate::workloads::{Group, Source, WORKLOADS, Workload, checksum_of};
 use std::path::{Path, PathBuf};
@@ -118,4 +119,28 @@ pub fn measure(
         rows.push(CliRow { name: w.name, group: w.group, samples: per });
     }
     rows
+}
+
+/// The phase: skipped in a quick run or without `shared/bench`, as are the runners not
+/// installed (with a note each).
+pub fn run_phase(opts: &Options, shared_present: bool, report: &mut Report) {
+    if opts.quick || !shared_present {
+        report.skipped.push("the CLI phase (a full run with `shared/bench` measures it)".to_string());
+        return;
+    }
+    let mica = match crate::python::mica_binary() {
+        Ok(mica) => mica,
+        Err(e) => return report.skipped.push(format!("the CLI phase: {e}")),
+    };
+    let (runners, notes) = runners(mica);
+    report.skipped.extend(notes);
+    crate::harness::log(opts, format!("command-line runners: {}", runners.iter().map(|r| r.name).collect::<Vec<_>>().join(", ")));
+    let rows = measure(
+        &runners,
+        &opts.bench_dir,
+        opts.samples,
+        &|name| opts.selected(name),
+        &mut report.failures,
+    );
+    report.cli = (runners, rows);
 }

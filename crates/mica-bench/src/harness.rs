@@ -133,7 +133,7 @@ impl Options {
         }
     }
 
-    fn selected(&self, name: &str) -> bool {
+    pub(crate) fn selected(&self, name: &str) -> bool {
         self.filter.is_empty() || self.filter.iter().any(|f| name.contains(f.as_str()))
     }
 
@@ -373,7 +373,7 @@ fn split(v: Option<Vec<(Duration, Duration)>>) -> (Option<Samples>, Option<Sampl
     }
 }
 
-fn log(opts: &Options, msg: impl AsRef<str>) {
+pub(crate) fn log(opts: &Options, msg: impl AsRef<str>) {
     if opts.verbose {
         eprintln!("{}", msg.as_ref());
     }
@@ -420,14 +420,14 @@ pub fn run(opts: &Options) -> Report {
         run_big(opts, &mut report);
     }
     if opts.has(Phase::Python) && opts.selected("python") {
-        run_python(opts, &mut report);
+        crate::python::run_phase(opts, &mut report);
     }
     if opts.has(Phase::Gc) {
         log(opts, "GC programs (Mica and wasmtime)");
         report.gc = crate::gc::measure(opts.quick, opts.samples, &|name| opts.selected(name), &mut report.failures);
     }
     if opts.has(Phase::Cli) {
-        run_cli(opts, shared_present, &mut report);
+        crate::cli::run_phase(opts, shared_present, &mut report);
     }
     report.elapsed = started.elapsed();
     report
@@ -759,47 +759,8 @@ fn run_hostile(opts: &Options, report: &mut Report) {
 }
 
 /// The big program's cache: `target/bench-cache` of the workspace.
-fn big_cache() -> PathBuf {
+pub(crate) fn big_cache() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-cache")
-}
-
-fn run_cli(opts: &Options, shared_present: bool, report: &mut Report) {
-    if opts.quick || !shared_present {
-        report.skipped.push("the CLI phase (a full run with `shared/bench` measures it)".to_string());
-        return;
-    }
-    let mica = match crate::python::mica_binary() {
-        Ok(mica) => mica,
-        Err(e) => return report.skipped.push(format!("the CLI phase: {e}")),
-    };
-    let (runners, notes) = crate::cli::runners(mica);
-    report.skipped.extend(notes);
-    log(opts, format!("command-line runners: {}", runners.iter().map(|r| r.name).collect::<Vec<_>>().join(", ")));
-    let rows = crate::cli::measure(
-        &runners,
-        &opts.bench_dir,
-        opts.samples,
-        &|name| opts.selected(name),
-        &mut report.failures,
-    );
-    report.cli = (runners, rows);
-}
-
-fn run_python(opts: &Options, report: &mut Report) {
-    let cache = big_cache();
-    if opts.quick {
-        report.skipped.push(format!(
-            "CPython's start-up (a full run measures it, fetching it into {} once)",
-            cache.display()
-        ));
-        return;
-    }
-    log(opts, format!("CPython: {}", crate::python::NAME));
-    let found = crate::python::locate(&cache).and_then(|dir| Ok((crate::python::mica_binary()?, dir)));
-    match found {
-        Ok((mica, dir)) => report.python = crate::python::measure(&mica, &dir, 5, &mut report.failures),
-        Err(e) => report.skipped.push(format!("CPython: {e}")),
-    }
 }
 
 fn run_big(opts: &Options, report: &mut Report) {

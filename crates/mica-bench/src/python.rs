@@ -150,3 +150,21 @@ pub fn measure(mica: &Path, dir: &Path, runs: usize, failures: &mut Vec<String>)
     }
     rows
 }
+
+/// The phase: skipped in a quick run; CPython is fetched once into the bench cache.
+pub fn run_phase(opts: &crate::harness::Options, report: &mut crate::harness::Report) {
+    let cache = crate::harness::big_cache();
+    if opts.quick {
+        report.skipped.push(format!(
+            "CPython's start-up (a full run measures it, fetching it into {} once)",
+            cache.display()
+        ));
+        return;
+    }
+    crate::harness::log(opts, format!("CPython: {}", NAME));
+    let found = locate(&cache).and_then(|dir| Ok((mica_binary()?, dir)));
+    match found {
+        Ok((mica, dir)) => report.python = measure(&mica, &dir, 5, &mut report.failures),
+        Err(e) => report.skipped.push(format!("CPython: {e}")),
+    }
+}
