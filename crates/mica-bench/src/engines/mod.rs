@@ -122,21 +122,28 @@ macro_rules! shared_glue {
         /// A host function's view of the guest, for the WASI shim.
         pub struct GuestView<'a, 'b> {
             caller: &'a mut Caller<'b, Host<Memory>>,
-            memory: Option<Memory>,
         }
 
         fn guest<'a, 'b>(caller: &'a mut Caller<'b, Host<Memory>>) -> GuestView<'a, 'b> {
-            let memory =
-                caller.data().memory.or_else(|| caller.get_export("memory")?.into_memory());
-            GuestView { caller, memory }
+            GuestView { caller }
+        }
+
+        impl GuestView<'_, '_> {
+            /// The guest memory: the one found after instantiation, else the caller's
+            /// `memory` export, looked up only when a function touches memory (a module
+            /// without one, as the host-call micro-benchmarks', would otherwise pay a failed
+            /// export lookup on every host call).
+            fn memory(&mut self) -> Option<Memory> {
+                self.caller.data().memory.or_else(|| self.caller.get_export("memory")?.into_memory())
+            }
         }
 
         impl $crate::wasi::Guest for GuestView<'_, '_> {
             fn read(&mut self, addr: u32, buf: &mut [u8]) -> bool {
-                self.memory.is_some_and(|m| m.read(&*self.caller, addr as usize, buf).is_ok())
+                self.memory().is_some_and(|m| m.read(&*self.caller, addr as usize, buf).is_ok())
             }
             fn write(&mut self, addr: u32, bytes: &[u8]) -> bool {
-                self.memory
+                self.memory()
                     .is_some_and(|m| m.write(&mut *self.caller, addr as usize, bytes).is_ok())
             }
             fn state(&mut self) -> &mut $crate::wasi::WasiState {
