@@ -24,6 +24,9 @@ impl<T> Executor<'_, T> {
         let instance = &self.store.inner.instances[self.instance as usize];
         ctx.instance_globals = instance.globals.as_ptr();
         ctx.instance_funcs = instance.funcs.as_ptr();
+        ctx.bodies = instance.module.bodies.as_ptr();
+        ctx.num_bodies = instance.module.bodies.len() as u32;
+        ctx.imported_funcs = instance.module.num_imported_funcs;
         ctx.consts = compiled.consts.as_ptr();
         ctx.code = self.code;
         ctx.start = compiled.code.as_ptr();

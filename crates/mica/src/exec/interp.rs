@@ -164,7 +164,8 @@ impl<'s, T> Executor<'s, T> {
         } else {
             let frames = &self.store.inner.exec.frames;
             let frame = frames[frames.len() - i];
-            (frame.func, frame.code, frame.ip)
+            // SAFETY: a suspended caller's code belongs to `self.store`, which is alive.
+            (frame.func, frame.code, unsafe { frame.ip() })
         };
         let offset = if code.0.is_null() {
             None

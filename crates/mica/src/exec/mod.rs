@@ -58,13 +58,45 @@ const MAX_NESTED_ACTIVATIONS: u32 = 10_000;
 #[derive(Debug, Copy, Clone)]
 pub(crate) struct Frame {
     pub code: CodeRef,
-    /// The instruction to continue at.
-    pub ip: usize,
+    /// The instruction to continue at, in `code`: a pointer rather than an index, so that a
+    /// return jumps there without arithmetic and without waiting for `code`'s loads
+    /// (`Frame::ip` gives the index).
+    pub ret: *const Op,
     /// The caller's frame base, in cells.
     pub base: usize,
     pub instance: u32,
     /// The caller's store function index, for backtraces.
     pub func: u32,
+}
+
+// SAFETY: `ret` points into `code`'s instructions, immutable shared data that the store
+// keeps alive, as for `CodeRef`.
+unsafe impl Send for Frame {}
+// SAFETY: as above.
+unsafe impl Sync for Frame {}
+
+impl Frame {
+    /// A caller's frame that continues at instruction `ip` of `code`.
+    ///
+    /// # Safety
+    ///
+    /// As for `CodeRef::get`, and `ip` is at most the number of `code`'s instructions.
+    pub(crate) unsafe fn at(code: CodeRef, ip: usize, base: usize, instance: u32, func: u32) -> Frame {
+        // SAFETY: the caller's contract: `ip` is inside the instructions or one past them.
+        let ret = unsafe { code.get().code.as_ptr().add(ip) };
+        Frame { code, ret, base, instance, func }
+    }
+
+    /// The index of the instruction to continue at.
+    ///
+    /// # Safety
+    ///
+    /// As for `CodeRef::get`.
+    pub(crate) unsafe fn ip(&self) -> usize {
+        // SAFETY: the caller's contract keeps the code alive; `ret` points into it (or one
+        // past its end), which every way of making a frame ensures.
+        unsafe { self.ret.offset_from(self.code.get().code.as_ptr()) as usize }
+    }
 }
 
 /// A function ready to run: its verified bytecode, each instruction paired with its
@@ -437,7 +469,8 @@ pub(crate) fn call_host<T>(
 /// instruction. A frame whose function has no map there holds none (its module declares no
 /// such references, or it was released by a tail call).
 pub(crate) fn stack_roots(exec: &ExecStack, running: Option<(CodeRef, usize, usize)>, mut f: impl FnMut(Cell)) {
-    let suspended = exec.frames.iter().map(|frame| (frame.code, frame.ip, frame.base));
+    // SAFETY: the frames' code belongs to the store that owns `exec`, alive while it is.
+    let suspended = exec.frames.iter().map(|frame| (frame.code, unsafe { frame.ip() }, frame.base));
     for (code, next, base) in suspended.chain(exec.host_callers.iter().copied()).chain(running) {
         // SAFETY: every frame's code, every host caller's and the running function's are
         // functions of the store that owns `exec`, alive while it is (`CodeRef`).

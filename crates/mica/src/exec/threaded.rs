@@ -125,6 +125,13 @@ pub(crate) struct FastCtx {
     pub instance: u32,
     /// The running instance's function index space (store indices).
     pub instance_funcs: *const u32,
+    /// The running instance's module's function bodies (by defined-function index), how
+    /// many there are, and how many functions the module imports (the function indices
+    /// before the bodies'): a direct `call` of a defined function finds its code here, with
+    /// one load from the instruction's index (`FastCtx::direct_callee`).
+    pub bodies: *const crate::module::FuncBody,
+    pub num_bodies: u32,
+    pub imported_funcs: u32,
     /// Returning to this frame-stack depth ends the activation (a slow-path matter).
     pub entry_depth: usize,
     /// The running function's constant pool.
@@ -532,6 +539,9 @@ impl FastCtx {
             func: 0,
             instance: 0,
             instance_funcs: core::ptr::null(),
+            bodies: core::ptr::null(),
+            num_bodies: 0,
+            imported_funcs: 0,
             entry_depth: 0,
             consts: core::ptr::null(),
             globals: core::ptr::null_mut(),
@@ -576,6 +586,23 @@ impl FastCtx {
             }
             _ => None,
         }
+    }
+
+    /// The code of function `func` (an index of the running instance's function space), if
+    /// it is one of the module's own, already translated (by this instance or another of
+    /// the module: the code is the module's): the callee of a direct `call` that the
+    /// handler may enter. Such a function is of the running instance by construction, so
+    /// unlike `fast_callee` nothing of the store's function entity is read.
+    #[inline(always)]
+    pub(in crate::exec) fn direct_callee(&self, func: u32) -> Option<CodeRef> {
+        let def = func.wrapping_sub(self.imported_funcs);
+        if def >= self.num_bodies {
+            return None;
+        }
+        // SAFETY: `bodies` has `num_bodies` entries (set together by `Executor::refresh` from
+        // the running instance's module, which the store keeps alive while its code runs).
+        let body = unsafe { &*self.bodies.add(def as usize) };
+        body.compiled.get().map(CodeRef::new)
     }
 
     /// The host-function index of `callee` (a store function), if it is a host function.

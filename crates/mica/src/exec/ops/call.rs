@@ -22,6 +22,41 @@
 use super::prelude::*;
 use crate::store::FuncEntity;
 
+/// Enters `$code` (store function `$callee`, a wasm function of the running instance) with
+/// arguments at slot `$args`, if its frame and a caller's frame record fit the stacks;
+/// falls through if not.
+macro_rules! enter_call {
+    ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $code:expr, $callee:expr, $args:expr) => {{
+        let (code, callee, args) = ($code, $callee, $args);
+        let new_base = $ctx.base + args as usize;
+        // SAFETY: `inner` is the store of the running activation.
+        let exec = unsafe { &mut (*$ctx.inner).exec };
+        // SAFETY: `code` is a function of the running store.
+        if new_base + unsafe { code.get() }.frame_size <= exec.cells.len()
+            && exec.push_frame_in_place(Frame {
+                code: $ctx.code,
+                // SAFETY: a call does not end a path, so the instruction after it is in the
+                // code (see `threaded`'s module documentation).
+                ret: unsafe { $ip.add(1) },
+                base: $ctx.base,
+                instance: $ctx.instance,
+                func: $ctx.func,
+            })
+        {
+            // SAFETY: the callee's frame, `new_base..new_base + frame_size`, was just checked
+            // to lie inside the value stack.
+            $r.regs = Regs(unsafe { $r.regs.0.add(args as usize) });
+            // SAFETY: `code` is a function of the running store, whose frame was just checked
+            // to fit.
+            unsafe {
+                zero_locals($r.regs, code);
+                $ctx.switch_to(code, callee, new_base);
+            }
+            next!($ctx.start, $r, $mem, $ctx);
+        }
+    }};
+}
+
 /// A call of store function `$callee` with arguments at slot `$args`: entered here when it
 /// is an already-translated function of the running instance and fits the limits, else
 /// run as a slow path.
@@ -29,31 +64,7 @@ macro_rules! call_to {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $callee:expr, $args:expr) => {{
         let (callee, args) = ($callee, $args);
         if let Some(code) = $ctx.fast_callee(callee) {
-            let new_base = $ctx.base + args as usize;
-            // SAFETY: `inner` is the store of the running activation.
-            let exec = unsafe { &mut (*$ctx.inner).exec };
-            // SAFETY: `code` is a function of the running store (`fast_callee`).
-            if new_base + unsafe { code.get() }.frame_size <= exec.cells.len()
-                && exec.push_frame_in_place(Frame {
-                    code: $ctx.code,
-                    // SAFETY: `ip` and `start` point into the same code.
-                    ip: unsafe { $ip.offset_from($ctx.start) } as usize + 1,
-                    base: $ctx.base,
-                    instance: $ctx.instance,
-                    func: $ctx.func,
-                })
-            {
-                // SAFETY: the callee's frame, `new_base..new_base + frame_size`, was just
-                // checked to lie inside the value stack.
-                $r.regs = Regs(unsafe { $r.regs.0.add(args as usize) });
-                // SAFETY: `code` is a function of the running store, whose frame was just
-                // checked to fit.
-                unsafe {
-                    zero_locals($r.regs, code);
-                    $ctx.switch_to(code, callee, new_base);
-                }
-                next!($ctx.start, $r, $mem, $ctx);
-            }
+            enter_call!($ip, $r, $mem, $ctx, code, callee, args);
         } else if let Some(host) = $ctx.host_callee(callee) {
             // A host function: called by the executor's host-call handler, out of line so
             // that this handler's path for wasm callees keeps everything in registers.
@@ -67,6 +78,35 @@ macro_rules! call_to {
     }};
 }
 
+/// Gives the running frame to `$code` (store function `$callee`, a wasm function of the
+/// running instance), its arguments moved down from slot `$args`, if its frame fits the value
+/// stack; falls through if not.
+macro_rules! enter_tail_call {
+    ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $code:expr, $callee:expr, $args:expr) => {{
+        let (code, callee, args) = ($code, $callee, $args);
+        // SAFETY: `code` is a function of the running store.
+        let compiled = unsafe { code.get() };
+        // SAFETY: `inner` is the store of the running activation.
+        let cells = unsafe { (*$ctx.inner).exec.cells.len() };
+        let params = compiled.num_params;
+        if $ctx.base + compiled.frame_size <= cells && $ctx.base + args as usize + params <= cells {
+            // The arguments move down to the frame base; sources are never below their
+            // destinations, so copying upwards is safe.
+            for i in 0..params {
+                $r.set(i as Slot, $r.get::<Cell>(args + i as Slot));
+            }
+            let base = $ctx.base;
+            // SAFETY: `code` is a function of the running store, whose frame was just checked
+            // to fit.
+            unsafe {
+                zero_locals($r.regs, code);
+                $ctx.switch_to(code, callee, base);
+            }
+            next!($ctx.start, $r, $mem, $ctx);
+        }
+    }};
+}
+
 /// A tail call of store function `$callee` with arguments at slot `$args`: the running frame
 /// is reused here under the same conditions as `call_to!`; a host callee goes to the
 /// executor's host-call handler as in `call_to!`; anything else to the slow path.
@@ -74,28 +114,7 @@ macro_rules! tail_call_to {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $callee:expr, $args:expr) => {{
         let (callee, args) = ($callee, $args);
         if let Some(code) = $ctx.fast_callee(callee) {
-            // SAFETY: `code` is a function of the running store (`fast_callee`).
-            let compiled = unsafe { code.get() };
-            // SAFETY: `inner` is the store of the running activation.
-            let cells = unsafe { (*$ctx.inner).exec.cells.len() };
-            let params = compiled.num_params;
-            if $ctx.base + compiled.frame_size <= cells
-                && $ctx.base + args as usize + params <= cells
-            {
-                // The arguments move down to the frame base; sources are never below their
-                // destinations, so copying upwards is safe.
-                for i in 0..params {
-                    $r.set(i as Slot, $r.get::<Cell>(args + i as Slot));
-                }
-                let base = $ctx.base;
-                // SAFETY: `code` is a function of the running store, whose frame was just
-                // checked to fit.
-                unsafe {
-                    zero_locals($r.regs, code);
-                    $ctx.switch_to(code, callee, base);
-                }
-                next!($ctx.start, $r, $mem, $ctx);
-            }
+            enter_tail_call!($ip, $r, $mem, $ctx, code, callee, args);
         } else if let Some(host) = $ctx.host_callee(callee) {
             // A host function: the same route as a call of one (`call_to!`), after which the
             // host-call handler returns from the running function.
@@ -107,7 +126,6 @@ macro_rules! tail_call_to {
         return unsafe { exit_slow($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
     }};
 }
-
 
 impl Plain for kind::Call {
     #[inline(always)]
@@ -222,6 +240,11 @@ pub(crate) unsafe fn call<const F: u8>(ip: *const Op, mut r: Locs<F>, mem: Mem, 
     operands!(ip, Call(Call { func, args }));
     // SAFETY: `func` is a valid function index of the running instance (validation).
     let callee = unsafe { *ctx.instance_funcs.add(func as usize) };
+    if let Some(code) = ctx.direct_callee(func) {
+        enter_call!(ip, r, mem, ctx, code, callee, args);
+        // SAFETY: a slow path may run for any instruction; it reports the overflow.
+        return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
+    }
     call_to!(ip, r, mem, ctx, callee, args);
 }
 
@@ -250,6 +273,11 @@ pub(crate) unsafe fn return_call<const F: u8>(
     operands!(ip, ReturnCall(Call { func, args }));
     // SAFETY: as for `call`.
     let callee = unsafe { *ctx.instance_funcs.add(func as usize) };
+    if let Some(code) = ctx.direct_callee(func) {
+        enter_tail_call!(ip, r, mem, ctx, code, callee, args);
+        // SAFETY: a slow path may run for any instruction; it reports the overflow.
+        return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
+    }
     tail_call_to!(ip, r, mem, ctx, callee, args);
 }
 
@@ -313,8 +341,8 @@ pub(crate) unsafe fn ret<const F: u8>(ip: *const Op, mut r: Locs<F>, mem: Mem, c
         r.regs = Regs(unsafe { r.regs.0.sub(ctx.base - frame.base) });
         // SAFETY: a suspended caller's code is a function of the running store.
         unsafe { ctx.switch_to(frame.code, frame.func, frame.base) };
-        // SAFETY: `frame.ip` is the instruction after the caller's call.
-        next!(unsafe { ctx.start.add(frame.ip) }, r, mem, ctx);
+        // SAFETY: `frame.ret` is the instruction after the caller's call.
+        next!(frame.ret, r, mem, ctx);
     }
     // SAFETY: a slow path may run for any instruction.
     unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) }
@@ -326,13 +354,9 @@ impl<T> Executor<'_, T> {
     pub(in crate::exec) fn call(&mut self, callee: u32, args: usize) -> Result<Flow> {
         match self.store.inner.funcs[callee as usize] {
             FuncEntity::Wasm { .. } => {
-                let frame = Frame {
-                    code: self.code,
-                    ip: self.ip,
-                    base: self.base,
-                    instance: self.instance,
-                    func: self.func,
-                };
+                // SAFETY: the running function's code belongs to `self.store`, which is
+                // alive, and `ip` is inside it (the instruction after the call).
+                let frame = unsafe { Frame::at(self.code, self.ip, self.base, self.instance, self.func) };
                 self.store.inner.exec.push_frame(frame).map_err(crate::error::Trap::new)?;
                 let entered = self.enter(callee, args);
                 if entered.is_err() {
@@ -409,7 +433,8 @@ impl<T> Executor<'_, T> {
         };
         exec.frames.pop();
         self.code = frame.code;
-        self.ip = frame.ip;
+        // SAFETY: a suspended caller's code belongs to `self.store`, which is alive.
+        self.ip = unsafe { frame.ip() };
         self.base = frame.base;
         self.func = frame.func;
         self.set_instance(frame.instance);
