@@ -64,6 +64,11 @@ impl<T> Executor<'_, T> {
             };
         }
         ctx.globals = inner.globals.as_mut_ptr();
+        let exec = &mut inner.exec;
+        ctx.cells_len = exec.cells.len();
+        ctx.frame_len = exec.frames.len();
+        ctx.frame_room = exec.frames.capacity().min(exec.max_frames);
+        ctx.frames = exec.frames.as_mut_ptr();
         ctx.fuel = inner.exec.fuel;
         ctx.deadline = inner.exec.deadline;
         ctx.epoch = inner.engine.epoch_counter();
@@ -95,6 +100,8 @@ impl<T> Executor<'_, T> {
         self.store.inner.exec.fuel = ctx.fuel;
         match ctx.stop {
             Stop::Trap(code) => {
+                // SAFETY: a handler stopped: the frame stack is as the handlers left it.
+                unsafe { ctx.sync_frames(&mut self.store.inner.exec) };
                 // Only `Fuel` and the epoch checks stop with these, before the instruction
                 // changed anything (or, a backward branch, after it is done: `resume_at`).
                 self.stopped_before = matches!(code, crate::error::TrapCode::OutOfFuel | crate::error::TrapCode::Interrupt);
@@ -250,6 +257,8 @@ unsafe fn take_over<'e, T>(exec: *mut (), ctx: &FastCtx, at: *const Op) -> &'e m
     // SAFETY: see the function's safety section.
     let exec = unsafe { &mut *exec.cast::<Executor<'e, T>>() };
     exec.store.inner.exec.fuel = ctx.fuel;
+    // SAFETY: the handlers were running: the frame stack is as they left it.
+    unsafe { ctx.sync_frames(&mut exec.store.inner.exec) };
     exec.code = ctx.code;
     exec.base = ctx.base;
     exec.func = ctx.func;

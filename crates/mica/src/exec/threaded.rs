@@ -134,6 +134,18 @@ pub(crate) struct FastCtx {
     pub imported_funcs: u32,
     /// Returning to this frame-stack depth ends the activation (a slow-path matter).
     pub entry_depth: usize,
+    /// The frame stack (`ExecStack::frames`) while handlers run: its buffer, its length, and
+    /// how many frames it may hold before a call needs a slow path (the lesser of its
+    /// capacity and the call-depth limit). Calls and returns in the handlers push and pop
+    /// here, one load from `ctx` rather than three through the store; the vector takes the
+    /// length back whenever the executor takes over (`sync_frames`), and all three are
+    /// derived afresh after every slow path and host call (`Executor::refresh_storage`).
+    pub frames: *mut super::Frame,
+    pub frame_len: usize,
+    pub frame_room: usize,
+    /// The value stack's length in cells (`ExecStack::cells`), derived with `frames`: a
+    /// callee's frame must end within it.
+    pub cells_len: usize,
     /// The running function's constant pool.
     pub consts: *const Cell,
     /// The store's globals.
@@ -543,6 +555,10 @@ impl FastCtx {
             num_bodies: 0,
             imported_funcs: 0,
             entry_depth: 0,
+            frames: core::ptr::null_mut(),
+            frame_len: 0,
+            frame_room: 0,
+            cells_len: 0,
             consts: core::ptr::null(),
             globals: core::ptr::null_mut(),
             instance_globals: core::ptr::null(),
@@ -586,6 +602,47 @@ impl FastCtx {
             }
             _ => None,
         }
+    }
+
+    /// Pushes a suspended caller's frame, if the frame stack has room for it without growing
+    /// (and below the call-depth limit); `false` if not, and the call takes the slow path.
+    #[inline(always)]
+    pub(in crate::exec) fn push_frame(&mut self, frame: super::Frame) -> bool {
+        if self.frame_len >= self.frame_room {
+            return false;
+        }
+        // SAFETY: `frame_len < frame_room <= capacity` of the frame stack's buffer, which
+        // `frames` points at (derived with them by `Executor::refresh_storage`); the slot is
+        // written before the length covers it.
+        unsafe { self.frames.add(self.frame_len).write(frame) };
+        self.frame_len += 1;
+        true
+    }
+
+    /// The suspended caller a return goes to, if it is a frame of this activation.
+    #[inline(always)]
+    pub(in crate::exec) fn caller(&self) -> Option<super::Frame> {
+        if self.frame_len <= self.entry_depth {
+            return None;
+        }
+        // SAFETY: the frames below `frame_len` are initialised (the vector's own, or pushed
+        // by `push_frame`), in the buffer `frames` points at.
+        Some(unsafe { *self.frames.add(self.frame_len - 1) })
+    }
+
+    /// Gives the frame stack its length back: before the executor takes over from the
+    /// handlers (a slow path, a host call, a trap).
+    ///
+    /// # Safety
+    ///
+    /// `exec` is the frame stack `frames` was derived from, unchanged since (the handlers
+    /// have been running).
+    #[inline(always)]
+    pub(in crate::exec) unsafe fn sync_frames(&self, exec: &mut super::ExecStack) {
+        debug_assert!(self.frame_len <= exec.frames.capacity());
+        // SAFETY: the caller's contract: `frame_len <= frame_room <= capacity`, and every
+        // frame below it is initialised (see `caller`).
+        unsafe { exec.frames.set_len(self.frame_len) };
     }
 
     /// The code of function `func` (an index of the running instance's function space), if

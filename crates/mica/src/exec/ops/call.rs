@@ -29,11 +29,9 @@ macro_rules! enter_call {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $code:expr, $callee:expr, $args:expr) => {{
         let (code, callee, args) = ($code, $callee, $args);
         let new_base = $ctx.base + args as usize;
-        // SAFETY: `inner` is the store of the running activation.
-        let exec = unsafe { &mut (*$ctx.inner).exec };
         // SAFETY: `code` is a function of the running store.
-        if new_base + unsafe { code.get() }.frame_size <= exec.cells.len()
-            && exec.push_frame_in_place(Frame {
+        if new_base + unsafe { code.get() }.frame_size <= $ctx.cells_len
+            && $ctx.push_frame(Frame {
                 code: $ctx.code,
                 // SAFETY: a call does not end a path, so the instruction after it is in the
                 // code (see `threaded`'s module documentation).
@@ -86,8 +84,7 @@ macro_rules! enter_tail_call {
         let (code, callee, args) = ($code, $callee, $args);
         // SAFETY: `code` is a function of the running store.
         let compiled = unsafe { code.get() };
-        // SAFETY: `inner` is the store of the running activation.
-        let cells = unsafe { (*$ctx.inner).exec.cells.len() };
+        let cells = $ctx.cells_len;
         let params = compiled.num_params;
         if $ctx.base + compiled.frame_size <= cells && $ctx.base + args as usize + params <= cells {
             // The arguments move down to the frame base; sources are never below their
@@ -328,14 +325,17 @@ pub(crate) unsafe fn return_call_ref<const F: u8>(
 #[inline(always)]
 pub(crate) unsafe fn ret<const F: u8>(ip: *const Op, mut r: Locs<F>, mem: Mem, ctx: &mut FastCtx) -> Exit {
     operands!(ip, Return(span));
-    // SAFETY: `inner` is the store of the running activation.
-    let exec = unsafe { &mut (*ctx.inner).exec };
-    if let Some(frame) = exec.caller(ctx.entry_depth)
+    if let Some(frame) = ctx.caller()
         && frame.instance == ctx.instance
     {
-        exec.frames.pop();
-        for i in 0..span.len {
-            r.set(i, r.get::<Cell>(span.start + i));
+        ctx.frame_len -= 1;
+        if span.len == 1 {
+            // The common case, without the loop's bookkeeping.
+            r.set(0, r.get::<Cell>(span.start));
+        } else {
+            for i in 0..span.len {
+                r.set(i, r.get::<Cell>(span.start + i));
+            }
         }
         // SAFETY: a caller's frame base is below its callee's, in the same stack.
         r.regs = Regs(unsafe { r.regs.0.sub(ctx.base - frame.base) });
