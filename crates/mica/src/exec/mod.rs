@@ -239,11 +239,10 @@ impl ExecStack {
     }
 
     /// Pushes `frame` if that needs no allocation and stays within the call-depth limit;
-    /// false otherwise (the caller takes its slow path, which grows the vector or traps).
-    /// The handlers' call path: a `Vec::push` there would bring its growth call, and with it
-    /// a stack frame, into every call.
+    /// false otherwise. (The handlers push the same way on the stack as `FastCtx` holds it:
+    /// `FastCtx::push_frame`.)
     #[inline(always)]
-    pub(crate) fn push_frame_in_place(&mut self, frame: Frame) -> bool {
+    fn push_frame_in_place(&mut self, frame: Frame) -> bool {
         let len = self.frames.len();
         if len >= self.max_frames || len >= self.frames.capacity() {
             return false;
@@ -258,7 +257,7 @@ impl ExecStack {
     }
 
     /// Pushes `frame`, growing the frame stack if needed; a stack overflow past the
-    /// call-depth limit. The slow path's call; the handlers' is `push_frame_in_place`, the
+    /// call-depth limit. The slow path's call; the handlers' is `FastCtx::push_frame`, the
     /// same push without growth.
     pub(crate) fn push_frame(&mut self, frame: Frame) -> Result<(), TrapCode> {
         if self.push_frame_in_place(frame) {

@@ -8,11 +8,14 @@
 //! - Everything else goes to the slow path (`Slow` impls), which takes the same steps on the
 //!   store (`Executor::call`, `tail_call`, `return_to_caller`, `call_host_at`).
 //!
-//! Both halves push a caller's frame with `ExecStack::push_frame` (the handlers with its
-//! in-place half, `push_frame_in_place`), find the caller a return goes to with
-//! `ExecStack::caller`, and send every host call, tail or not, through `call_host_at`. A
-//! new call form resolves its callee and then goes where these do: `call_to!` or
-//! `tail_call_to!` in its handler, `Executor::call` or `tail_call` in its slow path.
+//! Both halves push a caller's frame on the one frame stack — the slow path with
+//! `ExecStack::push_frame`, the handlers with `FastCtx::push_frame` on the same stack held in
+//! the context (`FastCtx::frames`, no growth) — find the caller a return goes to with
+//! `ExecStack::caller` / `FastCtx::caller`, and send every host call, tail or not, through
+//! `call_host_at`. A new call form resolves its callee and then goes where these do:
+//! `call_to!` or `tail_call_to!` in its handler (or, with its code in hand, `enter_call!` /
+//! `enter_tail_call!`, as a direct call does with `FastCtx::direct_callee`),
+//! `Executor::call` or `tail_call` in its slow path.
 //!
 //! # Safety
 //!
