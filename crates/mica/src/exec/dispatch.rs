@@ -31,7 +31,7 @@ impl<T> Executor<'_, T> {
         ctx.code = self.code;
         ctx.start = compiled.code.as_ptr();
         ctx.base = self.base;
-        ctx.func = self.func;
+        ctx.func = self.func as usize;
         ctx.instance = self.instance;
         ctx.entry_depth = self.entry_depth;
         self.refresh_storage(ctx);
@@ -112,7 +112,7 @@ impl<T> Executor<'_, T> {
                 // Calls and returns in the handlers may have switched the running function.
                 self.code = ctx.code;
                 self.base = ctx.base;
-                self.func = ctx.func;
+                self.func = ctx.func as u32;
                 if !ctx.trap_at.is_null() {
                     // SAFETY: the trapping instruction is in the running function's code.
                     self.ip = unsafe { ctx.trap_at.offset_from(ctx.start) } as usize + 1;
@@ -261,7 +261,7 @@ unsafe fn take_over<'e, T>(exec: *mut (), ctx: &FastCtx, at: *const Op) -> &'e m
     unsafe { ctx.sync_frames(&mut exec.store.inner.exec) };
     exec.code = ctx.code;
     exec.base = ctx.base;
-    exec.func = ctx.func;
+    exec.func = ctx.func as u32;
     // SAFETY: `at` and `ctx.start` point into the running function's code.
     exec.ip = unsafe { at.offset_from(ctx.start) } as usize + 1;
     exec

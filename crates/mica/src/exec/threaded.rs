@@ -121,7 +121,11 @@ pub(crate) struct FastCtx {
     pub code: CodeRef,
     pub start: *const Op,
     pub base: usize,
-    pub func: u32,
+    /// A `u32` index kept in a word of its own: as two adjacent `u32`s, the compiler read
+    /// `func` and `instance` with one 8-byte load to build a frame record, right after a
+    /// return had stored `func` alone with a 4-byte store, and a wider load of a narrower
+    /// store cannot be forwarded from the store buffer (a stall of a dozen cycles per call).
+    pub func: usize,
     pub instance: u32,
     /// The running instance's function index space (store indices).
     pub instance_funcs: *const u32,
@@ -699,7 +703,7 @@ impl FastCtx {
         self.code = code;
         self.start = compiled.code.as_ptr();
         self.consts = compiled.consts.as_ptr();
-        self.func = func;
+        self.func = func as usize;
         self.base = base;
     }
 }

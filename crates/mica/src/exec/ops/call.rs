@@ -41,7 +41,7 @@ macro_rules! enter_call {
                 ret: unsafe { $ip.add(1) },
                 base: $ctx.base,
                 instance: $ctx.instance,
-                func: $ctx.func,
+                func: $ctx.func as u32,
             })
         {
             // SAFETY: the callee's frame, `new_base..new_base + frame_size`, was just checked
