@@ -87,3 +87,48 @@ fn names_cannot_forge_frames_or_send_escapes() {
     assert!(frame.contains('x'), "{frame:?}");
     assert!(!frame.contains('\n') && !frame.contains('\x1b'), "{frame:?}");
 }
+
+/// A direct call enters code the module already has, whichever instance of the module
+/// translated it (`FastCtx::direct_callee`): in lazy mode, instance `b` runs functions that
+/// instance `a` translated first. What `b` computes must be `b`'s (its own global), and a
+/// trap in `b` must name `b`'s functions and instance in its backtrace.
+#[test]
+fn instances_of_one_module_share_code_not_state() {
+    let wat = r#"(module
+        (global $g (mut i32) (i32.const 0))
+        (func $get (result i32) global.get $g)
+        (func $fail (param i32) (result i32) local.get 0 i32.const 0 i32.div_u)
+        (func (export "set") (param i32) local.get 0 global.set $g)
+        (func (export "get") (result i32) call $get)
+        (func (export "fail") (result i32) call $get call $fail))"#;
+    for mode in [TranslationMode::Eager, TranslationMode::Lazy] {
+        let mut config = Config::default();
+        config.translation(mode);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, wat).expect("loads");
+        let mut store = Store::new(&engine, ());
+        let linker = mica::Linker::new(&engine);
+        let a = linker.instantiate(&mut store, &module).expect("instantiates");
+        let b = linker.instantiate(&mut store, &module).expect("instantiates");
+        for (instance, value) in [(a, 1), (b, 2)] {
+            instance.get_typed_func::<i32, ()>(&store, "set").unwrap().call(&mut store, value).unwrap();
+        }
+        // `a` translates `get` and `$get` first (in lazy mode); `b` then calls into them.
+        for (instance, value) in [(a, 1), (b, 2), (a, 1)] {
+            let get = instance.get_typed_func::<(), i32>(&store, "get").unwrap();
+            assert_eq!(get.call(&mut store, ()).unwrap(), value, "{mode:?}");
+        }
+        let fail = |instance: Instance, store: &mut Store<()>| {
+            let f = instance.get_typed_func::<(), i32>(&*store, "fail").unwrap();
+            f.call(&mut *store, ()).unwrap_err()
+        };
+        let _ = fail(a, &mut store);
+        let error = fail(b, &mut store);
+        let frames = trap_of(&error).backtrace();
+        assert_eq!(frames.len(), 2, "{frames:?}");
+        assert_eq!([frames[0].func_index, frames[1].func_index], [1, 4], "{mode:?}");
+        for frame in frames {
+            assert_eq!(frame.instance, Some(b), "{mode:?}: {frame}");
+        }
+    }
+}
