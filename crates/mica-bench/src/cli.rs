@@ -3,12 +3,13 @@
 //! the `wasmi` CLI (`wasmi PROGRAM ARGS`) and WAMR's `iwasm` (its fast interpreter) where
 //! they are installed.
 //!
-//! The in-process phases link wasmi as a library built with this workspace's release
-//! profile; the `wasmi` CLI is wasmi built the way its users get it: `cargo install
-//! wasmi_cli` builds it with wasmi's own release profile (fat LTO, one codegen unit). The
+//! The in-process phases link wasmi as a library, built with the profile the harness runs
+//! under: for timed runs the workspace's `harness` profile, wasmi's recommended settings (fat
+//! LTO, one codegen unit). The `wasmi` CLI is wasmi built the way its users get it: `cargo
+//! install wasmi_cli` builds it with wasmi's own release profile (the same settings). The
 //! runners are found as `$MICA_WASMI_CLI` / `$MICA_IWASM`, else `wasmi` / `iwasm` on the
-//! `PATH`; a missing one is skipped with a note. The `mica` binary is the release build next
-//! to the harness (built first if missing). Each sample is one process, timed from its spawn
+//! `PATH`; a missing one is skipped with a note. The `mica` binary is the workspace's release
+//! build (`target/release/mica`, built first if missing), as users get it. Each sample is one process, timed from its spawn
 //! to its exit; the engines take turns, and each run's checksum (its stdout's `checksum:`
 //! line) is checked.
 

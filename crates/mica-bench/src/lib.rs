@@ -3,7 +3,9 @@
 //! (translate, instantiate, execute, call overhead, start-up, hostile shapes, a big
 //! real program's start-up and peak memory). See `BENCHMARKS.md`.
 //!
-//! Run it with `cargo run --release -p mica-bench -- [--quick] [--filter NAME]`.
+//! Run it with `cargo run --profile harness -p mica-bench -- [--quick] [--filter NAME]`: the
+//! `harness` profile is the release profile with fat LTO and one codegen unit, wasmi's
+//! recommended settings (`--release` works too, with thin LTO).
 
 pub mod big;
 pub mod cli;

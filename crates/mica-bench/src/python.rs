@@ -84,11 +84,14 @@ pub fn locate(cache: &Path) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
-/// The release `mica` binary beside this one, built (`cargo build --release -p mica-cli`)
-/// if it is not there.
+/// The release `mica` binary of this target directory, built (`cargo build --release -p
+/// mica-cli`) if it is not there: what `cargo install` and the README's command give users,
+/// whichever profile the harness itself was built with (`release`, or `harness`).
 pub fn mica_binary() -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mica = exe.with_file_name(format!("mica{}", std::env::consts::EXE_SUFFIX));
+    let profile_dir = exe.parent().ok_or("the harness binary has no directory")?;
+    let release = profile_dir.parent().map_or_else(|| profile_dir.to_path_buf(), |target| target.join("release"));
+    let mica = release.join(format!("mica{}", std::env::consts::EXE_SUFFIX));
     if !mica.is_file() {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         run(Command::new(cargo).args(["build", "--release", "-p", "mica-cli"]))?;
