@@ -32,7 +32,8 @@ macro_rules! enter_call {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $code:expr, $callee:expr, $args:expr) => {{
         let (code, callee, args) = ($code, $callee, $args);
         let new_base = $ctx.base + args as usize;
-        // SAFETY: `code` is a function of the running store.
+        // SAFETY: `code` is a function of the running store (from `fast_callee` or
+        // `direct_callee`, as the macro's users take it).
         if new_base + unsafe { code.get() }.frame_size <= $ctx.cells_len
             && $ctx.push_frame(Frame {
                 code: $ctx.code,
@@ -85,7 +86,8 @@ macro_rules! call_to {
 macro_rules! enter_tail_call {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $code:expr, $callee:expr, $args:expr) => {{
         let (code, callee, args) = ($code, $callee, $args);
-        // SAFETY: `code` is a function of the running store.
+        // SAFETY: `code` is a function of the running store (from `fast_callee` or
+        // `direct_callee`, as the macro's users take it).
         let compiled = unsafe { code.get() };
         let cells = $ctx.cells_len;
         let params = compiled.num_params;
