@@ -27,6 +27,10 @@ impl<T> Executor<'_, T> {
         ctx.bodies = instance.module.bodies.as_ptr();
         ctx.num_bodies = instance.module.bodies.len() as u32;
         ctx.imported_funcs = instance.module.num_imported_funcs;
+        ctx.instance_tables = instance.tables.as_ptr();
+        ctx.num_tables = instance.tables.len() as u32;
+        ctx.types = instance.module.types.as_ptr();
+        ctx.num_types = instance.module.types.len() as u32;
         ctx.consts = compiled.consts.as_ptr();
         ctx.code = self.code;
         ctx.start = compiled.code.as_ptr();

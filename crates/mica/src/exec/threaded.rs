@@ -136,6 +136,13 @@ pub(crate) struct FastCtx {
     pub bodies: *const crate::module::FuncBody,
     pub num_bodies: u32,
     pub imported_funcs: u32,
+    /// The running instance's table index space (store indices) and its module's types, with
+    /// their lengths: what `call_indirect` reads besides the table itself
+    /// (`FastCtx::indirect_target`), without going through the instance entity.
+    pub instance_tables: *const u32,
+    pub num_tables: u32,
+    pub num_types: u32,
+    pub types: *const crate::types::FuncType,
     /// Returning to this frame-stack depth ends the activation (a slow-path matter).
     pub entry_depth: usize,
     /// The frame stack (`ExecStack::frames`) while handlers run: its buffer, its length, and
@@ -558,6 +565,10 @@ impl FastCtx {
             bodies: core::ptr::null(),
             num_bodies: 0,
             imported_funcs: 0,
+            instance_tables: core::ptr::null(),
+            num_tables: 0,
+            num_types: 0,
+            types: core::ptr::null(),
             entry_depth: 0,
             frames: core::ptr::null_mut(),
             frame_len: 0,
@@ -683,11 +694,15 @@ impl FastCtx {
     pub(in crate::exec) fn indirect_target(&self, index: u32, table: u16, ty: u32) -> Option<u32> {
         // SAFETY: `inner` is the store of the running activation (module documentation).
         let inner = unsafe { &*self.inner };
-        let instance = inner.instances.get(self.instance as usize)?;
-        let table = *instance.tables.get(table as usize)?;
+        if u32::from(table) >= self.num_tables || ty >= self.num_types {
+            return None;
+        }
+        // SAFETY: `instance_tables` has `num_tables` entries and `types` `num_types` (set
+        // together by `Executor::refresh` from the running instance and its module, which the
+        // store keeps alive and unchanged while its code runs); both were just checked.
+        let (table, expected) = unsafe { (*self.instance_tables.add(table as usize), &*self.types.add(ty as usize)) };
         let cell = *inner.tables.get(table as usize)?.elems.get(index as usize)?;
         let callee = crate::cell::ref_index(cell)?;
-        let expected = instance.module.types.get(ty as usize)?;
         (inner.funcs.get(callee as usize)?.ty() == expected).then_some(callee)
     }
 
