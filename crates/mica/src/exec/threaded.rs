@@ -45,7 +45,7 @@ use super::CodeRef;
 use crate::bytecode::{Bin, BinImm, Instr, Slot, Un, acc, for_each_instr, if_access};
 use crate::cell::Cell;
 use crate::error::{Result, TrapCode};
-use crate::store::{FuncEntity, GlobalEntity, StoreInner};
+use crate::store::{GlobalEntity, StoreInner};
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
@@ -605,122 +605,6 @@ impl FastCtx {
         unsafe { *self.views.add(memory as usize) }
     }
 
-    /// The running function's translation, if `callee` (a store function) may be entered
-    /// without a slow path: a wasm function of the running instance, already translated.
-    #[inline(always)]
-    pub(in crate::exec) fn fast_callee(&self, callee: u32) -> Option<CodeRef> {
-        // SAFETY: `inner` is the store of the running activation (module documentation).
-        let inner = unsafe { &*self.inner };
-        match inner.funcs.get(callee as usize)? {
-            FuncEntity::Wasm { instance, code: Some(code), .. } if *instance == self.instance => {
-                Some(*code)
-            }
-            _ => None,
-        }
-    }
-
-    /// Pushes a suspended caller's frame, if the frame stack has room for it without growing
-    /// (and below the call-depth limit); `false` if not, and the call takes the slow path.
-    #[inline(always)]
-    pub(in crate::exec) fn push_frame(&mut self, frame: super::Frame) -> bool {
-        if self.frame_len >= self.frame_room {
-            return false;
-        }
-        // SAFETY: `frame_len < frame_room <= capacity` of the frame stack's buffer, which
-        // `frames` points at (derived with them by `Executor::refresh_storage`); the slot is
-        // written before the length covers it.
-        unsafe { self.frames.add(self.frame_len).write(frame) };
-        self.frame_len += 1;
-        true
-    }
-
-    /// The suspended caller a return goes to, if it is a frame of this activation.
-    #[inline(always)]
-    pub(in crate::exec) fn caller(&self) -> Option<super::Frame> {
-        if self.frame_len <= self.entry_depth {
-            return None;
-        }
-        // SAFETY: the frames below `frame_len` are initialised (the vector's own, or pushed
-        // by `push_frame`), in the buffer `frames` points at.
-        Some(unsafe { *self.frames.add(self.frame_len - 1) })
-    }
-
-    /// Gives the frame stack its length back: before the executor takes over from the
-    /// handlers (a slow path, a host call, a trap).
-    ///
-    /// # Safety
-    ///
-    /// `exec` is the frame stack `frames` was derived from, unchanged since (the handlers
-    /// have been running).
-    #[inline(always)]
-    pub(in crate::exec) unsafe fn sync_frames(&self, exec: &mut super::ExecStack) {
-        debug_assert!(self.frame_len <= exec.frames.capacity());
-        // SAFETY: the caller's contract: `frame_len <= frame_room <= capacity`, and every
-        // frame below it is initialised (see `caller`).
-        unsafe { exec.frames.set_len(self.frame_len) };
-    }
-
-    /// The code of function `func` (an index of the running instance's function space), if
-    /// it is one of the module's own, already translated (by this instance or another of
-    /// the module: the code is the module's): the callee of a direct `call` that the
-    /// handler may enter. Such a function is of the running instance by construction, so
-    /// unlike `fast_callee` nothing of the store's function entity is read.
-    #[inline(always)]
-    pub(in crate::exec) fn direct_callee(&self, func: u32) -> Option<CodeRef> {
-        let def = func.wrapping_sub(self.imported_funcs);
-        if def >= self.num_bodies {
-            return None;
-        }
-        // SAFETY: `bodies` has `num_bodies` entries (set together by `Executor::refresh` from
-        // the running instance's module, which the store keeps alive while its code runs).
-        let body = unsafe { &*self.bodies.add(def as usize) };
-        body.compiled.get().map(CodeRef::new)
-    }
-
-    /// The host-function index of `callee` (a store function), if it is a host function.
-    #[inline(always)]
-    pub(in crate::exec) fn host_callee(&self, callee: u32) -> Option<u32> {
-        // SAFETY: `inner` is the store of the running activation (module documentation).
-        let inner = unsafe { &*self.inner };
-        match inner.funcs.get(callee as usize)? {
-            FuncEntity::Host { host, .. } => Some(*host),
-            _ => None,
-        }
-    }
-
-    /// The function `table[index]` of the running instance, if it exists and has type `ty`;
-    /// `None` sends the call to the slow path, which reports the trap.
-    #[inline(always)]
-    pub(in crate::exec) fn indirect_target(&self, index: u32, table: u16, ty: u32) -> Option<u32> {
-        // SAFETY: `inner` is the store of the running activation (module documentation).
-        let inner = unsafe { &*self.inner };
-        if u32::from(table) >= self.num_tables || ty >= self.num_types {
-            return None;
-        }
-        // SAFETY: `instance_tables` has `num_tables` entries and `types` `num_types` (set
-        // together by `Executor::refresh` from the running instance and its module, which the
-        // store keeps alive and unchanged while its code runs); both were just checked.
-        let (table, expected) = unsafe { (*self.instance_tables.add(table as usize), &*self.types.add(ty as usize)) };
-        let cell = *inner.tables.get(table as usize)?.elems.get(index as usize)?;
-        let callee = crate::cell::ref_index(cell)?;
-        (inner.funcs.get(callee as usize)?.ty() == expected).then_some(callee)
-    }
-
-    /// Makes `code` (store function `func`) the running function, with its frame at `base`.
-    ///
-    /// # Safety
-    ///
-    /// `code` is the code of a function of the running store.
-    #[inline(always)]
-    pub(in crate::exec) unsafe fn switch_to(&mut self, code: CodeRef, func: u32, base: usize) {
-        // SAFETY: the caller's contract.
-        let compiled = unsafe { code.get() };
-        self.code = code;
-        self.start = compiled.code.as_ptr();
-        self.consts = compiled.consts.as_ptr();
-        self.func = func as usize;
-        self.base = base;
-    }
 }
 
 /// Zeroes the declared locals of a frame whose parameters are in place.
@@ -853,4 +737,6 @@ const _: () = assert!(core::mem::size_of::<Op>() <= crate::bytecode::MAX_ENCODED
 pub(crate) mod fuse;
 // Memories as the handlers see them, and the accesses they make.
 mod access;
+// Calls and returns as the handlers make them: callees, frames, switching functions.
+mod calls;
 pub(crate) use access::{Mem, View};
