@@ -391,3 +391,49 @@ fn translation_does_not_depend_on_the_function_before() {
         assert!(compared > 100, "only {compared} functions compared");
     }
 }
+
+/// A function's one result, computed by its last instruction, is computed into the frame's
+/// first slot, where the caller takes it, and the `return` copies nothing: also when that
+/// instruction reads the first slot itself, for a result of two cells (`v128`), in the
+/// fused form, and for an explicit `return` inside a block. A conditional return leaves the
+/// value where the path that goes on needs it.
+#[test]
+fn results_computed_where_the_caller_takes_them() {
+    let wat = r#"(module
+      (func $sub (export "sub") (param i32 i32) (result i32)
+        (i32.sub (local.get 1) (local.get 0)))
+      (func $mix (export "mix") (param i32) (result i32)
+        (i32.xor (local.get 0) (i32.shr_u (local.get 0) (i32.const 13))))
+      (func $early (export "early") (param i32) (result i32)
+        (block
+          (br_if 0 (i32.eqz (local.get 0)))
+          (return (i32.mul (local.get 0) (i32.const 3))))
+        (i32.const 77))
+      (func $cond (export "cond") (param i32 i32) (result i32)
+        (i32.add (local.get 0) (local.get 1))
+        (br_if 0 (i32.gt_u (local.get 0) (i32.const 10)))
+        (i32.const 1000)
+        (i32.add))
+      (func $wide (export "wide") (param i64 i64) (result i64)
+        (i64x2.extract_lane 1
+          (call $lanes (local.get 0) (local.get 1))))
+      (func $lanes (param i64 i64) (result v128)
+        (i64x2.add
+          (i64x2.replace_lane 1 (i64x2.splat (local.get 0)) (local.get 1))
+          (v128.const i64x2 5 6)))
+      (func (export "calls") (param i32) (result i32)
+        (i32.add (call $sub (local.get 0) (i32.const 100)) (call $mix (local.get 0)))))"#;
+    let sub = listing(wat, 0);
+    assert!(sub.contains("dst: 0,") && sub.contains("Return(Span { start: 0, len: 1 })"), "{sub}");
+    let lanes = listing(wat, 5);
+    assert!(lanes.contains("Return(Span { start: 0, len: 2 })"), "{lanes}");
+    call(wat, "sub", (5, 100), 95);
+    call(wat, "mix", (0x1234_5678_u32 as i32,), (0x1234_5678_u32 ^ (0x1234_5678_u32 >> 13)) as i32);
+    call(wat, "early", (7,), 21);
+    call(wat, "early", (0,), 77);
+    call(wat, "cond", (20, 3), 23);
+    call(wat, "cond", (2, 3), 1005);
+    call(wat, "wide", (1_i64, 2_i64), 8_i64);
+    let mix = |x: u32| x ^ (x >> 13);
+    call(wat, "calls", (1000,), 100 - 1000 + mix(1000) as i32);
+}

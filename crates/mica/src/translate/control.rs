@@ -468,6 +468,11 @@ impl Translator<'_> {
                 let len = 1 + Slot::from(self.stack.is_wide(top));
                 match self.stack.get(top) {
                     Operand::Local(local) => Span { start: local, len },
+                    // Computed by the instruction just emitted: into the frame's first slot,
+                    // where the caller takes it, so the return has nothing to copy. (On a
+                    // conditional path the branch was emitted last, so this is never done
+                    // there, where the operand is still needed in its place.)
+                    Operand::InSlot if self.redirect_result(top, 0) => Span { start: 0, len },
                     _ => Span { start: self.stack.write_home(top, &mut self.out), len },
                 }
             }

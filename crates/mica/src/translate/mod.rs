@@ -605,6 +605,24 @@ impl<'a> Translator<'a> {
         Some(ACC)
     }
 
+    /// If the operand at `pos` was computed by the instruction just emitted, into its home
+    /// slot and nothing else, makes that instruction write `slot` instead (a `local.set` of
+    /// it, or a `return` of it into the frame's first slot). Only the operand's place
+    /// changes: the caller records where the value now is, or that it is not needed.
+    pub(super) fn redirect_result(&mut self, pos: usize, slot: Slot) -> bool {
+        let Some(at) = self.out.len().checked_sub(1) else { return false };
+        if self.stack.get(pos) != Operand::InSlot || self.out.last_result != Some(at) {
+            return false;
+        }
+        let home = self.stack.home(pos);
+        match self.out.code[at].result_slot_mut() {
+            Some(dst) if *dst == home => *dst = slot,
+            _ => return false,
+        }
+        self.out.last_result = None;
+        true
+    }
+
     /// Pops a branch condition. A comparison computed by the instruction just emitted is
     /// taken back, to be fused with the branch.
     fn pop_condition(&mut self) -> Condition {
@@ -726,20 +744,10 @@ impl<'a> Translator<'a> {
         let before = self.out.len();
         self.stack.materialize_local(local, &mut self.out);
         let home = self.stack.home(pos);
-        let redirect = self.out.len() == before
-            && value == Operand::InSlot
-            && self.out.last_result.is_some_and(|at| {
-                at + 1 == self.out.len() && self.out.code[at].result_slot() == Some(home)
-            });
         match value {
-            Operand::InSlot if redirect => {
-                // The value was just computed: compute it straight into the local instead.
-                let at = self.out.len() - 1;
-                if let Some(dst) = self.out.code[at].result_slot_mut() {
-                    *dst = local;
-                }
-                self.out.last_result = None;
-                self.out.last_local = Some((at, local));
+            // The value was just computed: compute it straight into the local instead.
+            Operand::InSlot if self.out.len() == before && self.redirect_result(pos, local) => {
+                self.out.last_local = Some((self.out.len() - 1, local));
             }
             Operand::Const(value) => self.out.emit_const(local, value),
             Operand::Local(src) => self.out.emit(copy(local, src, wide)),

@@ -334,12 +334,16 @@ pub(crate) unsafe fn ret<const F: u8>(ip: *const Op, mut r: Locs<F>, mem: Mem, c
         && frame.instance == ctx.instance
     {
         ctx.frame_len -= 1;
-        if span.len == 1 {
-            // The common case, without the loop's bookkeeping.
-            r.set(0, r.get::<Cell>(span.start));
-        } else {
-            for i in 0..span.len {
-                r.set(i, r.get::<Cell>(span.start + i));
+        // Results at slot 0 are in place: the translator has the instruction that computes a
+        // function's one result write it there (`Translator::emit_return`).
+        if span.start != 0 {
+            if span.len == 1 {
+                // The common case, without the loop's bookkeeping.
+                r.set(0, r.get::<Cell>(span.start));
+            } else {
+                for i in 0..span.len {
+                    r.set(i, r.get::<Cell>(span.start + i));
+                }
             }
         }
         // SAFETY: a caller's frame base is below its callee's, in the same stack.
