@@ -138,7 +138,13 @@ impl Facts {
                 _ => {}
             }
         }
-        facts.features = Some(features::used(bytes).map_err(|e| e.message().to_string()));
+        facts.features = Some(features::used(bytes).map_err(|e| match e.kind() {
+            mica::ErrorKind::Invalid { message, .. } | mica::ErrorKind::Malformed { message, .. } => {
+                format!("the module is invalid: {message}")
+            }
+            // Past the bound on validation work (see `features::validates`).
+            _ => e.to_string(),
+        }));
         Ok(facts)
     }
 }
@@ -229,7 +235,7 @@ fn render(source: &load::Source, facts: &Facts, module: Option<&mica::Module>) -
             }
         }
         Some(Err(message)) => {
-            let _ = write!(text, "features: unknown, the module is invalid: {message}");
+            let _ = write!(text, "features: unknown, {message}");
         }
     }
     text

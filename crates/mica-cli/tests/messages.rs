@@ -76,6 +76,43 @@ fn unsupported_proposals_are_named() {
     );
 }
 
+/// Telling which proposals a module uses validates it once per proposal, with `wasmparser`'s
+/// validator for the ones Mica lacks. A `br_table` over labels of 1000 values makes that
+/// validation cost entries × values, so it runs under the bound Mica's loading applies: past
+/// it, the proposals are not searched (a 600 KB module of this shape kept `mica inspect`, and
+/// `mica run` of it with a shared memory, busy for 43 seconds before the bound).
+#[test]
+fn proposals_of_modules_past_the_validation_bound_are_not_searched() {
+    let targets: String = (0..20_000).map(|i| if i % 2 == 0 { "0 " } else { "1 " }).collect();
+    let wat = |memory: &str| {
+        format!(
+            "(module {memory} (type $t (func (result {}))) (func (param i32) (block (type $t) (block (type $t) \
+             {} local.get 0 br_table {targets} 0)) {}))",
+            "i32 ".repeat(1000),
+            "local.get 0 ".repeat(1000),
+            "drop ".repeat(1000),
+        )
+    };
+    let wide = temp_file("bound", "wide.wat", wat("").as_bytes());
+    // `inspect` shows what it read, and fails because Mica cannot load the module.
+    let out = run(&["inspect", &wide]);
+    assert_eq!(out.status, Some(1), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("features: unknown, unsupported: function 0: br_table")
+            && out.stdout.contains("label types per byte"),
+        "{}",
+        out.stdout
+    );
+    let out = run(&["run", &wide]);
+    assert_eq!(out.status, Some(1));
+    assert!(out.stderr.contains("label types per byte"), "{}", out.stderr);
+    // Refused for a proposal: the message cannot name it, but comes at once.
+    let shared = temp_file("bound", "shared.wat", wat("(memory 1 1 shared)").as_bytes());
+    let out = run(&["run", &shared]);
+    assert_eq!(out.status, Some(1));
+    assert!(out.stderr.contains("threads must be enabled for shared memories"), "{}", out.stderr);
+}
+
 #[test]
 fn link_errors_list_every_missing_import() {
     let wat = r#"(module

@@ -71,6 +71,7 @@ pub use func::{Caller, Func, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmT
 pub use instance::{Extern, Instance};
 pub use linker::Linker;
 pub use module::Module;
+pub use validate::validate_with_features;
 pub use exec::PauseReason;
 pub use resumable::{PausedCall, ResumableCall};
 pub use store::{AsContext, AsContextMut, ExternRef, StoreId, Store, StoreContext, StoreContextMut};

@@ -13,6 +13,28 @@ use wasmparser::{BinaryReader, BlockType, FrameKind, FuncValidator, FunctionBody
 #[cfg(not(feature = "fast"))]
 use wasmparser::Operator;
 
+/// Validates `bytes` as `wasmparser` does with `features` enabled, which may include
+/// proposals Mica does not run, with the bound Mica's own loading puts on a function body's
+/// validation work ([`LabelWork`]): for tools that tell which proposals a module uses
+/// (`mica inspect`), in time linear in the module's size whatever the module. A body past the
+/// bound is refused as unsupported, as loading refuses it.
+pub fn validate_with_features(bytes: &[u8], features: wasmparser::WasmFeatures) -> Result<()> {
+    let mut validator = wasmparser::Validator::new_with_features(features);
+    let mut allocations = wasmparser::FuncValidatorAllocations::default();
+    let mut parser = wasmparser::Parser::new(0);
+    parser.set_features(features);
+    for payload in parser.parse_all(bytes) {
+        let payload = payload.map_err(|e| Error::from_parser(e, true))?;
+        let valid = validator.payload(&payload).map_err(|e| Error::from_parser(e, false))?;
+        if let wasmparser::ValidPayload::Func(to_validate, body) = valid {
+            let mut func = to_validate.into_validator(core::mem::take(&mut allocations));
+            validate_body(&mut func, &body)?;
+            allocations = func.into_allocations();
+        }
+    }
+    Ok(())
+}
+
 /// Validates one function body: its locals, then its operators.
 pub(crate) fn validate_body(func: &mut FuncValidator<ValidatorResources>, body: &FunctionBody<'_>) -> Result<()> {
     check_body(func, body).map_err(|e| Error::from_parser(e, false))?
