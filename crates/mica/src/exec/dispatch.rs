@@ -10,7 +10,7 @@ use crate::bytecode::{Instr, for_each_instr};
 use crate::cell::Cell;
 use crate::error::{Error, Result, Trap};
 
-impl<T> Executor<'_, T> {
+impl Executor<'_> {
     /// Derives `ctx` afresh from the executor: after anything that may have moved the value
     /// stack, memory or the store's vectors. Field by field, as this runs after every slow
     /// path.
@@ -76,7 +76,7 @@ impl<T> Executor<'_, T> {
         ctx.fuel = inner.exec.fuel;
         ctx.deadline = inner.exec.deadline;
         ctx.epoch = inner.engine.epoch_counter();
-        ctx.inner = inner;
+        ctx.inner = &mut **inner;
     }
 
     /// Runs until the activation's first frame returns or something traps. The handlers run
@@ -85,7 +85,7 @@ impl<T> Executor<'_, T> {
     pub(super) fn execute(&mut self) -> Result<()> {
         // Built in place and filled in field by field: returning it from a function made a
         // `memcpy` call of its own on every entry into wasm.
-        let mut ctx = FastCtx::new(run_slow::<T>, run_host::<T>);
+        let mut ctx = FastCtx::new(run_slow, run_host);
         self.refresh(&mut ctx);
         // SAFETY: `self.ip` is inside the code (checked by `refresh`).
         let mut ip = unsafe { ctx.start.add(self.ip) };
@@ -158,7 +158,7 @@ fn refresh_views(inner: &mut crate::store::StoreInner, instance: u32, ctx: &mut 
 /// their instruction to the slow path.
 macro_rules! define_slow_path {
     ($( $name:ident ($shape:ident) $class:ident [$($flags:tt)*] )*) => {
-        impl<T> Executor<'_, T> {
+        impl Executor<'_> {
             /// Runs an instruction on the slow path. `self.ip` is already past it.
             fn slow_path(&mut self, instr: Instr) -> Result<Flow> {
                 match instr {
@@ -189,9 +189,9 @@ for_each_instr!(define_slow_path);
 /// # Safety
 ///
 /// As for `take_over`.
-unsafe fn run_slow<T>(exec: *mut (), ctx: &mut FastCtx, at: *const Op) -> *const Op {
+unsafe fn run_slow(exec: *mut (), ctx: &mut FastCtx, at: *const Op) -> *const Op {
     // SAFETY: the function's contract is `take_over`'s.
-    let exec = unsafe { take_over::<T>(exec, ctx, at) };
+    let exec = unsafe { take_over(exec, ctx, at) };
     // SAFETY: `at` is an instruction of the running function.
     let instr = unsafe { (*at).instr };
     match exec.slow_path(instr) {
@@ -218,10 +218,10 @@ unsafe fn run_slow<T>(exec: *mut (), ctx: &mut FastCtx, at: *const Op) -> *const
 /// # Safety
 ///
 /// As for a handler, and for `take_over`; `ctx.host_call` describes the call at `at`.
-unsafe fn run_host<T>(at: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
+unsafe fn run_host(at: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
     let (callee, host, args, tail) = ctx.host_call;
     // SAFETY: the function's contract is `take_over`'s.
-    let exec = unsafe { take_over::<T>(ctx.exec, ctx, at) };
+    let exec = unsafe { take_over(ctx.exec, ctx, at) };
     let args = exec.base + args as usize;
     match exec.call_host_at(callee, host, args, tail != 0) {
         Ok(Flow::Continue) if tail == 0 => {
@@ -257,9 +257,9 @@ unsafe fn run_host<T>(at: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Ce
 /// for the handlers to return and does not use it meanwhile; the handlers hold no reference
 /// into it, only raw pointers that `refresh` replaces. `at` is an instruction of the
 /// running function.
-unsafe fn take_over<'e, T>(exec: *mut (), ctx: &FastCtx, at: *const Op) -> &'e mut Executor<'e, T> {
+unsafe fn take_over<'e>(exec: *mut (), ctx: &FastCtx, at: *const Op) -> &'e mut Executor<'e> {
     // SAFETY: see the function's safety section.
-    let exec = unsafe { &mut *exec.cast::<Executor<'e, T>>() };
+    let exec = unsafe { &mut *exec.cast::<Executor<'e>>() };
     exec.store.inner.exec.fuel = ctx.fuel;
     // SAFETY: the handlers were running: the frame stack is as they left it.
     unsafe { ctx.sync_frames(&mut exec.store.inner.exec) };

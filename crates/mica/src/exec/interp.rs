@@ -10,7 +10,7 @@ use super::{CodeRef, CompiledFunc};
 use crate::bytecode::Slot;
 use crate::cell::{Cell, ref_index};
 use crate::error::{Error, FrameInfo, Result, Trap, TrapCode};
-use crate::store::{FuncEntity, Store};
+use crate::store::{FuncEntity, Store, StoreInner};
 
 /// What the loop does after a call or return.
 pub(super) enum Flow {
@@ -22,10 +22,61 @@ pub(super) enum Flow {
     Caught,
 }
 
+/// The store an activation runs on, without its data type: the engine's state (`inner`), which
+/// the interpreter works on throughout, and the whole `Store<T>`, erased, for the one thing
+/// that needs `T`, calling a host function (with a `Caller<T>`). So the interpreter's code is
+/// the same for every `T`: an embedder with stores of two data types (the CLI runs programs
+/// in `Store<WasiCtx>` and spec scripts in `Store<()>`) links it once.
+pub(super) struct ActiveStore<'s> {
+    pub(super) inner: &'s mut StoreInner,
+    /// `inner`'s place, and the whole store, as raw pointers derived from the
+    /// `&'s mut Store<T>` the activation was given, which it holds until it ends.
+    inner_at: *mut StoreInner,
+    whole: *mut (),
+    /// `call_host_erased::<T>`, for that `T`.
+    host: unsafe fn(*mut (), u32, Option<u32>, &mut [Cell]) -> Result<()>,
+}
+
+impl<'s> ActiveStore<'s> {
+    pub(super) fn new<T>(store: &'s mut Store<T>) -> ActiveStore<'s> {
+        let whole: *mut Store<T> = store;
+        // SAFETY: `whole` comes from a live exclusive reference, held (as `whole`) for `'s`.
+        let inner_at = unsafe { core::ptr::addr_of_mut!((*whole).inner) };
+        // SAFETY: as above; `inner` is the one reference to the store's engine state while
+        // the activation lives, but during a host call (see `call_host`).
+        let inner = unsafe { &mut *inner_at };
+        ActiveStore { inner, inner_at, whole: whole.cast(), host: call_host_erased::<T> }
+    }
+
+    /// Calls host function `host` of the store on `cells` (parameters in, results out), as
+    /// called from `instance` (if any).
+    pub(super) fn call_host(&mut self, host: u32, instance: Option<u32>, cells: &mut [Cell]) -> Result<()> {
+        // SAFETY: `whole` and `host` were made together from one `Store<T>` (`new`). The call
+        // borrows the whole store afresh, which ends the borrow `inner` was: `inner` is not
+        // used during the call, and is derived again below before it is used again.
+        let outcome = unsafe { (self.host)(self.whole, host, instance, cells) };
+        // SAFETY: `inner_at` is the engine state of the store the activation holds (`new`),
+        // and the host call's borrow of the store has ended.
+        self.inner = unsafe { &mut *self.inner_at };
+        outcome
+    }
+}
+
+/// [`super::call_host`] on a type-erased `Store<T>`.
+///
+/// # Safety
+///
+/// `whole` points at a live `Store<T>` that nothing else borrows during the call.
+unsafe fn call_host_erased<T>(whole: *mut (), host: u32, instance: Option<u32>, cells: &mut [Cell]) -> Result<()> {
+    // SAFETY: the function's contract.
+    let store = unsafe { &mut *whole.cast::<Store<T>>() };
+    super::call_host(store, host, instance, cells)
+}
+
 /// One activation of the interpreter. Between instructions the running function's state is
 /// in `execute`'s locals (see `dispatch.rs`); these fields hold it whenever a slow path runs.
-pub(super) struct Executor<'s, T> {
-    pub(super) store: &'s mut Store<T>,
+pub(super) struct Executor<'s> {
+    pub(super) store: ActiveStore<'s>,
     /// The frame-stack depth when this activation began: returning to it ends the run.
     pub(super) entry_depth: usize,
     pub(super) code: CodeRef,
@@ -56,10 +107,10 @@ pub(super) struct Executor<'s, T> {
     pub(super) host_pause: Option<(u32, usize, bool)>,
 }
 
-impl<'s, T> Executor<'s, T> {
+impl<'s> Executor<'s> {
     /// Runs wasm function `func` (a store index) whose arguments are at `base`. A
     /// `resumable` activation returns its state when it pauses (`suspend.rs`).
-    pub(super) fn run(
+    pub(super) fn run<T>(
         store: &'s mut Store<T>,
         func: u32,
         base: usize,
@@ -74,10 +125,10 @@ impl<'s, T> Executor<'s, T> {
     }
 
     /// An activation whose first frame starts at `base`, not running anything yet.
-    pub(super) fn new(store: &'s mut Store<T>, base: usize, resumable: bool) -> Executor<'s, T> {
+    pub(super) fn new<T>(store: &'s mut Store<T>, base: usize, resumable: bool) -> Executor<'s> {
         let entry_depth = store.inner.exec.frames.len();
         Executor {
-            store,
+            store: ActiveStore::new(store),
             entry_depth,
             code: CodeRef(core::ptr::null()),
             ip: 0,
@@ -306,7 +357,7 @@ impl<'s, T> Executor<'s, T> {
         if tracked {
             self.store.inner.exec.host_callers.push((self.code, self.ip, self.base));
         }
-        let outcome = super::call_host(self.store, host, Some(self.instance), cells);
+        let outcome = self.store.call_host(host, Some(self.instance), cells);
         if tracked {
             self.store.inner.exec.host_callers.pop();
         }

@@ -117,7 +117,7 @@ impl SuspendedCalls {
     }
 }
 
-impl<T> Executor<'_, T> {
+impl Executor<'_> {
     /// Takes this activation out of the store's stacks after it paused with `error` (see
     /// the module documentation).
     pub(super) fn suspend(&mut self, error: Error) -> (Suspended, PauseReason) {
@@ -161,7 +161,7 @@ impl<T> Executor<'_, T> {
 
     /// Puts `state` back on the stacks with its first frame at `base`, the host function's
     /// results (if it paused on a host request) in place, and runs it on.
-    pub(super) fn resume(
+    pub(super) fn resume<T>(
         store: &mut Store<T>,
         state: Suspended,
         base: usize,

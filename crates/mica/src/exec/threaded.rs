@@ -472,7 +472,7 @@ fn slow_handler(form: u8) -> Handler {
 /// The semantics of a `call` or `slow` instruction on the executor's slow path, with
 /// operands `O` (its shape): safe code on the store.
 pub(in crate::exec) trait Slow<O> {
-    fn run<T>(exec: &mut Executor<'_, T>, operands: O) -> Result<Flow>;
+    fn run(exec: &mut Executor<'_>, operands: O) -> Result<Flow>;
 }
 
 /// Reads the instruction at `ip`, which has variant `$v`, into pattern `$args`.

@@ -186,49 +186,49 @@ impl Plain for kind::Return {
 }
 
 impl Slow<Call> for kind::Call {
-    fn run<T>(exec: &mut Executor<'_, T>, o: Call) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: Call) -> Result<Flow> {
         let callee = exec.func_index(o.func);
         exec.call(callee, exec.base + o.args as usize)
     }
 }
 
 impl Slow<CallIndirect> for kind::CallIndirect {
-    fn run<T>(exec: &mut Executor<'_, T>, o: CallIndirect) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: CallIndirect) -> Result<Flow> {
         let callee = exec.indirect_callee(o.index, o.table, o.ty)?;
         exec.call(callee, exec.base + o.args as usize)
     }
 }
 
 impl Slow<Call> for kind::ReturnCall {
-    fn run<T>(exec: &mut Executor<'_, T>, o: Call) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: Call) -> Result<Flow> {
         let callee = exec.func_index(o.func);
         exec.tail_call(callee, exec.base + o.args as usize)
     }
 }
 
 impl Slow<CallIndirect> for kind::ReturnCallIndirect {
-    fn run<T>(exec: &mut Executor<'_, T>, o: CallIndirect) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: CallIndirect) -> Result<Flow> {
         let callee = exec.indirect_callee(o.index, o.table, o.ty)?;
         exec.tail_call(callee, exec.base + o.args as usize)
     }
 }
 
 impl Slow<CallRef> for kind::CallRef {
-    fn run<T>(exec: &mut Executor<'_, T>, o: CallRef) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: CallRef) -> Result<Flow> {
         let callee = exec.ref_callee(o.callee)?;
         exec.call(callee, exec.base + o.args as usize)
     }
 }
 
 impl Slow<CallRef> for kind::ReturnCallRef {
-    fn run<T>(exec: &mut Executor<'_, T>, o: CallRef) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: CallRef) -> Result<Flow> {
         let callee = exec.ref_callee(o.callee)?;
         exec.tail_call(callee, exec.base + o.args as usize)
     }
 }
 
 impl Slow<Span> for kind::Return {
-    fn run<T>(exec: &mut Executor<'_, T>, span: Span) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, span: Span) -> Result<Flow> {
         if span.len > 0 && span.start != 0 {
             let from = exec.base + span.start as usize;
             exec.store.inner.exec.cells.copy_within(from..from + span.len as usize, exec.base);
@@ -357,7 +357,7 @@ pub(crate) unsafe fn ret<const F: u8>(ip: *const Op, mut r: Locs<F>, mem: Mem, c
     unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) }
 }
 
-impl<T> Executor<'_, T> {
+impl Executor<'_> {
     /// A call: suspends the running function and starts `callee` on the arguments at `args`
     /// (a cell index), or runs a host callee to completion.
     pub(in crate::exec) fn call(&mut self, callee: u32, args: usize) -> Result<Flow> {

@@ -19,7 +19,7 @@ use super::prelude::*;
 use crate::exception::ExnRef;
 
 impl Slow<Throw> for kind::Throw {
-    fn run<T>(exec: &mut Executor<'_, T>, o: Throw) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: Throw) -> Result<Flow> {
         let inner = &mut exec.store.inner;
         let tag = inner.instances[exec.instance as usize].tags[o.tag as usize];
         let n = inner.tags[tag as usize].ty.func_type().param_cells();
@@ -31,7 +31,7 @@ impl Slow<Throw> for kind::Throw {
 }
 
 impl Slow<ThrowRef> for kind::ThrowRef {
-    fn run<T>(exec: &mut Executor<'_, T>, o: ThrowRef) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: ThrowRef) -> Result<Flow> {
         let exn = crate::cell::ref_index(exec.get::<Cell>(o.exn)).ok_or(TrapCode::NullReference)?;
         if exn as usize >= exec.store.inner.exns.len() {
             return Err(Error::usage("internal error: an exception reference to nothing"));
@@ -40,7 +40,7 @@ impl Slow<ThrowRef> for kind::ThrowRef {
     }
 }
 
-impl<T> Executor<'_, T> {
+impl Executor<'_> {
     /// Throws exception `exn` (a store index) from the instruction before `self.ip`: lands
     /// in the innermost handler of this activation that catches it (`Flow::Caught`: the
     /// executor's state is the handler's), or leaves the activation with it as the error.

@@ -77,7 +77,7 @@ fn internal() -> Error {
 /// The storage type of `v128` fields and elements, which take two slots.
 const V128: StorageType = StorageType::Val(ValType::V128);
 
-impl<T> Executor<'_, T> {
+impl Executor<'_> {
     /// The running instance's type `ty`.
     fn defined(&self, ty: u32) -> Result<Arc<DefinedType>> {
         self.store.inner.instances[self.instance as usize].module.defined.get(ty as usize).cloned().ok_or_else(internal)
@@ -193,7 +193,7 @@ impl<T> Executor<'_, T> {
 }
 
 impl Slow<GcNew> for kind::StructNew {
-    fn run<T>(exec: &mut Executor<'_, T>, o: GcNew) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: GcNew) -> Result<Flow> {
         let ty = exec.defined(o.ty)?;
         let cell = exec.allocate(&ty, ty.layout.size as usize)?;
         let fields = ty.as_struct().ok_or_else(internal)?.fields();
@@ -210,7 +210,7 @@ impl Slow<GcNew> for kind::StructNew {
 }
 
 impl Slow<GcNewDefault> for kind::StructNewDefault {
-    fn run<T>(exec: &mut Executor<'_, T>, o: GcNewDefault) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: GcNewDefault) -> Result<Flow> {
         let ty = exec.defined(o.ty)?;
         let cell = exec.allocate(&ty, ty.layout.size as usize)?;
         exec.set(o.dst, cell);
@@ -219,7 +219,7 @@ impl Slow<GcNewDefault> for kind::StructNewDefault {
 }
 
 impl Slow<StructGet128> for kind::StructGet128 {
-    fn run<T>(exec: &mut Executor<'_, T>, o: StructGet128) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: StructGet128) -> Result<Flow> {
         let object = exec.object(o.obj, TrapCode::NullStructReference)?;
         let (at, storage) = object.ty.field(o.field).ok_or_else(internal)?;
         let v = object.read_value(at, storage).ok_or_else(internal)?;
@@ -229,7 +229,7 @@ impl Slow<StructGet128> for kind::StructGet128 {
 }
 
 impl Slow<StructSet128> for kind::StructSet128 {
-    fn run<T>(exec: &mut Executor<'_, T>, o: StructSet128) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: StructSet128) -> Result<Flow> {
         let v = exec.value(o.value, V128);
         let object = exec.object_mut(o.obj, TrapCode::NullStructReference)?;
         let (at, storage) = object.ty.field(o.field).ok_or_else(internal)?;
@@ -239,7 +239,7 @@ impl Slow<StructSet128> for kind::StructSet128 {
 }
 
 impl Slow<GcNew> for kind::ArrayNew {
-    fn run<T>(exec: &mut Executor<'_, T>, o: GcNew) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: GcNew) -> Result<Flow> {
         let ty = exec.defined(o.ty)?;
         let element = ty.as_array().ok_or_else(internal)?.element.storage;
         let len = exec.get::<u32>(o.args + element.unpacked().cells() as Slot);
@@ -252,7 +252,7 @@ impl Slow<GcNew> for kind::ArrayNew {
 }
 
 impl Slow<GcNew> for kind::ArrayNewDefault {
-    fn run<T>(exec: &mut Executor<'_, T>, o: GcNew) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: GcNew) -> Result<Flow> {
         let len = exec.get::<u32>(o.args);
         exec.charge(|costs| costs.elements(len.into()))?;
         let (cell, _) = exec.new_array(o.ty, len)?;
@@ -262,7 +262,7 @@ impl Slow<GcNew> for kind::ArrayNewDefault {
 }
 
 impl Slow<ArrayNewFixed> for kind::ArrayNewFixed {
-    fn run<T>(exec: &mut Executor<'_, T>, o: ArrayNewFixed) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: ArrayNewFixed) -> Result<Flow> {
         exec.charge(|costs| costs.elements(o.len.into()))?;
         let (cell, element) = exec.new_array(o.ty, o.len)?;
         let width = element.unpacked().cells() as Slot;
@@ -275,7 +275,7 @@ impl Slow<ArrayNewFixed> for kind::ArrayNewFixed {
 }
 
 impl Slow<ArrayNewData> for kind::ArrayNewData {
-    fn run<T>(exec: &mut Executor<'_, T>, o: ArrayNewData) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: ArrayNewData) -> Result<Flow> {
         let (offset, len) = (exec.get::<u32>(o.args) as usize, exec.get::<u32>(o.args + 1));
         let ty = exec.defined(o.ty)?;
         let size = ty.layout.size as usize;
@@ -293,7 +293,7 @@ impl Slow<ArrayNewData> for kind::ArrayNewData {
 }
 
 impl Slow<ArrayNewElem> for kind::ArrayNewElem {
-    fn run<T>(exec: &mut Executor<'_, T>, o: ArrayNewElem) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: ArrayNewElem) -> Result<Flow> {
         let (offset, len) = (exec.get::<u32>(o.args) as usize, exec.get::<u32>(o.args + 1));
         let items = &exec.store.inner.instances[exec.instance as usize].elems[o.elem as usize];
         let from = in_bounds(offset, len as usize, items.len()).ok_or(TrapCode::TableOutOfBounds)?;
@@ -305,7 +305,7 @@ impl Slow<ArrayNewElem> for kind::ArrayNewElem {
     }
 }
 
-impl<T> Executor<'_, T> {
+impl Executor<'_> {
     /// The array in `array` (a trap if null), its element type, and the range of `len`
     /// elements from `index` (a trap past its end).
     fn element_range(&self, array: Slot, index: usize, len: usize) -> Result<(StorageType, core::ops::Range<usize>)> {
@@ -317,7 +317,7 @@ impl<T> Executor<'_, T> {
 }
 
 impl Slow<ArrayGet128> for kind::ArrayGet128 {
-    fn run<T>(exec: &mut Executor<'_, T>, o: ArrayGet128) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: ArrayGet128) -> Result<Flow> {
         let (_, range) = exec.element_range(o.array, exec.get::<u32>(o.index) as usize, 1)?;
         let object = exec.object(o.array, TrapCode::NullArrayReference)?;
         let v = object.read_value(range.start * 16, V128).ok_or_else(internal)?;
@@ -327,7 +327,7 @@ impl Slow<ArrayGet128> for kind::ArrayGet128 {
 }
 
 impl Slow<ArraySet128> for kind::ArraySet128 {
-    fn run<T>(exec: &mut Executor<'_, T>, o: ArraySet128) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: ArraySet128) -> Result<Flow> {
         let (_, range) = exec.element_range(o.array, exec.get::<u32>(o.index) as usize, 1)?;
         let v = exec.value(o.value, V128);
         let object = exec.object_mut(o.array, TrapCode::NullArrayReference)?;
@@ -337,7 +337,7 @@ impl Slow<ArraySet128> for kind::ArraySet128 {
 }
 
 impl Slow<ArrayFill> for kind::ArrayFill {
-    fn run<T>(exec: &mut Executor<'_, T>, o: ArrayFill) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: ArrayFill) -> Result<Flow> {
         // The value takes one slot or two: the element type says where the length is.
         let (element, _) = exec.element_range(o.args, 0, 0)?;
         let width = element.unpacked().cells() as Slot;
@@ -350,7 +350,7 @@ impl Slow<ArrayFill> for kind::ArrayFill {
 }
 
 impl Slow<ArrayCopy> for kind::ArrayCopy {
-    fn run<T>(exec: &mut Executor<'_, T>, o: ArrayCopy) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: ArrayCopy) -> Result<Flow> {
         let a = o.args;
         let (dst_i, src_i, len) = (exec.get::<u32>(a + 1) as usize, exec.get::<u32>(a + 3) as usize, exec.get::<u32>(a + 4) as usize);
         let (element, to) = exec.element_range(a, dst_i, len)?;
@@ -372,7 +372,7 @@ impl Slow<ArrayCopy> for kind::ArrayCopy {
 }
 
 impl Slow<ArrayInitData> for kind::ArrayInitData {
-    fn run<T>(exec: &mut Executor<'_, T>, o: ArrayInitData) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: ArrayInitData) -> Result<Flow> {
         let a = o.args;
         let (index, offset, len) = (exec.get::<u32>(a + 1) as usize, exec.get::<u32>(a + 2) as usize, exec.get::<u32>(a + 3) as usize);
         let (element, range) = exec.element_range(a, index, len)?;
@@ -389,7 +389,7 @@ impl Slow<ArrayInitData> for kind::ArrayInitData {
 }
 
 impl Slow<ArrayInitElem> for kind::ArrayInitElem {
-    fn run<T>(exec: &mut Executor<'_, T>, o: ArrayInitElem) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: ArrayInitElem) -> Result<Flow> {
         let a = o.args;
         let (index, offset, len) = (exec.get::<u32>(a + 1) as usize, exec.get::<u32>(a + 2) as usize, exec.get::<u32>(a + 3) as usize);
         let (_, range) = exec.element_range(a, index, len)?;
@@ -402,7 +402,7 @@ impl Slow<ArrayInitElem> for kind::ArrayInitElem {
 }
 
 impl Slow<RefTest> for kind::RefTest {
-    fn run<T>(exec: &mut Executor<'_, T>, o: RefTest) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: RefTest) -> Result<Flow> {
         let cell = exec.get::<Cell>(o.src);
         let pass = exec.has_heap_type(cell, o.heap, o.nullable & TEST_NULLABLE != 0)?;
         exec.set(o.dst, u32::from(pass != (o.nullable & TEST_NEGATE != 0)));
@@ -411,7 +411,7 @@ impl Slow<RefTest> for kind::RefTest {
 }
 
 impl Slow<RefTest> for kind::RefCast {
-    fn run<T>(exec: &mut Executor<'_, T>, o: RefTest) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: RefTest) -> Result<Flow> {
         let cell = exec.get::<Cell>(o.src);
         if !exec.has_heap_type(cell, o.heap, o.nullable & TEST_NULLABLE != 0)? {
             return Err(TrapCode::CastFailure.into());

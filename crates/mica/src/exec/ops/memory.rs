@@ -57,7 +57,7 @@ steps! {
 }
 
 impl Slow<MemoryGrow> for kind::MemoryGrow {
-    fn run<T>(exec: &mut Executor<'_, T>, o: MemoryGrow) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: MemoryGrow) -> Result<Flow> {
         let index = exec.memory_index(o.memory)?;
         let is_64 = exec.store.inner.memories[index as usize].ty.is_64;
         let delta = exec.operand64(o.delta, is_64);
@@ -78,7 +78,7 @@ impl Slow<MemoryGrow> for kind::MemoryGrow {
 }
 
 impl Slow<MemoryFill> for kind::MemoryFill {
-    fn run<T>(exec: &mut Executor<'_, T>, o: MemoryFill) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: MemoryFill) -> Result<Flow> {
         let index = exec.memory_index(o.memory)?;
         let is_64 = exec.store.inner.memories[index as usize].ty.is_64;
         let (dst, value, len) = (exec.operand64(o.args, is_64), exec.get::<u32>(o.args + 1), exec.operand64(o.args + 2, is_64));
@@ -93,7 +93,7 @@ impl Slow<MemoryFill> for kind::MemoryFill {
 }
 
 impl Slow<MemoryCopy> for kind::MemoryCopy {
-    fn run<T>(exec: &mut Executor<'_, T>, o: MemoryCopy) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: MemoryCopy) -> Result<Flow> {
         let to = exec.memory_index(o.dst_memory)?;
         let from = exec.memory_index(o.src_memory)?;
         let memories = &exec.store.inner.memories;
@@ -126,7 +126,7 @@ impl Slow<MemoryCopy> for kind::MemoryCopy {
 }
 
 impl Slow<MemoryInit> for kind::MemoryInit {
-    fn run<T>(exec: &mut Executor<'_, T>, o: MemoryInit) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: MemoryInit) -> Result<Flow> {
         let index = exec.memory_index(o.memory)?;
         let is_64 = exec.store.inner.memories[index as usize].ty.is_64;
         let (dst, src, len) =
@@ -145,7 +145,7 @@ impl Slow<MemoryInit> for kind::MemoryInit {
 }
 
 impl Slow<DataDrop> for kind::DataDrop {
-    fn run<T>(exec: &mut Executor<'_, T>, o: DataDrop) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: DataDrop) -> Result<Flow> {
         let instance = &mut exec.store.inner.instances[exec.instance as usize];
         instance.data_dropped[o.data as usize] = true;
         Ok(Flow::Continue)
@@ -159,7 +159,7 @@ fn range_of(start: u64, len: u64, size: usize) -> Result<core::ops::Range<usize>
     Ok(in_bounds(start, len, size).ok_or(TrapCode::MemoryOutOfBounds)?)
 }
 
-impl<T> Executor<'_, T> {
+impl Executor<'_> {
     /// The length in bytes of memory `index` (a store index).
     fn memory_len(&self, index: u32) -> usize {
         self.store.inner.memories[index as usize].bytes() as usize

@@ -13,7 +13,7 @@ steps! {
 }
 
 impl Slow<RefFunc> for kind::RefFunc {
-    fn run<T>(exec: &mut Executor<'_, T>, o: RefFunc) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: RefFunc) -> Result<Flow> {
         let cell = ref_cell(exec.func_index(o.func));
         exec.set(o.dst, cell);
         Ok(Flow::Continue)

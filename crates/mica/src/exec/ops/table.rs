@@ -4,7 +4,7 @@
 use super::prelude::*;
 
 impl Slow<TableGet> for kind::TableGet {
-    fn run<T>(exec: &mut Executor<'_, T>, o: TableGet) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: TableGet) -> Result<Flow> {
         let t = exec.table_index(o.table);
         let i = exec.table_operand(o.index, t);
         let cell = *exec.store.inner.tables[t].elems.get(i).ok_or(TrapCode::TableOutOfBounds)?;
@@ -14,7 +14,7 @@ impl Slow<TableGet> for kind::TableGet {
 }
 
 impl Slow<TableSet> for kind::TableSet {
-    fn run<T>(exec: &mut Executor<'_, T>, o: TableSet) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: TableSet) -> Result<Flow> {
         let t = exec.table_index(o.table);
         let (i, value) = (exec.table_operand(o.index, t), exec.get::<Cell>(o.value));
         *exec.store.inner.tables[t].elems.get_mut(i).ok_or(TrapCode::TableOutOfBounds)? = value;
@@ -23,7 +23,7 @@ impl Slow<TableSet> for kind::TableSet {
 }
 
 impl Slow<TableSize> for kind::TableSize {
-    fn run<T>(exec: &mut Executor<'_, T>, o: TableSize) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: TableSize) -> Result<Flow> {
         // (A table has at most `u32::MAX` elements: the cell of either index type is the same.)
         let len = exec.store.inner.tables[exec.table_index(o.table)].elems.len() as u64;
         exec.set(o.dst, len);
@@ -32,7 +32,7 @@ impl Slow<TableSize> for kind::TableSize {
 }
 
 impl Slow<TableGrow> for kind::TableGrow {
-    fn run<T>(exec: &mut Executor<'_, T>, o: TableGrow) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: TableGrow) -> Result<Flow> {
         let t = exec.table_index(o.table);
         let is_64 = exec.store.inner.tables[t].ty.is_64;
         let (init, delta) = (exec.get::<Cell>(o.args), exec.operand64(o.args + 1, is_64));
@@ -53,7 +53,7 @@ impl Slow<TableGrow> for kind::TableGrow {
 }
 
 impl Slow<TableFill> for kind::TableFill {
-    fn run<T>(exec: &mut Executor<'_, T>, o: TableFill) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: TableFill) -> Result<Flow> {
         let t = exec.table_index(o.table);
         let (dst, value, len) =
             (exec.table_operand(o.args, t), exec.get::<Cell>(o.args + 1), exec.table_operand(o.args + 2, t));
@@ -67,12 +67,12 @@ impl Slow<TableFill> for kind::TableFill {
 }
 
 impl Slow<TableCopy> for kind::TableCopy {
-    fn run<T>(exec: &mut Executor<'_, T>, o: TableCopy) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: TableCopy) -> Result<Flow> {
         let (dt, st) = (exec.table_index(o.dst_table.into()), exec.table_index(o.src_table.into()));
         let tables = &exec.store.inner.tables;
         let (dst_64, src_64) = (tables[dt].ty.is_64, tables[st].ty.is_64);
         // The length has the narrower of the two index types.
-        let at = |exec: &Executor<'_, T>, slot, is_64| usize::try_from(exec.operand64(slot, is_64)).unwrap_or(usize::MAX);
+        let at = |exec: &Executor<'_>, slot, is_64| usize::try_from(exec.operand64(slot, is_64)).unwrap_or(usize::MAX);
         let (dst, src, len) = (at(exec, o.args, dst_64), at(exec, o.args + 1, src_64), at(exec, o.args + 2, dst_64 && src_64));
         let tables = &exec.store.inner.tables;
         let from = in_bounds(src, len, tables[st].elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
@@ -96,7 +96,7 @@ impl Slow<TableCopy> for kind::TableCopy {
 }
 
 impl Slow<TableInit> for kind::TableInit {
-    fn run<T>(exec: &mut Executor<'_, T>, o: TableInit) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: TableInit) -> Result<Flow> {
         let t = exec.table_index(o.table.into());
         // The destination has the table's index type; the segment's offset and length are `i32`.
         let (dst, src, len) =
@@ -116,14 +116,14 @@ impl Slow<TableInit> for kind::TableInit {
 }
 
 impl Slow<ElemDrop> for kind::ElemDrop {
-    fn run<T>(exec: &mut Executor<'_, T>, o: ElemDrop) -> Result<Flow> {
+    fn run(exec: &mut Executor<'_>, o: ElemDrop) -> Result<Flow> {
         let instance = &mut exec.store.inner.instances[exec.instance as usize];
         instance.elems[o.elem as usize] = alloc::boxed::Box::new([]);
         Ok(Flow::Continue)
     }
 }
 
-impl<T> Executor<'_, T> {
+impl Executor<'_> {
     /// The store index of the running instance's table `table`.
     pub(in crate::exec) fn table_index(&self, table: u32) -> usize {
         self.store.inner.instances[self.instance as usize].tables[table as usize] as usize
