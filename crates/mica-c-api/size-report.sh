@@ -7,7 +7,8 @@
 #     run its example, or if it runs a SIMD module;
 #   - the same with the library's default features (std, fast, simd);
 #   - the `mica` CLI with everything (WASI, the text format, spec scripts, SIMD) in the size
-#     profile without `fast`, and in the release profile (the default build);
+#     profile without `fast` (fails if that is over 1.5 MB), and in the release profile (the
+#     default build);
 #   - with a nightly toolchain that has `rust-src`, the two size builds again with the
 #     standard library rebuilt for size (`-Zbuild-std`, `optimize_for_size`, panics that
 #     abort at once).
@@ -108,5 +109,10 @@ fi
 
 if [ "$small_text" -gt 400000 ]; then
   echo "the C program with the size build of libmica has $small_text bytes of code: more than 400 KB" >&2
+  exit 1
+fi
+cli_text=$(text "$target/size/mica-cli-size")
+if [ "$cli_text" -gt 1500000 ]; then
+  echo "the size build of the mica CLI has $cli_text bytes of code: more than 1.5 MB" >&2
   exit 1
 fi
