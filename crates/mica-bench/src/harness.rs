@@ -433,7 +433,7 @@ pub fn run(opts: &Options) -> Report {
     report
 }
 
-/// What an engine that is not run for a workload "fails" with (never reported).
+/// What an engine that is not run for a workload "fails" with (and the progress log says).
 const NOT_RUN: &str = "not run";
 
 fn run_workload(
@@ -532,10 +532,8 @@ fn run_workload(
         }
         let show =
             |s: &Option<Samples>| s.as_ref().map_or("FAILED".to_string(), |s| fmt_secs(s.median()));
-        log(
-            opts,
-            format!("    execute: mica {}, wasmi {}", show(&row.exec.mica), show(&row.exec.wasmi)),
-        );
+        let wasmi = if wasmi_runs { show(&row.exec.wasmi) } else { NOT_RUN.to_string() };
+        log(opts, format!("    execute: mica {}, wasmi {wasmi}", show(&row.exec.mica)));
     }
     Some(row)
 }
