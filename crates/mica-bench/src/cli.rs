@@ -9,9 +9,9 @@
 //! install wasmi_cli` builds it with wasmi's own release profile (the same settings). The
 //! runners are found as `$MICA_WASMI_CLI` / `$MICA_IWASM`, else `wasmi` / `iwasm` on the
 //! `PATH`; a missing one is skipped with a note. The `mica` binary is the workspace's release
-//! build (`target/release/mica`, built first if missing), as users get it. Each sample is one process, timed from its spawn
-//! to its exit; the engines take turns, and each run's checksum (its stdout's `checksum:`
-//! line) is checked.
+//! build (`target/release/mica`, built first if missing), as users get it. Each sample is one
+//! process, timed from its spawn to its exit; the engines take turns, and each run's checksum
+//! (its stdout's `checksum:` line) is checked.
 
 use crate::harness::{Options, Report};
 use crate::stats::Samples;

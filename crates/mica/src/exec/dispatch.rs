@@ -46,7 +46,7 @@ impl Executor<'_> {
     /// the store's globals (new ones may be created), and the store pointer itself, which
     /// must come from the latest borrow of the store. All a host call can change.
     fn refresh_storage(&mut self, ctx: &mut FastCtx) {
-        let inner = &mut self.store.inner;
+        let inner = &mut *self.store.inner;
         let cells = &mut inner.exec.cells;
         assert!(self.base <= cells.len(), "frame base beyond the value stack");
         // SAFETY: `base <= cells.len()` was just checked; `enter` reserved the frame's cells.
@@ -76,7 +76,7 @@ impl Executor<'_> {
         ctx.fuel = inner.exec.fuel;
         ctx.deadline = inner.exec.deadline;
         ctx.epoch = inner.engine.epoch_counter();
-        ctx.inner = &mut **inner;
+        ctx.inner = inner;
     }
 
     /// Runs until the activation's first frame returns or something traps. The handlers run

@@ -615,10 +615,10 @@ impl<'a> Translator<'a> {
             return false;
         }
         let home = self.stack.home(pos);
-        match self.out.code[at].result_slot_mut() {
-            Some(dst) if *dst == home => *dst = slot,
-            _ => return false,
-        }
+        let Some(dst) = self.out.code[at].result_slot_mut().filter(|dst| **dst == home) else {
+            return false;
+        };
+        *dst = slot;
         self.out.last_result = None;
         true
     }

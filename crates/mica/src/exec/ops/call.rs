@@ -336,13 +336,13 @@ pub(crate) unsafe fn ret<const F: u8>(ip: *const Op, mut r: Locs<F>, mem: Mem, c
         ctx.frame_len -= 1;
         // Results at slot 0 are in place: the translator has the instruction that computes a
         // function's one result write it there (`Translator::emit_return`).
-        if span.start != 0 {
-            if span.len == 1 {
-                // The common case, without the loop's bookkeeping.
-                r.set(0, r.get::<Cell>(span.start));
-            } else {
-                for i in 0..span.len {
-                    r.set(i, r.get::<Cell>(span.start + i));
+        match span {
+            Span { start: 0, .. } => {}
+            // The common case, without the loop's bookkeeping.
+            Span { start, len: 1 } => r.set(0, r.get::<Cell>(start)),
+            Span { start, len } => {
+                for i in 0..len {
+                    r.set(i, r.get::<Cell>(start + i));
                 }
             }
         }
