@@ -40,6 +40,27 @@ fn frames_name_the_offset_of_their_instruction() {
     }
 }
 
+/// A trapping instruction that the translator moved (a pure leaf operand placed before it,
+/// `Translator::leaf_first`) still names its own operator.
+#[test]
+fn a_moved_instruction_names_its_operator() {
+    for mode in [TranslationMode::Eager, TranslationMode::Lazy] {
+        let (binary, mut store, instance) = instantiate(
+            mode,
+            r#"(module
+                 (func (export "run") (param i32 i32) (result i32)
+                   (i32.add (i32.div_u (local.get 0) (local.get 1))
+                     (i32.shl (local.get 1) (i32.const 2)))))"#,
+        );
+        let run = instance.get_typed_func::<(i32, i32), i32>(&store, "run").unwrap();
+        assert_eq!(run.call(&mut store, (9, 2)).unwrap(), 4 + 8);
+        let error = run.call(&mut store, (9, 0)).unwrap_err();
+        let frames = trap_of(&error).backtrace();
+        let at = binary[frames[0].module_offset.expect("an offset")];
+        assert_eq!(at, 0x6e, "frame 0 is at the i32.div_u ({mode:?})");
+    }
+}
+
 #[test]
 fn a_deep_recursion_records_a_bounded_backtrace() {
     for mode in [TranslationMode::Eager, TranslationMode::Lazy] {

@@ -468,6 +468,15 @@ impl Instr {
         self.visit(&mut Slots(f));
     }
 
+    /// Whether it is *pure*: an `acc` instruction that cannot trap and computes one result
+    /// from its operands and nothing else (arithmetic, comparisons, conversions). In its
+    /// plain form (no operand the accumulator) it leaves the accumulator alone, so the
+    /// translator may place one between the accumulator's writer and its reader
+    /// (`Translator::leaf_first`), and the verifier allows it there.
+    pub(crate) fn is_pure(&self) -> bool {
+        self.takes_acc() && !self.may_trap() && self.result_slot().is_some()
+    }
+
     /// Whether the instruction could write its result to the accumulator (its handlers have
     /// the forms `acc::DST` and `acc::ALSO`).
     pub(crate) fn can_write_acc(&self) -> bool {

@@ -13,7 +13,9 @@
 //!   this, not on `wasmparser` having validated the module,
 //! - the accumulator (`ACC`) is named only where the instruction's handler takes it, and is
 //!   read only right after it was written: the reader is not a branch target and follows a
-//!   writer with nothing between but constant and copy moves that are not branch targets.
+//!   writer with nothing between but instructions that leave the accumulator alone and are
+//!   not branch targets: constant and copy moves, and pure instructions (`Instr::is_pure`)
+//!   that do not name the accumulator.
 //!   (The accumulator is a plain machine value, so a mistake here could only compute a wrong
 //!   result, never touch memory it should not; the check turns such a translator bug into a
 //!   loud failure.)
@@ -154,7 +156,8 @@ fn acc_written_before(code: &[Instr], forms: &[u8], targets: &[bool], at: usize)
     let mut i = at;
     while !targets[i] && i > 0 {
         i -= 1;
-        if !code[i].is_move() {
+        let leaves_acc_alone = code[i].is_move() || forms[i] == 0 && code[i].is_pure();
+        if !leaves_acc_alone {
             return forms[i] & (acc::DST | acc::ALSO) != 0;
         }
     }
@@ -328,6 +331,13 @@ mod tests {
         assert!(check(&mut [neg(ACC, 1), copy, ret()], counts).is_err());
         assert!(check(&mut [neg(ACC, 1), neg(0, ACC), ret()], counts).is_ok());
         assert!(check(&mut [neg(0, ACC), ret()], counts).is_err(), "no writer before the read");
+        // Between the writer and the reader: a pure instruction that leaves the accumulator
+        // alone, but not one that may trap, nor one that reads or writes it.
+        assert!(check(&mut [neg(ACC, 1), neg(2, 3), neg(0, ACC), ret()], counts).is_ok());
+        let div = Instr::I32DivU(crate::bytecode::Bin { dst: 2, a: 3, b: 4 });
+        assert!(check(&mut [neg(ACC, 1), div, neg(0, ACC), ret()], counts).is_err());
+        assert!(check(&mut [neg(ACC, 1), neg(ACC, 3), neg(0, ACC), ret()], counts).is_ok());
+        assert!(check(&mut [neg(ACC, 1), neg(2, ACC), neg(0, ACC), ret()], counts).is_err());
         assert!(check(&mut [Instr::Trap(TrapCode::Unreachable)], counts).is_ok());
         assert!(check(&mut [neg(0, 1)], counts).is_err(), "code runs past its end");
     }

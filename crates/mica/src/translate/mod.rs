@@ -301,6 +301,13 @@ fn code_budget(len: usize) -> usize {
 /// See [`code_budget`].
 const MAX_INSTRS_PER_BYTE: usize = 8;
 
+/// Whether `instr` names any of `slots` (as an operand or its result).
+fn names_any(mut instr: Instr, slots: &[Slot]) -> bool {
+    let mut found = false;
+    instr.for_each_slot(|slot| found |= slots.contains(slot));
+    found
+}
+
 /// A branch condition: an `i32` in a slot, or a comparison to fuse with the branch.
 #[derive(Copy, Clone)]
 enum Condition {
@@ -566,6 +573,9 @@ impl<'a> Translator<'a> {
     /// between its writer and its reader.
     fn pop_operands<const N: usize>(&mut self) -> [Slot; N] {
         let from = self.stack.len() - N;
+        if N == 2 {
+            self.leaf_first(from);
+        }
         let mut slots = [None; N];
         for (i, slot) in slots.iter_mut().enumerate() {
             if self.stack.get(from + i) != Operand::InSlot {
@@ -583,6 +593,51 @@ impl<'a> Translator<'a> {
         }
         self.stack.truncate(from);
         out
+    }
+
+    /// If the operands at `from` and `from + 1` were computed by the last two instructions,
+    /// the second by a *leaf* (a pure instruction that reads only locals and constants,
+    /// `Instr::is_pure`), emits the leaf first. The first operand then comes in the
+    /// accumulator, and the leaf's value goes through its slot: the first operand is usually
+    /// the end of a longer chain (`(i32.add (i32.rotl (i32.xor ..) ..) (i32.shl (local.get
+    /// $a) ..))`), and a store and reload on the critical path cost several cycles.
+    ///
+    /// The two may trade places: the leaf reads neither the other's result nor the
+    /// accumulator, the other does not read the leaf's result, neither writes anything but
+    /// its home slot, and the leaf cannot trap, so no order of events can tell. If the
+    /// other read the accumulator, the leaf now stands between its writer and its reader,
+    /// which it leaves alone (the verifier allows exactly such instructions there).
+    fn leaf_first(&mut self, from: usize) {
+        if !cfg!(feature = "fast") {
+            return;
+        }
+        let Some(at) = self.out.len().checked_sub(1) else { return };
+        if at == 0
+            || self.out.last_result != Some(at)
+            || self.out.prev_result != Some(at - 1)
+            || self.stack.get(from) != Operand::InSlot
+            || self.stack.get(from + 1) != Operand::InSlot
+        {
+            return;
+        }
+        let (first, second) = (self.stack.home(from), self.stack.home(from + 1));
+        let (mut other, leaf) = (self.out.code[at - 1], self.out.code[at]);
+        if !leaf.is_pure()
+            || leaf.result_slot() != Some(second)
+            || other.acc_result_slot_mut().map(|dst| *dst) != Some(first)
+            || names_any(leaf, &[first, ACC])
+            || names_any(other, &[second])
+        {
+            return;
+        }
+        self.out.code.swap(at - 1, at);
+        if let Some(trap) = self.out.traps.last_mut()
+            && trap.0 as usize == at - 1
+        {
+            // The other instruction may trap; the leaf cannot.
+            trap.0 += 1;
+        }
+        self.out.prev_result = None;
     }
 
     /// If the operand at `pos` is a local that the instruction just emitted computed its

@@ -319,6 +319,7 @@ impl Translator<'_> {
         {
             self.out.code[at] = fused;
             self.out.last_result = Some(at);
+            self.out.prev_result = None;
             self.out.last_local = None;
             return self.stack.push_value(Operand::InSlot, true);
         }
@@ -459,8 +460,7 @@ impl Translator<'_> {
             && let Some(fused) = written_back_to(&self.out.code[at], value, addr, offset)
         {
             self.out.code[at] = fused;
-            self.out.last_result = None;
-            self.out.last_local = None;
+            self.out.no_handover();
             return Ok(());
         }
         self.out.emit(store);

@@ -410,6 +410,11 @@ pub(super) struct Emitter {
     /// The index of the last instruction, if it wrote the top operand's home slot and nothing
     /// else, and no label has been placed since: a following `local.set` may redirect it.
     pub last_result: Option<usize>,
+    /// The index of the instruction before the last, if it wrote the home slot of the
+    /// operand below the top and nothing else, and the last one wrote the top's (so both are
+    /// `last_result` in turn with no label between): the pair `Translator::leaf_first` may
+    /// swap.
+    pub prev_result: Option<usize>,
     /// The index of the last instruction and the local it wrote, if it computed its result
     /// straight into that local (a redirected `local.set`/`local.tee`) and nothing has been
     /// emitted and no label placed since: a following read of the local may take the value
@@ -447,6 +452,7 @@ impl Emitter {
             const_slot_index: BTreeMap::new(),
             loop_depth: 0,
             last_result: None,
+            prev_result: None,
             last_local: None,
             also_acc,
             offset: 0,
@@ -487,6 +493,7 @@ impl Emitter {
         self.note_trap(&instr);
         self.code.push(instr);
         self.last_result = None;
+        self.prev_result = None;
         self.last_local = None;
     }
 
@@ -494,6 +501,7 @@ impl Emitter {
     pub(super) fn emit_result(&mut self, instr: Instr) {
         self.note_trap(&instr);
         self.code.push(instr);
+        self.prev_result = self.last_result;
         self.last_result = Some(self.code.len() - 1);
         self.last_local = None;
     }
@@ -532,6 +540,7 @@ impl Emitter {
     /// result nor a local the last instruction wrote.
     pub(super) fn no_handover(&mut self) {
         self.last_result = None;
+        self.prev_result = None;
         self.last_local = None;
     }
 
