@@ -16,10 +16,6 @@ impl Executor<'_> {
     /// path.
     fn refresh(&mut self, ctx: &mut FastCtx) {
         assert!(self.ip < self.compiled().code.len(), "instruction index beyond the code");
-        // SAFETY: as in `Executor::compiled`; the reference is not kept past this function,
-        // and `compiled` (a shared borrow of `self`) could not be held across the store
-        // borrows below.
-        let compiled = unsafe { self.code.get() };
         ctx.exec = (self as *mut Self).cast();
         let instance = &self.store.inner.instances[self.instance as usize];
         ctx.instance_globals = instance.globals.as_ptr();
@@ -31,9 +27,7 @@ impl Executor<'_> {
         ctx.num_tables = instance.tables.len() as u32;
         ctx.types = instance.module.types.as_ptr();
         ctx.num_types = instance.module.types.len() as u32;
-        ctx.consts = compiled.consts.as_ptr();
         ctx.code = self.code;
-        ctx.start = compiled.code.as_ptr();
         ctx.base = self.base;
         ctx.func = self.func as usize;
         ctx.instance = self.instance;
@@ -88,7 +82,7 @@ impl Executor<'_> {
         let mut ctx = FastCtx::new(run_slow, run_host);
         self.refresh(&mut ctx);
         // SAFETY: `self.ip` is inside the code (checked by `refresh`).
-        let mut ip = unsafe { ctx.start.add(self.ip) };
+        let mut ip = unsafe { ctx.start().add(self.ip) };
         loop {
             let (regs, mem, acc, facc) = (ctx.regs, ctx.mem, ctx.acc, ctx.facc);
             // SAFETY: `ip` is an instruction of the running function and the pointers in
@@ -111,7 +105,7 @@ impl Executor<'_> {
                 self.stopped_before = matches!(code, crate::error::TrapCode::OutOfFuel | crate::error::TrapCode::Interrupt);
                 if !ctx.resume_at.is_null() {
                     // SAFETY: a branch target is an instruction of the running function.
-                    self.resume_at = Some(unsafe { ctx.resume_at.offset_from(ctx.start) } as usize);
+                    self.resume_at = Some(unsafe { ctx.resume_at.offset_from(ctx.start()) } as usize);
                 }
                 // Calls and returns in the handlers may have switched the running function.
                 self.code = ctx.code;
@@ -119,7 +113,7 @@ impl Executor<'_> {
                 self.func = ctx.func as u32;
                 if !ctx.trap_at.is_null() {
                     // SAFETY: the trapping instruction is in the running function's code.
-                    self.ip = unsafe { ctx.trap_at.offset_from(ctx.start) } as usize + 1;
+                    self.ip = unsafe { ctx.trap_at.offset_from(ctx.start()) } as usize + 1;
                 }
                 Err(Trap::new(code).into())
             }
@@ -198,7 +192,7 @@ unsafe fn run_slow(exec: *mut (), ctx: &mut FastCtx, at: *const Op) -> *const Op
         Ok(Flow::Continue | Flow::Caught) => {
             exec.refresh(ctx);
             // SAFETY: `refresh` checked that `exec.ip` is inside the code.
-            unsafe { ctx.start.add(exec.ip) }
+            unsafe { ctx.start().add(exec.ip) }
         }
         Ok(Flow::Done) => {
             ctx.stop = Stop::Done;
@@ -235,7 +229,7 @@ unsafe fn run_host(at: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell,
             // was caught.
             exec.refresh(ctx);
             // SAFETY: `refresh` checked that `exec.ip` is inside the code.
-            unsafe { continue_at(ctx.start.add(exec.ip), ctx, acc, facc) }
+            unsafe { continue_at(ctx.start().add(exec.ip), ctx, acc, facc) }
         }
         Ok(Flow::Done) => {
             ctx.stop = Stop::Done;
@@ -266,8 +260,8 @@ unsafe fn take_over<'e>(exec: *mut (), ctx: &FastCtx, at: *const Op) -> &'e mut 
     exec.code = ctx.code;
     exec.base = ctx.base;
     exec.func = ctx.func as u32;
-    // SAFETY: `at` and `ctx.start` point into the running function's code.
-    exec.ip = unsafe { at.offset_from(ctx.start) } as usize + 1;
+    // SAFETY: `at` and `ctx.start()` point into the running function's code.
+    exec.ip = unsafe { at.offset_from(ctx.start()) } as usize + 1;
     exec
 }
 

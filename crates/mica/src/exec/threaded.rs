@@ -116,10 +116,9 @@ pub(crate) struct FastCtx {
     /// The store: calls and returns between functions of the running instance are handled
     /// here rather than in a slow path.
     pub inner: *mut StoreInner,
-    /// The running function: its code (first instruction), frame base (in cells), store
-    /// function index, and instance.
+    /// The running function: its code (its instructions and constant pool: `start`,
+    /// `consts`), frame base (in cells), store function index, and instance.
     pub code: CodeRef,
-    pub start: *const Op,
     pub base: usize,
     /// A `u32` index kept in a word of its own: as two adjacent `u32`s, the compiler read
     /// `func` and `instance` with one 8-byte load to build a frame record, right after a
@@ -157,8 +156,6 @@ pub(crate) struct FastCtx {
     /// The value stack's length in cells (`ExecStack::cells`), derived with `frames`: a
     /// callee's frame must end within it.
     pub cells_len: usize,
-    /// The running function's constant pool.
-    pub consts: *const Cell,
     /// The store's globals.
     pub globals: *mut GlobalEntity,
     /// The running instance's global index space (store indices).
@@ -535,6 +532,31 @@ macro_rules! steps {
 }
 
 impl FastCtx {
+    /// The running function's first instruction. Derived from `code` when needed (slow
+    /// paths, traps) rather than kept beside it: every call and return would write it for
+    /// nothing.
+    ///
+    /// # Safety
+    ///
+    /// The context is filled in (`Executor::refresh`): `code` is the running function's,
+    /// which the store keeps alive (`CodeRef::get`).
+    #[inline(always)]
+    pub(crate) unsafe fn start(&self) -> *const Op {
+        // SAFETY: the caller's contract.
+        unsafe { self.code.get() }.code.as_ptr()
+    }
+
+    /// The running function's constant pool, derived from `code` as `start` is.
+    ///
+    /// # Safety
+    ///
+    /// As for `start`.
+    #[inline(always)]
+    pub(crate) unsafe fn consts(&self) -> *const Cell {
+        // SAFETY: the caller's contract.
+        unsafe { self.code.get() }.consts.as_ptr()
+    }
+
     /// A context that points nowhere yet, for the driver to fill in (`Executor::refresh`).
     #[inline(always)]
     pub(in crate::exec) fn new(
@@ -557,7 +579,6 @@ impl FastCtx {
             facc: 0.0,
             inner: core::ptr::null_mut(),
             code: CodeRef(core::ptr::null()),
-            start: core::ptr::null(),
             base: 0,
             func: 0,
             instance: 0,
@@ -574,7 +595,6 @@ impl FastCtx {
             frame_len: 0,
             frame_room: 0,
             cells_len: 0,
-            consts: core::ptr::null(),
             globals: core::ptr::null_mut(),
             instance_globals: core::ptr::null(),
             fuel: u64::MAX,

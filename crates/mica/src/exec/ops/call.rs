@@ -54,7 +54,8 @@ macro_rules! enter_call {
                 zero_locals($r.regs, code);
                 $ctx.switch_to(code, callee, new_base);
             }
-            next!($ctx.start, $r, $mem, $ctx);
+            // SAFETY: as above.
+            next!(unsafe { code.get() }.code.as_ptr(), $r, $mem, $ctx);
         }
     }};
 }
@@ -104,7 +105,7 @@ macro_rules! enter_tail_call {
                 zero_locals($r.regs, code);
                 $ctx.switch_to(code, callee, base);
             }
-            next!($ctx.start, $r, $mem, $ctx);
+            next!(compiled.code.as_ptr(), $r, $mem, $ctx);
         }
     }};
 }

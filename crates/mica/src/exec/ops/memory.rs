@@ -51,7 +51,7 @@ steps! {
     I64Store32(o) => { fail!(mem.store(ctx, r, o, |x: u64| (x as u32).to_le_bytes())); }
     AddOffset(o) => {
         // SAFETY: a verified constant-pool index (role `constant`).
-        let offset = unsafe { *ctx.consts.add(o.offset as usize) };
+        let offset = unsafe { *ctx.consts().add(o.offset as usize) };
         fail!(r.get::<u64>(o.src).checked_add(offset).map(|sum| r.set(o.dst, sum)).ok_or(TrapCode::MemoryOutOfBounds));
     }
 }

@@ -11,7 +11,7 @@ steps! {
     V128Const(o) => {
         // SAFETY: both constant-pool indices are verified (role `constant128`), and `ctx`
         // points at the running function's pool.
-        let (lo, hi) = unsafe { (*ctx.consts.add(o.index as usize), *ctx.consts.add(o.index as usize + 1)) };
+        let (lo, hi) = unsafe { (*ctx.consts().add(o.index as usize), *ctx.consts().add(o.index as usize + 1)) };
         r.set128(o.dst, (lo as u128 | (hi as u128) << 64).to_le_bytes());
     }
     Select128(o) => {
@@ -191,7 +191,7 @@ steps! {
     (ip, r, mem, ctx);
     I8x16Shuffle(o) => {
         // SAFETY: both constant-pool indices are verified (role `constant128`).
-        let (lo, hi) = unsafe { (*ctx.consts.add(o.lanes as usize), *ctx.consts.add(o.lanes as usize + 1)) };
+        let (lo, hi) = unsafe { (*ctx.consts().add(o.lanes as usize), *ctx.consts().add(o.lanes as usize + 1)) };
         let lanes = (lo as u128 | (hi as u128) << 64).to_le_bytes();
         r.set128(o.dst, lanes::i8x16_shuffle(r.get128(o.a), r.get128(o.b), lanes));
     }

@@ -7,7 +7,7 @@ steps! {
     Copy(o) => { r.un(o, |x: Cell| x); }
     Const32(o) => { r.set(o.dst, o.value); }
     // SAFETY: the constant index is verified against the pool, which `ctx` points at.
-    Const64(o) => { r.set(o.dst, unsafe { *ctx.consts.add(o.index as usize) }); }
+    Const64(o) => { r.set(o.dst, unsafe { *ctx.consts().add(o.index as usize) }); }
     Select(o) => {
         let pick = if r.get::<u32>(o.cond) != 0 { o.a } else { o.b };
         r.set(o.dst, r.get::<Cell>(pick));

@@ -115,11 +115,7 @@ impl FastCtx {
     /// `code` is the code of a function of the running store.
     #[inline(always)]
     pub(in crate::exec) unsafe fn switch_to(&mut self, code: CodeRef, func: u32, base: usize) {
-        // SAFETY: the caller's contract.
-        let compiled = unsafe { code.get() };
         self.code = code;
-        self.start = compiled.code.as_ptr();
-        self.consts = compiled.consts.as_ptr();
         self.func = func as usize;
         self.base = base;
     }
