@@ -179,11 +179,11 @@ fn leaf_operands_are_computed_first() {
     assert_eq!(shl < rotl, fast, "the leaf comes first:\n{mix}");
     assert_eq!(mix.contains("I32RotlImm(BinImm { dst: 65535"), fast, "rotl hands over:\n{mix}");
     let mixed = |a: i32, b: i32| (b ^ ((a as u32 >> 7) as i32)).rotate_left(5).wrapping_add(a << 3);
-    let sub = |a: i32, b: i32| (a + 1).wrapping_mul(b) - (b >> 1);
+    let sub = |a: i32, b: i32| a.wrapping_add(1).wrapping_mul(b).wrapping_sub(b >> 1);
     for (a, b) in [(1, 2), (-7, 0x1234_5678), (0x7fff_ffff, -3)] {
         call(wat, "mix", (a, b), mixed(a, b));
         call(wat, "sub", (a, b), sub(a, b));
-        call(wat, "unary", (a, b), a.wrapping_mul(b) + i32::from(b & 1 == 0));
+        call(wat, "unary", (a, b), a.wrapping_mul(b).wrapping_add(i32::from(b & 1 == 0)));
         call(wat, "store", (a, b), b.wrapping_mul(3));
     }
     let div = listing(wat, 2);
