@@ -81,7 +81,7 @@ impl Executor<'_> {
         // `memcpy` call of its own on every entry into wasm.
         let mut ctx = FastCtx::new(run_slow, run_host);
         self.refresh(&mut ctx);
-        // SAFETY: `self.ip` is inside the code (checked by `refresh`).
+        // SAFETY: `refresh` filled in `ctx` and checked that `self.ip` is inside the code.
         let mut ip = unsafe { ctx.start().add(self.ip) };
         loop {
             let (regs, mem, acc, facc) = (ctx.regs, ctx.mem, ctx.acc, ctx.facc);
@@ -191,7 +191,7 @@ unsafe fn run_slow(exec: *mut (), ctx: &mut FastCtx, at: *const Op) -> *const Op
     match exec.slow_path(instr) {
         Ok(Flow::Continue | Flow::Caught) => {
             exec.refresh(ctx);
-            // SAFETY: `refresh` checked that `exec.ip` is inside the code.
+            // SAFETY: `refresh` filled in `ctx` and checked that `exec.ip` is inside the code.
             unsafe { ctx.start().add(exec.ip) }
         }
         Ok(Flow::Done) => {
@@ -228,7 +228,7 @@ unsafe fn run_host(at: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell,
             // The tail call returned to the suspended caller, or an exception the host threw
             // was caught.
             exec.refresh(ctx);
-            // SAFETY: `refresh` checked that `exec.ip` is inside the code.
+            // SAFETY: `refresh` filled in `ctx` and checked that `exec.ip` is inside the code.
             unsafe { continue_at(ctx.start().add(exec.ip), ctx, acc, facc) }
         }
         Ok(Flow::Done) => {
@@ -260,7 +260,8 @@ unsafe fn take_over<'e>(exec: *mut (), ctx: &FastCtx, at: *const Op) -> &'e mut 
     exec.code = ctx.code;
     exec.base = ctx.base;
     exec.func = ctx.func as u32;
-    // SAFETY: `at` and `ctx.start()` point into the running function's code.
+    // SAFETY: the handlers were running, so `ctx` is filled in, and `at` and `ctx.start()`
+    // point into the running function's code.
     exec.ip = unsafe { at.offset_from(ctx.start()) } as usize + 1;
     exec
 }
