@@ -12,6 +12,7 @@ mod control;
 mod fuel;
 mod gc;
 mod legacy;
+mod operands;
 mod operators;
 #[cfg(feature = "simd")]
 mod simd;
@@ -31,7 +32,7 @@ mod tests;
 #[cfg(feature = "fast")]
 mod visit;
 
-use crate::bytecode::{CallRef, ACC, BrIf, Bytecode, Call, CallIndirect, Instr, ModuleCounts, Slot};
+use crate::bytecode::{CallRef, BrIf, Bytecode, Call, CallIndirect, Instr, ModuleCounts, Slot};
 use crate::error::{Error, Result};
 use crate::types::{FuncType, GlobalType, MemoryType, TableType, ValType};
 use crate::cell::Cell;
@@ -301,13 +302,6 @@ fn code_budget(len: usize) -> usize {
 /// See [`code_budget`].
 const MAX_INSTRS_PER_BYTE: usize = 8;
 
-/// Whether `instr` names any of `slots` (as an operand or its result).
-fn names_any(mut instr: Instr, slots: &[Slot]) -> bool {
-    let mut found = false;
-    instr.for_each_slot(|slot| found |= slots.contains(slot));
-    found
-}
-
 /// A branch condition: an `i32` in a slot, or a comparison to fuse with the branch.
 #[derive(Copy, Clone)]
 enum Condition {
@@ -537,202 +531,6 @@ impl<'a> Translator<'a> {
             "function {func_index} translates to more than {MAX_INSTRS_PER_BYTE} instructions per byte of its \
              body (a limit that keeps translation linear in the module's size)"
         )))
-    }
-
-    // --- operands -------------------------------------------------------------------------
-
-    /// Pops the top operand and returns a slot holding its value.
-    fn pop_slot(&mut self) -> Slot {
-        let pos = self.stack.len() - 1;
-        let slot = self.stack.read_slot(pos, &mut self.out);
-        self.stack.pop();
-        slot
-    }
-
-    /// If the operand at `pos` is the result of the instruction just emitted, and that
-    /// instruction can write the accumulator, makes it do so and returns `ACC`: the caller
-    /// must emit the instruction that reads it next (see `bytecode::ACC`).
-    fn take_acc(&mut self, pos: usize) -> Option<Slot> {
-        if !cfg!(feature = "fast") {
-            return None;
-        }
-        let at = self.out.len().checked_sub(1)?;
-        if self.stack.get(pos) != Operand::InSlot || self.out.last_result != Some(at) {
-            return None;
-        }
-        let home = self.stack.home(pos);
-        let dst = self.out.code[at].acc_result_slot_mut().filter(|dst| **dst == home)?;
-        *dst = ACC;
-        self.out.last_result = None;
-        Some(ACC)
-    }
-
-    /// Pops the top `N` operands (deepest first) for an instruction that can read one of them
-    /// from the accumulator: the one the last instruction computed, if any. Operands that need
-    /// a move get it first, since a move emitted after the accumulator is written would come
-    /// between its writer and its reader.
-    fn pop_operands<const N: usize>(&mut self) -> [Slot; N] {
-        let from = self.stack.len() - N;
-        if N == 2 {
-            self.leaf_first(from);
-        }
-        let mut slots = [None; N];
-        for (i, slot) in slots.iter_mut().enumerate() {
-            if self.stack.get(from + i) != Operand::InSlot {
-                *slot = Some(self.stack.read_slot(from + i, &mut self.out));
-            }
-        }
-        let mut out = [0; N];
-        for (i, slot) in slots.iter().enumerate() {
-            out[i] = match *slot {
-                Some(slot) if !out.contains(&ACC) => self.take_local_acc(from + i).unwrap_or(slot),
-                Some(slot) => slot,
-                None if !out.contains(&ACC) => self.take_acc(from + i).unwrap_or(self.stack.home(from + i)),
-                None => self.stack.home(from + i),
-            };
-        }
-        self.stack.truncate(from);
-        out
-    }
-
-    /// If the operands at `from` and `from + 1` were computed by the last two instructions,
-    /// the second by a *leaf* (a pure instruction that reads only locals and constants,
-    /// `Instr::is_pure`), emits the leaf first. The first operand then comes in the
-    /// accumulator, and the leaf's value goes through its slot: the first operand is usually
-    /// the end of a longer chain (`(i32.add (i32.rotl (i32.xor ..) ..) (i32.shl (local.get
-    /// $a) ..))`), and a store and reload on the critical path cost several cycles.
-    ///
-    /// The two may trade places: the leaf reads neither the other's result nor the
-    /// accumulator, the other does not read the leaf's result, neither writes anything but
-    /// its home slot, and the leaf cannot trap, so no order of events can tell. If the
-    /// other read the accumulator, the leaf now stands between its writer and its reader,
-    /// which it leaves alone (the verifier allows exactly such instructions there).
-    fn leaf_first(&mut self, from: usize) {
-        if !cfg!(feature = "fast") {
-            return;
-        }
-        let Some(at) = self.out.len().checked_sub(1) else { return };
-        if at == 0
-            || self.out.last_result != Some(at)
-            || self.out.prev_result != Some(at - 1)
-            || self.stack.get(from) != Operand::InSlot
-            || self.stack.get(from + 1) != Operand::InSlot
-        {
-            return;
-        }
-        let (first, second) = (self.stack.home(from), self.stack.home(from + 1));
-        let (mut other, leaf) = (self.out.code[at - 1], self.out.code[at]);
-        if !leaf.is_pure()
-            || leaf.result_slot() != Some(second)
-            || other.acc_result_slot_mut().map(|dst| *dst) != Some(first)
-            || names_any(leaf, &[first, ACC])
-            || names_any(other, &[second])
-        {
-            return;
-        }
-        self.out.code.swap(at - 1, at);
-        if let Some(trap) = self.out.traps.last_mut()
-            && trap.0 as usize == at - 1
-        {
-            // The other instruction may trap; the leaf cannot.
-            trap.0 += 1;
-        }
-        self.out.prev_result = None;
-    }
-
-    /// If the operand at `pos` is a local that the instruction just emitted computed its
-    /// result into (and nothing has happened since), has that instruction write the
-    /// accumulator too (`acc::ALSO`) and returns `ACC`: the caller must emit the instruction
-    /// that reads it next.
-    fn take_local_acc(&mut self, pos: usize) -> Option<Slot> {
-        if !cfg!(feature = "fast") {
-            return None;
-        }
-        let Operand::Local(local) = self.stack.get(pos) else {
-            return None;
-        };
-        let at = self.out.len().checked_sub(1)?;
-        if self.out.last_local != Some((at, local)) || !self.out.code[at].can_write_acc() {
-            return None;
-        }
-        self.out.last_local = None;
-        self.out.also_acc.push(at);
-        Some(ACC)
-    }
-
-    /// If the operand at `pos` was computed by the instruction just emitted, into its home
-    /// slot and nothing else, makes that instruction write `slot` instead (a `local.set` of
-    /// it, or a `return` of it into the frame's first slot). Only the operand's place
-    /// changes: the caller records where the value now is, or that it is not needed.
-    pub(super) fn redirect_result(&mut self, pos: usize, slot: Slot) -> bool {
-        let Some(at) = self.out.len().checked_sub(1) else { return false };
-        if self.stack.get(pos) != Operand::InSlot || self.out.last_result != Some(at) {
-            return false;
-        }
-        let home = self.stack.home(pos);
-        let Some(dst) = self.out.code[at].result_slot_mut().filter(|dst| **dst == home) else {
-            return false;
-        };
-        *dst = slot;
-        self.out.last_result = None;
-        true
-    }
-
-    /// Pops a branch condition. A comparison computed by the instruction just emitted is
-    /// taken back, to be fused with the branch.
-    fn pop_condition(&mut self) -> Condition {
-        let pos = self.stack.len() - 1;
-        let at = self.out.len().wrapping_sub(1);
-        let fusable = self.stack.get(pos) == Operand::InSlot
-            && self.out.last_result == Some(at)
-            && self.out.code[at].result_slot() == Some(self.stack.home(pos))
-            && self.out.code[at].fuse_branch(false, 0).is_some();
-        if fusable {
-            let compare = self.out.code.pop().expect("the last instruction");
-            self.out.last_result = None;
-            self.stack.pop();
-            return Condition::Fused(compare);
-        }
-        let [cond] = self.pop_operands();
-        Condition::Slot(cond)
-    }
-
-    /// Pops `n` operands after putting them in their home slots; returns the first slot.
-    fn pop_span(&mut self, n: usize) -> Slot {
-        let from = self.stack.len() - n;
-        self.stack.materialize_from(from, &mut self.out);
-        self.stack.truncate(from);
-        self.stack.home(from)
-    }
-
-    /// The home slot the next pushed one-slot operand will have.
-    fn next_home(&mut self) -> Result<Slot> {
-        self.stack.reserve(1)
-    }
-
-    /// The home slot the next pushed wide operand (a `v128`) will have.
-    fn next_home_wide(&mut self) -> Result<Slot> {
-        self.stack.reserve(2)
-    }
-
-    /// Emits an instruction that writes a new top operand, and pushes it.
-    fn push_result(&mut self, instr: Instr) -> Result<()> {
-        self.out.emit_result(instr);
-        self.stack.push(Operand::InSlot)
-    }
-
-    /// Emits an instruction that writes a new wide top operand (a `v128`), and pushes it.
-    fn push_result_wide(&mut self, instr: Instr) -> Result<()> {
-        self.out.emit_result(instr);
-        self.stack.push_value(Operand::InSlot, true)
-    }
-
-    /// Pushes operands in their home slots, of the given types.
-    fn push_types(&mut self, types: &[ValType]) -> Result<()> {
-        for ty in types {
-            self.stack.push_value(Operand::InSlot, is_wide(*ty))?;
-        }
-        Ok(())
     }
 
     // --- calls ------------------------------------------------------------------------------
