@@ -480,8 +480,13 @@ impl Instr {
     /// Whether the instruction could write its result to the accumulator (its handlers have
     /// the forms `acc::DST` and `acc::ALSO`).
     pub(crate) fn can_write_acc(&self) -> bool {
+        self.acc_result_slot().is_some()
+    }
+
+    /// The slot [`Instr::acc_result_slot_mut`] names.
+    pub(crate) fn acc_result_slot(&self) -> Option<Slot> {
         let mut copy = *self;
-        copy.acc_result_slot_mut().is_some()
+        copy.acc_result_slot_mut().copied()
     }
 
     /// The result slot of an instruction that could write its result to the accumulator

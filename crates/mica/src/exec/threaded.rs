@@ -36,8 +36,9 @@
 //!   `Executor::refresh` (or `refresh_storage`) re-derives `Regs`.
 //! - `Mem` is memory 0's buffer and length, re-read the same way after every slow path and
 //!   host call (memory only grows there). Accesses are bounds-checked against its length first.
-//! - `FastCtx` points at the function's constants and the store's globals, re-derived by
-//!   `refresh` whenever they could have moved.
+//! - `FastCtx` holds the running function's code (its constants are read through it:
+//!   `FastCtx::consts`) and points at the store's globals, re-derived by `refresh` whenever
+//!   they could have moved.
 
 use super::interp::{Executor, Flow};
 use super::values::CellValue;

@@ -66,8 +66,9 @@ impl Translator<'_> {
     }
 
     /// If the operands at `from` and `from + 1` were computed by the last two instructions,
-    /// the second by a *leaf* (a pure instruction that reads only locals and constants,
-    /// `Instr::is_pure`), emits the leaf first. The first operand then comes in the
+    /// the second by a *leaf* (a pure instruction, `Instr::is_pure`, that reads neither the
+    /// first operand nor the accumulator: in practice one that reads locals and constants),
+    /// emits the leaf first. The first operand then comes in the
     /// accumulator, and the leaf's value goes through its slot: the first operand is usually
     /// the end of a longer chain (`(i32.add (i32.rotl (i32.xor ..) ..) (i32.shl (local.get
     /// $a) ..))`), and a store and reload on the critical path cost several cycles.
@@ -77,6 +78,10 @@ impl Translator<'_> {
     /// its home slot, and the leaf cannot trap, so no order of events can tell. If the
     /// other read the accumulator, the leaf now stands between its writer and its reader,
     /// which it leaves alone (the verifier allows exactly such instructions there).
+    ///
+    /// Afterwards `last_result` names the other instruction, no longer the top operand's:
+    /// the caller (`pop_operands`) hands it over right away, and every use of `last_result`
+    /// checks the slot it names against the operand's home.
     pub(super) fn leaf_first(&mut self, from: usize) {
         if !cfg!(feature = "fast") {
             return;
@@ -91,10 +96,10 @@ impl Translator<'_> {
             return;
         }
         let (first, second) = (self.stack.home(from), self.stack.home(from + 1));
-        let (mut other, leaf) = (self.out.code[at - 1], self.out.code[at]);
+        let (other, leaf) = (self.out.code[at - 1], self.out.code[at]);
         if !leaf.is_pure()
             || leaf.result_slot() != Some(second)
-            || other.acc_result_slot_mut().map(|dst| *dst) != Some(first)
+            || other.acc_result_slot() != Some(first)
             || names_any(leaf, &[first, ACC])
             || names_any(other, &[second])
         {

@@ -34,7 +34,8 @@ macro_rules! enter_call {
         let new_base = $ctx.base + args as usize;
         // SAFETY: `code` is a function of the running store (from `fast_callee` or
         // `direct_callee`, as the macro's users take it).
-        if new_base + unsafe { code.get() }.frame_size <= $ctx.cells_len
+        let compiled = unsafe { code.get() };
+        if new_base + compiled.frame_size <= $ctx.cells_len
             && $ctx.push_frame(Frame {
                 code: $ctx.code,
                 // SAFETY: a call does not end a path, so the instruction after it is in the
@@ -54,8 +55,7 @@ macro_rules! enter_call {
                 zero_locals($r.regs, code);
                 $ctx.switch_to(code, callee, new_base);
             }
-            // SAFETY: as above.
-            next!(unsafe { code.get() }.code.as_ptr(), $r, $mem, $ctx);
+            next!(compiled.code.as_ptr(), $r, $mem, $ctx);
         }
     }};
 }
