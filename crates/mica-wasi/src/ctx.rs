@@ -19,6 +19,20 @@ pub struct WasiCtx {
     pub(crate) args: Vec<Vec<u8>>,
     pub(crate) env: Vec<Vec<u8>>,
     pub(crate) table: FdTable,
+    /// The last instance that called in, and the memory it exports as `memory`: an instance's
+    /// exports never change, so each call need not look it up by name again.
+    pub(crate) memory: Option<(mica::Instance, GuestMemoryExport)>,
+}
+
+/// What an instance exports as `memory`, as a WASI call uses it.
+#[derive(Copy, Clone)]
+pub(crate) enum GuestMemoryExport {
+    /// A 32-bit memory: the one preview1 addresses.
+    Memory32(mica::Memory),
+    /// A 64-bit memory, which preview1 cannot address.
+    Memory64,
+    /// No memory (or something else) under that name.
+    None,
 }
 
 /// Builds a [`WasiCtx`]. By default the guest has no arguments, no environment, an empty
@@ -171,6 +185,11 @@ impl WasiCtxBuilder {
             };
             table.insert_at(fd, entry);
         }
-        WasiCtx { args: std::mem::take(&mut self.args), env: std::mem::take(&mut self.env), table }
+        WasiCtx {
+            args: std::mem::take(&mut self.args),
+            env: std::mem::take(&mut self.env),
+            table,
+            memory: None,
+        }
     }
 }

@@ -432,3 +432,41 @@ fn pwrite_in_append_mode_appends() {
     assert_eq!(shim.call("fd_pwrite", &[fd, 500, 1, 0, OUT as i64]), 0);
     assert_eq!(std::fs::read_to_string(dir.path().join("log")).unwrap(), "helloXYXYXX");
 }
+
+/// The context remembers the last calling instance's memory (`abi::memory_of`): instances
+/// that take turns calling through one context each get their own memory, and one without a
+/// memory gets `fault`, whichever called before.
+#[test]
+fn instances_taking_turns_each_get_their_own_memory() {
+    let mut shim = Shim::new(|b| {
+        b.args(["prog", "arg"]);
+    });
+    let engine = shim.store.engine().clone();
+    let mut linker = mica::Linker::new(&engine);
+    mica_wasi::add_to_linker(&mut linker, |ctx| ctx).unwrap();
+    let other = mica::Module::new(&engine, common::shim::shim_wat(true)).unwrap();
+    let other = linker.instantiate(&mut shim.store, &other).unwrap();
+    let bare = mica::Module::new(&engine, common::shim::shim_wat(false)).unwrap();
+    let bare = linker.instantiate(&mut shim.store, &bare).unwrap();
+    let sizes = |shim: &mut Shim, instance: mica::Instance, at: i32| {
+        let func = instance.get_typed_func::<(i32, i32), i32>(&shim.store, "args_sizes_get").unwrap();
+        func.call(&mut shim.store, (at, at + 4)).unwrap()
+    };
+    let read_u32 = |shim: &Shim, instance: mica::Instance, at: usize| {
+        let memory = instance.get_memory(&shim.store, "memory").unwrap();
+        let mut bytes = [0; 4];
+        memory.read(&shim.store, at, &mut bytes).unwrap();
+        u32::from_le_bytes(bytes)
+    };
+    let (mine, theirs) = (shim.instance, other);
+    for round in 0..3 {
+        let at = 100 + 16 * round;
+        assert_eq!(sizes(&mut shim, mine, at), 0);
+        assert_eq!(sizes(&mut shim, bare, at), mica_wasi::types::Errno::Fault as i32, "no memory");
+        assert_eq!(sizes(&mut shim, theirs, at + 8), 0);
+        assert_eq!(read_u32(&shim, mine, at as usize), 2, "round {round}");
+        assert_eq!(read_u32(&shim, mine, at as usize + 8), 0, "round {round}: the other's write");
+        assert_eq!(read_u32(&shim, theirs, at as usize + 8), 2, "round {round}");
+        assert_eq!(read_u32(&shim, theirs, at as usize), 0, "round {round}: this one's write");
+    }
+}

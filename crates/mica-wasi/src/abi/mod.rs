@@ -16,6 +16,7 @@ mod poll;
 mod process;
 
 use crate::WasiCtx;
+use crate::ctx::GuestMemoryExport;
 use crate::types::WasiResult;
 use memory::GuestMemory;
 use mica::{Caller, Extern, Linker};
@@ -46,22 +47,37 @@ fn call<T>(
     ctx: impl CtxAccess<T>,
     body: impl FnOnce(&mut WasiCtx, &mut GuestMemory<'_>) -> WasiResult<()>,
 ) -> mica::Result<i32> {
-    let memory = caller.get_export("memory").and_then(Extern::into_memory);
-    if let Some(memory) = memory
-        && memory.ty(&*caller)?.is_64
-    {
-        return Err(mica::Error::new(MEMORY64_UNSUPPORTED));
-    }
-    let (bytes, data): (&mut [u8], &mut T) = match memory {
-        Some(memory) => memory
-            .data_and_store_mut(caller)
-            .expect("the calling instance's exported memory belongs to the caller's store"),
-        None => (&mut [], caller.data_mut()),
+    let (bytes, data): (&mut [u8], &mut T) = match memory_of(caller, ctx)? {
+        // The calling instance's memory belongs to the caller's store, so this cannot fail.
+        GuestMemoryExport::Memory32(memory) => memory.data_and_store_mut(caller)?,
+        GuestMemoryExport::Memory64 => return Err(mica::Error::new(MEMORY64_UNSUPPORTED)),
+        GuestMemoryExport::None => (&mut [], caller.data_mut()),
     };
     Ok(match body(ctx(data), &mut GuestMemory::new(bytes)) {
         Ok(()) => 0,
         Err(errno) => errno as i32,
     })
+}
+
+/// What the calling instance exports as `memory`: looked up by name on its first call, then
+/// taken from the context's cache while the same instance calls.
+fn memory_of<T>(caller: &mut Caller<'_, T>, ctx: impl CtxAccess<T>) -> mica::Result<GuestMemoryExport> {
+    let instance = caller.instance();
+    let cached = ctx(caller.data_mut()).memory;
+    if let (Some(instance), Some((last, export))) = (instance, cached)
+        && instance == last
+    {
+        return Ok(export);
+    }
+    let export = match caller.get_export("memory").and_then(Extern::into_memory) {
+        Some(memory) if memory.ty(&*caller)?.is_64 => GuestMemoryExport::Memory64,
+        Some(memory) => GuestMemoryExport::Memory32(memory),
+        None => GuestMemoryExport::None,
+    };
+    if let Some(instance) = instance {
+        ctx(caller.data_mut()).memory = Some((instance, export));
+    }
+    Ok(export)
 }
 
 /// The error of a WASI call from an instance whose `memory` is 64-bit.
