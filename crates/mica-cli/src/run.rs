@@ -256,7 +256,21 @@ fn run(args: RunArgs, fuel_left: &mut Option<u64>) -> mica::Result<ExitCode> {
     }
     let outcome = execute(&args, &mut store, &linker, &module);
     *fuel_left = store.get_fuel().ok();
+    #[cfg(feature = "pair-stats")]
+    print_pair_stats();
     outcome
+}
+
+/// Prints the fall-through pairs the run counted, the most frequent first: the data for
+/// choosing the pairs to fuse (a developers' build: feature `pair-stats`).
+#[cfg(feature = "pair-stats")]
+fn print_pair_stats() {
+    let pairs = mica::pair_stats::take();
+    let total: u64 = pairs.iter().map(|p| p.4).sum();
+    eprintln!("pair-stats: {total} fall-throughs");
+    for (a, fa, b, fb, n) in pairs.iter().take(60) {
+        eprintln!("pair-stats: {n:>12} {:>5.2}% {a}/{fa} {b}/{fb}", 100.0 * *n as f64 / total as f64);
+    }
 }
 
 /// Instantiates the module and runs it: `_start`, or the export `--invoke` names.

@@ -73,6 +73,9 @@ pub use linker::Linker;
 pub use module::Module;
 pub use validate::validate_with_features;
 pub use exec::PauseReason;
+#[cfg(feature = "pair-stats")]
+#[doc(hidden)]
+pub use exec::pair_stats;
 pub use resumable::{PausedCall, ResumableCall};
 pub use store::{AsContext, AsContextMut, ExternRef, StoreId, Store, StoreContext, StoreContextMut};
 pub use types::{

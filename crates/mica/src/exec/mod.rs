@@ -38,6 +38,8 @@ mod wide;
 
 pub(crate) use ops::in_bounds;
 pub use suspend::PauseReason;
+#[cfg(feature = "pair-stats")]
+pub use threaded::pair_stats;
 pub(crate) use suspend::{Suspended, SuspendedCalls};
 pub(crate) use threaded::{Op, decode};
 

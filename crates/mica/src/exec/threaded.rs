@@ -756,6 +756,8 @@ const _: () = assert!(core::mem::size_of::<Op>() <= crate::bytecode::MAX_ENCODED
 
 // The generic handlers that run steps, alone or two at a time.
 pub(crate) mod fuse;
+#[cfg(feature = "pair-stats")]
+pub mod pair_stats;
 // Memories as the handlers see them, and the accesses they make.
 mod access;
 // Calls and returns as the handlers make them: callees, frames, switching functions.

@@ -105,6 +105,11 @@ unsafe fn one<S: Step, const F: u8>(
     let mut r = Locs::<F> { regs, acc, facc };
     // SAFETY: the handler's contract is the step's.
     let flow = unsafe { S::step::<F>(ip, &mut r, mem, ctx) };
+    #[cfg(feature = "pair-stats")]
+    if let Flow::Next = flow {
+        // SAFETY: the step fell through, so an instruction follows it.
+        unsafe { super::pair_stats::record(ip) };
+    }
     follow!(flow, ip, r, mem, ctx)
 }
 
@@ -314,7 +319,8 @@ macro_rules! loop_closing_pairs {
 
 /// The handler of the pair `a` (form `fa`) then `b` (form `fb`), if it is one that is fused:
 /// the pairs executed most often across the benchmark programs (C compiled by clang, and
-/// hand-written loops), by kind.
+/// hand-written loops), by kind. `mica run` built with the feature `pair-stats` counts them
+/// (`threaded/pair_stats.rs`; how, in BENCHMARKS.md).
 fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
     macro_rules! pairs {
         ($( ($x:ident, $y:ident) ),* $(,)?) => {
@@ -390,6 +396,9 @@ fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
         (I32Xor, I32AndImm),
         (I32AndImm, Copy),
         (I32Xor, I32Store),
+        (I32MulImm, I32AddImm),
+        (I32ShrUImm, I32Xor),
+        (I32RotlImm, I32Add),
         (I64ExtendI32U, I64Add),
         (I64ExtendI32U, I32Add),
         (I64Add, I64ShrUImm),
@@ -550,7 +559,7 @@ fn return_for(a: &Instr, fa: u8, b: &Instr) -> Option<Handler> {
 pub(crate) fn fuse_pairs(ops: &mut [Op], forms: &[u8], epochs: bool) {
     // Without the `fast` feature no pair handler is reachable, so none is linked (a third of
     // the interpreter's code).
-    if !cfg!(feature = "fast") {
+    if !cfg!(feature = "fast") || cfg!(feature = "pair-stats") {
         return;
     }
     for i in 1..ops.len() {
