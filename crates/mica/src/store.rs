@@ -300,12 +300,11 @@ impl StoreInner {
 
     /// Fails, with a usage error, when a handle created in store `owner` is used with this
     /// store: every handle method checks this before it indexes anything.
+    /// Inlined, with the error made out of line: host functions call it on every access to
+    /// guest memory.
+    #[inline]
     pub(crate) fn check_owner(&self, owner: StoreId) -> crate::error::Result<()> {
-        if self.id == owner {
-            Ok(())
-        } else {
-            Err(crate::error::Error::usage("handle used with a store it does not belong to"))
-        }
+        if self.id == owner { Ok(()) } else { Err(foreign_handle()) }
     }
 
     /// Fails, with the reason, if the store cannot take `instances` more instances, `tables`
@@ -634,4 +633,11 @@ impl<T> AsContextMut for StoreContextMut<'_, T> {
     fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
         StoreContextMut(self.0)
     }
+}
+
+/// The error of a handle used with a store it does not belong to (`StoreInner::check_owner`).
+#[cold]
+#[inline(never)]
+fn foreign_handle() -> crate::error::Error {
+    crate::error::Error::usage("handle used with a store it does not belong to")
 }
