@@ -382,7 +382,7 @@ fn allocate(
     // Functions first: global and table initialisers may take references to them.
     for def in 0..m.bodies.len() as u32 {
         let ty = m.func_type(m.num_imported_funcs + def).clone();
-        let code = m.bodies[def as usize].compiled.get().map(crate::exec::CodeRef::new);
+        let code = m.bodies[def as usize].compiled().map(crate::exec::CodeRef::new);
         inner.funcs.push(FuncEntity::Wasm { ty, instance: instance_index, def_index: def, code });
         funcs.push((inner.funcs.len() - 1) as u32);
     }

@@ -52,6 +52,7 @@ use alloc::boxed::Box;
 use crate::cell::Cell;
 use crate::value::Val;
 use alloc::vec::Vec;
+use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
 /// How many host→wasm re-entries may nest, whatever native stack they take.
 const MAX_NESTED_ACTIVATIONS: u32 = 10_000;
@@ -176,6 +177,99 @@ impl CodeRef {
 unsafe impl Send for CodeRef {}
 // SAFETY: as above.
 unsafe impl Sync for CodeRef {}
+
+/// What a call needs of a translated function, published beside its body once it is
+/// translated (`module::FuncBody`): a direct call reads these from the body record itself, so
+/// that its loads of the callee's first instruction and frame size do not wait on a load of
+/// the `CompiledFunc` pointer first (`FastCtx::direct_callee`).
+///
+/// Written once per translation with the same values by whichever thread publishes it
+/// (`publish`), read by the handlers (`get`): `func` is stored last with `Release` and loaded
+/// first with `Acquire`, so a reader that sees it sees the rest.
+pub(crate) struct CallEntry {
+    func: AtomicPtr<CompiledFunc>,
+    start: AtomicPtr<Op>,
+    frame_size: AtomicU32,
+    num_params: AtomicU32,
+    num_locals: AtomicU32,
+}
+
+impl CallEntry {
+    pub(crate) const fn new() -> CallEntry {
+        CallEntry {
+            func: AtomicPtr::new(core::ptr::null_mut()),
+            start: AtomicPtr::new(core::ptr::null_mut()),
+            frame_size: AtomicU32::new(0),
+            num_params: AtomicU32::new(0),
+            num_locals: AtomicU32::new(0),
+        }
+    }
+
+    /// Publishes `compiled`, which the module owns and never changes, as this body's
+    /// translation. A function whose sizes do not fit 32 bits is left unpublished: its calls
+    /// find it through the store (`Callee::of`) or the slow path.
+    pub(crate) fn publish(&self, compiled: &CompiledFunc) {
+        let (Ok(frame_size), Ok(num_params), Ok(num_locals)) = (
+            u32::try_from(compiled.frame_size),
+            u32::try_from(compiled.num_params),
+            u32::try_from(compiled.num_locals),
+        ) else {
+            return;
+        };
+        self.start.store(compiled.code.as_ptr().cast_mut(), Ordering::Relaxed);
+        self.frame_size.store(frame_size, Ordering::Relaxed);
+        self.num_params.store(num_params, Ordering::Relaxed);
+        self.num_locals.store(num_locals, Ordering::Relaxed);
+        self.func.store((compiled as *const CompiledFunc).cast_mut(), Ordering::Release);
+    }
+
+    /// The published translation, if there is one.
+    #[inline(always)]
+    pub(crate) fn get(&self) -> Option<Callee> {
+        let func = self.func.load(Ordering::Acquire);
+        if func.is_null() {
+            return None;
+        }
+        Some(Callee {
+            code: CodeRef(func),
+            start: self.start.load(Ordering::Relaxed),
+            frame_size: self.frame_size.load(Ordering::Relaxed) as usize,
+            num_params: self.num_params.load(Ordering::Relaxed) as usize,
+            num_locals: self.num_locals.load(Ordering::Relaxed) as usize,
+        })
+    }
+}
+
+/// A translated function as a call enters it: its code, first instruction and frame layout
+/// (the `CompiledFunc` fields a call reads, copied out).
+#[derive(Copy, Clone)]
+pub(crate) struct Callee {
+    pub code: CodeRef,
+    pub start: *const Op,
+    pub frame_size: usize,
+    pub num_params: usize,
+    pub num_locals: usize,
+}
+
+impl Callee {
+    /// The callee view of `code`.
+    ///
+    /// # Safety
+    ///
+    /// As for `CodeRef::get`.
+    #[inline(always)]
+    pub(crate) unsafe fn of(code: CodeRef) -> Callee {
+        // SAFETY: the caller's contract.
+        let compiled = unsafe { code.get() };
+        Callee {
+            code,
+            start: compiled.code.as_ptr(),
+            frame_size: compiled.frame_size,
+            num_params: compiled.num_params,
+            num_locals: compiled.num_locals,
+        }
+    }
+}
 
 /// Value-stack cells and frames a new store starts with.
 const INITIAL_CELLS: usize = 1024;

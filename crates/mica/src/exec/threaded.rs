@@ -42,7 +42,7 @@
 
 use super::interp::{Executor, Flow};
 use super::values::CellValue;
-use super::CodeRef;
+use super::{Callee, CodeRef};
 use crate::bytecode::{Bin, BinImm, Instr, Slot, Un, acc, for_each_instr, if_access};
 use crate::cell::Cell;
 use crate::error::{Result, TrapCode};
@@ -632,13 +632,10 @@ impl FastCtx {
 ///
 /// # Safety
 ///
-/// `code` is the code of a function of the running store, and `r` points at a frame of
-/// at least its `num_locals` cells.
+/// `r` points at a frame of at least `callee.num_locals` cells.
 #[inline(always)]
-pub(crate) unsafe fn zero_locals(r: Regs, code: CodeRef) {
-    // SAFETY: the caller's contract.
-    let compiled = unsafe { code.get() };
-    for slot in compiled.num_params..compiled.num_locals {
+pub(crate) unsafe fn zero_locals(r: Regs, callee: &Callee) {
+    for slot in callee.num_params..callee.num_locals {
         // Stores of their own rather than a `memset` call, which the compiler would make of
         // a plain loop: most functions have a handful of locals.
         // SAFETY: `slot < num_locals`, inside the frame (the caller's contract).

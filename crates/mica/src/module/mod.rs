@@ -9,7 +9,7 @@ pub(crate) use const_expr::ConstExpr;
 
 use crate::engine::Engine;
 use crate::error::Result;
-use crate::exec::CompiledFunc;
+use crate::exec::{CallEntry, Callee, CompiledFunc};
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -74,7 +74,48 @@ pub(crate) struct DataSegment {
 pub(crate) struct FuncBody {
     /// The body's bytes (locals and code), as a range of the module's bytes.
     pub range: core::ops::Range<usize>,
-    pub compiled: OnceBox<CompiledFunc>,
+    compiled: OnceBox<CompiledFunc>,
+    /// What a direct call reads of the translation, published when it is set.
+    entry: CallEntry,
+}
+
+impl FuncBody {
+    /// A body of the module's bytes at `range`, with its translation if made already.
+    pub(crate) fn new(range: core::ops::Range<usize>, compiled: Option<Box<CompiledFunc>>) -> FuncBody {
+        let body = FuncBody { range, compiled: OnceBox::new(), entry: CallEntry::new() };
+        if let Some(compiled) = compiled {
+            let _ = body.compiled.set(compiled);
+            body.publish();
+        }
+        body
+    }
+
+    /// The translation, if made.
+    pub(crate) fn compiled(&self) -> Option<&CompiledFunc> {
+        self.compiled.get()
+    }
+
+    /// The translation as a call enters it, if made (and published).
+    #[inline(always)]
+    pub(crate) fn entry(&self) -> Option<Callee> {
+        self.entry.get()
+    }
+
+    /// The translation, made now with `translate` if not yet made.
+    fn compiled_or_try_init(&self, translate: impl FnOnce() -> Result<Box<CompiledFunc>>) -> Result<&CompiledFunc> {
+        if let Some(compiled) = self.compiled.get() {
+            return Ok(compiled);
+        }
+        let compiled = self.compiled.get_or_try_init(translate)?;
+        self.publish();
+        Ok(compiled)
+    }
+
+    fn publish(&self) {
+        if let Some(compiled) = self.compiled.get() {
+            self.entry.publish(compiled);
+        }
+    }
 }
 
 pub(crate) struct ModuleInner {
@@ -229,7 +270,7 @@ impl ModuleInner {
     /// The translation of defined function `def_index`, translating it now if needed.
     pub(crate) fn compiled(&self, def_index: u32) -> Result<&CompiledFunc> {
         let body = &self.bodies[def_index as usize];
-        body.compiled.get_or_try_init(|| {
+        body.compiled_or_try_init(|| {
             let func_index = self.num_imported_funcs + def_index;
             let bytes = &self.bytes[body.range.clone()];
             let mut scratch = crate::translate::Scratch::default();
@@ -280,6 +321,32 @@ impl ModuleInner {
             tables: &self.tables,
             counts,
             metering: self.engine.config().metering(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::TranslationMode;
+
+    /// A body's call entry (what a direct call reads) is published with its translation, made
+    /// at load or on first use, and says what the translation says.
+    #[test]
+    fn call_entries_are_published_with_their_translation() {
+        let wat = "(module (func (param i32) (result i32) (local i64 i64) local.get 0))";
+        for mode in [TranslationMode::Lazy, TranslationMode::Eager] {
+            let mut config = crate::Config::new();
+            config.translation(mode);
+            let engine = crate::Engine::new(&config);
+            let module = crate::Module::new(&engine, wat).expect("valid");
+            let body = &module.inner.bodies[0];
+            assert_eq!(body.entry().is_some(), mode == TranslationMode::Eager, "{mode:?}");
+            let compiled = module.inner.compiled(0).expect("translates");
+            let entry = body.entry().expect("published once translated");
+            assert!(core::ptr::eq(entry.code.0, compiled));
+            assert_eq!(entry.start, compiled.code.as_ptr());
+            assert_eq!(entry.frame_size, compiled.frame_size);
+            assert_eq!((entry.num_params, entry.num_locals), (1, 3));
         }
     }
 }

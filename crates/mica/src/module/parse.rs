@@ -145,7 +145,7 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8], bodies: Bodies) -> Result<Mod
             let mut func_validator = to_validate.into_validator(core::mem::take(&mut allocations));
             let range = body.range();
             let range = range.start as usize..range.end as usize;
-            let compiled = OnceBox::new();
+            let mut compiled = None;
             if lazy {
                 if !deferred {
                     crate::validate::validate_body(&mut func_validator, &body)?;
@@ -160,10 +160,10 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8], bodies: Bodies) -> Result<Mod
                     Some(&mut func_validator),
                     &mut scratch,
                 )?;
-                let _ = compiled.set(Box::new(CompiledFunc::new(bytecode)));
+                compiled = Some(Box::new(CompiledFunc::new(bytecode)));
             }
             allocations = func_validator.into_allocations();
-            m.bodies.push(FuncBody { range, compiled });
+            m.bodies.push(FuncBody::new(range, compiled));
             continue;
         }
         read_section(&mut m, bytes, payload)?;

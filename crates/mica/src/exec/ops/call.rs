@@ -30,12 +30,9 @@ use crate::store::FuncEntity;
 /// falls through if not.
 macro_rules! enter_call {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $code:expr, $callee:expr, $args:expr) => {{
-        let (code, callee, args) = ($code, $callee, $args);
+        let (code, callee, args): (crate::exec::Callee, u32, Slot) = ($code, $callee, $args);
         let new_base = $ctx.base + args as usize;
-        // SAFETY: `code` is a function of the running store (from `fast_callee` or
-        // `direct_callee`, as the macro's users take it).
-        let compiled = unsafe { code.get() };
-        if new_base + compiled.frame_size <= $ctx.cells_len
+        if new_base + code.frame_size <= $ctx.cells_len
             && $ctx.push_frame(Frame {
                 code: $ctx.code,
                 // SAFETY: a call does not end a path, so the instruction after it is in the
@@ -49,13 +46,14 @@ macro_rules! enter_call {
             // SAFETY: the callee's frame, `new_base..new_base + frame_size`, was just checked
             // to lie inside the value stack.
             $r.regs = Regs(unsafe { $r.regs.0.add(args as usize) });
-            // SAFETY: `code` is a function of the running store, whose frame was just checked
-            // to fit.
+            // SAFETY: `code` is a function of the running store (from `fast_callee` or
+            // `direct_callee`, as the macro's users take it), whose frame was just checked to
+            // fit.
             unsafe {
-                zero_locals($r.regs, code);
-                $ctx.switch_to(code, callee, new_base);
+                zero_locals($r.regs, &code);
+                $ctx.switch_to(code.code, callee, new_base);
             }
-            next!(compiled.code.as_ptr(), $r, $mem, $ctx);
+            next!(code.start, $r, $mem, $ctx);
         }
     }};
 }
@@ -86,26 +84,24 @@ macro_rules! call_to {
 /// stack; falls through if not.
 macro_rules! enter_tail_call {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $code:expr, $callee:expr, $args:expr) => {{
-        let (code, callee, args) = ($code, $callee, $args);
-        // SAFETY: `code` is a function of the running store (from `fast_callee` or
-        // `direct_callee`, as the macro's users take it).
-        let compiled = unsafe { code.get() };
+        let (code, callee, args): (crate::exec::Callee, u32, Slot) = ($code, $callee, $args);
         let cells = $ctx.cells_len;
-        let params = compiled.num_params;
-        if $ctx.base + compiled.frame_size <= cells && $ctx.base + args as usize + params <= cells {
+        let params = code.num_params;
+        if $ctx.base + code.frame_size <= cells && $ctx.base + args as usize + params <= cells {
             // The arguments move down to the frame base; sources are never below their
             // destinations, so copying upwards is safe.
             for i in 0..params {
                 $r.set(i as Slot, $r.get::<Cell>(args + i as Slot));
             }
             let base = $ctx.base;
-            // SAFETY: `code` is a function of the running store, whose frame was just checked
-            // to fit.
+            // SAFETY: `code` is a function of the running store (from `fast_callee` or
+            // `direct_callee`, as the macro's users take it), whose frame was just checked to
+            // fit.
             unsafe {
-                zero_locals($r.regs, code);
-                $ctx.switch_to(code, callee, base);
+                zero_locals($r.regs, &code);
+                $ctx.switch_to(code.code, callee, base);
             }
-            next!(compiled.code.as_ptr(), $r, $mem, $ctx);
+            next!(code.start, $r, $mem, $ctx);
         }
     }};
 }

@@ -3,19 +3,20 @@
 //! frame stack as `FastCtx` holds it, and switching the running function.
 
 use super::FastCtx;
-use crate::exec::{CodeRef, ExecStack, Frame};
+use crate::exec::{Callee, CodeRef, ExecStack, Frame};
 use crate::store::FuncEntity;
 
 impl FastCtx {
     /// The running function's translation, if `callee` (a store function) may be entered
     /// without a slow path: a wasm function of the running instance, already translated.
     #[inline(always)]
-    pub(in crate::exec) fn fast_callee(&self, callee: u32) -> Option<CodeRef> {
+    pub(in crate::exec) fn fast_callee(&self, callee: u32) -> Option<Callee> {
         // SAFETY: `inner` is the store of the running activation (module documentation).
         let inner = unsafe { &*self.inner };
         match inner.funcs.get(callee as usize)? {
             FuncEntity::Wasm { instance, code: Some(code), .. } if *instance == self.instance => {
-                Some(*code)
+                // SAFETY: `code` is a function of the running store, which is alive.
+                Some(unsafe { Callee::of(*code) })
             }
             _ => None,
         }
@@ -68,7 +69,7 @@ impl FastCtx {
     /// handler may enter. Such a function is of the running instance by construction, so
     /// unlike `fast_callee` nothing of the store's function entity is read.
     #[inline(always)]
-    pub(in crate::exec) fn direct_callee(&self, func: u32) -> Option<CodeRef> {
+    pub(in crate::exec) fn direct_callee(&self, func: u32) -> Option<Callee> {
         let def = func.wrapping_sub(self.imported_funcs);
         if def >= self.num_bodies {
             return None;
@@ -76,7 +77,7 @@ impl FastCtx {
         // SAFETY: `bodies` has `num_bodies` entries (set together by `Executor::refresh` from
         // the running instance's module, which the store keeps alive while its code runs).
         let body = unsafe { &*self.bodies.add(def as usize) };
-        body.compiled.get().map(CodeRef::new)
+        body.entry()
     }
 
     /// The host-function index of `callee` (a store function), if it is a host function.
