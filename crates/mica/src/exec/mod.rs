@@ -227,47 +227,54 @@ impl CallEntry {
     #[inline(always)]
     pub(crate) fn get(&self) -> Option<Callee> {
         let func = self.func.load(Ordering::Acquire);
-        if func.is_null() {
-            return None;
-        }
-        Some(Callee {
-            code: CodeRef(func),
-            start: self.start.load(Ordering::Relaxed),
-            frame_size: self.frame_size.load(Ordering::Relaxed) as usize,
-            num_params: self.num_params.load(Ordering::Relaxed) as usize,
-            num_locals: self.num_locals.load(Ordering::Relaxed) as usize,
-        })
+        (!func.is_null()).then_some(Callee { code: CodeRef(func), entry: self })
+    }
+
+    // The fields, read where a call uses them: once `get` has seen `func`, they hold what
+    // `publish` stored.
+
+    #[inline(always)]
+    pub(crate) fn start(&self) -> *const Op {
+        self.start.load(Ordering::Relaxed)
+    }
+
+    #[inline(always)]
+    pub(crate) fn frame_size(&self) -> usize {
+        self.frame_size.load(Ordering::Relaxed) as usize
+    }
+
+    /// The frame's declared locals, after its parameters: the slots a call zeroes.
+    #[inline(always)]
+    pub(crate) fn locals(&self) -> core::ops::Range<usize> {
+        self.num_params.load(Ordering::Relaxed) as usize..self.num_locals.load(Ordering::Relaxed) as usize
+    }
+
+    #[inline(always)]
+    pub(crate) fn num_params(&self) -> usize {
+        self.num_params.load(Ordering::Relaxed) as usize
     }
 }
 
-/// A translated function as a call enters it: its code, first instruction and frame layout
-/// (the `CompiledFunc` fields a call reads, copied out).
+/// A published translated function as a call enters it: its code, and its `CallEntry`, whose
+/// fields the call reads where it uses them (so that they are not all held in registers
+/// across the call's other work).
 #[derive(Copy, Clone)]
 pub(crate) struct Callee {
     pub code: CodeRef,
-    pub start: *const Op,
-    pub frame_size: usize,
-    pub num_params: usize,
-    pub num_locals: usize,
+    entry: *const CallEntry,
 }
 
 impl Callee {
-    /// The callee view of `code`.
+    /// The entry.
     ///
     /// # Safety
     ///
-    /// As for `CodeRef::get`.
+    /// As for `CodeRef::get`: the entry is its module's, which the live store keeps alive.
     #[inline(always)]
-    pub(crate) unsafe fn of(code: CodeRef) -> Callee {
-        // SAFETY: the caller's contract.
-        let compiled = unsafe { code.get() };
-        Callee {
-            code,
-            start: compiled.code.as_ptr(),
-            frame_size: compiled.frame_size,
-            num_params: compiled.num_params,
-            num_locals: compiled.num_locals,
-        }
+    pub(crate) unsafe fn entry<'a>(self) -> &'a CallEntry {
+        // SAFETY: the caller's contract; a published entry is never changed again but for
+        // stores of the same values.
+        unsafe { &*self.entry }
     }
 }
 

@@ -42,7 +42,7 @@
 
 use super::interp::{Executor, Flow};
 use super::values::CellValue;
-use super::{Callee, CodeRef};
+use super::CodeRef;
 use crate::bytecode::{Bin, BinImm, Instr, Slot, Un, acc, for_each_instr, if_access};
 use crate::cell::Cell;
 use crate::error::{Result, TrapCode};
@@ -632,10 +632,10 @@ impl FastCtx {
 ///
 /// # Safety
 ///
-/// `r` points at a frame of at least `callee.num_locals` cells.
+/// `r` points at a frame of at least `locals.end` cells.
 #[inline(always)]
-pub(crate) unsafe fn zero_locals(r: Regs, callee: &Callee) {
-    for slot in callee.num_params..callee.num_locals {
+pub(crate) unsafe fn zero_locals(r: Regs, locals: core::ops::Range<usize>) {
+    for slot in locals {
         // Stores of their own rather than a `memset` call, which the compiler would make of
         // a plain loop: most functions have a handful of locals.
         // SAFETY: `slot < num_locals`, inside the frame (the caller's contract).

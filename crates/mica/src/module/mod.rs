@@ -342,11 +342,13 @@ mod tests {
             let body = &module.inner.bodies[0];
             assert_eq!(body.entry().is_some(), mode == TranslationMode::Eager, "{mode:?}");
             let compiled = module.inner.compiled(0).expect("translates");
-            let entry = body.entry().expect("published once translated");
-            assert!(core::ptr::eq(entry.code.0, compiled));
-            assert_eq!(entry.start, compiled.code.as_ptr());
-            assert_eq!(entry.frame_size, compiled.frame_size);
-            assert_eq!((entry.num_params, entry.num_locals), (1, 3));
+            let callee = body.entry().expect("published once translated");
+            assert!(core::ptr::eq(callee.code.0, compiled));
+            // SAFETY: the module, which owns the entry, is alive.
+            let entry = unsafe { callee.entry() };
+            assert_eq!(entry.start(), compiled.code.as_ptr());
+            assert_eq!(entry.frame_size(), compiled.frame_size);
+            assert_eq!((entry.num_params(), entry.locals()), (1, 1..3));
         }
     }
 }

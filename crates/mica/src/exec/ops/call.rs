@@ -11,7 +11,7 @@
 //! Both halves push a caller's frame on the one frame stack — the slow path with
 //! `ExecStack::push_frame`, the handlers with `FastCtx::push_frame` on the same stack held in
 //! the context (`FastCtx::frames`, no growth) — find the caller a return goes to with
-//! `ExecStack::caller` / `FastCtx::caller`, and send every host call, tail or not, through
+//! `ExecStack::caller` / `FastCtx::caller_is_local` and `pop_caller`, and send every host call, tail or not, through
 //! `call_host_at`. A new call form resolves its callee and then goes where these do:
 //! `call_to!` or `tail_call_to!` in its handler (or, with its code in hand, `enter_call!` /
 //! `enter_tail_call!`, as a direct call does with `FastCtx::direct_callee`),
@@ -31,8 +31,11 @@ use crate::store::FuncEntity;
 macro_rules! enter_call {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $code:expr, $callee:expr, $args:expr) => {{
         let (code, callee, args): (crate::exec::Callee, u32, Slot) = ($code, $callee, $args);
+        // SAFETY: `code` is a function of the running store (from `fast_callee` or
+        // `direct_callee`, as the macro's users take it).
+        let entry = unsafe { code.entry() };
         let new_base = $ctx.base + args as usize;
-        if new_base + code.frame_size <= $ctx.cells_len
+        if new_base + entry.frame_size() <= $ctx.cells_len
             && $ctx.push_frame(Frame {
                 code: $ctx.code,
                 // SAFETY: a call does not end a path, so the instruction after it is in the
@@ -46,14 +49,13 @@ macro_rules! enter_call {
             // SAFETY: the callee's frame, `new_base..new_base + frame_size`, was just checked
             // to lie inside the value stack.
             $r.regs = Regs(unsafe { $r.regs.0.add(args as usize) });
-            // SAFETY: `code` is a function of the running store (from `fast_callee` or
-            // `direct_callee`, as the macro's users take it), whose frame was just checked to
-            // fit.
+            // SAFETY: `code` is a function of the running store, whose frame was just
+            // checked to fit.
             unsafe {
-                zero_locals($r.regs, &code);
+                zero_locals($r.regs, entry.locals());
                 $ctx.switch_to(code.code, callee, new_base);
             }
-            next!(code.start, $r, $mem, $ctx);
+            next!(entry.start(), $r, $mem, $ctx);
         }
     }};
 }
@@ -85,23 +87,28 @@ macro_rules! call_to {
 macro_rules! enter_tail_call {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $code:expr, $callee:expr, $args:expr) => {{
         let (code, callee, args): (crate::exec::Callee, u32, Slot) = ($code, $callee, $args);
+        // SAFETY: `code` is a function of the running store (from `fast_callee` or
+        // `direct_callee`, as the macro's users take it).
+        let entry = unsafe { code.entry() };
         let cells = $ctx.cells_len;
-        let params = code.num_params;
-        if $ctx.base + code.frame_size <= cells && $ctx.base + args as usize + params <= cells {
+        let params = entry.num_params();
+        // Read before the arguments move (stores the compiler cannot tell from the entry):
+        // the jump's target then does not wait for the move.
+        let (start, locals) = (entry.start(), entry.locals());
+        if $ctx.base + entry.frame_size() <= cells && $ctx.base + args as usize + params <= cells {
             // The arguments move down to the frame base; sources are never below their
             // destinations, so copying upwards is safe.
             for i in 0..params {
                 $r.set(i as Slot, $r.get::<Cell>(args + i as Slot));
             }
             let base = $ctx.base;
-            // SAFETY: `code` is a function of the running store (from `fast_callee` or
-            // `direct_callee`, as the macro's users take it), whose frame was just checked to
-            // fit.
+            // SAFETY: `code` is a function of the running store, whose frame was just
+            // checked to fit.
             unsafe {
-                zero_locals($r.regs, &code);
+                zero_locals($r.regs, locals);
                 $ctx.switch_to(code.code, callee, base);
             }
-            next!(code.start, $r, $mem, $ctx);
+            next!(start, $r, $mem, $ctx);
         }
     }};
 }
@@ -325,33 +332,60 @@ pub(crate) unsafe fn return_call_ref<const F: u8>(
 /// `return`: copies the results to the frame base and resumes the caller, if it is a frame
 /// of this activation and instance; else the slow path returns.
 #[inline(always)]
-pub(crate) unsafe fn ret<const F: u8>(ip: *const Op, mut r: Locs<F>, mem: Mem, ctx: &mut FastCtx) -> Exit {
+pub(crate) unsafe fn ret<const F: u8>(ip: *const Op, r: Locs<F>, mem: Mem, ctx: &mut FastCtx) -> Exit {
     operands!(ip, Return(span));
-    if let Some(frame) = ctx.caller()
-        && frame.instance == ctx.instance
-    {
-        ctx.frame_len -= 1;
-        // Results at slot 0 are in place: the translator has the instruction that computes a
-        // function's one result write it there (`Translator::emit_return`).
+    if ctx.caller_is_local() {
         match span {
+            // Results at slot 0 are in place: the translator has the instruction that computes
+            // a function's one result write it there (`Translator::emit_return`).
             Span { start: 0, .. } => {}
             // The common case, without the loop's bookkeeping.
             Span { start, len: 1 } => r.set(0, r.get::<Cell>(start)),
-            Span { start, len } => {
-                for i in 0..len {
-                    r.set(i, r.get::<Cell>(start + i));
-                }
-            }
+            // SAFETY: `ip` is this `return`, whose caller is local (just checked).
+            _ => return unsafe { ret_moving(ip, r.regs, mem, ctx, r.acc, r.facc) },
         }
-        // SAFETY: a caller's frame base is below its callee's, in the same stack.
-        r.regs = Regs(unsafe { r.regs.0.sub(ctx.base - frame.base) });
-        // SAFETY: a suspended caller's code is a function of the running store.
-        unsafe { ctx.switch_to(frame.code, frame.func, frame.base) };
-        // SAFETY: `frame.ret` is the instruction after the caller's call.
-        next!(frame.ret, r, mem, ctx);
+        // SAFETY: the caller is local (just checked).
+        return unsafe { resume_caller(r, mem, ctx) };
     }
     // SAFETY: a slow path may run for any instruction.
     unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) }
+}
+
+/// A `return` of several results that are not at slot 0, whose caller is local: the results
+/// move down in a loop. Never inlined, and reached by a jump (as `exit_slow` is), so that
+/// `ret`'s own path holds no more values than the scratch registers take and saves none of
+/// the callee-saved ones.
+///
+/// # Safety
+///
+/// As for a handler; `ip` is a `return` whose caller `FastCtx::caller_is_local`.
+#[inline(never)]
+unsafe fn ret_moving(ip: *const Op, regs: Regs, mem: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
+    operands!(ip, Return(Span { start, len }));
+    for i in 0..len {
+        regs.set(i, regs.get::<Cell>(start + i));
+    }
+    // SAFETY: the caller's contract.
+    unsafe { resume_caller(Locs::<0> { regs, acc, facc }, mem, ctx) }
+}
+
+/// Pops the running function's caller and continues it, after its call: the end of a
+/// `return` whose results are in place.
+///
+/// # Safety
+///
+/// The caller is local (`FastCtx::caller_is_local`).
+#[inline(always)]
+unsafe fn resume_caller<const F: u8>(mut r: Locs<F>, mem: Mem, ctx: &mut FastCtx) -> Exit {
+    // SAFETY: the caller's contract. The frame is read only now, after the results moved,
+    // so that none of its fields is held across that.
+    let frame = unsafe { ctx.pop_caller() };
+    // SAFETY: a caller's frame base is below its callee's, in the same stack.
+    r.regs = Regs(unsafe { r.regs.0.sub(ctx.base - frame.base) });
+    // SAFETY: a suspended caller's code is a function of the running store.
+    unsafe { ctx.switch_to(frame.code, frame.func, frame.base) };
+    // SAFETY: `frame.ret` is the instruction after the caller's call.
+    next!(frame.ret, r, mem, ctx);
 }
 
 impl Executor<'_> {

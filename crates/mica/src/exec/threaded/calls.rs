@@ -14,9 +14,9 @@ impl FastCtx {
         // SAFETY: `inner` is the store of the running activation (module documentation).
         let inner = unsafe { &*self.inner };
         match inner.funcs.get(callee as usize)? {
-            FuncEntity::Wasm { instance, code: Some(code), .. } if *instance == self.instance => {
-                // SAFETY: `code` is a function of the running store, which is alive.
-                Some(unsafe { Callee::of(*code) })
+            // A function of the running instance is one of its module's bodies.
+            FuncEntity::Wasm { instance, def_index, .. } if *instance == self.instance => {
+                self.body_entry(*def_index)
             }
             _ => None,
         }
@@ -37,15 +37,30 @@ impl FastCtx {
         true
     }
 
-    /// The suspended caller a return goes to, if it is a frame of this activation.
+    /// Whether the running function's caller (the frame a return goes to) is a suspended
+    /// frame of this activation, of the running instance: a return the handlers make
+    /// themselves (`pop_caller`).
     #[inline(always)]
-    pub(in crate::exec) fn caller(&self) -> Option<Frame> {
-        if self.frame_len <= self.entry_depth {
-            return None;
-        }
-        // SAFETY: the frames below `frame_len` are initialised (the vector's own, or pushed
-        // by `push_frame`), in the buffer `frames` points at.
-        Some(unsafe { *self.frames.add(self.frame_len - 1) })
+    pub(in crate::exec) fn caller_is_local(&self) -> bool {
+        self.frame_len > self.entry_depth
+            // SAFETY: the frames below `frame_len` are initialised (the vector's own, or
+            // pushed by `push_frame`), in the buffer `frames` points at.
+            && unsafe { (*self.frames.add(self.frame_len - 1)).instance } == self.instance
+    }
+
+    /// Pops the running function's caller, read only now (a return reads it after moving its
+    /// results, so that none of its fields is held across that).
+    ///
+    /// # Safety
+    ///
+    /// The caller is local (`caller_is_local` said so).
+    #[inline(always)]
+    pub(in crate::exec) unsafe fn pop_caller(&mut self) -> Frame {
+        debug_assert!(self.frame_len > self.entry_depth);
+        self.frame_len -= 1;
+        // SAFETY: the caller's contract: the frame at the old `frame_len - 1` is initialised
+        // (see `caller_is_local`).
+        unsafe { *self.frames.add(self.frame_len) }
     }
 
     /// Gives the frame stack its length back: before the executor takes over from the
@@ -59,7 +74,7 @@ impl FastCtx {
     pub(in crate::exec) unsafe fn sync_frames(&self, exec: &mut ExecStack) {
         debug_assert!(self.frame_len <= exec.frames.capacity());
         // SAFETY: the caller's contract: `frame_len <= frame_room <= capacity`, and every
-        // frame below it is initialised (see `caller`).
+        // frame below it is initialised (see `caller_is_local`).
         unsafe { exec.frames.set_len(self.frame_len) };
     }
 
@@ -70,7 +85,12 @@ impl FastCtx {
     /// unlike `fast_callee` nothing of the store's function entity is read.
     #[inline(always)]
     pub(in crate::exec) fn direct_callee(&self, func: u32) -> Option<Callee> {
-        let def = func.wrapping_sub(self.imported_funcs);
+        self.body_entry(func.wrapping_sub(self.imported_funcs))
+    }
+
+    /// The published translation of the running module's defined function `def`, if any.
+    #[inline(always)]
+    fn body_entry(&self, def: u32) -> Option<Callee> {
         if def >= self.num_bodies {
             return None;
         }
