@@ -30,7 +30,8 @@ use crate::store::FuncEntity;
 /// falls through if not.
 macro_rules! enter_call {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $code:expr, $callee:expr, $args:expr) => {{
-        let (code, callee, args): (crate::exec::Callee, u32, Slot) = ($code, $callee, $args);
+        // (`$callee` is evaluated only where it is stored, after the frame push.)
+        let (code, args): (crate::exec::Callee, Slot) = ($code, $args);
         // SAFETY: `code` is a function of the running store (from `fast_callee` or
         // `direct_callee`, as the macro's users take it).
         let entry = unsafe { code.entry() };
@@ -49,6 +50,7 @@ macro_rules! enter_call {
             // SAFETY: the callee's frame, `new_base..new_base + frame_size`, was just checked
             // to lie inside the value stack.
             $r.regs = Regs(unsafe { $r.regs.0.add(args as usize) });
+            let callee: u32 = $callee;
             // SAFETY: `code` is a function of the running store, whose frame was just
             // checked to fit.
             unsafe {
@@ -62,16 +64,26 @@ macro_rules! enter_call {
 
 /// A call of store function `$callee` with arguments at slot `$args`: entered here when it
 /// is an already-translated function of the running instance and fits the limits, else
-/// run as a slow path.
+/// as `host_or_slow!`.
 macro_rules! call_to {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $callee:expr, $args:expr) => {{
         let (callee, args) = ($callee, $args);
         if let Some(code) = $ctx.fast_callee(callee) {
             enter_call!($ip, $r, $mem, $ctx, code, callee, args);
-        } else if let Some(host) = $ctx.host_callee(callee) {
-            // A host function: called by the executor's host-call handler, out of line so
-            // that this handler's path for wasm callees keeps everything in registers.
-            $ctx.host_call = (callee, host, u32::from(args), 0);
+        }
+        host_or_slow!($ip, $r, $mem, $ctx, callee, args, 0);
+    }};
+}
+
+/// A call (`$tail` 0) or tail call (1) of store function `$callee` that the handler does not
+/// enter itself: a host function goes to the executor's host-call handler, out of line so
+/// that the handlers' paths for wasm callees keep everything in registers (after a tail
+/// call it returns from the running function); anything else goes to the slow path.
+macro_rules! host_or_slow {
+    ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $callee:expr, $args:expr, $tail:expr) => {{
+        let (callee, args) = ($callee, $args);
+        if let Some(host) = $ctx.host_callee(callee) {
+            $ctx.host_call = (callee, host, u32::from(args), $tail);
             // SAFETY: `host_call` was just set for the call at `ip`; `host` was set up with
             // the rest of `ctx` by the driver running this activation.
             return unsafe { ($ctx.host)($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
@@ -114,22 +126,14 @@ macro_rules! enter_tail_call {
 }
 
 /// A tail call of store function `$callee` with arguments at slot `$args`: the running frame
-/// is reused here under the same conditions as `call_to!`; a host callee goes to the
-/// executor's host-call handler as in `call_to!`; anything else to the slow path.
+/// is reused here under the same conditions as `call_to!`, else as `host_or_slow!`.
 macro_rules! tail_call_to {
     ($ip:ident, $r:ident, $mem:ident, $ctx:ident, $callee:expr, $args:expr) => {{
         let (callee, args) = ($callee, $args);
         if let Some(code) = $ctx.fast_callee(callee) {
             enter_tail_call!($ip, $r, $mem, $ctx, code, callee, args);
-        } else if let Some(host) = $ctx.host_callee(callee) {
-            // A host function: the same route as a call of one (`call_to!`), after which the
-            // host-call handler returns from the running function.
-            $ctx.host_call = (callee, host, u32::from(args), 1);
-            // SAFETY: as in `call_to!`.
-            return unsafe { ($ctx.host)($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
         }
-        // SAFETY: a slow path may run for any instruction.
-        return unsafe { exit_slow($ip, $r.regs, $mem, $ctx, $r.acc, $r.facc) };
+        host_or_slow!($ip, $r, $mem, $ctx, callee, args, 1);
     }};
 }
 
@@ -244,14 +248,17 @@ impl Slow<Span> for kind::Return {
 #[inline(always)]
 pub(crate) unsafe fn call<const F: u8>(ip: *const Op, mut r: Locs<F>, mem: Mem, ctx: &mut FastCtx) -> Exit {
     operands!(ip, Call(Call { func, args }));
-    // SAFETY: `func` is a valid function index of the running instance (validation).
-    let callee = unsafe { *ctx.instance_funcs.add(func as usize) };
     if let Some(code) = ctx.direct_callee(func) {
-        enter_call!(ip, r, mem, ctx, code, callee, args);
+        // SAFETY: `func` is a valid function index of the running instance (validation).
+        enter_call!(ip, r, mem, ctx, code, unsafe { *ctx.instance_funcs.add(func as usize) }, args);
         // SAFETY: a slow path may run for any instruction; it reports the overflow.
         return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
     }
-    call_to!(ip, r, mem, ctx, callee, args);
+    // An import, which is never a function of the running instance (`fast_callee` would not
+    // find it), or a body of the module not translated yet (the slow path translates it).
+    // SAFETY: as above.
+    let callee = unsafe { *ctx.instance_funcs.add(func as usize) };
+    host_or_slow!(ip, r, mem, ctx, callee, args, 0);
 }
 
 #[inline(always)]
@@ -284,7 +291,8 @@ pub(crate) unsafe fn return_call<const F: u8>(
         // SAFETY: a slow path may run for any instruction; it reports the overflow.
         return unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) };
     }
-    tail_call_to!(ip, r, mem, ctx, callee, args);
+    // As for `call`.
+    host_or_slow!(ip, r, mem, ctx, callee, args, 1);
 }
 
 #[inline(always)]
