@@ -324,31 +324,3 @@ impl ModuleInner {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::TranslationMode;
-
-    /// A body's call entry (what a direct call reads) is published with its translation, made
-    /// at load or on first use, and says what the translation says.
-    #[test]
-    fn call_entries_are_published_with_their_translation() {
-        let wat = "(module (func (param i32) (result i32) (local i64 i64) local.get 0))";
-        for mode in [TranslationMode::Lazy, TranslationMode::Eager] {
-            let mut config = crate::Config::new();
-            config.translation(mode);
-            let engine = crate::Engine::new(&config);
-            let module = crate::Module::new(&engine, wat).expect("valid");
-            let body = &module.inner.bodies[0];
-            assert_eq!(body.entry().is_some(), mode == TranslationMode::Eager, "{mode:?}");
-            let compiled = module.inner.compiled(0).expect("translates");
-            let callee = body.entry().expect("published once translated");
-            assert!(core::ptr::eq(callee.code.0, compiled));
-            // SAFETY: the module, which owns the entry, is alive.
-            let entry = unsafe { callee.entry() };
-            assert_eq!(entry.start(), compiled.code.as_ptr());
-            assert_eq!(entry.frame_size(), compiled.frame_size);
-            assert_eq!((entry.num_params(), entry.locals()), (1, 1..3));
-        }
-    }
-}

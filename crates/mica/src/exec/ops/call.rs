@@ -350,7 +350,7 @@ pub(crate) unsafe fn ret<const F: u8>(ip: *const Op, r: Locs<F>, mem: Mem, ctx: 
             // The common case, without the loop's bookkeeping.
             Span { start, len: 1 } => r.set(0, r.get::<Cell>(start)),
             // SAFETY: `ip` is this `return`, whose caller is local (just checked).
-            _ => return unsafe { ret_moving(ip, r.regs, mem, ctx, r.acc, r.facc) },
+            Span { .. } => return unsafe { ret_moving(ip, r.regs, mem, ctx, r.acc, r.facc) },
         }
         // SAFETY: the caller is local (just checked).
         return unsafe { resume_caller(r, mem, ctx) };
