@@ -207,7 +207,7 @@ impl CallEntry {
 
     /// Publishes `compiled`, which the module owns and never changes, as this body's
     /// translation. A function whose sizes do not fit 32 bits is left unpublished: its calls
-    /// find it through the store (`Callee::of`) or the slow path.
+    /// take the slow path (`Executor::call`).
     pub(crate) fn publish(&self, compiled: &CompiledFunc) {
         let (Ok(frame_size), Ok(num_params), Ok(num_locals)) = (
             u32::try_from(compiled.frame_size),
