@@ -268,8 +268,9 @@ fn print_pair_stats() {
     let pairs = mica::pair_stats::take();
     let total: u64 = pairs.iter().map(|p| p.4).sum();
     eprintln!("pair-stats: {total} fall-throughs");
-    for (a, fa, b, fb, n) in pairs.iter().take(60) {
-        eprintln!("pair-stats: {n:>12} {:>5.2}% {a}/{fa} {b}/{fb}", 100.0 * *n as f64 / total as f64);
+    for (a, fa, b, fb, n, fused) in pairs.iter().take(60) {
+        let fused = if *fused { "fused" } else { "-" };
+        eprintln!("pair-stats: {n:>12} {:>5.2}% {fused:>5} {a}/{fa:#x} {b}/{fb:#x}", 100.0 * *n as f64 / total as f64);
     }
 }
 

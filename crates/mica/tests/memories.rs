@@ -24,6 +24,7 @@ both_modes! {
     host_memories_of_every_kind_are_imported_by_type,
     a_host_function_reaches_every_exported_memory_by_name,
     accesses_at_the_edges_of_every_kind_of_memory,
+    fused_accesses_in_every_memory_form,
     a_64_bit_table_from_the_host,
 }
 
@@ -143,6 +144,94 @@ fn accesses_at_the_edges_of_every_kind_of_memory(mode: TranslationMode) {
     oob(wide(&mut store, "w_far", 0));
     assert_eq!(narrow(&mut store, "b", 8).unwrap(), 4);
     oob(narrow(&mut store, "b", 9));
+}
+
+/// Loops whose loads and stores the interpreter runs in fused pairs with the instructions
+/// beside them (a store then the add of its address, a load then the branch on it or the
+/// arithmetic on it, the address arithmetic then the access), over a 32-bit memory 0, a
+/// memory 1 of two (the named form) and a 64-bit memory 0, each pair handler made for its
+/// form: the same answers in all three, and out-of-bounds traps from inside the pairs.
+const FUSED_ACCESSES: &str = r#"(module
+  MEMORIES
+  (func (export "sieve") (param $n A) (result i32)
+    (local $i A) (local $j A) (local $count i32)
+    (memory.fill $m (A.const 0) (i32.const 0) (local.get $n))
+    (local.set $i (A.const 2))
+    (loop $outer
+      (if (i32.eqz (i32.load8_u $m (local.get $i)))
+        (then
+          (local.set $count (i32.add (local.get $count) (i32.const 1)))
+          (local.set $j (A.mul (local.get $i) (local.get $i)))
+          (block $done
+            (br_if $done (A.gt_u (local.get $j) (local.get $n)))
+            (loop $inner
+              (i32.store8 $m (local.get $j) (i32.const 1))
+              (local.set $j (A.add (local.get $j) (local.get $i)))
+              (br_if $inner (A.le_u (local.get $j) (local.get $n)))))))
+      (local.set $i (A.add (local.get $i) (A.const 1)))
+      (br_if $outer (A.le_u (local.get $i) (local.get $n))))
+    (local.get $count))
+  (func (export "floats") (param $base A) (param $k i32) (result f64)
+    (local $p A) (local $i i32) (local $sum f64)
+    (local.set $p (local.get $base))
+    (loop $fill
+      (f64.store $m (local.get $p) (f64.convert_i32_u (local.get $i)))
+      (local.set $p (A.add (local.get $p) (A.const 8)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $fill (i32.lt_u (local.get $i) (local.get $k))))
+    (local.set $p (local.get $base))
+    (local.set $i (i32.const 0))
+    (loop $sum
+      (local.set $sum (f64.add (local.get $sum) (f64.load $m (local.get $p))))
+      (local.set $p (A.add (local.get $p) (A.const 8)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $sum (i32.lt_u (local.get $i) (local.get $k))))
+    (local.get $sum))
+  (func (export "words") (param $base A) (param $k i32) (result i32)
+    (local $p A) (local $i i32) (local $sum i32)
+    (local.set $p (local.get $base))
+    (loop $l
+      (i32.store $m offset=4 (local.get $p) (i32.add (local.get $i) (local.get $sum)))
+      (local.set $sum (i32.add (local.get $sum) (i32.load $m offset=4 (local.get $p))))
+      (local.set $p (A.add (local.get $p) (A.const 4)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $k))))
+    (local.get $sum)))"#;
+
+fn fused_accesses_in_every_memory_form(mode: TranslationMode) {
+    let engine = engine_all(mode);
+    let primes_to = |n: usize| (2..=n).filter(|&k| (2..k).take_while(|d| d * d <= k).all(|d| k % d != 0)).count() as i32;
+    let words = |k: i32| (0..k).fold(0i32, |sum, i| sum.wrapping_add(i.wrapping_add(sum)));
+    for (memories, a) in [
+        ("(memory $m 1)", "i32"),
+        ("(memory $other 1) (memory $m 1)", "i32"),
+        ("(memory $m i64 1)", "i64"),
+    ] {
+        let wat = FUSED_ACCESSES.replace("MEMORIES", memories).replace("A.", &format!("{a}.")).replace(" A)", &format!(" {a})"));
+        let (mut store, instance) = instantiate_with(&engine, (), &wat, |_| {});
+        let addr = |v: i64| if a == "i32" { Val::I32(v as i32) } else { Val::I64(v) };
+        let call = |store: &mut Store<()>, name: &str, args: &[Val]| {
+            let mut out = [Val::I32(0)];
+            instance.get_func(&*store, name).unwrap().call(store, args, &mut out).map(|()| out[0].clone())
+        };
+        let oob = |result: mica::Result<Val>| {
+            let error = result.expect_err("out of bounds");
+            assert_eq!(error.trap_code(), Some(TrapCode::MemoryOutOfBounds), "{memories}: {error}");
+        };
+        for n in [2, 100, 5000, 65535] {
+            let count = call(&mut store, "sieve", &[addr(n)]).unwrap();
+            assert_eq!(count.as_i32(), Some(primes_to(n as usize)), "{memories}: sieve({n})");
+        }
+        // The inner loop's store reaches byte 65536, one past the end.
+        oob(call(&mut store, "sieve", &[addr(65536)]));
+        let sum = call(&mut store, "floats", &[addr(64), Val::I32(1000)]).unwrap();
+        assert_eq!(sum.as_f64(), Some(499_500.0), "{memories}");
+        // The third store writes bytes 65536..65544.
+        oob(call(&mut store, "floats", &[addr(65536 - 16), Val::I32(3)]));
+        let sum = call(&mut store, "words", &[addr(1000), Val::I32(100)]).unwrap();
+        assert_eq!(sum.as_i32(), Some(words(100)), "{memories}");
+        oob(call(&mut store, "words", &[addr(65536 - 12), Val::I32(3)]));
+    }
 }
 
 fn a_64_bit_table_from_the_host(mode: TranslationMode) {

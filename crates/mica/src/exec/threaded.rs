@@ -349,6 +349,9 @@ macro_rules! define_handlers {
             $( pub(crate) struct $name; )*
         }
 
+        // Loads and stores fuse in the named and 64-bit forms too (`fuse::Access`).
+        $( impl fuse::Access for kind::$name { fuse::access_pairs!($shape); } )*
+
         /// The handler for `instr`'s variant and accumulator form. Without the feature
         /// `simd`, the `v128` instructions have none (`left_out`): the validator rejects the
         /// operators they come from, so the translator never emits them.
@@ -736,6 +739,8 @@ pub(crate) fn encode(code: &[Instr], forms: &[u8], memory0_form: u8, epochs: boo
         })
         .collect();
     fuse::fuse_pairs(&mut ops, &forms, epochs);
+    #[cfg(feature = "pair-stats")]
+    pair_stats::register(&ops, &forms);
     ops
 }
 

@@ -252,12 +252,116 @@ pub(super) fn single_plain_access<S: Step>(form: u8) -> Handler {
     }
 }
 
+/// The memory bits of an access's form: `NAMED` or `MEM64`, or neither for an access to a
+/// 32-bit memory 0.
+const MEMORY: u8 = acc::NAMED | acc::MEM64;
+
+/// The pairs a kind makes as a load or a store in the named or the 64-bit form (a form with
+/// a `MEMORY` bit), with the kinds the pair lists put beside it. Every kind has this trait
+/// (`threaded::define_handlers`, by `access_pairs!`): loads and stores answer with the
+/// forms below, other kinds with none, so a listed pair's handlers in the memory forms are
+/// made for its access alone.
+pub(crate) trait Access {
+    /// The handler of this access in form `fa`, which has a memory bit, then `B` in form `fb`.
+    fn then<B: Step + Access>(fa: u8, fb: u8) -> Option<Handler> {
+        let _ = (fa, fb);
+        None
+    }
+
+    /// The handler of `A` in form `fa`, then this access in form `fb`, which has a memory bit.
+    fn after<A: Step + Access>(fa: u8, fb: u8) -> Option<Handler> {
+        let _ = (fa, fb);
+        None
+    }
+}
+
+/// The body of a kind's `Access` impl, by its shape: the memory forms of loads and stores.
+/// (Vector accesses and `memory.size` fuse only in memory 0's 32-bit form.)
+macro_rules! access_pairs {
+    (Load) => {
+        fn then<B: fuse::Step + fuse::Access>(fa: u8, fb: u8) -> Option<Handler> {
+            fuse::load_then::<Self, B>(fa, fb)
+        }
+        fn after<A: fuse::Step + fuse::Access>(fa: u8, fb: u8) -> Option<Handler> {
+            fuse::then_load::<A, Self>(fa, fb)
+        }
+    };
+    (Store) => {
+        fn then<B: fuse::Step + fuse::Access>(fa: u8, fb: u8) -> Option<Handler> {
+            fuse::store_then::<Self, B>(fa, fb)
+        }
+        fn after<A: fuse::Step + fuse::Access>(fa: u8, fb: u8) -> Option<Handler> {
+            fuse::then_store::<A, Self>(fa, fb)
+        }
+    };
+    (StoreImm) => { fuse::access_pairs!(Store); };
+    ($shape:ident) => {};
+}
+pub(super) use access_pairs;
+
+/// `two::<A, B, FA, FB>` for the pair's forms with the memory bits of `fa` or `fb` (one of
+/// them has one) added to the side given (`first` or `second`), over a list of the forms
+/// without them.
+macro_rules! memory_forms {
+    ($fa:ident, $fb:ident, first: $( ($x:literal, $y:literal) ),* $(,)?) => {
+        match ($fa & !MEMORY, $fb, $fa & MEMORY) {
+            $(
+                ($x, $y, acc::NAMED) => Some(two::<A, B, { $x | acc::NAMED }, $y>),
+                ($x, $y, acc::MEM64) => Some(two::<A, B, { $x | acc::MEM64 }, $y>),
+            )*
+            _ => None,
+        }
+    };
+    ($fa:ident, $fb:ident, second: $( ($x:literal, $y:literal) ),* $(,)?) => {
+        match ($fa, $fb & !MEMORY, $fb & MEMORY) {
+            $(
+                ($x, $y, acc::NAMED) => Some(two::<A, B, $x, { $y | acc::NAMED }>),
+                ($x, $y, acc::MEM64) => Some(two::<A, B, $x, { $y | acc::MEM64 }>),
+            )*
+            _ => None,
+        }
+    };
+}
+
+// The forms of each side of an access pair in the named and 64-bit forms: fewer than in
+// memory 0's (`pair`), those the benchmark programs execute most (the pair counter) --
+// a load handing its value on (`DST`, perhaps with its address from the accumulator, `X`),
+// a store taking its value (`Y`) from the instruction before or leaving the accumulator to
+// the one after.
+
+/// A load in a memory form, then `B`.
+pub(super) fn load_then<A: Step, B: Step>(fa: u8, fb: u8) -> Option<Handler> {
+    memory_forms!(fa, fb, first: (1, 2), (1, 4), (1, 5), (3, 2), (3, 4), (3, 5), (10, 2))
+}
+
+/// `A`, then a load in a memory form.
+pub(super) fn then_load<A: Step, B: Step>(fa: u8, fb: u8) -> Option<Handler> {
+    memory_forms!(fa, fb, second: (0, 0), (0, 1), (2, 1), (4, 1), (1, 2), (1, 3), (8, 2), (8, 3))
+}
+
+/// A store in a memory form, then `B`.
+pub(super) fn store_then<A: Step, B: Step>(fa: u8, fb: u8) -> Option<Handler> {
+    memory_forms!(fa, fb, first: (0, 0), (0, 8), (4, 0), (4, 8))
+}
+
+/// `A`, then a store in a memory form.
+pub(super) fn then_store<A: Step, B: Step>(fa: u8, fb: u8) -> Option<Handler> {
+    memory_forms!(fa, fb, second: (0, 0), (1, 2), (1, 4), (5, 4))
+}
+
 /// The pair handler for forms `fa` and `fb`, for the combinations that occur in practice:
 /// neither touches the accumulator; the first hands its result to the second through it
 /// (`DST` or `ALSO`, then `X` or `Y`), each possibly taking its other operand from it too; or
 /// one reads an accumulator the other leaves alone. (Each combination is a handler per pair,
-/// so the list is kept to those measured to matter.)
-fn pair<A: Step, B: Step>(fa: u8, fb: u8) -> Option<Handler> {
+/// so the list is kept to those measured to matter.) An access in the named or 64-bit form
+/// takes the forms its kind gives (`Access`); two such accesses in a row are not fused.
+fn pair<A: Step + Access, B: Step + Access>(fa: u8, fb: u8) -> Option<Handler> {
+    match (fa & MEMORY, fb & MEMORY) {
+        (0, 0) => {}
+        (_, 0) => return A::then::<B>(fa, fb),
+        (0, _) => return B::after::<A>(fa, fb),
+        _ => return None,
+    }
     macro_rules! forms {
         ($( ($x:literal, $y:literal) ),* $(,)?) => {
             match (fa, fb) {
@@ -291,6 +395,7 @@ macro_rules! loop_closing_pairs {
             (I32AddImm, BrI32LtUImm),
             (I32AddImm, BrI32Ne),
             (I32AddImm, BrI32NeImm),
+            (I32AddImm, BrI32LeU),
             (I32AddImm, BrI32LtS),
             (I32AddImm, BrI32LtSImm),
             (I32AddImm, BrIfNez),
@@ -299,7 +404,9 @@ macro_rules! loop_closing_pairs {
             (I32SubImm, BrI32GtUImm),
             (I64AddImm, BrI64Ne),
             (I64AddImm, BrI64LtU),
+            (I64AddImm, BrI64LeU),
             (I64Add, BrI64LeU),
+            (I32Add, BrI32LeU),
             (I32Load, BrI32LtU),
             (I32Load8U, BrIfNez),
             (I32Load8U, BrIfEqz),
@@ -572,13 +679,18 @@ pub(crate) fn fuse_pairs(ops: &mut [Op], forms: &[u8], epochs: bool) {
             }
             continue;
         }
-        // (The product pair's instructions are `step`s: form 0, no accumulator to check.)
-        if let Some(handler) = pair_for(a, forms[i - 1], b, forms[i])
-            .or_else(|| fuel_pair_for(a, forms[i - 1], b, forms[i]))
-            .or_else(|| return_for(a, forms[i - 1], b))
-            .or_else(|| crate::exec::ops::product_into_memory(a, b))
-        {
+        if let Some(handler) = fused(a, forms[i - 1], b, forms[i]) {
             ops[i - 1].handler = handler;
         }
     }
+}
+
+/// The handler of the pair `a` (form `fa`) then `b` (form `fb`), if it is fused (without
+/// epoch interruption).
+pub(super) fn fused(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
+    // (The product pair's instructions are `step`s: form 0, no accumulator to check.)
+    pair_for(a, fa, b, fb)
+        .or_else(|| fuel_pair_for(a, fa, b, fb))
+        .or_else(|| return_for(a, fa, b))
+        .or_else(|| crate::exec::ops::product_into_memory(a, b))
 }

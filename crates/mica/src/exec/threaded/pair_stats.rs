@@ -1,12 +1,14 @@
 //! Counting fall-through pairs, for choosing which pairs to fuse (feature `pair-stats`, a
 //! tool for Mica's developers; see BENCHMARKS.md). With the feature on, nothing is fused and
 //! every step that falls through to the next instruction counts the pair of the two, by
-//! variant and accumulator form: what `fuse::pair_for` could have fused had it listed it.
-//! The forms are `Instr::acc_form`'s, without the `ALSO` bit (which the translator records
-//! beside the code): an instruction that also leaves its result in the accumulator, such as
-//! a loop counter feeding its exit test, shows its plain form.
+//! variant and form, and notes whether a build without the feature fuses it
+//! (`fuse::fused`): the pairs worth fusing are the frequent ones that are not.
+//! The forms are those `fuse::fuse_pairs` is given: the accumulator bits the verifier
+//! computed (with `ALSO`, for an instruction that also leaves its result in the accumulator,
+//! such as a loop counter feeding its exit test) and an access's memory bits (`NAMED`,
+//! `MEM64`), which `encode` registers here (`register`) for each function it encodes.
 
-use super::{Instr, Op};
+use super::Op;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::vec::Vec;
@@ -15,11 +17,26 @@ use std::vec::Vec;
 type Pair = (&'static str, u8, &'static str, u8);
 
 std::thread_local! {
-    static COUNTS: RefCell<HashMap<Pair, u64>> = RefCell::new(HashMap::new());
+    /// Each pair's count, and whether it is fused.
+    static COUNTS: RefCell<HashMap<Pair, (u64, bool)>> = RefCell::new(HashMap::new());
+    /// The form of each encoded instruction, by address. (Code freed and encoded again at
+    /// the same address overwrites its entries; nothing is ever removed: a tool's table.)
+    static FORMS: RefCell<HashMap<usize, u8>> = RefCell::new(HashMap::new());
 }
 
-fn form(instr: &Instr) -> u8 {
-    instr.acc_form().unwrap_or(0)
+/// Records the forms of a function's encoded code (`ops[i]` has `forms[i]`).
+pub(crate) fn register(ops: &[Op], forms: &[u8]) {
+    FORMS.with(|table| {
+        let mut table = table.borrow_mut();
+        for (op, &form) in ops.iter().zip(forms) {
+            table.insert(op as *const Op as usize, form);
+        }
+    });
+}
+
+/// The form registered for the instruction at `ip`.
+fn form(ip: *const Op) -> u8 {
+    FORMS.with(|table| table.borrow().get(&(ip as usize)).copied().unwrap_or(0))
 }
 
 /// Counts the step at `ip` falling through to the instruction after it.
@@ -30,15 +47,19 @@ fn form(instr: &Instr) -> u8 {
 pub(crate) unsafe fn record(ip: *const Op) {
     // SAFETY: the function's contract.
     let (a, b) = unsafe { (&(*ip).instr, &(*ip.add(1)).instr) };
-    let pair = (a.name(), form(a), b.name(), form(b));
-    COUNTS.with(|counts| *counts.borrow_mut().entry(pair).or_default() += 1);
+    let (fa, fb) = (form(ip), form(ip.wrapping_add(1)));
+    COUNTS.with(|counts| {
+        let mut counts = counts.borrow_mut();
+        let entry = counts.entry((a.name(), fa, b.name(), fb)).or_insert_with(|| (0, super::fuse::fused(a, fa, b, fb).is_some()));
+        entry.0 += 1;
+    });
 }
 
 /// The pairs this thread counted, most frequent first, as `(first, form, second, form,
-/// count)`; and resets the counts.
-pub fn take() -> Vec<(&'static str, u8, &'static str, u8, u64)> {
+/// count, fused)`; and resets the counts.
+pub fn take() -> Vec<(&'static str, u8, &'static str, u8, u64, bool)> {
     let counts = COUNTS.with(|counts| core::mem::take(&mut *counts.borrow_mut()));
-    let mut pairs: Vec<_> = counts.into_iter().map(|((a, fa, b, fb), n)| (a, fa, b, fb, n)).collect();
+    let mut pairs: Vec<_> = counts.into_iter().map(|((a, fa, b, fb), (n, fused))| (a, fa, b, fb, n, fused)).collect();
     pairs.sort_by(|x, y| y.4.cmp(&x.4).then(x.cmp(y)));
     pairs
 }
