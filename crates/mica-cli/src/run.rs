@@ -267,7 +267,7 @@ fn run(args: RunArgs, fuel_left: &mut Option<u64>) -> mica::Result<ExitCode> {
 fn print_pair_stats() {
     let pairs = mica::pair_stats::take();
     let total: u64 = pairs.iter().map(|p| p.4).sum();
-    eprintln!("pair-stats: {total} fall-throughs");
+    eprintln!("pair-stats: {total} fall-throughs (after a fused pair, its second instruction starts none)");
     for (a, fa, b, fb, n, fused) in pairs.iter().take(60) {
         let fused = if *fused { "fused" } else { "-" };
         eprintln!("pair-stats: {n:>12} {:>5.2}% {fused:>5} {a}/{fa:#x} {b}/{fb:#x}", 100.0 * *n as f64 / total as f64);

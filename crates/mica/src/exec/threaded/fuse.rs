@@ -372,7 +372,7 @@ fn pair<A: Step + Access, B: Step + Access>(fa: u8, fb: u8) -> Option<Handler> {
     }
     // Form bits: DST = 1, X = 2, Y = 4, ALSO = 8 (`bytecode::acc`).
     forms!(
-        (0, 0), (0, 1), (0, 8), (2, 0), (4, 0), (2, 1), (4, 1),
+        (0, 0), (0, 1), (0, 3), (0, 8), (2, 0), (4, 0), (2, 1), (4, 1),
         (1, 2), (1, 3), (1, 4), (1, 5),
         (3, 2), (3, 3), (3, 4), (3, 5),
         (5, 2), (5, 3), (5, 4), (5, 5),
@@ -458,6 +458,8 @@ fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
         (Copy, I32AddImm),
         (I32SubImm, Copy),
         (I32ShlImm, I32Add),
+        (I32WrapI64, I32Add),
+        (I64ExtendI32U, I64MulImm),
         // Address arithmetic and the access it feeds.
         (I32Add, I32Load),
         (I32Add, I32Load8U),
@@ -468,6 +470,11 @@ fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
         (I32AddImm, I32Store8),
         (I32AddImm, F64Load),
         (I32SubImm, F64Load),
+        (I32SubImm, I32Load),
+        (I32Add, I32Load16U),
+        (I32Add, I64Load8U),
+        (I32AddImm, I64Load8U),
+        (I32ShlImm, I32Store),
         // An access and what follows it.
         (I32Load8U, I32Store8),
         (I32Load8U, I32AddImm),
@@ -478,6 +485,10 @@ fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
         (I32Store, I32AddImm),
         (I32Store8, I32AddImm),
         (I32Store8Imm, I32Add),
+        (I32Store8Imm, I64Add),
+        (I64Load8U, I64Xor),
+        (I64Load8U, I64Add),
+        (I64Load32U, I64Add),
         (I64Store, I32AddImm),
         (F64Store, I32AddImm),
         (F64Store, I32SubImm),

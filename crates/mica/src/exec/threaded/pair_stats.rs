@@ -2,7 +2,9 @@
 //! tool for Mica's developers; see BENCHMARKS.md). With the feature on, nothing is fused and
 //! every step that falls through to the next instruction counts the pair of the two, by
 //! variant and form, and notes whether a build without the feature fuses it
-//! (`fuse::fused`): the pairs worth fusing are the frequent ones that are not.
+//! (`fuse::fused`): the pairs worth fusing are the frequent ones that are not. Counted as
+//! that build meets them: after a fused pair that falls through, its second instruction
+//! (which the pair's handler runs) starts no pair.
 //! The forms are those `fuse::fuse_pairs` is given: the accumulator bits the verifier
 //! computed (with `ALSO`, for an instruction that also leaves its result in the accumulator,
 //! such as a loop counter feeding its exit test) and an access's memory bits (`NAMED`,
@@ -19,6 +21,9 @@ type Pair = (&'static str, u8, &'static str, u8);
 std::thread_local! {
     /// Each pair's count, and whether it is fused.
     static COUNTS: RefCell<HashMap<Pair, (u64, bool)>> = RefCell::new(HashMap::new());
+    /// The second instruction of the last pair counted, if that pair is fused: a build that
+    /// fuses runs it inside the pair's handler, not from a dispatch of its own.
+    static INSIDE: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
     /// The form of each encoded instruction, by address. (Code freed and encoded again at
     /// the same address overwrites its entries; nothing is ever removed: a tool's table.)
     static FORMS: RefCell<HashMap<usize, u8>> = RefCell::new(HashMap::new());
@@ -47,12 +52,20 @@ fn form(ip: *const Op) -> u8 {
 pub(crate) unsafe fn record(ip: *const Op) {
     // SAFETY: the function's contract.
     let (a, b) = unsafe { (&(*ip).instr, &(*ip.add(1)).instr) };
+    // An instruction that a fused pair runs does not start a pair of its own there.
+    if INSIDE.replace(0) == ip as usize {
+        return;
+    }
     let (fa, fb) = (form(ip), form(ip.wrapping_add(1)));
-    COUNTS.with(|counts| {
+    let fused = COUNTS.with(|counts| {
         let mut counts = counts.borrow_mut();
         let entry = counts.entry((a.name(), fa, b.name(), fb)).or_insert_with(|| (0, super::fuse::fused(a, fa, b, fb).is_some()));
         entry.0 += 1;
+        entry.1
     });
+    if fused {
+        INSIDE.set(ip.wrapping_add(1) as usize);
+    }
 }
 
 /// The pairs this thread counted, most frequent first, as `(first, form, second, form,
