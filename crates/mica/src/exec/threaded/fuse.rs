@@ -446,6 +446,8 @@ fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
         (BrI32LtUImm, I32Load),
         (BrI32LtUImm, I32SubImm),
         (BrI32GtUImm, I32Add),
+        // A flag tested (a status code's low bits, a bit of a mask).
+        (I32AndImm, BrIfEqz),
         // Counters and index arithmetic.
         (I32AddImm, I32AddImm),
         (I32SubImm, I32SubImm),
@@ -529,6 +531,8 @@ fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
         (I64MulImm, I64AddImm),
         (I64MulImm, I64Sub),
         (I64Load, I64DivU),
+        (I64Load, I64MulImm),
+        (I64LeU, I64ExtendI32U),
         // The shadow-stack pointer (a global) moved by a function's prologue and epilogue.
         (GlobalGet, I32SubImm),
         (I32SubImm, GlobalSet),
