@@ -118,13 +118,21 @@ impl Options {
     /// `warmup` runs (the first among them) and `samples` samples. With one, a workload whose
     /// first run took a second or more has no warm-up (an interpreter has nothing to warm up
     /// over such a run) and as many samples as fit in the budget, at least 3, at most
-    /// `samples`.
+    /// `samples`; and one whose runs take less than a millisecond (`empty`: a few hundred
+    /// nanoseconds, where one interrupt doubles a sample) takes as many samples as fit in
+    /// a tenth of a second of execution, at least `samples`, at most `SHORT_SAMPLES`.
     pub fn plan(&self, probe_secs: f64) -> Plan {
+        /// The most samples a short workload takes (each run also instantiates, untimed).
+        const SHORT_SAMPLES: usize = 101;
         let samples = self.samples.max(1);
         match self.budget {
             Some(budget) if probe_secs >= 1.0 => {
                 let n = ((budget / probe_secs) as usize).clamp(3.min(samples), samples);
                 Plan { probe_is_sample: true, warmup: 0, samples: n - 1 }
+            }
+            Some(_) if probe_secs < 1e-3 && self.warmup > 0 => {
+                let n = ((0.1 / probe_secs.max(1e-9)) as usize).clamp(samples, SHORT_SAMPLES.max(samples));
+                Plan { probe_is_sample: false, warmup: self.warmup - 1, samples: n }
             }
             _ if self.warmup == 0 => {
                 Plan { probe_is_sample: true, warmup: 0, samples: samples - 1 }
@@ -779,4 +787,23 @@ fn run_big(opts: &Options, report: &mut Report) {
         }
     };
     report.big = crate::big::measure(&path, 5, &mut report.failures, &mut |m| log(opts, m));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Options, Plan};
+
+    /// The number of runs follows the first run's length: fewer for long workloads, more for
+    /// sub-millisecond ones, the defaults between; without a budget, exactly the options.
+    #[test]
+    fn plans_follow_the_first_runs_length() {
+        let full = Options::new(false);
+        assert_eq!(full.plan(0.05), Plan { probe_is_sample: false, warmup: 0, samples: 5 });
+        assert_eq!(full.plan(2.0), Plan { probe_is_sample: true, warmup: 0, samples: 4 });
+        assert_eq!(full.plan(20.0), Plan { probe_is_sample: true, warmup: 0, samples: 2 });
+        assert_eq!(full.plan(300e-9), Plan { probe_is_sample: false, warmup: 0, samples: 101 });
+        assert_eq!(full.plan(0.5e-3), Plan { probe_is_sample: false, warmup: 0, samples: 101 });
+        let quick = Options::new(true);
+        assert_eq!(quick.plan(300e-9), Plan { probe_is_sample: true, warmup: 0, samples: 0 });
+    }
 }
