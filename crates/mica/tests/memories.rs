@@ -212,7 +212,7 @@ fn fused_accesses_in_every_memory_form(mode: TranslationMode) {
         let addr = |v: i64| if a == "i32" { Val::I32(v as i32) } else { Val::I64(v) };
         let call = |store: &mut Store<()>, name: &str, args: &[Val]| {
             let mut out = [Val::I32(0)];
-            instance.get_func(&*store, name).unwrap().call(store, args, &mut out).map(|()| out[0].clone())
+            instance.get_func(&*store, name).unwrap().call(store, args, &mut out).map(|()| out[0])
         };
         let oob = |result: mica::Result<Val>| {
             let error = result.expect_err("out of bounds");
