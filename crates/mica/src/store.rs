@@ -33,7 +33,9 @@ impl StoreId {
 /// A function: either a wasm function of an instance or a host function.
 pub(crate) enum FuncEntity {
     /// `code` caches the translation once it exists (at instantiation in eager mode, on the
-    /// first call in lazy mode), so that calls need not look it up.
+    /// first call in lazy mode), so that entering the function from the host or the slow
+    /// path (`Executor::enter`) need not look it up through the instance's module; the
+    /// handlers' direct calls read the module's `CallEntry` instead.
     Wasm { ty: FuncType, instance: u32, def_index: u32, code: Option<crate::exec::CodeRef> },
     Host { ty: FuncType, host: u32 },
 }
