@@ -206,6 +206,9 @@ fn fused_accesses_in_every_memory_form(mode: TranslationMode) {
         ("(memory $m 1)", "i32"),
         ("(memory $other 1) (memory $m 1)", "i32"),
         ("(memory $m i64 1)", "i64"),
+        // The named forms of either width, beside a memory of the other.
+        ("(memory $other i64 1) (memory $m 1)", "i32"),
+        ("(memory $other 1) (memory $m i64 1)", "i64"),
     ] {
         let wat = FUSED_ACCESSES.replace("MEMORIES", memories).replace("A.", &format!("{a}.")).replace(" A)", &format!(" {a})"));
         let (mut store, instance) = instantiate_with(&engine, (), &wat, |_| {});
@@ -231,6 +234,12 @@ fn fused_accesses_in_every_memory_form(mode: TranslationMode) {
         let sum = call(&mut store, "words", &[addr(1000), Val::I32(100)]).unwrap();
         assert_eq!(sum.as_i32(), Some(words(100)), "{memories}");
         oob(call(&mut store, "words", &[addr(65536 - 12), Val::I32(3)]));
+        if a == "i64" {
+            // A 64-bit address is used whole: one past 2^32 is out of bounds, not byte 64.
+            oob(call(&mut store, "floats", &[addr((1 << 32) + 64), Val::I32(1)]));
+            oob(call(&mut store, "words", &[addr((1 << 32) + 1000), Val::I32(1)]));
+            oob(call(&mut store, "words", &[addr(-4), Val::I32(1)]));
+        }
     }
 }
 

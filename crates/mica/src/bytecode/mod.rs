@@ -53,8 +53,10 @@ pub(crate) struct Bytecode<'a> {
     /// Cells the frame needs: locals, constant slots, operand slots, room for the results.
     pub frame_size: usize,
     /// The form bits of accesses to memory 0 (`acc::memory0_form`); accesses to other
-    /// memories are `acc::NAMED`.
+    /// memories are `acc::NAMED`, with `acc::MEM64` for those in `memories_64`.
     pub memory0_form: u8,
+    /// Which memories are 64-bit (`acc::memories_64`).
+    pub memories_64: u128,
     /// Whether the code checks the epoch deadline (`Config::epoch_interruption`): then
     /// backward branches, calls and `br_table`s get handlers that check it (`exec::encode`).
     pub epochs: bool,
@@ -205,29 +207,42 @@ pub mod acc {
     /// its memory by the instruction's `memory` index among the running instance's memories
     /// (`exec::threaded::View`) instead of in the handlers' registers. Accesses to memories
     /// other than 0 take it, and to a memory 0 with one-byte pages (`exec::encode`; see
-    /// [`Instr::memory_access`]).
+    /// [`Instr::memory_access`]); with `MEM64` for a 64-bit memory, whose addresses are the
+    /// whole cell, else the address is the cell's `i32`.
     pub const NAMED: u8 = 16;
-    /// Not an accumulator bit either: an access to memory 0 when it is a 64-bit memory (with
-    /// 64 KiB pages), which the handlers carry in registers as they do a 32-bit one, with
-    /// 64-bit addresses.
+    /// Not an accumulator bit either: an access with 64-bit addresses. Alone, an access to
+    /// memory 0 when it is a 64-bit memory (with 64 KiB pages), which the handlers carry in
+    /// registers as they do a 32-bit one; with `NAMED`, an access to a 64-bit memory by index.
     pub const MEM64: u8 = 32;
 
     /// The form bits of an access to memory 0 of the given type: none for a 32-bit memory
-    /// with 64 KiB pages (the fastest form), `MEM64` for a 64-bit one, `NAMED` for one with
-    /// one-byte pages.
+    /// with 64 KiB pages (the fastest form), `MEM64` for a 64-bit one, `NAMED` (with `MEM64`
+    /// if 64-bit) for one with one-byte pages.
     pub(crate) fn memory0_form(is_64: bool, page_size_log2: u8) -> u8 {
         match (is_64, page_size_log2) {
-            (_, log2) if log2 != crate::types::MemoryType::DEFAULT_PAGE_SIZE_LOG2 => NAMED,
+            (_, log2) if log2 != crate::types::MemoryType::DEFAULT_PAGE_SIZE_LOG2 => named_form(is_64),
             (true, _) => MEM64,
             (false, _) => 0,
         }
+    }
+
+    /// The form bits of an access by index to a memory of the given address width.
+    pub(crate) fn named_form(is_64: bool) -> u8 {
+        if is_64 { NAMED | MEM64 } else { NAMED }
+    }
+
+    /// Which memories of a module are 64-bit, as a bit set by memory index (the validator
+    /// allows at most 100 memories; any past 127 would count as 32-bit, and an access to one
+    /// could not be encoded: `memory` is a `u8` below 100).
+    pub(crate) fn memories_64(memories: &[crate::types::MemoryType]) -> u128 {
+        memories.iter().take(128).enumerate().fold(0, |set, (i, m)| set | (u128::from(m.is_64) << i))
     }
 
     /// Whether a module with these memories may have accesses in the named form: to a
     /// memory past 0, or to a memory 0 whose form is `NAMED` (the executor needs the views
     /// of its memories only then).
     pub(crate) fn has_named_accesses(memories: &[crate::types::MemoryType]) -> bool {
-        memories.len() > 1 || memories.first().is_some_and(|m| memory0_form(m.is_64, m.page_size_log2) == NAMED)
+        memories.len() > 1 || memories.first().is_some_and(|m| memory0_form(m.is_64, m.page_size_log2) & NAMED != 0)
     }
 }
 

@@ -135,10 +135,9 @@ fn refresh_views(inner: &mut crate::store::StoreInner, instance: u32, ctx: &mut 
     views.clear();
     for &index in inner.instances[instance as usize].memories.iter() {
         let memory = &mut inner.memories[index as usize];
-        let (is_64, page_log2) = (memory.ty.is_64, memory.ty.page_size_log2);
+        let page_log2 = memory.ty.page_size_log2;
         let data = memory.data.as_mut_slice();
-        let mask = if is_64 { u64::MAX } else { u32::MAX.into() };
-        views.push(View { base: data.as_mut_ptr(), len: data.len(), mask, page_log2 });
+        views.push(View { base: data.as_mut_ptr(), len: data.len(), page_log2 });
     }
     ctx.views = views.as_ptr();
     ctx.mem = match views.first() {

@@ -125,7 +125,7 @@ impl CompiledFunc {
     /// Encodes verified bytecode for dispatch.
     pub(crate) fn new(bytecode: Bytecode<'_>) -> CompiledFunc {
         CompiledFunc {
-            code: threaded::encode(bytecode.code, bytecode.forms, bytecode.memory0_form, bytecode.epochs),
+            code: threaded::encode(bytecode.code, bytecode.forms, (bytecode.memory0_form, bytecode.memories_64), bytecode.epochs),
             consts: bytecode.consts,
             traps: bytecode.traps,
             catches: bytecode.catches,

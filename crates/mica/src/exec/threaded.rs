@@ -252,11 +252,11 @@ impl<const F: u8> Locs<F> {
         if F & acc::X != 0 { V::from_acc(self.acc, self.facc) } else { self.regs.get(slot) }
     }
 
-    /// An access's address operand: a zero-extended `i32` for memory 0, the whole cell in
-    /// the named form (whose view masks it to the memory's address width).
+    /// An access's address operand: the whole cell for a 64-bit memory (`MEM64`), else a
+    /// zero-extended `i32`.
     #[inline(always)]
     pub(in crate::exec) fn addr(self, slot: Slot) -> u64 {
-        if F & (acc::NAMED | acc::MEM64) == 0 { self.x::<u32>(slot) as u64 } else { self.x::<u64>(slot) }
+        if F & acc::MEM64 == 0 { self.x::<u32>(slot) as u64 } else { self.x::<u64>(slot) }
     }
 
     /// The second operand (`b`, a store's `value`).
@@ -708,14 +708,14 @@ unsafe fn left_out(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _
 /// every iteration takes one) check it when they jump, and calls of every form (recursion and
 /// tail-call cycles) and `br_table`s before they run. Without it, they are the plain
 /// handlers, so the check costs nothing.
-pub(crate) fn encode(code: &[Instr], forms: &[u8], memory0_form: u8, epochs: bool) -> Box<[Op]> {
-    // Accesses to memory 0 take its form; to other memories, the named form.
+pub(crate) fn encode(code: &[Instr], forms: &[u8], (memory0_form, memories_64): (u8, u128), epochs: bool) -> Box<[Op]> {
+    // Accesses to memory 0 take its form; to other memories, the named form of their width.
     let forms: Vec<u8> = code
         .iter()
         .zip(forms)
         .map(|(instr, &form)| match instr.memory_access() {
             Some(0) => form | memory0_form,
-            Some(_) => form | acc::NAMED,
+            Some(m) => form | acc::named_form(memories_64 >> m & 1 != 0),
             None => form,
         })
         .collect();

@@ -285,6 +285,7 @@ pub(crate) fn translate_func<'s>(
         num_locals: info.num_locals,
         frame_size: info.frame_size,
         memory0_form: env.memory0_form(),
+        memories_64: crate::bytecode::acc::memories_64(env.memories),
         epochs: env.metering.epochs,
         stack_maps: info.stack_maps,
     })

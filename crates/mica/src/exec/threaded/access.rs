@@ -20,9 +20,6 @@ pub(crate) struct Mem {
 pub(crate) struct View {
     pub base: *mut u8,
     pub len: usize,
-    /// The bits of an address operand that count: `u32::MAX` for a 32-bit memory (the
-    /// operand is an `i32`), `u64::MAX` for a 64-bit one.
-    pub mask: u64,
     /// The page size's base-2 logarithm (`memory.size`).
     pub page_log2: u8,
 }
@@ -54,10 +51,10 @@ impl Mem {
     }
 
     /// Where the `N` bytes an access of form `F` makes at `addr + offset` are, bounds-checked:
-    /// in memory 0 (this one; `addr` a zero-extended `i32`, or a 64-bit address in form
-    /// `MEM64`), or, in the named form, in memory `memory` of the running instance, whose
-    /// view says which bits of `addr` count. No sum overflows: a 64-bit address plus an
-    /// offset past `2^64` is out of bounds.
+    /// in memory 0 (this one), or, in the named form, in memory `memory` of the running
+    /// instance; `addr` is a zero-extended `i32`, or a 64-bit address in form `MEM64`
+    /// (`Locs::addr`). No sum overflows: a 64-bit address plus an offset past `2^64` is out
+    /// of bounds.
     #[inline(always)]
     pub(in crate::exec) fn place<const N: usize, const F: u8>(
         self,
@@ -71,7 +68,7 @@ impl Mem {
             // SAFETY: `end` was just checked.
             return Ok(unsafe { self.at::<N>(end) });
         }
-        if F & acc::MEM64 != 0 {
+        if F & acc::NAMED == 0 {
             return match addr.checked_add(offset as u64 + N as u64) {
                 // SAFETY: `N <= end <= len`, as `at` requires.
                 Some(end) if end <= self.len as u64 => Ok(unsafe { self.at::<N>(end as usize) }),
@@ -84,7 +81,9 @@ impl Mem {
         // instances keep a view of each of their memories, as many as the module's
         // (`InstanceEntity::named_memories`; `refresh_storage` re-derives them with `mem`).
         let view = unsafe { ctx.view(memory) };
-        match (addr & view.mask).checked_add(offset as u64 + N as u64) {
+        // A 32-bit address (below `2^32`, `Locs::addr`) plus an offset cannot overflow.
+        let end = if F & acc::MEM64 == 0 { Some(addr + offset as u64 + N as u64) } else { addr.checked_add(offset as u64 + N as u64) };
+        match end {
             // SAFETY: `N <= end <= len`, and `base..base + len` is the memory's buffer, live
             // until the next slow path, like memory 0's.
             Some(end) if end <= view.len as u64 => Ok(unsafe { view.base.add(end as usize - N).cast() }),

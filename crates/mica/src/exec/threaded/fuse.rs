@@ -215,13 +215,15 @@ pub(super) fn single<S: Step>(form: u8) -> Handler {
 }
 
 /// The handler of a memory access of class `acc` in form `form`: to a 32-bit memory 0,
-/// to a 64-bit memory 0 (`MEM64`), or to any memory (`NAMED`).
+/// to a 64-bit memory 0 (`MEM64`), or to any memory (`NAMED`, with `MEM64` if 64-bit).
 pub(super) fn single_access<S: Step>(form: u8) -> Handler {
     const N: u8 = acc::NAMED;
     const W: u8 = acc::MEM64;
+    const NW: u8 = acc::NAMED | acc::MEM64;
     match form {
         W => one::<S, W>,
         N => one::<S, N>,
+        NW => one::<S, NW>,
         _ if !cfg!(feature = "fast") => single::<S>(form),
         0x21 => one::<S, 0x21>,
         0x22 => one::<S, 0x22>,
@@ -239,6 +241,14 @@ pub(super) fn single_access<S: Step>(form: u8) -> Handler {
         0x18 => one::<S, 0x18>,
         0x1a => one::<S, 0x1a>,
         0x1c => one::<S, 0x1c>,
+        0x31 => one::<S, 0x31>,
+        0x32 => one::<S, 0x32>,
+        0x33 => one::<S, 0x33>,
+        0x34 => one::<S, 0x34>,
+        0x35 => one::<S, 0x35>,
+        0x38 => one::<S, 0x38>,
+        0x3a => one::<S, 0x3a>,
+        0x3c => one::<S, 0x3c>,
         _ => single::<S>(form),
     }
 }
@@ -248,6 +258,7 @@ pub(super) fn single_plain_access<S: Step>(form: u8) -> Handler {
     match form {
         acc::MEM64 => one::<S, { acc::MEM64 }>,
         acc::NAMED => one::<S, { acc::NAMED }>,
+        0x30 => one::<S, { acc::NAMED | acc::MEM64 }>,
         _ => single_plain::<S>(form),
     }
 }
