@@ -138,8 +138,9 @@ pub struct Trap {
     backtrace: Vec<FrameInfo>,
     /// Frames left out of `backtrace` (between its first and last frames), which is capped.
     omitted: usize,
-    /// For [`TrapCode::HostError`]: what the host returned.
-    host: Option<Box<Error>>,
+    /// For [`TrapCode::HostError`]: what the host returned. (Not boxed again: an `Error` is
+    /// one pointer already, and the allocation was a tenth of a WASI program's exit.)
+    host: Option<Error>,
 }
 
 impl Trap {
@@ -148,7 +149,7 @@ impl Trap {
     }
 
     pub(crate) fn host(error: Error) -> Trap {
-        Trap { code: TrapCode::HostError, backtrace: Vec::new(), omitted: 0, host: Some(Box::new(error)) }
+        Trap { code: TrapCode::HostError, backtrace: Vec::new(), omitted: 0, host: Some(error) }
     }
 
     pub fn code(&self) -> TrapCode {
@@ -178,7 +179,7 @@ impl Trap {
 
     /// For a host error: the error the host function returned.
     pub fn host_error(&self) -> Option<&Error> {
-        self.host.as_deref()
+        self.host.as_ref()
     }
 }
 
