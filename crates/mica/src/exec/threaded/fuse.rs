@@ -58,22 +58,25 @@ macro_rules! follow_polled {
 }
 
 /// `$handler::<$s, F>` for the accumulator form `$form` (the forms an `acc` instruction
-/// has), else `bad_acc`.
+/// has), else `bad_acc`; with `| $m`, the form `F | $m` (an access's memory bits).
 macro_rules! by_acc_form {
+    ($form:expr, $handler:ident::<$s:ident>) => {
+        by_acc_form!($form, $handler::<$s> | 0)
+    };
     // Without `fast` the translator hands nothing over in the accumulator (`take_acc`): only
     // the plain form is linked.
-    ($form:expr, $handler:ident::<$s:ident>) => {
+    ($form:expr, $handler:ident::<$s:ident> | $m:expr) => {
         match $form {
-            0 => $handler::<$s, 0>,
+            0 => $handler::<$s, { $m }>,
             _ if !cfg!(feature = "fast") => bad_acc,
-            1 => $handler::<$s, 1>,
-            2 => $handler::<$s, 2>,
-            3 => $handler::<$s, 3>,
-            4 => $handler::<$s, 4>,
-            5 => $handler::<$s, 5>,
-            8 => $handler::<$s, 8>,
-            10 => $handler::<$s, 10>,
-            12 => $handler::<$s, 12>,
+            1 => $handler::<$s, { $m | 1 }>,
+            2 => $handler::<$s, { $m | 2 }>,
+            3 => $handler::<$s, { $m | 3 }>,
+            4 => $handler::<$s, { $m | 4 }>,
+            5 => $handler::<$s, { $m | 5 }>,
+            8 => $handler::<$s, { $m | 8 }>,
+            10 => $handler::<$s, { $m | 10 }>,
+            12 => $handler::<$s, { $m | 12 }>,
             _ => bad_acc,
         }
     };
@@ -215,50 +218,28 @@ pub(super) fn single<S: Step>(form: u8) -> Handler {
 }
 
 /// The handler of a memory access of class `acc` in form `form`: to a 32-bit memory 0,
-/// to a 64-bit memory 0 (`MEM64`), or to any memory (`NAMED`, with `MEM64` if 64-bit).
+/// to a 64-bit memory 0 (`MEM64`), or to any memory (`NAMED`, with `MEM64` if 64-bit),
+/// each in every accumulator form.
 pub(super) fn single_access<S: Step>(form: u8) -> Handler {
-    const N: u8 = acc::NAMED;
     const W: u8 = acc::MEM64;
+    const N: u8 = acc::NAMED;
     const NW: u8 = acc::NAMED | acc::MEM64;
-    match form {
-        W => one::<S, W>,
-        N => one::<S, N>,
-        NW => one::<S, NW>,
-        _ if !cfg!(feature = "fast") => single::<S>(form),
-        0x21 => one::<S, 0x21>,
-        0x22 => one::<S, 0x22>,
-        0x23 => one::<S, 0x23>,
-        0x24 => one::<S, 0x24>,
-        0x25 => one::<S, 0x25>,
-        0x28 => one::<S, 0x28>,
-        0x2a => one::<S, 0x2a>,
-        0x2c => one::<S, 0x2c>,
-        0x11 => one::<S, 0x11>,
-        0x12 => one::<S, 0x12>,
-        0x13 => one::<S, 0x13>,
-        0x14 => one::<S, 0x14>,
-        0x15 => one::<S, 0x15>,
-        0x18 => one::<S, 0x18>,
-        0x1a => one::<S, 0x1a>,
-        0x1c => one::<S, 0x1c>,
-        0x31 => one::<S, 0x31>,
-        0x32 => one::<S, 0x32>,
-        0x33 => one::<S, 0x33>,
-        0x34 => one::<S, 0x34>,
-        0x35 => one::<S, 0x35>,
-        0x38 => one::<S, 0x38>,
-        0x3a => one::<S, 0x3a>,
-        0x3c => one::<S, 0x3c>,
-        _ => single::<S>(form),
+    let acc_form = form & !MEMORY;
+    match form & MEMORY {
+        W => by_acc_form!(acc_form, one::<S> | W),
+        N => by_acc_form!(acc_form, one::<S> | N),
+        NW => by_acc_form!(acc_form, one::<S> | NW),
+        _ => by_acc_form!(acc_form, one::<S>),
     }
 }
 
 /// The handler of a memory access of class `step` in form `form` (see `single_access`).
 pub(super) fn single_plain_access<S: Step>(form: u8) -> Handler {
+    const NW: u8 = acc::NAMED | acc::MEM64;
     match form {
         acc::MEM64 => one::<S, { acc::MEM64 }>,
         acc::NAMED => one::<S, { acc::NAMED }>,
-        0x30 => one::<S, { acc::NAMED | acc::MEM64 }>,
+        NW => one::<S, NW>,
         _ => single_plain::<S>(form),
     }
 }
