@@ -81,8 +81,13 @@ impl Mem {
         // instances keep a view of each of their memories, as many as the module's
         // (`InstanceEntity::named_memories`; `refresh_storage` re-derives them with `mem`).
         let view = unsafe { ctx.view(memory) };
-        // A 32-bit address (below `2^32`, `Locs::addr`) plus an offset cannot overflow.
-        let end = if F & acc::MEM64 == 0 { Some(addr + offset as u64 + N as u64) } else { addr.checked_add(offset as u64 + N as u64) };
+        // A 32-bit address (below `2^32`, as `Locs::addr` reads it, and truncated here to
+        // keep it so whatever the caller passes) plus an offset cannot overflow.
+        let end = if F & acc::MEM64 == 0 {
+            Some(addr as u32 as u64 + offset as u64 + N as u64)
+        } else {
+            addr.checked_add(offset as u64 + N as u64)
+        };
         match end {
             // SAFETY: `N <= end <= len`, and `base..base + len` is the memory's buffer, live
             // until the next slow path, like memory 0's.
