@@ -434,7 +434,11 @@ macro_rules! pairs_in_forms {
             (I32SubImm, I32ShlImm) (0, 1);
             (I32SubImm, I32LtS) (0, 0);
             (I32LtS, I32SubImm) (0, 0);
-            (I32Store, Copy) (2, 0);
+            (I32Store, Copy) (2, 0) (4, 0);
+            (I32Add, Copy) (4, 0);
+            (Copy, BrI32LeS) (0, 0);
+            (BrI32LtS, I32Store) (2, 0);
+            (I32AddImm, I32SubImm) (0, 8);
             (I64Load, BrI64LtU) (8, 2);
             (BrI64LtU, I64AddImm) (2, 0);
             (BrIfNez, I64Load) (0, 8);
@@ -446,6 +450,7 @@ macro_rules! pairs_in_forms {
             (I32SubImm, I64ExtendI32U) (0, 0);
             (I64ExtendI32U, I64AddImm) (0, 1);
             (I64AddImm, I64Xor) (1, 2);
+            (I64MulImm, I64Add) (1, 2);
             (I64Xor, I32SubImm) (2, 0);
             (I64Add, I32AndImm) (2, 0);
             // Bit operations on words (message digests).
@@ -466,9 +471,11 @@ macro_rules! pairs_in_forms {
             (I32Or, I32Store) (3, 4);
             (I32AddImm, I64Load) (1, 3);
             (I64Load, I64Store) (3, 4);
+            (I32Load, I32ShrUImm) (10, 0);
             // Pixel arithmetic: sums of neighbours, scaled, clamped, stored.
             (I32Load8U, I32Add) (1, 4) (3, 5);
-            (I32Load16U, I32Add) (1, 4);
+            (I32Load16U, I32Add) (1, 4) (1, 5);
+            (I32Load8U, I32Load8U) (0, 1);
             (I32Add, I32AddImm) (4, 8);
             (I32Add, I32MulImm) (5, 10);
             (I32MulImm, I32ShrUImm) (10, 0);
@@ -498,6 +505,9 @@ macro_rules! pairs_in_forms {
             (I64Store32, Const32) (4, 0);
             (I64Add, Copy) (4, 0);
             (I64Add, I32SubImm) (4, 8);
+            (Copy, I64LeU) (0, 1);
+            (GlobalSet, BrIfNez) (0, 0);
+            (I64Sub, I64Store32) (5, 4);
         )
     };
     (@list $a:ident, $fa:ident, $b:ident, $fb:ident;
