@@ -118,21 +118,31 @@ impl Options {
     /// `warmup` runs (the first among them) and `samples` samples. With one, a workload whose
     /// first run took a second or more has no warm-up (an interpreter has nothing to warm up
     /// over such a run) and as many samples as fit in the budget, at least 3, at most
-    /// `samples`; and one whose runs take less than a millisecond (`empty`: a few hundred
+    /// `samples`; one whose runs take less than a millisecond (`empty`: a few hundred
     /// nanoseconds, where one interrupt doubles a sample) takes as many samples as fit in
-    /// a tenth of a second of execution, at least `samples`, at most `SHORT_SAMPLES`.
+    /// a tenth of a second of execution, at least `samples`, at most `SHORT_SAMPLES`; and
+    /// one whose runs take less than a tenth of a second (the host-call workloads: tens of
+    /// milliseconds, where this machine's spread between runs moved a ratio by 0.3 with five
+    /// samples) as many as fit in a second, at least `samples`, at most `BRIEF_SAMPLES`.
     pub fn plan(&self, probe_secs: f64) -> Plan {
         /// The most samples a short workload takes (each run also instantiates, untimed).
         const SHORT_SAMPLES: usize = 101;
+        /// The most samples a workload of a few milliseconds takes.
+        const BRIEF_SAMPLES: usize = 21;
         let samples = self.samples.max(1);
+        // As many as fit in `secs` of execution, at least `samples`, at most `most`.
+        let fitting =
+            |secs: f64, most: usize| ((secs / probe_secs.max(1e-9)) as usize).clamp(samples, most.max(samples));
         match self.budget {
             Some(budget) if probe_secs >= 1.0 => {
                 let n = ((budget / probe_secs) as usize).clamp(3.min(samples), samples);
                 Plan { probe_is_sample: true, warmup: 0, samples: n - 1 }
             }
             Some(_) if probe_secs < 1e-3 && self.warmup > 0 => {
-                let n = ((0.1 / probe_secs.max(1e-9)) as usize).clamp(samples, SHORT_SAMPLES.max(samples));
-                Plan { probe_is_sample: false, warmup: self.warmup - 1, samples: n }
+                Plan { probe_is_sample: false, warmup: self.warmup - 1, samples: fitting(0.1, SHORT_SAMPLES) }
+            }
+            Some(_) if probe_secs < 0.1 && self.warmup > 0 => {
+                Plan { probe_is_sample: false, warmup: self.warmup - 1, samples: fitting(1.0, BRIEF_SAMPLES) }
             }
             _ if self.warmup == 0 => {
                 Plan { probe_is_sample: true, warmup: 0, samples: samples - 1 }

@@ -24,8 +24,9 @@ struct Args {
     #[arg(long, value_name = "PHASE", value_delimiter = ',')]
     phase: Vec<String>,
     /// Timed execution samples per engine (default: 5, fewer, down to 3, for workloads whose
-    /// first run takes over a second, so the full run stays near 10 minutes; 1 with --quick).
-    /// Giving it (or --warmup) makes the count exact.
+    /// first run takes over a second, so the full run stays near 10 minutes; more, up to 21,
+    /// for workloads under a tenth of a second, and up to 101 under a millisecond; 1 with
+    /// --quick). Giving it (or --warmup) makes the count exact.
     #[arg(long)]
     samples: Option<usize>,
     /// Checked but untimed runs per engine before the samples (default 1, or 0 with --quick).

@@ -3,11 +3,14 @@
 use super::{Options, Plan};
 
 /// The number of runs follows the first run's length: fewer for long workloads, more for
-/// sub-millisecond ones, the defaults between; without a budget, exactly the options.
+/// brief and sub-millisecond ones, the defaults between; without a budget, exactly the options.
 #[test]
 fn plans_follow_the_first_runs_length() {
     let full = Options::new(false);
-    assert_eq!(full.plan(0.05), Plan { probe_is_sample: false, warmup: 0, samples: 5 });
+    assert_eq!(full.plan(0.5), Plan { probe_is_sample: false, warmup: 0, samples: 5 });
+    assert_eq!(full.plan(0.15), Plan { probe_is_sample: false, warmup: 0, samples: 5 });
+    assert_eq!(full.plan(0.065), Plan { probe_is_sample: false, warmup: 0, samples: 15 });
+    assert_eq!(full.plan(0.02), Plan { probe_is_sample: false, warmup: 0, samples: 21 });
     assert_eq!(full.plan(2.0), Plan { probe_is_sample: true, warmup: 0, samples: 4 });
     assert_eq!(full.plan(20.0), Plan { probe_is_sample: true, warmup: 0, samples: 2 });
     assert_eq!(full.plan(300e-9), Plan { probe_is_sample: false, warmup: 0, samples: 101 });
