@@ -128,7 +128,8 @@ impl Options {
     /// milliseconds, where this machine's spread between runs moved a ratio by 0.3 with five
     /// samples) as many as fit in a second, at least `samples`, at most `BRIEF_SAMPLES`.
     pub fn plan(&self, probe_secs: f64) -> Plan {
-        /// The most samples a short workload takes (each run also instantiates, untimed).
+        /// The most samples a short workload takes (each the mean of `SHORT_BATCH` runs,
+        /// each of which also instantiates, untimed).
         const SHORT_SAMPLES: usize = 101;
         /// The most samples a workload of a few milliseconds takes.
         const BRIEF_SAMPLES: usize = 21;
