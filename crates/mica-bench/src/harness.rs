@@ -100,6 +100,9 @@ pub struct Plan {
     pub warmup: usize,
     /// More timed runs.
     pub samples: usize,
+    /// The runs whose mean makes one sample: 1, or `SHORT_BATCH` for a workload whose first
+    /// run took under a millisecond.
+    pub batch: usize,
 }
 
 impl Options {
@@ -123,13 +126,13 @@ impl Options {
     /// over such a run) and as many samples as fit in the budget, at least 3, at most
     /// `samples`; one whose runs take less than a millisecond (`empty`: a few hundred
     /// nanoseconds, where one interrupt doubles a sample) takes as many samples as fit in
-    /// a tenth of a second of execution, at least `samples`, at most `SHORT_SAMPLES`; and
-    /// one whose runs take less than a tenth of a second (the host-call workloads: tens of
-    /// milliseconds, where this machine's spread between runs moved a ratio by 0.3 with five
-    /// samples) as many as fit in a second, at least `samples`, at most `BRIEF_SAMPLES`.
+    /// a tenth of a second of execution, at least `samples`, at most `SHORT_SAMPLES`, each
+    /// the mean of `SHORT_BATCH` runs; and one whose runs take less than a tenth of a second
+    /// (the host-call workloads: tens of milliseconds, where this machine's spread between
+    /// runs moved a ratio by 0.3 with five samples) as many as fit in a second, at least
+    /// `samples`, at most `BRIEF_SAMPLES`.
     pub fn plan(&self, probe_secs: f64) -> Plan {
-        /// The most samples a short workload takes (each the mean of `SHORT_BATCH` runs,
-        /// each of which also instantiates, untimed).
+        /// The most samples a short workload takes (each run also instantiates, untimed).
         const SHORT_SAMPLES: usize = 101;
         /// The most samples a workload of a few milliseconds takes.
         const BRIEF_SAMPLES: usize = 21;
@@ -140,18 +143,22 @@ impl Options {
         match self.budget {
             Some(budget) if probe_secs >= 1.0 => {
                 let n = ((budget / probe_secs) as usize).clamp(3.min(samples), samples);
-                Plan { probe_is_sample: true, warmup: 0, samples: n - 1 }
+                Plan { probe_is_sample: true, warmup: 0, samples: n - 1, batch: 1 }
             }
-            Some(_) if probe_secs < 1e-3 && self.warmup > 0 => {
-                Plan { probe_is_sample: false, warmup: self.warmup - 1, samples: fitting(0.1, SHORT_SAMPLES) }
-            }
-            Some(_) if probe_secs < 0.1 && self.warmup > 0 => {
-                Plan { probe_is_sample: false, warmup: self.warmup - 1, samples: fitting(1.0, BRIEF_SAMPLES) }
-            }
-            _ if self.warmup == 0 => {
-                Plan { probe_is_sample: true, warmup: 0, samples: samples - 1 }
-            }
-            _ => Plan { probe_is_sample: false, warmup: self.warmup - 1, samples },
+            Some(_) if probe_secs < 1e-3 && self.warmup > 0 => Plan {
+                probe_is_sample: false,
+                warmup: self.warmup - 1,
+                samples: fitting(0.1, SHORT_SAMPLES),
+                batch: SHORT_BATCH,
+            },
+            Some(_) if probe_secs < 0.1 && self.warmup > 0 => Plan {
+                probe_is_sample: false,
+                warmup: self.warmup - 1,
+                samples: fitting(1.0, BRIEF_SAMPLES),
+                batch: 1,
+            },
+            _ if self.warmup == 0 => Plan { probe_is_sample: true, warmup: 0, samples: samples - 1, batch: 1 },
+            _ => Plan { probe_is_sample: false, warmup: self.warmup - 1, samples, batch: 1 },
         }
     }
 
@@ -426,8 +433,7 @@ fn run_workload(
         let what = format!("{} (size {})", w.name, row.size);
         let mica = Mica::compile(&engines.mica, &wasm);
         let wasmi = Wasmi::compile(&engines.wasmi, &wasm);
-        // Runs per sample: 1, or `SHORT_BATCH` for a sub-millisecond workload (set after
-        // the first run).
+        // Runs per sample: 1 for the first run, then the plan's.
         let batch = std::cell::Cell::new(1);
         let mut run_mica = || match &mica {
             Ok(m) => exec_batch::<Mica>(&engines.mica, m, entry, &args, expected.as_deref(), batch.get()),
@@ -446,9 +452,7 @@ fn run_workload(
             .filter_map(|r| r.as_ref().ok()?.first().map(Duration::as_secs_f64))
             .sum();
         let plan = opts.plan(probe_secs);
-        if probe_secs < 1e-3 && !opts.quick {
-            batch.set(SHORT_BATCH);
-        }
+        batch.set(plan.batch);
         let mut r = Pair {
             mica: probe.mica.map(|v| if plan.probe_is_sample { v } else { Vec::new() }),
             wasmi: probe.wasmi.map(|v| if plan.probe_is_sample { v } else { Vec::new() }),
