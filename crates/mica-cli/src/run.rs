@@ -272,6 +272,14 @@ fn print_pair_stats() {
         let fused = if *fused { "fused" } else { "-" };
         eprintln!("pair-stats: {n:>12} {:>5.2}% {fused:>5} {a}/{fa:#x} {b}/{fb:#x}", 100.0 * *n as f64 / total as f64);
     }
+    let triples = mica::pair_stats::take_triples();
+    let total: u64 = triples.iter().map(|t| t.1).sum();
+    eprintln!("triple-stats: {total} runs of three instructions falling through twice");
+    for ([(a, fa), (b, fb), (c, fc)], n, fused) in triples.iter().take(40) {
+        let fused = if *fused { "fused" } else { "-" };
+        let share = 100.0 * *n as f64 / total as f64;
+        eprintln!("triple-stats: {n:>12} {share:>5.2}% {fused:>5} {a}/{fa:#x} {b}/{fb:#x} {c}/{fc:#x}");
+    }
 }
 
 /// Instantiates the module and runs it: `_start`, or the export `--invoke` names.

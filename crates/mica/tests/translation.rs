@@ -425,6 +425,95 @@ fn fused_pairs() {
     adjacent(4, "F64Load", "F64Mul");
 }
 
+/// Fused triples (three adjacent instructions run by one handler, `fuse/triples.rs`): the
+/// mixing loop of `loop_i32`, a byte copy whose load or store traps after the address was
+/// computed (nothing after the trap happens), a loop whose back edge lands on a triple's
+/// second instruction, and a loop closed by a copy, a counter and its test.
+#[test]
+fn fused_triples() {
+    let wat = r#"(module
+      (memory 1)
+      ;; I32MulImm + I32AddImm + I32ShrUImm, I32Xor + I32ShlImm + I32RotlImm,
+      ;; I32Add + I32AddImm + BrI32LtUImm.
+      (func (export "mix") (param $a i32) (result i32)
+        (local $i i32) (local $b i32)
+        (local.set $b (i32.const 2))
+        (loop $l
+          (local.set $a (i32.add (i32.mul (local.get $a) (i32.const 1103515245)) (i32.const 12345)))
+          (local.set $b (i32.add
+            (i32.rotl (i32.xor (local.get $b) (i32.shr_u (local.get $a) (i32.const 7))) (i32.const 5))
+            (i32.shl (local.get $a) (i32.const 3))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))
+        (i32.xor (local.get $a) (local.get $b)))
+      ;; I32AddImm + I32Load8U + I32Store8, then a counter that must not move on a trap.
+      (func (export "copy_byte") (param $from i32) (param $to i32) (result i32)
+        (i32.store8 (local.get $to) (i32.load8_u (i32.add (local.get $from) (i32.const 1))))
+        (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1)))
+        (i32.load (i32.const 0)))
+      ;; Copy + I32AddImm + BrI32LtUImm closing a loop; the branch over the copy lands on
+      ;; the counter (the triple's second instruction) in the rounds where `i & m` is set.
+      (func (export "count") (param $m i32) (result i32)
+        (local $i i32) (local $c i32) (local $s i32)
+        (loop $l
+          (local.set $s (i32.add (local.get $s) (local.get $i)))
+          (block $skip
+            (br_if $skip (i32.and (local.get $i) (local.get $m)))
+            (local.set $c (local.get $s)))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 100))))
+        (i32.add (local.get $c) (local.get $i))))"#;
+    let mix = |seed: u32| {
+        let (mut a, mut b) = (seed, 2u32);
+        for _ in 0..1000 {
+            a = a.wrapping_mul(1103515245).wrapping_add(12345);
+            b = (b ^ (a >> 7)).rotate_left(5).wrapping_add(a << 3);
+        }
+        (a ^ b) as i32
+    };
+    for seed in [0u32, 1, 0x8000_0001] {
+        call(wat, "mix", seed as i32, mix(seed));
+    }
+    let count = |m: u32| {
+        let (mut i, mut c, mut s) = (0u32, 0u32, 0u32);
+        loop {
+            s += i;
+            if i & m == 0 {
+                c = s;
+            }
+            i += 1;
+            if i >= 100 {
+                break;
+            }
+        }
+        (c + i) as i32
+    };
+    for m in [0u32, 1, 3, 64] {
+        call(wat, "count", m as i32, count(m));
+    }
+    for engine in &MODES.map(engine) {
+        let (mut store, instance) = instantiate(engine, wat);
+        let copy = instance.get_typed_func::<(i32, i32), i32>(&store, "copy_byte").unwrap();
+        assert_eq!(copy.call(&mut store, (100, 200)).unwrap(), 1);
+        common::expect_trap(copy.call(&mut store, (100, 65536)), mica::TrapCode::MemoryOutOfBounds);
+        common::expect_trap(copy.call(&mut store, (65535, 200)), mica::TrapCode::MemoryOutOfBounds);
+        assert_eq!(copy.call(&mut store, (100, 201)).unwrap(), 2, "no half-run triple moved the counter");
+    }
+    // The triples the checks above rely on.
+    let adjacent = |index: u32, names: [&str; 3]| {
+        let text = listing(wat, index);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines.windows(3).any(|w| (0..3).all(|k| w[k].contains(names[k]))),
+            "function {index}: no {names:?} in\n{text}"
+        );
+    };
+    adjacent(0, ["I32MulImm", "I32AddImm", "I32ShrUImm"]);
+    adjacent(0, ["I32Xor(", "I32ShlImm", "I32RotlImm"]);
+    adjacent(0, ["I32Add(", "I32AddImm", "BrI32LtUImm"]);
+    adjacent(1, ["I32AddImm", "I32Load8U", "I32Store8("]);
+    adjacent(2, ["Copy", "I32AddImm", "BrI32LtUImm"]);
+}
+
 /// Eager mode translates a module's functions one after another in the same buffers
 /// (`translate::Scratch`, with the validator in the same pass); lazy mode translates each one
 /// in fresh buffers. The code of a function must not depend on which function came before:

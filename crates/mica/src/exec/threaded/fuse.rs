@@ -6,11 +6,13 @@
 //! runs both and continues after the second; the second keeps its own handler, so a branch
 //! to it still works. [`fuse_pairs`] picks the pairs, from lists of the shapes that are hot
 //! in real programs (loop counters feeding their exit test, address arithmetic feeding a
-//! load, a load feeding arithmetic, moves in a row): `fuse/pairs.rs`.
+//! load, a load feeding arithmetic, moves in a row): `fuse/pairs.rs`. A few runs of three
+//! instructions (a *fused triple*, `three`) are fused the same way: `fuse/triples.rs`.
 
 use super::*;
 
 mod pairs;
+mod triples;
 use pairs::{backward, fuel_pair_for, pair_for, polled_pair_for, return_for};
 
 /// How a step ended.
@@ -169,6 +171,33 @@ unsafe fn two_polled<A: Step, B: Step, const FA: u8, const FB: u8>(
     // SAFETY: `fuse_pairs` pairs this handler with such an instruction only.
     let flow = unsafe { B::step::<FB>(ip, &mut b, mem, ctx) };
     follow_polled!(flow, ip, b, mem, ctx)
+}
+
+/// The handler of the triple at `ip`: `A` (form `FA`), `B` (form `FB`) at `ip + 1`, then `C`
+/// (form `FC`) at `ip + 2` (`fuse/triples.rs`); with `POLLED`, `C` is a backward branch
+/// under epoch interruption (`follow_polled!`).
+unsafe fn three<A: Step, B: Step, C: Step, const FA: u8, const FB: u8, const FC: u8, const POLLED: bool>(
+    ip: *const Op,
+    regs: Regs,
+    mem: Mem,
+    ctx: &mut FastCtx,
+    acc: Cell,
+    facc: f64,
+) -> Exit {
+    let a = first_half!(A, FA, ip, regs, mem, ctx, acc, facc);
+    // SAFETY: the first instruction fell through, so the second follows it in the code.
+    let ip = unsafe { ip.add(1) };
+    let b = first_half!(B, FB, ip, a.regs, mem, ctx, a.acc, a.facc);
+    // SAFETY: the second instruction fell through, so the third follows it in the code.
+    let ip = unsafe { ip.add(1) };
+    let mut c = Locs::<FC> { regs: b.regs, acc: b.acc, facc: b.facc };
+    // SAFETY: `fuse_pairs` gives this handler only to the first of such three instructions.
+    let flow = unsafe { C::step::<FC>(ip, &mut c, mem, ctx) };
+    if POLLED {
+        follow_polled!(flow, ip, c, mem, ctx)
+    } else {
+        follow!(flow, ip, c, mem, ctx)
+    }
 }
 
 /// The handler of `A` (form `FA`) followed by the `return` at `ip + 1` (`ops::call::ret`).
@@ -378,8 +407,8 @@ fn pair<A: Step + Access, B: Step + Access>(fa: u8, fb: u8) -> Option<Handler> {
     )
 }
 
-/// Gives the first instruction of each fused pair the pair's handler (`ops` were encoded
-/// with `forms`). Under epoch interruption a pair with a backward branch is fused only if it
+/// Gives the first instruction of each fused pair the pair's handler, then the first of
+/// each fused triple the triple's (`ops` were encoded with `forms`). Under epoch interruption a pair with a backward branch is fused only if it
 /// has a checking handler (`polled_pair_for`).
 pub(crate) fn fuse_pairs(ops: &mut [Op], forms: &[u8], epochs: bool) {
     // Without the `fast` feature no pair handler is reachable, so none is linked (a third of
@@ -401,6 +430,28 @@ pub(crate) fn fuse_pairs(ops: &mut [Op], forms: &[u8], epochs: bool) {
             ops[i - 1].handler = handler;
         }
     }
+    // A listed triple replaces the pair its first instruction starts: entered there, one
+    // dispatch runs all three. Its second and third instructions keep their handlers, so a
+    // branch to either runs as before. A triple whose first or second instruction may jump
+    // backward is not fused (none is listed); one that ends in such a jump gets, under epoch
+    // interruption, the handler that checks the deadline when it jumps.
+    for i in 2..ops.len() {
+        let (a, b, c) = (&ops[i - 2].instr, &ops[i - 1].instr, &ops[i].instr);
+        if backward(a) || backward(b) {
+            continue;
+        }
+        let polled = epochs && backward(c);
+        if let Some(handler) = triples::triple_for([a, b, c], [forms[i - 2], forms[i - 1], forms[i]], polled) {
+            ops[i - 2].handler = handler;
+        }
+    }
+}
+
+/// Whether the three instructions `instrs` in `forms` are a fused triple (without epoch
+/// interruption).
+#[cfg(feature = "pair-stats")]
+pub(super) fn fused_triple(instrs: [&Instr; 3], forms: [u8; 3]) -> bool {
+    triples::triple_for(instrs, forms, false).is_some()
 }
 
 /// The handler of the pair `a` (form `fa`) then `b` (form `fb`), if it is fused (without

@@ -9,14 +9,20 @@
 //! computed (with `ALSO`, for an instruction that also leaves its result in the accumulator,
 //! such as a loop counter feeding its exit test) and an access's memory bits (`NAMED`,
 //! `MEM64`), which `encode` registers here (`register`) for each function it encodes.
+//! Runs of three instructions that fall through twice are counted too, whatever would be
+//! fused (`take_triples`), for choosing the triples (`fuse/triples.rs`).
 
 use super::Op;
+use crate::bytecode::Instr;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::vec::Vec;
 
 /// A pair: the first instruction's variant and form, then the second's.
 type Pair = (&'static str, u8, &'static str, u8);
+
+/// A triple: three instructions' variants and forms, in order.
+type Triple = [(&'static str, u8); 3];
 
 std::thread_local! {
     /// Each pair's count, and whether it is fused.
@@ -27,6 +33,12 @@ std::thread_local! {
     /// The form of each encoded instruction, by address. (Code freed and encoded again at
     /// the same address overwrites its entries; nothing is ever removed: a tool's table.)
     static FORMS: RefCell<HashMap<usize, u8>> = RefCell::new(HashMap::new());
+    /// Each run of three instructions that fell through twice in a row, counted whatever is
+    /// fused (a triple's handler runs all three from one dispatch), and whether a fusing
+    /// build has a handler for it.
+    static TRIPLES: RefCell<HashMap<Triple, (u64, bool)>> = RefCell::new(HashMap::new());
+    /// The instruction `record` saw last.
+    static LAST: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
 }
 
 /// Records the forms of a function's encoded code (`ops[i]` has `forms[i]`).
@@ -52,6 +64,22 @@ fn form(ip: *const Op) -> u8 {
 pub(crate) unsafe fn record(ip: *const Op) {
     // SAFETY: the function's contract.
     let (a, b) = unsafe { (&(*ip).instr, &(*ip.add(1)).instr) };
+    let previous = LAST.replace(ip as usize);
+    if previous == ip.wrapping_sub(1) as usize {
+        // SAFETY: `previous` fell through to `ip`, so it is an instruction of the same code.
+        let first = unsafe { &(*ip.wrapping_sub(1)).instr };
+        let triple = [(first.name(), form(ip.wrapping_sub(1))), (a.name(), form(ip)), (b.name(), form(ip.wrapping_add(1)))];
+        TRIPLES.with(|counts| {
+            let fused = |[x, y, z]: [(&Instr, u8); 3]| {
+                super::fuse::fused_triple([x.0, y.0, z.0], [x.1, y.1, z.1])
+            };
+            counts
+                .borrow_mut()
+                .entry(triple)
+                .or_insert_with(|| (0, fused([(first, triple[0].1), (a, triple[1].1), (b, triple[2].1)])))
+                .0 += 1;
+        });
+    }
     // An instruction that a fused pair runs does not start a pair of its own there.
     if INSIDE.replace(0) == ip as usize {
         return;
@@ -75,4 +103,13 @@ pub fn take() -> Vec<(&'static str, u8, &'static str, u8, u64, bool)> {
     let mut pairs: Vec<_> = counts.into_iter().map(|((a, fa, b, fb), (n, fused))| (a, fa, b, fb, n, fused)).collect();
     pairs.sort_by(|x, y| y.4.cmp(&x.4).then(x.cmp(y)));
     pairs
+}
+
+/// The triples this thread counted, most frequent first, as `(triple, count, fused)`; and
+/// resets the counts.
+pub fn take_triples() -> Vec<(Triple, u64, bool)> {
+    let counts = TRIPLES.with(|counts| core::mem::take(&mut *counts.borrow_mut()));
+    let mut triples: Vec<_> = counts.into_iter().map(|(t, (n, fused))| (t, n, fused)).collect();
+    triples.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    triples
 }

@@ -1,0 +1,49 @@
+//! The fused triples: three adjacent instructions run by one handler (`fuse::three`), for
+//! the straight-line runs where pairs still leave a dispatch between them: a loop's last
+//! instructions and its test, a byte copied, a generator's mixing steps. The list comes from
+//! the triple counter (`pair_stats.rs`, feature `pair-stats`) run over the benchmark
+//! programs, and each entry was kept only if it cut the instructions executed (cachegrind;
+//! BENCHMARKS.md, "Issue 19, eighth session"): a triple that swallows the first instruction
+//! of a pair that follows it saves no dispatch and can cost more than the pairs did.
+
+use super::*;
+
+/// The handler of the triple `instrs` in `forms`, if it is listed; `polled` when the third
+/// is a backward branch under epoch interruption (the first two never are: `fuse_pairs`).
+///
+/// Forms are listed whole: the accesses here are memory 0's 32-bit form. Form bits: DST = 1,
+/// X = 2, Y = 4, ALSO = 8.
+pub(super) fn triple_for(instrs: [&Instr; 3], forms: [u8; 3], polled: bool) -> Option<Handler> {
+    macro_rules! triples {
+        ($( ($x:ident, $y:ident, $z:ident) $( ($f:expr, $g:expr, $h:expr) )+ ; )*) => {
+            match instrs {
+                $( $( [Instr::$x(_), Instr::$y(_), Instr::$z(_)] if forms == [$f, $g, $h] => Some(if polled {
+                    three::<kind::$x, kind::$y, kind::$z, { $f }, { $g }, { $h }, true>
+                } else {
+                    three::<kind::$x, kind::$y, kind::$z, { $f }, { $g }, { $h }, false>
+                }), )+ )*
+                _ => None,
+            }
+        };
+    }
+    triples!(
+        // A loop's tail: a sum, the counter (also into the accumulator) and its test; or a
+        // value moved, the counter and its test (recursion turned into a loop; a call loop).
+        (I32Add, I32SubImm, BrI32GtUImm) (0, 8, 2);
+        (I32Add, I32AddImm, BrI32LtUImm) (2, 8, 2);
+        (Copy, I32AddImm, BrI32LtUImm) (0, 8, 2);
+        // An element's address, its load and the comparison on it (a sort's scan).
+        (I32AddImm, I32Load, BrI32LtU) (8, 10, 2);
+        // A byte copied: its address, the load, the store; and the store, then the next
+        // address.
+        (I32AddImm, I32Load8U, I32Store8) (1, 3, 4);
+        (I32Load8U, I32Store8, I32AddImm) (3, 4, 0);
+        // A linear congruential step and the bits taken from it; the mix that follows.
+        (I32MulImm, I32AddImm, I32ShrUImm) (1, 10, 3);
+        (I32Xor, I32ShlImm, I32RotlImm) (5, 0, 3);
+        // A clamp stored (pixel arithmetic).
+        (I32GtUImm, Select, I32Store8) (0, 0, 0);
+        // Registers rotated at the end of a round (message digests).
+        (Copy, Copy, Copy) (0, 0, 0);
+    )
+}
