@@ -408,8 +408,9 @@ fn pair<A: Step + Access, B: Step + Access>(fa: u8, fb: u8) -> Option<Handler> {
 }
 
 /// Gives the first instruction of each fused pair the pair's handler, then the first of
-/// each fused triple the triple's (`ops` were encoded with `forms`). Under epoch interruption a pair with a backward branch is fused only if it
-/// has a checking handler (`polled_pair_for`).
+/// each fused triple the triple's (`ops` were encoded with `forms`). Under epoch
+/// interruption a pair with a backward branch is fused only if it has a checking handler
+/// (`polled_pair_for`).
 pub(crate) fn fuse_pairs(ops: &mut [Op], forms: &[u8], epochs: bool) {
     // Without the `fast` feature no pair handler is reachable, so none is linked (a third of
     // the interpreter's code).

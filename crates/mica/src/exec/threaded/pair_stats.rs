@@ -37,8 +37,8 @@ std::thread_local! {
     /// fused (a triple's handler runs all three from one dispatch), and whether a fusing
     /// build has a handler for it.
     static TRIPLES: RefCell<HashMap<Triple, (u64, bool)>> = RefCell::new(HashMap::new());
-    /// The instruction `record` saw last.
-    static LAST: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+    /// The instruction `record` saw last: its address, itself and its form.
+    static LAST: core::cell::Cell<Option<(usize, Instr, u8)>> = const { core::cell::Cell::new(None) };
 }
 
 /// Records the forms of a function's encoded code (`ops[i]` has `forms[i]`).
@@ -64,27 +64,22 @@ fn form(ip: *const Op) -> u8 {
 pub(crate) unsafe fn record(ip: *const Op) {
     // SAFETY: the function's contract.
     let (a, b) = unsafe { (&(*ip).instr, &(*ip.add(1)).instr) };
-    let previous = LAST.replace(ip as usize);
-    if previous == ip.wrapping_sub(1) as usize {
-        // SAFETY: `previous` fell through to `ip`, so it is an instruction of the same code.
-        let first = unsafe { &(*ip.wrapping_sub(1)).instr };
-        let triple = [(first.name(), form(ip.wrapping_sub(1))), (a.name(), form(ip)), (b.name(), form(ip.wrapping_add(1)))];
+    // The instruction recorded last, if it was the one before this (it fell through to it):
+    // kept by value, since its code may be gone by the time it is compared.
+    let (fa, fb) = (form(ip), form(ip.wrapping_add(1)));
+    if let Some((at, first, f0)) = LAST.replace(Some((ip as usize, *a, fa)))
+        && at == ip.wrapping_sub(1) as usize
+    {
+        let triple = [(first.name(), f0), (a.name(), fa), (b.name(), fb)];
         TRIPLES.with(|counts| {
-            let fused = |[x, y, z]: [(&Instr, u8); 3]| {
-                super::fuse::fused_triple([x.0, y.0, z.0], [x.1, y.1, z.1])
-            };
-            counts
-                .borrow_mut()
-                .entry(triple)
-                .or_insert_with(|| (0, fused([(first, triple[0].1), (a, triple[1].1), (b, triple[2].1)])))
-                .0 += 1;
+            let fused = || super::fuse::fused_triple([&first, a, b], [f0, fa, fb]);
+            counts.borrow_mut().entry(triple).or_insert_with(|| (0, fused())).0 += 1;
         });
     }
     // An instruction that a fused pair runs does not start a pair of its own there.
     if INSIDE.replace(0) == ip as usize {
         return;
     }
-    let (fa, fb) = (form(ip), form(ip.wrapping_add(1)));
     let fused = COUNTS.with(|counts| {
         let mut counts = counts.borrow_mut();
         let entry = counts.entry((a.name(), fa, b.name(), fb)).or_insert_with(|| (0, super::fuse::fused(a, fa, b, fb).is_some()));
