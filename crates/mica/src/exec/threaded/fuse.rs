@@ -173,9 +173,9 @@ unsafe fn two_polled<A: Step, B: Step, const FA: u8, const FB: u8>(
     follow_polled!(flow, ip, b, mem, ctx)
 }
 
-/// The handler of the triple at `ip`: `A` (form `FA`), `B` (form `FB`) at `ip + 1`, then `C`
-/// (form `FC`) at `ip + 2` (`fuse/triples.rs`); with `POLLED`, `C` is a backward branch
-/// under epoch interruption (`follow_polled!`).
+/// The handler of the triple at `ip`: `A` (form `FA`), then the pair `B` (form `FB`) and
+/// `C` (form `FC`) at `ip + 1` (`fuse/triples.rs`), run by the pair's handler: `two_polled`
+/// with `POLLED` (`C` is a backward branch under epoch interruption), else `two`.
 unsafe fn three<A: Step, B: Step, C: Step, const FA: u8, const FB: u8, const FC: u8, const POLLED: bool>(
     ip: *const Op,
     regs: Regs,
@@ -187,16 +187,14 @@ unsafe fn three<A: Step, B: Step, C: Step, const FA: u8, const FB: u8, const FC:
     let a = first_half!(A, FA, ip, regs, mem, ctx, acc, facc);
     // SAFETY: the first instruction fell through, so the second follows it in the code.
     let ip = unsafe { ip.add(1) };
-    let b = first_half!(B, FB, ip, a.regs, mem, ctx, a.acc, a.facc);
-    // SAFETY: the second instruction fell through, so the third follows it in the code.
-    let ip = unsafe { ip.add(1) };
-    let mut c = Locs::<FC> { regs: b.regs, acc: b.acc, facc: b.facc };
-    // SAFETY: `fuse_pairs` gives this handler only to the first of such three instructions.
-    let flow = unsafe { C::step::<FC>(ip, &mut c, mem, ctx) };
-    if POLLED {
-        follow_polled!(flow, ip, c, mem, ctx)
-    } else {
-        follow!(flow, ip, c, mem, ctx)
+    // SAFETY: `fuse_pairs` gives this handler only to the first of three instructions with
+    // these variants and forms, so `ip` is the first of the pair `B`, `C` the handler runs.
+    unsafe {
+        if POLLED {
+            two_polled::<B, C, FB, FC>(ip, a.regs, mem, ctx, a.acc, a.facc)
+        } else {
+            two::<B, C, FB, FC>(ip, a.regs, mem, ctx, a.acc, a.facc)
+        }
     }
 }
 
