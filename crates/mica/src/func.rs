@@ -10,10 +10,13 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::marker::PhantomData;
 
-/// A host function as the store keeps it: it reads its parameters from `cells` and writes its
-/// results back over them (`cells` is as long as the longer of the two lists).
+/// A host function as the store keeps it: it reads its parameters from the store's value
+/// stack at the cell index it is given, and writes its results back over them there. The
+/// caller has made room for the longer of the two lists at that index and put the stack's
+/// top above it, so a call back into wasm starts past them. (Passing the place rather than a
+/// copy saves every host call two copies of its values.)
 pub(crate) type HostFunc<T> =
-    Arc<dyn Fn(Caller<'_, T>, &mut [Cell]) -> Result<()> + Send + Sync + 'static>;
+    Arc<dyn Fn(Caller<'_, T>, usize) -> Result<()> + Send + Sync + 'static>;
 
 /// A function of a store: a wasm function of some instance, or a host function.
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
@@ -91,22 +94,24 @@ pub(crate) fn untyped_host<T>(
     ty: FuncType,
     func: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
 ) -> HostFunc<T> {
-    Arc::new(move |caller: Caller<'_, T>, cells: &mut [Cell]| {
-        let id = caller.store.inner.id;
-        let mut at = 0;
+    Arc::new(move |caller: Caller<'_, T>, at: usize| {
+        let inner = &caller.store.inner;
+        let id = inner.id;
+        let mut next = at;
         let params: Vec<Val> = ty
             .params()
             .iter()
             .map(|t| {
-                let v = Val::read_cells(&cells[at..], *t, &caller.store.inner);
-                at += t.cells();
+                let v = Val::read_cells(&inner.exec.cells[next..], *t, inner);
+                next += t.cells();
                 v
             })
             .collect();
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         let Caller { store, instance } = caller;
         func(Caller { store: &mut *store, instance }, &params, &mut results)?;
-        let mut at = 0;
+        let mut cells = alloc::vec![0 as Cell; ty.result_cells()];
+        let mut next = 0;
         for (result, ty) in results.iter().zip(ty.results()) {
             if !result.belongs_to(id) || !result.has_type(&store.inner, *ty) {
                 return Err(Error::usage(alloc::format!(
@@ -114,9 +119,10 @@ pub(crate) fn untyped_host<T>(
                     result
                 )));
             }
-            result.write_cells(&mut cells[at..], &store.inner)?;
-            at += ty.cells();
+            result.write_cells(&mut cells[next..], &store.inner)?;
+            next += ty.cells();
         }
+        store.inner.exec.cells[at..at + cells.len()].copy_from_slice(&cells);
         Ok(())
     })
 }
@@ -455,6 +461,24 @@ pub trait IntoFunc<T, Params, Results>: Send + Sync + 'static {
 #[doc(hidden)]
 pub struct WithCaller<P>(PhantomData<P>);
 
+/// Writes a typed host function's results to the value stack at cell `at` (see [`HostFunc`]).
+/// They are converted into a buffer first: a reference's conversion reads the store, whose
+/// value stack they go to.
+#[inline(always)]
+fn store_results<R: WasmResults>(results: R, inner: &mut crate::store::StoreInner, at: usize) -> Result<()> {
+    const SMALL: usize = 4;
+    if R::CELLS <= SMALL {
+        let mut cells = [0 as Cell; SMALL];
+        results.store(&mut cells[..R::CELLS], StoreCx(inner))?;
+        inner.exec.cells[at..at + R::CELLS].copy_from_slice(&cells[..R::CELLS]);
+    } else {
+        let mut cells = alloc::vec![0 as Cell; R::CELLS];
+        results.store(&mut cells, StoreCx(inner))?;
+        inner.exec.cells[at..at + R::CELLS].copy_from_slice(&cells);
+    }
+    Ok(())
+}
+
 macro_rules! into_func {
     ($(($($t:ident $i:tt),*))*) => {$(
         impl<T, F, R, $($t: WasmTy),*> IntoFunc<T, ($($t,)*), R> for F
@@ -465,10 +489,12 @@ macro_rules! into_func {
             #[allow(non_snake_case)]
             fn into_func(self) -> (FuncType, HostFunc<T>) {
                 let ty = FuncType::new(<($($t,)*)>::types(), R::Results::types());
-                let host = Arc::new(move |caller: Caller<'_, T>, cells: &mut [Cell]| {
-                    let ($($t,)*) = <($($t,)*)>::load(cells, StoreCx(&caller.store.inner));
+                let host = Arc::new(move |caller: Caller<'_, T>, at: usize| {
+                    let inner = &caller.store.inner;
+                    let cells = &inner.exec.cells[at..at + <($($t,)*)>::CELLS];
+                    let ($($t,)*) = <($($t,)*)>::load(cells, StoreCx(inner));
                     let results = (self)($($t),*).into_result()?;
-                    results.store(cells, StoreCx(&caller.store.inner))
+                    store_results(results, &mut caller.store.inner, at)
                 });
                 (ty, host)
             }
@@ -482,11 +508,13 @@ macro_rules! into_func {
             #[allow(non_snake_case)]
             fn into_func(self) -> (FuncType, HostFunc<T>) {
                 let ty = FuncType::new(<($($t,)*)>::types(), R::Results::types());
-                let host = Arc::new(move |caller: Caller<'_, T>, cells: &mut [Cell]| {
+                let host = Arc::new(move |caller: Caller<'_, T>, at: usize| {
                     let Caller { store, instance } = caller;
-                    let ($($t,)*) = <($($t,)*)>::load(cells, StoreCx(&store.inner));
+                    let inner = &store.inner;
+                    let cells = &inner.exec.cells[at..at + <($($t,)*)>::CELLS];
+                    let ($($t,)*) = <($($t,)*)>::load(cells, StoreCx(inner));
                     let results = (self)(Caller { store: &mut *store, instance }, $($t),*).into_result()?;
-                    results.store(cells, StoreCx(&store.inner))
+                    store_results(results, &mut store.inner, at)
                 });
                 (ty, host)
             }

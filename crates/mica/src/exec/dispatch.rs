@@ -39,6 +39,7 @@ impl Executor<'_> {
     /// may move: the frame (the value stack grows in re-entrant calls), memory 0 (it grows),
     /// the store's globals (new ones may be created), and the store pointer itself, which
     /// must come from the latest borrow of the store. All a host call can change.
+    #[inline(always)]
     fn refresh_storage(&mut self, ctx: &mut FastCtx) {
         let inner = &mut *self.store.inner;
         let cells = &mut inner.exec.cells;

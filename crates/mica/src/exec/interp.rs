@@ -34,7 +34,7 @@ pub(super) struct ActiveStore<'s> {
     inner_at: *mut StoreInner,
     whole: *mut (),
     /// `call_host_erased::<T>`, for that `T`.
-    host: unsafe fn(*mut (), u32, Option<u32>, &mut [Cell]) -> Result<()>,
+    host: unsafe fn(*mut (), u32, Option<u32>, usize) -> Result<()>,
 }
 
 impl<'s> ActiveStore<'s> {
@@ -48,13 +48,13 @@ impl<'s> ActiveStore<'s> {
         ActiveStore { inner, inner_at, whole: whole.cast(), host: call_host_erased::<T> }
     }
 
-    /// Calls host function `host` of the store on `cells` (parameters in, results out), as
-    /// called from `instance` (if any).
-    pub(super) fn call_host(&mut self, host: u32, instance: Option<u32>, cells: &mut [Cell]) -> Result<()> {
+    /// Calls host function `host` of the store on the value-stack cells at `at` (parameters
+    /// in, results out; see `HostFunc`), as called from `instance` (if any).
+    pub(super) fn call_host(&mut self, host: u32, instance: Option<u32>, at: usize) -> Result<()> {
         // SAFETY: `whole` and `host` were made together from one `Store<T>` (`new`). The call
         // borrows the whole store afresh, which ends the borrow `inner` was: `inner` is not
         // used during the call, and is derived again below before it is used again.
-        let outcome = unsafe { (self.host)(self.whole, host, instance, cells) };
+        let outcome = unsafe { (self.host)(self.whole, host, instance, at) };
         // SAFETY: `inner_at` is the engine state of the store the activation holds (`new`),
         // and the host call's borrow of the store has ended.
         self.inner = unsafe { &mut *self.inner_at };
@@ -67,10 +67,10 @@ impl<'s> ActiveStore<'s> {
 /// # Safety
 ///
 /// `whole` points at a live `Store<T>` that nothing else borrows during the call.
-unsafe fn call_host_erased<T>(whole: *mut (), host: u32, instance: Option<u32>, cells: &mut [Cell]) -> Result<()> {
+unsafe fn call_host_erased<T>(whole: *mut (), host: u32, instance: Option<u32>, at: usize) -> Result<()> {
     // SAFETY: the function's contract.
     let store = unsafe { &mut *whole.cast::<Store<T>>() };
-    super::call_host(store, host, instance, cells)
+    super::call_host(store, host, instance, at)
 }
 
 /// One activation of the interpreter. Between instructions the running function's state is
@@ -313,59 +313,35 @@ impl<'s> Executor<'s> {
     }
 
     /// Calls host function `host` (store function `callee`) with the parameters at `params`
-    /// and writes its results at `results` (cell indices).
+    /// and writes its results at `results` (cell indices). The host function finds its
+    /// parameters in place and writes its results over them (`HostFunc`); they are moved to
+    /// `results` after, if that is elsewhere (a tail call's, to the frame it replaces).
+    #[inline(always)]
     pub(super) fn call_host(&mut self, callee: u32, host: u32, params: usize, results: usize) -> Result<()> {
         let ty = self.store.inner.funcs[callee as usize].ty();
         let (num_params, num_results) = (ty.param_cells(), ty.result_cells());
-        // The arguments in, the results out: on the native stack unless there are many, then
-        // in the store's spare buffer (taken for the call, so a nested host call with as many
-        // values makes its own; given back after, so only the first such call allocates).
-        const SMALL: usize = 16;
-        let len = num_params.max(num_results);
-        if len > SMALL {
-            let mut cells = core::mem::take(&mut self.store.inner.exec.host_values);
-            cells.clear();
-            cells.resize(len, 0);
-            let outcome = self.call_host_with(host, params, num_params, results, num_results, &mut cells);
-            self.store.inner.exec.host_values = cells;
-            return outcome;
-        }
-        let mut cells = [0 as Cell; SMALL];
-        self.call_host_with(host, params, num_params, results, num_results, &mut cells[..len])
-    }
-
-    /// `call_host` with `cells` to pass the values in (at least as many as the larger count).
-    #[inline(always)]
-    fn call_host_with(
-        &mut self,
-        host: u32,
-        params: usize,
-        num_params: usize,
-        results: usize,
-        num_results: usize,
-        cells: &mut [Cell],
-    ) -> Result<()> {
-        // Re-entrant calls from the host start above the running frame.
+        // Re-entrant calls from the host start above the running frame and the values.
         let frame_end = self.base + self.compiled().frame_size;
         let exec = &mut self.store.inner.exec;
-        copy_cells(&mut cells[..num_params], &exec.cells[params..params + num_params]);
         let saved_top = exec.top;
-        exec.top = frame_end.max(params + cells.len());
+        exec.top = frame_end.max(params + num_params.max(num_results));
         // A collection during the call must see this frame (`stack_roots`); only a function
         // with stack maps can hold what it would look for.
         let tracked = !self.compiled().stack_maps.is_empty();
         if tracked {
             self.store.inner.exec.host_callers.push((self.code, self.ip, self.base));
         }
-        let outcome = self.store.call_host(host, Some(self.instance), cells);
+        let outcome = self.store.call_host(host, Some(self.instance), params);
         if tracked {
             self.store.inner.exec.host_callers.pop();
         }
-        self.store.inner.exec.top = saved_top;
+        let exec = &mut self.store.inner.exec;
+        exec.top = saved_top;
         match outcome {
             Ok(()) => {
-                let exec = &mut self.store.inner.exec;
-                copy_cells(&mut exec.cells[results..results + num_results], &cells[..num_results]);
+                if results != params {
+                    exec.cells.copy_within(params..params + num_results, results);
+                }
                 Ok(())
             }
             Err(e) => Err(host_failure(e)),
@@ -420,19 +396,4 @@ impl<'s> Executor<'s> {
 #[cold]
 fn host_failure(e: Error) -> Error {
     if e.as_trap().is_some() || e.as_exception().is_some() || e.is_pause() { e } else { Trap::host(e).into() }
-}
-
-/// Copies a few cells one by one. The host reads its arguments right after they are copied,
-/// and cell-sized stores let the processor forward them to those reads; a `memcpy` call
-/// stores in wider pieces, which it cannot forward (measured: WASI host calls 5-10 % slower
-/// with `copy_from_slice`).
-#[inline]
-fn copy_cells(dst: &mut [Cell], src: &[Cell]) {
-    for (d, s) in dst.iter_mut().zip(src) {
-        // A volatile store keeps the loop from being turned back into a `memcpy` call (a
-        // host call passes a handful of values), without `black_box`'s trip through the
-        // native stack for each one.
-        // SAFETY: `d` is an exclusive reference to an initialised cell.
-        unsafe { core::ptr::write_volatile(d, *s) };
-    }
 }

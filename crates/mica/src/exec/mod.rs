@@ -292,9 +292,6 @@ pub(crate) struct ExecStack {
     pub max_frames: usize,
     /// How many interpreter activations are running (host→wasm re-entry nests them).
     pub activations: u32,
-    /// A buffer for the values of host calls with more than fit on the native stack
-    /// (`Executor::call_host`), kept so that such calls do not allocate each time.
-    pub host_values: Vec<Cell>,
     /// The frames that called a host function and wait for it to return, when their
     /// functions have stack maps: code, the index of the instruction after the call, frame
     /// base. The frame stack holds only suspended callers of wasm calls; these are what a
@@ -329,7 +326,6 @@ impl ExecStack {
             max_cells: config.max_stack_cells,
             max_frames: config.max_call_depth,
             activations: 0,
-            host_values: Vec::new(),
             host_callers: Vec::new(),
             views: Vec::new(),
             native_base: 0,
@@ -477,10 +473,24 @@ pub(crate) fn run_cells<T>(store: &mut Store<T>, func: u32, cells: &mut [Cell], 
     match &store.inner.funcs[func as usize] {
         FuncEntity::Host { host, .. } => {
             let host = *host;
+            // The values go where a host function finds them: on the value stack, above
+            // everything on it (`HostFunc`).
+            let exec = &mut store.inner.exec;
+            let at = exec.top;
+            exec.reserve(at + cells.len()).map_err(Trap::new)?;
+            exec.cells[at..at + cells.len()].copy_from_slice(cells);
+            exec.top = at + cells.len();
+            let outcome = call_host(store, host, None, at);
+            let exec = &mut store.inner.exec;
+            exec.top = at;
             // With no wasm frame to pause, a pause request is the host function's error.
-            match call_host(store, host, None, cells) {
+            match outcome {
                 Err(e) if e.is_pause() => Err(Trap::host(e).into()),
-                outcome => outcome.map(|()| None),
+                Err(e) => Err(e),
+                Ok(()) => {
+                    cells.copy_from_slice(&exec.cells[at..at + cells.len()]);
+                    Ok(None)
+                }
             }
         }
         FuncEntity::Wasm { ty, .. } => {
@@ -543,12 +553,13 @@ fn end_activation(
     Ok(paused)
 }
 
-/// Calls host function `host` on `cells` (parameters in, results out).
+/// Calls host function `host` on the value-stack cells at `at` (parameters in, results out;
+/// see `HostFunc`).
 pub(crate) fn call_host<T>(
     store: &mut Store<T>,
     host: u32,
     instance: Option<u32>,
-    cells: &mut [Cell],
+    at: usize,
 ) -> Result<()> {
     let instance = instance.unwrap_or(crate::func::NO_INSTANCE);
     let func: *const _ = alloc::sync::Arc::as_ptr(&store.hosts[host as usize]);
@@ -559,7 +570,7 @@ pub(crate) fn call_host<T>(
     // store and keeps the closure alive while `store` is borrowed, including during the call;
     // the closure is only ever used by shared reference. (This saves two atomic operations
     // per host call over cloning the `Arc`.)
-    let outcome = unsafe { (*func)(Caller { store, instance }, cells) };
+    let outcome = unsafe { (*func)(Caller { store, instance }, at) };
     store.inner.roots.get_mut().end_scope(scope);
     outcome
 }
