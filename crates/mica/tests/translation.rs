@@ -461,7 +461,23 @@ fn fused_triples() {
             (br_if $skip (i32.and (local.get $i) (local.get $m)))
             (local.set $c (local.get $s)))
           (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 100))))
-        (i32.add (local.get $c) (local.get $i))))"#;
+        (i32.add (local.get $c) (local.get $i)))
+      ;; I32Load + I32Load + I32Add, then I32RotlImm + I32Xor + I32Store: a pass over the
+      ;; words from `addr` to `end`, each mixed with the next.
+      (func (export "pass") (param $addr i32) (param $end i32) (param $k i32) (result i32)
+        (loop $l
+          (i32.store (local.get $addr)
+            (i32.xor
+              (i32.rotl (i32.add (i32.load (local.get $addr)) (i32.load offset=4 (local.get $addr)))
+                        (i32.const 3))
+              (local.get $k)))
+          (local.set $addr (i32.add (local.get $addr) (i32.const 4)))
+          (br_if $l (i32.lt_u (local.get $addr) (local.get $end))))
+        (i32.load (i32.const 0)))
+      (func (export "poke") (param $addr i32) (param $value i32)
+        (i32.store (local.get $addr) (local.get $value)))
+      (func (export "peek") (param $addr i32) (result i32)
+        (i32.load (local.get $addr))))"#;
     let mix = |seed: u32| {
         let (mut a, mut b) = (seed, 2u32);
         for _ in 0..1000 {
@@ -497,6 +513,27 @@ fn fused_triples() {
         common::expect_trap(copy.call(&mut store, (100, 65536)), mica::TrapCode::MemoryOutOfBounds);
         common::expect_trap(copy.call(&mut store, (65535, 200)), mica::TrapCode::MemoryOutOfBounds);
         assert_eq!(copy.call(&mut store, (100, 201)).unwrap(), 2, "no half-run triple moved the counter");
+        let pass = instance.get_typed_func::<(i32, i32, i32), i32>(&store, "pass").unwrap();
+        let poke = instance.get_typed_func::<(i32, i32), ()>(&store, "poke").unwrap();
+        let peek = instance.get_typed_func::<i32, i32>(&store, "peek").unwrap();
+        let mut words: Vec<u32> = (0..9u32).map(|i| i.wrapping_mul(0x9E37_79B1)).collect();
+        for (i, &w) in words.iter().enumerate() {
+            poke.call(&mut store, (4 * i as i32, w as i32)).unwrap();
+        }
+        for round in 0..3u32 {
+            for i in 0..8 {
+                words[i] = words[i].wrapping_add(words[i + 1]).rotate_left(3) ^ round;
+            }
+            assert_eq!(pass.call(&mut store, (0, 32, round as i32)).unwrap(), words[0] as i32);
+        }
+        for (i, &w) in words.iter().enumerate() {
+            assert_eq!(peek.call(&mut store, 4 * i as i32).unwrap(), w as i32, "word {i}");
+        }
+        // The last word's neighbour is past the end: the second load traps, and the word the
+        // triple after it would have stored keeps its value.
+        poke.call(&mut store, (65532, 5)).unwrap();
+        common::expect_trap(pass.call(&mut store, (65532, 65536, 1)), mica::TrapCode::MemoryOutOfBounds);
+        assert_eq!(peek.call(&mut store, 65532).unwrap(), 5, "no half-run triple stored");
     }
     // The triples the checks above rely on.
     let adjacent = |index: u32, names: [&str; 3]| {
@@ -512,6 +549,8 @@ fn fused_triples() {
     adjacent(0, ["I32Add(", "I32AddImm", "BrI32LtUImm"]);
     adjacent(1, ["I32AddImm", "I32Load8U", "I32Store8("]);
     adjacent(2, ["Copy", "I32AddImm", "BrI32LtUImm"]);
+    adjacent(3, ["I32Load(", "I32Load(", "I32Add("]);
+    adjacent(3, ["I32RotlImm", "I32Xor(", "I32Store("]);
 }
 
 /// Eager mode translates a module's functions one after another in the same buffers
