@@ -17,7 +17,8 @@ fn with_epochs(mode: TranslationMode) -> mica::Engine {
 
 /// Endless guests of every shape a deadline must stop: a bare loop, a loop of calls,
 /// mutual tail calls (no loop at all), a loop closed by a fused triple (a copy, the
-/// counter, its test: runs for 2^32 rounds unless stopped), and a count that ends.
+/// counter, its test: runs for 2^32 rounds unless stopped), one closed by a triple that
+/// ends in a `br_table`, and a count that ends.
 const SPIN: &str = r#"
     (module
       (func (export "loop") (loop $l (br $l)))
@@ -30,6 +31,15 @@ const SPIN: &str = r#"
         (loop $l
           (local.set $c (local.get $i))
           (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const -1)))))
+      ;; An interpreter's dispatch that loops through the triple I32Load8U + I32AddImm +
+      ;; BrTable alone: every opcode (the zero bytes of memory) sends it back to the loop.
+      (memory 1)
+      (func (export "dispatch") (local $pc i32) (local $op i32)
+        (loop $l
+          (block $b
+            (local.set $op (i32.load8_u (local.get $pc)))
+            (local.set $pc (i32.add (local.get $pc) (i32.const 0)))
+            (br_table $l $b (local.get $op)))))
       (func (export "count") (param $n i32) (result i32) (local $i i32)
         (loop $l
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -52,7 +62,7 @@ fn endless_guests_stop_at_the_deadline(mode: TranslationMode) {
     let engine = with_epochs(mode);
     let (mut store, instance) = instantiate(&engine, SPIN);
     let mut worst = Duration::ZERO;
-    for name in ["loop", "calls", "tail", "triple"] {
+    for name in ["loop", "calls", "tail", "triple", "dispatch"] {
         let func = instance.get_func(&store, name).unwrap();
         let params: &[Val] = if name == "tail" { &[Val::I64(0)] } else { &[] };
         for _ in 0..5 {

@@ -477,7 +477,24 @@ fn fused_triples() {
       (func (export "poke") (param $addr i32) (param $value i32)
         (i32.store (local.get $addr) (local.get $value)))
       (func (export "peek") (param $addr i32) (result i32)
-        (i32.load (local.get $addr))))"#;
+        (i32.load (local.get $addr)))
+      ;; I32Load8U + I32AddImm + BrTable: a dispatch loop over the opcodes at 1000 (1: add 3,
+      ;; 2: double, 0: stop).
+      (data (i32.const 1000) "\01\02\01\01\02\00")
+      (func (export "vm") (param $acc i32) (result i32) (local $pc i32) (local $op i32)
+        (local.set $pc (i32.const 1000))
+        (block $halt
+          (loop $next
+            (block $double
+              (block $add
+                (local.set $op (i32.load8_u (local.get $pc)))
+                (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+                (br_table $halt $add $double $halt (local.get $op)))
+              (local.set $acc (i32.add (local.get $acc) (i32.const 3)))
+              (br $next))
+            (local.set $acc (i32.shl (local.get $acc) (i32.const 1)))
+            (br $next)))
+        (local.get $acc)))"#;
     let mix = |seed: u32| {
         let (mut a, mut b) = (seed, 2u32);
         for _ in 0..1000 {
@@ -506,6 +523,7 @@ fn fused_triples() {
     for m in [0u32, 1, 3, 64] {
         call(wat, "count", m as i32, count(m));
     }
+    call(wat, "vm", 5, (((5 + 3) * 2 + 3 + 3) * 2));
     for engine in &MODES.map(engine) {
         let (mut store, instance) = instantiate(engine, wat);
         let copy = instance.get_typed_func::<(i32, i32), i32>(&store, "copy_byte").unwrap();
@@ -551,6 +569,7 @@ fn fused_triples() {
     adjacent(2, ["Copy", "I32AddImm", "BrI32LtUImm"]);
     adjacent(3, ["I32Load(", "I32Load(", "I32Add("]);
     adjacent(3, ["I32RotlImm", "I32Xor(", "I32Store("]);
+    adjacent(6, ["I32Load8U", "I32AddImm", "BrTable"]);
 }
 
 /// Eager mode translates a module's functions one after another in the same buffers

@@ -17,19 +17,30 @@ impl Plain for kind::BrTable {
     #[inline(always)]
     unsafe fn run(ip: *const Op, r: Locs<0>, mem: Mem, ctx: &mut FastCtx) -> Exit {
         operands!(ip, BrTable(table));
-        // The `len` entries follow, verified to be inside the code and to be `Br`s: this
-        // jumps straight to the chosen entry's target.
-        let i = r.get::<u32>(table.index).min(table.len - 1);
-        // SAFETY: as the comment above says.
-        let entry = unsafe { ip.add(1 + i as usize) };
-        // SAFETY: as the comment above says.
-        let Instr::Br(jump) = (unsafe { &*entry }).instr else {
-            // SAFETY: as the comment above says.
-            unsafe { core::hint::unreachable_unchecked() }
-        };
-        // SAFETY: a verified branch target inside the code, in bytes (`encode`).
-        next!(unsafe { entry.byte_offset(jump.offset as isize) }, r, mem, ctx);
+        // SAFETY: `ip` is this `br_table`, `table` its operands.
+        next!(unsafe { br_table_target(ip, table, r.get::<u32>(table.index)) }, r, mem, ctx);
     }
+}
+
+/// Where the `br_table` at `ip` goes for `index`: the target of the entry it chooses. The
+/// `len` entries follow the instruction, verified to be inside the code and to be `Br`s, so
+/// this jumps straight to the chosen entry's target.
+///
+/// # Safety
+///
+/// `ip` is a `br_table` of the running function, with operands `table`.
+#[inline(always)]
+unsafe fn br_table_target(ip: *const Op, table: BrTable, index: u32) -> *const Op {
+    let i = index.min(table.len - 1);
+    // SAFETY: as the comment above says.
+    let entry = unsafe { ip.add(1 + i as usize) };
+    // SAFETY: as the comment above says.
+    let Instr::Br(jump) = (unsafe { &*entry }).instr else {
+        // SAFETY: as the comment above says.
+        unsafe { core::hint::unreachable_unchecked() }
+    };
+    // SAFETY: a verified branch target inside the code, in bytes (`encode`).
+    unsafe { entry.byte_offset(jump.offset as isize) }
 }
 
 steps! {
@@ -44,6 +55,9 @@ steps! {
         ctx.fuel -= amount;
     }
     Br(o) => { jump!(o.offset); }
+    // (As a step only in the triple that loads an opcode and dispatches on it: `triples.rs`.)
+    // SAFETY: `ip` is this `br_table`, `o` its operands.
+    BrTable(o) => { return fuse::Flow::Jump(unsafe { br_table_target(ip, *o, r.x::<u32>(o.index)) }); }
     BrIfNez(o) => { if r.x::<u32>(o.cond) != 0 { jump!(o.offset); } }
     BrIfEqz(o) => { if r.x::<u32>(o.cond) == 0 { jump!(o.offset); } }
     BrI32Eq(o) => { if r.x::<u32>(o.a) == r.y::<u32>(o.b) { jump!(o.offset); } }

@@ -432,14 +432,15 @@ pub(crate) fn fuse_pairs(ops: &mut [Op], forms: &[u8], epochs: bool) {
     // A listed triple replaces the pair its first instruction starts: entered there, one
     // dispatch runs all three. Its second and third instructions keep their handlers, so a
     // branch to either runs as before. A triple whose first or second instruction may jump
-    // backward is not fused (none is listed); one that ends in such a jump gets, under epoch
-    // interruption, the handler that checks the deadline when it jumps.
+    // backward is not fused (none is listed); one that ends in such a jump (or a `br_table`)
+    // gets, under epoch interruption, the handler that checks the deadline when it jumps.
     for i in 2..ops.len() {
         let (a, b, c) = (&ops[i - 2].instr, &ops[i - 1].instr, &ops[i].instr);
         if backward(a) || backward(b) {
             continue;
         }
-        let polled = epochs && backward(c);
+        // (A `br_table`'s entries may jump backward.)
+        let polled = epochs && (backward(c) || matches!(c, Instr::BrTable(_)));
         if let Some(handler) = triples::triple_for([a, b, c], [forms[i - 2], forms[i - 1], forms[i]], polled) {
             ops[i - 2].handler = handler;
         }

@@ -46,6 +46,9 @@ pub(super) fn triple_for(instrs: [&Instr; 3], forms: [u8; 3], polled: bool) -> O
         // Two neighbours loaded and summed; the sum mixed and stored (a pass over an array).
         (I32Load, I32Load, I32Add) (0, 1, 5);
         (I32RotlImm, I32Xor, I32Store) (3, 3, 4);
+        // An opcode loaded, the program counter moved past it, and the dispatch on it (an
+        // interpreter's loop).
+        (I32Load8U, I32AddImm, BrTable) (0, 0, 0);
         // Registers rotated at the end of a round (message digests).
         (Copy, Copy, Copy) (0, 0, 0);
     )
