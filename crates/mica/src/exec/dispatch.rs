@@ -15,7 +15,6 @@ impl Executor<'_> {
     /// stack, memory or the store's vectors. Field by field, as this runs after every slow
     /// path.
     fn refresh(&mut self, ctx: &mut FastCtx) {
-        assert!(self.ip < self.compiled().code.len(), "instruction index beyond the code");
         ctx.exec = (self as *mut Self).cast();
         let instance = &self.store.inner.instances[self.instance as usize];
         ctx.instance_globals = instance.globals.as_ptr();
@@ -27,11 +26,19 @@ impl Executor<'_> {
         ctx.num_tables = instance.tables.len() as u32;
         ctx.types = instance.module.types.as_ptr();
         ctx.num_types = instance.module.types.len() as u32;
+        ctx.instance = self.instance;
+        ctx.entry_depth = self.entry_depth;
+        self.refresh_frame(ctx);
+    }
+
+    /// The part of `refresh` for a switch of the running function within the instance
+    /// `ctx` already describes: the function, its frame and what `refresh_storage` derives.
+    #[inline(always)]
+    fn refresh_frame(&mut self, ctx: &mut FastCtx) {
+        assert!(self.ip < self.compiled().code.len(), "instruction index beyond the code");
         ctx.code = self.code;
         ctx.base = self.base;
         ctx.func = self.func as usize;
-        ctx.instance = self.instance;
-        ctx.entry_depth = self.entry_depth;
         self.refresh_storage(ctx);
     }
 
@@ -224,9 +231,16 @@ unsafe fn run_host(at: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, acc: Cell,
             // SAFETY: a call has a successor; `ctx` was just brought up to date.
             unsafe { continue_at(at.add(1), ctx, acc, facc) }
         }
+        Ok(Flow::Continue) if exec.instance == ctx.instance => {
+            // The tail call returned to a suspended caller of the same instance.
+            exec.refresh_frame(ctx);
+            // SAFETY: `refresh_frame` filled in `ctx` and checked that `exec.ip` is inside
+            // the code.
+            unsafe { continue_at(ctx.start().add(exec.ip), ctx, acc, facc) }
+        }
         Ok(Flow::Continue | Flow::Caught) => {
-            // The tail call returned to the suspended caller, or an exception the host threw
-            // was caught.
+            // The tail call returned to a suspended caller of another instance, or an
+            // exception the host threw was caught.
             exec.refresh(ctx);
             // SAFETY: `refresh` filled in `ctx` and checked that `exec.ip` is inside the code.
             unsafe { continue_at(ctx.start().add(exec.ip), ctx, acc, facc) }

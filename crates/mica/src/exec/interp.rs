@@ -340,7 +340,10 @@ impl<'s> Executor<'s> {
         match outcome {
             Ok(()) => {
                 if results != params {
-                    exec.cells.copy_within(params..params + num_results, results);
+                    // (Most often one value: not worth a `memmove` call.)
+                    for k in 0..num_results {
+                        exec.cells[results + k] = exec.cells[params + k];
+                    }
                 }
                 Ok(())
             }
