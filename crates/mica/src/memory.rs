@@ -11,7 +11,18 @@
 //!   that declares `(memory 65536)` costs 4 GiB of address space, not 4 GiB of memory.
 //! - **Heap** (everywhere else, and the fallback when the reservation fails, e.g. under an
 //!   address-space limit or for a maximum that does not fit a 32-bit host): a zeroed heap
-//!   allocation that grows by reallocation. Allocation failure is reported, never an abort.
+//!   allocation that grows by reallocation (its capacity at least doubling, so growth in
+//!   small steps copies each byte a bounded number of times). Allocation failure is
+//!   reported, never an abort.
+//!
+//! A memory of at most [`HEAP_MAX`] bytes starts on the heap even where it could be
+//! reserved, and moves into a reservation (one copy) when it grows past that. A reservation
+//! is a fresh mapping: each page the guest touches first costs a page fault, in every new
+//! instance. A small heap block is most often one the allocator had just freed, zeroed at
+//! creation and already mapped, so a program that is instantiated, run and dropped again and
+//! again pays no faults while it runs (measured: an empty C program's run took 63–68 ns in
+//! every process that way, against 66 ns in some processes and 113–151 ns in the others
+//! with a reservation).
 //!
 //! Why `PROT_NONE` and `mprotect` rather than one read/write `MAP_NORESERVE` mapping: pages
 //! past the memory's current length stay inaccessible, so a wrong bounds check would fault
@@ -28,7 +39,15 @@ use alloc::vec::Vec;
 /// maximum given at creation.
 pub(crate) struct MemoryBacking {
     imp: Imp,
+    /// The maximum given at creation: a heap backing growing past [`HEAP_MAX`] reserves it.
+    #[cfg_attr(not(all(feature = "std", unix, not(miri))), allow(dead_code))]
+    maximum: u64,
 }
+
+/// The largest memory kept on the heap where a reservation is possible (see the module
+/// documentation).
+#[cfg_attr(not(all(feature = "std", unix, not(miri))), allow(dead_code))]
+const HEAP_MAX: usize = 1 << 20;
 
 enum Imp {
     Heap(Vec<u8>),
@@ -42,15 +61,12 @@ impl MemoryBacking {
     pub(crate) fn new(initial: usize, maximum: u64) -> Option<MemoryBacking> {
         debug_assert!(initial as u64 <= maximum);
         #[cfg(all(feature = "std", unix, not(miri)))]
-        if maximum > 0
+        if initial > HEAP_MAX
             && let Some(reservation) = reserved::Reservation::new(initial, maximum)
         {
-            return Some(MemoryBacking { imp: Imp::Reserved(reservation) });
+            return Some(MemoryBacking { imp: Imp::Reserved(reservation), maximum });
         }
-        let mut heap = Vec::new();
-        heap.try_reserve_exact(initial).ok()?;
-        heap.resize(initial, 0);
-        Some(MemoryBacking { imp: Imp::Heap(heap) })
+        Some(MemoryBacking { imp: Imp::Heap(zeroed(initial)?), maximum })
     }
 
     /// The current size in bytes.
@@ -84,7 +100,17 @@ impl MemoryBacking {
         match &mut self.imp {
             Imp::Heap(heap) => {
                 let Some(additional) = new_len.checked_sub(heap.len()) else { return false };
-                if heap.try_reserve_exact(additional).is_err() {
+                // Past `HEAP_MAX`, into a reservation of the maximum (the heap stays the
+                // fallback if the address space cannot be reserved).
+                #[cfg(all(feature = "std", unix, not(miri)))]
+                if new_len > HEAP_MAX
+                    && let Some(mut reservation) = reserved::Reservation::new(new_len, self.maximum)
+                {
+                    reservation.as_mut_slice()[..heap.len()].copy_from_slice(heap);
+                    self.imp = Imp::Reserved(reservation);
+                    return true;
+                }
+                if heap.try_reserve(additional).is_err() {
                     return false;
                 }
                 heap.resize(new_len, 0);
@@ -94,6 +120,24 @@ impl MemoryBacking {
             Imp::Reserved(reservation) => reservation.grow(new_len),
         }
     }
+}
+
+/// `len` zero bytes on the heap, or `None` if they cannot be allocated. Zeroed by the
+/// allocator (`calloc`), which skips the writes for fresh pages from the OS: a memory's
+/// untouched pages then cost no resident memory, as a reservation's do not.
+fn zeroed(len: usize) -> Option<Vec<u8>> {
+    if len == 0 {
+        return Some(Vec::new());
+    }
+    let layout = core::alloc::Layout::array::<u8>(len).ok()?;
+    // SAFETY: `layout` has a non-zero size (`len > 0`).
+    let ptr = unsafe { alloc::alloc::alloc_zeroed(layout) };
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: `ptr` comes from the global allocator with `layout`: `len` bytes of `u8`
+    // (alignment 1), all initialised (zero); so `len` is both the length and the capacity.
+    Some(unsafe { Vec::from_raw_parts(ptr, len, len) })
 }
 
 #[cfg(all(feature = "std", unix, not(miri)))]
@@ -228,5 +272,34 @@ mod reserved {
             // leak address space) cannot be reported from `drop`.
             let _ = unsafe { rustix::mm::munmap(self.base.as_ptr().cast::<c_void>(), self.reserved) };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small memory grows on the heap, then past `HEAP_MAX` (into a reservation where
+    /// there can be one) keeping its bytes, the new ones zero, and grows on from there.
+    #[test]
+    fn a_small_memory_keeps_its_bytes_as_it_grows_past_the_heap_limit() {
+        let page = 64 * 1024;
+        let mut memory = MemoryBacking::new(2 * page, 1 << 32).expect("allocates");
+        assert!(matches!(memory.imp, Imp::Heap(_)));
+        memory.as_mut_slice()[..4].copy_from_slice(&[1, 2, 3, 4]);
+        let last = 2 * page - 1;
+        memory.as_mut_slice()[last] = 5;
+        for pages in [3, 16, 17, 40] {
+            assert!(memory.grow(pages * page), "grows to {pages} pages");
+            let bytes = memory.as_slice();
+            assert_eq!(bytes.len(), pages * page);
+            assert_eq!((&bytes[..4], bytes[last]), (&[1, 2, 3, 4][..], 5), "kept at {pages} pages");
+            // (Spot checks, not every byte: this runs under Miri too.)
+            let (after, end) = (&bytes[last + 1..last + 4097], &bytes[bytes.len() - 4096..]);
+            assert!(after.iter().chain(end).all(|&b| b == 0), "zero past the old end at {pages} pages");
+        }
+        #[cfg(all(feature = "std", unix, not(miri)))]
+        assert!(matches!(memory.imp, Imp::Reserved(_)), "reserved past HEAP_MAX");
+        assert!(!memory.grow(page), "never shrinks");
     }
 }
