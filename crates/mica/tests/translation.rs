@@ -523,7 +523,7 @@ fn fused_triples() {
     for m in [0u32, 1, 3, 64] {
         call(wat, "count", m as i32, count(m));
     }
-    call(wat, "vm", 5, (((5 + 3) * 2 + 3 + 3) * 2));
+    call(wat, "vm", 5, ((5 + 3) * 2 + 3 + 3) * 2);
     for engine in &MODES.map(engine) {
         let (mut store, instance) = instantiate(engine, wat);
         let copy = instance.get_typed_func::<(i32, i32), i32>(&store, "copy_byte").unwrap();
