@@ -9,7 +9,10 @@
 //! install wasmi_cli` builds it with wasmi's own release profile (the same settings). The
 //! runners are found as `$MICA_WASMI_CLI` / `$MICA_IWASM`, else `wasmi` / `iwasm` on the
 //! `PATH`; a missing one is skipped with a note. The `mica` binary is the workspace's release
-//! build (`target/release/mica`, built first if missing), as users get it. Each sample is one
+//! build (`target/release/mica`, built first if missing), run from a copy of it, as `cargo
+//! install` gives users (and gave the `wasmi` CLI): the file the linker wrote in place was
+//! measured to start 5-8 % slower than a copy of itself, with more page faults (BENCHMARKS.md,
+//! "Issue 19, ninth session"), which would count against Mica. Each sample is one
 //! process, timed from its spawn to its exit; the engines take turns, and each run's checksum
 //! (its stdout's `checksum:` line) is checked.
 
@@ -129,11 +132,11 @@ pub fn run_phase(opts: &Options, shared_present: bool, report: &mut Report) {
         report.skipped.push("the CLI phase (a full run with `shared/bench` measures it)".to_string());
         return;
     }
-    let mica = match crate::python::mica_binary() {
+    let mica = match crate::python::mica_binary().and_then(|built| installed_copy(&built)) {
         Ok(mica) => mica,
         Err(e) => return report.skipped.push(format!("the CLI phase: {e}")),
     };
-    let (runners, notes) = runners(mica);
+    let (runners, notes) = runners(mica.clone());
     report.skipped.extend(notes);
     crate::harness::log(opts, format!("command-line runners: {}", runners.iter().map(|r| r.name).collect::<Vec<_>>().join(", ")));
     let rows = measure(
@@ -144,4 +147,17 @@ pub fn run_phase(opts: &Options, shared_present: bool, report: &mut Report) {
         &mut report.failures,
     );
     report.cli = (runners, rows);
+    if let Some(dir) = mica.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// A copy of the `mica` binary at `built`, in a directory of its own under the temporary
+/// directory (see the module documentation for why).
+fn installed_copy(built: &Path) -> Result<PathBuf, String> {
+    let dir = std::env::temp_dir().join(format!("mica-bench-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let copy = dir.join("mica");
+    std::fs::copy(built, &copy).map_err(|e| format!("cannot copy {} to {}: {e}", built.display(), copy.display()))?;
+    Ok(copy)
 }
