@@ -110,7 +110,9 @@ impl MemoryBacking {
                     self.imp = Imp::Reserved(reservation);
                     return true;
                 }
-                if heap.try_reserve(additional).is_err() {
+                // Amortised, or exactly if doubling asks for more than the system has (a
+                // large memory where nothing could be reserved).
+                if heap.try_reserve(additional).is_err() && heap.try_reserve_exact(additional).is_err() {
                     return false;
                 }
                 heap.resize(new_len, 0);
