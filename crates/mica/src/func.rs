@@ -464,7 +464,7 @@ pub struct WithCaller<P>(PhantomData<P>);
 /// Writes a typed host function's results to the value stack at cell `at` (see [`HostFunc`]).
 /// They are converted into a buffer first: a reference's conversion reads the store, whose
 /// value stack they go to.
-#[inline(always)]
+#[cfg_attr(feature = "fast", inline(always))]
 fn store_results<R: WasmResults>(results: R, inner: &mut crate::store::StoreInner, at: usize) -> Result<()> {
     const SMALL: usize = 4;
     if R::CELLS <= SMALL {

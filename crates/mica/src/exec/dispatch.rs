@@ -33,7 +33,7 @@ impl Executor<'_> {
 
     /// The part of `refresh` for a switch of the running function within the instance
     /// `ctx` already describes: the function, its frame and what `refresh_storage` derives.
-    #[inline(always)]
+    #[cfg_attr(feature = "fast", inline(always))]
     fn refresh_frame(&mut self, ctx: &mut FastCtx) {
         assert!(self.ip < self.compiled().code.len(), "instruction index beyond the code");
         ctx.code = self.code;
@@ -46,7 +46,7 @@ impl Executor<'_> {
     /// may move: the frame (the value stack grows in re-entrant calls), memory 0 (it grows),
     /// the store's globals (new ones may be created), and the store pointer itself, which
     /// must come from the latest borrow of the store. All a host call can change.
-    #[inline(always)]
+    #[cfg_attr(feature = "fast", inline(always))]
     fn refresh_storage(&mut self, ctx: &mut FastCtx) {
         let inner = &mut *self.store.inner;
         let cells = &mut inner.exec.cells;

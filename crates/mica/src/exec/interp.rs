@@ -316,7 +316,7 @@ impl<'s> Executor<'s> {
     /// and writes its results at `results` (cell indices). The host function finds its
     /// parameters in place and writes its results over them (`HostFunc`); they are moved to
     /// `results` after, if that is elsewhere (a tail call's, to the frame it replaces).
-    #[inline(always)]
+    #[cfg_attr(feature = "fast", inline(always))]
     pub(super) fn call_host(&mut self, callee: u32, host: u32, params: usize, results: usize) -> Result<()> {
         let ty = self.store.inner.funcs[callee as usize].ty();
         let (num_params, num_results) = (ty.param_cells(), ty.result_cells());

@@ -442,7 +442,9 @@ impl Executor<'_> {
     /// An exception the host function throws (or lets through from wasm it called) goes on
     /// from the call (`Executor::throw`); from a tail call, from where the running function
     /// returns to, since its frame was given to the host function.
-    #[inline(always)]
+    // (Inlined into `run_host` in the fast build; in the size build, as the compiler sees fit.)
+    #[cfg_attr(feature = "fast", inline(always))]
+    #[cfg_attr(not(feature = "fast"), inline)]
     pub(in crate::exec) fn call_host_at(&mut self, callee: u32, host: u32, args: usize, tail: bool) -> Result<Flow> {
         let results = if tail { self.base } else { args };
         self.charge(|costs| costs.host_call.into())?;
