@@ -15,8 +15,30 @@ use core::marker::PhantomData;
 /// caller has made room for the longer of the two lists at that index and put the stack's
 /// top above it, so a call back into wasm starts past them. (Passing the place rather than a
 /// copy saves every host call two copies of its values.)
-pub(crate) type HostFunc<T> =
-    Arc<dyn Fn(Caller<'_, T>, usize) -> Result<()> + Send + Sync + 'static>;
+///
+/// The function is shared (a linker's definition, by every store it is placed in) and made
+/// for the closure's type and `T` (`exec::Typed`), which is how the interpreter calls it
+/// with `T` erased (`exec/host.rs`). (Public only as the type `IntoFunc` returns.)
+#[doc(hidden)]
+pub struct HostFunc<T> {
+    call: Arc<dyn crate::exec::HostCall>,
+    store: PhantomData<fn(&mut T)>,
+}
+
+impl<T: 'static> HostFunc<T> {
+    pub(crate) fn new<C>(closure: C) -> HostFunc<T>
+    where
+        C: Fn(Caller<'_, T>, usize) -> Result<()> + Send + Sync + 'static,
+    {
+        HostFunc { call: Arc::new(crate::exec::Typed::<T, C>::new(closure)), store: PhantomData }
+    }
+}
+
+impl<T> Clone for HostFunc<T> {
+    fn clone(&self) -> Self {
+        HostFunc { call: Arc::clone(&self.call), store: PhantomData }
+    }
+}
 
 /// A function of a store: a wasm function of some instance, or a host function.
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
@@ -28,7 +50,7 @@ pub struct Func {
 impl Func {
     /// A host function from a closure over untyped values: `params` holds the arguments,
     /// `results` must be filled with values of the result types.
-    pub fn new<T>(
+    pub fn new<T: 'static>(
         mut store: impl AsContextMut<Data = T>,
         ty: FuncType,
         func: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
@@ -39,7 +61,7 @@ impl Func {
 
     /// A host function from a typed Rust closure. The closure's first parameter may be a
     /// [`Caller`]; its result may be `()`, a value, a tuple, or a `Result` of those.
-    pub fn wrap<T, Params, Results>(
+    pub fn wrap<T: 'static, Params, Results>(
         mut store: impl AsContextMut<Data = T>,
         func: impl IntoFunc<T, Params, Results>,
     ) -> Func {
@@ -79,8 +101,8 @@ impl Func {
 
 impl<T> Store<T> {
     pub(crate) fn push_host(&mut self, ty: FuncType, host: HostFunc<T>) -> Func {
-        self.hosts.push(host);
-        let host = (self.hosts.len() - 1) as u32;
+        self.inner.hosts.push(host.call);
+        let host = (self.inner.hosts.len() - 1) as u32;
         self.inner.funcs.push(FuncEntity::Host { ty, host });
         Func { store: self.inner.id, index: (self.inner.funcs.len() - 1) as u32 }
     }
@@ -90,11 +112,11 @@ impl<T> Store<T> {
     }
 }
 
-pub(crate) fn untyped_host<T>(
+pub(crate) fn untyped_host<T: 'static>(
     ty: FuncType,
     func: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
 ) -> HostFunc<T> {
-    Arc::new(move |caller: Caller<'_, T>, at: usize| {
+    HostFunc::new(move |caller: Caller<'_, T>, at: usize| {
         let inner = &caller.store.inner;
         let id = inner.id;
         let mut next = at;
@@ -481,7 +503,7 @@ fn store_results<R: WasmResults>(results: R, inner: &mut crate::store::StoreInne
 
 macro_rules! into_func {
     ($(($($t:ident $i:tt),*))*) => {$(
-        impl<T, F, R, $($t: WasmTy),*> IntoFunc<T, ($($t,)*), R> for F
+        impl<T: 'static, F, R, $($t: WasmTy),*> IntoFunc<T, ($($t,)*), R> for F
         where
             F: Fn($($t),*) -> R + Send + Sync + 'static,
             R: HostResult,
@@ -489,7 +511,7 @@ macro_rules! into_func {
             #[allow(non_snake_case)]
             fn into_func(self) -> (FuncType, HostFunc<T>) {
                 let ty = FuncType::new(<($($t,)*)>::types(), R::Results::types());
-                let host = Arc::new(move |caller: Caller<'_, T>, at: usize| {
+                let host = HostFunc::new(move |caller: Caller<'_, T>, at: usize| {
                     let inner = &caller.store.inner;
                     let cells = &inner.exec.cells[at..at + <($($t,)*)>::CELLS];
                     let ($($t,)*) = <($($t,)*)>::load(cells, StoreCx(inner));
@@ -500,7 +522,7 @@ macro_rules! into_func {
             }
         }
 
-        impl<T, F, R, $($t: WasmTy),*> IntoFunc<T, WithCaller<($($t,)*)>, R> for F
+        impl<T: 'static, F, R, $($t: WasmTy),*> IntoFunc<T, WithCaller<($($t,)*)>, R> for F
         where
             F: Fn(Caller<'_, T>, $($t),*) -> R + Send + Sync + 'static,
             R: HostResult,
@@ -508,7 +530,7 @@ macro_rules! into_func {
             #[allow(non_snake_case)]
             fn into_func(self) -> (FuncType, HostFunc<T>) {
                 let ty = FuncType::new(<($($t,)*)>::types(), R::Results::types());
-                let host = Arc::new(move |caller: Caller<'_, T>, at: usize| {
+                let host = HostFunc::new(move |caller: Caller<'_, T>, at: usize| {
                     let Caller { store, instance } = caller;
                     let inner = &store.inner;
                     let cells = &inner.exec.cells[at..at + <($($t,)*)>::CELLS];

@@ -11,7 +11,6 @@ use crate::value::Val;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// A definition the linker holds: a host function not yet placed in any store, or an
@@ -24,7 +23,7 @@ enum Definition<T> {
 impl<T> Clone for Definition<T> {
     fn clone(&self) -> Self {
         match self {
-            Definition::HostFunc(ty, f) => Definition::HostFunc(ty.clone(), Arc::clone(f)),
+            Definition::HostFunc(ty, f) => Definition::HostFunc(ty.clone(), f.clone()),
             Definition::Extern(e) => Definition::Extern(*e),
         }
     }
@@ -67,7 +66,10 @@ impl<T> Linker<T> {
         module: &str,
         name: &str,
         func: impl IntoFunc<T, Params, Results>,
-    ) -> Result<&mut Self> {
+    ) -> Result<&mut Self>
+    where
+        T: 'static,
+    {
         let (ty, host) = func.into_func();
         self.insert(module, name, Definition::HostFunc(ty, host))
     }
@@ -121,7 +123,7 @@ impl<T> Linker<T> {
         match def {
             Definition::Extern(e) => *e,
             Definition::HostFunc(ty, host) => {
-                Extern::Func(store.push_host(ty.clone(), Arc::clone(host)))
+                Extern::Func(store.push_host(ty.clone(), host.clone()))
             }
         }
     }

@@ -6,7 +6,6 @@
 
 use crate::engine::Engine;
 use crate::exec::ExecStack;
-use crate::func::HostFunc;
 use crate::instance::InstanceEntity;
 use crate::types::{FuncType, GlobalType, MemoryType, TableType};
 use crate::cell::Cell;
@@ -214,6 +213,9 @@ pub(crate) struct StoreInner {
     /// The GC references the host holds (`gc/roots.rs`).
     pub roots: core::cell::RefCell<crate::gc::Roots>,
     pub exec: ExecStack,
+    /// The store's host functions, by host index, for `Store<T>` (`Store::push_host`, the
+    /// only way in: every one was made for that `T`). The list only grows. See `exec/host.rs`.
+    pub hosts: Vec<alloc::sync::Arc<dyn crate::exec::HostCall>>,
 }
 
 impl StoreInner {
@@ -339,7 +341,6 @@ impl StoreInner {
 /// Everything instances own, and the host's data `T`.
 pub struct Store<T> {
     pub(crate) inner: StoreInner,
-    pub(crate) hosts: Vec<HostFunc<T>>,
     data: T,
 }
 
@@ -362,8 +363,8 @@ impl<T> Store<T> {
                 gc: Default::default(),
                 roots: Default::default(),
                 exec: ExecStack::new(engine.config()),
+                hosts: Vec::new(),
             },
-            hosts: Vec::new(),
             data,
         }
     }

@@ -24,17 +24,16 @@ pub(super) enum Flow {
 
 /// The store an activation runs on, without its data type: the engine's state (`inner`), which
 /// the interpreter works on throughout, and the whole `Store<T>`, erased, for the one thing
-/// that needs `T`, calling a host function (with a `Caller<T>`). So the interpreter's code is
-/// the same for every `T`: an embedder with stores of two data types (the CLI runs programs
-/// in `Store<WasiCtx>` and spec scripts in `Store<()>`) links it once.
+/// that needs `T`, calling a host function (with a `Caller<T>`, in the code made for its
+/// closure: `host.rs`). So the interpreter's code is the same for every `T`: an embedder
+/// with stores of two data types (the CLI runs programs in `Store<WasiCtx>` and spec scripts
+/// in `Store<()>`) links it once.
 pub(super) struct ActiveStore<'s> {
     pub(super) inner: &'s mut StoreInner,
     /// `inner`'s place, and the whole store, as raw pointers derived from the
     /// `&'s mut Store<T>` the activation was given, which it holds until it ends.
     inner_at: *mut StoreInner,
     whole: *mut (),
-    /// `call_host_erased::<T>`, for that `T`.
-    host: unsafe fn(*mut (), u32, Option<u32>, usize) -> Result<()>,
 }
 
 impl<'s> ActiveStore<'s> {
@@ -45,32 +44,22 @@ impl<'s> ActiveStore<'s> {
         // SAFETY: as above; `inner` is the one reference to the store's engine state while
         // the activation lives, but during a host call (see `call_host`).
         let inner = unsafe { &mut *inner_at };
-        ActiveStore { inner, inner_at, whole: whole.cast(), host: call_host_erased::<T> }
+        ActiveStore { inner, inner_at, whole: whole.cast() }
     }
 
     /// Calls host function `host` of the store on the value-stack cells at `at` (parameters
     /// in, results out; see `HostFunc`), as called from `instance` (if any).
     pub(super) fn call_host(&mut self, host: u32, instance: Option<u32>, at: usize) -> Result<()> {
-        // SAFETY: `whole` and `host` were made together from one `Store<T>` (`new`). The call
-        // borrows the whole store afresh, which ends the borrow `inner` was: `inner` is not
-        // used during the call, and is derived again below before it is used again.
-        let outcome = unsafe { (self.host)(self.whole, host, instance, at) };
+        let instance = instance.unwrap_or(crate::func::NO_INSTANCE);
+        // SAFETY: `whole` and `inner_at` were made together from one `Store<T>` (`new`). The
+        // call borrows the whole store afresh, which ends the borrow `inner` was: `inner` is not used during the call, and is derived again
+        // below before it is used again.
+        let outcome = unsafe { super::host::call(self.whole, self.inner_at, host, instance, at) };
         // SAFETY: `inner_at` is the engine state of the store the activation holds (`new`),
         // and the host call's borrow of the store has ended.
         self.inner = unsafe { &mut *self.inner_at };
         outcome
     }
-}
-
-/// [`super::call_host`] on a type-erased `Store<T>`.
-///
-/// # Safety
-///
-/// `whole` points at a live `Store<T>` that nothing else borrows during the call.
-unsafe fn call_host_erased<T>(whole: *mut (), host: u32, instance: Option<u32>, at: usize) -> Result<()> {
-    // SAFETY: the function's contract.
-    let store = unsafe { &mut *whole.cast::<Store<T>>() };
-    super::call_host(store, host, instance, at)
 }
 
 /// One activation of the interpreter. Between instructions the running function's state is

@@ -28,6 +28,7 @@
 //!   the store stays usable.
 
 mod dispatch;
+mod host;
 mod interp;
 mod suspend;
 #[macro_use]
@@ -36,6 +37,7 @@ mod ops;
 mod values;
 mod wide;
 
+pub(crate) use host::{HostCall, Typed};
 pub(crate) use ops::in_bounds;
 pub use suspend::PauseReason;
 #[cfg(feature = "pair-stats")]
@@ -45,7 +47,6 @@ pub(crate) use threaded::{Op, decode};
 
 use crate::engine::Config;
 use crate::error::{Error, Result, Trap, TrapCode};
-use crate::func::Caller;
 use crate::store::{FuncEntity, Store};
 use crate::bytecode::Bytecode;
 use alloc::boxed::Box;
@@ -480,7 +481,12 @@ pub(crate) fn run_cells<T>(store: &mut Store<T>, func: u32, cells: &mut [Cell], 
             exec.reserve(at + cells.len()).map_err(Trap::new)?;
             exec.cells[at..at + cells.len()].copy_from_slice(cells);
             exec.top = at + cells.len();
-            let outcome = call_host(store, host, None, at);
+            let whole: *mut Store<T> = store;
+            // SAFETY: `whole` comes from the exclusive `store`, not used during the call, and
+            // `inner` is its engine state.
+            let outcome = unsafe {
+                host::call(whole.cast(), &raw mut (*whole).inner, host, crate::func::NO_INSTANCE, at)
+            };
             let exec = &mut store.inner.exec;
             exec.top = at;
             // With no wasm frame to pause, a pause request is the host function's error.
@@ -551,28 +557,6 @@ fn end_activation(
         results.copy_from_slice(&exec.cells[base..base + results.len()]);
     }
     Ok(paused)
-}
-
-/// Calls host function `host` on the value-stack cells at `at` (parameters in, results out;
-/// see `HostFunc`).
-pub(crate) fn call_host<T>(
-    store: &mut Store<T>,
-    host: u32,
-    instance: Option<u32>,
-    at: usize,
-) -> Result<()> {
-    let instance = instance.unwrap_or(crate::func::NO_INSTANCE);
-    let func: *const _ = alloc::sync::Arc::as_ptr(&store.hosts[host as usize]);
-    // The GC references the host function is handed are rooted for the call's duration only
-    // (`gc/roots.rs`).
-    let scope = store.inner.roots.get_mut().scope();
-    // SAFETY: `store.hosts` only ever grows (`Store::push_host`), so the `Arc` stays in the
-    // store and keeps the closure alive while `store` is borrowed, including during the call;
-    // the closure is only ever used by shared reference. (This saves two atomic operations
-    // per host call over cloning the `Arc`.)
-    let outcome = unsafe { (*func)(Caller { store, instance }, at) };
-    store.inner.roots.get_mut().end_scope(scope);
-    outcome
 }
 
 /// Calls `f` with every cell of the value stack that may hold a reference the collector
