@@ -52,8 +52,8 @@ impl<'s> ActiveStore<'s> {
     pub(super) fn call_host(&mut self, host: u32, instance: Option<u32>, at: usize) -> Result<()> {
         let instance = instance.unwrap_or(crate::func::NO_INSTANCE);
         // SAFETY: `whole` and `inner_at` were made together from one `Store<T>` (`new`). The
-        // call borrows the whole store afresh, which ends the borrow `inner` was: `inner` is not used during the call, and is derived again
-        // below before it is used again.
+        // call borrows the whole store afresh, which ends the borrow `inner` was: `inner` is
+        // not used during the call, and is derived again below before it is used again.
         let outcome = unsafe { super::host::call(self.whole, self.inner_at, host, instance, at) };
         // SAFETY: `inner_at` is the engine state of the store the activation holds (`new`),
         // and the host call's borrow of the store has ended.
