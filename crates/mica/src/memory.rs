@@ -21,8 +21,8 @@
 //! instance. A small heap block is most often one the allocator had just freed, zeroed at
 //! creation and already mapped, so a program that is instantiated, run and dropped again and
 //! again pays no faults while it runs (measured: an empty C program's run took 63–68 ns in
-//! every process that way, against 66 ns in some processes and 113–151 ns in the others
-//! with a reservation).
+//! every process that way; with a reservation, 63–68 ns in some processes and 113–151 ns in
+//! the others).
 //!
 //! Why `PROT_NONE` and `mprotect` rather than one read/write `MAP_NORESERVE` mapping: pages
 //! past the memory's current length stay inaccessible, so a wrong bounds check would fault
