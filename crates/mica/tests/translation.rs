@@ -494,7 +494,19 @@ fn fused_triples() {
               (br $next))
             (local.set $acc (i32.shl (local.get $acc) (i32.const 1)))
             (br $next)))
-        (local.get $acc)))"#;
+        (local.get $acc))
+      ;; I32AddImm + I64AddImm + BrI64Ne closing a loop: two counters, the 64-bit one tested
+      ;; (a sieve's scan); the branch over the first lands on the second in the rounds where
+      ;; `i & m` is set.
+      (func (export "scan") (param $m i32) (result i32)
+        (local $i i64) (local $n i64) (local $k i32)
+        (local.set $n (i64.extend_i32_u (i32.add (local.get $m) (i32.const 100))))
+        (loop $l
+          (block $skip
+            (br_if $skip (i32.and (i32.wrap_i64 (local.get $i)) (local.get $m)))
+            (local.set $k (i32.add (local.get $k) (i32.const 2))))
+          (br_if $l (i64.ne (local.tee $i (i64.add (local.get $i) (i64.const 1))) (local.get $n))))
+        (local.get $k)))"#;
     let mix = |seed: u32| {
         let (mut a, mut b) = (seed, 2u32);
         for _ in 0..1000 {
@@ -524,6 +536,10 @@ fn fused_triples() {
         call(wat, "count", m as i32, count(m));
     }
     call(wat, "vm", 5, ((5 + 3) * 2 + 3 + 3) * 2);
+    for m in [0u32, 1, 3, 64] {
+        let scanned = (0..m + 100).filter(|i| i & m == 0).count() as i32 * 2;
+        call(wat, "scan", m as i32, scanned);
+    }
     for engine in &MODES.map(engine) {
         let (mut store, instance) = instantiate(engine, wat);
         let copy = instance.get_typed_func::<(i32, i32), i32>(&store, "copy_byte").unwrap();
@@ -570,6 +586,7 @@ fn fused_triples() {
     adjacent(3, ["I32Load(", "I32Load(", "I32Add("]);
     adjacent(3, ["I32RotlImm", "I32Xor(", "I32Store("]);
     adjacent(6, ["I32Load8U", "I32AddImm", "BrTable"]);
+    adjacent(7, ["I32AddImm", "I64AddImm", "BrI64Ne("]);
 }
 
 /// Eager mode translates a module's functions one after another in the same buffers

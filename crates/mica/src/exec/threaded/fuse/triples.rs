@@ -32,6 +32,8 @@ pub(super) fn triple_for(instrs: [&Instr; 3], forms: [u8; 3], polled: bool) -> O
         (I32Add, I32SubImm, BrI32GtUImm) (0, 8, 2);
         (I32Add, I32AddImm, BrI32LtUImm) (2, 8, 2);
         (Copy, I32AddImm, BrI32LtUImm) (0, 8, 2);
+        // Two counters stepped, the second (64-bit) tested (a sieve's scan over its flags).
+        (I32AddImm, I64AddImm, BrI64Ne) (0, 8, 2);
         // An element's address, its load and the comparison on it (a sort's scan).
         (I32AddImm, I32Load, BrI32LtU) (8, 10, 2);
         // A byte copied: its address, the load, the store; and the store, then the next
