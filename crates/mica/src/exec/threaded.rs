@@ -509,7 +509,7 @@ macro_rules! steps {
                         ($offset:expr) => {
                             // SAFETY: a verified branch target inside the code; `encode`
                             // turned the offset into bytes.
-                            return fuse::Flow::Jump(unsafe { $ip.byte_offset($offset as isize) })
+                            return fuse::Flow::Jump(unsafe { $crate::exec::threaded::branch_target($ip, $offset) })
                         };
                     }
                     macro_rules! fail {
@@ -681,7 +681,7 @@ pub(crate) unsafe fn continue_at(next: *const Op, ctx: &mut FastCtx, acc: Cell, 
 
 /// The handler of an instruction that names the accumulator where it cannot take it. The
 /// verifier rejects such code, so this never runs; it stops rather than misread a slot.
-unsafe fn bad_acc(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: f64) -> Exit {
+pub(super) unsafe fn bad_acc(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: f64) -> Exit {
     ctx.stop = Stop::Trap(TrapCode::Unreachable);
     ctx.trap_at = ip;
     Exit(core::ptr::null())
@@ -764,4 +764,7 @@ pub mod pair_stats;
 mod access;
 // Calls and returns as the handlers make them: callees, frames, switching functions.
 mod calls;
+// Where a taken branch goes, without waiting for its offset's load.
+mod branch;
+pub(crate) use branch::branch_target;
 pub(crate) use access::{Mem, View};
