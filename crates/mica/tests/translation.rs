@@ -662,3 +662,43 @@ fn results_computed_where_the_caller_takes_them() {
     let mix = |x: u32| x ^ (x >> 13);
     call(wat, "calls", (1000,), 100 - 1000 + mix(1000) as i32);
 }
+
+/// Taken branches at every distance: a loop's back edge over 1 to 60 instructions, and a
+/// forward jump over 1 to 30, with optimised builds' jumps through the table of near
+/// distances (`exec/threaded/branch.rs`: 40 back to 16 ahead) and past it. Each body is `k`
+/// counter steps (`I32AddImm` each); the loop runs 10 times, the forward jump skips them when
+/// its condition is set.
+#[test]
+fn branches_at_every_distance() {
+    let mut wat = String::from("(module\n");
+    let steps = |k: usize| "(local.set $x (i32.add (local.get $x) (i32.const 1)))".repeat(k);
+    for k in 1..=60 {
+        wat += &format!(
+            "(func (export \"loop{k}\") (param $n i32) (result i32) (local $i i32) (local $x i32)
+               (loop $l {} (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+               (local.get $x))\n",
+            steps(k)
+        );
+    }
+    for k in 1..=30 {
+        wat += &format!(
+            "(func (export \"skip{k}\") (param $p i32) (result i32) (local $x i32)
+               (block $b (br_if $b (local.get $p)) {})
+               (i32.add (local.get $x) (i32.const 1000)))\n",
+            steps(k)
+        );
+    }
+    wat += ")";
+    for engine in &MODES.map(engine) {
+        let (mut store, instance) = instantiate(engine, &wat);
+        for k in 1..=60 {
+            let f = instance.get_typed_func::<i32, i32>(&store, &format!("loop{k}")).unwrap();
+            assert_eq!(f.call(&mut store, 10).unwrap(), 10 * k, "loop over {k}");
+        }
+        for k in 1..=30 {
+            let f = instance.get_typed_func::<i32, i32>(&store, &format!("skip{k}")).unwrap();
+            assert_eq!(f.call(&mut store, 1).unwrap(), 1000, "jump over {k}");
+            assert_eq!(f.call(&mut store, 0).unwrap(), 1000 + k, "no jump over {k}");
+        }
+    }
+}

@@ -509,7 +509,7 @@ macro_rules! steps {
                         ($offset:expr) => {
                             // SAFETY: a verified branch target inside the code; `encode`
                             // turned the offset into bytes.
-                            return fuse::Flow::Jump(unsafe { $crate::exec::threaded::branch_target($ip, $offset) })
+                            return fuse::Flow::Jump(unsafe { $ip.byte_offset($offset as isize) })
                         };
                     }
                     macro_rules! fail {
@@ -766,5 +766,5 @@ mod access;
 mod calls;
 // Where a taken branch goes, without waiting for its offset's load.
 mod branch;
-pub(crate) use branch::branch_target;
+pub(crate) use branch::jump_from;
 pub(crate) use access::{Mem, View};

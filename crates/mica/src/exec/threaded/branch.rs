@@ -1,80 +1,118 @@
-//! Where a taken branch goes: [`branch_target`], which the branch steps' `jump!` calls.
+//! Where a taken branch goes: [`jump_from`], which the handlers call when a step jumps.
+//!
+//! The instruction pointer is the one loop-carried dependency that every taken branch
+//! lengthens. Its target is `at + offset`, with the offset loaded from the branch, and every
+//! operand load of the next handler waits for that sum: a load's latency plus an addition, 6
+//! cycles on the AMD EPYC, on every taken branch, whatever the loop's body (BENCHMARKS.md,
+//! "Issue 19, eleventh session": a loop of one fused pair took 8.6 cycles a turn). So a jump
+//! of up to `BACK` instructions back (a loop's back edge) or `AHEAD` ahead continues through
+//! `NEAR`, a table of handlers each made for one distance, which computes the target from
+//! `at` and its own constant: the table's entry is chosen from the offset, but that choice is
+//! an indirect jump the processor predicts and runs ahead of the load, so the next handler's
+//! loads wait for one addition of a constant only. (Comparing the offset with each distance
+//! in the handler did the same with a tree of predicted branches, at 1.2 MB more code.)
+//! Only with `fast` and threaded dispatch, not under Miri; elsewhere the jump goes to the
+//! target directly.
 
-use super::Op;
+use super::{Exit, FastCtx, Mem, Op, Regs, TAIL_DISPATCH};
+use crate::cell::Cell;
 
-/// The target of a taken branch at `at` whose byte offset is `offset` (`encode` made it
-/// bytes), computed so that the next handler does not wait for the offset's load.
-///
-/// The instruction pointer is the handlers' one loop-carried dependency that every taken
-/// branch lengthens: `at + offset` needs the offset loaded from the instruction first, and
-/// the next handler's operand loads need the sum, so a loop pays a load's latency plus an
-/// addition (6 cycles on the AMD EPYC) per iteration, whatever its body (BENCHMARKS.md,
-/// "Issue 19, eleventh session": a one-pair loop took 8.8 cycles an iteration, 4.1 with
-/// this). So the common offsets — a loop's back edge up to 40 instructions, a forward jump
-/// of up to 16 — are compared with constants, and each gives a target computed
-/// from `at` alone: the comparisons are branches, which the processor predicts and runs
-/// ahead of the load, so the target is one addition of a constant away. An empty `asm!`
-/// with its own text in each case keeps the compiler from folding the cases back into
-/// `at + offset` (it would otherwise make a lookup of them, or the sum itself).
+/// How many instructions back and ahead a jump goes through `NEAR`.
+#[cfg(feature = "fast")]
+const BACK: isize = 40;
+#[cfg(feature = "fast")]
+const AHEAD: isize = 16;
+
+/// Continues at `target`, where a branch at `at` jumps.
 ///
 /// # Safety
 ///
-/// `at + offset` is an instruction of `at`'s code (a verified branch target).
+/// As for a handler continuing at `target` (an instruction of `at`'s code), with `regs`,
+/// `mem` and `ctx` current.
 #[inline(always)]
-#[allow(clippy::neg_multiply, clippy::erasing_op, clippy::identity_op)] // the cases' `k * S`
-pub(crate) unsafe fn branch_target(at: *const Op, offset: i32) -> *const Op {
-    #[cfg(all(feature = "fast", not(miri), any(target_arch = "x86_64", target_arch = "aarch64")))]
-    {
-        const S: i32 = core::mem::size_of::<Op>() as i32;
-        macro_rules! near {
-            ($($k:literal)*) => {
-                $(
-                    if offset == $k * S {
-                        // SAFETY: the function's contract: `at + k` is the target.
-                        let mut target = unsafe { at.offset($k) }.addr();
-                        // SAFETY: an empty instruction sequence (a comment) that leaves its
-                        // register as it is; it reads and writes no memory, nor the flags.
-                        unsafe {
-                            core::arch::asm!(
-                                concat!("/* ", stringify!($k), " {0} */"),
-                                inout(reg) target,
-                                options(nomem, nostack, preserves_flags),
-                            )
-                        };
-                        return at.with_addr(target);
-                    }
-                )*
-            };
+pub(crate) unsafe fn jump_from(
+    at: *const Op,
+    target: *const Op,
+    regs: Regs,
+    mem: Mem,
+    ctx: &mut FastCtx,
+    acc: Cell,
+    facc: f64,
+) -> Exit {
+    #[cfg(all(feature = "fast", not(miri)))]
+    if TAIL_DISPATCH {
+        // SAFETY: both are instructions of the same code (the function's contract).
+        let distance = unsafe { target.offset_from(at) };
+        if let Some(&near) = NEAR.get(distance.wrapping_add(BACK) as usize) {
+            // SAFETY: `near` is the entry for `distance`: it continues at `at + distance`,
+            // which is `target`.
+            return unsafe { near(at, regs, mem, ctx, acc, facc) };
         }
-        // Up to 40 instructions back (a loop's back edge) and 16 ahead, in instructions.
-        near!(
-            -1 -2 -3 -4 -5 -6 -7 -8 -9 -10 -11 -12 -13 -14 -15 -16 -17 -18 -19 -20
-            -21 -22 -23 -24 -25 -26 -27 -28 -29 -30 -31 -32 -33 -34 -35 -36 -37 -38 -39 -40
-            0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16
-        );
     }
-    // SAFETY: the function's contract.
-    unsafe { at.byte_offset(offset as isize) }
+    // (Without the table, only the target matters.)
+    let _ = at;
+    if TAIL_DISPATCH {
+        // SAFETY: the function's contract.
+        return unsafe { ((*target).handler)(target, regs, mem, ctx, acc, facc) };
+    }
+    ctx.regs = regs;
+    ctx.mem = mem;
+    ctx.acc = acc;
+    ctx.facc = facc;
+    Exit(target)
 }
 
-#[cfg(test)]
+/// The handler that continues `K` instructions from `at`: `NEAR`'s entry for `K`.
+///
+/// # Safety
+///
+/// As for a handler continuing at `at + K`, an instruction of `at`'s code.
+#[cfg(feature = "fast")]
+unsafe fn near<const K: isize>(at: *const Op, regs: Regs, mem: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
+    // SAFETY: the function's contract.
+    let next = unsafe { at.offset(K) };
+    // SAFETY: as above; its handler was made for it.
+    unsafe { ((*next).handler)(next, regs, mem, ctx, acc, facc) }
+}
+
+/// `NEAR`'s entries, from `-BACK` to `AHEAD`.
+#[cfg(feature = "fast")]
+macro_rules! near_table {
+    ($($k:literal)*) => { [$(near::<$k>),*] };
+}
+
+/// The handler for each distance from `-BACK` to `AHEAD` (index `distance + BACK`).
+#[cfg(feature = "fast")]
+static NEAR: [super::Handler; (BACK + AHEAD + 1) as usize] = near_table!(
+    -40 -39 -38 -37 -36 -35 -34 -33 -32 -31 -30 -29 -28 -27 -26 -25 -24 -23 -22 -21
+    -20 -19 -18 -17 -16 -15 -14 -13 -12 -11 -10 -9 -8 -7 -6 -5 -4 -3 -2 -1
+    0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16
+);
+
+#[cfg(all(test, feature = "fast"))]
 mod tests {
     use super::*;
-    use crate::bytecode::Instr;
-    use alloc::vec;
 
-    /// Every offset, in the cases and outside them, backward and forward, gives the
-    /// instruction that many bytes away.
+    /// Entry `i` of the table continues `i - BACK` instructions away (the handlers are told
+    /// apart by address: `near::<K>` for each `K`).
     #[test]
-    fn every_offset_gives_its_target() {
-        let op = Op { handler: super::super::bad_acc, instr: Instr::jump(0) };
-        let code = vec![op; 200];
-        let at = 100;
-        let size = core::mem::size_of::<Op>() as i32;
-        for k in -100..100 {
-            // SAFETY: `at + k` is inside `code`.
-            let target = unsafe { branch_target(code.as_ptr().add(at), k * size) };
-            assert!(core::ptr::eq(target, &code[(at as i32 + k) as usize]), "{k} instructions away");
+    fn each_entry_is_made_for_its_distance() {
+        for (i, &entry) in NEAR.iter().enumerate() {
+            let k = i as isize - BACK;
+            macro_rules! expected {
+                ($($d:literal)*) => {
+                    match k {
+                        $( $d => near::<$d> as super::super::Handler, )*
+                        _ => unreachable!(),
+                    }
+                };
+            }
+            let made: super::super::Handler = expected!(
+                -40 -39 -38 -37 -36 -35 -34 -33 -32 -31 -30 -29 -28 -27 -26 -25 -24 -23 -22 -21
+                -20 -19 -18 -17 -16 -15 -14 -13 -12 -11 -10 -9 -8 -7 -6 -5 -4 -3 -2 -1
+                0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16
+            );
+            assert!(core::ptr::fn_addr_eq(entry, made), "entry {i}");
         }
     }
 }

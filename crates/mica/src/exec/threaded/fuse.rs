@@ -44,7 +44,8 @@ macro_rules! follow {
         match $flow {
             // SAFETY: an instruction that falls through has a successor.
             Flow::Next => next!(unsafe { $ip.add(1) }, $r, $mem, $ctx),
-            Flow::Jump(target) => next!(target, $r, $mem, $ctx),
+            // SAFETY: a branch's target is an instruction of its code.
+            Flow::Jump(target) => return unsafe { jump_from($ip, target, $r.regs, $mem, $ctx, $r.acc, $r.facc) },
             Flow::Stop => return Exit(core::ptr::null()),
         }
     };
@@ -95,7 +96,8 @@ macro_rules! first_half {
         // SAFETY: the handler's contract is the first step's.
         match unsafe { <$s>::step::<{ $f }>($ip, &mut r, $mem, $ctx) } {
             Flow::Next => r,
-            Flow::Jump(target) => next!(target, r, $mem, $ctx),
+            // SAFETY: a branch's target is an instruction of its code.
+            Flow::Jump(target) => return unsafe { jump_from($ip, target, r.regs, $mem, $ctx, r.acc, r.facc) },
             Flow::Stop => return Exit(core::ptr::null()),
         }
     }};
