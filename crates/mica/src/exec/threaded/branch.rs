@@ -14,8 +14,9 @@
 //! Only with `fast` and threaded dispatch, not under Miri; elsewhere the jump goes to the
 //! target directly.
 
-use super::{Exit, FastCtx, Mem, Op, Regs, TAIL_DISPATCH};
-use crate::cell::Cell;
+use super::{Exit, FastCtx, Locs, Mem, Op, TAIL_DISPATCH};
+#[cfg(feature = "fast")]
+use {super::Regs, crate::cell::Cell};
 
 /// How many instructions back and ahead a jump goes through `NEAR`.
 #[cfg(feature = "fast")]
@@ -30,15 +31,7 @@ const AHEAD: isize = 16;
 /// As for a handler continuing at `target` (an instruction of `at`'s code), with `regs`,
 /// `mem` and `ctx` current.
 #[inline(always)]
-pub(crate) unsafe fn jump_from(
-    at: *const Op,
-    target: *const Op,
-    regs: Regs,
-    mem: Mem,
-    ctx: &mut FastCtx,
-    acc: Cell,
-    facc: f64,
-) -> Exit {
+pub(crate) unsafe fn jump_from<const F: u8>(at: *const Op, target: *const Op, r: Locs<F>, mem: Mem, ctx: &mut FastCtx) -> Exit {
     #[cfg(all(feature = "fast", not(miri)))]
     if TAIL_DISPATCH {
         // SAFETY: both are instructions of the same code (the function's contract).
@@ -46,20 +39,12 @@ pub(crate) unsafe fn jump_from(
         if let Some(&near) = NEAR.get(distance.wrapping_add(BACK) as usize) {
             // SAFETY: `near` is the entry for `distance`: it continues at `at + distance`,
             // which is `target`.
-            return unsafe { near(at, regs, mem, ctx, acc, facc) };
+            return unsafe { near(at, r.regs, mem, ctx, r.acc, r.facc) };
         }
     }
     // (Without the table, only the target matters.)
     let _ = at;
-    if TAIL_DISPATCH {
-        // SAFETY: the function's contract.
-        return unsafe { ((*target).handler)(target, regs, mem, ctx, acc, facc) };
-    }
-    ctx.regs = regs;
-    ctx.mem = mem;
-    ctx.acc = acc;
-    ctx.facc = facc;
-    Exit(target)
+    next!(target, r, mem, ctx);
 }
 
 /// The handler that continues `K` instructions from `at`: `NEAR`'s entry for `K`.

@@ -45,7 +45,7 @@ macro_rules! follow {
             // SAFETY: an instruction that falls through has a successor.
             Flow::Next => next!(unsafe { $ip.add(1) }, $r, $mem, $ctx),
             // SAFETY: a branch's target is an instruction of its code.
-            Flow::Jump(target) => return unsafe { jump_from($ip, target, $r.regs, $mem, $ctx, $r.acc, $r.facc) },
+            Flow::Jump(target) => return unsafe { jump_from($ip, target, $r, $mem, $ctx) },
             Flow::Stop => return Exit(core::ptr::null()),
         }
     };
@@ -97,7 +97,7 @@ macro_rules! first_half {
         match unsafe { <$s>::step::<{ $f }>($ip, &mut r, $mem, $ctx) } {
             Flow::Next => r,
             // SAFETY: a branch's target is an instruction of its code.
-            Flow::Jump(target) => return unsafe { jump_from($ip, target, r.regs, $mem, $ctx, r.acc, r.facc) },
+            Flow::Jump(target) => return unsafe { jump_from($ip, target, r, $mem, $ctx) },
             Flow::Stop => return Exit(core::ptr::null()),
         }
     }};
