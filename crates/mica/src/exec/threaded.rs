@@ -681,7 +681,7 @@ pub(crate) unsafe fn continue_at(next: *const Op, ctx: &mut FastCtx, acc: Cell, 
 
 /// The handler of an instruction that names the accumulator where it cannot take it. The
 /// verifier rejects such code, so this never runs; it stops rather than misread a slot.
-pub(super) unsafe fn bad_acc(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: f64) -> Exit {
+unsafe fn bad_acc(ip: *const Op, _: Regs, _: Mem, ctx: &mut FastCtx, _: Cell, _: f64) -> Exit {
     ctx.stop = Stop::Trap(TrapCode::Unreachable);
     ctx.trap_at = ip;
     Exit(core::ptr::null())
