@@ -259,7 +259,10 @@ impl<'s> Executor<'s> {
         let (num_params, num_locals, frame_size) = (code.num_params, code.num_locals, code.frame_size);
         let exec = &mut self.store.inner.exec;
         exec.reserve(base + frame_size).map_err(Trap::new)?;
-        exec.cells[base + num_params..base + num_locals].fill(0);
+        // (Most entered functions declare few locals or none: not worth a `memset` call.)
+        for cell in &mut exec.cells[base + num_params..base + num_locals] {
+            *cell = 0;
+        }
         self.code = code_ref;
         self.ip = 0;
         self.base = base;

@@ -355,8 +355,35 @@ pub(crate) unsafe fn ret<const F: u8>(ip: *const Op, r: Locs<F>, mem: Mem, ctx: 
         // SAFETY: the caller is local (just checked).
         return unsafe { resume_caller(r, mem, ctx) };
     }
+    // SAFETY: `ip` is this `return`, whose caller is not local (just checked).
+    unsafe { ret_far(ip, r.regs, mem, ctx, r.acc, r.facc) }
+}
+
+/// A `return` whose caller is not local: the end of the activation, when its first frame
+/// returns to the embedder, else the slow path. Never inlined, and reached by a jump (as
+/// `ret_moving` is), so that `ret`'s path to a local caller stays as short as it was (inlined,
+/// this check added ten instructions to every return of `calls`).
+///
+/// # Safety
+///
+/// As for a handler; `ip` is a `return`.
+#[inline(never)]
+unsafe fn ret_far(ip: *const Op, regs: Regs, mem: Mem, ctx: &mut FastCtx, acc: Cell, facc: f64) -> Exit {
+    operands!(ip, Return(span));
+    if ctx.frame_len == ctx.entry_depth {
+        // The embedder finds the results at the frame base, where the slow path
+        // (`Executor::return_to_caller`) leaves them too.
+        match span {
+            Span { start: 0, .. } => {}
+            Span { start, len: 1 } => regs.set(0, regs.get::<Cell>(start)),
+            // SAFETY: a slow path may run for any instruction.
+            Span { .. } => return unsafe { exit_slow(ip, regs, mem, ctx, acc, facc) },
+        }
+        // SAFETY: the handlers were running: the frame stack is as they left it.
+        return unsafe { ctx.finish() };
+    }
     // SAFETY: a slow path may run for any instruction.
-    unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) }
+    unsafe { exit_slow(ip, regs, mem, ctx, acc, facc) }
 }
 
 /// A `return` of several results that are not at slot 0, whose caller is local: the results

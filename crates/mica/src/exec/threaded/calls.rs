@@ -78,6 +78,25 @@ impl FastCtx {
         unsafe { exec.frames.set_len(self.frame_len) };
     }
 
+    /// Ends the activation: its first frame returned, its results in place. Stops the
+    /// handlers with `Stop::Done`, the frame stack given its length back, as the slow path
+    /// leaves it when that frame's `return` runs there.
+    ///
+    /// # Safety
+    ///
+    /// As for `sync_frames`, with `inner` the store whose frame stack `frames` was derived
+    /// from.
+    #[inline(never)]
+    pub(in crate::exec) unsafe fn finish(&mut self) -> super::Exit {
+        // `inner` is the store of the running activation (module documentation), not
+        // borrowed elsewhere while the handlers run.
+        let inner = self.inner;
+        // SAFETY: as above.
+        unsafe { self.sync_frames(&mut (*inner).exec) };
+        self.stop = super::Stop::Done;
+        super::Exit(core::ptr::null())
+    }
+
     /// The code of function `func` (an index of the running instance's function space), if
     /// it is one of the module's own, already translated (by this instance or another of
     /// the module: the code is the module's): the callee of a direct `call` that the
