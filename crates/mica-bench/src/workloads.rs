@@ -403,6 +403,15 @@ pub const WORKLOADS: &[Workload] = &[
         reference::mem_bulk,
     ),
     own(
+        "mem_bulk_small",
+        "memory.fill + memory.copy of 24 and 32 bytes",
+        include_str!("../wat/mem_bulk_small.wat"),
+        "run",
+        10_000_000,
+        1_000,
+        reference::mem_bulk_small,
+    ),
+    own(
         "call_indirect",
         "call_indirect through 8 targets",
         include_str!("../wat/call_indirect.wat"),
@@ -533,6 +542,19 @@ pub mod reference {
             mem.copy_within(src..src + MIB, dst);
             let byte = mem[0x200000 + ((k as u32).wrapping_mul(977) & 0xFFFFF) as usize];
             acc = acc.wrapping_mul(31).wrapping_add(byte as u64);
+        }
+        acc.to_string()
+    }
+
+    pub fn mem_bulk_small(n: i64) -> String {
+        let mut mem = vec![0u8; 65536];
+        let mut acc = 0u64;
+        for i in 0..n as u32 {
+            let at = (i & 1023) as usize;
+            mem[at..at + 24].fill(i as u8);
+            mem.copy_within(at..at + 32, 4096);
+            let word: [u8; 8] = mem[4100..4108].try_into().expect("eight bytes");
+            acc = acc.wrapping_add(u64::from_le_bytes(word));
         }
         acc.to_string()
     }

@@ -22,6 +22,7 @@ const DEBUG_SUBSET: &[&str] = &[
     "host_return_call",
     "mem_loadstore",
     "mem_bulk",
+    "mem_bulk_small",
     "call_indirect",
     "br_table_vm",
     "call_overhead",

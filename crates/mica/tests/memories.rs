@@ -26,6 +26,7 @@ both_modes! {
     accesses_at_the_edges_of_every_kind_of_memory,
     fused_accesses_in_every_memory_form,
     a_64_bit_table_from_the_host,
+    bulk_memory_in_handlers_and_slow_path_agree,
 }
 
 fn memory_types_say_what_the_module_declares(mode: TranslationMode) {
@@ -272,4 +273,63 @@ fn a_64_bit_table_from_the_host(mode: TranslationMode) {
     assert_eq!(size.call(&mut store, ()).unwrap(), 5);
     assert_eq!(table.size(&store).unwrap(), 5);
     assert!(matches!(table.get(&store, 1).unwrap(), Some(Val::FuncRef(Some(_)))));
+}
+
+/// `memory.fill` and `memory.copy` on memory 0 run in their handlers, but for a store that
+/// meters fuel, where the slow path runs them (it charges by the byte): both leave the same
+/// bytes and report the same traps, on a 32- and a 64-bit memory, for copies overlapping
+/// either way, empty ones at the end, and ranges past the end by one byte.
+fn bulk_memory_in_handlers_and_slow_path_agree(mode: TranslationMode) {
+    const PAGE: u64 = 65536;
+    let cases: &[(&str, [u64; 3])] = &[
+        ("fill", [100, 0xAB, 40]),
+        ("copy", [110, 100, 30]),
+        ("copy", [90, 100, 30]),
+        ("copy", [100, 100, 30]),
+        ("fill", [PAGE, 7, 0]),
+        ("copy", [PAGE, PAGE, 0]),
+        ("fill", [PAGE - 8, 0xCD, 8]),
+        ("copy", [0, PAGE - 8, 8]),
+        ("fill", [PAGE - 8, 1, 9]),
+        ("copy", [PAGE - 8, 0, 9]),
+        ("copy", [0, PAGE - 8, 9]),
+        ("fill", [PAGE + 1, 1, 0]),
+        ("copy", [u64::from(u32::MAX), 0, 2]),
+    ];
+    for (ty, param) in [("", "i32"), ("i64", "i64")] {
+        let wat = format!(
+            r#"(module (memory (export "m") {ty} 1 1)
+              (func (export "fill") (param {param} i32 {param}) (memory.fill (local.get 0) (local.get 1) (local.get 2)))
+              (func (export "copy") (param {param} {param} {param}) (memory.copy (local.get 0) (local.get 1) (local.get 2))))"#
+        );
+        let run = |metered: bool| {
+            let engine = engine_with(mode, |c: &mut Config| {
+                c.all_features().consume_fuel(metered);
+            });
+            let (mut store, instance) = instantiate_with(&engine, (), &wat, |_| {});
+            if metered {
+                store.set_fuel(u64::MAX).unwrap();
+            }
+            let memory = instance.get_memory(&store, "m").unwrap();
+            let seed: Vec<u8> = (0..PAGE as usize).map(|i| (i * 7 % 251) as u8).collect();
+            memory.write(&mut store, 0, &seed).unwrap();
+            let mut outcomes = Vec::new();
+            for &(name, [a, b, c]) in cases {
+                let func = instance.get_func(&store, name).unwrap();
+                let val = |x: u64, wide: bool| if wide { Val::I64(x as i64) } else { Val::I32(x as i32) };
+                let wide = ty == "i64";
+                let params = [val(a, wide), val(b, wide && name == "copy"), val(c, wide)];
+                let outcome = func.call(&mut store, &params, &mut []).map_err(|e| e.trap_code());
+                outcomes.push((name, [a, b, c], outcome, memory.data(&store).unwrap().to_vec()));
+            }
+            outcomes
+        };
+        let (handlers, slow) = (run(false), run(true));
+        for (fast, slow) in handlers.iter().zip(&slow) {
+            assert_eq!(fast.2, slow.2, "{ty} {} {:?}", fast.0, fast.1);
+            assert!(fast.3 == slow.3, "{ty} {} {:?}: the memories differ", fast.0, fast.1);
+        }
+        let traps = handlers.iter().filter(|o| o.2 == Err(Some(TrapCode::MemoryOutOfBounds))).count();
+        assert_eq!(traps, 5, "{ty}: the cases past the end trap");
+    }
 }

@@ -153,8 +153,8 @@ macro_rules! for_each_instr {
             // --- memory ------------------------------------------------------------------
             MemorySize          (MemorySize)    step    []
             MemoryGrow          (MemoryGrow)    slow    []
-            MemoryFill          (MemoryFill)    slow    [trap]
-            MemoryCopy          (MemoryCopy)    slow    [trap]
+            MemoryFill          (MemoryFill)    call    [trap]
+            MemoryCopy          (MemoryCopy)    call    [trap]
             MemoryInit          (MemoryInit)    slow    [trap]
             DataDrop            (DataDrop)      slow    []
             AddOffset           (AddOffset)     step    [trap]

@@ -16,7 +16,9 @@ impl Executor<'_> {
     /// path.
     fn refresh(&mut self, ctx: &mut FastCtx) {
         ctx.exec = (self as *mut Self).cast();
-        let instance = &self.store.inner.instances[self.instance as usize];
+        let inner = &*self.store.inner;
+        let instance = &inner.instances[self.instance as usize];
+        ctx.mem64 = instance.memories.first().is_some_and(|&index| inner.memories[index as usize].ty.is_64);
         ctx.instance_globals = instance.globals.as_ptr();
         ctx.instance_funcs = instance.funcs.as_ptr();
         ctx.bodies = instance.module.bodies.as_ptr();

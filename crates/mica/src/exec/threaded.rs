@@ -94,6 +94,9 @@ pub(crate) struct FastCtx {
     /// The frame and memory 0 between two handlers in loop mode, and after a slow path.
     pub regs: Regs,
     pub mem: Mem,
+    /// Whether the running instance's memory 0 is 64-bit: how `memory.fill` and
+    /// `memory.copy` on it read their operands (`exec/ops/memory.rs`).
+    pub mem64: bool,
     /// The running instance's memories, by memory index, for accesses in the named form
     /// (`acc::NAMED`): `ExecStack::views`, re-derived with `mem` for instances with named
     /// accesses (`InstanceEntity::named_memories`), null for the others, which have none.
@@ -574,6 +577,7 @@ impl FastCtx {
             error: None,
             regs: Regs(core::ptr::null_mut()),
             mem: Mem { base: core::ptr::null_mut(), len: 0 },
+            mem64: false,
             views: core::ptr::null(),
             exec: core::ptr::null_mut(),
             slow,

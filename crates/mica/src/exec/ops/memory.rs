@@ -77,6 +77,74 @@ impl Slow<MemoryGrow> for kind::MemoryGrow {
     }
 }
 
+/// `memory.fill` and `memory.copy` on memory 0, in bounds and without fuel metering, run in
+/// their handlers: a `memset`/`memmove` of the bytes, where the slow path goes through the
+/// executor (some 150 instructions) for what is often a small struct's copy (clang emits
+/// these for `memset` and `memcpy` when bulk memory is on, as it is by default since LLVM 20).
+/// Anything else takes the slow path: another memory, metering (which charges by the byte),
+/// and bounds that fail (which trap).
+impl Plain for kind::MemoryFill {
+    #[inline(always)]
+    unsafe fn run(ip: *const Op, r: Locs<0>, mem: Mem, ctx: &mut FastCtx) -> Exit {
+        operands!(ip, MemoryFill(MemoryFill { args, memory }));
+        if memory == 0 && !metered(ctx) {
+            let (dst, len) = (address(r, args, ctx.mem64), address(r, args + 2, ctx.mem64));
+            if let Some(to) = bulk_range(dst, len, mem.len) {
+                let value = r.get::<u32>(args + 1) as u8;
+                // SAFETY: `to` lies within memory 0's `mem.len` bytes at `mem.base` (current:
+                // see `threaded.rs`).
+                unsafe { core::ptr::write_bytes(mem.base.add(to.start), value, to.len()) };
+                // SAFETY: `memory.fill` does not end a path: the next instruction is in the code.
+                next!(unsafe { ip.add(1) }, r, mem, ctx);
+            }
+        }
+        // SAFETY: a slow path may run for any instruction; it fills another memory, charges the
+        // fuel, or reports the trap.
+        unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) }
+    }
+}
+
+/// See `MemoryFill`'s handler.
+impl Plain for kind::MemoryCopy {
+    #[inline(always)]
+    unsafe fn run(ip: *const Op, r: Locs<0>, mem: Mem, ctx: &mut FastCtx) -> Exit {
+        operands!(ip, MemoryCopy(MemoryCopy { args, dst_memory, src_memory }));
+        if dst_memory == 0 && src_memory == 0 && !metered(ctx) {
+            let (dst, src, len) =
+                (address(r, args, ctx.mem64), address(r, args + 1, ctx.mem64), address(r, args + 2, ctx.mem64));
+            if let (Some(to), Some(from)) = (bulk_range(dst, len, mem.len), bulk_range(src, len, mem.len)) {
+                // SAFETY: both ranges lie within memory 0's `mem.len` bytes at `mem.base`
+                // (current: see `threaded.rs`); `copy` allows them to overlap.
+                unsafe { core::ptr::copy(mem.base.add(from.start), mem.base.add(to.start), to.len()) };
+                // SAFETY: `memory.copy` does not end a path: the next instruction is in the code.
+                next!(unsafe { ip.add(1) }, r, mem, ctx);
+            }
+        }
+        // SAFETY: as for `memory.fill`.
+        unsafe { exit_slow(ip, r.regs, mem, ctx, r.acc, r.facc) }
+    }
+}
+
+/// Whether the store meters fuel.
+#[inline(always)]
+fn metered(ctx: &FastCtx) -> bool {
+    // SAFETY: `inner` is the store of the running activation, which the handlers only read
+    // here (see `threaded.rs`).
+    unsafe { (*ctx.inner).exec.metering }
+}
+
+/// An address or length operand of memory 0 (`mem64` if it is 64-bit), in slot `slot`.
+#[inline(always)]
+fn address(r: Locs<0>, slot: Slot, mem64: bool) -> u64 {
+    if mem64 { r.get::<u64>(slot) } else { u64::from(r.get::<u32>(slot)) }
+}
+
+/// `range_of` for the handlers: the range, or `None` where the slow path reports the trap.
+#[inline(always)]
+fn bulk_range(start: u64, len: u64, size: usize) -> Option<core::ops::Range<usize>> {
+    in_bounds(usize::try_from(start).ok()?, usize::try_from(len).ok()?, size)
+}
+
 impl Slow<MemoryFill> for kind::MemoryFill {
     fn run(exec: &mut Executor<'_>, o: MemoryFill) -> Result<Flow> {
         let index = exec.memory_index(o.memory)?;
