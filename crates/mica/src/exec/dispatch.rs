@@ -1,8 +1,8 @@
 //! The driver: runs threaded code (see `threaded.rs`) until the activation ends, and the
 //! slow-path instructions — calls the handlers do not make themselves (host functions, other
-//! instances, untranslated code), returns that leave the activation, tables, bulk memory,
-//! growth — which the handlers call out to (`run_slow`) and continue after, with pointers
-//! derived afresh.
+//! instances, untranslated code), returns to another instance, tables, bulk memory but
+//! `memory.fill`/`memory.copy` within memory 0 unmetered, growth — which the handlers call
+//! out to (`run_slow`) and continue after, with pointers derived afresh.
 
 use super::interp::{Executor, Flow};
 use super::threaded::{Exit, FastCtx, Mem, Op, Regs, Slow, Stop, View, continue_at, kind};
