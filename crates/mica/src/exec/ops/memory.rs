@@ -83,12 +83,13 @@ impl Slow<MemoryGrow> for kind::MemoryGrow {
 /// executor (some 150 instructions) for what is often a small struct's copy (clang emits
 /// these for `memset` and `memcpy` when bulk memory is on, as it is by default since LLVM 20).
 /// Anything else takes the slow path: another memory, metering (which charges by the byte),
-/// and bounds that fail (which trap).
+/// and bounds that fail (which trap). A build without `fast` (the size builds) leaves all of
+/// it to the slow path.
 impl Plain for kind::MemoryFill {
     #[inline(always)]
     unsafe fn run(ip: *const Op, r: Locs<0>, mem: Mem, ctx: &mut FastCtx) -> Exit {
         operands!(ip, MemoryFill(MemoryFill { args, memory }));
-        if memory == 0 && !metered(ctx) {
+        if cfg!(feature = "fast") && memory == 0 && !metered(ctx) {
             let (dst, len) = (address(r, args, ctx.mem64), address(r, args + 2, ctx.mem64));
             if let Some(to) = bulk_range(dst, len, mem.len) {
                 let value = r.get::<u32>(args + 1) as u8;
@@ -110,7 +111,7 @@ impl Plain for kind::MemoryCopy {
     #[inline(always)]
     unsafe fn run(ip: *const Op, r: Locs<0>, mem: Mem, ctx: &mut FastCtx) -> Exit {
         operands!(ip, MemoryCopy(MemoryCopy { args, dst_memory, src_memory }));
-        if dst_memory == 0 && src_memory == 0 && !metered(ctx) {
+        if cfg!(feature = "fast") && dst_memory == 0 && src_memory == 0 && !metered(ctx) {
             let (dst, src, len) =
                 (address(r, args, ctx.mem64), address(r, args + 1, ctx.mem64), address(r, args + 2, ctx.mem64));
             if let (Some(to), Some(from)) = (bulk_range(dst, len, mem.len), bulk_range(src, len, mem.len)) {
