@@ -1,7 +1,7 @@
 //! Memories: loads and stores (handlers, bounds-checked against memory 0's length, which the
 //! handlers carry, or in the named form against the length of the memory they name),
 //! `memory.size`, the address of an access with an offset past 2^32, `memory.fill` and
-//! `memory.copy` within memory 0 (handlers of their own, unmetered), and the slow paths of
+//! `memory.copy` within memory 0 (handlers of their own, with `fast`, unmetered), and the slow paths of
 //! `memory.grow`, `memory.fill`, `memory.copy` (between any two memories), `memory.init` and
 //! `data.drop`, which read their operands by the memory's address type.
 
