@@ -1,9 +1,9 @@
 //! Memories: loads and stores (handlers, bounds-checked against memory 0's length, which the
 //! handlers carry, or in the named form against the length of the memory they name),
 //! `memory.size`, the address of an access with an offset past 2^32, `memory.fill` and
-//! `memory.copy` within memory 0 (handlers of their own, with `fast`, unmetered), and the slow paths of
-//! `memory.grow`, `memory.fill`, `memory.copy` (between any two memories), `memory.init` and
-//! `data.drop`, which read their operands by the memory's address type.
+//! `memory.copy` within memory 0 (handlers of their own, with `fast`, unmetered), and the
+//! slow paths of `memory.grow`, `memory.fill`, `memory.copy` (between any two memories),
+//! `memory.init` and `data.drop`, which read their operands by the memory's address type.
 
 use super::prelude::*;
 
@@ -130,8 +130,8 @@ impl Plain for kind::MemoryCopy {
 /// Whether the store meters fuel.
 #[inline(always)]
 fn metered(ctx: &FastCtx) -> bool {
-    // SAFETY: `inner` is the store of the running activation, which the handlers only read
-    // here (see `threaded.rs`).
+    // SAFETY: `inner` is the store of the running activation, alive and not borrowed
+    // elsewhere while the handlers run (see `threaded.rs`).
     unsafe { (*ctx.inner).exec.metering }
 }
 
