@@ -343,14 +343,9 @@ pub(crate) unsafe fn return_call_ref<const F: u8>(
 pub(crate) unsafe fn ret<const F: u8>(ip: *const Op, r: Locs<F>, mem: Mem, ctx: &mut FastCtx) -> Exit {
     operands!(ip, Return(span));
     if ctx.caller_is_local() {
-        match span {
-            // Results at slot 0 are in place: the translator has the instruction that computes
-            // a function's one result write it there (`Translator::emit_return`).
-            Span { start: 0, .. } => {}
-            // The common case, without the loop's bookkeeping.
-            Span { start, len: 1 } => r.set(0, r.get::<Cell>(start)),
+        if !results_to_base(span, r.regs) {
             // SAFETY: `ip` is this `return`, whose caller is local (just checked).
-            Span { .. } => return unsafe { ret_moving(ip, r.regs, mem, ctx, r.acc, r.facc) },
+            return unsafe { ret_moving(ip, r.regs, mem, ctx, r.acc, r.facc) };
         }
         // SAFETY: the caller is local (just checked).
         return unsafe { resume_caller(r, mem, ctx) };
@@ -373,17 +368,32 @@ unsafe fn ret_far(ip: *const Op, regs: Regs, mem: Mem, ctx: &mut FastCtx, acc: C
     if ctx.frame_len == ctx.entry_depth {
         // The embedder finds the results at the frame base, where the slow path
         // (`Executor::return_to_caller`) leaves them too.
-        match span {
-            Span { start: 0, .. } => {}
-            Span { start, len: 1 } => regs.set(0, regs.get::<Cell>(start)),
+        if !results_to_base(span, regs) {
             // SAFETY: a slow path may run for any instruction.
-            Span { .. } => return unsafe { exit_slow(ip, regs, mem, ctx, acc, facc) },
+            return unsafe { exit_slow(ip, regs, mem, ctx, acc, facc) };
         }
         // SAFETY: the handlers were running: the frame stack is as they left it.
         return unsafe { ctx.finish() };
     }
     // SAFETY: a slow path may run for any instruction.
     unsafe { exit_slow(ip, regs, mem, ctx, acc, facc) }
+}
+
+/// Moves a `return`'s results (`span`) to the frame base when that takes one copy at most;
+/// `false` when they are several and not there, for the caller to move another way.
+#[inline(always)]
+fn results_to_base(span: Span, regs: Regs) -> bool {
+    match span {
+        // Results at slot 0 are in place: the translator has the instruction that computes a
+        // function's one result write it there (`Translator::emit_return`).
+        Span { start: 0, .. } => true,
+        // The common case, without the loop's bookkeeping.
+        Span { start, len: 1 } => {
+            regs.set(0, regs.get::<Cell>(start));
+            true
+        }
+        Span { .. } => false,
+    }
 }
 
 /// A `return` of several results that are not at slot 0, whose caller is local: the results

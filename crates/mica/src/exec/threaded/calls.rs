@@ -86,7 +86,6 @@ impl FastCtx {
     ///
     /// As for `sync_frames`, with `inner` the store whose frame stack `frames` was derived
     /// from.
-    #[inline(never)]
     pub(in crate::exec) unsafe fn finish(&mut self) -> super::Exit {
         // `inner` is the store of the running activation (module documentation), not
         // borrowed elsewhere while the handlers run.
