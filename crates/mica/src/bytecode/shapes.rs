@@ -204,8 +204,10 @@ shapes! {
     Const32 { dst: Slot = dst, value: u32 = imm }
     /// `dst = consts[index]`: 64-bit constants live in the function's constant pool.
     Const64 { dst: Slot = dst, index: u32 = constant }
-    /// `dst = cond != 0 ? a : b`.
-    Select { dst: Slot = dst, cond: Slot = read, a: Slot = read, b: Slot = read }
+    /// `dst = cond != 0 ? a : b`. The condition may come in the accumulator (from the
+    /// comparison just before), and the result go to it, whatever its type (see `Select`'s
+    /// step in `exec/ops/variable.rs`).
+    Select { dst: Slot = dst, cond: Slot = x, a: Slot = read, b: Slot = read }
     GlobalGet { dst: Slot = dst, global: u32 = global }
     GlobalSet { src: Slot = read, global: u32 = global }
     RefFunc { dst: Slot = dst, func: u32 = func }

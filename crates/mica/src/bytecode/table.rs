@@ -104,7 +104,7 @@ macro_rules! for_each_instr {
             Copy                (Un)            step    [mov]
             Const32             (Const32)       step    [mov]
             Const64             (Const64)       step    [mov]
-            Select              (Select)        step    []
+            Select              (Select)        acc     []
             GlobalGet           (GlobalGet)     step    []
             GlobalSet           (GlobalSet)     step    []
 

@@ -74,10 +74,20 @@ impl Translator<'_> {
                 self.out.label();
             }
             O::Select | O::TypedSelect { .. } | O::TypedSelectMulti { .. } => {
-                let cond = self.pop_slot();
-                let wide = self.stack.is_wide(self.stack.len() - 1);
-                let b = self.pop_slot();
-                let a = self.pop_slot();
+                let n = self.stack.len();
+                let wide = self.stack.is_wide(n - 2);
+                // The values first: a move one of them needs must not come between the
+                // condition's writer and a `select` that reads it from the accumulator.
+                let b = self.stack.read_slot(n - 2, &mut self.out);
+                let a = self.stack.read_slot(n - 3, &mut self.out);
+                let handed_over = match self.stack.get(n - 1) {
+                    _ if wide => None,
+                    Operand::InSlot => self.take_acc(n - 1),
+                    Operand::Local(_) => self.take_local_acc(n - 1),
+                    _ => None,
+                };
+                let cond = handed_over.unwrap_or_else(|| self.stack.read_slot(n - 1, &mut self.out));
+                self.stack.truncate(n - 3);
                 if wide {
                     let dst = self.next_home_wide()?;
                     self.push_result_wide(Instr::Select128(VSelect { dst, cond, a, b }))?;

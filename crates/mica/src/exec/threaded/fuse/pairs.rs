@@ -110,9 +110,9 @@ macro_rules! pairs_in_forms {
             (I32MulImm, I32ShrUImm) (10, 0);
             (I32ShrUImm, I32ShrUImm) (0, 3);
             (I32ShrUImm, I32Add) (3, 2);
-            (I32Add, I32GtUImm) (2, 0);
-            (I32GtUImm, Select) (0, 0);
-            (Select, I32Store8) (0, 0);
+            (I32Add, I32GtUImm) (2, 1);
+            (I32GtUImm, Select) (1, 3);
+            (Select, I32Store8) (3, 4);
             (I32Add, I32Store16) (5, 4);
             (I32Store16, I32AddImm) (4, 0);
             (I32Add, BrI32NeImm) (5, 2);

@@ -44,7 +44,7 @@ pub(super) fn triple_for(instrs: [&Instr; 3], forms: [u8; 3], polled: bool) -> O
         (I32MulImm, I32AddImm, I32ShrUImm) (1, 10, 3);
         (I32Xor, I32ShlImm, I32RotlImm) (5, 0, 3);
         // A clamp stored (pixel arithmetic).
-        (I32GtUImm, Select, I32Store8) (0, 0, 0);
+        (I32GtUImm, Select, I32Store8) (1, 3, 4);
         // Two neighbours loaded and summed; the sum mixed and stored (a pass over an array).
         (I32Load, I32Load, I32Add) (0, 1, 5);
         (I32RotlImm, I32Xor, I32Store) (3, 3, 4);
