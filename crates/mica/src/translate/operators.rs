@@ -84,7 +84,7 @@ impl Translator<'_> {
                     _ if wide => None,
                     Operand::InSlot => self.take_acc(n - 1),
                     Operand::Local(_) => self.take_local_acc(n - 1),
-                    _ => None,
+                    Operand::Const(_) => None,
                 };
                 let cond = handed_over.unwrap_or_else(|| self.stack.read_slot(n - 1, &mut self.out));
                 self.stack.truncate(n - 3);
