@@ -119,3 +119,11 @@ if [ "$cli_text" -gt 1500000 ]; then
   echo "the size build of the mica CLI has $cli_text bytes of code: more than 1.5 MB" >&2
   exit 1
 fi
+# No size build formats a decoded operator: `Operator`'s `Debug` is 20 KB of code, and one
+# panic message naming an operator links all of it (`validate::check` says where it came in).
+for build in "$small" "$target/size/mica-cli-size"; do
+  if nm -C "$build" | grep -q 'wasmparser::readers::core::operators::Operator as core::fmt::Debug'; then
+    echo "$build links wasmparser's Operator Debug (20 KB): something formats an operator" >&2
+    exit 1
+  fi
+done
