@@ -91,6 +91,8 @@ impl ConstExpr {
                 }
             });
         }
+        // Most expressions are one constant; the list grew to four entries for it.
+        ops.shrink_to_fit();
         Ok(ConstExpr { ops })
     }
 
