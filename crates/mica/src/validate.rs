@@ -121,31 +121,33 @@ pub(crate) fn each_operator(
 #[cfg(not(feature = "fast"))]
 fn check(func: &mut FuncValidator<ValidatorResources>, offset: u64, op: &Operator<'_>) -> wasmparser::Result<Result<()>> {
     use wasmparser::VisitOperator;
-    macro_rules! scalar {
-        ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
-            {
-                let mut visitor = func.visitor(offset);
-                match op {
-                    $( Operator::$op $({ $($arg),* })? => return visitor.$visit($($($arg.clone()),*)?).map(Ok), )*
-                    _ => {}
-                }
+    // One dispatch for both of `wasmparser`'s operator lists, calling the methods of the
+    // visitor `visitor!()` makes: the scalar one, then (redefined in the block below, which
+    // shadows it) the SIMD one.
+    macro_rules! dispatch {
+        ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {{
+            let mut visitor = visitor!();
+            match op {
+                $( Operator::$op $({ $($arg),* })? => return visitor.$visit($($($arg.clone()),*)?).map(Ok), )*
+                _ => {}
             }
+        }};
+    }
+    macro_rules! visitor {
+        () => {
+            func.visitor(offset)
         };
     }
-    wasmparser::for_each_visit_operator!(scalar);
+    wasmparser::for_each_visit_operator!(dispatch);
     #[cfg(feature = "simd")]
     {
         use wasmparser::VisitSimdOperator;
-        macro_rules! simd {
-            ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
-                let mut visitor = func.simd_visitor(offset);
-                match op {
-                    $( Operator::$op $({ $($arg),* })? => return visitor.$visit($($($arg.clone()),*)?).map(Ok), )*
-                    _ => {}
-                }
+        macro_rules! visitor {
+            () => {
+                func.simd_visitor(offset)
             };
         }
-        wasmparser::for_each_visit_simd_operator!(simd);
+        wasmparser::for_each_visit_simd_operator!(dispatch);
     }
     // Each operator the reader returns is one of the above.
     Ok(Err(Error::usage("internal error: an operator the validator has no method for")))

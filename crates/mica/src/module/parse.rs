@@ -30,6 +30,26 @@ fn invalid(e: wasmparser::BinaryReaderError) -> Error {
 }
 
 impl ModuleInner {
+    /// Gives back what the lists grew into and will not use: a module lives as long as its
+    /// instances, and a small one's lists were mostly spare capacity (`loop_i32`'s one import
+    /// took 384 bytes, its one data segment 192).
+    fn shrink(&mut self) {
+        self.types.shrink_to_fit();
+        self.defined.shrink_to_fit();
+        self.imports.shrink_to_fit();
+        self.funcs.shrink_to_fit();
+        self.tables.shrink_to_fit();
+        self.memories.shrink_to_fit();
+        self.globals.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.global_inits.shrink_to_fit();
+        self.table_inits.shrink_to_fit();
+        self.exports.shrink_to_fit();
+        self.elems.shrink_to_fit();
+        self.datas.shrink_to_fit();
+        self.bodies.shrink_to_fit();
+    }
+
     /// The engine-wide identity of the module's type `index`, if it has been read.
     fn concrete(&self, index: u32) -> Option<ConcreteType> {
         self.defined.get(index as usize).map(|t| t.id)
@@ -174,28 +194,6 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8], bodies: Bodies) -> Result<Mod
     m.exports_by_name = by_name;
     m.shrink();
     Ok(m)
-}
-
-impl ModuleInner {
-    /// Gives back what the lists grew into and will not use: a module lives as long as its
-    /// instances, and a small one's lists were mostly spare capacity (`loop_i32`'s one import
-    /// took 384 bytes, its one data segment 192).
-    fn shrink(&mut self) {
-        self.types.shrink_to_fit();
-        self.defined.shrink_to_fit();
-        self.imports.shrink_to_fit();
-        self.funcs.shrink_to_fit();
-        self.tables.shrink_to_fit();
-        self.memories.shrink_to_fit();
-        self.globals.shrink_to_fit();
-        self.tags.shrink_to_fit();
-        self.global_inits.shrink_to_fit();
-        self.table_inits.shrink_to_fit();
-        self.exports.shrink_to_fit();
-        self.elems.shrink_to_fit();
-        self.datas.shrink_to_fit();
-        self.bodies.shrink_to_fit();
-    }
 }
 
 /// Whether the module's code may hold references the collector follows: a value of the `any`
