@@ -346,11 +346,23 @@ pub struct Engine {
     /// The epoch (`Engine::increment_epoch`), which code checks against its store's
     /// deadline when `Config::epoch_interruption` is on.
     epoch: Arc<AtomicU64>,
+    /// Translation's buffers, kept from one module to the next.
+    buffers: Arc<crate::translate::BufferPool>,
 }
 
 impl Engine {
     pub fn new(config: &Config) -> Engine {
-        Engine { config: Arc::new(config.clone()), types: Arc::default(), epoch: Arc::default() }
+        Engine {
+            config: Arc::new(config.clone()),
+            types: Arc::default(),
+            epoch: Arc::default(),
+            buffers: Arc::default(),
+        }
+    }
+
+    /// The spare translation buffers (`translate::BufferPool`).
+    pub(crate) fn buffers(&self) -> &crate::translate::BufferPool {
+        &self.buffers
     }
 
     /// Advances the epoch by one. Any thread may call it (an `Engine` is `Send + Sync` and

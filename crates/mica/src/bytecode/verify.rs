@@ -61,6 +61,14 @@ pub(crate) struct VerifyBuffers {
     pub forms: Vec<u8>,
 }
 
+impl VerifyBuffers {
+    /// Gives back capacity beyond `keep` instructions.
+    pub(crate) fn trim(&mut self, keep: usize) {
+        self.targets.shrink_to(keep);
+        self.forms.shrink_to(keep);
+    }
+}
+
 /// Checks `code` against a frame of `frame_size` cells, a pool of `num_consts` constants
 /// and the module's index spaces, and leaves each instruction's accumulator form (`Instr::acc_form`), which choosing its
 /// handler needs too, in `buffers.forms`.

@@ -273,16 +273,17 @@ impl ModuleInner {
         body.compiled_or_try_init(|| {
             let func_index = self.num_imported_funcs + def_index;
             let bytes = &self.bytes[body.range.clone()];
-            let mut scratch = crate::translate::Scratch::default();
+            let mut buffers = self.engine.buffers().take();
             // A function that needs stack maps is translated with its validator (`translate_func`).
             let mut validator = self.revalidate.as_ref().map(|(resources, features)| {
+                buffers.longest_body = bytes.len();
                 wasmparser::FuncToValidate {
                     resources: resources.clone(),
                     index: func_index,
                     ty: self.funcs[func_index as usize],
                     features: *features,
                 }
-                .into_validator(Default::default())
+                .into_validator(core::mem::take(&mut buffers.validator))
             });
             let bytecode = crate::translate::translate_func(
                 self.translate_env(),
@@ -290,9 +291,14 @@ impl ModuleInner {
                 bytes,
                 body.range.start,
                 validator.as_mut(),
-                &mut scratch,
-            )?;
-            Ok(Box::new(CompiledFunc::new(bytecode)))
+                &mut buffers.scratch,
+            );
+            let compiled = bytecode.map(|bytecode| Box::new(CompiledFunc::new(bytecode)));
+            if let Some(validator) = validator {
+                buffers.validator = validator.into_allocations();
+            }
+            self.engine.buffers().give_back(buffers);
+            compiled
         })
     }
 

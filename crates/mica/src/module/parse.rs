@@ -143,10 +143,9 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8], bodies: Bodies) -> Result<Mod
         func_names: OnceBox::new(),
     };
     let lazy = config.translation == TranslationMode::Lazy;
-    // One set of validator allocations, handed from each function's validator to the next.
-    let mut allocations = wasmparser::FuncValidatorAllocations::default();
-    // Eager mode: the translator's buffers, likewise.
-    let mut scratch = crate::translate::Scratch::default();
+    // One set of validator allocations, handed from each function's validator to the next,
+    // and (eager mode) the translator's buffers, likewise: the engine's spare ones.
+    let mut buffers = engine.buffers().take();
     let deferred = lazy && bodies == Bodies::Deferred;
     let mut parser = Parser::new(0);
     parser.set_features(config.features);
@@ -162,9 +161,10 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8], bodies: Bodies) -> Result<Mod
                     m.revalidate = Some((to_validate.resources.clone(), to_validate.features));
                 }
             }
-            let mut func_validator = to_validate.into_validator(core::mem::take(&mut allocations));
+            let mut func_validator = to_validate.into_validator(core::mem::take(&mut buffers.validator));
             let range = body.range();
             let range = range.start as usize..range.end as usize;
+            buffers.longest_body = buffers.longest_body.max(range.len());
             let mut compiled = None;
             if lazy {
                 if !deferred {
@@ -178,16 +178,17 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8], bodies: Bodies) -> Result<Mod
                     &bytes[range.clone()],
                     range.start,
                     Some(&mut func_validator),
-                    &mut scratch,
+                    &mut buffers.scratch,
                 )?;
                 compiled = Some(Box::new(CompiledFunc::new(bytecode)));
             }
-            allocations = func_validator.into_allocations();
+            buffers.validator = func_validator.into_allocations();
             m.bodies.push(FuncBody::new(range, compiled));
             continue;
         }
         read_section(&mut m, bytes, payload)?;
     }
+    engine.buffers().give_back(buffers);
     m.bytes = bytes.into();
     let mut by_name: Vec<u32> = (0..m.exports.len() as u32).collect();
     by_name.sort_unstable_by(|&a, &b| m.exports[a as usize].0.cmp(&m.exports[b as usize].0));

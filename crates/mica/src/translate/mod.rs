@@ -120,6 +120,67 @@ pub(crate) struct Scratch {
     work: usize,
 }
 
+impl Scratch {
+    /// Gives back capacity beyond what a typical function needs, before the buffers are kept
+    /// between modules (`BufferPool`).
+    fn trim(&mut self) {
+        const KEEP: usize = 4096;
+        self.stack.trim(KEEP);
+        self.code.shrink_to(KEEP);
+        self.consts.shrink_to(KEEP);
+        self.const_slots.shrink_to(KEEP);
+        self.also_acc.shrink_to(KEEP);
+        self.control.shrink_to(KEEP);
+        self.fixups.shrink_to(KEEP);
+        self.depths.shrink_to(KEEP);
+        self.verify.trim(KEEP);
+    }
+}
+
+/// The buffers a module's translation works in, kept by its engine between modules (and
+/// between the first calls of lazily translated functions), so that a small module's
+/// translation does not grow every list from nothing: `Scratch`, and the function
+/// validator's stacks.
+#[derive(Default)]
+pub(crate) struct Buffers {
+    pub scratch: Scratch,
+    pub validator: wasmparser::FuncValidatorAllocations,
+    /// The longest body validated with `validator`'s stacks, which bounds their size.
+    pub longest_body: usize,
+}
+
+/// An engine's spare [`Buffers`]: one set, taken by a translation and given back when it is
+/// done. A translation that finds it taken (another thread's) starts with empty buffers.
+#[derive(Default)]
+pub(crate) struct BufferPool(spin::Mutex<Option<Box<Buffers>>>);
+
+impl core::fmt::Debug for BufferPool {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("BufferPool")
+    }
+}
+
+impl BufferPool {
+    /// Bodies longer than this do not leave their validator's stacks in the pool, so that
+    /// what an engine keeps between modules is bounded, whatever it translated.
+    const LONGEST_POOLED_BODY: usize = 16 * 1024;
+
+    pub(crate) fn take(&self) -> Box<Buffers> {
+        self.0.try_lock().and_then(|mut spare| spare.take()).unwrap_or_default()
+    }
+
+    pub(crate) fn give_back(&self, mut buffers: Box<Buffers>) {
+        if buffers.longest_body > Self::LONGEST_POOLED_BODY {
+            buffers.validator = Default::default();
+        }
+        buffers.longest_body = 0;
+        buffers.scratch.trim();
+        if let Some(mut spare) = self.0.try_lock() {
+            *spare = Some(buffers);
+        }
+    }
+}
+
 /// Translates a function body (`bytes`, found at `offset` in the module), validating each
 /// operator just before it is translated when a validator is given (so the translator only
 /// ever sees a valid prefix of the body). The bytecode is verified, and lives in `scratch`

@@ -78,6 +78,14 @@ pub(super) struct StackBuffers {
     local_top: Vec<u32>,
 }
 
+impl StackBuffers {
+    /// Gives back capacity beyond `keep` entries (lengths, and so any lists left behind, stay).
+    pub(super) fn trim(&mut self, keep: usize) {
+        self.entries.shrink_to(keep);
+        self.local_top.shrink_to(keep);
+    }
+}
+
 /// The operand stack. Every operation costs time independent of the stack's height (or, for
 /// those that touch many operands, proportional to the operands they change), so translation
 /// is linear in the body's size whatever the height (see ARCHITECTURE.md):
