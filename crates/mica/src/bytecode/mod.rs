@@ -258,7 +258,29 @@ macro_rules! define_instr {
             $( $name($shape), )*
         }
 
+        /// Each variant of [`Instr`] without its operands, numbered in the table's order:
+        /// [`Instr::opcode`] indexes tables of the variants' properties with it, which
+        /// answer with a load where a `match` over ~900 variants would be an indirect jump.
+        #[derive(Copy, Clone)]
+        #[allow(dead_code, clippy::upper_case_acronyms)]
+        #[repr(u16)]
+        pub(crate) enum Opcode {
+            $( $name, )*
+        }
+
+        /// How many variants [`Instr`] has.
+        pub(crate) const OPCODES: usize = [$( Opcode::$name, )*].len();
+
         impl Instr {
+            /// The variant's number in the table (`Opcode`), for indexing per-variant tables.
+            /// (The `match` compiles to reading the variant's tag.)
+            #[inline(always)]
+            pub(crate) fn opcode(&self) -> usize {
+                match self {
+                    $( Instr::$name(_) => Opcode::$name as usize, )*
+                }
+            }
+
             /// The variant's name.
             pub(crate) fn name(&self) -> &'static str {
                 match self {
@@ -277,9 +299,8 @@ macro_rules! define_instr {
             /// Whether its handler takes operands from the accumulator (class `acc`).
             #[inline(always)]
             pub(crate) fn takes_acc(&self) -> bool {
-                match self {
-                    $( Instr::$name(_) => is_class!($class, acc), )*
-                }
+                const TAKES_ACC: [bool; OPCODES] = [$( is_class!($class, acc), )*];
+                TAKES_ACC[self.opcode()]
             }
 
             /// The memory a memory access (a load, a store, `memory.size`: the shapes whose
@@ -287,6 +308,11 @@ macro_rules! define_instr {
             /// for other instructions.
             #[inline(always)]
             pub(crate) fn memory_access(&self) -> Option<u8> {
+                // Most instructions are not accesses: one load tells, before the `match`.
+                const IS_ACCESS: [bool; OPCODES] = [$( if_access!($shape, { true } else { false }), )*];
+                if !IS_ACCESS[self.opcode()] {
+                    return None;
+                }
                 match self {
                     $( Instr::$name(o) => if_access!($shape, { Some(o.memory) } else { { let _ = o; None } }), )*
                 }
@@ -294,23 +320,20 @@ macro_rules! define_instr {
 
             /// Whether it may trap (flag `trap`).
             pub(crate) fn may_trap(&self) -> bool {
-                match self {
-                    $( Instr::$name(_) => has_flag!(trap, [$($flags)*]), )*
-                }
+                const MAY_TRAP: [bool; OPCODES] = [$( has_flag!(trap, [$($flags)*]), )*];
+                MAY_TRAP[self.opcode()]
             }
 
             /// Whether execution never falls through past it (flag `end`).
             pub(crate) fn ends_path(&self) -> bool {
-                match self {
-                    $( Instr::$name(_) => has_flag!(end, [$($flags)*]), )*
-                }
+                const ENDS_PATH: [bool; OPCODES] = [$( has_flag!(end, [$($flags)*]), )*];
+                ENDS_PATH[self.opcode()]
             }
 
             /// Whether it only writes a slot, leaving the accumulator alone (flag `mov`).
             pub(crate) fn is_move(&self) -> bool {
-                match self {
-                    $( Instr::$name(_) => has_flag!(mov, [$($flags)*]), )*
-                }
+                const IS_MOVE: [bool; OPCODES] = [$( has_flag!(mov, [$($flags)*]), )*];
+                IS_MOVE[self.opcode()]
             }
 
             /// The conditional branch with the opposite condition and the same operands and
@@ -389,6 +412,22 @@ macro_rules! fuse {
 }
 
 for_each_instr!(define_instr);
+
+/// The table with `true` for each opcode in `lists`, for a question about variants asked per
+/// instruction (see [`Opcode`]).
+pub(crate) const fn opcode_set(lists: &[&[Opcode]]) -> [bool; OPCODES] {
+    let mut set = [false; OPCODES];
+    let mut i = 0;
+    while i < lists.len() {
+        let mut j = 0;
+        while j < lists[i].len() {
+            set[lists[i][j] as usize] = true;
+            j += 1;
+        }
+        i += 1;
+    }
+    set
+}
 
 const _: () = assert!(core::mem::size_of::<Instr>() <= 16);
 

@@ -438,7 +438,7 @@ pub(crate) fn fuse_pairs(ops: &mut [Op], forms: &[u8], epochs: bool) {
     // gets, under epoch interruption, the handler that checks the deadline when it jumps.
     for i in 2..ops.len() {
         let (a, b, c) = (&ops[i - 2].instr, &ops[i - 1].instr, &ops[i].instr);
-        if backward(a) || backward(b) {
+        if !triples::may_be_listed([a, b, c]) || backward(a) || backward(b) {
             continue;
         }
         // (A `br_table`'s entries may jump backward.)

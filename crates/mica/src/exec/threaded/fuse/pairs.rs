@@ -3,6 +3,7 @@
 //! programs; the handlers they name are `fuse.rs`'s generic ones.
 
 use super::*;
+use crate::bytecode::{OPCODES, Opcode, opcode_set};
 
 /// The fused pairs that end in a branch which often jumps back: a loop counter or a loaded
 /// value and the test on it; the last instruction of a block and the jump out of it (an
@@ -46,6 +47,138 @@ macro_rules! loop_closing_pairs {
     };
 }
 
+/// The pairs fused in every form `pair` knows, beyond those that close loops. Calls `$m` with
+/// the list.
+macro_rules! common_pairs {
+    ($m:ident) => {
+        $m!(
+            // A test that falls through into the loop body.
+            (BrIfNez, I32AddImm),
+            (BrIfNez, I32SubImm),
+            (BrIfNez, I32Add),
+            (BrI32LtUImm, I32Load),
+            (BrI32LtUImm, I32SubImm),
+            (BrI32GtUImm, I32Add),
+            // A flag tested (a status code's low bits, a bit of a mask).
+            (I32AndImm, BrIfEqz),
+            // Counters and index arithmetic.
+            (I32AddImm, I32AddImm),
+            (I32SubImm, I32SubImm),
+            (I32Add, I32AddImm),
+            (I32AddImm, I32Add),
+            (I32Add, I32SubImm),
+            (I32AddImm, I64AddImm),
+            (I64AddImm, I32SubImm),
+            (I64Add, I32AddImm),
+            (Copy, I32AddImm),
+            (I32SubImm, Copy),
+            (I32ShlImm, I32Add),
+            (I32WrapI64, I32Add),
+            (I64ExtendI32U, I64MulImm),
+            // Address arithmetic and the access it feeds.
+            (I32Add, I32Load),
+            (I32Add, I32Load8U),
+            (I32Add, I32Store),
+            (I32AddImm, I32Load),
+            (I32AddImm, I32Load8U),
+            (I32AddImm, I32Store),
+            (I32AddImm, I32Store8),
+            (I32AddImm, F64Load),
+            (I32SubImm, F64Load),
+            (I32SubImm, I32Load),
+            (I32Add, I32Load16U),
+            (I32Add, I64Load8U),
+            (I32AddImm, I64Load8U),
+            (I32ShlImm, I32Store),
+            // An access and what follows it.
+            (I32Load8U, I32Store8),
+            (I32Load8U, I32AddImm),
+            (I32Load, I32Add),
+            (I32Load, I32AddImm),
+            (I32Load, I32SubImm),
+            (I32Load, I32Load),
+            (I32Store, I32AddImm),
+            (I32Store8, I32AddImm),
+            (I32Store8Imm, I32Add),
+            (I32Store8Imm, I64Add),
+            (I64Load8U, I64Xor),
+            (I64Load8U, I64Add),
+            (I64Load32U, I64Add),
+            (I64Store, I32AddImm),
+            (F64Store, I32AddImm),
+            (F64Store, I32SubImm),
+            (F64Store, F64Load),
+            // Floating-point chains.
+            (F64Load, F64Add),
+            (F64Load, F64Mul),
+            (F64Load, F64Sub),
+            (F64Mul, F64Load),
+            (F64Mul, F64Add),
+            (F64Mul, F64Sub),
+            (F64Mul, F64Mul),
+            (F64Sub, F64Mul),
+            (F64Add, F64Store),
+            (F64Sub, F64Store),
+            // Integer chains (hashing, bit mixing).
+            (I32Add, I32Add),
+            (I32Xor, I32Add),
+            (I32Add, I32RotlImm),
+            (I32RotlImm, I32Xor),
+            (I32Xor, I32RotlImm),
+            (I32RotlImm, I32RotlImm),
+            (I32Xor, I32AndImm),
+            (I32AndImm, Copy),
+            (I32Xor, I32Store),
+            (I32MulImm, I32AddImm),
+            (I32ShrUImm, I32Xor),
+            (I32RotlImm, I32Add),
+            (I64ExtendI32U, I64Add),
+            (I64ExtendI32U, I32Add),
+            (I64Add, I64ShrUImm),
+            (I64ShrUImm, I64Xor),
+            (I64ShlImm, I64Add),
+            (I64ShlImm, I64Xor),
+            (I64Xor, I64ShlImm),
+            (I64Xor, I64Mul),
+            (I64Mul, I64Add),
+            (I64MulImm, I64AddImm),
+            (I64MulImm, I64Sub),
+            (I64Load, I64DivU),
+            (I64Load, I64MulImm),
+            (I64LeU, I64ExtendI32U),
+            // The shadow-stack pointer (a global) moved by a function's prologue and epilogue.
+            (GlobalGet, I32SubImm),
+            (I32SubImm, GlobalSet),
+            (I32AddImm, GlobalSet),
+            (GlobalSet, I32Load),
+            // SIMD chains: a vector loaded, combined and stored (vectorized loops).
+            (V128Load, F64x2Mul),
+            (V128Load, F64x2Add),
+            (F64x2Mul, F64x2Add),
+            (F64x2Add, V128Store),
+            (V128Load, F32x4Mul),
+            (V128Load, F32x4Add),
+            (F32x4Mul, F32x4Add),
+            (F32x4Add, V128Store),
+            (V128Load, I32x4Add),
+            (I32x4Add, V128Store),
+            (I32x4Add, I32x4Add),
+            (I16x8Add, I16x8Add),
+            (I32x4Mul, I32x4Add),
+            (I32x4Add, I32x4ShrU),
+            (V128Load8x8U, I16x8Add),
+            (V128Store, I32AddImm),
+            // A product added to a vector from memory (a product added back to memory has a
+            // handler of its own, `ops::product_into_memory`).
+            (F64x2MulMem, F64x2AddMem),
+            (F32x4MulMem, F32x4AddMem),
+            // Moves in a row.
+            (Copy, Copy),
+            (Const32, Copy),
+        )
+    };
+}
+
 /// Returns the handler of the pair `$a` (form `$fa`) then `$b` (form `$fb`) if it is one of
 /// the pairs fused in the forms listed only: a handler per listed form, where `pair` makes
 /// one for every form pair it knows. These are the fall-throughs that the pair counter still
@@ -54,8 +187,8 @@ macro_rules! loop_closing_pairs {
 /// program. Form bits: DST = 1, X = 2, Y = 4, ALSO = 8; a listed access is memory 0's
 /// 32-bit form (its memory bits are not in the literals).
 macro_rules! pairs_in_forms {
-    ($a:ident, $fa:ident, $b:ident, $fb:ident) => {
-        pairs_in_forms!(@list $a, $fa, $b, $fb;
+    ($m:ident!($($args:tt)*)) => {
+        $m!($($args)*;
             // Index arithmetic and loop tests (sorting, searching).
             (BrI32LtU, I32AddImm) (0, 8);
             (BrI32LtU, I32SubImm) (2, 0);
@@ -139,7 +272,12 @@ macro_rules! pairs_in_forms {
             (I64Sub, I64Store32) (5, 4);
         )
     };
-    (@list $a:ident, $fa:ident, $b:ident, $fb:ident;
+}
+
+/// Returns from `pair_for` with the handler of `$a` (form `$fa`) then `$b` (form `$fb`) if
+/// the pair is on a list of pairs fused in the listed forms only (`pairs_in_forms!`).
+macro_rules! in_listed_forms {
+    ($a:ident, $fa:ident, $b:ident, $fb:ident;
         $( ($x:ident, $y:ident) $( ($f:literal, $g:literal) )+ ; )*) => {
         match ($a, $b) {
             $( (Instr::$x(_), Instr::$y(_)) => match ($fa, $fb) {
@@ -151,11 +289,41 @@ macro_rules! pairs_in_forms {
     };
 }
 
+/// The opcodes of the first (`first`) or the second (`second`) instructions of a list of
+/// pairs, in either list form: `(X, Y),` or `(X, Y) (forms)+;`.
+macro_rules! pair_opcodes {
+    (first; $( ($x:ident, $y:ident) $( ($f:literal, $g:literal) )+ ; )*) => { &[$( Opcode::$x ),*] };
+    (second; $( ($x:ident, $y:ident) $( ($f:literal, $g:literal) )+ ; )*) => { &[$( Opcode::$y ),*] };
+}
+macro_rules! firsts {
+    ($( ($x:ident, $y:ident) ),* $(,)?) => { &[$( Opcode::$x ),*] };
+}
+macro_rules! seconds {
+    ($( ($x:ident, $y:ident) ),* $(,)?) => { &[$( Opcode::$y ),*] };
+}
+
+/// Whether an instruction is the first (`FIRSTS`) or the second (`SECONDS`) of some pair
+/// `pair_for` lists: two loads rule out most adjacent instructions before its `match`es.
+static FIRSTS: [bool; OPCODES] =
+    opcode_set(&[pairs_in_forms!(pair_opcodes!(first)), loop_closing_pairs!(firsts), common_pairs!(firsts)]);
+static SECONDS: [bool; OPCODES] =
+    opcode_set(&[pairs_in_forms!(pair_opcodes!(second)), loop_closing_pairs!(seconds), common_pairs!(seconds)]);
+
 /// The handler of the pair `a` (form `fa`) then `b` (form `fb`), if it is one that is fused:
 /// the pairs executed most often across the benchmark programs (C compiled by clang, and
 /// hand-written loops), by kind. `mica run` built with the feature `pair-stats` counts them
 /// (`threaded/pair_stats.rs`; how, in BENCHMARKS.md).
 pub(super) fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
+    if FIRSTS[a.opcode()] && SECONDS[b.opcode()] {
+        listed_pair(a, fa, b, fb)
+    } else {
+        debug_assert!(listed_pair(a, fa, b, fb).is_none(), "a listed pair is missing from FIRSTS or SECONDS");
+        None
+    }
+}
+
+/// `pair_for`'s search of the lists.
+fn listed_pair(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
     macro_rules! pairs {
         ($( ($x:ident, $y:ident) ),* $(,)?) => {
             match (a, b) {
@@ -164,135 +332,12 @@ pub(super) fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> 
             }
         };
     }
-    pairs_in_forms!(a, fa, b, fb);
+    pairs_in_forms!(in_listed_forms!(a, fa, b, fb));
     loop_closing_pairs!(pairs);
-    pairs!(
-        // A test that falls through into the loop body.
-        (BrIfNez, I32AddImm),
-        (BrIfNez, I32SubImm),
-        (BrIfNez, I32Add),
-        (BrI32LtUImm, I32Load),
-        (BrI32LtUImm, I32SubImm),
-        (BrI32GtUImm, I32Add),
-        // A flag tested (a status code's low bits, a bit of a mask).
-        (I32AndImm, BrIfEqz),
-        // Counters and index arithmetic.
-        (I32AddImm, I32AddImm),
-        (I32SubImm, I32SubImm),
-        (I32Add, I32AddImm),
-        (I32AddImm, I32Add),
-        (I32Add, I32SubImm),
-        (I32AddImm, I64AddImm),
-        (I64AddImm, I32SubImm),
-        (I64Add, I32AddImm),
-        (Copy, I32AddImm),
-        (I32SubImm, Copy),
-        (I32ShlImm, I32Add),
-        (I32WrapI64, I32Add),
-        (I64ExtendI32U, I64MulImm),
-        // Address arithmetic and the access it feeds.
-        (I32Add, I32Load),
-        (I32Add, I32Load8U),
-        (I32Add, I32Store),
-        (I32AddImm, I32Load),
-        (I32AddImm, I32Load8U),
-        (I32AddImm, I32Store),
-        (I32AddImm, I32Store8),
-        (I32AddImm, F64Load),
-        (I32SubImm, F64Load),
-        (I32SubImm, I32Load),
-        (I32Add, I32Load16U),
-        (I32Add, I64Load8U),
-        (I32AddImm, I64Load8U),
-        (I32ShlImm, I32Store),
-        // An access and what follows it.
-        (I32Load8U, I32Store8),
-        (I32Load8U, I32AddImm),
-        (I32Load, I32Add),
-        (I32Load, I32AddImm),
-        (I32Load, I32SubImm),
-        (I32Load, I32Load),
-        (I32Store, I32AddImm),
-        (I32Store8, I32AddImm),
-        (I32Store8Imm, I32Add),
-        (I32Store8Imm, I64Add),
-        (I64Load8U, I64Xor),
-        (I64Load8U, I64Add),
-        (I64Load32U, I64Add),
-        (I64Store, I32AddImm),
-        (F64Store, I32AddImm),
-        (F64Store, I32SubImm),
-        (F64Store, F64Load),
-        // Floating-point chains.
-        (F64Load, F64Add),
-        (F64Load, F64Mul),
-        (F64Load, F64Sub),
-        (F64Mul, F64Load),
-        (F64Mul, F64Add),
-        (F64Mul, F64Sub),
-        (F64Mul, F64Mul),
-        (F64Sub, F64Mul),
-        (F64Add, F64Store),
-        (F64Sub, F64Store),
-        // Integer chains (hashing, bit mixing).
-        (I32Add, I32Add),
-        (I32Xor, I32Add),
-        (I32Add, I32RotlImm),
-        (I32RotlImm, I32Xor),
-        (I32Xor, I32RotlImm),
-        (I32RotlImm, I32RotlImm),
-        (I32Xor, I32AndImm),
-        (I32AndImm, Copy),
-        (I32Xor, I32Store),
-        (I32MulImm, I32AddImm),
-        (I32ShrUImm, I32Xor),
-        (I32RotlImm, I32Add),
-        (I64ExtendI32U, I64Add),
-        (I64ExtendI32U, I32Add),
-        (I64Add, I64ShrUImm),
-        (I64ShrUImm, I64Xor),
-        (I64ShlImm, I64Add),
-        (I64ShlImm, I64Xor),
-        (I64Xor, I64ShlImm),
-        (I64Xor, I64Mul),
-        (I64Mul, I64Add),
-        (I64MulImm, I64AddImm),
-        (I64MulImm, I64Sub),
-        (I64Load, I64DivU),
-        (I64Load, I64MulImm),
-        (I64LeU, I64ExtendI32U),
-        // The shadow-stack pointer (a global) moved by a function's prologue and epilogue.
-        (GlobalGet, I32SubImm),
-        (I32SubImm, GlobalSet),
-        (I32AddImm, GlobalSet),
-        (GlobalSet, I32Load),
-        // SIMD chains: a vector loaded, combined and stored (vectorized loops).
-        (V128Load, F64x2Mul),
-        (V128Load, F64x2Add),
-        (F64x2Mul, F64x2Add),
-        (F64x2Add, V128Store),
-        (V128Load, F32x4Mul),
-        (V128Load, F32x4Add),
-        (F32x4Mul, F32x4Add),
-        (F32x4Add, V128Store),
-        (V128Load, I32x4Add),
-        (I32x4Add, V128Store),
-        (I32x4Add, I32x4Add),
-        (I16x8Add, I16x8Add),
-        (I32x4Mul, I32x4Add),
-        (I32x4Add, I32x4ShrU),
-        (V128Load8x8U, I16x8Add),
-        (V128Store, I32AddImm),
-        // A product added to a vector from memory (a product added back to memory has a
-        // handler of its own, `ops::product_into_memory`).
-        (F64x2MulMem, F64x2AddMem),
-        (F32x4MulMem, F32x4AddMem),
-        // Moves in a row.
-        (Copy, Copy),
-        (Const32, Copy),
-    );
+    common_pairs!(pairs);
     None
 }
+
 
 /// The pairs with a segment's `Fuel` (fuel metering): `Fuel` and the instruction after it
 /// (which takes nothing from the accumulator: a segment starts at a label or after a branch),
