@@ -3,7 +3,7 @@
 //! programs; the handlers they name are `fuse.rs`'s generic ones.
 
 use super::*;
-use crate::bytecode::{OPCODES, Opcode, opcode_set};
+use crate::bytecode::Opcode;
 
 /// The fused pairs that end in a branch which often jumps back: a loop counter or a loaded
 /// value and the test on it; the last instruction of a block and the jump out of it (an
@@ -289,35 +289,50 @@ macro_rules! in_listed_forms {
     };
 }
 
-/// The opcodes of the first (`first`) or the second (`second`) instructions of a list of
-/// pairs, in either list form: `(X, Y),` or `(X, Y) (forms)+;`.
+/// A list of pairs, in either list form (`(X, Y),` or `(X, Y) (forms)+;`), as opcodes.
 macro_rules! pair_opcodes {
-    (first; $( ($x:ident, $y:ident) $( ($f:literal, $g:literal) )+ ; )*) => { &[$( Opcode::$x ),*] };
-    (second; $( ($x:ident, $y:ident) $( ($f:literal, $g:literal) )+ ; )*) => { &[$( Opcode::$y ),*] };
-}
-macro_rules! firsts {
-    ($( ($x:ident, $y:ident) ),* $(,)?) => { &[$( Opcode::$x ),*] };
-}
-macro_rules! seconds {
-    ($( ($x:ident, $y:ident) ),* $(,)?) => { &[$( Opcode::$y ),*] };
+    (forms; $( ($x:ident, $y:ident) $( ($f:literal, $g:literal) )+ ; )*) => { &[$( (Opcode::$x, Opcode::$y) ),*] };
+    ($( ($x:ident, $y:ident) ),* $(,)?) => { &[$( (Opcode::$x, Opcode::$y) ),*] };
 }
 
-/// Whether an instruction is the first (`FIRSTS`) or the second (`SECONDS`) of some pair
-/// `pair_for` lists: two loads rule out most adjacent instructions before its `match`es.
-static FIRSTS: [bool; OPCODES] =
-    opcode_set(&[pairs_in_forms!(pair_opcodes!(first)), loop_closing_pairs!(firsts), common_pairs!(firsts)]);
-static SECONDS: [bool; OPCODES] =
-    opcode_set(&[pairs_in_forms!(pair_opcodes!(second)), loop_closing_pairs!(seconds), common_pairs!(seconds)]);
+/// The bits of `LISTED_PAIRS`.
+const PAIR_BITS: usize = 1 << 14;
+
+/// The bit of `LISTED_PAIRS` that the pair of opcodes `a` then `b` sets.
+const fn pair_bit(a: usize, b: usize) -> usize {
+    (a * 1021 + b) % PAIR_BITS
+}
+
+/// A set of the pairs `pair_for` lists, by opcodes, that may also hold others (a Bloom
+/// filter with one hash): one load rules out nearly every adjacent pair of instructions
+/// before `pair_for`'s `match`es. 2 KiB, for ~140 listed pairs.
+static LISTED_PAIRS: [u64; PAIR_BITS / 64] = {
+    let lists: [&[(Opcode, Opcode)]; 3] =
+        [pairs_in_forms!(pair_opcodes!(forms)), loop_closing_pairs!(pair_opcodes), common_pairs!(pair_opcodes)];
+    let mut set = [0u64; PAIR_BITS / 64];
+    let mut i = 0;
+    while i < lists.len() {
+        let mut j = 0;
+        while j < lists[i].len() {
+            let bit = pair_bit(lists[i][j].0 as usize, lists[i][j].1 as usize);
+            set[bit / 64] |= 1 << (bit % 64);
+            j += 1;
+        }
+        i += 1;
+    }
+    set
+};
 
 /// The handler of the pair `a` (form `fa`) then `b` (form `fb`), if it is one that is fused:
 /// the pairs executed most often across the benchmark programs (C compiled by clang, and
 /// hand-written loops), by kind. `mica run` built with the feature `pair-stats` counts them
 /// (`threaded/pair_stats.rs`; how, in BENCHMARKS.md).
 pub(super) fn pair_for(a: &Instr, fa: u8, b: &Instr, fb: u8) -> Option<Handler> {
-    if FIRSTS[a.opcode()] && SECONDS[b.opcode()] {
+    let bit = pair_bit(a.opcode(), b.opcode());
+    if LISTED_PAIRS[bit / 64] & (1 << (bit % 64)) != 0 {
         listed_pair(a, fa, b, fb)
     } else {
-        debug_assert!(listed_pair(a, fa, b, fb).is_none(), "a listed pair is missing from FIRSTS or SECONDS");
+        debug_assert!(listed_pair(a, fa, b, fb).is_none(), "a listed pair is missing from LISTED_PAIRS");
         None
     }
 }
