@@ -100,8 +100,8 @@ impl Translator<'_> {
         if !leaf.is_pure()
             || leaf.result_slot() != Some(second)
             || other.acc_result_slot() != Some(first)
-            || names_any(leaf, &[first, ACC])
-            || names_any(other, &[second])
+            || names(leaf, |slot| slot == first || slot == ACC)
+            || names(other, |slot| slot == second)
         {
             return;
         }
@@ -211,9 +211,10 @@ impl Translator<'_> {
     }
 }
 
-/// Whether `instr` names any of `slots` (as an operand or its result).
-fn names_any(mut instr: Instr, slots: &[Slot]) -> bool {
+/// Whether `instr` names a slot that `is` picks (as an operand or its result).
+#[inline]
+fn names(mut instr: Instr, is: impl Fn(Slot) -> bool) -> bool {
     let mut found = false;
-    instr.for_each_slot(|slot| found |= slots.contains(slot));
+    instr.for_each_slot(|slot| found |= is(*slot));
     found
 }
