@@ -124,7 +124,7 @@ impl Scratch {
     /// Gives back capacity beyond what a typical function needs, before the buffers are kept
     /// between modules (`BufferPool`).
     fn trim(&mut self) {
-        const KEEP: usize = 4096;
+        const KEEP: usize = 1024;
         self.stack.trim(KEEP);
         self.code.shrink_to(KEEP);
         self.consts.shrink_to(KEEP);
