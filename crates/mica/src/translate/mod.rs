@@ -500,11 +500,11 @@ impl<'a> Translator<'a> {
             let consts = CONST_SLOT_BASE..CONST_SLOT_BASE + n;
             for instr in &mut self.out.code {
                 instr.for_each_slot(|slot| {
-                    if consts.contains(slot) {
-                        *slot = locals + (*slot - CONST_SLOT_BASE);
-                    } else if *slot >= locals && *slot != crate::bytecode::ACC {
-                        *slot += n;
-                    }
+                    // Selects rather than branches: which case a slot is in follows no
+                    // pattern a predictor could learn.
+                    let moved = if *slot >= locals && *slot != crate::bytecode::ACC { slot.wrapping_add(n) } else { *slot };
+                    let constant = slot.wrapping_sub(CONST_SLOT_BASE);
+                    *slot = if constant < n { locals + constant } else { moved };
                 });
             }
             frame_size += values.len();
