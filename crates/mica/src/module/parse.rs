@@ -209,9 +209,21 @@ fn needs_stack_maps(m: &ModuleInner) -> bool {
         || m.globals.iter().any(|g| g.content.holds_gc_refs())
 }
 
+/// How many entries a section says it has, bounded by its size (each takes a byte at least),
+/// so that reserving room for them costs no more than the section's bytes whatever it says.
+/// Reserved up front, a list is allocated once and at its final size (`ModuleInner::shrink`
+/// then has nothing to give back).
+fn entries<T>(reader: &wasmparser::SectionLimited<'_, T>) -> usize {
+    let range = reader.range();
+    u64::from(reader.count()).min(range.end.saturating_sub(range.start)) as usize
+}
+
 fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Result<()> {
     match payload {
         Payload::TypeSection(reader) => {
+            // (A recursion group of several types grows the lists past this.)
+            m.types.reserve(entries(&reader));
+            m.defined.reserve(entries(&reader));
             for group in reader {
                 // A recursion group (most are one type): its members refer to each other
                 // relatively until the engine has registered the group (`TypeRegistry`).
@@ -284,6 +296,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
             }
         }
         Payload::ImportSection(reader) => {
+            m.imports.reserve(entries(&reader));
             for import in reader.into_imports() {
                 let import = import.map_err(malformed)?;
                 let ty = match import.ty {
@@ -328,8 +341,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
             // common, and growing the vectors copies them again and again.
             // Each entry takes at least a byte, so a section cannot make this reserve more
             // than its own size in entries.
-            let range = reader.range();
-            let count = (reader.count() as u64).min(range.end.saturating_sub(range.start)) as usize;
+            let count = entries(&reader);
             m.funcs.reserve(count);
             m.bodies.reserve(count);
             for ty in reader {
@@ -337,6 +349,8 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
             }
         }
         Payload::TableSection(reader) => {
+            m.tables.reserve(entries(&reader));
+            m.table_inits.reserve(entries(&reader));
             for table in reader {
                 let table = table.map_err(malformed)?;
                 m.tables.push(table_type(m, &table.ty)?);
@@ -347,11 +361,14 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
             }
         }
         Payload::MemorySection(reader) => {
+            m.memories.reserve(entries(&reader));
             for memory in reader {
                 m.memories.push(memory_type(&memory.map_err(malformed)?)?);
             }
         }
         Payload::GlobalSection(reader) => {
+            m.globals.reserve(entries(&reader));
+            m.global_inits.reserve(entries(&reader));
             for global in reader {
                 let global = global.map_err(malformed)?;
                 m.globals.push(global_type(m, &global.ty)?);
@@ -359,6 +376,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
             }
         }
         Payload::ExportSection(reader) => {
+            m.exports.reserve(entries(&reader));
             for export in reader {
                 let export = export.map_err(malformed)?;
                 let index = match export.kind {
@@ -376,11 +394,13 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
         Payload::StartSection { func, .. } => m.start = Some(func),
         Payload::DataCountSection { count, .. } => m.data_count = count,
         Payload::ElementSection(reader) => {
+            m.elems.reserve(entries(&reader));
             for elem in reader {
                 m.elems.push(read_elem(m, elem.map_err(malformed)?)?);
             }
         }
         Payload::DataSection(reader) => {
+            m.datas.reserve(entries(&reader));
             for data in reader {
                 let data = data.map_err(malformed)?;
                 let mode = match data.kind {
@@ -401,6 +421,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
             read_names(m, bytes, start..start + reader.data().len());
         }
         Payload::TagSection(reader) => {
+            m.tags.reserve(entries(&reader));
             for tag in reader {
                 m.tags.push(tag.map_err(malformed)?.func_type_idx);
             }
