@@ -211,19 +211,25 @@ fn needs_stack_maps(m: &ModuleInner) -> bool {
 
 /// How many entries a section says it has, bounded by its size (each takes a byte at least),
 /// so that reserving room for them costs no more than the section's bytes whatever it says.
-/// Reserved up front, a list is allocated once and at its final size (`ModuleInner::shrink`
-/// then has nothing to give back).
 fn entries<T>(reader: &wasmparser::SectionLimited<'_, T>) -> usize {
     let range = reader.range();
     u64::from(reader.count()).min(range.end.saturating_sub(range.start)) as usize
+}
+
+/// Reserves room in `list` for the entries of the section `reader` reads, up to 1024: a list
+/// is then allocated once, at its final size (`ModuleInner::shrink` has nothing to give
+/// back), and a section that says it has more entries than it holds, whose entries may be
+/// a hundred bytes each here, costs at most 1024 of them before the parse finds out.
+fn reserve<T, U>(list: &mut Vec<U>, reader: &wasmparser::SectionLimited<'_, T>) {
+    list.reserve(entries(reader).min(1024));
 }
 
 fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Result<()> {
     match payload {
         Payload::TypeSection(reader) => {
             // (A recursion group of several types grows the lists past this.)
-            m.types.reserve(entries(&reader));
-            m.defined.reserve(entries(&reader));
+            reserve(&mut m.types, &reader);
+            reserve(&mut m.defined, &reader);
             for group in reader {
                 // A recursion group (most are one type): its members refer to each other
                 // relatively until the engine has registered the group (`TypeRegistry`).
@@ -296,7 +302,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
             }
         }
         Payload::ImportSection(reader) => {
-            m.imports.reserve(entries(&reader));
+            reserve(&mut m.imports, &reader);
             for import in reader.into_imports() {
                 let import = import.map_err(malformed)?;
                 let ty = match import.ty {
@@ -349,8 +355,8 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
             }
         }
         Payload::TableSection(reader) => {
-            m.tables.reserve(entries(&reader));
-            m.table_inits.reserve(entries(&reader));
+            reserve(&mut m.tables, &reader);
+            reserve(&mut m.table_inits, &reader);
             for table in reader {
                 let table = table.map_err(malformed)?;
                 m.tables.push(table_type(m, &table.ty)?);
@@ -361,14 +367,14 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
             }
         }
         Payload::MemorySection(reader) => {
-            m.memories.reserve(entries(&reader));
+            reserve(&mut m.memories, &reader);
             for memory in reader {
                 m.memories.push(memory_type(&memory.map_err(malformed)?)?);
             }
         }
         Payload::GlobalSection(reader) => {
-            m.globals.reserve(entries(&reader));
-            m.global_inits.reserve(entries(&reader));
+            reserve(&mut m.globals, &reader);
+            reserve(&mut m.global_inits, &reader);
             for global in reader {
                 let global = global.map_err(malformed)?;
                 m.globals.push(global_type(m, &global.ty)?);
@@ -376,7 +382,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
             }
         }
         Payload::ExportSection(reader) => {
-            m.exports.reserve(entries(&reader));
+            reserve(&mut m.exports, &reader);
             for export in reader {
                 let export = export.map_err(malformed)?;
                 let index = match export.kind {
@@ -394,13 +400,13 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
         Payload::StartSection { func, .. } => m.start = Some(func),
         Payload::DataCountSection { count, .. } => m.data_count = count,
         Payload::ElementSection(reader) => {
-            m.elems.reserve(entries(&reader));
+            reserve(&mut m.elems, &reader);
             for elem in reader {
                 m.elems.push(read_elem(m, elem.map_err(malformed)?)?);
             }
         }
         Payload::DataSection(reader) => {
-            m.datas.reserve(entries(&reader));
+            reserve(&mut m.datas, &reader);
             for data in reader {
                 let data = data.map_err(malformed)?;
                 let mode = match data.kind {
@@ -421,7 +427,7 @@ fn read_section(m: &mut ModuleInner, bytes: &[u8], payload: Payload<'_>) -> Resu
             read_names(m, bytes, start..start + reader.data().len());
         }
         Payload::TagSection(reader) => {
-            m.tags.reserve(entries(&reader));
+            reserve(&mut m.tags, &reader);
             for tag in reader {
                 m.tags.push(tag.map_err(malformed)?.func_type_idx);
             }
