@@ -62,9 +62,11 @@ pub(crate) struct VerifyBuffers {
 }
 
 impl VerifyBuffers {
-    /// Gives back capacity beyond `keep` instructions.
+    /// Empties the buffers and gives back capacity beyond `keep` instructions.
     pub(crate) fn trim(&mut self, keep: usize) {
+        self.targets.clear();
         self.targets.shrink_to(keep);
+        self.forms.clear();
         self.forms.shrink_to(keep);
     }
 }

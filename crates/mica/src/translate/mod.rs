@@ -121,18 +121,26 @@ pub(crate) struct Scratch {
 }
 
 impl Scratch {
-    /// Gives back capacity beyond what a typical function needs, before the buffers are kept
-    /// between modules (`BufferPool`).
+    /// Empties the buffers (the last function's code is encoded by now) and gives back
+    /// capacity beyond what a typical function needs, before they are kept between modules
+    /// (`BufferPool`).
     fn trim(&mut self) {
         const KEEP: usize = 1024;
         self.stack.trim(KEEP);
-        self.code.shrink_to(KEEP);
-        self.consts.shrink_to(KEEP);
-        self.const_slots.shrink_to(KEEP);
+        self.also_acc.clear();
         self.also_acc.shrink_to(KEEP);
-        self.control.shrink_to(KEEP);
-        self.fixups.shrink_to(KEEP);
+        self.depths.clear();
         self.depths.shrink_to(KEEP);
+        self.code.clear();
+        self.code.shrink_to(KEEP);
+        self.consts.clear();
+        self.consts.shrink_to(KEEP);
+        self.const_slots.clear();
+        self.const_slots.shrink_to(KEEP);
+        self.control.clear();
+        self.control.shrink_to(KEEP);
+        self.fixups.clear();
+        self.fixups.shrink_to(KEEP);
         self.verify.trim(KEEP);
     }
 }

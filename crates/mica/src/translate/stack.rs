@@ -79,9 +79,12 @@ pub(super) struct StackBuffers {
 }
 
 impl StackBuffers {
-    /// Gives back capacity beyond `keep` entries (lengths, and so any lists left behind, stay).
+    /// Empties the stack and its lists (all of `local_top`: its entries are zeros again) and
+    /// gives back capacity beyond `keep` entries.
     pub(super) fn trim(&mut self, keep: usize) {
+        self.entries.clear();
         self.entries.shrink_to(keep);
+        self.local_top.clear();
         self.local_top.shrink_to(keep);
     }
 }

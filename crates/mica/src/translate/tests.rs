@@ -160,3 +160,32 @@ fn loop_tests_are_threaded_under_deep_nesting() {
     let inverted = code.iter().filter(|i| matches!(i, Instr::BrIfEqz(BrIf { cond: 0, .. }))).count();
     assert_eq!(inverted, m);
 }
+
+/// The engine keeps translation's buffers from one module to the next (`BufferPool`),
+/// trimmed: what it keeps does not grow with what it translated, a module that fails
+/// half-way leaves them usable, and a body over 16 KiB does not leave its validator's stacks.
+#[test]
+fn the_engine_keeps_bounded_buffers_between_modules() {
+    use crate::{Engine, Instance, Module, Store};
+    let engine = Engine::default();
+    // About 5,000 instructions: more than the pool keeps of any list.
+    let big = alloc::format!(
+        "(module (global $g (mut i32) (i32.const 0)) (func (export \"f\") (result i32) {} global.get $g))",
+        "global.get $g i32.const 1 i32.add global.set $g ".repeat(3000)
+    );
+    let big = wat::parse_str(&big).expect("valid text");
+    assert!(big.len() > BufferPool::LONGEST_POOLED_BODY);
+    Module::from_binary(&engine, &big).expect("valid");
+    let kept = engine.buffers().take();
+    assert!(kept.scratch.code.capacity() <= 1024, "{} instructions kept", kept.scratch.code.capacity());
+    assert_eq!(kept.longest_body, 0);
+    engine.buffers().give_back(kept);
+    // A module whose second function does not validate, then one that runs.
+    let bad = wat::parse_str("(module (func (result i32) i32.const 1) (func (result i32) i64.const 1))").unwrap();
+    assert!(Module::from_binary(&engine, &bad).is_err());
+    let module = Module::from_binary(&engine, &big).expect("valid");
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).expect("no imports");
+    let f = instance.get_typed_func::<(), i32>(&store, "f").expect("exported");
+    assert_eq!(f.call(&mut store, ()).expect("runs"), 3000);
+}
