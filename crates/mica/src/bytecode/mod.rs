@@ -424,17 +424,13 @@ macro_rules! fuse {
 
 for_each_instr!(define_instr);
 
-/// The table with `true` for each opcode in `lists`, for a question about variants asked per
+/// The table with `true` for each opcode in `list`, for a question about variants asked per
 /// instruction (see [`Opcode`]).
-pub(crate) const fn opcode_set(lists: &[&[Opcode]]) -> [bool; OPCODES] {
+pub(crate) const fn opcode_set(list: &[Opcode]) -> [bool; OPCODES] {
     let mut set = [false; OPCODES];
     let mut i = 0;
-    while i < lists.len() {
-        let mut j = 0;
-        while j < lists[i].len() {
-            set[lists[i][j] as usize] = true;
-            j += 1;
-        }
+    while i < list.len() {
+        set[list[i] as usize] = true;
         i += 1;
     }
     set

@@ -125,24 +125,25 @@ impl Scratch {
     /// capacity beyond what a typical function needs, before they are kept between modules
     /// (`BufferPool`).
     fn trim(&mut self) {
-        const KEEP: usize = 1024;
-        self.stack.trim(KEEP);
-        self.also_acc.clear();
-        self.also_acc.shrink_to(KEEP);
-        self.depths.clear();
-        self.depths.shrink_to(KEEP);
-        self.code.clear();
-        self.code.shrink_to(KEEP);
-        self.consts.clear();
-        self.consts.shrink_to(KEEP);
-        self.const_slots.clear();
-        self.const_slots.shrink_to(KEEP);
-        self.control.clear();
-        self.control.shrink_to(KEEP);
-        self.fixups.clear();
-        self.fixups.shrink_to(KEEP);
-        self.verify.trim(KEEP);
+        self.stack.trim();
+        empty(&mut self.also_acc);
+        empty(&mut self.depths);
+        empty(&mut self.code);
+        empty(&mut self.consts);
+        empty(&mut self.const_slots);
+        empty(&mut self.control);
+        empty(&mut self.fixups);
+        self.verify.trim(KEEP_BETWEEN_MODULES);
     }
+}
+
+/// The entries each of the translator's lists keeps between modules (`Scratch::trim`).
+const KEEP_BETWEEN_MODULES: usize = 1024;
+
+/// Empties `list` and gives back its capacity beyond `KEEP_BETWEEN_MODULES` entries.
+fn empty<T>(list: &mut Vec<T>) {
+    list.clear();
+    list.shrink_to(KEEP_BETWEEN_MODULES);
 }
 
 /// The buffers a module's translation works in, kept by its engine between modules (and

@@ -80,12 +80,10 @@ pub(super) struct StackBuffers {
 
 impl StackBuffers {
     /// Empties the stack and its lists (all of `local_top`: its entries are zeros again) and
-    /// gives back capacity beyond `keep` entries.
-    pub(super) fn trim(&mut self, keep: usize) {
-        self.entries.clear();
-        self.entries.shrink_to(keep);
-        self.local_top.clear();
-        self.local_top.shrink_to(keep);
+    /// gives back capacity beyond what is kept between modules (`super::empty`).
+    pub(super) fn trim(&mut self) {
+        super::empty(&mut self.entries);
+        super::empty(&mut self.local_top);
     }
 }
 

@@ -46,7 +46,7 @@ macro_rules! triple_list {
 /// The opcodes at position 0, 1 or 2 of the listed triples.
 macro_rules! triple_opcodes {
     ($( ($x:ident, $y:ident, $z:ident) $( ($f:expr, $g:expr, $h:expr) )+ ; )*) => {
-        [opcode_set(&[&[$( Opcode::$x ),*]]), opcode_set(&[&[$( Opcode::$y ),*]]), opcode_set(&[&[$( Opcode::$z ),*]])]
+        [opcode_set(&[$( Opcode::$x ),*]), opcode_set(&[$( Opcode::$y ),*]), opcode_set(&[$( Opcode::$z ),*])]
     };
 }
 
